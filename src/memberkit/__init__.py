@@ -1,0 +1,1 @@
+"""memberkit: membership and loyalty programmes as YAML policies, compiled to typed functions."""

@@ -1,0 +1,92 @@
+"""The exceptions memberkit raises, all below one root.
+
+::
+
+    MemberkitError
+     ├── PolicyError          a policy file or text is not a valid programme; holds every issue
+     ├── EventError           an event cannot be applied (bad field, unknown order, ...); names the event id
+     │    └── EventConflict   an event id was seen before with different content
+     └── StateError           a stored member state cannot be read back
+
+Business outcomes (not enough points, not entitled, over quota) are results with reasons, never
+exceptions. Exceptions from yaml and pydantic never escape: they are turned into one of the above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "EventConflict",
+    "EventError",
+    "MemberkitError",
+    "PolicyError",
+    "PolicyIssue",
+    "StateError",
+]
+
+
+class MemberkitError(Exception):
+    """Root of every error memberkit raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyIssue:
+    """One mistake in a policy, located in its file.
+
+    ``path`` uses the policy path syntax (``tiers.ladder[2].qualify.spend``), the same syntax that
+    decision reasons use, so a reason and an error both lead back to a line of YAML. ``line`` and
+    ``column`` are 1-based; 0 means the location is unknown (a policy built from data, not text).
+    """
+
+    source: str
+    line: int
+    column: int
+    path: str
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}:{self.column}"
+        path = f" {self.path}:" if self.path else ""
+        return f"{where}:{path} {self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, object]:
+        """The issue as a JSON-ready mapping (the shape `memberkit validate --format json` prints)."""
+        return {
+            "source": self.source,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "message": self.message,
+            "code": self.code,
+        }
+
+
+class PolicyError(MemberkitError):
+    """A policy is invalid; ``issues`` lists every problem found, sorted by position."""
+
+    def __init__(self, issues: list[PolicyIssue] | tuple[PolicyIssue, ...]) -> None:
+        ordered = tuple(sorted(issues, key=lambda i: (i.source, i.line, i.column, i.path, i.code)))
+        self.issues: tuple[PolicyIssue, ...] = ordered
+        super().__init__("\n".join(str(i) for i in ordered) or "invalid policy")
+
+
+class EventError(MemberkitError):
+    """An event cannot be applied; the member state is left as it was."""
+
+    def __init__(self, event_id: str, message: str, *, field: str = "", code: str = "bad_event") -> None:
+        self.event_id = event_id
+        self.field = field
+        self.message = message
+        self.code = code
+        where = f"event {event_id!r}" + (f" {field}" if field else "")
+        super().__init__(f"{where}: {message} [{code}]")
+
+
+class EventConflict(EventError):
+    """An event id was applied before with different content: ids must identify one event."""
+
+
+class StateError(MemberkitError):
+    """A serialised member state is malformed or from an unknown format version."""
