@@ -1,1 +1,84 @@
-"""memberkit: membership and loyalty programmes as YAML policies, compiled to typed functions."""
+"""memberkit: membership and loyalty programmes as YAML policies, compiled to typed functions.
+
+>>> import memberkit
+>>> policy = memberkit.parse_policy('''
+... memberkit: 1
+... program: {id: demo, currency: CNY, timezone: Asia/Shanghai, locale: zh_Hans}
+... ''', source="demo.yaml")
+>>> policy.info.currency_decimals
+2
+"""
+
+from ._compiled import Policy
+from ._engine import Outcome, advance, apply, replay
+from ._errors import (
+    EventConflict,
+    EventError,
+    MemberkitError,
+    PolicyError,
+    PolicyIssue,
+    StateError,
+)
+from ._events import (
+    Activity,
+    Adjustment,
+    BenefitUse,
+    Event,
+    Line,
+    ProfileUpdate,
+    Purchase,
+    Redemption,
+    RedemptionCancel,
+    Refund,
+    RefundLine,
+    TierGrant,
+    Transfer,
+    parse_event,
+    parse_events,
+)
+from ._money import Money
+from ._reasons import LocalizedText, Reason
+from ._state import MemberState, new_member, state_from_json, state_to_json
+from .policy import load_policy, parse_policy, policy_json_schema, validate_policy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Activity",
+    "Adjustment",
+    "BenefitUse",
+    "Event",
+    "EventConflict",
+    "EventError",
+    "Line",
+    "LocalizedText",
+    "MemberState",
+    "MemberkitError",
+    "Money",
+    "Outcome",
+    "Policy",
+    "PolicyError",
+    "PolicyIssue",
+    "ProfileUpdate",
+    "Purchase",
+    "Reason",
+    "Redemption",
+    "RedemptionCancel",
+    "Refund",
+    "RefundLine",
+    "StateError",
+    "TierGrant",
+    "Transfer",
+    "advance",
+    "apply",
+    "load_policy",
+    "new_member",
+    "parse_event",
+    "parse_events",
+    "parse_policy",
+    "policy_json_schema",
+    "replay",
+    "state_from_json",
+    "state_to_json",
+    "validate_policy",
+]

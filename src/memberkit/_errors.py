@@ -75,7 +75,9 @@ class PolicyError(MemberkitError):
 class EventError(MemberkitError):
     """An event cannot be applied; the member state is left as it was."""
 
-    def __init__(self, event_id: str, message: str, *, field: str = "", code: str = "bad_event") -> None:
+    def __init__(
+        self, event_id: str, message: str, *, field: str = "", code: str = "bad_event"
+    ) -> None:
         self.event_id = event_id
         self.field = field
         self.message = message
@@ -84,7 +86,7 @@ class EventError(MemberkitError):
         super().__init__(f"{where}: {message} [{code}]")
 
 
-class EventConflict(EventError):
+class EventConflict(EventError):  # noqa: N818 - a kind of EventError, named for what happened
     """An event id was applied before with different content: ids must identify one event."""
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
-from functools import lru_cache
+from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
 __all__ = ["Money", "currency_exponent", "is_currency"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
@@ -21,7 +21,7 @@ def is_currency(code: str) -> bool:
     return code in _known_currencies()
 
 
-@lru_cache(maxsize=None)
+@cache
 def currency_exponent(code: str) -> int:
     """How many decimals the currency has (CNY 2, JPY 0, KWD 3), from babel's CLDR data."""
     return int(get_currency_precision(code))

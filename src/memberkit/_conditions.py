@@ -1,0 +1,84 @@
+"""Condition-valued policy fields: YAML conditions parsed by the rules language inside the models.
+
+A part declares a field as ``EventCondition`` (or another flavour below); pydantic hands the raw
+data to the rules parser with the right vocabulary. Every problem the parser finds is carried out
+in one pydantic error of type ``rules`` whose context lists the findings with their sub-paths; the
+loader expands them into located policy issues, so a condition's mistakes are all reported at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Annotated
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .rules import (
+    EVENT_FIELDS,
+    MEMBER_FIELDS,
+    TIME_FIELDS,
+    Condition,
+    FieldType,
+    parse_condition,
+)
+
+__all__ = [
+    "CONDITION_SCHEMA",
+    "EventCondition",
+    "MemberCondition",
+    "condition_parser",
+]
+
+CONDITION_SCHEMA: dict[str, object] = {
+    "description": (
+        "A condition in the rules language: a mapping of field to value (a list means 'in'), "
+        "or to {operator: value} with =, !=, <, <=, >, >=, in, not in, between; combined with "
+        "all / any / not."
+    ),
+    "type": "object",
+}
+
+
+def condition_parser(
+    vocabulary: Mapping[str, FieldType], *, attributes: bool = True
+) -> Callable[[object], Condition]:
+    """A pydantic before-validator that parses a condition over ``vocabulary``."""
+
+    def parse(value: object) -> Condition:
+        if isinstance(value, Condition):
+            return value
+        cond, findings = parse_condition(value, vocabulary=vocabulary, attributes=attributes)
+        if findings or cond is None:
+            raise PydanticCustomError(
+                "rules",
+                "{summary}",
+                {
+                    "summary": "; ".join(f.message for f in findings) or "not a condition",
+                    "findings": [(f.path, f.message, f.code) for f in findings],
+                },
+            )
+        return cond
+
+    return parse
+
+
+def _show(condition: Condition) -> str:
+    return repr(condition)
+
+
+EventCondition = Annotated[
+    Condition,
+    BeforeValidator(condition_parser(EVENT_FIELDS | MEMBER_FIELDS | TIME_FIELDS)),
+    PlainSerializer(_show, return_type=str),
+    WithJsonSchema(CONDITION_SCHEMA),
+]
+"""A condition on an event (amount, category, channel...), the member (tier, birthday) and time."""
+
+MemberCondition = Annotated[
+    Condition,
+    BeforeValidator(condition_parser(MEMBER_FIELDS | TIME_FIELDS, attributes=False)),
+    PlainSerializer(_show, return_type=str),
+    WithJsonSchema(CONDITION_SCHEMA),
+]
+"""A condition on the member and the moment only."""

@@ -1,0 +1,321 @@
+"""The spine: apply one event to a member state, or replay a member's history.
+
+``apply`` is a pure function: the state passed in is never changed, and when an event is refused
+(an ``EventError``) the caller still holds the state it had. Within one event the parts run in a
+fixed order, because each reads what the previous one decided:
+
+1. time: tier reviews due before the event, then points expiry (expiry may depend on the tier held);
+2. the core records the order, refund or activity (refund amounts are worked out once, here);
+3. points react (earning reads the tier in force *before* the event);
+4. tiers react (figures now include the event, so an upgrade can happen);
+5. if the tier changed, points react to that (upgrade bonus, expiry extension);
+6. benefits react (a benefit use is checked against the tier now in force).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import ROUND_DOWN, Decimal
+
+from ._compiled import CompiledProgram, Policy
+from ._context import ApplyContext, RefundedLine, Refused
+from ._decision import Explained
+from ._errors import EventConflict, EventError
+from ._events import (
+    Activity,
+    Event,
+    ProfileUpdate,
+    Purchase,
+    Refund,
+    event_fingerprint,
+)
+from ._money import currency_exponent
+from ._reasons import Reason
+from ._state import ActivityRecord, LineRecord, MemberState, OrderRecord, RefundRecord
+from .benefits import _engine as benefits_engine
+from .points import _engine as points_engine
+from .tiers import _engine as tiers_engine
+
+__all__ = ["Outcome", "advance", "apply", "replay"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Explained):
+    """What applying one event did, with reasons for every change.
+
+    ``duplicate``: the event was applied before and nothing changed. ``refused``: the programme
+    said no (not enough points, over quota, not entitled); nothing changed and the id is not
+    recorded, so the same request may be retried.
+    """
+
+    event_id: str
+    duplicate: bool
+    reasons: tuple[Reason, ...]
+    default_locale: str = "en"
+    refused: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the event changed the state."""
+        return not (self.duplicate or self.refused)
+
+
+def advance(
+    policy: Policy, state: MemberState, until: datetime
+) -> tuple[MemberState, list[Reason]]:
+    """Bring the state forward to ``until``: reviews and expiry that time alone causes."""
+    _aware(until, "as_of")
+    program = policy.at(until)
+    return _advance(program, state, until)
+
+
+def _advance(
+    program: CompiledProgram, state: MemberState, until: datetime
+) -> tuple[MemberState, list[Reason]]:
+    state, tier_reasons = tiers_engine.advance(program, state, until)
+    state, point_reasons = points_engine.advance(program, state, until)
+    return state, tier_reasons + point_reasons
+
+
+def apply(policy: Policy, state: MemberState, event: Event) -> tuple[MemberState, Outcome]:
+    """Apply one event; a repeated event id with the same content changes nothing.
+
+    Raises ``EventConflict`` when the id was used before for different content and ``EventError``
+    when the event cannot apply (out of time order, refund of an unknown order, ...). In both
+    cases the state passed in remains the member's state.
+    """
+    program = policy.at(event.at)
+    locale = program.info.locale
+    fingerprint = event_fingerprint(event)
+    known = state.fingerprint_of(event.id)
+    if known is not None:
+        if known != fingerprint:
+            raise EventConflict(
+                event.id,
+                "this event id was already applied with different content; ids must be unique",
+                code="event_conflict",
+            )
+        return state, Outcome(
+            event.id, True, (Reason.of("event.duplicate", event_id=event.id),), locale
+        )
+    # Reviews and expiry are computed up to the latest event; an older event arriving late would
+    # change history that decisions were already taken on, so it is refused rather than guessed.
+    if state.clock is not None and event.at < state.clock:
+        raise EventError(
+            event.id,
+            f"event time {event.at.isoformat()} is before the member's last event "
+            f"({state.clock.isoformat()}); apply events in time order or replay the history",
+            field="at",
+            code="out_of_order",
+        )
+    if event.at < state.joined_at and not isinstance(event, ProfileUpdate):
+        raise EventError(
+            event.id,
+            f"event time {event.at.isoformat()} is before the member joined "
+            f"({state.joined_at.isoformat()})",
+            field="at",
+            code="before_join",
+        )
+
+    reasons: list[Reason] = []
+    advanced, time_reasons = _advance(program, state, event.at)
+    reasons.extend(time_reasons)
+
+    recorded, refunded = _record(advanced, event)
+    ctx = ApplyContext(
+        program=program,
+        event=event,
+        local_at=program.info.local(event.at),
+        before=advanced,
+        refunded=refunded,
+    )
+    try:
+        new = _react(ctx, recorded, reasons)
+    except Refused as refusal:
+        return state, Outcome(event.id, False, refusal.reasons, locale, refused=True)
+
+    new = new.evolve(clock=event.at, seen=(*new.seen, (event.id, fingerprint)))
+    return new, Outcome(event.id, False, tuple(reasons), locale)
+
+
+def _react(ctx: ApplyContext, state: MemberState, reasons: list[Reason]) -> MemberState:
+    tier_before = tiers_engine.current_tier(state)
+    new, part_reasons = points_engine.on_event(ctx, state)
+    reasons.extend(part_reasons)
+    new, part_reasons = tiers_engine.on_event(ctx, new)
+    reasons.extend(part_reasons)
+    tier_after = tiers_engine.current_tier(new)
+    if tier_after != tier_before:
+        new, part_reasons = points_engine.on_tier_change(ctx, new, tier_before, tier_after)
+        reasons.extend(part_reasons)
+    new, part_reasons = benefits_engine.on_event(ctx, new)
+    reasons.extend(part_reasons)
+    return new
+
+
+def replay(
+    policy: Policy,
+    state: MemberState,
+    events: Iterable[Event],
+    *,
+    as_of: datetime | None = None,
+) -> MemberState:
+    """Apply a member's events in time order (stable for equal times), then advance to ``as_of``.
+
+    Equal to applying the same events one by one in that order.
+    """
+    ordered = sorted(events, key=lambda e: e.at)
+    for event in ordered:
+        state, _ = apply(policy, state, event)
+    if as_of is not None:
+        state, _ = advance(policy, state, as_of)
+    return state
+
+
+def _aware(moment: datetime, name: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise EventError("-", f"{name} has no timezone offset", field=name, code="naive_datetime")
+
+
+def _attrs(mapping: object) -> tuple[tuple[str, str | int | Decimal | bool], ...]:
+    items = getattr(mapping, "items", None)
+    if items is None:
+        return ()
+    return tuple(sorted(items()))
+
+
+def _record(state: MemberState, event: Event) -> tuple[MemberState, tuple[RefundedLine, ...]]:
+    """Record what the core keeps: orders (and what each refund took back), activities, profile."""
+    if isinstance(event, Purchase):
+        if state.order(event.id) is not None:
+            raise EventError(
+                event.id, "an order with this id already exists", code="duplicate_order"
+            )
+        order = OrderRecord(
+            id=event.id,
+            at=event.at,
+            currency=event.currency,
+            lines=tuple(
+                LineRecord(
+                    id=line.id,
+                    sku=line.sku,
+                    category=line.category,
+                    quantity=line.quantity,
+                    amount=line.amount,
+                    gross=line.gross,
+                    tags=line.tags,
+                    attributes=_attrs(line.attributes),
+                )
+                for line in event.lines
+            ),
+            shipping=event.shipping,
+            tax=event.tax,
+            channel=event.channel,
+            store=event.store,
+            payment_method=event.payment_method,
+            tags=event.tags,
+            attributes=_attrs(event.attributes),
+        )
+        return state.evolve(orders=(*state.orders, order)), ()
+    if isinstance(event, Refund):
+        return _record_refund(state, event)
+    if isinstance(event, Activity):
+        record = ActivityRecord(
+            id=event.id,
+            at=event.at,
+            kind=event.kind,
+            channel=event.channel,
+            tags=event.tags,
+            attributes=_attrs(event.attributes),
+        )
+        return state.evolve(activities=(*state.activities, record)), ()
+    if isinstance(event, ProfileUpdate):
+        tags = [t for t in state.tags if t not in event.remove_tags]
+        tags.extend(t for t in event.add_tags if t not in tags)
+        birthday = event.birthday if event.birthday is not None else state.birthday
+        return state.evolve(tags=tuple(tags), birthday=birthday), ()
+    return state, ()
+
+
+def _record_refund(
+    state: MemberState, event: Refund
+) -> tuple[MemberState, tuple[RefundedLine, ...]]:
+    order = state.order(event.order)
+    if order is None:
+        raise EventError(
+            event.id,
+            f"refund of unknown order {event.order!r}",
+            field="order",
+            code="unknown_order",
+        )
+    if event.at < order.at:
+        raise EventError(
+            event.id, "refund is dated before its order", field="at", code="refund_before_order"
+        )
+    # Whole-order refund: every unit still held comes back.
+    wanted: dict[str, int] = {}
+    if not event.lines:
+        wanted = {
+            line.id: line.remaining_quantity for line in order.lines if line.remaining_quantity
+        }
+        if not wanted:
+            raise EventError(
+                event.id, f"order {order.id!r} is already fully refunded", code="over_refund"
+            )
+    for i, item in enumerate(event.lines):
+        line = order.line(item.line)
+        if line is None:
+            known = ", ".join(repr(x.id) for x in order.lines)
+            raise EventError(
+                event.id,
+                f"order {order.id!r} has no line {item.line!r} (lines: {known})",
+                field=f"lines.{i}.line",
+                code="unknown_line",
+            )
+        quantity = item.quantity if item.quantity is not None else line.remaining_quantity
+        total = wanted.get(line.id, 0) + quantity
+        if total > line.remaining_quantity or quantity == 0:
+            raise EventError(
+                event.id,
+                f"refund of {total} unit(s) of line {line.id!r} but only "
+                f"{line.remaining_quantity} remain",
+                field=f"lines.{i}.quantity",
+                code="over_refund",
+            )
+        wanted[line.id] = total
+
+    refunded: list[RefundedLine] = []
+    new_lines: list[LineRecord] = []
+    exponent = Decimal(1).scaleb(-currency_exponent(order.currency))
+    for line in order.lines:
+        quantity = wanted.get(line.id, 0)
+        if not quantity:
+            new_lines.append(line)
+            continue
+        left = line.remaining_quantity - quantity
+        # The last units refunded take whatever money is left, so a line refunded in parts
+        # gives back exactly what was paid, never a cent more or less.
+        if left == 0:
+            amount = line.net_amount
+        else:
+            amount = (line.amount * quantity / line.quantity).quantize(
+                exponent, rounding=ROUND_DOWN
+            )
+        refunded.append(RefundedLine(line.id, quantity, amount, left == 0))
+        new_lines.append(
+            replace(
+                line,
+                refunded_quantity=line.refunded_quantity + quantity,
+                refunded_amount=line.refunded_amount + amount,
+            )
+        )
+    total_amount = sum((r.amount for r in refunded), Decimal(0))
+    new_order = replace(
+        order,
+        lines=tuple(new_lines),
+        refunds=(*order.refunds, RefundRecord(event.id, event.at, total_amount)),
+    )
+    orders = tuple(new_order if o.id == order.id else o for o in state.orders)
+    return state.evolve(orders=orders), tuple(refunded)

@@ -1,0 +1,301 @@
+"""Events: what happened to a member, validated once at the edge.
+
+Every event has an ``id`` (unique per member: applying the same id twice is a no-op) and an aware
+``at``. Money amounts are ``Decimal`` in the programme's currency unless the event says otherwise.
+The engine reads these frozen models directly; it never re-validates them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ._errors import EventError
+
+__all__ = [
+    "Activity",
+    "Adjustment",
+    "BenefitUse",
+    "Event",
+    "Line",
+    "ProfileUpdate",
+    "Purchase",
+    "Redemption",
+    "RedemptionCancel",
+    "Refund",
+    "RefundLine",
+    "TierGrant",
+    "Transfer",
+    "event_fingerprint",
+    "parse_event",
+    "parse_events",
+]
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
+NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+AttrValue = str | int | Decimal | bool
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: Id
+    at: AwareDatetime
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _aware(cls, value: object) -> object:
+        # A naive time would be read in the server's zone, which differs between machines.
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError(
+                "datetime has no timezone offset; give one, e.g. 2026-11-11T10:00:00+08:00"
+            )
+        return value
+
+
+class Line(BaseModel):
+    """One line of an order: what was bought, how many, and what it cost after discounts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: Id
+    sku: str = ""
+    category: str = ""
+    quantity: Annotated[int, Field(ge=1)] = 1
+    amount: NonNegative
+    """Net amount paid for the whole line (all units), after line and order discounts."""
+    gross: NonNegative | None = None
+    """List price of the line before discounts, for programmes that earn on gross."""
+    tags: tuple[str, ...] = ()
+    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+
+
+class Purchase(_Event):
+    """An order paid by the member; its ``id`` is also the order id that refunds refer to."""
+
+    type: Literal["purchase"] = "purchase"
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    lines: tuple[Line, ...] = Field(min_length=1)
+    shipping: NonNegative = Decimal(0)
+    tax: NonNegative = Decimal(0)
+    channel: str = ""
+    store: str = ""
+    payment_method: str = ""
+    tags: tuple[str, ...] = ()
+    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_lines(self) -> Purchase:
+        seen: set[str] = set()
+        for line in self.lines:
+            if line.id in seen:
+                raise ValueError(f"line id {line.id!r} appears twice in the order")
+            seen.add(line.id)
+        return self
+
+    @property
+    def amount(self) -> Decimal:
+        """Net amount of the goods (lines), excluding shipping and tax."""
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+
+class RefundLine(BaseModel):
+    """Part of an order given back: some units of a line, or (without quantity) the whole line."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line: Id
+    quantity: Annotated[int, Field(ge=1)] | None = None
+
+
+class Refund(_Event):
+    """Money returned on an earlier order; without ``lines`` the whole order is refunded."""
+
+    type: Literal["refund"] = "refund"
+    order: Id
+    lines: tuple[RefundLine, ...] = ()
+
+
+class Activity(_Event):
+    """Anything the member did that a programme may reward or count: sign-up, check-in, review..."""
+
+    type: Literal["activity"] = "activity"
+    kind: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)]
+    channel: str = ""
+    tags: tuple[str, ...] = ()
+    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+
+
+class Redemption(_Event):
+    """The member spends points: on a catalogue reward, or as payment towards an order."""
+
+    type: Literal["redemption"] = "redemption"
+    currency: Id | None = None
+    """Points currency id from the policy; the policy's first spendable currency when omitted."""
+    points: Annotated[int, Field(ge=1)] | None = None
+    reward: Id | None = None
+    order_amount: NonNegative | None = None
+    """Total of the order being paid, for the maximum share payable by points."""
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Redemption:
+        if (self.points is None) == (self.reward is None):
+            raise ValueError(
+                "give exactly one of 'points' (pay with points) or 'reward' (catalogue)"
+            )
+        return self
+
+
+class RedemptionCancel(_Event):
+    """A redemption is undone; its points come back."""
+
+    type: Literal["redemption_cancel"] = "redemption_cancel"
+    redemption: Id
+
+
+class Transfer(_Event):
+    """Points sent to or received from another member, or exchanged with a partner programme."""
+
+    type: Literal["transfer"] = "transfer"
+    direction: Literal["out", "in"]
+    currency: Id | None = None
+    points: Annotated[int, Field(ge=1)]
+    counterparty: Id
+    """The other member's id, or a partner programme's id for an exchange."""
+    partner: bool = False
+
+
+class Adjustment(_Event):
+    """A manual correction by staff: positive credits, negative debits; the reason is kept."""
+
+    type: Literal["adjustment"] = "adjustment"
+    currency: Id | None = None
+    points: int
+    reason: Annotated[str, StringConstraints(min_length=1)]
+
+    @field_validator("points")
+    @classmethod
+    def _non_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("an adjustment of 0 points changes nothing")
+        return value
+
+
+class TierGrant(_Event):
+    """A tier given outside the ladder: a status match, a VIP invitation, or a bought (paid) tier."""
+
+    type: Literal["tier_grant"] = "tier_grant"
+    tier: Id
+    until: AwareDatetime | None = None
+    """End of the grant; a paid tier's period comes from the policy when omitted."""
+    reason: Literal["match", "invitation", "paid", "manual"] = "manual"
+
+
+class BenefitUse(_Event):
+    """The member uses a benefit (a birthday gift, a free-shipping voucher)."""
+
+    type: Literal["benefit_use"] = "benefit_use"
+    benefit: Id
+    value: NonNegative | None = None
+    """For benefits capped by value: how much of the cap this use takes."""
+    channel: str = ""
+    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+
+
+class ProfileUpdate(_Event):
+    """The member's profile changed: a birthday set or corrected, tags added or removed."""
+
+    type: Literal["profile"] = "profile"
+    birthday: date | None = None
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> ProfileUpdate:
+        both = sorted(set(self.add_tags) & set(self.remove_tags))
+        if both:
+            raise ValueError(f"tag(s) {', '.join(both)} both added and removed in one update")
+        return self
+
+
+Event = Annotated[
+    Purchase
+    | Refund
+    | Activity
+    | Redemption
+    | RedemptionCancel
+    | Transfer
+    | Adjustment
+    | TierGrant
+    | BenefitUse
+    | ProfileUpdate,
+    Field(discriminator="type"),
+]
+
+_EVENT: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    err = exc.errors(include_url=False)[0]
+    field = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in _TYPES))
+    return field, str(err["msg"])
+
+
+_TYPES = {
+    "purchase",
+    "refund",
+    "activity",
+    "redemption",
+    "redemption_cancel",
+    "transfer",
+    "adjustment",
+    "tier_grant",
+    "benefit_use",
+    "profile",
+}
+
+
+def parse_event(data: Mapping[str, Any] | str | bytes | object) -> Event:
+    """Validate one event from a mapping or a JSON text; errors name the event id and field."""
+    if isinstance(data, str | bytes):
+        try:
+            data = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise EventError("?", f"not valid JSON: {exc}", code="invalid_json") from None
+    if not isinstance(data, Mapping):
+        raise EventError(
+            "?", f"an event is a JSON object, not {type(data).__name__}", code="invalid_event"
+        )
+    try:
+        return _EVENT.validate_python(data)
+    except ValidationError as exc:
+        event_id = str(data.get("id", "?"))
+        field, message = _first_error(exc)
+        raise EventError(event_id, message, field=field, code="invalid_event") from None
+
+
+def parse_events(items: Iterable[Mapping[str, Any] | str | bytes]) -> list[Event]:
+    """Validate a batch of events at the edge, in one call; the first bad one raises."""
+    return [parse_event(item) for item in items]
+
+
+def event_fingerprint(event: Event) -> str:
+    """A short digest of the event's content, to tell a true duplicate from a reused id."""
+    blob = event.model_dump_json(exclude_defaults=False).encode()
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()

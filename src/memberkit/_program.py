@@ -1,0 +1,134 @@
+"""The programme section of a policy and the compiled facts every part reads from it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from ._money import currency_exponent
+from ._reasons import LocalizedText
+
+__all__ = [
+    "LOCALES",
+    "Name",
+    "ProgramInfo",
+    "ProgramSection",
+    "localized",
+    "to_local",
+]
+
+LOCALES = ("en", "zh_Hans", "zh_Hant")
+"""Locales memberkit ships message catalogues for; names may be given in any locale id."""
+
+Ident = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\s\[\]\"'.]+$")]
+
+
+def _name(value: object) -> object:
+    # A bare string is a name in the programme's default locale; written "" it is kept so the
+    # empty-name check reports it.
+    if isinstance(value, str):
+        return {"_": value}
+    return value
+
+
+Name = Annotated[
+    Mapping[
+        Annotated[str, StringConstraints(pattern=r"^(_|[a-z]{2,3}(_[A-Za-z0-9]+)*)$")],
+        Annotated[str, StringConstraints(min_length=1)],
+    ],
+    BeforeValidator(_name),
+]
+"""A display name: a plain string, or a mapping of locale id to text (``{zh_Hans: 金卡, en: Gold}``)."""
+
+
+def localized(name: Mapping[str, str] | None, default_locale: str, fallback: str) -> LocalizedText:
+    """Turn a policy name into LocalizedText; a bare string belongs to the default locale."""
+    if not name:
+        return LocalizedText({default_locale: fallback}, default_locale)
+    texts = {(default_locale if k == "_" else k): v for k, v in name.items()}
+    return LocalizedText(texts, default_locale)
+
+
+class ProgramSection(BaseModel):
+    """Who the programme is: its id, names, money, clock and language."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Ident
+    name: Name | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        description="ISO 4217 code of the money members spend, e.g. CNY, USD, JPY"
+    )
+    timezone: str = Field(
+        description="IANA zone where calendar questions are answered, e.g. Asia/Shanghai"
+    )
+    locale: str = Field(default="en", description="default locale of names and explanations")
+    notice_days: Annotated[int, Field(ge=0, le=3650)] = Field(
+        default=0,
+        description="days of notice a change that takes something from members needs (权益调整提前公示)",
+    )
+    leap_birthday: Literal["feb28", "mar1"] = Field(
+        default="feb28",
+        description="where a 29 Feb birthday falls in a common year",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramInfo:
+    """The compiled programme facts: currency precision and timezone resolved once."""
+
+    id: str
+    name: LocalizedText
+    currency: str
+    currency_decimals: int
+    tz: tzinfo
+    timezone: str
+    locale: str
+    notice_days: int
+    leap_birthday: Literal["feb28", "mar1"] = "feb28"
+
+    @classmethod
+    def from_section(cls, section: ProgramSection) -> ProgramInfo:
+        """Resolve a validated programme section (timezone and currency already checked)."""
+        return cls(
+            id=section.id,
+            name=localized(section.name, section.locale, section.id),
+            currency=section.currency,
+            currency_decimals=currency_exponent(section.currency),
+            tz=ZoneInfo(section.timezone),
+            timezone=section.timezone,
+            locale=section.locale,
+            notice_days=section.notice_days,
+            leap_birthday=section.leap_birthday,
+        )
+
+    def local(self, moment: datetime) -> datetime:
+        """The moment on the programme's wall clock."""
+        return moment.astimezone(self.tz)
+
+    def local_date(self, moment: datetime) -> date:
+        """The calendar date of the moment in the programme's timezone."""
+        return moment.astimezone(self.tz).date()
+
+
+def to_local(moment: datetime, tz: tzinfo) -> datetime:
+    """The moment on the wall clock of ``tz``."""
+    return moment.astimezone(tz)
+
+
+def timezone_problem(name: str) -> str | None:
+    """Why ``name`` is not a usable IANA timezone, or None when it is."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        import difflib
+
+        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown timezone '{name}'{hint}"
+    return None

@@ -1,0 +1,225 @@
+"""The member state: an immutable value the host stores wherever it likes.
+
+It is a tree of frozen dataclasses (cheap to copy in the engine's inner loop) serialised to JSON and
+back losslessly through one pydantic adapter at the edge. ``format`` names the layout version, so a
+state written by an older memberkit is recognised rather than misread.
+
+The core keeps what every part reads: the orders with what was refunded of each line, and the
+activities. Each part keeps its own sub-state (points lots and journal, tier history, benefit uses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, TypeAdapter, ValidationError
+
+from ._errors import StateError
+from .benefits._state import BenefitState
+from .points._state import PointsState
+from .tiers._state import TierState
+
+__all__ = [
+    "STATE_FORMAT",
+    "ActivityRecord",
+    "LineRecord",
+    "MemberState",
+    "OrderRecord",
+    "RefundRecord",
+    "new_member",
+    "state_from_json",
+    "state_to_json",
+]
+
+STATE_FORMAT = 1
+
+
+def _dump_attr(value: object) -> object:
+    # JSON has one number type and Decimals travel as strings; a tagged form keeps a custom
+    # attribute's Decimal apart from text that happens to look like a number.
+    return {"decimal": str(value)} if isinstance(value, Decimal) else value
+
+
+def _load_attr(value: object) -> object:
+    if isinstance(value, Mapping) and set(value) == {"decimal"}:
+        return Decimal(str(value["decimal"]))
+    return value
+
+
+AttrValue = Annotated[
+    bool | int | Decimal | str,
+    PlainSerializer(_dump_attr, when_used="json"),
+    BeforeValidator(_load_attr),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LineRecord:
+    """A purchased line and how much of it has been refunded so far."""
+
+    id: str
+    sku: str
+    category: str
+    quantity: int
+    amount: Decimal
+    gross: Decimal | None = None
+    tags: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, AttrValue], ...] = ()
+    refunded_quantity: int = 0
+    refunded_amount: Decimal = Decimal(0)
+
+    @property
+    def remaining_quantity(self) -> int:
+        """Units not yet refunded."""
+        return self.quantity - self.refunded_quantity
+
+    @property
+    def net_amount(self) -> Decimal:
+        """What the member still paid for this line after refunds."""
+        return self.amount - self.refunded_amount
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRecord:
+    """A refund applied to an order: when, and how much money went back."""
+
+    id: str
+    at: datetime
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    """A purchase as the programme remembers it, for refunds, qualification and lifecycle."""
+
+    id: str
+    at: datetime
+    currency: str
+    lines: tuple[LineRecord, ...]
+    shipping: Decimal = Decimal(0)
+    tax: Decimal = Decimal(0)
+    channel: str = ""
+    store: str = ""
+    payment_method: str = ""
+    tags: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, AttrValue], ...] = ()
+    refunds: tuple[RefundRecord, ...] = ()
+
+    @property
+    def amount(self) -> Decimal:
+        """Net amount of the goods as ordered, before refunds."""
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+    @property
+    def net_amount(self) -> Decimal:
+        """Net amount of the goods after refunds."""
+        return sum((line.net_amount for line in self.lines), Decimal(0))
+
+    @property
+    def fully_refunded(self) -> bool:
+        """Whether every unit of every line has been given back."""
+        return all(line.remaining_quantity == 0 for line in self.lines)
+
+    def line(self, line_id: str) -> LineRecord | None:
+        """The line with this id, if the order has it."""
+        for line in self.lines:
+            if line.id == line_id:
+                return line
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRecord:
+    """A non-purchase activity (sign-up, check-in, review, a flight's segments...)."""
+
+    id: str
+    at: datetime
+    kind: str
+    channel: str = ""
+    tags: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, AttrValue], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MemberState:
+    """Everything memberkit knows about one member, as of the last event applied."""
+
+    member_id: str
+    joined_at: datetime
+    birthday: date | None = None
+    tags: tuple[str, ...] = ()
+    clock: datetime | None = None
+    """Time of the latest event applied; events must arrive in time order."""
+    seen: tuple[tuple[str, str], ...] = ()
+    """(event id, fingerprint) of every event applied, oldest first, for idempotency."""
+    orders: tuple[OrderRecord, ...] = ()
+    activities: tuple[ActivityRecord, ...] = ()
+    points: PointsState = field(default_factory=PointsState)
+    tiers: TierState = field(default_factory=TierState)
+    benefits: BenefitState = field(default_factory=BenefitState)
+    format: int = STATE_FORMAT
+
+    def order(self, order_id: str) -> OrderRecord | None:
+        """The order with this id, if the member placed it."""
+        for order in reversed(self.orders):
+            if order.id == order_id:
+                return order
+        return None
+
+    def fingerprint_of(self, event_id: str) -> str | None:
+        """The fingerprint recorded for an event id, or None if the id is new."""
+        for seen_id, fp in self.seen:
+            if seen_id == event_id:
+                return fp
+        return None
+
+    def evolve(self, **changes: Any) -> MemberState:
+        """A copy with some fields changed (the state itself never changes)."""
+        return replace(self, **changes)
+
+
+def new_member(
+    member_id: str,
+    joined_at: datetime,
+    *,
+    birthday: date | None = None,
+    tags: tuple[str, ...] | list[str] = (),
+) -> MemberState:
+    """The state of a member who has just joined: nothing earned, base tier."""
+    if not member_id:
+        raise StateError("member_id must not be empty")
+    if joined_at.tzinfo is None or joined_at.utcoffset() is None:
+        raise StateError("joined_at has no timezone offset; give one, e.g. +08:00")
+    return MemberState(
+        member_id=member_id, joined_at=joined_at, birthday=birthday, tags=tuple(tags)
+    )
+
+
+_ADAPTER: TypeAdapter[MemberState] = TypeAdapter(MemberState)
+
+
+def state_to_json(state: MemberState) -> str:
+    """Serialise a member state to JSON (Decimals as strings, datetimes in ISO 8601 with offset)."""
+    return _ADAPTER.dump_json(state).decode()
+
+
+def state_from_json(text: str | bytes | Mapping[str, Any]) -> MemberState:
+    """Read a member state back; a malformed or unknown-format state raises StateError."""
+    try:
+        if isinstance(text, Mapping):
+            state = _ADAPTER.validate_python(text)
+        else:
+            state = _ADAPTER.validate_json(text)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise StateError(f"invalid member state at {where or 'top level'}: {err['msg']}") from None
+    if state.format != STATE_FORMAT:
+        raise StateError(
+            f"member state format {state.format} is not supported (expected {STATE_FORMAT})"
+        )
+    return state

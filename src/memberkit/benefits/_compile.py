@@ -1,0 +1,250 @@
+"""Cross-checks and compilation of the `benefits:` section."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Literal
+
+from .._compiled_base import CheckContext
+from .._paths import Finding, Path, format_path
+from .._program import ProgramInfo, localized
+from .._reasons import LocalizedText
+from ..rules import Compare, Predicate, compile_condition
+from ._model import BenefitSpec, BenefitsSection, Period, QuotaSpec
+
+__all__ = [
+    "CompiledBenefit",
+    "CompiledBenefits",
+    "CompiledQuota",
+    "check_benefits",
+    "compile_benefits",
+    "decimal_places",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuota:
+    """One quota of a benefit: ``limit`` uses (or money) per period, plus what may carry over."""
+
+    per: Period
+    unit: Literal["count", "value"]
+    limit: Decimal
+    carry_over: Decimal
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledBenefit:
+    """A benefit ready to evaluate: tier grant, values, predicate, quotas and validity resolved."""
+
+    id: str
+    name: LocalizedText
+    path: str
+    tiers: frozenset[str] | None
+    """Tiers that hold the benefit; None means every member, whatever their tier."""
+    tier_order: tuple[str, ...]
+    """The same tiers in ladder order, for explanations."""
+    tiers_path: str
+    values: Mapping[str, Decimal]
+    default_value: Decimal | None
+    value_unit: Literal["number", "money"]
+    value_path: str
+    predicate: Predicate | None
+    when_path: Path
+    quotas: tuple[CompiledQuota, ...]
+    valid_from: date | None
+    valid_until: date | None
+    valid_path: str
+
+    def value_for(self, tier: str | None) -> Decimal | None:
+        """The benefit's value for a member of ``tier`` (None when it has none)."""
+        if tier is not None and tier in self.values:
+            return self.values[tier]
+        return self.default_value
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledBenefits:
+    """The benefits section compiled for evaluation, in policy order and by id."""
+
+    items: tuple[CompiledBenefit, ...]
+    by_id: Mapping[str, CompiledBenefit]
+
+    def get(self, benefit_id: str) -> CompiledBenefit | None:
+        """The benefit with this id, if the policy declares it."""
+        return self.by_id.get(benefit_id)
+
+
+def _did_you_mean(name: str, options: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _unknown_tier(tier: str, ctx: CheckContext, path: Path) -> Finding | None:
+    if tier in ctx.tier_ids:
+        return None
+    if not ctx.tier_ids:
+        return Finding(path, f"unknown tier '{tier}': the policy declares no tiers", "unknown_tier")
+    hint = _did_you_mean(tier, ctx.tier_ids)
+    listed = "" if hint else f" (tiers: {', '.join(ctx.tier_ids)})"
+    return Finding(path, f"unknown tier '{tier}'{hint}{listed}", "unknown_tier")
+
+
+def decimal_places(amount: Decimal) -> int:
+    """How many decimals an amount really has (12.50 has 1, 100 has 0)."""
+    exponent = amount.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _money_precision(amount: Decimal, ctx: CheckContext, path: Path) -> Finding | None:
+    allowed = ctx.info.currency_decimals
+    if decimal_places(amount) <= allowed:
+        return None
+    return Finding(
+        path,
+        f"{amount} has more decimals than {ctx.info.currency} allows ({allowed})",
+        "too_many_decimals",
+    )
+
+
+def check_benefits(section: BenefitsSection, ctx: CheckContext) -> list[Finding]:
+    """Cross-field problems of the section (references, ordering), with absolute paths."""
+    findings: list[Finding] = []
+    seen: dict[str, int] = {}
+    for index, spec in enumerate(section.root):
+        base: Path = ("benefits", index)
+        if spec.id in seen:
+            findings.append(
+                Finding(
+                    (*base, "id"),
+                    f"benefit id '{spec.id}' is already used by "
+                    f"{format_path(('benefits', seen[spec.id]))}",
+                    "duplicate_id",
+                )
+            )
+        else:
+            seen[spec.id] = index
+        findings += _check_one(spec, base, ctx)
+    return [f for f in findings if f is not None]
+
+
+def _check_one(spec: BenefitSpec, base: Path, ctx: CheckContext) -> list[Finding]:
+    found: list[Finding | None] = []
+    for j, tier in enumerate(spec.tiers or ()):
+        found.append(_unknown_tier(tier, ctx, (*base, "tiers", j)))
+    if spec.value is not None:
+        for tier, amount in (spec.value.by_tier or {}).items():
+            where: Path = (*base, "value", "by_tier", tier)
+            found.append(_unknown_tier(tier, ctx, where))
+            if spec.tiers is not None and tier not in spec.tiers and tier in ctx.tier_ids:
+                found.append(
+                    Finding(
+                        where,
+                        f"tier '{tier}' has a value but is not in this benefit's tiers",
+                        "tier_not_granted",
+                    )
+                )
+            if spec.value.unit == "money":
+                found.append(_money_precision(amount, ctx, where))
+        if spec.value.unit == "money" and spec.value.default is not None:
+            found.append(_money_precision(spec.value.default, ctx, (*base, "value", "default")))
+        if spec.tiers is not None and spec.value.default is None:
+            by_tier = spec.value.by_tier or {}
+            for j, tier in enumerate(spec.tiers):
+                if tier not in by_tier:
+                    found.append(
+                        Finding(
+                            (*base, "tiers", j),
+                            f"tier '{tier}' has the benefit "
+                            "but no value; add it to value.by_tier or give "
+                            "value.default",
+                            "missing_value",
+                        )
+                    )
+    if spec.when is not None:
+        for node in spec.when.walk():
+            if isinstance(node, Compare) and node.field == "tier":
+                literals = node.value if isinstance(node.value, tuple) else (node.value,)
+                where = (*base, "when", *node.path)
+                found.extend(_unknown_tier(str(literal), ctx, where) for literal in literals)
+    quota_paths = _quota_paths(spec, base)
+    for quota, path in zip(spec.quotas, quota_paths, strict=True):
+        if quota.value is not None:
+            found.append(_money_precision(quota.value, ctx, (*path, "value")))
+            found.append(_money_precision(quota.carry_over, ctx, (*path, "carry_over")))
+    valid = spec.valid
+    if valid is not None and valid.valid_from and valid.until and valid.valid_from > valid.until:
+        found.append(
+            Finding(
+                (*base, "valid", "until"),
+                f"the benefit ends ({valid.until}) before it starts ({valid.valid_from})",
+                "bad_range",
+            )
+        )
+    return [f for f in found if f is not None]
+
+
+def _quota_paths(spec: BenefitSpec, base: Path) -> list[Path]:
+    if isinstance(spec.quota, tuple):
+        return [(*base, "quota", j) for j in range(len(spec.quota))]
+    return [(*base, "quota")] if spec.quota is not None else []
+
+
+def _compile_quota(quota: QuotaSpec, path: Path) -> CompiledQuota:
+    return CompiledQuota(
+        per=quota.per,
+        unit="count" if quota.count is not None else "value",
+        limit=quota.limit,
+        carry_over=quota.carry_over,
+        path=format_path(path),
+    )
+
+
+def compile_benefits(
+    section: BenefitsSection, info: ProgramInfo, ctx: CheckContext
+) -> CompiledBenefits:
+    """Compile a checked section once, at load time."""
+    items = tuple(
+        _compile_one(spec, ("benefits", index), info, ctx)
+        for index, spec in enumerate(section.root)
+    )
+    return CompiledBenefits(items, MappingProxyType({item.id: item for item in items}))
+
+
+def _compile_one(
+    spec: BenefitSpec, base: Path, info: ProgramInfo, ctx: CheckContext
+) -> CompiledBenefit:
+    value = spec.value
+    values: Mapping[str, Decimal] = MappingProxyType(dict(value.by_tier or {}) if value else {})
+    # Who holds the benefit: the tiers listed; else the tiers given a value (a member of another
+    # tier has no discount rate to apply); else everyone.
+    granted: tuple[str, ...] | None = spec.tiers
+    if granted is None and value is not None and value.default is None:
+        granted = tuple(values)
+    order = {tier: i for i, tier in enumerate(ctx.tier_ids)}
+    tier_order = tuple(sorted(granted, key=lambda t: order.get(t, len(order)))) if granted else ()
+    return CompiledBenefit(
+        id=spec.id,
+        name=localized(spec.name, info.locale, spec.id),
+        path=format_path(base),
+        tiers=frozenset(granted) if granted is not None else None,
+        tier_order=tier_order,
+        tiers_path=format_path((*base, "tiers") if spec.tiers is not None else (*base, "value")),
+        values=values,
+        default_value=value.default if value else None,
+        value_unit=value.unit if value else "number",
+        value_path=format_path((*base, "value")),
+        predicate=compile_condition(spec.when, info.tz) if spec.when is not None else None,
+        when_path=(*base, "when"),
+        quotas=tuple(
+            _compile_quota(q, p) for q, p in zip(spec.quotas, _quota_paths(spec, base), strict=True)
+        ),
+        valid_from=spec.valid.valid_from if spec.valid else None,
+        valid_until=spec.valid.until if spec.valid else None,
+        valid_path=format_path((*base, "valid")),
+    )

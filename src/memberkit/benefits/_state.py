@@ -1,0 +1,36 @@
+"""The benefits part of a member state (frozen; serialised with the rest of the state).
+
+Only the uses are stored. What is left of a quota, what carried over, and whether a benefit is
+held are always worked out from the uses and the policy, so a policy change never leaves a stale
+counter behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+__all__ = ["BenefitState", "BenefitUseRecord"]
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitUseRecord:
+    """One accepted use of a benefit: which, when, by which event, and how much of a value cap."""
+
+    event_id: str
+    benefit: str
+    at: datetime
+    value: Decimal | None = None
+    """The money the use declared (what it takes from a value cap); None when not given."""
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitState:
+    """What the benefits part remembers about a member: every accepted use, oldest first."""
+
+    uses: tuple[BenefitUseRecord, ...] = ()
+
+    def uses_of(self, benefit_id: str) -> tuple[BenefitUseRecord, ...]:
+        """The accepted uses of one benefit, oldest first."""
+        return tuple(use for use in self.uses if use.benefit == benefit_id)

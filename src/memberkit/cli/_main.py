@@ -1,0 +1,104 @@
+"""Argument parsing and dispatch for the ``memberkit`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib.metadata import version as _dist_version
+from typing import TextIO
+
+__version__ = _dist_version("memberkit")
+from .._errors import MemberkitError, PolicyError
+from ..policy import load_policy, policy_json_schema
+
+__all__ = ["main"]
+
+OK, FINDINGS, USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse's own exit code for usage errors is 2, which is also ours; keep its message.
+        self.print_usage(sys.stderr)
+        self.exit(USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="memberkit",
+        description="Membership and loyalty programmes as YAML policies.",
+        epilog="Exit codes: 0 ok, 1 findings, 2 usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"memberkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    validate = sub.add_parser("validate", help="check policy files; every issue with file:line:col")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub.add_parser("schema", help="print the JSON Schema of the policy format")
+
+    from ._demo import add_demo_parser
+
+    add_demo_parser(sub)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the command line; returns the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else USAGE
+    if args.command is None:
+        parser.print_help(out)
+        return USAGE
+    try:
+        if args.command == "validate":
+            return _validate(args.files, args.format, out, err)
+        if args.command == "schema":
+            out.write(
+                json.dumps(policy_json_schema(), indent=2, ensure_ascii=False, sort_keys=True)
+            )
+            out.write("\n")
+            return OK
+        if args.command == "demo":
+            from ._demo import run_demo
+
+            return run_demo(args, out, err)
+    except MemberkitError as exc:
+        # Any error from user input is reported in its own words, never as a traceback.
+        err.write(f"memberkit: {exc}\n")
+        return FINDINGS
+    parser.print_help(err)
+    return USAGE
+
+
+def _validate(files: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
+    results: list[dict[str, object]] = []
+    failed = False
+    for path in files:
+        try:
+            load_policy(path)
+        except PolicyError as exc:
+            failed = True
+            results.append(
+                {"source": path, "valid": False, "issues": [i.as_dict() for i in exc.issues]}
+            )
+            if fmt == "text":
+                for issue in exc.issues:
+                    err.write(f"{issue}\n")
+            continue
+        results.append({"source": path, "valid": True, "issues": []})
+        if fmt == "text":
+            out.write(f"{path}: ok\n")
+    if fmt == "json":
+        out.write(json.dumps({"files": results}, indent=2, ensure_ascii=False) + "\n")
+    return FINDINGS if failed else OK

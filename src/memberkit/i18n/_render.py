@@ -1,0 +1,116 @@
+"""Rendering reasons to text: templates from the catalogues, values formatted by babel."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
+from babel.lists import format_list
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from .._money import Money
+from .._reasons import LocalizedText, Reason
+from ._catalog import catalogue
+
+__all__ = ["explain", "format_value", "render"]
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|([^|}]*)(?:\|([^}]*))?)?\}")
+
+
+@lru_cache(maxsize=64)
+def _babel_locale(locale: str) -> Locale:
+    for probe in (locale, locale.split("_")[0], "en"):
+        try:
+            return Locale.parse(probe)
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+    return Locale("en")
+
+
+def _chain(locale: str, default_locale: str) -> tuple[str, ...]:
+    """Locales to try, most specific first: zh_Hant_TW → zh_Hant → default → en."""
+    out: list[str] = []
+    probe = locale
+    while probe:
+        out.append(probe)
+        probe = probe.rpartition("_")[0]
+    for fallback in (default_locale, "en"):
+        if fallback not in out:
+            out.append(fallback)
+    return tuple(out)
+
+
+def format_value(value: object, locale: str, *, style: str = "") -> str:
+    """One parameter as text for ``locale``: money, numbers, dates, names, lists."""
+    loc = _babel_locale(locale)
+    if isinstance(value, LocalizedText):
+        return value.get(locale)
+    if isinstance(value, Money):
+        return format_currency(value.amount, value.currency, locale=loc)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | Decimal):
+        if style == "percent":
+            return format_percent(value, locale=loc)
+        return format_decimal(value, locale=loc)
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium", tzinfo=value.tzinfo, locale=loc)
+    if isinstance(value, date):
+        return format_date(value, "medium", locale=loc)
+    if isinstance(value, tuple | list | frozenset | set):
+        items = [format_value(v, locale) for v in value]
+        if isinstance(value, frozenset | set):
+            items.sort()
+        if not items:
+            return ""
+        return format_list(items, locale=loc)
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def _plural(value: object) -> bool:
+    if isinstance(value, Money):
+        return value.amount != 1
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return value != 1
+    return True
+
+
+def render(reason: Reason, locale: str, *, default_locale: str = "en") -> str:
+    """One reason as a sentence in ``locale`` (with fallback); never raises."""
+    template = None
+    for probe in _chain(locale, default_locale):
+        template = catalogue(probe).get(reason.code)
+        if template is not None:
+            text_locale = probe
+            break
+    if template is None:
+        shown = ", ".join(
+            f"{k}={format_value(v, locale)}" for k, v in sorted(reason.params.items())
+        )
+        return f"{reason.code}({shown})" if shown else reason.code
+    return _fill(template, reason.params, text_locale)
+
+
+def _fill(template: str, params: Mapping[str, object], locale: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        name, first, second = match.group(1), match.group(2), match.group(3)
+        if name not in params:
+            return match.group(0)
+        value = params[name]
+        if second is not None:
+            return second if _plural(value) else (first or "")
+        return format_value(value, locale, style=first or "")
+
+    return _PLACEHOLDER.sub(one, template)
+
+
+def explain(reasons: Iterable[Reason], locale: str, *, default_locale: str = "en") -> str:
+    """Every reason rendered, one sentence per line."""
+    return "\n".join(render(r, locale, default_locale=default_locale) for r in reasons)

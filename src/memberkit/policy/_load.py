@@ -1,0 +1,353 @@
+"""From policy text to a compiled Policy: the one place that reads files and YAML.
+
+Every problem is collected and reported at once, each located as ``file:line:col: path: message
+[code]``. Stages stop early only when a later stage could not make sense of the input: a file
+that is not valid YAML is not validated, and a document with schema errors is not cross-checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path as FilePath
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from .._compiled import CompiledProgram, Policy
+from .._compiled_base import CheckContext
+from .._errors import PolicyError, PolicyIssue
+from .._money import currency_exponent, is_currency
+from .._paths import Finding, Path, format_path
+from .._program import LOCALES, ProgramInfo, timezone_problem
+from ..benefits._compile import check_benefits, compile_benefits
+from ..lifecycle._compile import check_lifecycle, compile_lifecycle
+from ..points._compile import check_points, compile_points
+from ..tiers._compile import check_tiers, compile_tiers
+from ._document import PolicyDocument, policy_json_schema
+from ._ids import declared_ids
+from ._yaml import Located, read_yaml
+
+__all__ = ["load_policy", "parse_policy", "validate_policy"]
+
+
+def load_policy(path: str | FilePath) -> Policy:
+    """Read, validate and compile the policy file at ``path``; raises PolicyError with every issue."""
+    source = str(path)
+    try:
+        raw = FilePath(path).read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise PolicyError(
+            [PolicyIssue(source, 0, 0, "", f"cannot read the file: {reason}", "io")]
+        ) from None
+    return parse_policy(raw, source=source)
+
+
+def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
+    """Validate and compile a policy given as text; raises PolicyError with every issue."""
+    located = read_yaml(text, source)
+    document = _validate(located)
+    findings = _check_program(document)
+    if findings:
+        # Parts read the programme's currency and timezone; with those wrong their checks mislead.
+        raise PolicyError([_locate(located, f) for f in findings])
+    info = ProgramInfo.from_section(document.program)
+    ctx = _context(document, info)
+    findings = _cross_check(document, ctx)
+    if findings:
+        raise PolicyError([_locate(located, f) for f in findings])
+    version = CompiledProgram(
+        info=info,
+        tiers=compile_tiers(document.tiers, info, ctx) if document.tiers else None,
+        points=compile_points(document.points, info, ctx) if document.points else None,
+        benefits=compile_benefits(document.benefits, info, ctx) if document.benefits else None,
+        lifecycle=compile_lifecycle(document.lifecycle, info, ctx) if document.lifecycle else None,
+    )
+    return Policy(source=source, document=document, versions=(version,))
+
+
+def validate_policy(text: str | bytes, *, source: str = "<policy>") -> list[PolicyIssue]:
+    """Every issue in a policy text, or an empty list when it is valid."""
+    try:
+        parse_policy(text, source=source)
+    except PolicyError as exc:
+        return list(exc.issues)
+    return []
+
+
+def _locate(located: Located, finding: Finding, *, key: bool = False) -> PolicyIssue:
+    mark = located.locate(finding.path, key=key)
+    return PolicyIssue(
+        located.source,
+        mark.line,
+        mark.column,
+        format_path(finding.path),
+        finding.message,
+        finding.code,
+    )
+
+
+# --- schema validation -------------------------------------------------------------------------
+
+
+def _validate(located: Located) -> PolicyDocument:
+    try:
+        return PolicyDocument.model_validate(located.data)
+    except ValidationError as exc:
+        issues = _schema_issues(located, exc.errors(include_url=False))
+        raise PolicyError(issues) from None
+
+
+def _real_path(data: object, loc: Sequence[int | str]) -> tuple[Path, bool]:
+    """The data path an error location names, without pydantic's union-member tags."""
+    path: list[str | int] = []
+    node = data
+    skipped = False
+    for part in loc:
+        found = (isinstance(node, Mapping) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if found:
+            path.append(part)
+            node = node[part]  # type: ignore[index]
+        elif isinstance(node, Mapping) and isinstance(part, str) and _is_field_name(part):
+            # A missing or extra key: the last element names it even though the data lacks it.
+            path.append(part)
+            node = None
+        else:
+            skipped = True
+    return tuple(path), skipped
+
+
+def _is_field_name(part: str) -> bool:
+    # pydantic tags union members with their type name (``function-after[...]``, ``TiersSection``);
+    # such tags contain characters policy keys never do, or start with a capital for models.
+    return not any(ch in part for ch in "[]()-,") and not part[:1].isupper()
+
+
+def _schema_issues(located: Located, errors: list[ErrorDetails]) -> list[PolicyIssue]:
+    grouped: dict[Path, list[tuple[str, str, bool]]] = {}
+    order: list[Path] = []
+    key_paths: set[Path] = set()
+    for err in errors:
+        path, from_union = _real_path(located.data, err["loc"])
+        for finding, at_key in _describe(located, path, err):
+            if finding.path not in grouped:
+                grouped[finding.path] = []
+                order.append(finding.path)
+            entry = (finding.message, finding.code, from_union)
+            if entry not in grouped[finding.path]:
+                grouped[finding.path].append(entry)
+            if at_key:
+                key_paths.add(finding.path)
+    issues: list[PolicyIssue] = []
+    for path in order:
+        entries = grouped[path]
+        union = [e for e in entries if e[2]]
+        if len(union) > 1:
+            # A value that fits none of several allowed shapes: one issue naming each shape's
+            # complaint reads better than one issue per shape on the same line.
+            message = "does not match any allowed form: " + "; or ".join(e[0] for e in union)
+            entries = [e for e in entries if not e[2]] + [(message, "invalid_value", True)]
+        for message, code, _ in entries:
+            issues.append(_locate(located, Finding(path, message, code), key=path in key_paths))
+    return issues
+
+
+def _describe(located: Located, path: Path, err: ErrorDetails) -> Iterable[tuple[Finding, bool]]:
+    kind = err["type"]
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    value = err.get("input")
+    if kind == "rules":
+        for sub, message, code in ctx.get("findings", []):
+            yield Finding(path + tuple(sub), message, code), False
+        return
+    if kind == "missing":
+        yield Finding(path, f"required key '{path[-1]}' is missing", "missing_key"), False
+        return
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(path[:-1])
+        name = str(path[-1])
+        hint = _did_you_mean(name, allowed)
+        listed = f" (allowed: {', '.join(sorted(allowed))})" if allowed and not hint else ""
+        yield Finding(path, f"unknown key '{name}'{hint}{listed}", "unknown_key"), True
+        return
+    if kind in ("literal_error", "enum") and path == ("memberkit",):
+        yield (
+            Finding(
+                path,
+                f"policy format version {value!r} is not supported; this memberkit reads version 1",
+                "unsupported_version",
+            ),
+            False,
+        )
+        return
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", ""))
+        options = [
+            o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()
+        ]
+        hint = _did_you_mean(str(value), options)
+        yield Finding(path, f"'{value}' is not one of {expected}{hint}", "unknown_value"), False
+        return
+    if kind == "string_pattern_mismatch":
+        plain = _PATTERNS.get(str(ctx.get("pattern", "")))
+        if plain:
+            yield Finding(path, f"{value!r} {plain}", "bad_format"), False
+            return
+    message = str(err["msg"])
+    message = message[:1].lower() + message[1:]
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        message = f"{value!r}: {message}" if not message.startswith("value error") else message
+    message = message.removeprefix("value error, ")
+    yield Finding(path, message, _CODES.get(kind, "invalid_value")), False
+
+
+_PATTERNS = {
+    r"^[^\s\[\]\"'.]+$": "is not a valid id: ids may not contain spaces, dots, quotes or brackets",
+    r"^[A-Z]{3}$": "is not an ISO 4217 currency code (three capital letters, e.g. CNY, USD)",
+}
+"""Plain words for the patterns the models use, instead of the regular expression."""
+
+_CODES = {
+    "string_type": "wrong_type",
+    "int_type": "wrong_type",
+    "int_parsing": "wrong_type",
+    "decimal_parsing": "wrong_type",
+    "decimal_type": "wrong_type",
+    "bool_type": "wrong_type",
+    "dict_type": "wrong_type",
+    "list_type": "wrong_type",
+    "tuple_type": "wrong_type",
+    "model_type": "wrong_type",
+    "mapping_type": "wrong_type",
+    "model_attributes_type": "wrong_type",
+    "date_from_datetime_parsing": "bad_date",
+    "date_parsing": "bad_date",
+    "datetime_parsing": "bad_date",
+    "greater_than": "out_of_range",
+    "greater_than_equal": "out_of_range",
+    "less_than": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "too_short": "too_short",
+    "too_long": "too_long",
+    "string_pattern_mismatch": "bad_format",
+    "string_too_short": "too_short",
+    "string_too_long": "too_long",
+    "decimal_max_places": "too_many_decimals",
+    "union_tag_invalid": "unknown_value",
+    "value_error": "invalid_value",
+}
+
+
+def _did_you_mean(name: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _allowed_keys(path: Path) -> set[str]:
+    """The keys the schema allows at ``path`` (for 'did you mean' on unknown keys)."""
+    schema = policy_json_schema()
+    defs = schema.get("$defs", {})
+    nodes: list[dict[str, Any]] = [schema]
+    for part in path:
+        nxt: list[dict[str, Any]] = []
+        for node in _expand(nodes, defs):
+            if isinstance(part, int):
+                for key in ("items", "prefixItems"):
+                    items = node.get(key)
+                    if isinstance(items, dict):
+                        nxt.append(items)
+                    elif isinstance(items, list) and part < len(items):
+                        nxt.append(items[part])
+            else:
+                prop = node.get("properties", {}).get(part)
+                if isinstance(prop, dict):
+                    nxt.append(prop)
+                extra = node.get("additionalProperties")
+                if isinstance(extra, dict):
+                    nxt.append(extra)
+        nodes = nxt
+    keys: set[str] = set()
+    for node in _expand(nodes, defs):
+        keys.update(node.get("properties", {}))
+    return keys
+
+
+def _expand(nodes: list[dict[str, Any]], defs: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    stack = list(nodes)
+    seen = 0
+    while stack and seen < 200:
+        seen += 1
+        node = stack.pop()
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = defs.get(ref.rsplit("/", 1)[-1])
+            if isinstance(target, dict):
+                stack.append(target)
+            continue
+        for key in ("anyOf", "oneOf", "allOf"):
+            stack.extend(sub for sub in node.get(key, []) if isinstance(sub, dict))
+        out.append(node)
+    return out
+
+
+# --- cross-field checks --------------------------------------------------------------------------
+
+
+def _context(document: PolicyDocument, info: ProgramInfo) -> CheckContext:
+    ids = declared_ids(document)
+    return CheckContext(info=info, **ids)
+
+
+def _cross_check(document: PolicyDocument, ctx: CheckContext) -> list[Finding]:
+    findings: list[Finding] = []
+    if document.tiers is not None:
+        findings += check_tiers(document.tiers, ctx)
+    if document.points is not None:
+        findings += check_points(document.points, ctx)
+    if document.benefits is not None:
+        findings += check_benefits(document.benefits, ctx)
+    if document.lifecycle is not None:
+        findings += check_lifecycle(document.lifecycle, ctx)
+    return findings
+
+
+def _check_program(document: PolicyDocument) -> list[Finding]:
+    program = document.program
+    findings: list[Finding] = []
+    problem = timezone_problem(program.timezone)
+    if problem:
+        findings.append(Finding(("program", "timezone"), problem, "unknown_timezone"))
+    if not is_currency(program.currency):
+        findings.append(
+            Finding(
+                ("program", "currency"),
+                f"unknown ISO 4217 currency '{program.currency}'",
+                "unknown_currency",
+            )
+        )
+    else:
+        currency_exponent(program.currency)
+    locales = [program.locale]
+    if program.name:
+        locales += [k for k in program.name if k != "_"]
+    for locale in locales:
+        if not _known_locale(locale):
+            hint = _did_you_mean(locale, LOCALES)
+            path: Path = (
+                ("program", "locale") if locale == program.locale else ("program", "name", locale)
+            )
+            findings.append(Finding(path, f"unknown locale '{locale}'{hint}", "unknown_locale"))
+    return findings
+
+
+def _known_locale(locale: str) -> bool:
+    # Locale.parse accepts any well-formed id (zh_Hnas parses as a script nobody has), so the
+    # test is whether CLDR has data for it.
+    from babel import localedata
+
+    return bool(locale) and localedata.exists(locale)

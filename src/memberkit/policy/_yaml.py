@@ -1,0 +1,380 @@
+"""Reading policy YAML safely, remembering where every key and value was written.
+
+PyYAML is used only for its scanner and parser (the event stream); the document is composed
+here, iteratively, so that:
+
+- no tag is honoured: ``!!python/object`` and every other explicit tag is refused, so nothing in
+  a policy can build an object or run code;
+- aliases are allowed but their expansion is bounded (a "billion laughs" file fails at once);
+- nesting depth and file size are bounded, and deep nesting cannot exhaust Python's stack;
+- a key written twice in one mapping is an error (PyYAML silently keeps the last one);
+- scalars follow the YAML 1.2 core schema: ``on``, ``off``, ``yes`` and ``no`` stay text (YAML
+  1.1 turns them into booleans, which would make an earning rule's ``on: purchase`` a ``True``
+  key); mapping keys are always text.
+
+Every problem is reported with its ``line:column`` (1-based), as a ``PolicyError``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from .._errors import PolicyError, PolicyIssue
+from .._paths import Path, format_path
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "Mark", "read_yaml"]
+
+MAX_BYTES = 1_000_000
+"""Largest policy file accepted; real programmes are a few kilobytes."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted."""
+MAX_NODES = 200_000
+"""Most values a document may hold once aliases are expanded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A 1-based position in the policy text."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A parsed document and where each of its keys and values was written."""
+
+    source: str
+    data: Any
+    values: dict[Path, Mark] = field(default_factory=dict)
+    keys: dict[Path, Mark] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> Mark:
+        """Where ``path`` was written: the key itself when ``key``, else its value.
+
+        A path that names something absent (a missing key) falls back to the nearest enclosing
+        node that exists, so every issue points at a real place in the file.
+        """
+        probe = tuple(path)
+        if key and probe in self.keys:
+            return self.keys[probe]
+        while probe:
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), Mark(1, 1))
+
+
+def _issue(source: str, mark: Mark, message: str, code: str, path: Path = ()) -> PolicyIssue:
+    return PolicyIssue(source, mark.line, mark.column, format_path(path), message, code)
+
+
+def _mark(event: ev.Event) -> Mark:
+    start = event.start_mark
+    return Mark(start.line + 1, start.column + 1) if start is not None else Mark(1, 1)
+
+
+# --- scalars: the YAML 1.2 core schema ---------------------------------------------------------
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _scalar(value: str, plain: bool) -> object:
+    """The value of a scalar: quoted scalars are text; plain ones are resolved by the core schema.
+
+    Decimal-looking numbers stay exact: they are kept as text of a number, never a binary float,
+    and pydantic's Decimal fields read them exactly.
+    """
+    if not plain:
+        return value
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _INT_OCT.match(value):
+        return int(value[2:], 8)
+    if _INT_HEX.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value):
+        from decimal import Decimal
+
+        return Decimal(value)
+    if _DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+# --- composition ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A mapping or list under construction."""
+
+    container: dict[str, Any] | list[Any]
+    path: Path
+    anchor: str | None
+    size: int = 1
+    pending_key: str | None = None
+    key_marks: dict[str, Mark] = field(default_factory=dict)
+
+
+class _Composer:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.issues: list[PolicyIssue] = []
+        self.values: dict[Path, Mark] = {}
+        self.keys: dict[Path, Mark] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.documents = 0
+
+    def fail(self, mark: Mark, message: str, code: str, path: Path = ()) -> None:
+        self.issues.append(_issue(self.source, mark, message, code, path))
+
+    def child_path(self) -> Path | None:
+        """The path of the next value, or None when it is a mapping key."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            return (*top.path, len(top.container))
+        if top.pending_key is None:
+            return None
+        return (*top.path, top.pending_key)
+
+    def count(self, size: int, mark: Mark) -> bool:
+        self.nodes += size
+        if self.nodes > MAX_NODES:
+            self.fail(
+                mark,
+                f"the document expands to more than {MAX_NODES:,} values (aliases nest too "
+                "deeply?); a policy this large is refused",
+                "too_large",
+            )
+            return False
+        return True
+
+    def add(self, value: Any, size: int, mark: Mark, anchor: str | None) -> None:
+        """Place a finished value into its parent (or make it the document)."""
+        if anchor is not None:
+            self.anchors[anchor] = (value, size)
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        top.size += size
+        if isinstance(top.container, list):
+            top.container.append(value)
+            return
+        key = top.pending_key
+        assert key is not None
+        top.container[key] = value
+        top.pending_key = None
+
+    def key(self, event: ev.ScalarEvent) -> None:
+        top = self.stack[-1]
+        mark = _mark(event)
+        name = event.value
+        path = (*top.path, name)
+        if name in top.key_marks:
+            first = top.key_marks[name]
+            self.fail(
+                mark,
+                f"duplicate key '{name}' (first written at line {first.line}); "
+                "YAML would silently keep only the last one",
+                "duplicate_key",
+                path,
+            )
+            # The first value stays; the duplicate's value is read and dropped.
+            top.pending_key = "\x00dup"
+            return
+        top.key_marks[name] = mark
+        self.keys[path] = mark
+        top.pending_key = name
+
+    def compose(self, stream: Any) -> bool:
+        for event in stream:
+            if isinstance(event, ev.StreamStartEvent | ev.StreamEndEvent | ev.DocumentEndEvent):
+                continue
+            if isinstance(event, ev.DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    self.fail(
+                        _mark(event),
+                        "a policy file holds one YAML document; found a second",
+                        "many_documents",
+                    )
+                    return False
+                continue
+            if not self.step(event):
+                return False
+        return True
+
+    def step(self, event: ev.Event) -> bool:
+        mark = _mark(event)
+        if isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
+            frame = self.stack.pop()
+            frame.container.pop("\x00dup", None) if isinstance(frame.container, dict) else None
+            self.add(frame.container, frame.size, self.values.get(frame.path, mark), frame.anchor)
+            return True
+        path = self.child_path()
+        if path is None:
+            assert isinstance(event, ev.NodeEvent)
+            if not isinstance(event, ev.ScalarEvent):
+                self.fail(
+                    mark,
+                    "a mapping key must be plain text, not a list or mapping",
+                    "complex_key",
+                    self.stack[-1].path,
+                )
+                return False
+            if (event.tag is not None and event.tag != "!") or event.anchor is not None:
+                self.fail(
+                    mark, "a mapping key must be plain text", "complex_key", self.stack[-1].path
+                )
+                return False
+            self.key(event)
+            return True
+        if isinstance(event, ev.AliasEvent):
+            found = self.anchors.get(event.anchor or "")
+            if found is None:
+                self.fail(mark, f"unknown alias '*{event.anchor}'", "unknown_alias", path)
+                return False
+            value, size = found
+            self.values.setdefault(path, mark)
+            if not self.count(size, mark):
+                return False
+            self.add(value, size, mark, None)
+            return True
+        assert isinstance(event, ev.NodeEvent)
+        tag = getattr(event, "tag", None)
+        implicit = getattr(event, "implicit", True)
+        # Explicit tags would let a policy ask for objects the format does not have (or, with an
+        # unsafe loader, run code); the format has no use for them, so every one is refused.
+        explicit = (
+            tag is not None
+            and tag != "!"
+            and not (isinstance(implicit, tuple) and implicit[0])
+            and not (isinstance(implicit, bool) and implicit)
+        )
+        if explicit:
+            shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+            self.fail(
+                mark, f"YAML tags such as '{shown}' are not allowed in a policy", "yaml_tag", path
+            )
+            return False
+        self.values[path] = mark
+        if not self.count(1, mark):
+            return False
+        if isinstance(event, ev.ScalarEvent):
+            plain = event.style is None
+            self.add(_scalar(event.value, plain), 1, mark, event.anchor)
+            return True
+        if len(self.stack) >= MAX_DEPTH:
+            self.fail(
+                mark,
+                f"nesting deeper than {MAX_DEPTH} levels; a policy never needs this",
+                "too_deep",
+                path,
+            )
+            return False
+        container: dict[str, Any] | list[Any] = (
+            {} if isinstance(event, ev.MappingStartEvent) else []
+        )
+        self.stack.append(_Frame(container, path, event.anchor))
+        return True
+
+
+def read_yaml(text: str | bytes, source: str) -> Located:
+    """Parse policy text into plain data with locations; raises PolicyError on any problem."""
+    start = Mark(1, 1)
+    if isinstance(text, bytes):
+        raw = text
+        if len(raw) > MAX_BYTES:
+            raise PolicyError([_issue(source, start, _too_big(len(text)), "too_large")])
+        if b"\x00" in text:
+            raise PolicyError(
+                [_issue(source, start, "not a text file (it contains NUL bytes)", "not_text")]
+            )
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PolicyError(
+                [
+                    _issue(
+                        source,
+                        _offset_mark(raw, exc.start),
+                        "not UTF-8 text; save the policy as UTF-8",
+                        "not_text",
+                    )
+                ]
+            ) from None
+    if len(text) > MAX_BYTES:
+        raise PolicyError([_issue(source, start, _too_big(len(text)), "too_large")])
+    composer = _Composer(source)
+    try:
+        complete = composer.compose(yaml.parse(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        problem_mark = exc.problem_mark or exc.context_mark
+        mark = Mark(problem_mark.line + 1, problem_mark.column + 1) if problem_mark else start
+        message = _yaml_message(exc)
+        raise PolicyError(
+            [*composer.issues, _issue(source, mark, message, "yaml_syntax")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(
+            [_issue(source, start, f"not valid YAML: {exc}", "yaml_syntax")]
+        ) from None
+    if composer.issues or not complete:
+        raise PolicyError(composer.issues)
+    if composer.root is None:
+        raise PolicyError([_issue(source, start, "the policy is empty", "empty")])
+    if not isinstance(composer.root, dict):
+        raise PolicyError(
+            [
+                _issue(
+                    source,
+                    composer.values.get((), start),
+                    "a policy is a mapping of sections (memberkit, program, ...)",
+                    "not_a_mapping",
+                )
+            ]
+        )
+    return Located(source, composer.root, composer.values, composer.keys)
+
+
+def _too_big(size: int) -> str:
+    return f"the file is {size:,} bytes; a policy may be at most {MAX_BYTES:,} bytes"
+
+
+def _offset_mark(data: bytes, offset: int) -> Mark:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return Mark(line, column)
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    text = "; ".join(parts) or "not valid YAML"
+    return f"not valid YAML: {text}"

@@ -1,0 +1,122 @@
+"""The member state is an immutable value that survives a JSON round trip exactly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.builders import at, member
+
+import memberkit
+from memberkit import StateError
+from memberkit._state import ActivityRecord, LineRecord, OrderRecord, RefundRecord
+
+zones = st.sampled_from(
+    [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30))]
+)
+moments = st.builds(
+    lambda base, tz: base.replace(tzinfo=UTC).astimezone(tz),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
+    zones,
+)
+money = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+attrs = st.lists(
+    st.tuples(text, st.one_of(text, st.integers(), money, st.booleans())), max_size=3
+).map(lambda xs: tuple(sorted(dict(xs).items())))
+lines = st.builds(
+    LineRecord,
+    id=text,
+    sku=text,
+    category=text,
+    quantity=st.integers(1, 50),
+    amount=money,
+    gross=st.none() | money,
+    tags=st.lists(text, max_size=2).map(tuple),
+    attributes=attrs,
+    refunded_quantity=st.integers(0, 1),
+    refunded_amount=money,
+)
+orders = st.builds(
+    OrderRecord,
+    id=text,
+    at=moments,
+    currency=st.just("CNY"),
+    lines=st.lists(lines, min_size=1, max_size=3).map(tuple),
+    shipping=money,
+    tax=money,
+    channel=text,
+    store=text,
+    payment_method=text,
+    tags=st.lists(text, max_size=2).map(tuple),
+    attributes=attrs,
+    refunds=st.lists(st.builds(RefundRecord, id=text, at=moments, amount=money), max_size=2).map(
+        tuple
+    ),
+)
+activities = st.builds(
+    ActivityRecord, id=text, at=moments, kind=text, channel=text, attributes=attrs
+)
+states = st.builds(
+    lambda m, j, o, a, b, c, tags: member(m, j).evolve(
+        orders=tuple(o), activities=tuple(a), birthday=b, clock=c, tags=tuple(tags)
+    ),
+    st.text(min_size=1, max_size=8),
+    moments,
+    st.lists(orders, max_size=3),
+    st.lists(activities, max_size=3),
+    st.none() | st.dates(),
+    st.none() | moments,
+    st.lists(text, max_size=3),
+)
+
+
+@given(states)
+def test_json_round_trip_is_lossless(state: memberkit.MemberState) -> None:
+    """Serialising a state and reading it back gives an equal state, offsets and all."""
+    back = memberkit.state_from_json(memberkit.state_to_json(state))
+    assert back == state
+    assert [o.at.utcoffset() for o in back.orders] == [o.at.utcoffset() for o in state.orders]
+    assert all(type(line.amount) is Decimal for o in back.orders for line in o.lines)
+
+
+def test_state_is_frozen() -> None:
+    """A state cannot be changed in place; evolve gives a changed copy."""
+    state = member()
+    with pytest.raises(AttributeError):
+        state.tags = ("x",)  # type: ignore[misc]
+    assert state.evolve(tags=("x",)).tags == ("x",)
+    assert state.tags == ()
+
+
+def test_unknown_format_version_is_refused() -> None:
+    """A state from an unknown layout version is refused, not misread."""
+    text = memberkit.state_to_json(member()).replace('"format":1', '"format":99')
+    with pytest.raises(StateError, match="format 99 is not supported"):
+        memberkit.state_from_json(text)
+
+
+def test_malformed_state_says_where() -> None:
+    """A state with a bad field says which field, without a pydantic traceback."""
+    text = memberkit.state_to_json(member()).replace(
+        '"joined_at":"2026-01-01T00:00:00+08:00"', '"joined_at":"soon"'
+    )
+    with pytest.raises(StateError, match="at joined_at"):
+        memberkit.state_from_json(text)
+
+
+def test_naive_join_time_is_refused() -> None:
+    """A member cannot join at a moment without a timezone."""
+    with pytest.raises(StateError, match="timezone"):
+        memberkit.new_member("m1", datetime(2026, 1, 1))
+
+
+def test_join_time_keeps_its_offset() -> None:
+    """The join time comes back with the offset it was given."""
+    state = member(joined=at(2026, 1, 1, 0, 0))
+    assert memberkit.state_from_json(
+        memberkit.state_to_json(state)
+    ).joined_at.utcoffset() == timedelta(hours=8)
