@@ -1,0 +1,45 @@
+"""Parameters are formatted for the locale: money, numbers, dates, names, lists and plurals."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from memberkit import LocalizedText, Money
+from memberkit.i18n import format_value
+from memberkit.i18n._render import _fill
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "text"),
+    [
+        (Money(Decimal("1200"), "CNY"), "zh_Hans", "¥1,200.00"),
+        (Money(Decimal("1200"), "CNY"), "en", "CN¥1,200.00"),
+        (Money(Decimal("1200"), "JPY"), "en", "¥1,200"),
+        (1200, "zh_Hans", "1,200"),
+        (Decimal("0.85"), "en", "0.85"),
+        (date(2026, 12, 31), "zh_Hans", "2026年12月31日"),
+        (date(2026, 12, 31), "zh_Hant", "2026年12月31日"),
+        (date(2026, 12, 31), "en", "Dec 31, 2026"),
+        (LocalizedText({"zh_Hans": "金卡", "en": "Gold"}, "zh_Hans"), "en", "Gold"),
+        (LocalizedText({"zh_Hans": "金卡", "en": "Gold"}, "zh_Hans"), "zh_Hant", "金卡"),
+        (("a", "b", "c"), "en", "a, b, and c"),
+        (("a", "b"), "zh_Hans", "a和b"),
+    ],
+)
+def test_values_are_formatted_for_the_locale(value: object, locale: str, text: str) -> None:
+    """Each kind of parameter reads the way the locale writes it."""
+    assert format_value(value, locale) == text
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "1 use left"), (2, "2 uses left"), (0, "0 uses left")])
+def test_plural_pairs_follow_the_count(n: int, text: str) -> None:
+    """{n|use|uses} picks the singular word only for exactly one."""
+    assert _fill("{n} {n|use|uses} left", {"n": n}, "en") == text
+
+
+def test_a_placeholder_without_its_parameter_is_left_visible() -> None:
+    """A template naming a parameter the reason lacks keeps the placeholder rather than failing."""
+    assert _fill("{missing} x", {}, "en") == "{missing} x"
