@@ -40,6 +40,7 @@ from ._money import Money
 from ._reasons import LocalizedText, Reason
 from ._state import MemberState, new_member, state_from_json, state_to_json
 from .policy import load_policy, parse_policy, policy_json_schema, validate_policy
+from .tiers import TierDecision, TierProgress, progress, tier_of
 
 __version__ = "0.1.0"
 
@@ -67,7 +68,9 @@ __all__ = [
     "Refund",
     "RefundLine",
     "StateError",
+    "TierDecision",
     "TierGrant",
+    "TierProgress",
     "Transfer",
     "advance",
     "apply",
@@ -77,8 +80,10 @@ __all__ = [
     "parse_events",
     "parse_policy",
     "policy_json_schema",
+    "progress",
     "replay",
     "state_from_json",
     "state_to_json",
+    "tier_of",
     "validate_policy",
 ]
