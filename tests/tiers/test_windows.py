@@ -43,7 +43,7 @@ def local(y: int, m: int, d: int, h: int = 0) -> datetime:
         ),
         (
             WindowSpec(kind="membership_year"),
-            at(2025, 2, 28, 9),
+            at(2025, 2, 27, 23, 59, 59),
             local(2024, 2, 29),
             local(2025, 2, 28),
         ),
