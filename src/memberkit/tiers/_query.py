@@ -253,8 +253,8 @@ def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgres
                         "tier.held_until",
                         current.path,
                         tier=current.name,
-                        until=valid,
-                        at=review_at,
+                        until=info.local_date(valid - TICK),
+                        at=info.local_date(review_at),
                     )
                 )
             else:
