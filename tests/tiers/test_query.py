@@ -138,7 +138,7 @@ def test_a_past_date_reads_the_recorded_history() -> None:
 def test_naive_as_of_is_an_event_error() -> None:
     """A date without offset is refused."""
     with pytest.raises(EventError):
-        memberkit.tier_of(ladder(), member(), datetime(2026, 1, 1))  # noqa: DTZ001
+        memberkit.tier_of(ladder(), member(), datetime(2026, 1, 1))
 
 
 def test_a_programme_without_tiers_is_an_event_error() -> None:

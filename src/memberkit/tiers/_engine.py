@@ -230,11 +230,7 @@ def _review(
     if earned.valid_until is not None and earned.valid_until > moment:
         return state
     kept = retained_rank(ct, figs, current.rank)
-    if (
-        earned.valid_until is not None
-        and just_ended.start is not None
-        and just_ended.end != moment
-    ):
+    if earned.valid_until is not None and just_ended.start is not None and just_ended.end != moment:
         # A validity end inside a window (28 Feb of a calendar-year ladder) would judge a few
         # weeks of figures; the last full window counts too.
         before = span_at(ct, info, state, just_ended.start - TICK)
