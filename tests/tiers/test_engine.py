@@ -413,3 +413,28 @@ def test_the_first_event_records_the_base_tier_at_joining() -> None:
     assert state.tiers.history[0] == memberkit.tiers.TierChange(
         at(2026, 1, 1, 0), "basic", "initial"
     )
+
+
+# --- 29 February -----------------------------------------------------------------------------------
+
+
+def test_a_29_february_member_is_reviewed_on_28_february() -> None:
+    """A membership year from 29 Feb 2024 ends at 00:00 on 28 Feb 2025, and so on each year."""
+    p = ladder("  review: end_of_window\n", window="membership_year")
+    joined = at(2024, 2, 29, 10)
+    events = [spend("o1", at(2024, 3, 1), "2000"), spend("o2", at(2025, 2, 27, 23, 59, 59), "10")]
+    state = memberkit.replay(p, member(joined=joined), events, as_of=at(2026, 3, 1))
+    assert state.tiers.tier_at(at(2025, 2, 28, 0)) == "silver"
+    assert steps(state)[-1] == ("basic", "downgrade")
+    assert state.tiers.history[-1].at == at(2026, 2, 28, 0)
+
+
+def test_an_order_on_28_february_opens_the_new_membership_year() -> None:
+    """For a 29 Feb member, 28 Feb in a common year is the first day of the new year."""
+    p = ladder(window="membership_year")
+    state = memberkit.replay(
+        p, member(joined=at(2024, 2, 29, 10)), [spend("o1", at(2025, 2, 28, 8), "2000")]
+    )
+    decision = memberkit.tier_of(p, state, at(2025, 3, 1))
+    assert decision.window_start == at(2025, 2, 28, 0)
+    assert decision.figures["spend"] == 2000
