@@ -310,7 +310,7 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
         units=MappingProxyType(units),
         window=section.window,
         review=section.review,
-        max_steps=None if isinstance(downgrade, str) else downgrade.max_steps,
+        max_steps=downgrade.max_steps,
         grace_days=section.grace_days,
         refunds=section.refunds,
         upgrade=section.upgrade,
