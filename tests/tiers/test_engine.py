@@ -438,3 +438,16 @@ def test_an_order_on_28_february_opens_the_new_membership_year() -> None:
     decision = memberkit.tier_of(p, state, at(2025, 3, 1))
     assert decision.window_start == at(2025, 2, 28, 0)
     assert decision.figures["spend"] == 2000
+
+
+def test_a_grace_period_longer_than_the_review_interval_still_ends() -> None:
+    """Monthly reviews during a 45-day grace period do not push the announced downgrade back."""
+    p = tiers_yaml(
+        "  window: calendar_month\n  grace_days: 45\n"
+        "  ladder:\n    - {id: basic}\n    - {id: silver, qualify: {spend: 100}}\n"
+    )
+    # March's spend keeps silver at the 1 April review; April's nothing announces the downgrade
+    # on 1 May for 15 June, and the 1 June review leaves that date alone.
+    state = run(p, spend("o1", at(2026, 3, 10), "100"), until=at(2026, 7, 1))
+    assert steps(state)[-1] == ("basic", "downgrade")
+    assert state.tiers.history[-1].at == at(2026, 6, 15, 0)

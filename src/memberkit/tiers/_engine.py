@@ -257,6 +257,9 @@ def _review(
     target = max(target, floor)
     tier = ct.ladder[target]
     if ct.grace_days:
+        if state.tiers.pending is not None:
+            # A downgrade already announced keeps its date; a later review does not push it back.
+            return state
         when = moment + timedelta(days=ct.grace_days)
         reasons.append(Reason.of("tier.downgrade_scheduled", tier.path, tier=tier.name, at=when))
         return _tiers(state, pending=TierChange(when, tier.id, "downgrade"))
