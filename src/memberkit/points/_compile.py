@@ -27,6 +27,9 @@ from ._model import (
 
 __all__ = [
     "DEFAULT_CURRENCY",
+    "EARN_PATH",
+    "PENDING_PATH",
+    "REVERSAL_PATH",
     "CompiledCap",
     "CompiledCurrency",
     "CompiledPoints",
@@ -37,6 +40,11 @@ __all__ = [
 
 DEFAULT_CURRENCY = "points"
 """The id of the one currency of a points section that declares no ``currencies``."""
+
+EARN_PATH = format_path(("points", "earn"))
+PENDING_PATH = format_path(("points", "pending"))
+REVERSAL_PATH = format_path(("points", "reversal"))
+"""Paths of the section's keys that reasons point at."""
 
 _DEFAULT_NAME = {"zh_Hans": "积分", "zh_Hant": "積分", "en": "points"}
 

@@ -33,7 +33,13 @@ from .._money import Money
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
-from ._compile import CompiledCurrency, CompiledPoints, _did_you_mean
+from ._compile import (
+    PENDING_PATH,
+    REVERSAL_PATH,
+    CompiledCurrency,
+    CompiledPoints,
+    _did_you_mean,
+)
 from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
 from ._ledger import add_debt, available, credit, effective_expiry, expiry_for, spend
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState, RedemptionRecord
@@ -225,7 +231,7 @@ def _book(
             reasons.append(
                 Reason.of(
                     "points.pending_event",
-                    "points.pending",
+                    PENDING_PATH,
                     points=total,
                     currency=currency.name,
                     until=spec.until,
@@ -236,7 +242,7 @@ def _book(
             reasons.append(
                 Reason.of(
                     "points.pending",
-                    "points.pending",
+                    PENDING_PATH,
                     points=total,
                     currency=currency.name,
                     date=info.local_date(available_at),
@@ -281,7 +287,7 @@ def _activity(
         )
         if lots != state.points.lots:
             state = state.evolve(points=replace(state.points, lots=lots))
-            reasons.append(Reason.of("points.released", "points.pending", order=str(order)))
+            reasons.append(Reason.of("points.released", PENDING_PATH, order=str(order)))
     tier = state.tiers.tier_at(event.at)
     found, skipped = earn_activity(points, ctx.program.info, state, event, tier)
     new, booked = _book(ctx, points, state, found)
@@ -381,13 +387,13 @@ def _refund(
                 JournalEntry(event.at, event.id, currency_id, "reverse", -part, earning.rule)
             )
         reasons.append(
-            Reason.of("points.reversed", "points.reversal", points=taken, currency=currency.name)
+            Reason.of("points.reversed", REVERSAL_PATH, points=taken, currency=currency.name)
         )
         if short > 0:
             reasons.append(
                 Reason.of(
                     "points.reversal_shortfall",
-                    "points.reversal",
+                    REVERSAL_PATH,
                     points=short,
                     currency=currency.name,
                 )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .._errors import EventError
 from .._events import Purchase
 from .._reasons import Reason
-from ._compile import CompiledCurrency, CompiledPoints
+from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints
 from ._decisions import Balance, ExpiringPoints, PointsQuote, QuoteLine
 from ._ledger import holdings
 
@@ -93,11 +93,11 @@ def quote_points(policy: Policy, state: MemberState, purchase: Purchase) -> Poin
     for cid, total in totals.items():
         reasons.append(
             Reason.of(
-                "points.quote_total", "points.earn", points=total, currency=points.by_id[cid].name
+                "points.quote_total", EARN_PATH, points=total, currency=points.by_id[cid].name
             )
         )
     if not found:
-        reasons.append(Reason.of("points.nothing_earned", "points.earn"))
+        reasons.append(Reason.of("points.nothing_earned", EARN_PATH))
     return PointsQuote(
         purchase.id, lines, tuple(totals.items()), tuple(reasons), program.info.locale
     )
