@@ -581,8 +581,9 @@ def _cancel(
             give = back.get(lot.id, 0)
             if not give:
                 lots.append(lot)
-            elif lot.expired or (lot.expires_at is not None and lot.expires_at <= event.at):
-                # Points whose original expiry has passed come back only to expire at once.
+            elif lot.expired:
+                # Points whose lot expired meanwhile come back only to expire at once; a lot
+                # spent to zero before its date is restored and the next time step expires it.
                 journal.append(
                     JournalEntry(event.at, event.id, lot.currency, "expire", -give, record.reward)
                 )

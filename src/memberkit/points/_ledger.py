@@ -82,12 +82,13 @@ def effective_expiry(
 
 
 def _usable(lot: Lot, at: datetime) -> bool:
+    # Expiry is applied by the engine's time step (which knows about protected tiers) before
+    # anything is spent, so a lot not marked expired is still valid.
     return (
         not lot.expired
         and lot.remaining > 0
         and lot.available_at is not None
         and lot.available_at <= at
-        and (lot.expires_at is None or at < lot.expires_at)
     )
 
 
@@ -194,8 +195,6 @@ def holdings(
     by_day: dict[date, Points] = {}
     for lot in state.lots:
         if lot.currency != currency.id or lot.expired or lot.remaining <= 0:
-            continue
-        if lot.expires_at is not None and lot.expires_at <= at:
             continue
         if lot.available_at is None or lot.available_at > at:
             pending += lot.remaining
