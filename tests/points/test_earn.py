@@ -30,7 +30,9 @@ BASE = "earn:\n  - {id: base, per: 1 CNY, points: 1}\n"
 def test_rounding_at_each_boundary(rounding: str, amount: str, expected: int) -> None:
     """Each rounding mode rounds a fractional point the stated way, at the .5 and .0 boundaries."""
     policy = points_policy(BASE + f"rounding: {rounding}\n")
-    quote = memberkit.quote_points(policy, member(), purchase("o1", at(2026, 3, 1), ("l1", "x", amount)))
+    quote = memberkit.quote_points(
+        policy, member(), purchase("o1", at(2026, 3, 1), ("l1", "x", amount))
+    )
     assert quote.total() == expected
 
 
@@ -129,7 +131,9 @@ def test_minimum_order_threshold() -> None:
     """A rule with min_order earns nothing below it and says why."""
     policy = points_policy(BASE + "  - {id: big, points: 200, min_order: 500}\n")
     small = memberkit.quote_points(policy, member(), purchase("o1", at(2026, 3, 1)))
-    big = memberkit.quote_points(policy, member(), purchase("o2", at(2026, 3, 1), ("l1", "x", "500")))
+    big = memberkit.quote_points(
+        policy, member(), purchase("o2", at(2026, 3, 1), ("l1", "x", "500"))
+    )
     assert small.total() == 100
     assert "points.below_min_order" in [r.code for r in small.reasons]
     assert big.total() == 700
@@ -171,7 +175,9 @@ def test_caps_cross_the_period_boundary_in_the_programme_timezone(
 
 def test_daily_count_cap_uses_shanghai_days() -> None:
     """Check-ins at 23:59 and 00:01 Shanghai fall on two days and both earn."""
-    policy = points_policy("earn:\n  - {id: daily, on: checkin, points: 5, cap: {count: 1, per: day}}\n")
+    policy = points_policy(
+        "earn:\n  - {id: daily, on: checkin, points: 5, cap: {count: 1, per: day}}\n"
+    )
     state = applied(
         policy,
         member(),

@@ -47,7 +47,9 @@ def test_fixed_date_points_expire_at_local_midnight() -> None:
         (at(2027, 1, 15), 1, date(2027, 2, 28)),
     ],
 )
-def test_month_end_expiry_from_31_jan_and_29_feb(earned: datetime, months: int, last_day: date) -> None:
+def test_month_end_expiry_from_31_jan_and_29_feb(
+    earned: datetime, months: int, last_day: date
+) -> None:
     """Rolling expiry rounded to month end lands on the last day of the target month."""
     policy = points_policy(BASE + f"expiry: {{rolling_months: {months}, round_to: month_end}}\n")
     state = applied(policy, member(), purchase("o1", earned))
@@ -89,9 +91,7 @@ def test_inactivity_expiry_and_reset() -> None:
 
 def test_inactivity_counts_the_stated_activities() -> None:
     """A check-in resets the clock when the policy says check-ins count as activity."""
-    policy = points_policy(
-        BASE + "expiry: {inactivity_months: 6, activity: [purchase, checkin]}\n"
-    )
+    policy = points_policy(BASE + "expiry: {inactivity_months: 6, activity: [purchase, checkin]}\n")
     state = applied(
         policy, member(), purchase("o1", at(2026, 1, 10)), activity("c1", at(2026, 6, 1), "checkin")
     )

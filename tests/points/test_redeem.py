@@ -23,7 +23,9 @@ REDEEM = (
 
 
 def _funded(policy: Policy, points: int = 1000) -> MemberState:
-    return applied(policy, member(), event("adjustment", "a1", at(2026, 3, 1), points=points, reason="seed"))
+    return applied(
+        policy, member(), event("adjustment", "a1", at(2026, 3, 1), points=points, reason="seed")
+    )
 
 
 def _redeem(policy: Policy, state: MemberState, **kw: Any) -> tuple[MemberState, memberkit.Outcome]:
@@ -120,7 +122,9 @@ def test_cancelling_a_redemption_restores_the_original_expiry() -> None:
     """A cancelled redemption gives the points back to the lots they came from."""
     policy = points_policy(REDEEM)
     state, _ = _redeem(policy, _funded(policy), points=300, order_amount="100")
-    state = applied(policy, state, event("redemption_cancel", "c1", at(2026, 3, 3), redemption="r1"))
+    state = applied(
+        policy, state, event("redemption_cancel", "c1", at(2026, 3, 3), redemption="r1")
+    )
     held = memberkit.balance(policy, state, at(2026, 3, 3))
     assert (held.available, held.schedule) == (1000, ((date(2027, 12, 31), 1000),))
 
@@ -132,7 +136,9 @@ def test_cancel_with_renewed_expiry_starts_a_new_lot() -> None:
         "redeem: {points_per_unit: 100, cancel_expiry: renew}\n"
     )
     state, _ = _redeem(policy, _funded(policy), points=300)
-    state = applied(policy, state, event("redemption_cancel", "c1", at(2027, 1, 3), redemption="r1"))
+    state = applied(
+        policy, state, event("redemption_cancel", "c1", at(2027, 1, 3), redemption="r1")
+    )
     assert memberkit.balance(policy, state, at(2027, 1, 3)).schedule == (
         (date(2027, 12, 31), 700),
         (date(2028, 12, 31), 300),
@@ -142,5 +148,5 @@ def test_cancel_with_renewed_expiry_starts_a_new_lot() -> None:
 def test_growth_points_cannot_be_redeemed() -> None:
     """A non-spendable currency refuses redemptions."""
     policy = points_policy("currencies: [{id: points}, {id: growth, spendable: false}]\n")
-    state, outcome = _redeem(policy, member(), points=100, currency="growth")
+    _, outcome = _redeem(policy, member(), points=100, currency="growth")
     assert [r.code for r in outcome.reasons] == ["points.not_redeemable"]

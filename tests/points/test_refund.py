@@ -54,7 +54,9 @@ def test_refunding_some_units_of_a_line_is_proportional() -> None:
         ("pending_only", 50, 0, True),
     ],
 )
-def test_refund_after_partial_redemption(reversal: str, balance: int, debt: int, short: bool) -> None:
+def test_refund_after_partial_redemption(
+    reversal: str, balance: int, debt: int, short: bool
+) -> None:
     """Points already spent are taken up to the balance, made a debt, or left, as the policy says."""
     policy = points_policy(BASE + f"reversal: {reversal}\nredeem: {{points_per_unit: 100}}\n")
     state = applied(
@@ -85,7 +87,9 @@ def test_a_debt_is_paid_off_by_later_earnings() -> None:
 
 def test_a_full_refund_gives_the_cap_room_back() -> None:
     """After a refunded order the yearly cap allows the full amount again."""
-    policy = points_policy("earn:\n  - {id: base, per: 1 CNY, points: 1, cap: {points: 100, per: year}}\n")
+    policy = points_policy(
+        "earn:\n  - {id: base, per: 1 CNY, points: 1, cap: {points: 100, per: year}}\n"
+    )
     state = applied(
         policy,
         member(),

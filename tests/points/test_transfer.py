@@ -16,7 +16,9 @@ TRANSFER = (
 
 def _seeded(tier: str | None = "gold") -> memberkit.MemberState:
     policy = points_policy(TRANSFER)
-    return applied(policy, member(tier), event("adjustment", "a1", at(2026, 3, 1), points=1000, reason="seed"))
+    return applied(
+        policy, member(tier), event("adjustment", "a1", at(2026, 3, 1), points=1000, reason="seed")
+    )
 
 
 def test_a_gold_member_may_send_points() -> None:
@@ -57,7 +59,15 @@ def test_partner_exchange_in_converts_at_the_rate() -> None:
     state = applied(
         policy,
         member(),
-        event("transfer", "t1", at(2026, 3, 2), direction="in", points=1000, counterparty="airline", partner=True),
+        event(
+            "transfer",
+            "t1",
+            at(2026, 3, 2),
+            direction="in",
+            points=1000,
+            counterparty="airline",
+            partner=True,
+        ),
     )
     assert total(state) == 2000
 
@@ -76,5 +86,7 @@ def test_an_unknown_currency_is_an_event_error() -> None:
     policy = points_policy(TRANSFER)
     with pytest.raises(memberkit.EventError, match="did you mean 'points'"):
         memberkit.apply(
-            policy, member(), event("adjustment", "a1", at(2026, 3, 1), points=5, currency="pointz", reason="x")
+            policy,
+            member(),
+            event("adjustment", "a1", at(2026, 3, 1), points=5, currency="pointz", reason="x"),
         )
