@@ -151,3 +151,16 @@ def test_a_fixed_review_date_must_be_a_day_of_the_year() -> None:
         "tiers.review.fixed: '02-30' is not a day of the year written MM-DD, e.g. \"02-28\" "
         "[invalid_value]"
     ]
+
+
+def test_a_points_measure_reads_a_declared_currency() -> None:
+    """A growth measure naming a currency the points section lacks suggests the nearest."""
+    body = (
+        "  measures: {growth: {of: points, currency: grwth}}\n"
+        "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {growth: 100}}\n"
+        "points:\n  currencies:\n    - {id: points}\n    - {id: growth, spendable: false}\n"
+    )
+    assert issues(body) == [
+        "tiers.measures.growth.currency: unknown points currency 'grwth'; did you mean "
+        "'growth'? [unknown_currency]"
+    ]
