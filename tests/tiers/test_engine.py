@@ -451,3 +451,16 @@ def test_a_grace_period_longer_than_the_review_interval_still_ends() -> None:
     state = run(p, spend("o1", at(2026, 3, 10), "100"), until=at(2026, 7, 1))
     assert steps(state)[-1] == ("basic", "downgrade")
     assert state.tiers.history[-1].at == at(2026, 6, 15, 0)
+
+
+def test_grants_and_an_announced_downgrade_survive_json() -> None:
+    """The tier part of the state, grants and pending change included, round-trips through JSON."""
+    p = ladder("  grace_days: 30\n" + PAID)
+    events = (
+        spend("o1", at(2026, 5, 1), "8000"),
+        grant("p1", at(2026, 6, 1), "plus", reason="paid"),
+    )
+    state = run(p, *events, until=at(2028, 1, 10))
+    assert state.tiers.pending is not None
+    assert state.tiers.grants
+    assert memberkit.state_from_json(memberkit.state_to_json(state)) == state

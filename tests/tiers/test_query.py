@@ -162,3 +162,15 @@ def test_a_granted_tier_says_what_was_earned_beneath() -> None:
     decision = memberkit.tier_of(p, state, at(2026, 4, 1))
     assert (decision.tier, decision.earned, decision.granted) == ("gold", "silver", True)
     assert "Silver" in decision.explain("en")
+
+
+def test_a_tier_held_by_validity_names_its_last_day() -> None:
+    """The explanation gives the last local day the tier is held, not the next midnight."""
+    p = tiers_yaml(
+        "  ladder:\n    - {id: basic}\n"
+        "    - {id: gold, name: 金卡会员, qualify: {spend: 8000}, validity: rest_of_year_plus_next}\n"
+    )
+    state = memberkit.replay(p, member(), [spend("o1", at(2026, 3, 1), "8000")])
+    decision = memberkit.tier_of(p, state, at(2026, 6, 1))
+    assert decision.valid_until == at(2028, 1, 1, 0)
+    assert decision.explain("zh_Hans").splitlines()[1] == "金卡会员有效期至 2027年12月31日（含）。"
