@@ -464,3 +464,11 @@ def test_grants_and_an_announced_downgrade_survive_json() -> None:
     assert state.tiers.pending is not None
     assert state.tiers.grants
     assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
+
+
+def test_a_grant_in_a_programme_without_tiers_is_an_event_error() -> None:
+    """Granting a tier where no ladder exists is bad input, not a silent no-op."""
+    from tests.builders import policy
+
+    with pytest.raises(EventError, match="no tiers"):
+        memberkit.apply(policy(), member(), grant("g1", at(2026, 3, 1), "gold"))

@@ -223,10 +223,17 @@ def _maybe_lifetime(
 def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[Reason]]:
     """React to the event in ``ctx``; the core has already recorded orders and activities."""
     ct = ctx.program.tiers
+    event = ctx.event
     if ct is None:
+        if isinstance(event, TierGrant):
+            raise EventError(
+                event.id,
+                "the programme has no tiers: section, so no tier can be granted",
+                field="tier",
+                code="no_tiers",
+            )
         return state, []
     info = ctx.program.info
-    event = ctx.event
     reasons: list[Reason] = []
     state = start(ct, state)
     if isinstance(event, TierGrant):
