@@ -14,7 +14,7 @@ from typing import Literal
 
 from .._facts import facts_at, line_values, order_values
 from .._reasons import LocalizedText
-from .._state import ActivityRecord, MemberState, OrderRecord
+from .._state import ActivityRecord, LineRecord, MemberState, OrderRecord
 from ..rules import Predicate
 from ._windows import Span
 
@@ -60,16 +60,27 @@ def _spend(
 ) -> Decimal:
     if measure.predicate is None:
         return order.amount - (_refunded_by(order, as_of) if deduct else Decimal(0))
-    # A filter reads each line (only some categories count); refunds are taken per line, as
-    # recorded, when every refund of the order is known at the moment asked about.
+    # A filter reads each line (only some categories count), so refunds are deducted per line:
+    # each refund dated by the moment asked about takes back what it took from that line.
     local = order.at.astimezone(tz)
-    known = deduct and all(r.at <= as_of for r in order.refunds)
     head = order_values(order)
     total = Decimal(0)
     for line in order.lines:
         if measure.predicate(facts_at(local, line_values(head, line))):
-            total += line.net_amount if known else line.amount
+            total += line.amount - (_line_refunded_by(order, line, as_of) if deduct else 0)
     return total
+
+
+def _line_refunded_by(order: OrderRecord, line: LineRecord, as_of: datetime) -> Decimal:
+    """What refunds dated by ``as_of`` took back from ``line``."""
+    if not line.refunded_amount:
+        return Decimal(0)
+    if any(not r.lines for r in order.refunds):
+        # A state stored before refunds kept per-line detail: the line's refunds count once
+        # every refund of the order is dated by then.
+        known = all(r.at <= as_of for r in order.refunds)
+        return line.refunded_amount if known else Decimal(0)
+    return sum((r.line_amount(line.id) for r in order.refunds if r.at <= as_of), Decimal(0))
 
 
 def _order_counts(
