@@ -6,21 +6,25 @@ reverse of the measure's currency), never the points part's internals.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .._facts import facts_at, line_values, order_values
 from .._reasons import LocalizedText
 from .._state import ActivityRecord, LineRecord, MemberState, OrderRecord
+from ..points._state import JournalEntry
 from ..rules import Predicate
 from ._windows import Span
 
 __all__ = ["CompiledMeasure", "figures"]
 
 _EARNED_KINDS = frozenset({"earn", "bonus", "reverse"})
+
+_Dated = TypeVar("_Dated", OrderRecord, ActivityRecord)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,9 @@ def _spend(
     deduct: bool,
 ) -> Decimal:
     if measure.predicate is None:
-        return order.amount - (_refunded_by(order, as_of) if deduct else Decimal(0))
+        if deduct and order.refunds:
+            return order.amount - _refunded_by(order, as_of)
+        return order.amount
     # A filter reads each line (only some categories count), so refunds are deducted per line:
     # each refund dated by the moment asked about takes back what it took from that line.
     local = order.at.astimezone(tz)
@@ -94,6 +100,49 @@ def _order_counts(
     return measure.predicate(facts_at(order.at.astimezone(tz), order_values(order)))
 
 
+def _at(record: OrderRecord | ActivityRecord) -> datetime:
+    return record.at
+
+
+def _within(records: Sequence[_Dated], span: Span, as_of: datetime) -> Sequence[_Dated]:
+    """The records in ``span`` dated by ``as_of``, found by bisection.
+
+    Orders and activities are recorded in time order (the engine refuses an event dated before
+    the state's clock), so a window is one slice: figures cost what the window holds, not the
+    whole history.
+    """
+    low = 0 if span.start is None else bisect_left(records, span.start, key=_at)
+    high = bisect_right(records, as_of, lo=low, key=_at)
+    if span.end is not None:
+        high = min(high, bisect_left(records, span.end, lo=low, key=_at))
+    return records[low:high]
+
+
+def _earned_points(
+    journal: Sequence[JournalEntry],
+    currency: str | None,
+    kinds: frozenset[str],
+    span: Span,
+    as_of: datetime,
+) -> Decimal:
+    """Points of ``kinds`` earned in ``span`` by ``as_of``, reading the journal from its end.
+
+    Earning, bonus and reversal entries are dated at their event (an upgrade bonus at its
+    review), so among themselves they are in time order; other kinds (expiry entries follow lot
+    order) are skipped. The walk stops at the first earned entry before the window.
+    """
+    total = Decimal(0)
+    for entry in reversed(journal):
+        if entry.kind not in _EARNED_KINDS:
+            continue
+        if span.start is not None and entry.at < span.start:
+            break
+        in_window = entry.at <= as_of and (span.end is None or entry.at < span.end)
+        if in_window and entry.kind in kinds and entry.currency == currency:
+            total += Decimal(entry.points)
+    return total
+
+
 def _activity_values(record: ActivityRecord) -> dict[str, object]:
     values: dict[str, object] = {
         "kind": record.kind,
@@ -123,8 +172,8 @@ def figures(
 ) -> dict[str, Decimal]:
     """Every measure's figure over the window ``span``, counting only what happened by ``as_of``."""
     out = {name: Decimal(0) for name in measures}
-    orders = [o for o in state.orders if o.at <= as_of and span.holds(o.at)]
-    activities = [a for a in state.activities if a.at <= as_of and span.holds(a.at)]
+    orders = _within(state.orders, span, as_of)
+    activities = _within(state.activities, span, as_of)
     for name, m in measures.items():
         total = Decimal(0)
         if m.of == "spend":
@@ -137,14 +186,7 @@ def figures(
             )
         elif m.of == "points":
             kinds = _EARNED_KINDS if deduct_refunds else _EARNED_KINDS - {"reverse"}
-            for entry in state.points.journal:
-                if (
-                    entry.currency == m.currency
-                    and entry.kind in kinds
-                    and entry.at <= as_of
-                    and span.holds(entry.at)
-                ):
-                    total += Decimal(entry.points)
+            total = _earned_points(state.points.journal, m.currency, kinds, span, as_of)
         elif m.kind is None:
             # A sum without a kind adds up an order attribute (e.g. attr.distance of tickets).
             key = (m.field or "")[len("attr.") :]
