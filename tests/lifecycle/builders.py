@@ -78,7 +78,9 @@ def retail_policy() -> Policy:
     return lifecycle_policy(yaml.safe_dump(data["lifecycle"], allow_unicode=True))
 
 
-def order(order_id: str, when: datetime, amount: str = "100", *, refunded: bool = False) -> OrderRecord:
+def order(
+    order_id: str, when: datetime, amount: str = "100", *, refunded: bool = False
+) -> OrderRecord:
     """An order of one line; ``refunded`` gives all of it back."""
     value = Decimal(amount)
     line = LineRecord(
@@ -124,4 +126,6 @@ def shopper(
 
 def entry(when: datetime, kind: str, points: int, currency: str = "points") -> JournalEntry:
     """A journal entry of ``points`` (signed) of ``kind``."""
-    return JournalEntry(at=when, event_id=f"{kind}-{when.isoformat()}", currency=currency, kind=kind, points=points)
+    return JournalEntry(
+        at=when, event_id=f"{kind}-{when.isoformat()}", currency=currency, kind=kind, points=points
+    )

@@ -21,7 +21,9 @@ from memberkit.lifecycle import (
 CDNOW = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 
 
-def direct_p_alive(x: int, t_x: float, T: float, r: float, alpha: float, a: float, b: float) -> float:
+def direct_p_alive(
+    x: int, t_x: float, T: float, r: float, alpha: float, a: float, b: float
+) -> float:
     """The published closed form, evaluated directly (no logarithms)."""
     if x == 0:
         return 1.0
@@ -48,7 +50,13 @@ def direct_expected(
     return (a + b + x - 1) / (a - 1) * bracket * direct_p_alive(x, t_x, T, r, alpha, a, b)
 
 
-SUMMARIES = [(0, 0.0, 38.86), (1, 5.0, 30.0), (2, 30.43, 38.86), (7, 29.43, 38.86), (20, 35.0, 39.0)]
+SUMMARIES = [
+    (0, 0.0, 38.86),
+    (1, 5.0, 30.0),
+    (2, 30.43, 38.86),
+    (7, 29.43, 38.86),
+    (20, 35.0, 39.0),
+]
 
 
 @pytest.mark.parametrize(("x", "t_x", "T"), SUMMARIES)
@@ -83,7 +91,8 @@ def test_hundreds_of_purchases_do_not_overflow() -> None:
     p = bgnbd_p_alive(x, t_x, T, **CDNOW)
     assert math.log(p) == pytest.approx(-log_odds, rel=1e-9)
     e = bgnbd_expected_purchases(52, x, t_x, T, **CDNOW)
-    assert math.isfinite(e) and 0 <= e < 1e-50
+    assert math.isfinite(e)
+    assert 0 <= e < 1e-50
 
 
 def test_the_direct_form_would_overflow_where_the_log_form_does_not() -> None:

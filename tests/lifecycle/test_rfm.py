@@ -113,7 +113,8 @@ CELLS = [
 def test_standard_segment_table(cell: tuple[int, int, int], segment: str) -> None:
     """Score cells fall in the standard segment the retail example's table gives them."""
     found = segment_of(lifecycle_of(POLICY, AS_OF), *cell)
-    assert found is not None and found.id == segment
+    assert found is not None
+    assert found.id == segment
 
 
 def test_the_table_covers_every_cell_with_all_eleven_segments() -> None:

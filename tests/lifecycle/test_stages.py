@@ -8,7 +8,6 @@ import pytest
 from tests.builders import at, days
 from tests.lifecycle.builders import lifecycle_policy, retail_policy, shopper
 
-import memberkit
 from memberkit import EventError, MemberState
 from memberkit.lifecycle import lifecycle_stage
 from memberkit.tiers._state import TierChange, TierState
@@ -131,7 +130,7 @@ def test_without_a_default_a_member_may_have_no_stage() -> None:
 def test_a_naive_moment_is_refused() -> None:
     """as_of without an offset is an error, not a guess at the timezone."""
     with pytest.raises(EventError, match="as_of has no timezone offset"):
-        lifecycle_stage(POLICY, shopper(joined=ago(800)), datetime(2026, 6, 1))  # noqa: DTZ001
+        lifecycle_stage(POLICY, shopper(joined=ago(800)), datetime(2026, 6, 1))
 
 
 def test_p_alive_is_a_figure_when_the_policy_gives_bgnbd_parameters() -> None:

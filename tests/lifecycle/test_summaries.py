@@ -66,9 +66,7 @@ def test_a_window_in_days_counts_today_as_its_last_day() -> None:
 
 def test_gap_figures() -> None:
     """Gaps 10, 30, 200: median 30, longest 200, a lapse, and recency over the median."""
-    member = shopper(
-        AS_OF - days(300), AS_OF - days(290), AS_OF - days(260), AS_OF - days(60)
-    )
+    member = shopper(AS_OF - days(300), AS_OF - days(290), AS_OF - days(260), AS_OF - days(60))
     figs = figures(member, AS_OF, SHANGHAI, window=YEAR, churn_gap_days=180)
     assert (figs.median_gap_days, figs.max_gap_days, figs.was_churned) == (Decimal(30), 200, True)
     assert (figs.recency_days, figs.recency_gap_ratio) == (60, Decimal(2))

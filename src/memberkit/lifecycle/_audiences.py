@@ -25,7 +25,7 @@ from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ..rules import Facts
 from ._access import aware, lifecycle_of
-from ._compile import CompiledLifecycle
+from ._compile import CompiledAudience, CompiledLifecycle
 from ._stages import leaf_reasons, member_facts, stage_for
 
 if TYPE_CHECKING:
@@ -93,6 +93,16 @@ def select_audience(
             field="audience",
             code="unknown_audience",
         )
+    # Bad input is refused now, not when the host first iterates the selection.
+    return _select(compiled, audience, states, as_of)
+
+
+def _select(
+    compiled: CompiledLifecycle,
+    audience: CompiledAudience,
+    states: Iterable[MemberState],
+    as_of: datetime,
+) -> Iterator[AudienceMember]:
     rule = audience.rule
     assert rule.predicate is not None  # audiences always have a condition
     predicate = rule.predicate
