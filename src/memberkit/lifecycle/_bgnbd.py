@@ -290,13 +290,33 @@ def bgnbd_fit(
         counts[(x, float(t_x), float(T))] += 1
     if not counts:
         raise ValueError("cannot fit BG/NBD to an empty population")
-    rows = tuple((x, t_x, T, n) for (x, t_x, T), n in counts.items())
+    # Terms that depend on x alone are worked out once per distinct x, not once per member.
+    by_x: dict[int, list[tuple[float, float, int]]] = {}
+    for (x, t_x, T), n in counts.items():
+        by_x.setdefault(x, []).append((t_x, T, n))
+    groups = tuple((x, sum(n for _, _, n in rows), tuple(rows)) for x, rows in by_x.items())
 
     def negative(log_params: Sequence[float]) -> float:
         if any(v > 30 or v < -30 for v in log_params):
             return math.inf
         r, alpha, a, b = (math.exp(v) for v in log_params)
-        return -sum(n * _log_likelihood_one(x, t_x, T, r, alpha, a, b) for x, t_x, T, n in rows)
+        log, log1p, exp = math.log, math.log1p, math.exp
+        base = math.lgamma(a + b) - math.lgamma(b) - math.lgamma(r) + r * log(alpha)
+        total = 0.0
+        for x, members, rows in groups:
+            rx = r + x
+            head = base + math.lgamma(rx) + math.lgamma(b + x) - math.lgamma(a + b + x)
+            total += members * head
+            if x == 0:
+                total -= sum(n * rx * log(alpha + T) for _, T, n in rows)
+                continue
+            dead = log(a) - log(b + x - 1)
+            for t_x, T, n in rows:
+                a3 = -rx * log(alpha + T)
+                a4 = dead - rx * log(alpha + t_x)
+                high, low = (a3, a4) if a3 >= a4 else (a4, a3)
+                total += n * (high + log1p(exp(low - high)))
+        return -total
 
     point = [math.log(v) for v in start]
     iterations = 0

@@ -72,13 +72,39 @@ class RfmScore(Explained):
     m: int
     segment: str | None
     name: LocalizedText | None
-    reasons: tuple[Reason, ...]
+    ntiles: int
+    currency: str
+    segment_path: str = ""
     default_locale: str = "en"
 
     @property
     def cell(self) -> str:
         """The three scores as digits, recency first (``"545"``)."""
         return f"{self.r}{self.f}{self.m}"
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:  # type: ignore[override]
+        """The scores with the figures they came from, then the segment.
+
+        Built when asked for: scoring a population of millions should not build millions of
+        explanations nobody reads.
+        """
+        out = [
+            Reason.of(
+                "lifecycle.rfm_scores",
+                format_path(("lifecycle", "rfm")),
+                r=self.r,
+                f=self.f,
+                m=self.m,
+                ntiles=self.ntiles,
+                recency_days=self.recency_days,
+                frequency=self.frequency,
+                monetary=Money(self.monetary, self.currency),
+            )
+        ]
+        if self.name is not None:
+            out.append(Reason.of("lifecycle.rfm_segment", self.segment_path, segment=self.name))
+        return tuple(out)
 
 
 def _input(compiled: CompiledLifecycle, state: MemberState, as_of: datetime) -> RfmInput:
@@ -152,21 +178,6 @@ def rfm_scores(
         if key not in cache:
             cache[key] = segment_of(compiled, r, f, m)
         segment = cache[key]
-        reasons = [
-            Reason.of(
-                "lifecycle.rfm_scores",
-                format_path(("lifecycle", "rfm")),
-                r=r,
-                f=f,
-                m=m,
-                ntiles=n,
-                recency_days=item.recency_days,
-                frequency=item.frequency,
-                monetary=Money(item.monetary, currency),
-            )
-        ]
-        if segment is not None:
-            reasons.append(Reason.of("lifecycle.rfm_segment", segment.path, segment=segment.name))
         out.append(
             RfmScore(
                 member_id=item.member_id,
@@ -178,7 +189,9 @@ def rfm_scores(
                 m=m,
                 segment=segment.id if segment is not None else None,
                 name=segment.name if segment is not None else None,
-                reasons=tuple(reasons),
+                ntiles=n,
+                currency=currency,
+                segment_path=segment.path if segment is not None else "",
                 default_locale=compiled.info.locale,
             )
         )
