@@ -52,7 +52,9 @@ from .lifecycle import (
     rfm_scores,
     select_audience,
 )
+from .points import Balance, ExpiringPoints, PointsQuote, balance, expiring, quote_points
 from .policy import load_policy, parse_policy, policy_json_schema, validate_policy
+from .tiers import TierDecision, TierProgress, progress, tier_of
 
 __version__ = "0.1.0"
 
@@ -60,10 +62,12 @@ __all__ = [
     "Activity",
     "Adjustment",
     "AudienceMember",
+    "Balance",
     "BenefitUse",
     "Event",
     "EventConflict",
     "EventError",
+    "ExpiringPoints",
     "LifecycleStage",
     "Line",
     "LocalizedText",
@@ -71,6 +75,7 @@ __all__ = [
     "MemberkitError",
     "Money",
     "Outcome",
+    "PointsQuote",
     "Policy",
     "PolicyError",
     "PolicyIssue",
@@ -84,13 +89,17 @@ __all__ = [
     "RefundLine",
     "RfmScore",
     "StateError",
+    "TierDecision",
     "TierGrant",
+    "TierProgress",
     "Transfer",
     "advance",
     "apply",
+    "balance",
     "bgnbd_expected_purchases",
     "bgnbd_fit",
     "bgnbd_p_alive",
+    "expiring",
     "lifecycle_stage",
     "load_policy",
     "new_member",
@@ -99,10 +108,13 @@ __all__ = [
     "parse_policy",
     "policy_json_schema",
     "programme_kpis",
+    "progress",
+    "quote_points",
     "replay",
     "rfm_scores",
     "select_audience",
     "state_from_json",
     "state_to_json",
+    "tier_of",
     "validate_policy",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from tests.builders import at, days
@@ -11,6 +11,7 @@ from tests.lifecycle.builders import retail_policy, shopper
 
 from memberkit import EventError, MemberState
 from memberkit.lifecycle import select_audience
+from memberkit.points._state import Lot, PointsState
 
 AS_OF = at(2026, 6, 1)
 POLICY = retail_policy()
@@ -68,10 +69,37 @@ def test_an_audience_can_select_by_stage() -> None:
     assert chosen == [("dormant", "dormant"), ("churned", "churned")]
 
 
-def test_points_expiring_is_unknown_without_lots() -> None:
-    """Without expiry dates in the state, no member is said to have points expiring."""
-    states = [shopper(AS_OF - days(20))]
-    assert list(select_audience(POLICY, states, "points-expiring", AS_OF)) == []
+def _lot(lot_id: str, expires: datetime | None, remaining: int, *, expired: bool = False) -> Lot:
+    return Lot(
+        id=lot_id,
+        currency="points",
+        amount=remaining,
+        remaining=remaining,
+        earned_at=AS_OF - days(300),
+        available_at=AS_OF - days(300),
+        expires_at=expires,
+        source="e",
+        expired=expired,
+    )
+
+
+@pytest.mark.parametrize(
+    ("lot", "chosen"),
+    [
+        (_lot("in", AS_OF + days(30), 100), True),
+        (_lot("beyond", AS_OF + days(31), 100), False),
+        (_lot("spent", AS_OF + days(10), 0), False),
+        (_lot("gone", AS_OF + days(10), 100, expired=True), False),
+        (_lot("undated", None, 100), False),
+    ],
+    ids=["within-30-days", "day-31", "nothing-left", "already-expired", "no-date"],
+)
+def test_points_expiring_within_30_days(lot: Lot, chosen: bool) -> None:
+    """Only unspent, unexpired points whose lot expires within the next 30 days count."""
+    state = shopper(AS_OF - days(20))
+    state = state.evolve(points=PointsState(lots=(lot,)))
+    found = list(select_audience(POLICY, [state], "points-expiring", AS_OF))
+    assert bool(found) is chosen
 
 
 def test_selection_streams() -> None:

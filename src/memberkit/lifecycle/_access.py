@@ -30,6 +30,8 @@ def lifecycle_of(policy: Policy, as_of: datetime) -> CompiledLifecycle:
     # Summaries, RFM and KPIs make sense without a lifecycle section; stages do not exist then.
     from ..policy._ids import declared_ids
 
-    tier_ids = declared_ids(policy.document)["tier_ids"]
-    ctx = CheckContext(info=program.info, tier_ids=tier_ids)
+    ids = declared_ids(policy.document)
+    ctx = CheckContext(
+        info=program.info, tier_ids=ids["tier_ids"], currency_ids=ids["currency_ids"]
+    )
     return compile_lifecycle(LifecycleSection(), program.info, ctx)

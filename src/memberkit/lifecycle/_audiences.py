@@ -3,10 +3,9 @@
 ``select_audience`` streams: it reads one state at a time and yields the members the audience's
 condition holds for, each with the reasons it held, so a host can walk millions of states.
 
-``points_expiring`` needs expiry dates, which only the points part knows. When a member state's
-points part carries lots with an expiry (``state.points.lots`` with ``expires_at`` and
-``remaining``), the points expiring within the audience's ``expiring_within_days`` are added up;
-otherwise the figure is missing, and a condition on it never holds (unknown is not evidence).
+``points_expiring`` adds up the remaining points of the programme's default points currency in
+the lots (``state.points.lots``) whose expiry date falls after the moment and within the
+audience's ``expiring_within_days``. A member without lots has 0 points expiring.
 """
 
 from __future__ import annotations
@@ -57,21 +56,25 @@ def _months_to_birthday(
     return (birthday.month - today.month) % 12
 
 
-def _points_expiring(state: MemberState, as_of: datetime, within_days: int) -> Decimal | None:
-    lots = getattr(state.points, "lots", None)
-    if lots is None:
-        return None
+def _points_expiring(
+    state: MemberState, as_of: datetime, within_days: int, currency: str
+) -> int | Decimal:
+    """Points of ``currency`` in lots that stop being valid after ``as_of`` and within the days.
+
+    Read from the lots the points part keeps: a lot's ``expires_at`` is the first moment it is no
+    longer valid. Expiry for inactivity, which has no date on the lot, is not foreseen here.
+    """
     horizon = as_of + timedelta(days=within_days)
-    total = Decimal(0)
-    for lot in lots:
-        expires = getattr(lot, "expires_at", None)
-        remaining = getattr(lot, "remaining", None)
+    total: int | Decimal = 0
+    for lot in state.points.lots:
         if (
-            isinstance(expires, datetime)
-            and isinstance(remaining, int | Decimal)
-            and as_of <= expires <= horizon
+            lot.currency == currency
+            and not lot.expired
+            and lot.remaining > 0
+            and lot.expires_at is not None
+            and as_of < lot.expires_at <= horizon
         ):
-            total += remaining
+            total += lot.remaining
     return total
 
 
@@ -115,9 +118,9 @@ def _select(
         months = _months_to_birthday(state, compiled, facts.at)
         if months is not None:
             values["months_to_birthday"] = months
-        expiring = _points_expiring(state, as_of, audience.expiring_within_days)
-        if expiring is not None:
-            values["points_expiring"] = expiring
+        values["points_expiring"] = _points_expiring(
+            state, as_of, audience.expiring_within_days, compiled.points_currency
+        )
         full = Facts(at=facts.at, values=values)
         if not predicate(full):
             continue

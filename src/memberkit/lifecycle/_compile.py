@@ -61,6 +61,9 @@ class CompiledLifecycle:
     audiences: Mapping[str, CompiledAudience]
     tier_ids: tuple[str, ...]
     """Ladder order, lowest first, for ``tier_rank`` and tier distributions."""
+    points_currency: str = "points"
+    """The default points currency, whose expiring lots ``points_expiring`` adds up (the points
+    part names it ``points`` when the policy declares no currencies)."""
 
 
 def _did_you_mean(name: str, options: Iterable[str]) -> str:
@@ -230,4 +233,5 @@ def compile_lifecycle(
         bgnbd=section.bgnbd,
         audiences=MappingProxyType(audiences),
         tier_ids=ctx.tier_ids,
+        points_currency=ctx.currency_ids[0] if ctx.currency_ids else "points",
     )
