@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.builders import at, days
-from tests.lifecycle.builders import retail_policy, shopper
+from tests.lifecycle.builders import lifecycle_policy, retail_policy, shopper
 
 from memberkit.lifecycle import RfmInput, ntile_scores, rfm_inputs, rfm_scores
 from memberkit.lifecycle._access import lifecycle_of
@@ -126,3 +126,13 @@ def test_the_table_covers_every_cell_with_all_eleven_segments() -> None:
         assert found is not None
         seen.add(found.id)
     assert len(seen) == 11
+
+
+def test_segments_may_be_given_as_score_cells() -> None:
+    """A segment listing cells as digits takes exactly those cells."""
+    policy = lifecycle_policy(
+        'rfm: {segments: [{id: top, when: {rfm: ["555", "554"]}}, {id: rest}], default: rest}'
+    )
+    compiled = lifecycle_of(policy, AS_OF)
+    found = [segment_of(compiled, *cell) for cell in ((5, 5, 4), (5, 4, 5))]
+    assert [s.id if s else None for s in found] == ["top", "rest"]

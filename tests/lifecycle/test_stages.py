@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from tests.builders import at, days
+from tests.builders import at, days, policy
 from tests.lifecycle.builders import lifecycle_policy, retail_policy, shopper
 
 from memberkit import EventError, MemberState
@@ -149,3 +149,9 @@ def test_p_alive_is_a_figure_when_the_policy_gives_bgnbd_parameters() -> None:
     assert decision.stage == "gone"
     assert decision.p_alive is not None
     assert decision.p_alive < 0.5
+
+
+def test_a_policy_without_a_lifecycle_section_has_no_stages() -> None:
+    """Without a lifecycle section the figures still work, but no stage is declared."""
+    decision = lifecycle_stage(policy(), shopper(ago(3), joined=ago(800)), AS_OF)
+    assert (decision.stage, decision.figures.recency_days) == (None, 3)

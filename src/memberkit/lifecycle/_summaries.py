@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -59,6 +60,7 @@ def occasions(
     return tuple(found)
 
 
+@lru_cache(maxsize=256)
 def window_start(today: date, window: WindowSpec) -> date:
     """The first local day inside the window that ends on ``today`` (both ends included)."""
     if window.days is not None:
