@@ -125,3 +125,8 @@ def test_a_period_that_ends_before_it_starts_is_refused() -> None:
     """An empty or reversed period is bad input."""
     with pytest.raises(EventError, match="ends before it starts"):
         programme_kpis(POLICY, population(), END, START)
+
+
+def test_points_flows_are_explained(kpis: ProgrammeKpis) -> None:
+    """Each points currency's flows have a line of their own."""
+    assert "points: 400 issued, 40 redeemed, 60 expired; 800 outstanding." in kpis.explain("en")

@@ -155,3 +155,9 @@ def test_a_policy_without_a_lifecycle_section_has_no_stages() -> None:
     """Without a lifecycle section the figures still work, but no stage is declared."""
     decision = lifecycle_stage(policy(), shopper(ago(3), joined=ago(800)), AS_OF)
     assert (decision.stage, decision.figures.recency_days) == (None, 3)
+
+
+def test_a_member_who_never_bought_is_explained_as_such() -> None:
+    """Without a purchase the figures line says so instead of showing empty figures."""
+    decision = lifecycle_stage(POLICY, shopper(joined=ago(10)), AS_OF)
+    assert "该会员尚未购买。" in decision.explain("zh_Hans").splitlines()

@@ -276,6 +276,18 @@ def programme_kpis(
         ),
         Reason.of("lifecycle.kpi_member_sales", "", member_sales=member_sales, total_sales=total),
     ]
+    reasons += [
+        Reason.of(
+            "lifecycle.kpi_points",
+            "",
+            currency=flow.currency,
+            issued=flow.issued,
+            redeemed=flow.redeemed,
+            expired=flow.expired,
+            outstanding=flow.outstanding,
+        )
+        for flow in points
+    ]
     return ProgrammeKpis(
         start=start,
         end=end,

@@ -121,15 +121,20 @@ def stage_for(compiled: CompiledLifecycle, facts: Facts) -> CompiledRule | None:
 def _figures_reasons(compiled: CompiledLifecycle, figs: PurchaseFigures) -> list[Reason]:
     window = compiled.window
     where = format_path(("lifecycle", "window"))
-    return [
-        Reason.of(
+    figures_reason = (
+        Reason.of("lifecycle.never_bought", where)
+        if figs.recency_days is None
+        else Reason.of(
             "lifecycle.figures",
             where,
             recency_days=figs.recency_days,
             frequency=figs.frequency,
             monetary=Money(figs.monetary, compiled.info.currency),
             purchases=figs.purchases,
-        ),
+        )
+    )
+    return [
+        figures_reason,
         Reason.of("lifecycle.window_days", where, days=window.days)
         if window.days is not None
         else Reason.of("lifecycle.window_months", where, months=window.months or 0),
