@@ -67,7 +67,7 @@ def format_value(value: object, locale: str, *, style: str = "") -> str:
         if style == "zhe":
             return _zhe(Decimal(value))
         if style == "off":
-            return format_percent(1 - Decimal(value), locale=loc)
+            return format_percent(1 - Decimal(value), format="#,##0.##%", locale=loc)
         return format_decimal(value, locale=loc)
     if isinstance(value, datetime):
         return format_datetime(value, "medium", tzinfo=value.tzinfo, locale=loc)
