@@ -73,3 +73,13 @@ def test_a_discount_rate_reads_as_zhe_and_as_percent_off(rate: str, zhe: str, of
 def test_an_empty_list_reads_as_a_dash() -> None:
     """Nothing to list is shown as a dash rather than as nothing."""
     assert format_value((), "en") == "—"
+
+
+def test_a_moment_can_be_shown_as_its_day() -> None:
+    """{since|date} shows the calendar day of the moment on its own clock."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime(2028, 1, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert format_value(moment, "zh_Hant", style="date") == "2028年1月1日"
+    assert format_value(moment, "en", style="date") == "Jan 1, 2028"

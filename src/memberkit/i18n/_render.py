@@ -48,7 +48,7 @@ def _chain(locale: str, default_locale: str) -> tuple[str, ...]:
 def format_value(value: object, locale: str, *, style: str = "") -> str:
     """One parameter as text for ``locale``: money, numbers, dates, names, lists.
 
-    Styles: ``percent``; ``zhe`` (a price multiplier as 折: 0.85 → 85); ``off`` (a multiplier as
+    Styles: ``percent``; ``date`` (a moment shown as its day); ``zhe`` (a price multiplier as 折: 0.85 → 85); ``off`` (a multiplier as
     the share taken off: 0.9 → 10%); ``or`` (a list joined with "or"); ``range`` (a pair as a–b).
     """
     loc = _babel_locale(locale)
@@ -60,7 +60,7 @@ def format_value(value: object, locale: str, *, style: str = "") -> str:
     if isinstance(value, Money):
         return format_currency(value.amount, value.currency, locale=loc)
     if isinstance(value, bool):
-        return str(value).lower()
+        return _YES_NO.get(loc.language, _YES_NO["en"])[0 if value else 1]
     if isinstance(value, int | Decimal):
         if style == "percent":
             return format_percent(value, locale=loc)
@@ -70,6 +70,9 @@ def format_value(value: object, locale: str, *, style: str = "") -> str:
             return format_percent(1 - Decimal(value), format="#,##0.##%", locale=loc)
         return format_decimal(value, locale=loc)
     if isinstance(value, datetime):
+        if style == "date":
+            # The calendar day of the moment on its own clock (the programme's, as reasons give it).
+            return format_date(value.date(), "medium", locale=loc)
         return format_datetime(value, "medium", tzinfo=value.tzinfo, locale=loc)
     if isinstance(value, date):
         return format_date(value, "medium", locale=loc)
@@ -86,6 +89,9 @@ def format_value(value: object, locale: str, *, style: str = "") -> str:
     if value is None:
         return "—"
     return str(value)
+
+
+_YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
 
 
 def _zhe(rate: Decimal) -> str:

@@ -117,16 +117,18 @@ def clause_reason(
     path: str,
     *,
     tier_names: Mapping[str, LocalizedText] | None = None,
+    labels: Mapping[str, LocalizedText] | None = None,
 ) -> Reason:
     """One deciding comparison as a reason: what had to hold (or not) and what was found.
 
     ``wanted`` is whether the comparison had to hold (False for a clause under ``not``).
+    ``labels`` names fields a part adds to the standard vocabulary (lifecycle's recency...).
     """
     field = leaf.field or ""
     names = tier_names or {}
     if leaf.field is None:
         return Reason.of("rule.unmet", path)
-    label = field_label(field)
+    label = (labels or {}).get(field) or field_label(field)
     if leaf.actual is None:
         return Reason.of("rule.unknown", path, field=label)
     if field == "birthday" and leaf.op in ("=", "in"):
@@ -134,6 +136,10 @@ def clause_reason(
         windows = tuple(_WINDOWS.get(str(w), LocalizedText({"en": str(w)})) for w in expected)
         return Reason.of("rule.birthday" if wanted else "rule.not_birthday", path, window=windows)
     op = leaf.op if wanted else _NEGATED.get(leaf.op, leaf.op)
+    if isinstance(leaf.expected, bool) and op in ("=", "!="):
+        # A yes/no field reads as the quality itself: "churned before", "not churned before".
+        code = "rule.is" if (op == "=") == leaf.expected else "rule.is_not"
+        return Reason.of(code, path, field=label)
     return Reason.of(
         _CODES.get(op, "rule.eq"),
         path,
