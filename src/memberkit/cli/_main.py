@@ -41,8 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of the policy format")
 
     from ._demo import add_demo_parser
+    from ._test import add_test_parser
 
     add_demo_parser(sub)
+    add_test_parser(sub)
     return parser
 
 
@@ -73,6 +75,10 @@ def main(
             from ._demo import run_demo
 
             return run_demo(args, out, err)
+        if args.command == "test":
+            from ._test import run_test
+
+            return run_test(args, out, err)
     except MemberkitError as exc:
         # Any error from user input is reported in its own words, never as a traceback.
         err.write(f"memberkit: {exc}\n")

@@ -1,0 +1,177 @@
+"""Expectation kinds: each asks one public query and compares its answer with what was expected.
+
+A kind reads the member state only through the public query functions (``check_benefit``,
+``entitlements``, ...), so a scenario tests exactly what a host application would see. Every
+check keeps the decision's reasons (for coverage) and its explanation (for failure output).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from .._compiled import Policy
+from .._errors import MemberkitError
+from .._paths import Path
+from .._reasons import Reason
+from .._state import MemberState
+from ..benefits import check_benefit, entitlements
+from ._scenario import BenefitExpectation, EntitlementsExpectation, Expectation
+
+__all__ = ["KINDS", "CheckResult", "plain", "run_checks"]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One expectation kind checked at one moment: what was expected, what came out, and why."""
+
+    kind: str
+    subject: str
+    at: datetime
+    expected: Mapping[str, object]
+    actual: Mapping[str, object]
+    passed: bool
+    explanation: str
+    reasons: tuple[Reason, ...]
+    path: Path
+    """Where the expectation is written in the scenario file."""
+    line: int = 0
+    column: int = 0
+
+
+def plain(value: object) -> object:
+    """A value as JSON-ready data: Decimals and dates as text, tuples as lists."""
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    dump = getattr(value, "model_dump", None)
+    if dump is not None:
+        return plain(dump(mode="json", exclude_none=True))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _same(expected: object, actual: object) -> bool:
+    if isinstance(expected, int | Decimal) and isinstance(actual, int | Decimal):
+        return Decimal(expected) == Decimal(actual)
+    return expected == actual
+
+
+Kind = Callable[[Policy, MemberState, datetime, Any, Path, str], list[CheckResult]]
+
+
+def _benefit(
+    policy: Policy,
+    state: MemberState,
+    at: datetime,
+    specs: tuple[BenefitExpectation, ...],
+    path: Path,
+    locale: str,
+) -> list[CheckResult]:
+    out: list[CheckResult] = []
+    for index, spec in enumerate(specs):
+        where = (*path, index) if len(specs) > 1 else path
+        decision = check_benefit(policy, state, spec.id, at, spec.context)
+        codes = [r.code for r in decision.reasons]
+        expected: dict[str, object] = {}
+        actual: dict[str, object] = {}
+        ok = True
+        if spec.allowed is not None:
+            expected["allowed"], actual["allowed"] = spec.allowed, decision.allowed
+            ok &= spec.allowed == decision.allowed
+        if spec.reason is not None:
+            expected["reason"], actual["reasons"] = spec.reason, codes
+            ok &= spec.reason in codes
+        if spec.remaining is not None:
+            expected["remaining"], actual["remaining"] = spec.remaining, decision.remaining
+            ok &= decision.remaining is not None and _same(spec.remaining, decision.remaining)
+        if not expected:
+            # Naming a benefit with nothing else expected asks that it be allowed.
+            expected["allowed"], actual["allowed"] = True, decision.allowed
+            ok = decision.allowed
+        out.append(
+            CheckResult(
+                "benefit",
+                spec.id,
+                at,
+                {k: plain(v) for k, v in expected.items()},
+                {k: plain(v) for k, v in actual.items()},
+                ok,
+                decision.explain(locale),
+                decision.reasons,
+                where,
+            )
+        )
+    return out
+
+
+def _entitlements(
+    policy: Policy,
+    state: MemberState,
+    at: datetime,
+    spec: EntitlementsExpectation,
+    path: Path,
+    locale: str,
+) -> list[CheckResult]:
+    decision = entitlements(policy, state, at)
+    allowed = sorted(decision.allowed)
+    wanted = sorted(spec.allowed)
+    return [
+        CheckResult(
+            "entitlements",
+            "",
+            at,
+            {"allowed": wanted},
+            {"allowed": allowed},
+            wanted == allowed,
+            decision.explain(locale),
+            decision.reasons,
+            path,
+        )
+    ]
+
+
+KINDS: dict[str, Kind] = {"benefit": _benefit, "entitlements": _entitlements}
+"""Expectation key → the check it runs, in the order checks are reported."""
+
+
+def run_checks(
+    policy: Policy,
+    state: MemberState,
+    at: datetime,
+    expectation: Expectation,
+    path: Path,
+    locale: str,
+) -> list[CheckResult]:
+    """Every kind the expectation gives, checked at ``at``; a query error fails that check."""
+    results: list[CheckResult] = []
+    for kind, check in KINDS.items():
+        spec = getattr(expectation, kind)
+        if spec is None or spec == ():
+            continue
+        try:
+            results += check(policy, state, at, spec, (*path, kind), locale)
+        except MemberkitError as exc:
+            results.append(
+                CheckResult(
+                    kind,
+                    "",
+                    at,
+                    {kind: plain(spec)},
+                    {"error": str(exc)},
+                    False,
+                    str(exc),
+                    (),
+                    path,
+                )
+            )
+    return results
