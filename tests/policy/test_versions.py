@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from tests.builders import at, member
@@ -70,7 +70,7 @@ def test_the_version_in_force_is_chosen_by_time() -> None:
 def test_a_date_time_start_keeps_its_offset() -> None:
     """effective_from written with an offset is that exact moment."""
     policy = versioned(MORE_GIFTS.replace("2026-07-01\n", '"2026-07-01T08:00:00+00:00"\n'))
-    assert policy.versions[1].effective_from == datetime(2026, 7, 1, 8, tzinfo=timezone.utc)
+    assert policy.versions[1].effective_from == datetime(2026, 7, 1, 8, tzinfo=UTC)
 
 
 def test_replay_crosses_a_version_change() -> None:

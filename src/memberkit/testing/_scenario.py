@@ -20,6 +20,7 @@ must carry an offset; a bare date is read in the programme's timezone (``joined`
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -142,6 +143,16 @@ class ScenarioFile(_Frozen):
     scenarios: Annotated[tuple[Scenario, ...], Field(min_length=1)]
 
 
+_KEYS = sorted(
+    {
+        name
+        for model in (ScenarioFile, Scenario, Member, Expectation, BenefitExpectation)
+        for name in model.model_fields
+    }
+)
+"""Every key of the format, for 'did you mean' on a misspelt one."""
+
+
 @dataclass(frozen=True, slots=True)
 class LoadedScenarios:
     """A validated scenario file, its events parsed, and where everything was written."""
@@ -159,8 +170,10 @@ class LoadedScenarios:
         return mark.line, mark.column
 
 
-def _issue(located: Located, path: Path, message: str, code: str) -> PolicyIssue:
-    mark = located.locate(path)
+def _issue(
+    located: Located, path: Path, message: str, code: str, *, key: bool = False
+) -> PolicyIssue:
+    mark = located.locate(path, key=key)
     return PolicyIssue(located.source, mark.line, mark.column, format_path(path), message, code)
 
 
@@ -194,14 +207,25 @@ def parse_scenarios(
         document = ScenarioFile.model_validate(located.data)
     except ValidationError as exc:
         issues = []
-        for err in exc.errors(include_url=False):
-            path = _data_path(located.data, tuple(err["loc"]))
+        errors = exc.errors(include_url=False)
+        for err in errors:
+            loc = tuple(err["loc"])
+            inner = any(
+                len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors
+            )
+            if err["type"] == "too_short" and inner:
+                # pydantic also counts a list whose items failed as too short; the items say why.
+                continue
+            path = _data_path(located.data, loc)
             message = str(err["msg"]).removeprefix("Value error, ")
             if err["type"] == "missing":
                 message = f"required key '{path[-1]}' is missing"
             elif err["type"] == "extra_forbidden":
-                message = f"unknown key '{path[-1]}'"
-            issues.append(_issue(located, path, message, err["type"]))
+                close = difflib.get_close_matches(str(path[-1]), _KEYS, n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                message = f"unknown key '{path[-1]}'{hint}"
+            key = err["type"] == "extra_forbidden"
+            issues.append(_issue(located, path, message, err["type"], key=key))
         raise ScenarioError(issues) from None
     events: list[tuple[Event, ...]] = []
     issues = []
