@@ -45,7 +45,8 @@ class CheckResult:
 def plain(value: object) -> object:
     """A value as JSON-ready data: Decimals and dates as text, tuples as lists."""
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+        # 20.00 and 20 are the same amount; write it without an exponent (never "2E+1").
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):
