@@ -41,9 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of the policy format")
 
     from ._demo import add_demo_parser
+    from ._diff import add_diff_parser
     from ._test import add_test_parser
 
     add_demo_parser(sub)
+    add_diff_parser(sub)
     add_test_parser(sub)
     return parser
 
@@ -75,6 +77,10 @@ def main(
             from ._demo import run_demo
 
             return run_demo(args, out, err)
+        if args.command == "diff":
+            from ._diff import run_diff
+
+            return run_diff(args, out, err)
         if args.command == "test":
             from ._test import run_test
 
