@@ -64,11 +64,10 @@ def parse_as_of(text: str, tz: tzinfo) -> datetime:
 
 def read_sample(path: str, tz: tzinfo) -> Iterator[SampleMember]:
     """The members of a JSONL sample, one at a time; a bad line raises SampleError with its number."""
-    try:
-        handle = FilePath(path).open(encoding="utf-8")
-    except OSError as exc:
-        raise SampleError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with handle:
+    sample = FilePath(path)
+    if not sample.is_file():
+        raise SampleError(f"cannot read {path}: no such file")
+    with sample.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -97,13 +96,11 @@ def _text(old: str, new: str, changes: list[Change], impact: Impact | None, as_o
     if impact is not None:
         lines.append(f"impact on {impact.members} members as of {as_of} ({impact.changed} changed)")
         lines.append(f"  tiers: {impact.tier_up} up, {impact.tier_down} down")
-        for m, a, b in impact.tier_up_examples + impact.tier_down_examples:
-            lines.append(f"    {m}: {a} → {b}")
-        data = impact.as_dict()["points"]
-        assert isinstance(data, dict)
-        per = data["per_order"]
+        for m, was, now in impact.tier_up_examples + impact.tier_down_examples:
+            lines.append(f"    {m}: {was} → {now}")
         lines.append(
-            f"  points per order: {per['before']} → {per['after']} over {impact.orders} orders"
+            f"  points per order: {_n(impact.per_order_before)} → {_n(impact.per_order_after)}"
+            f" over {impact.orders} orders"
             if impact.orders
             else "  points per order: no orders in the sample"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
@@ -33,7 +34,7 @@ def _bars(
     title: str, rows: Sequence[tuple[str, Sequence[tuple[str, Decimal | int, str]]]], chart: str
 ) -> str:
     """A horizontal grouped bar chart: for each row label, one bar per (name, value, colour)."""
-    top = max([Decimal(abs(v)) for _, bars in rows for _, v, _ in bars] + [Decimal(1)])
+    top = max([abs(Decimal(v)) for _, bars in rows for _, v, _ in bars] + [Decimal(1)])
     bar_h, gap, label_w, width = 16, 10, 170, 560
     height = sum(len(bars) * bar_h + gap for _, bars in rows) + 10
     parts = [
@@ -47,7 +48,7 @@ def _bars(
             f'<text x="0" y="{y + bar_h - 3}" font-size="12" fill="#1f2933">{escape(label)}</text>'
         )
         for name, value, colour in bars:
-            length = int((width - label_w - 80) * Decimal(abs(value)) / top)
+            length = int((width - label_w - 80) * abs(Decimal(value)) / top)
             parts.append(
                 f'<rect x="{label_w}" y="{y}" width="{max(length, 1)}" height="{bar_h - 2}" '
                 f'fill="{colour}"><title>{escape(name)}: {_num(value)}</title></rect>'
@@ -76,7 +77,7 @@ def _structure(changes: Sequence[Change]) -> str:
 
 
 def _short(value: object) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -90,7 +91,6 @@ def diff_html(
         _structure(changes),
     ]
     if impact is not None:
-        data = impact.as_dict()
         body.append(f"<h2>Impact on {impact.members} members as of {escape(as_of)}</h2>")
         cards = [
             ("members", impact.members),
@@ -119,7 +119,6 @@ def diff_html(
                 "tiers",
             )
         )
-        per_order = data["points"]["per_order"]  # type: ignore[index]
         body.append(
             _bars(
                 "Points: per order and liability, before and after",
@@ -127,8 +126,8 @@ def diff_html(
                     (
                         "points per order",
                         [
-                            ("before", Decimal(per_order["before"] or 0), "#9fb3c8"),
-                            ("after", Decimal(per_order["after"] or 0), "#2680c2"),
+                            ("before", impact.per_order_before or Decimal(0), "#9fb3c8"),
+                            ("after", impact.per_order_after or Decimal(0), "#2680c2"),
                         ],
                     ),
                     (

@@ -58,16 +58,22 @@ class Impact:
     errors: int = 0
     error_examples: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def per_order_before(self) -> Decimal | None:
+        """Average points an order earned under the old policy (None without orders)."""
+        return _per(self.points_before, self.orders) if self.orders else None
+
+    @property
+    def per_order_after(self) -> Decimal | None:
+        """Average points an order earned under the new policy (None without orders)."""
+        return _per(self.points_after, self.orders) if self.orders else None
+
     def as_dict(self) -> dict[str, object]:
         """The impact as JSON-ready data (the shape docs/cli.md documents)."""
-        per_order = (
-            {
-                "before": plain(_per(self.points_before, self.orders)),
-                "after": plain(_per(self.points_after, self.orders)),
-            }
-            if self.orders
-            else {"before": None, "after": None}
-        )
+        per_order = {
+            "before": plain(self.per_order_before),
+            "after": plain(self.per_order_after),
+        }
         return {
             "members": self.members,
             "changed": self.changed,
