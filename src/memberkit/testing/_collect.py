@@ -21,6 +21,8 @@ from .._errors import EventError, MemberkitError
 from .._events import Event, Purchase, parse_event
 from .._state import MemberState, new_member
 from ..benefits import entitlements
+from ..points import balance
+from ..policy._ids import declared_ids
 from ._kinds import plain
 
 __all__ = [
@@ -137,6 +139,16 @@ def _decisions(policy: Policy, state: MemberState, as_of: datetime) -> dict[str,
             }
             for item in ent.items
         }
+    if policy.at(as_of).points is not None:
+        held: dict[str, object] = {}
+        for currency in declared_ids(policy.document)["currency_ids"] or (None,):
+            found = balance(policy, state, as_of, currency)
+            held[found.currency] = {
+                "available": plain(found.available),
+                "pending": plain(found.pending),
+                "schedule": [[d.isoformat(), plain(p)] for d, p in found.schedule],
+            }
+        out["points"] = held
     tier = state.tiers.tier_at(as_of)
     if tier is not None:
         out["tier"] = tier

@@ -19,7 +19,14 @@ from .._paths import Path
 from .._reasons import Reason
 from .._state import MemberState
 from ..benefits import check_benefit, entitlements
-from ._scenario import BenefitExpectation, EntitlementsExpectation, Expectation
+from ..points import balance, expiring
+from ._scenario import (
+    BalanceExpectation,
+    BenefitExpectation,
+    EntitlementsExpectation,
+    Expectation,
+    ExpiringExpectation,
+)
 
 __all__ = ["KINDS", "CheckResult", "plain", "run_checks"]
 
@@ -141,7 +148,80 @@ def _entitlements(
     ]
 
 
-KINDS: dict[str, Kind] = {"benefit": _benefit, "entitlements": _entitlements}
+def _balance(
+    policy: Policy,
+    state: MemberState,
+    at: datetime,
+    specs: tuple[BalanceExpectation, ...],
+    path: Path,
+    locale: str,
+) -> list[CheckResult]:
+    out: list[CheckResult] = []
+    for index, spec in enumerate(specs):
+        decision = balance(policy, state, at, spec.currency)
+        expected: dict[str, object] = {}
+        actual: dict[str, object] = {}
+        ok = True
+        for name in ("available", "pending"):
+            wanted = getattr(spec, name)
+            if wanted is not None:
+                got = getattr(decision, name)
+                expected[name], actual[name] = wanted, got
+                ok &= _same(wanted, got)
+        out.append(
+            CheckResult(
+                "balance",
+                decision.currency,
+                at,
+                {k: plain(v) for k, v in expected.items()},
+                {k: plain(v) for k, v in actual.items()},
+                ok,
+                decision.explain(locale),
+                decision.reasons,
+                (*path, index) if len(specs) > 1 else path,
+            )
+        )
+    return out
+
+
+def _expiring(
+    policy: Policy,
+    state: MemberState,
+    at: datetime,
+    specs: tuple[ExpiringExpectation, ...],
+    path: Path,
+    locale: str,
+) -> list[CheckResult]:
+    out: list[CheckResult] = []
+    today = policy.at(at).info.local_date(at)
+    for index, spec in enumerate(specs):
+        # The query looks whole days ahead; points whose last valid day is after ``by`` are
+        # left out, so "expiring by 31 Dec" means exactly what a reminder would say.
+        window = max((spec.by - today).days + 1, 0)
+        decision = expiring(policy, state, at, window, spec.currency)
+        total = sum((p for day, p in decision.items if day <= spec.by), Decimal(0))
+        out.append(
+            CheckResult(
+                "expiring",
+                f"{decision.currency} by {spec.by.isoformat()}",
+                at,
+                {"points": plain(spec.points)},
+                {"points": plain(total)},
+                _same(spec.points, total),
+                decision.explain(locale),
+                decision.reasons,
+                (*path, index) if len(specs) > 1 else path,
+            )
+        )
+    return out
+
+
+KINDS: dict[str, Kind] = {
+    "benefit": _benefit,
+    "entitlements": _entitlements,
+    "balance": _balance,
+    "expiring": _expiring,
+}
 """Expectation key → the check it runs, in the order checks are reported."""
 
 

@@ -37,9 +37,11 @@ from ..policy._yaml import Located, read_yaml
 
 __all__ = [
     "MARKER",
+    "BalanceExpectation",
     "BenefitExpectation",
     "EntitlementsExpectation",
     "Expectation",
+    "ExpiringExpectation",
     "LoadedScenarios",
     "Member",
     "Scenario",
@@ -114,6 +116,22 @@ class EntitlementsExpectation(_Frozen):
     allowed: tuple[str, ...]
 
 
+class BalanceExpectation(_Frozen):
+    """What ``balance`` must say of one points currency (the default one when not named)."""
+
+    currency: str | None = None
+    available: int | Decimal | None = None
+    pending: int | Decimal | None = None
+
+
+class ExpiringExpectation(_Frozen):
+    """How many points ``expiring`` must find whose last valid day is on or before ``by``."""
+
+    by: date = Field(description="the last valid day to look up to, YYYY-MM-DD")
+    points: int | Decimal
+    currency: str | None = None
+
+
 def _many(value: object) -> object:
     return value if isinstance(value, list | tuple) or value is None else [value]
 
@@ -124,6 +142,8 @@ class Expectation(_Frozen):
     at: Moment
     benefit: Annotated[tuple[BenefitExpectation, ...], BeforeValidator(_many)] = ()
     entitlements: EntitlementsExpectation | None = None
+    balance: Annotated[tuple[BalanceExpectation, ...], BeforeValidator(_many)] = ()
+    expiring: Annotated[tuple[ExpiringExpectation, ...], BeforeValidator(_many)] = ()
 
 
 class Scenario(_Frozen):
@@ -146,7 +166,15 @@ class ScenarioFile(_Frozen):
 _KEYS = sorted(
     {
         name
-        for model in (ScenarioFile, Scenario, Member, Expectation, BenefitExpectation)
+        for model in (
+            ScenarioFile,
+            Scenario,
+            Member,
+            Expectation,
+            BenefitExpectation,
+            BalanceExpectation,
+            ExpiringExpectation,
+        )
         for name in model.model_fields
     }
 )
