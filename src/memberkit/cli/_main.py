@@ -42,10 +42,12 @@ def _parser() -> argparse.ArgumentParser:
 
     from ._demo import add_demo_parser
     from ._diff import add_diff_parser
+    from ._explain import add_explain_parser
     from ._test import add_test_parser
 
     add_demo_parser(sub)
     add_diff_parser(sub)
+    add_explain_parser(sub)
     add_test_parser(sub)
     return parser
 
@@ -81,6 +83,10 @@ def main(
             from ._diff import run_diff
 
             return run_diff(args, out, err)
+        if args.command == "explain":
+            from ._explain import run_explain
+
+            return run_explain(args, out, err)
         if args.command == "test":
             from ._test import run_test
 
