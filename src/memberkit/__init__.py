@@ -41,6 +41,7 @@ from ._reasons import LocalizedText, Reason
 from ._state import MemberState, new_member, state_from_json, state_to_json
 from .points import Balance, ExpiringPoints, PointsQuote, balance, expiring, quote_points
 from .policy import load_policy, parse_policy, policy_json_schema, validate_policy
+from .tiers import TierDecision, TierProgress, progress, tier_of
 
 __version__ = "0.1.0"
 
@@ -71,7 +72,9 @@ __all__ = [
     "Refund",
     "RefundLine",
     "StateError",
+    "TierDecision",
     "TierGrant",
+    "TierProgress",
     "Transfer",
     "advance",
     "apply",
@@ -83,9 +86,11 @@ __all__ = [
     "parse_events",
     "parse_policy",
     "policy_json_schema",
+    "progress",
     "quote_points",
     "replay",
     "state_from_json",
     "state_to_json",
+    "tier_of",
     "validate_policy",
 ]

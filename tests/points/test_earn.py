@@ -220,3 +220,14 @@ def test_a_second_currency_earns_alongside() -> None:
     )
     quote = memberkit.quote_points(policy, member(), purchase("o1", at(2026, 3, 1)))
     assert dict(quote.totals) == {"points": 100, "growth": 200}
+
+
+def test_fractional_points_keep_their_decimals_through_json() -> None:
+    """A currency with decimals: 2 earns 33.33 on ¥100 at 1 per ¥3, and JSON keeps it exact."""
+    policy = points_policy(
+        "currencies: [{id: stars, decimals: 2}]\nearn:\n  - {id: base, per: 3 CNY, points: 1}\n"
+    )
+    state = applied(policy, member(), purchase("o1", at(2026, 3, 1)))
+    again = memberkit.state_from_json(memberkit.state_to_json(state))
+    assert again == state
+    assert again.points.lots[0].amount == Decimal("33.33")

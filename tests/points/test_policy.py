@@ -104,7 +104,7 @@ def test_the_retail_example_points_section_checks_clean() -> None:
 
 
 def test_the_retail_example_doubles_app_orders_on_11_11() -> None:
-    """A ¥200 app order on 11.11 earns 200 × 2 = 400 points; the gift card earns none."""
+    """A gold member's ¥200 app order on 11.11 earns 200 × 1.5 × 2 = 600 points; the gift card none."""
     retail = _retail()
     state = member().evolve(tiers=TierState((TierChange(at(2026, 1, 1), "gold", "upgrade"),)))
     order = purchase(
@@ -115,7 +115,7 @@ def test_the_retail_example_doubles_app_orders_on_11_11() -> None:
         channel="app",
     )
     quote = memberkit.quote_points(retail, state, order)
-    assert dict(quote.totals) == {"points": 400, "growth": 200}
+    assert dict(quote.totals) == {"points": 600, "growth": 200}
 
 
 def test_the_retail_example_caps_daily_check_ins() -> None:

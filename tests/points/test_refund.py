@@ -98,3 +98,16 @@ def test_a_full_refund_gives_the_cap_room_back() -> None:
     )
     quote = memberkit.quote_points(policy, state, purchase("o2", at(2026, 3, 3)))
     assert quote.total() == 100
+
+
+def test_points_pending_until_an_event_are_released_by_it() -> None:
+    """Under pending: {until: delivered}, a delivered activity naming the order releases its points."""
+    from tests.builders import activity
+
+    policy = points_policy(BASE + "pending: {until: delivered}\n")
+    state = applied(policy, member(), purchase("o1", at(2026, 3, 1)))
+    assert memberkit.balance(policy, state, at(2026, 4, 1)).pending == 100
+    state = applied(
+        policy, state, activity("d1", at(2026, 3, 3), "delivered", attributes={"order": "o1"})
+    )
+    assert memberkit.balance(policy, state, at(2026, 3, 3)).available == 100
