@@ -23,6 +23,7 @@ from .._state import MemberState, new_member
 from ..benefits import entitlements
 from ..points import balance
 from ..policy._ids import declared_ids
+from ..tiers import tier_of
 from ._kinds import plain
 
 __all__ = [
@@ -149,9 +150,8 @@ def _decisions(policy: Policy, state: MemberState, as_of: datetime) -> dict[str,
                 "schedule": [[d.isoformat(), plain(p)] for d, p in found.schedule],
             }
         out["points"] = held
-    tier = state.tiers.tier_at(as_of)
-    if tier is not None:
-        out["tier"] = tier
+    if policy.at(as_of).tiers is not None:
+        out["tier"] = tier_of(policy, state, as_of).tier
     return out
 
 
@@ -181,4 +181,5 @@ def collect(policy: Policy, member: SampleMember, as_of: datetime) -> Collected:
         decisions = _decisions(policy, state, as_of)
     except MemberkitError as exc:
         decisions = {"error": str(exc)}
-    return Collected(decisions, state.tiers.tier_at(as_of), liability, earned, refused)
+    tier = decisions.get("tier")
+    return Collected(decisions, tier if isinstance(tier, str) else None, liability, earned, refused)

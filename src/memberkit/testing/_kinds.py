@@ -20,12 +20,15 @@ from .._reasons import Reason
 from .._state import MemberState
 from ..benefits import check_benefit, entitlements
 from ..points import balance, expiring
+from ..tiers import progress, tier_of
 from ._scenario import (
     BalanceExpectation,
     BenefitExpectation,
     EntitlementsExpectation,
     Expectation,
     ExpiringExpectation,
+    ProgressExpectation,
+    TierExpectation,
 )
 
 __all__ = ["KINDS", "CheckResult", "plain", "run_checks"]
@@ -216,7 +219,68 @@ def _expiring(
     return out
 
 
+def _tier(
+    policy: Policy,
+    state: MemberState,
+    at: datetime,
+    spec: TierExpectation,
+    path: Path,
+    locale: str,
+) -> list[CheckResult]:
+    decision = tier_of(policy, state, at)
+    codes = [r.code for r in decision.reasons]
+    expected: dict[str, object] = {"tier": spec.id}
+    actual: dict[str, object] = {"tier": decision.tier}
+    ok = decision.tier == spec.id
+    if spec.reason is not None:
+        expected["reason"], actual["reasons"] = spec.reason, codes
+        ok &= spec.reason in codes
+    return [
+        CheckResult(
+            "tier", "", at, expected, actual, ok, decision.explain(locale), decision.reasons, path
+        )
+    ]
+
+
+def _progress(
+    policy: Policy,
+    state: MemberState,
+    at: datetime,
+    spec: ProgressExpectation,
+    path: Path,
+    locale: str,
+) -> list[CheckResult]:
+    decision = progress(policy, state, at)
+    expected: dict[str, object] = {}
+    actual: dict[str, object] = {}
+    ok = True
+    if spec.next is not None:
+        expected["next"], actual["next"] = spec.next, decision.next_tier
+        ok &= spec.next == decision.next_tier
+    if spec.missing is not None:
+        ways = [{n.measure: n.missing for n in way.needs} for way in decision.paths]
+        wanted = {k: Decimal(v) for k, v in spec.missing.items()}
+        expected["missing"] = plain(wanted)
+        actual["missing"] = [plain(w) for w in ways]
+        ok &= any({k: w.get(k) for k in wanted} == wanted for w in ways)
+    return [
+        CheckResult(
+            "progress",
+            "",
+            at,
+            expected,
+            actual,
+            ok,
+            decision.explain(locale),
+            decision.reasons,
+            path,
+        )
+    ]
+
+
 KINDS: dict[str, Kind] = {
+    "tier": _tier,
+    "progress": _progress,
     "benefit": _benefit,
     "entitlements": _entitlements,
     "balance": _balance,

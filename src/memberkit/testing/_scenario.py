@@ -44,9 +44,11 @@ __all__ = [
     "ExpiringExpectation",
     "LoadedScenarios",
     "Member",
+    "ProgressExpectation",
     "Scenario",
     "ScenarioError",
     "ScenarioFile",
+    "TierExpectation",
     "load_scenarios",
     "parse_scenarios",
     "policy_beside",
@@ -132,6 +134,29 @@ class ExpiringExpectation(_Frozen):
     currency: str | None = None
 
 
+def _tier_form(value: object) -> object:
+    # ``tier: gold`` is the common case; the mapping form can also ask for a reason code.
+    return {"id": value} if isinstance(value, str) else value
+
+
+class TierExpectation(_Frozen):
+    """The tier ``tier_of`` must name, and optionally a reason code it must carry."""
+
+    id: Annotated[str, Field(min_length=1)]
+    reason: str | None = None
+
+
+class ProgressExpectation(_Frozen):
+    """What ``progress`` must say: the next tier, and what one way to it still lacks.
+
+    ``missing`` maps measures to amounts (``{spend: 1200}``); it holds when some path to the next
+    tier lacks exactly those amounts of those measures.
+    """
+
+    next: str | None = None
+    missing: Mapping[str, Decimal] | None = None
+
+
 def _many(value: object) -> object:
     return value if isinstance(value, list | tuple) or value is None else [value]
 
@@ -142,6 +167,8 @@ class Expectation(_Frozen):
     at: Moment
     benefit: Annotated[tuple[BenefitExpectation, ...], BeforeValidator(_many)] = ()
     entitlements: EntitlementsExpectation | None = None
+    tier: Annotated[TierExpectation | None, BeforeValidator(_tier_form)] = None
+    progress: ProgressExpectation | None = None
     balance: Annotated[tuple[BalanceExpectation, ...], BeforeValidator(_many)] = ()
     expiring: Annotated[tuple[ExpiringExpectation, ...], BeforeValidator(_many)] = ()
 
@@ -174,6 +201,8 @@ _KEYS = sorted(
             BenefitExpectation,
             BalanceExpectation,
             ExpiringExpectation,
+            TierExpectation,
+            ProgressExpectation,
         )
         for name in model.model_fields
     }
