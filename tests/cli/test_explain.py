@@ -88,3 +88,20 @@ def test_a_naive_as_of_is_a_usage_error(tmp_path: Path) -> None:
         "explain", RETAIL, "--state", state_file(tmp_path), "--as-of", "2026-04-01T10:00:00"
     )
     assert (code, "no timezone offset" in err) == (2, True)
+
+
+def test_text_shows_the_tier_and_what_the_next_one_needs(tmp_path: Path) -> None:
+    """A member with 300 spent holds the base tier and is told what silver still needs."""
+    code, out, _ = run(
+        "explain",
+        RETAIL,
+        "--state",
+        state_file(tmp_path),
+        "--as-of",
+        "2026-04-01",
+        "--locale",
+        "en",
+    )
+    assert code == 0
+    assert "tier: basic\n" in out
+    assert "  To reach Silver: spend CN¥1,700.00 more or place 5 more orders.\n" in out

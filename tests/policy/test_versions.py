@@ -154,3 +154,44 @@ def test_a_mistake_inside_a_version_is_located_there() -> None:
         "unknown_tier",
         10,
     )
+
+
+TIERED = """memberkit: 1
+program: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: en, notice_days: 30}
+tiers:
+  window: calendar_year
+  ladder:
+    - {id: basic}
+    - {id: silver, qualify: {spend: 2000}}
+versions:
+  - effective_from: 2027-01-01
+    announced: 2026-12-20
+    tiers:
+      window: calendar_year
+      ladder:
+        - {id: basic}
+        - {id: silver, qualify: {spend: SPEND}}
+"""
+
+
+def test_a_higher_tier_threshold_needs_notice() -> None:
+    """Raising silver's spend threshold eleven days ahead is flagged; lowering it is not."""
+    (issue,) = memberkit.validate_policy(TIERED.replace("SPEND", "3000"), source="t.yaml")
+    assert "tiers.ladder[1].qualify.spend goes from 2000 to 3000" in issue.message
+    assert memberkit.validate_policy(TIERED.replace("SPEND", "1000"), source="t.yaml") == []
+
+
+def test_a_tier_decision_uses_the_version_in_force() -> None:
+    """2,500 spent makes silver under the first edition but not under the stricter second one."""
+    text = TIERED.replace("SPEND", "3000").replace("2026-12-20", "2026-11-01")
+    policy = memberkit.parse_policy(text, source="t.yaml")
+    from tests.builders import purchase
+
+    early = memberkit.replay(
+        policy, member(), [purchase("o1", at(2026, 3, 1), ("l1", "x", "2500"))]
+    )
+    late = memberkit.replay(policy, member(), [purchase("o1", at(2027, 3, 1), ("l1", "x", "2500"))])
+    assert (
+        memberkit.tiers.tier_of(policy, early, at(2026, 3, 2)).tier,
+        memberkit.tiers.tier_of(policy, late, at(2027, 3, 2)).tier,
+    ) == ("silver", "basic")

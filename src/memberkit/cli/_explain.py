@@ -20,6 +20,7 @@ from ..points import balance
 from ..policy import load_policy
 from ..policy._ids import declared_ids
 from ..testing._kinds import plain
+from ..tiers import progress, tier_of
 from ._diff import parse_as_of
 
 __all__ = ["add_explain_parser", "run_explain"]
@@ -77,8 +78,28 @@ def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lines = [
         f"member {state.member_id} as of {as_of.isoformat()} "
         f"({program.info.name.get(locale)}, {policy.source})",
-        f"tier: {data['tier'] or '-'}",
     ]
+    if program.tiers is not None:
+        held_tier = tier_of(policy, state, as_of)
+        ahead = progress(policy, state, as_of)
+        data["tier"] = held_tier.tier
+        data["tier_explanation"] = held_tier.explain(locale)
+        data["tier_reasons"] = _reasons(held_tier.reasons)
+        data["progress"] = {
+            "next": ahead.next_tier,
+            "paths": [
+                [{"measure": n.measure, "missing": plain(n.missing)} for n in way.needs]
+                for way in ahead.paths
+            ],
+            "explanation": ahead.explain(locale),
+            "reasons": _reasons(ahead.reasons),
+        }
+        lines.append(f"tier: {held_tier.tier}")
+        lines += [f"  {line}" for line in held_tier.explain(locale).splitlines()]
+        lines.append("progress:")
+        lines += [f"  {line}" for line in ahead.explain(locale).splitlines()]
+    else:
+        lines.append(f"tier: {data['tier'] or '-'}")
     if program.points is not None:
         for currency in declared_ids(policy.document)["currency_ids"] or (None,):
             held = balance(policy, state, as_of, currency)

@@ -86,8 +86,15 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
                 message = f"in the version from {version.effective_from}: {message}"
             findings.append(Finding(path, message, finding.code))
     findings += order_findings(document.versions, info.tz)
-    base = {name: getattr(document, name) for name in SECTIONS}
-    findings += notice_findings(base, document.versions, info.tz, info.notice_days)
+    base = {name: located.data.get(name) for name in SECTIONS}
+    raw_versions = located.data.get("versions")
+    findings += notice_findings(
+        base,
+        raw_versions if isinstance(raw_versions, list) else [],
+        document.versions,
+        info.tz,
+        info.notice_days,
+    )
     if findings:
         raise PolicyError([_locate(located, f) for f in findings])
     compiled = [_compile(document, info, None)]

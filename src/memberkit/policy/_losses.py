@@ -1,6 +1,6 @@
 """What a change to a section takes away from members, decided by comparing the sections' data.
 
-The comparison is structural and works on plain data (a section dumped to JSON types), so it
+The comparison is structural and works on plain data (a section as written in the YAML), so it
 covers every part's shape without knowing its classes. What counts as a loss (权益减少):
 
 - an item with an ``id`` (a benefit, an earning rule, a tier) that is no longer there;
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -145,7 +146,7 @@ def _walk(old: Any, new: Any, path: Path, found: list[Loss]) -> None:
         if key not in _RESTRICTIONS and key not in ("tiers", "until", "from"):
             found.append(Loss(path, f"{where} is removed"))
         return
-    if key in ("until", "from") and isinstance(old, str) and isinstance(new, str):
+    if key in ("until", "from") and type(old) is type(new) and isinstance(old, str | date):
         if (key == "until" and new < old) or (key == "from" and new > old):
             found.append(Loss(path, f"{where} moves from {old} to {new}"))
         return

@@ -121,33 +121,35 @@ def order_findings(versions: tuple[VersionSection, ...], tz: tzinfo) -> list[Fin
     return findings
 
 
-def _section_data(section: Any) -> Any:
-    return None if section is None else section.model_dump(mode="json", by_alias=True)
-
-
 def _editions(
-    base: dict[str, Any], versions: tuple[VersionSection, ...]
+    base: dict[str, Any], raw_versions: list[Any], versions: tuple[VersionSection, ...]
 ) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
-    """(version index, sections before, sections after) for every version, as plain data."""
+    """(version index, sections before, sections after) for every version, as written."""
     current = dict(base)
     for index, version in enumerate(versions):
+        raw = raw_versions[index] if index < len(raw_versions) else {}
         after = dict(current)
         for name in replaced_sections(version):
-            after[name] = _section_data(getattr(version, name))
+            after[name] = raw.get(name) if isinstance(raw, dict) else None
         yield index, current, after
         current = after
 
 
 def notice_findings(
-    base: dict[str, Any], versions: tuple[VersionSection, ...], tz: tzinfo, notice_days: int
+    base: dict[str, Any],
+    raw_versions: list[Any],
+    versions: tuple[VersionSection, ...],
+    tz: tzinfo,
+    notice_days: int,
 ) -> list[Finding]:
     """Versions that take something from members with less than ``notice_days`` of notice.
 
-    ``base`` maps each section name to the first version's section (a model or None).
+    ``base`` maps each section name to its data as written at the top level and
+    ``raw_versions`` is the ``versions`` list as written: the comparison reads what the author
+    wrote (``qualify: {spend: 2000}``), which the validated models keep only in compiled form.
     """
     findings: list[Finding] = []
-    plain = {name: _section_data(section) for name, section in base.items()}
-    for index, before, after in _editions(plain, versions):
+    for index, before, after in _editions(base, raw_versions, versions):
         version = versions[index]
         starts = effective_moment(version, tz).astimezone(tz).date()
         given = (starts - version.announced).days
