@@ -35,14 +35,36 @@ def report() -> dict[str, object]:
 
 
 def test_the_structure_lists_each_change_with_its_locations() -> None:
-    """Two quota counts changed, vip-gift removed, new-member-gift added, each with line:col."""
+    """Threshold and quotas changed, two rules added, one removed, each with line:col."""
     found = [(c["kind"], c["path"], c["old_at"], c["new_at"]) for c in report()["structure"]]  # type: ignore[attr-defined]
     assert found == [
-        ("changed", "benefits[0].quota.count", "14:20", "15:20"),
-        ("changed", "benefits[1].quota.count", "17:20", "18:20"),
-        ("added", "benefits[2]", None, "19:5"),
-        ("removed", "benefits[2]", "18:5", None),
+        ("changed", "tiers.ladder[1].qualify.spend", "14:72", "15:72"),
+        ("added", "points.earn[1]", None, "22:7"),
+        ("changed", "benefits[0].quota.count", "24:20", "27:20"),
+        ("changed", "benefits[1].quota.count", "27:20", "30:20"),
+        ("added", "benefits[2]", None, "31:5"),
+        ("removed", "benefits[2]", "28:5", None),
     ]
+
+
+def test_one_member_moves_down_a_tier() -> None:
+    """m2's 200 spent no longer reaches silver's new 250."""
+    tiers = report()["impact"]["tiers"]  # type: ignore[index]
+    assert (tiers["up"], tiers["down"], tiers["down_examples"]) == (
+        0,
+        1,
+        [["m2", "silver", "basic"]],
+    )
+
+
+def test_points_per_order_and_liability_before_and_after() -> None:
+    """Three orders earn 350 points before and 600 after (the app orders double)."""
+    impact = report()["impact"]
+    points = impact["points"]  # type: ignore[index]
+    assert (points["orders"], points["total_before"], points["total_after"]) == (3, "350", "600")
+    assert points["per_order"] == {"before": "116.67", "after": "200"}
+    assert impact["liability"] == {"before": "350", "after": "600"}  # type: ignore[index]
+    assert [e["member"] for e in points["examples"]] == ["m2", "m6"]
 
 
 def test_benefits_gained_and_lost_match_the_hand_count() -> None:
@@ -57,10 +79,10 @@ def test_benefits_gained_and_lost_match_the_hand_count() -> None:
     assert benefits["vip-gift"]["lost_examples"] == ["m3", "m5"]
 
 
-def test_five_of_six_members_change() -> None:
-    """Every member but m6 sees a different set of benefits; none fails to replay."""
+def test_every_member_changes() -> None:
+    """Each of the six members sees different benefits, tier or points; none fails to replay."""
     impact = report()["impact"]
-    assert (impact["members"], impact["changed"], impact["errors"]["count"]) == (6, 5, 0)  # type: ignore[index]
+    assert (impact["members"], impact["changed"], impact["errors"]["count"]) == (6, 6, 0)  # type: ignore[index]
 
 
 def test_text_report_names_members_and_counts() -> None:
@@ -68,7 +90,7 @@ def test_text_report_names_members_and_counts() -> None:
     code, out, _ = run("diff", OLD, NEW, "--members", SAMPLE, "--as-of", "2026-08-15")
     assert code == 1
     assert "    vip-gift: 0 gained, 2 lost; lost by m3, m5\n" in out
-    assert "impact on 6 members as of 2026-08-15T23:59:59+08:00 (5 changed)\n" in out
+    assert "impact on 6 members as of 2026-08-15T23:59:59+08:00 (6 changed)\n" in out
 
 
 def test_the_same_policy_twice_differs_in_nothing() -> None:
@@ -168,7 +190,7 @@ def test_chromium_renders_the_report(chromium: str, tmp_path: Path) -> None:
     dom = _headless(chromium, tmp_path / "p1", "--dump-dom", target.as_uri())
     assert 'data-chart="benefits"' in dom.stdout
     assert "Impact on 6 members" in dom.stdout
-    assert '<div class="card" data-card="decisions changed"><b>5</b>' in dom.stdout
+    assert '<div class="card" data-card="decisions changed"><b>6</b>' in dom.stdout
     shot = tmp_path / "diff.png"
     _headless(
         chromium,
