@@ -33,8 +33,8 @@ def state_file(tmp_path: Path) -> str:
     return str(path)
 
 
-def test_text_shows_points_and_benefits_in_the_locale(tmp_path: Path) -> None:
-    """In zh_Hant the balance and the benefits are explained in traditional Chinese."""
+def test_text_shows_points_benefits_and_stage_in_the_locale(tmp_path: Path) -> None:
+    """In zh_Hant the balance, the benefits and the stage are explained in traditional Chinese."""
     code, out, _ = run(
         "explain",
         RETAIL,
@@ -47,7 +47,8 @@ def test_text_shows_points_and_benefits_in_the_locale(tmp_path: Path) -> None:
     )
     assert code == 0
     assert "  可用 300 積分，待生效 0。\n" in out
-    assert "  [yes] welcome-coupon: 新人券：可以使用。" in out
+    assert "  [no ] free-shipping: 免運：僅限 gold, platinum 會員，目前等級為 basic。\n" in out
+    assert "stage: new\n  生命週期階段：引入期。\n" in out
 
 
 def test_json_carries_figures_and_reason_paths(tmp_path: Path) -> None:
@@ -65,8 +66,9 @@ def test_json_carries_figures_and_reason_paths(tmp_path: Path) -> None:
     data = json.loads(out)
     assert code == 0
     assert (data["points"]["points"]["available"], data["points"]["points"]["pending"]) == (0, 300)
-    coupon = next(b for b in data["benefits"] if b["id"] == "welcome-coupon")
-    assert {"code": "benefit.allowed", "path": "benefits[2]"} in coupon["reasons"]
+    shipping = next(b for b in data["benefits"] if b["id"] == "free-shipping")
+    assert shipping["reasons"] == [{"code": "benefit.not_in_tier", "path": "benefits[1].tiers"}]
+    assert (data["stage"]["id"], data["stage"]["path"]) == ("new", "lifecycle.stages[1]")
 
 
 def test_a_broken_state_exits_1(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """``memberkit explain POLICY --state STATE.json --as-of DATE``: why a member stands where they do.
 
-For support staff: the tier held, each points balance with its expiry schedule, every benefit
-allowed or not, each with its reasons rendered in ``--locale`` (the programme's own by default).
+For support staff: the tier held and what the next one needs, each points balance with its expiry
+schedule, every benefit allowed or not, and the lifecycle stage, each with its reasons rendered in ``--locale`` (the programme's own by default).
 Exit codes: 0 explained, 1 the policy or state is invalid, 2 usage.
 """
 
@@ -16,6 +16,7 @@ from .._errors import MemberkitError, PolicyError
 from .._reasons import Reason
 from .._state import state_from_json
 from ..benefits import entitlements
+from ..lifecycle import lifecycle_stage
 from ..points import balance
 from ..policy import load_policy
 from ..policy._ids import declared_ids
@@ -128,6 +129,16 @@ def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     "reasons": _reasons(item.reasons),
                 }
             )
+    if program.lifecycle is not None:
+        stage = lifecycle_stage(policy, state, as_of)
+        data["stage"] = {
+            "id": stage.stage,
+            "path": stage.path,
+            "explanation": stage.explain(locale),
+            "reasons": _reasons(stage.reasons),
+        }
+        lines.append(f"stage: {stage.stage or '-'}")
+        lines += [f"  {line}" for line in stage.explain(locale).splitlines()]
     if args.format == "json":
         out.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     else:

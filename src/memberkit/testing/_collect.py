@@ -21,6 +21,7 @@ from .._errors import EventError, MemberkitError
 from .._events import Event, Purchase, parse_event
 from .._state import MemberState, new_member
 from ..benefits import entitlements
+from ..lifecycle import lifecycle_stage
 from ..points import balance
 from ..policy._ids import declared_ids
 from ..tiers import tier_of
@@ -152,6 +153,8 @@ def _decisions(policy: Policy, state: MemberState, as_of: datetime) -> dict[str,
         out["points"] = held
     if policy.at(as_of).tiers is not None:
         out["tier"] = tier_of(policy, state, as_of).tier
+    if policy.at(as_of).lifecycle is not None:
+        out["stage"] = lifecycle_stage(policy, state, as_of).stage
     return out
 
 

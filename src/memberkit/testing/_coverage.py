@@ -18,7 +18,7 @@ from .._paths import Path, format_path
 from .._reasons import Reason
 from ..policy._versions import SECTIONS, replaced_sections
 
-__all__ = ["Coverage", "exercised_paths", "rule_paths", "version_index"]
+__all__ = ["Coverage", "exercised_paths", "rule_paths", "stage_path", "version_index"]
 
 _RULE_LISTS = {"tiers": "ladder", "points": "earn", "benefits": "", "lifecycle": "stages"}
 """Section → the list of its rules ('' when the section itself is the list)."""
@@ -62,16 +62,35 @@ def _origin(policy: Policy, edition: int, section: str) -> str:
     return ""
 
 
-def exercised_paths(policy: Policy, edition: int, reasons: Iterable[Reason]) -> set[str]:
-    """The absolute policy paths the reasons name, placed in the edition that decided."""
+def exercised_paths(
+    policy: Policy, edition: int, reasons: Iterable[Reason], extra: Iterable[str] = ()
+) -> set[str]:
+    """The absolute policy paths the reasons (and ``extra`` paths) name, in the deciding edition."""
     out: set[str] = set()
-    for reason in reasons:
-        if not reason.path:
+    for path in [*(r.path for r in reasons), *extra]:
+        if not path:
             continue
-        section = reason.path.split(".", 1)[0].split("[", 1)[0]
+        section = path.split(".", 1)[0].split("[", 1)[0]
         prefix = _origin(policy, edition, section) if section in SECTIONS else ""
-        out.add(prefix + reason.path)
+        out.add(prefix + path)
     return out
+
+
+def stage_path(policy: Policy, edition: int, stage_id: str) -> str | None:
+    """The policy path of a lifecycle stage by id in an edition (``lifecycle.stages[5]``).
+
+    A stage reached as the default carries no reason pointing at its own rule; this finds it.
+    """
+    section = policy.document.lifecycle
+    for k in range(edition):
+        version = policy.document.versions[k]
+        if "lifecycle" in replaced_sections(version):
+            section = version.lifecycle
+    stages = getattr(section, "stages", None) or ()
+    for index, stage in enumerate(stages):
+        if getattr(stage, "id", None) == stage_id:
+            return format_path(("lifecycle", "stages", index))
+    return None
 
 
 @dataclass(frozen=True, slots=True)

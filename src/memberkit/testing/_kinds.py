@@ -19,8 +19,10 @@ from .._paths import Path
 from .._reasons import Reason
 from .._state import MemberState
 from ..benefits import check_benefit, entitlements
+from ..lifecycle import lifecycle_stage
 from ..points import balance, expiring
 from ..tiers import progress, tier_of
+from ._coverage import stage_path, version_index
 from ._scenario import (
     BalanceExpectation,
     BenefitExpectation,
@@ -28,6 +30,7 @@ from ._scenario import (
     Expectation,
     ExpiringExpectation,
     ProgressExpectation,
+    StageExpectation,
     TierExpectation,
 )
 
@@ -50,6 +53,8 @@ class CheckResult:
     """Where the expectation is written in the scenario file."""
     line: int = 0
     column: int = 0
+    rules: tuple[str, ...] = ()
+    """Policy paths of rules the decision used beyond its reasons' paths (a default stage)."""
 
 
 def plain(value: object) -> object:
@@ -278,6 +283,41 @@ def _progress(
     ]
 
 
+def _stage(
+    policy: Policy,
+    state: MemberState,
+    at: datetime,
+    spec: StageExpectation,
+    path: Path,
+    locale: str,
+) -> list[CheckResult]:
+    decision = lifecycle_stage(policy, state, at)
+    codes = [r.code for r in decision.reasons]
+    expected: dict[str, object] = {"stage": spec.id}
+    actual: dict[str, object] = {"stage": decision.stage}
+    ok = decision.stage == spec.id
+    if spec.reason is not None:
+        expected["reason"], actual["reasons"] = spec.reason, codes
+        ok &= spec.reason in codes
+    found = (
+        stage_path(policy, version_index(policy, at), decision.stage) if decision.stage else None
+    )
+    return [
+        CheckResult(
+            "stage",
+            "",
+            at,
+            expected,
+            actual,
+            ok,
+            decision.explain(locale),
+            decision.reasons,
+            path,
+            rules=(found,) if found else (),
+        )
+    ]
+
+
 KINDS: dict[str, Kind] = {
     "tier": _tier,
     "progress": _progress,
@@ -285,6 +325,7 @@ KINDS: dict[str, Kind] = {
     "entitlements": _entitlements,
     "balance": _balance,
     "expiring": _expiring,
+    "stage": _stage,
 }
 """Expectation key → the check it runs, in the order checks are reported."""
 

@@ -120,7 +120,7 @@ def run_scenario(
         for check in found:
             c_line, c_col = loaded.where(check.path)
             checks.append(_located(check, c_line, c_col))
-            exercised |= exercised_paths(policy, edition, check.reasons)
+            exercised |= exercised_paths(policy, edition, check.reasons, check.rules)
     return ScenarioResult(
         scenario.name, loaded.source, line, column, tuple(checks), None, frozenset(exercised)
     )

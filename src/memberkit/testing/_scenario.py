@@ -48,6 +48,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioFile",
+    "StageExpectation",
     "TierExpectation",
     "load_scenarios",
     "parse_scenarios",
@@ -157,6 +158,13 @@ class ProgressExpectation(_Frozen):
     missing: Mapping[str, Decimal] | None = None
 
 
+class StageExpectation(_Frozen):
+    """The lifecycle stage ``lifecycle_stage`` must name (``stage: dormant`` for short)."""
+
+    id: Annotated[str, Field(min_length=1)]
+    reason: str | None = None
+
+
 def _many(value: object) -> object:
     return value if isinstance(value, list | tuple) or value is None else [value]
 
@@ -171,6 +179,7 @@ class Expectation(_Frozen):
     progress: ProgressExpectation | None = None
     balance: Annotated[tuple[BalanceExpectation, ...], BeforeValidator(_many)] = ()
     expiring: Annotated[tuple[ExpiringExpectation, ...], BeforeValidator(_many)] = ()
+    stage: Annotated[StageExpectation | None, BeforeValidator(_tier_form)] = None
 
 
 class Scenario(_Frozen):
@@ -203,6 +212,7 @@ _KEYS = sorted(
             ExpiringExpectation,
             TierExpectation,
             ProgressExpectation,
+            StageExpectation,
         )
         for name in model.model_fields
     }
