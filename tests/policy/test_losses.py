@@ -58,6 +58,22 @@ TABLE = [
         False,
     ),
     ("benefits", [{"id": "a"}, {"id": "b"}], [{"id": "b"}, {"id": "a"}], False),
+    ("points", {"pending": {"days": 7}}, {"pending": {"days": 14}}, True),
+    (
+        "points",
+        {"earn": [{"id": "base", "per": "1 CNY"}]},
+        {"earn": [{"id": "base", "per": "2 CNY"}]},
+        True,
+    ),
+    (
+        "points",
+        {"expiry": {"never_while_tier": ["gold", "platinum"]}},
+        {"expiry": {"never_while_tier": ["platinum"]}},
+        True,
+    ),
+    ("points", {"redeem": {"step": 100}}, {"redeem": {"step": 50}}, False),
+    ("tiers", {"downgrade": {"max_steps": 1}}, {"downgrade": {"max_steps": 2}}, True),
+    ("lifecycle", {"stages": [{"id": "new", "when": "a"}]}, {"stages": []}, False),
 ]
 
 

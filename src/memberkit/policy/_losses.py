@@ -5,17 +5,21 @@ covers every part's shape without knowing its classes. What counts as a loss (æ
 
 - an item with an ``id`` (a benefit, an earning rule, a tier) that is no longer there;
 - a number that moves against the member: under ``qualify``, ``retain``, ``min_points``,
-  ``pending_days`` or ``points_per_unit`` a higher number is a loss; under ``points``,
-  ``multiply``, ``by_tier``, ``count``, a quota's ``value``, ``carry_over``, ``cap``,
-  ``max_share_of_order`` or an expiry's length (``rolling_months``, ``years_after_earning``,
-  ``inactivity_months``, ``months``, ``years``, ``days``) a lower number is a loss;
-- a benefit's ``tiers`` that lose a tier, or a benefit for everyone limited to some tiers;
+  ``pending``, ``pending_days``, ``points_per_unit``, ``step``, ``max_steps`` or
+  ``lifetime_after_years`` a higher number is a loss; under ``points``, ``multiply``,
+  ``by_tier``, ``count``, a quota's ``value``, ``carry_over``, ``cap``, ``max_share_of_order``,
+  ``max_per_year`` or an expiry's length (``rolling_months``, ``years_after_earning``,
+  ``inactivity_months``, ``months``, ``years``, ``days``) a lower number is a loss; an earning
+  rule's ``per: 1 CNY`` that grows is a loss;
+- a benefit's ``tiers`` (or an expiry's ``never_while_tier``) that lose a tier, or a benefit for
+  everyone limited to some tiers;
 - a restriction added or changed: ``when``, ``except``, ``quota``, ``cap``, ``qualify``,
   ``retain`` that were absent, or a condition written differently (a changed condition may shut
   members out, so it is treated as one that does);
 - a ``valid`` range that ends earlier or starts later.
 
-A benefit's own ``value`` outside a quota has no direction (a lower discount rate is better for the
+Lifecycle sections are never judged (stages sort members; they grant nothing). A benefit's own
+``value`` outside a quota has no direction (a lower discount rate is better for the
 member, a lower coupon is worse), so it is not judged here; the impact report shows its effect.
 """
 
@@ -31,7 +35,19 @@ from .._paths import Path, format_path
 
 __all__ = ["Loss", "losses"]
 
-_HIGHER_WORSE = frozenset({"qualify", "retain", "min_points", "pending_days", "points_per_unit"})
+_HIGHER_WORSE = frozenset(
+    {
+        "qualify",
+        "retain",
+        "min_points",
+        "pending",
+        "pending_days",
+        "points_per_unit",
+        "step",
+        "max_steps",
+        "lifetime_after_years",
+    }
+)
 _LOWER_WORSE = frozenset(
     {
         "points",
@@ -41,6 +57,7 @@ _LOWER_WORSE = frozenset(
         "carry_over",
         "cap",
         "max_share_of_order",
+        "max_per_year",
         "rolling_months",
         "years_after_earning",
         "inactivity_months",
@@ -50,6 +67,8 @@ _LOWER_WORSE = frozenset(
     }
 )
 _RESTRICTIONS = frozenset({"when", "except", "quota", "cap", "qualify", "retain"})
+_TIER_LISTS = frozenset({"tiers", "never_while_tier"})
+"""Lists of tier ids that hold a right: a tier dropped from one loses it."""
 _CONDITIONS = frozenset({"when", "except"})
 
 
@@ -64,7 +83,9 @@ class Loss:
 def losses(section: str, old: Any, new: Any) -> list[Loss]:
     """Everything ``new`` takes away compared with ``old`` (both plain data of one section)."""
     found: list[Loss] = []
-    if old is None:
+    # Lifecycle stages and segments are how the programme team sorts members, not something a
+    # member holds; changing them takes nothing from anyone.
+    if old is None or section == "lifecycle":
         return found
     if new is None:
         found.append(Loss((section,), f"removes the whole {section} section"))
@@ -150,6 +171,13 @@ def _walk(old: Any, new: Any, path: Path, found: list[Loss]) -> None:
         if (key == "until" and new < old) or (key == "from" and new > old):
             found.append(Loss(path, f"{where} moves from {old} to {new}"))
         return
+    if key == "per" and isinstance(old, str) and isinstance(new, str):
+        # ``per: 1 CNY`` earns per that much money: a larger step earns fewer points.
+        old, new = old.split(" ")[0], new.split(" ")[0]
+        before, after = _number(old), _number(new)
+        if before is not None and after is not None and after > before:
+            found.append(Loss(path, f"{where} goes from {old} to {new}"))
+        return
     before, after = _number(old), _number(new)
     direction = _direction(path)
     if before is None or after is None or direction is None:
@@ -170,7 +198,7 @@ def _walk_list(
             new_index, new_item = new_ids[item_id]
             _walk(item, new_item, (*path, new_index), found)
         return
-    if key == "tiers" and all(isinstance(x, str) for x in (*old, *new)):
+    if key in _TIER_LISTS and all(isinstance(x, str) for x in (*old, *new)):
         gone = [t for t in old if t not in new]
         if gone:
             found.append(Loss(path, f"{format_path(path)} no longer includes {', '.join(gone)}"))
