@@ -73,3 +73,27 @@ def test_explanations_follow_the_chosen_locale(tmp_path: Path) -> None:
     """With locale zh_Hans the explanation of a failure is in Chinese."""
     suite = run_file(write_suite(tmp_path, WRONG), locale="zh_Hans")
     assert "已用完" in suite.scenarios[0].checks[0].explanation
+
+
+def test_an_outcome_expectation_reads_the_events_result(tmp_path: Path) -> None:
+    """A second use of the yearly gift is refused, and the scenario can say so."""
+    text = PASSING.replace(
+        "    expect:\n",
+        '      - {type: benefit_use, id: u2, at: "2026-03-03T10:00:00+08:00", benefit: gift}\n'
+        "    expect:\n      - at: 2026-03-04\n"
+        "        outcome: [{event: u1, refused: false}, {event: u2, refused: true, reason: benefit.quota_used}]\n",
+    )
+    assert run_file(write_suite(tmp_path, text)).passed == 1
+
+
+def test_an_outcome_of_an_event_not_yet_applied_fails(tmp_path: Path) -> None:
+    """Asking about an event dated after the expectation is a failed check."""
+    text = PASSING.replace(
+        "        benefit: {id: gift, allowed: true, remaining: 1}",
+        "        outcome: {event: u1, refused: false}",
+    )
+    check = run_file(write_suite(tmp_path, text)).scenarios[0].checks[0]
+    assert (check.passed, check.actual) == (
+        False,
+        {"error": "event 'u1' was not applied by this moment"},
+    )

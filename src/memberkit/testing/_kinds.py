@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._compiled import Policy
+from .._engine import Outcome
 from .._errors import MemberkitError
 from .._paths import Path
 from .._reasons import Reason
@@ -29,12 +30,13 @@ from ._scenario import (
     EntitlementsExpectation,
     Expectation,
     ExpiringExpectation,
+    OutcomeExpectation,
     ProgressExpectation,
     StageExpectation,
     TierExpectation,
 )
 
-__all__ = ["KINDS", "CheckResult", "plain", "run_checks"]
+__all__ = ["KINDS", "CheckResult", "outcome_checks", "plain", "run_checks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +330,52 @@ KINDS: dict[str, Kind] = {
     "stage": _stage,
 }
 """Expectation key → the check it runs, in the order checks are reported."""
+
+
+def outcome_checks(
+    outcomes: Mapping[str, Outcome],
+    at: datetime,
+    specs: tuple[OutcomeExpectation, ...],
+    path: Path,
+    locale: str,
+) -> list[CheckResult]:
+    """Each named event's outcome against what was expected (an event not yet applied fails)."""
+    out: list[CheckResult] = []
+    for index, spec in enumerate(specs):
+        where = (*path, index) if len(specs) > 1 else path
+        found = outcomes.get(spec.event)
+        expected: dict[str, object] = {}
+        if spec.refused is not None:
+            expected["refused"] = spec.refused
+        if spec.reason is not None:
+            expected["reason"] = spec.reason
+        if found is None:
+            message = f"event {spec.event!r} was not applied by this moment"
+            out.append(
+                CheckResult(
+                    "outcome", spec.event, at, expected, {"error": message}, False, "", (), where
+                )
+            )
+            continue
+        codes = [r.code for r in found.reasons]
+        actual: dict[str, object] = {"refused": found.refused, "reasons": codes}
+        ok = (spec.refused is None or spec.refused == found.refused) and (
+            spec.reason is None or spec.reason in codes
+        )
+        out.append(
+            CheckResult(
+                "outcome",
+                spec.event,
+                at,
+                expected,
+                actual,
+                ok,
+                found.explain(locale),
+                found.reasons,
+                where,
+            )
+        )
+    return out
 
 
 def run_checks(

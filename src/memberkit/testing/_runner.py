@@ -7,12 +7,12 @@ from datetime import date, datetime, time, tzinfo
 from pathlib import Path as FilePath
 
 from .._compiled import Policy
-from .._engine import apply
+from .._engine import Outcome, apply
 from .._errors import EventError
 from .._state import MemberState, new_member
 from ..policy import load_policy
 from ._coverage import Coverage, exercised_paths, rule_paths, version_index
-from ._kinds import CheckResult, run_checks
+from ._kinds import CheckResult, outcome_checks, run_checks
 from ._scenario import LoadedScenarios, Scenario, load_scenarios
 
 __all__ = ["ScenarioResult", "SuiteResult", "run_file", "run_scenario", "run_suite", "to_moment"]
@@ -95,6 +95,7 @@ def run_scenario(
     checks: list[CheckResult] = []
     exercised: set[str] = set()
     pending = 0
+    outcomes: dict[str, Outcome] = {}
     for e_index, expectation in order:
         at = to_moment(expectation.at, tz, end_of_day=True)
         while pending < len(events) and events[pending][1].at <= at:
@@ -113,9 +114,11 @@ def run_scenario(
                     f"{loaded.source}:{e_line}:{e_col}: {exc}",
                     frozenset(exercised),
                 )
+            outcomes[event.id] = outcome
             exercised |= exercised_paths(policy, version_index(policy, event.at), outcome.reasons)
         path = (*base, "expect", e_index)
         found = run_checks(policy, state, at, expectation, path, chosen)
+        found += outcome_checks(outcomes, at, expectation.outcome, (*path, "outcome"), chosen)
         edition = version_index(policy, at)
         for check in found:
             c_line, c_col = loaded.where(check.path)

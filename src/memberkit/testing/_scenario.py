@@ -44,6 +44,7 @@ __all__ = [
     "ExpiringExpectation",
     "LoadedScenarios",
     "Member",
+    "OutcomeExpectation",
     "ProgressExpectation",
     "Scenario",
     "ScenarioError",
@@ -165,6 +166,14 @@ class StageExpectation(_Frozen):
     reason: str | None = None
 
 
+class OutcomeExpectation(_Frozen):
+    """What applying one of the scenario's events did: refused or not, and with which reason."""
+
+    event: Annotated[str, Field(min_length=1)] = Field(description="the event's id")
+    refused: bool | None = None
+    reason: str | None = Field(default=None, description="a reason code the outcome must carry")
+
+
 def _many(value: object) -> object:
     return value if isinstance(value, list | tuple) or value is None else [value]
 
@@ -180,6 +189,7 @@ class Expectation(_Frozen):
     balance: Annotated[tuple[BalanceExpectation, ...], BeforeValidator(_many)] = ()
     expiring: Annotated[tuple[ExpiringExpectation, ...], BeforeValidator(_many)] = ()
     stage: Annotated[StageExpectation | None, BeforeValidator(_tier_form)] = None
+    outcome: Annotated[tuple[OutcomeExpectation, ...], BeforeValidator(_many)] = ()
 
 
 class Scenario(_Frozen):
@@ -213,6 +223,7 @@ _KEYS = sorted(
             TierExpectation,
             ProgressExpectation,
             StageExpectation,
+            OutcomeExpectation,
         )
         for name in model.model_fields
     }
