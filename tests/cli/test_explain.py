@@ -47,7 +47,7 @@ def test_text_shows_points_benefits_and_stage_in_the_locale(tmp_path: Path) -> N
     )
     assert code == 0
     assert "  可用 300 積分，待生效 0。\n" in out
-    assert "  [no ] free-shipping: 免運：僅限 gold, platinum 會員，目前等級為 basic。\n" in out
+    assert "  [no ] free-shipping: 免運：僅限金卡會員或白金會員，目前為普通會員。\n" in out
     assert "stage: new\n  生命週期階段：引入期。\n" in out
 
 

@@ -27,7 +27,7 @@ from ..lifecycle._compile import check_lifecycle, compile_lifecycle
 from ..points._compile import check_points, compile_points
 from ..tiers._compile import check_tiers, compile_tiers
 from ._document import PolicyDocument, policy_json_schema
-from ._ids import declared_ids
+from ._ids import declared_ids, declared_tier_names
 from ._versions import (
     SECTIONS,
     effective_moment,
@@ -349,7 +349,7 @@ def _expand(nodes: list[dict[str, Any]], defs: dict[str, Any]) -> list[dict[str,
 
 def _context(document: PolicyDocument, info: ProgramInfo) -> CheckContext:
     ids = declared_ids(document)
-    return CheckContext(info=info, **ids)
+    return CheckContext(info=info, tier_names=declared_tier_names(document, info.locale), **ids)
 
 
 def _cross_check(document: PolicyDocument, ctx: CheckContext) -> list[Finding]:
