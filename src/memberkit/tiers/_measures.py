@@ -6,6 +6,7 @@ reverse of the measure's currency), never the points part's internals.
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ _EARNED_KINDS = frozenset({"earn", "bonus", "reverse"})
 
 _Dated = TypeVar("_Dated", OrderRecord, ActivityRecord)
 
+_MEMO_LIMIT = 1 << 16
+"""Filter verdicts kept per measure before the memo starts again (bounds its memory)."""
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledMeasure:
@@ -39,6 +43,31 @@ class CompiledMeasure:
     field: str | None
     predicate: Predicate | None
     path: str
+    matches: dict[int, tuple[OrderRecord, tzinfo, tuple[bool, ...], bool]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Memo of the filter's verdict on each order record seen (by identity): its lines, itself."""
+
+    def verdicts(self, order: OrderRecord, tz: tzinfo) -> tuple[tuple[bool, ...], bool]:
+        """Whether the filter holds for each line of ``order``, and for the order as a whole.
+
+        The verdict depends only on the (immutable) record and the zone, and a record survives
+        unchanged from event to event until refunded, so it is worked out once per record:
+        figures asked on every event would otherwise re-judge every order of the window.
+        """
+        assert self.predicate is not None
+        held = self.matches.get(id(order))
+        if held is not None and held[0] is order and held[1] is tz:
+            return held[2], held[3]
+        local = order.at.astimezone(tz)
+        head = order_values(order)
+        lines = tuple(self.predicate(facts_at(local, line_values(head, ln))) for ln in order.lines)
+        whole = self.predicate(facts_at(local, head))
+        if len(self.matches) >= _MEMO_LIMIT:
+            self.matches.clear()
+        # The record itself is kept beside its verdict, so its id cannot be reused meanwhile.
+        self.matches[id(order)] = (order, tz, lines, whole)
+        return lines, whole
 
     @property
     def money(self) -> bool:
@@ -68,11 +97,10 @@ def _spend(
         return order.amount
     # A filter reads each line (only some categories count), so refunds are deducted per line:
     # each refund dated by the moment asked about takes back what it took from that line.
-    local = order.at.astimezone(tz)
-    head = order_values(order)
+    lines, _ = measure.verdicts(order, tz)
     total = Decimal(0)
-    for line in order.lines:
-        if measure.predicate(facts_at(local, line_values(head, line))):
+    for line, counts in zip(order.lines, lines, strict=True):
+        if counts:
             total += line.amount - (_line_refunded_by(order, line, as_of) if deduct else 0)
     return total
 
@@ -97,7 +125,7 @@ def _order_counts(
         return False
     if measure.predicate is None:
         return True
-    return measure.predicate(facts_at(order.at.astimezone(tz), order_values(order)))
+    return measure.verdicts(order, tz)[1]
 
 
 def _at(record: OrderRecord | ActivityRecord) -> datetime:
@@ -191,9 +219,7 @@ def figures(
             # A sum without a kind adds up an order attribute (e.g. attr.distance of tickets).
             key = (m.field or "")[len("attr.") :]
             for order in orders:
-                if m.predicate is None or m.predicate(
-                    facts_at(order.at.astimezone(tz), order_values(order))
-                ):
+                if m.predicate is None or m.verdicts(order, tz)[1]:
                     total += _number(dict(order.attributes).get(key))
         else:
             key = (m.field or "")[len("attr.") :]
