@@ -53,6 +53,7 @@ def figures_in(
         info.tz,
         currency=info.currency,
         deduct_refunds=ct.refunds != "never",
+        tallies=ct.tallies,
     )
 
 

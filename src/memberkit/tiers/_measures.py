@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from .._facts import facts_at, line_values, order_values
 from .._reasons import LocalizedText
@@ -21,7 +21,10 @@ from ..points._state import JournalEntry
 from ..rules import Predicate
 from ._windows import Span
 
-__all__ = ["CompiledMeasure", "figures"]
+if TYPE_CHECKING:
+    from ._tally import Tallies
+
+__all__ = ["CompiledMeasure", "figures", "order_figures", "within"]
 
 _EARNED_KINDS = frozenset({"earn", "bonus", "reverse"})
 
@@ -132,7 +135,7 @@ def _at(record: OrderRecord | ActivityRecord) -> datetime:
     return record.at
 
 
-def _within(records: Sequence[_Dated], span: Span, as_of: datetime) -> Sequence[_Dated]:
+def within(records: Sequence[_Dated], span: Span, as_of: datetime) -> Sequence[_Dated]:
     """The records in ``span`` dated by ``as_of``, found by bisection.
 
     Orders and activities are recorded in time order (the engine refuses an event dated before
@@ -188,20 +191,20 @@ def _number(value: object) -> Decimal:
     return Decimal(value)
 
 
-def figures(
+def order_figures(
     measures: Mapping[str, CompiledMeasure],
-    state: MemberState,
-    span: Span,
+    orders: Sequence[OrderRecord],
     as_of: datetime,
     tz: tzinfo,
     *,
     currency: str,
-    deduct_refunds: bool = True,
+    deduct_refunds: bool,
 ) -> dict[str, Decimal]:
-    """Every measure's figure over the window ``span``, counting only what happened by ``as_of``."""
-    out = {name: Decimal(0) for name in measures}
-    orders = _within(state.orders, span, as_of)
-    activities = _within(state.activities, span, as_of)
+    """The figures of the measures that read orders (spend, orders, order sums) over ``orders``.
+
+    Each is a sum over the orders, one order at a time, so figures of two runs of orders add up.
+    """
+    out: dict[str, Decimal] = {}
     for name, m in measures.items():
         total = Decimal(0)
         if m.of == "spend":
@@ -212,17 +215,54 @@ def figures(
             total = Decimal(
                 sum(1 for o in orders if _order_counts(m, o, as_of, tz, deduct_refunds))
             )
-        elif m.of == "points":
-            kinds = _EARNED_KINDS if deduct_refunds else _EARNED_KINDS - {"reverse"}
-            total = _earned_points(state.points.journal, m.currency, kinds, span, as_of)
-        elif m.kind is None:
+        elif m.of == "sum" and m.kind is None:
             # A sum without a kind adds up an order attribute (e.g. attr.distance of tickets).
             key = (m.field or "")[len("attr.") :]
             for order in orders:
                 if m.predicate is None or m.verdicts(order, tz)[1]:
                     total += _number(dict(order.attributes).get(key))
         else:
+            continue
+        out[name] = total
+    return out
+
+
+def figures(
+    measures: Mapping[str, CompiledMeasure],
+    state: MemberState,
+    span: Span,
+    as_of: datetime,
+    tz: tzinfo,
+    *,
+    currency: str,
+    deduct_refunds: bool = True,
+    tallies: Tallies | None = None,
+) -> dict[str, Decimal]:
+    """Every measure's figure over the window ``span``, counting only what happened by ``as_of``.
+
+    With ``tallies`` the order figures extend the running tally of the member's window by the
+    orders recorded since, instead of summing the whole window again.
+    """
+    out = {name: Decimal(0) for name in measures}
+    if tallies is not None:
+        out.update(
+            tallies.order_figures(measures, state, span, as_of, tz, currency, deduct_refunds)
+        )
+    else:
+        orders = within(state.orders, span, as_of)
+        out.update(
+            order_figures(
+                measures, orders, as_of, tz, currency=currency, deduct_refunds=deduct_refunds
+            )
+        )
+    activities = within(state.activities, span, as_of)
+    for name, m in measures.items():
+        if m.of == "points":
+            kinds = _EARNED_KINDS if deduct_refunds else _EARNED_KINDS - {"reverse"}
+            out[name] = _earned_points(state.points.journal, m.currency, kinds, span, as_of)
+        elif m.kind is not None:
             key = (m.field or "")[len("attr.") :]
+            total = Decimal(0)
             for record in activities:
                 if record.kind != m.kind:
                     continue
@@ -232,5 +272,5 @@ def figures(
                 ):
                     continue
                 total += Decimal(1) if m.of == "activities" else _number(values.get(f"attr.{key}"))
-        out[name] = total
+            out[name] = total
     return out
