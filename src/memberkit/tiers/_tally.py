@@ -7,6 +7,10 @@ next question about the same window, no earlier, with those orders still at the 
 member's orders, adds the orders recorded since. Anything else (a refund replaced an order, a
 question about an earlier moment, an order or refund in the window dated after the tally's
 moment) counts the window afresh. A tally is a memo: the figures are the same either way.
+
+Tallies live on the compiled ladder, at most ``_LIMIT`` of them (each holds the orders tuple it
+counted). Each entry is replaced whole, never changed, so threads sharing a policy may at worst
+miss a tally, never read a wrong one.
 """
 
 from __future__ import annotations
