@@ -15,13 +15,21 @@ from memberkit.tiers._measures import figures
 
 START = at(2026, 1, 1, 0)
 
-POLICY = tiers_yaml(
+BODY = (
     "  measures:\n"
     "    spend: {of: spend, where: {not: {category: [gift_card]}}}\n"
     "    all_spend: {of: spend}\n"
     "  ladder:\n    - {id: basic}\n"
     "    - {id: silver, qualify: {any: [{spend: 2000}, {orders: 6}, {all_spend: 3000}]}}\n"
 )
+POLICY = tiers_yaml(BODY)
+WINDOWS = [
+    POLICY,
+    tiers_yaml("  window: calendar_month\n" + BODY),
+    tiers_yaml("  window: {rolling_months: 2}\n  review: monthly\n" + BODY),
+    tiers_yaml("  window: {rolling_days: 10}\n  review: monthly\n" + BODY),
+    tiers_yaml("  window: lifetime\n" + BODY),
+]
 
 steps = st.lists(
     st.tuples(
@@ -50,18 +58,18 @@ def _events(spec: list[tuple[int, str, int, bool]]) -> list[memberkit.Event]:
     return events
 
 
-@given(steps, st.lists(st.integers(0, 3 * 365 * 24), max_size=4))
+@given(st.sampled_from(WINDOWS), steps, st.lists(st.integers(0, 3 * 365 * 24), max_size=4))
 def test_tallied_figures_equal_a_fresh_count(
-    spec: list[tuple[int, str, int, bool]], probes: list[int]
+    policy: memberkit.Policy, spec: list[tuple[int, str, int, bool]], probes: list[int]
 ) -> None:
     """After every event, and at moments before and after it, the tally gives the fresh figures."""
-    program = POLICY.at(START)
+    program = policy.at(START)
     ct = program.tiers
     assert ct is not None
     info = program.info
     state = member()
     for event in _events(spec):
-        state, _ = memberkit.apply(POLICY, state, event)
+        state, _ = memberkit.apply(policy, state, event)
         for moment in (event.at, *(START + timedelta(hours=h) for h in probes)):
             span = span_at(ct, info, state, moment)
             fresh = figures(ct.measures, state, span, moment, info.tz, currency=info.currency)
