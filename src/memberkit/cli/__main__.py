@@ -1,0 +1,7 @@
+"""``python -m memberkit.cli``: the same command as the ``memberkit`` script."""
+
+import sys
+
+from ._main import main
+
+sys.exit(main())

@@ -1,0 +1,96 @@
+"""`memberkit validate`: exit codes, located messages, JSON output, hostile files."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from memberkit.cli import main
+
+GOLDEN = Path(__file__).parents[1] / "policy" / "golden"
+EXAMPLES = Path(__file__).parents[2] / "src" / "memberkit" / "examples"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process; returns exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("billion_laughs", "too_large"),
+        ("python_tag", "yaml_tag"),
+        ("duplicate_key", "duplicate_key"),
+        ("unclosed_bracket", "yaml_syntax"),
+        ("binary", "not_text"),
+        ("deep_nesting", "too_deep"),
+    ],
+)
+def test_a_hostile_file_exits_1_with_a_located_message(name: str, code: str) -> None:
+    """Each hostile policy is refused with file:line:col and its code, and no traceback."""
+    path = GOLDEN / f"{name}.yaml"
+    status, out, err = run("validate", str(path))
+    assert status == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert lines
+    assert all(line.startswith(f"{path}:") and line.endswith("]") for line in lines)
+    assert f"[{code}]" in err
+    assert "Traceback" not in err
+
+
+def test_the_deep_nesting_file_is_really_five_thousand_deep() -> None:
+    """The hostile nesting case nests 5,000 lists, far past Python's recursion limit."""
+    assert (GOLDEN / "deep_nesting.yaml").read_text().count("[") >= 5000
+
+
+def test_a_valid_policy_exits_0() -> None:
+    """The bundled example validates cleanly."""
+    status, out, err = run("validate", str(EXAMPLES / "retail.yaml"))
+    assert (status, err) == (0, "")
+    assert out.endswith(": ok\n")
+
+
+def test_several_files_report_each_and_fail_if_any_fails() -> None:
+    """One bad file among good ones makes the run fail; the good one is still reported ok."""
+    status, out, err = run(
+        "validate", str(EXAMPLES / "retail.yaml"), str(GOLDEN / "unknown_timezone.yaml")
+    )
+    assert status == 1
+    assert "retail.yaml: ok" in out
+    assert "did you mean 'Asia/Shanghai'?" in err
+
+
+def test_json_output_lists_every_issue_with_its_location() -> None:
+    """--format json gives each file's validity and its issues as data."""
+    status, out, _ = run("validate", "--format", "json", str(GOLDEN / "many_problems.yaml"))
+    assert status == 1
+    report = json.loads(out)
+    (entry,) = report["files"]
+    assert entry["valid"] is False
+    assert [(i["line"], i["column"], i["code"]) for i in entry["issues"]] == [
+        (3, 7, "bad_format"),
+        (4, 13, "bad_format"),
+        (6, 16, "out_of_range"),
+        (7, 1, "unknown_key"),
+    ]
+
+
+def test_no_arguments_is_a_usage_error() -> None:
+    """validate without a file exits 2."""
+    assert run("validate")[0] == 2
+
+
+def test_schema_prints_the_json_schema() -> None:
+    """`memberkit schema` prints a JSON Schema that names the program section."""
+    status, out, _ = run("schema")
+    assert status == 0
+    schema = json.loads(out)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert "program" in schema["properties"]
