@@ -62,7 +62,11 @@ def _member(
     rng: random.Random, n: int, start: datetime, tz: tzinfo, currency: str
 ) -> SyntheticMember:
     member_id = f"M{n:06d}"
-    joined = start - timedelta(days=rng.randint(0, 400)) + timedelta(hours=rng.randint(8, 22))
+    # About a quarter of the members sign up during the year; the rest are existing members.
+    if rng.random() < 0.25:
+        joined = start + timedelta(days=rng.randint(0, 330), hours=rng.randint(8, 22))
+    else:
+        joined = start - timedelta(days=rng.randint(1, 400)) + timedelta(hours=rng.randint(8, 22))
     birthday = (
         date(rng.randint(1960, 2005), rng.randint(1, 12), rng.randint(1, 28))
         if rng.random() < 0.8

@@ -1,0 +1,50 @@
+"""`memberkit demo`: the report on stdout, stable; timing on stderr; options honoured."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from memberkit.cli import main
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["demo", *argv], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_demo_prints_a_report_and_exits_zero() -> None:
+    """A small demo exits 0 and names the programme and the member count."""
+    code, out, _ = _run("--members", "30")
+    assert code == 0
+    assert "acme-retail" in out
+    assert "30 synthetic members" in out
+
+
+def test_the_report_is_the_same_on_every_run() -> None:
+    """The population is seeded, so two runs print the same report."""
+    assert _run("--members", "25")[1] == _run("--members", "25")[1]
+
+
+def test_the_elapsed_time_goes_to_stderr_not_stdout() -> None:
+    """stdout carries only the report; the timing line is on stderr."""
+    _, out, err = _run("--members", "10")
+    assert "members in" in err
+    assert "members in" not in out
+
+
+def test_no_progress_bar_is_drawn_when_stderr_is_not_a_terminal() -> None:
+    """Without a terminal, stderr has no carriage-return redraws."""
+    assert "\r" not in _run("--members", "10")[2]
+
+
+def test_json_output_is_one_document_with_the_counts() -> None:
+    """--format json prints one JSON object whose member count is the one asked for."""
+    code, out, _ = _run("--members", "12", "--format", "json")
+    assert (code, json.loads(out)["members"]) == (0, 12)
+
+
+def test_a_member_count_below_one_is_a_usage_error() -> None:
+    """--members 0 exits 2."""
+    assert _run("--members", "0")[0] == 2

@@ -1,0 +1,58 @@
+"""The demo report: a population replayed through a policy, with only the sections it runs."""
+
+from __future__ import annotations
+
+from tests.builders import SHANGHAI, at, policy
+
+from memberkit.demo import DemoReport, build_report, synthetic_members
+
+BENEFITS = """
+benefits:
+  - {id: gift, quota: {count: 1, per: year}}
+"""
+
+
+def _report(body: str = "", count: int = 40) -> DemoReport:
+    return build_report(
+        policy(body),
+        synthetic_members(count, year=2026, tz=SHANGHAI),
+        count=count,
+        as_of=at(2026, 12, 31, 23, 59),
+    )
+
+
+def test_every_generated_event_is_counted() -> None:
+    """The events of the report add up to the events the population holds."""
+    members = list(synthetic_members(40, year=2026, tz=SHANGHAI))
+    report = _report()
+    assert report.events == sum(len(m.events) for m in members)
+    assert sum(report.events_by_type.values()) == report.events
+
+
+def test_a_healthy_population_has_no_rejected_events() -> None:
+    """The synthetic events are all valid input: none is rejected as an EventError."""
+    assert _report().errors == {}
+
+
+def test_sections_of_parts_the_policy_lacks_are_left_out() -> None:
+    """A programme without tiers or points reports neither."""
+    report = _report()
+    assert (report.tiers, report.points) == (None, None)
+
+
+def test_a_programme_with_benefits_reports_their_uses() -> None:
+    """Declaring benefits adds the benefits section, even when nobody used one."""
+    assert _report(BENEFITS).benefit_uses == {}
+
+
+def test_progress_is_reported_for_every_member() -> None:
+    """The progress callback is called once per member, ending at the total."""
+    calls: list[tuple[int, int]] = []
+    build_report(
+        policy(),
+        synthetic_members(5, year=2026, tz=SHANGHAI),
+        count=5,
+        as_of=at(2026, 12, 31),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(n, 5) for n in range(1, 6)]
