@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "policy" / "golden"
-CASES = ["billion_laughs", "python_tag", "duplicate_key", "unclosed_bracket", "binary", "deep_nesting"]
+CASES = [
+    "billion_laughs",
+    "python_tag",
+    "duplicate_key",
+    "unclosed_bracket",
+    "binary",
+    "deep_nesting",
+]
 
 _PROBE = """
 import json, resource, subprocess, sys, time
@@ -32,7 +39,9 @@ def main() -> int:
     print(f"{'file':<18} {'exit':>4} {'seconds':>8} {'peak MB':>8}  message")
     for name in CASES:
         path = GOLDEN / f"{name}.yaml"
-        raw = subprocess.run([sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True, check=True)
+        raw = subprocess.run(
+            [sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True, check=True
+        )
         row = json.loads(raw.stdout)
         worst = max(worst, row["seconds"])
         ok = row["rc"] == 1 and row["seconds"] < 2 and row["peak_mb"] < 200 and not row["traceback"]

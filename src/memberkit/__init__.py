@@ -39,23 +39,28 @@ from ._events import (
 from ._money import Money
 from ._reasons import LocalizedText, Reason
 from ._state import MemberState, new_member, state_from_json, state_to_json
+from .points import Balance, ExpiringPoints, PointsQuote, balance, expiring, quote_points
 from .policy import load_policy, parse_policy, policy_json_schema, validate_policy
+from .tiers import TierDecision, TierProgress, progress, tier_of
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Activity",
     "Adjustment",
+    "Balance",
     "BenefitUse",
     "Event",
     "EventConflict",
     "EventError",
+    "ExpiringPoints",
     "Line",
     "LocalizedText",
     "MemberState",
     "MemberkitError",
     "Money",
     "Outcome",
+    "PointsQuote",
     "Policy",
     "PolicyError",
     "PolicyIssue",
@@ -67,18 +72,25 @@ __all__ = [
     "Refund",
     "RefundLine",
     "StateError",
+    "TierDecision",
     "TierGrant",
+    "TierProgress",
     "Transfer",
     "advance",
     "apply",
+    "balance",
+    "expiring",
     "load_policy",
     "new_member",
     "parse_event",
     "parse_events",
     "parse_policy",
     "policy_json_schema",
+    "progress",
+    "quote_points",
     "replay",
     "state_from_json",
     "state_to_json",
+    "tier_of",
     "validate_policy",
 ]

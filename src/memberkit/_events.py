@@ -202,9 +202,17 @@ class TierGrant(_Event):
 
     type: Literal["tier_grant"] = "tier_grant"
     tier: Id
+    start: AwareDatetime | None = None
+    """Start of the grant (default: the event's time; a paid renewal runs on from the period held)."""
     until: AwareDatetime | None = None
     """End of the grant; a paid tier's period comes from the policy when omitted."""
     reason: Literal["match", "invitation", "paid", "manual"] = "manual"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TierGrant:
+        if self.until is not None and self.until <= (self.start or self.at):
+            raise ValueError("the grant ends ('until') before it starts")
+        return self
 
 
 class BenefitUse(_Event):

@@ -43,3 +43,18 @@ def test_plural_pairs_follow_the_count(n: int, text: str) -> None:
 def test_a_placeholder_without_its_parameter_is_left_visible() -> None:
     """A template naming a parameter the reason lacks keeps the placeholder rather than failing."""
     assert _fill("{missing} x", {}, "en") == "{missing} x"
+
+
+def test_a_reason_inside_a_reason_renders_in_place() -> None:
+    """A nested reason (one way among several) is rendered, and {x|or} joins with 'or'."""
+    from memberkit import Reason
+    from memberkit.i18n import render
+
+    ways = (
+        Reason.of(
+            "tier.path", needs=(Reason.of("tier.need_spend", amount=Money(Decimal(5), "CNY")),)
+        ),
+        Reason.of("tier.path", needs=(Reason.of("tier.need_orders", count=1),)),
+    )
+    reason = Reason.of("tier.progress", tier=LocalizedText({"en": "Gold"}), paths=ways)
+    assert render(reason, "en") == "To reach Gold: spend CN¥5.00 more or place 1 more order."

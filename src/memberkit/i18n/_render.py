@@ -48,6 +48,9 @@ def _chain(locale: str, default_locale: str) -> tuple[str, ...]:
 def format_value(value: object, locale: str, *, style: str = "") -> str:
     """One parameter as text for ``locale``: money, numbers, dates, names, lists."""
     loc = _babel_locale(locale)
+    if isinstance(value, Reason):
+        # A reason inside a reason (one way to reach a tier among several) renders in place.
+        return render(value, locale)
     if isinstance(value, LocalizedText):
         return value.get(locale)
     if isinstance(value, Money):
@@ -68,7 +71,8 @@ def format_value(value: object, locale: str, *, style: str = "") -> str:
             items.sort()
         if not items:
             return ""
-        return format_list(items, locale=loc)
+        # ``{paths|or}`` joins alternatives with "or" (或); the default joins with "and" (和).
+        return format_list(items, style="or" if style == "or" else "standard", locale=loc)
     if value is None:
         return "—"
     return str(value)

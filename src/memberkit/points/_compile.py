@@ -2,14 +2,122 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from types import MappingProxyType
+from typing import Literal
 
 from .._compiled_base import CheckContext
-from .._paths import Finding
-from .._program import ProgramInfo
-from ._model import PointsSection
+from .._paths import Finding, Path, format_path
+from .._program import ProgramInfo, localized
+from .._reasons import LocalizedText
+from ..rules import Compare, Condition, Predicate, compile_condition
+from ._model import (
+    CapPeriod,
+    CurrencySpec,
+    EarnRule,
+    ExpirySpec,
+    PendingSpec,
+    PointsSection,
+    RedeemSpec,
+    TransferSpec,
+)
 
-__all__ = ["CompiledPoints", "check_points", "compile_points"]
+__all__ = [
+    "DEFAULT_CURRENCY",
+    "EARN_PATH",
+    "PENDING_PATH",
+    "REVERSAL_PATH",
+    "CompiledCap",
+    "CompiledCurrency",
+    "CompiledPoints",
+    "CompiledRule",
+    "check_points",
+    "compile_points",
+]
+
+DEFAULT_CURRENCY = "points"
+"""The id of the one currency of a points section that declares no ``currencies``."""
+
+EARN_PATH = format_path(("points", "earn"))
+PENDING_PATH = format_path(("points", "pending"))
+REVERSAL_PATH = format_path(("points", "reversal"))
+"""Paths of the section's keys that reasons point at."""
+
+_DEFAULT_NAME = {"zh_Hans": "积分", "zh_Hant": "積分", "en": "points"}
+
+_ROUNDING = {
+    "floor": ROUND_FLOOR,
+    "ceil": ROUND_CEILING,
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCap:
+    """One cap of a rule: at most ``points`` and/or ``count`` uses per ``per``."""
+
+    points: Decimal | None
+    count: int | None
+    per: CapPeriod
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """An earning rule ready to evaluate."""
+
+    id: str
+    name: LocalizedText
+    path: str
+    on: str
+    style: Literal["rate", "fixed", "multiply"]
+    per: Decimal
+    points: Decimal
+    by_tier: Mapping[str, Decimal]
+    factor: Decimal
+    when: Predicate | None
+    unless: Predicate | None
+    base: Literal["net", "gross"]
+    shipping: bool
+    tax: bool
+    currency: str
+    caps: tuple[CompiledCap, ...]
+    min_order: Decimal | None
+    first_in: Literal["day", "week", "month", "year"] | None
+
+    def factor_for(self, tier: str | None) -> Decimal:
+        """The multiplier for a member of ``tier``."""
+        if tier is not None and tier in self.by_tier:
+            return self.by_tier[tier]
+        return self.factor
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCurrency:
+    """One points currency with its expiry, redemption and transfer rules."""
+
+    id: str
+    name: LocalizedText
+    decimals: int
+    spendable: bool
+    expiry: ExpirySpec | None
+    redeem: RedeemSpec | None
+    transfer: TransferSpec | None
+    path: str
+
+    @property
+    def quantum(self) -> Decimal:
+        """The smallest amount of the currency (1 for integer points)."""
+        return Decimal(1).scaleb(-self.decimals)
+
+    def number(self, value: Decimal, rounding: str = ROUND_FLOOR) -> int | Decimal:
+        """``value`` rounded to the currency's precision: an int for integer points."""
+        rounded = value.quantize(self.quantum, rounding=rounding)
+        return int(rounded) if self.decimals == 0 else rounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,13 +125,286 @@ class CompiledPoints:
     """The points section compiled for evaluation."""
 
     section: PointsSection
+    currencies: tuple[CompiledCurrency, ...]
+    by_id: Mapping[str, CompiledCurrency]
+    rules: tuple[CompiledRule, ...]
+    stacking: Literal["multiply", "add"]
+    rounding: str
+    """A decimal rounding constant (ROUND_FLOOR...)."""
+    per_line: bool
+    pending: PendingSpec
+    reversal: Literal["pending_only", "up_to_balance", "negative"]
+    tier_order: tuple[str, ...]
+
+    @property
+    def default(self) -> CompiledCurrency:
+        """The first declared currency (the default target of rules and events)."""
+        return self.currencies[0]
+
+    def currency(self, currency_id: str | None) -> CompiledCurrency | None:
+        """The currency with this id (the first spendable one when None)."""
+        if currency_id is None:
+            return next((c for c in self.currencies if c.spendable), self.default)
+        return self.by_id.get(currency_id)
+
+
+def _did_you_mean(name: str, options: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _unknown_tier(tier: str, ctx: CheckContext, path: Path) -> Finding | None:
+    if tier in ctx.tier_ids:
+        return None
+    if not ctx.tier_ids:
+        return Finding(path, f"unknown tier '{tier}': the policy declares no tiers", "unknown_tier")
+    hint = _did_you_mean(tier, ctx.tier_ids)
+    listed = "" if hint else f" (tiers: {', '.join(ctx.tier_ids)})"
+    return Finding(path, f"unknown tier '{tier}'{hint}{listed}", "unknown_tier")
+
+
+def _currency_ids(section: PointsSection) -> tuple[str, ...]:
+    return tuple(c.id for c in section.currencies) or (DEFAULT_CURRENCY,)
+
+
+def _condition_tiers(cond: Condition | None, ctx: CheckContext, path: Path) -> list[Finding]:
+    found: list[Finding] = []
+    if cond is None:
+        return found
+    for node in cond.walk():
+        if isinstance(node, Compare) and node.field == "tier":
+            literals = node.value if isinstance(node.value, tuple) else (node.value,)
+            for literal in literals:
+                finding = _unknown_tier(str(literal), ctx, (*path, *node.path))
+                if finding is not None:
+                    found.append(finding)
+    return found
 
 
 def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
     """Cross-field problems of the section (references, ordering), with absolute paths."""
-    return []
+    findings: list[Finding] = []
+    currencies = _currency_ids(section)
+    if section.currencies:
+        findings.extend(
+            Finding(
+                ("points", key),
+                f"with 'currencies' declared, give '{key}' inside each currency",
+                "misplaced_key",
+            )
+            for key in ("expiry", "redeem", "transfer")
+            if getattr(section, key) is not None
+        )
+    seen: dict[str, int] = {}
+    for index, spec in enumerate(section.currencies):
+        base: Path = ("points", "currencies", index)
+        if spec.id in seen:
+            findings.append(
+                Finding((*base, "id"), f"currency id '{spec.id}' is declared twice", "duplicate_id")
+            )
+        seen[spec.id] = index
+        findings += _check_currency(spec, base, ctx)
+    if not section.currencies:
+        single = CurrencySpec(
+            id=DEFAULT_CURRENCY,
+            expiry=section.expiry,
+            redeem=section.redeem,
+            transfer=section.transfer,
+        )
+        findings += _check_currency(single, ("points",), ctx)
+    rules: dict[str, int] = {}
+    for index, rule in enumerate(section.earn):
+        base = ("points", "earn", index)
+        if rule.id in rules:
+            findings.append(
+                Finding(
+                    (*base, "id"),
+                    f"rule id '{rule.id}' is already used by "
+                    f"{format_path(('points', 'earn', rules[rule.id]))}",
+                    "duplicate_id",
+                )
+            )
+        rules[rule.id] = index
+        findings += _check_rule(rule, base, ctx, currencies)
+    return findings
+
+
+def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[Finding]:
+    found: list[Finding | None] = []
+    if spec.expiry is not None:
+        for j, tier in enumerate(spec.expiry.never_while_tier):
+            found.append(_unknown_tier(tier, ctx, (*base, "expiry", "never_while_tier", j)))
+    if spec.redeem is not None:
+        redeem = spec.redeem
+        if not spec.spendable:
+            found.append(
+                Finding(
+                    (*base, "redeem"),
+                    f"currency '{spec.id}' is not spendable and cannot be redeemed",
+                    "not_spendable",
+                )
+            )
+        if redeem.points_per_unit is not None and redeem.denominations:
+            found.append(
+                Finding(
+                    (*base, "redeem", "denominations"),
+                    "give 'points_per_unit' or 'denominations', not both",
+                    "conflicting_keys",
+                )
+            )
+        ids: set[str] = set()
+        for j, reward in enumerate(redeem.rewards):
+            if reward.id in ids:
+                found.append(
+                    Finding(
+                        (*base, "redeem", "rewards", j, "id"),
+                        f"reward id '{reward.id}' is declared twice",
+                        "duplicate_id",
+                    )
+                )
+            ids.add(reward.id)
+        previous = 0
+        for j, row in enumerate(redeem.denominations):
+            if row.points <= previous:
+                found.append(
+                    Finding(
+                        (*base, "redeem", "denominations", j, "points"),
+                        "denominations are listed by increasing points",
+                        "bad_order",
+                    )
+                )
+            previous = row.points
+    if spec.transfer is not None:
+        for j, tier in enumerate(spec.transfer.tiers or ()):
+            found.append(_unknown_tier(tier, ctx, (*base, "transfer", "tiers", j)))
+    return [f for f in found if f is not None]
+
+
+def _check_rule(
+    rule: EarnRule, base: Path, ctx: CheckContext, currencies: tuple[str, ...]
+) -> list[Finding]:
+    found: list[Finding | None] = []
+    if rule.currency is not None and rule.currency not in currencies:
+        hint = _did_you_mean(rule.currency, currencies)
+        listed = "" if hint else f" (currencies: {', '.join(currencies)})"
+        found.append(
+            Finding(
+                (*base, "currency"),
+                f"unknown points currency '{rule.currency}'{hint}{listed}",
+                "unknown_currency",
+            )
+        )
+    if rule.per is not None and rule.per.currency not in (None, ctx.info.currency):
+        found.append(
+            Finding(
+                (*base, "per"),
+                f"'{rule.per.currency}' is not the programme's currency ({ctx.info.currency})",
+                "wrong_currency",
+            )
+        )
+    if rule.multiply is not None:
+        found.extend(
+            _unknown_tier(tier, ctx, (*base, "multiply", "by_tier", tier))
+            for tier in rule.multiply.by_tier or {}
+        )
+    found.extend(_condition_tiers(rule.when, ctx, (*base, "when")))
+    found.extend(_condition_tiers(rule.except_, ctx, (*base, "except")))
+    if rule.on == "tier_upgrade" and not ctx.tier_ids:
+        found.append(
+            Finding(
+                (*base, "on"),
+                "a tier_upgrade rule needs a tiers section: the policy declares no tiers",
+                "unknown_tier",
+            )
+        )
+    return [f for f in found if f is not None]
+
+
+def _currency(
+    spec: CurrencySpec, path: Path, info: ProgramInfo, *, default: bool = False
+) -> CompiledCurrency:
+    name = localized(spec.name, info.locale, spec.id)
+    if default and spec.name is None:
+        name = LocalizedText(_DEFAULT_NAME, info.locale)
+    return CompiledCurrency(
+        id=spec.id,
+        name=name,
+        decimals=spec.decimals,
+        spendable=spec.spendable,
+        expiry=spec.expiry,
+        redeem=spec.redeem,
+        transfer=spec.transfer,
+        path=format_path(path),
+    )
+
+
+def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) -> CompiledRule:
+    style: Literal["rate", "fixed", "multiply"]
+    if rule.multiply is not None:
+        style = "multiply"
+    elif rule.per is not None:
+        style = "rate"
+    else:
+        style = "fixed"
+    multiply = rule.multiply
+    caps = rule.caps
+    cap_paths: list[Path] = (
+        [(*base, "cap", j) for j in range(len(caps))]
+        if isinstance(rule.cap, tuple)
+        else [(*base, "cap")]
+    )
+    return CompiledRule(
+        id=rule.id,
+        name=localized(rule.name, info.locale, rule.id),
+        path=format_path(base),
+        on=rule.on,
+        style=style,
+        per=rule.per.amount if rule.per is not None else Decimal(1),
+        points=rule.points if rule.points is not None else Decimal(0),
+        by_tier=MappingProxyType(dict(multiply.by_tier or {}) if multiply else {}),
+        factor=multiply.default if multiply else Decimal(1),
+        when=compile_condition(rule.when, info.tz) if rule.when is not None else None,
+        unless=compile_condition(rule.except_, info.tz) if rule.except_ is not None else None,
+        base=rule.base.amount,
+        shipping=rule.base.shipping,
+        tax=rule.base.tax,
+        currency=rule.currency or default_currency,
+        caps=tuple(
+            CompiledCap(c.points, c.count, c.per, format_path(p))
+            for c, p in zip(caps, cap_paths, strict=False)
+        ),
+        min_order=rule.min_order,
+        first_in=rule.first_in,
+    )
 
 
 def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext) -> CompiledPoints:
     """Compile a checked section once, at load time."""
-    return CompiledPoints(section)
+    if section.currencies:
+        currencies = tuple(
+            _currency(spec, ("points", "currencies", i), info)
+            for i, spec in enumerate(section.currencies)
+        )
+    else:
+        single = CurrencySpec(
+            id=DEFAULT_CURRENCY,
+            expiry=section.expiry,
+            redeem=section.redeem,
+            transfer=section.transfer,
+        )
+        currencies = (_currency(single, ("points",), info, default=True),)
+    default = currencies[0].id
+    return CompiledPoints(
+        section=section,
+        currencies=currencies,
+        by_id=MappingProxyType({c.id: c for c in currencies}),
+        rules=tuple(
+            _rule(rule, ("points", "earn", i), info, default) for i, rule in enumerate(section.earn)
+        ),
+        stacking=section.stacking,
+        rounding=_ROUNDING[section.rounding],
+        per_line=section.round == "per_line",
+        pending=section.pending,
+        reversal=section.reversal,
+        tier_order=ctx.tier_ids,
+    )

@@ -1,13 +1,303 @@
-"""The `points:` section of a policy."""
+"""The `points:` section of a policy: currencies, earning rules, pending, expiry, redemption.
+
+A programme with one currency may omit ``currencies`` and give ``expiry``, ``redeem`` and
+``transfer`` at the top of the section; it then runs one spendable integer currency ``points``::
+
+    points:
+      earn:
+        - {id: base, per: 1 CNY, points: 1, except: {category: [gift_card]}}
+        - {id: tier-bonus, multiply: {by_tier: {silver: 1.2, gold: 1.5, platinum: 2}}}
+        - {id: double-11, when: {date: 2026-11-11, channel: app}, multiply: 2}
+        - {id: signup, on: signup, points: 500, cap: {count: 1, per: lifetime}}
+      stacking: multiply          # or add: each multiplier adds its own bonus part
+      rounding: floor             # ceil, half_up, half_even
+      round: per_order            # or per_line
+      pending: {days: 7}          # or immediate, or {until: delivered}
+      expiry: {fixed: "12-31", years_after_earning: 1}
+      redeem: {points_per_unit: 100, min_points: 100, step: 100, max_share_of_order: 0.5}
+      reversal: up_to_balance     # pending_only, negative
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
 
-__all__ = ["PointsSection"]
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .._conditions import EventCondition
+from .._program import Ident, Name
+
+__all__ = [
+    "BaseSpec",
+    "CapSpec",
+    "CurrencySpec",
+    "Denomination",
+    "EarnRule",
+    "ExpirySpec",
+    "MultiplySpec",
+    "PartnerSpec",
+    "PendingSpec",
+    "PointsSection",
+    "RedeemSpec",
+    "RewardSpec",
+    "TransferSpec",
+]
+
+CapPeriod = Literal["day", "week", "month", "year", "lifetime"]
+"""Cap periods on the programme's wall clock (an ISO week starts on Monday)."""
+
+_Positive = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+_Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+_Share = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
+_Count = Annotated[int, Field(ge=1)]
+
+_PER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
 
 
-class PointsSection(BaseModel):
-    """The points section (placeholder until the part lands)."""
-
+class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _per(value: object) -> object:
+    # "1 CNY" reads as the amount 1 of the programme's currency; the code, when given, is
+    # checked against the programme's currency by the cross-checks.
+    if isinstance(value, str):
+        match = _PER.match(value)
+        if match is None:
+            raise ValueError(f"{value!r} is not an amount such as '1 CNY' or 10")
+        try:
+            return {"amount": Decimal(match.group(1)), "currency": match.group(2)}
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not an amount") from None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return {"amount": value}
+    return value
+
+
+class PerAmount(_Frozen):
+    """The spend that earns ``points`` once: ``per: 1 CNY`` or ``per: 10``."""
+
+    amount: _Positive
+    currency: str | None = None
+
+
+class BaseSpec(_Frozen):
+    """What a rate rule earns on: net (after discounts) or gross line amounts, plus extras."""
+
+    amount: Literal["net", "gross"] = "net"
+    shipping: bool = False
+    tax: bool = False
+
+
+class CapSpec(_Frozen):
+    """At most ``points`` earned by the rule, and/or ``count`` times, per member per period."""
+
+    points: _Positive | None = None
+    count: _Count | None = None
+    per: CapPeriod = "lifetime"
+
+    @model_validator(mode="after")
+    def _something(self) -> CapSpec:
+        if self.points is None and self.count is None:
+            raise ValueError("a cap needs 'points' or 'count' (or both)")
+        return self
+
+
+def _factor(value: object) -> object:
+    if isinstance(value, int | float | Decimal | str) and not isinstance(value, bool):
+        return {"default": value}
+    return value
+
+
+class MultiplySpec(_Frozen):
+    """A multiplier: one factor for all (``multiply: 2``), or one per tier."""
+
+    by_tier: Mapping[Ident, _Positive] | None = None
+    default: _Positive = Decimal(1)
+
+
+class EarnRule(_Frozen):
+    """One earning rule: a rate per spend, a fixed number of points, or a multiplier."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, arbitrary_types_allowed=True
+    )
+
+    id: Ident
+    name: Name | None = None
+    on: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] = Field(
+        default="purchase",
+        description="purchase, tier_upgrade, or an activity kind (signup, referral, checkin...)",
+    )
+    per: Annotated[PerAmount, BeforeValidator(_per)] | None = Field(
+        default=None, description="with points: earn `points` for every `per` of the base"
+    )
+    points: _Positive | None = None
+    multiply: Annotated[MultiplySpec, BeforeValidator(_factor)] | None = None
+    when: EventCondition | None = None
+    except_: EventCondition | None = Field(default=None, alias="except")
+    base: BaseSpec = BaseSpec()
+    currency: Ident | None = None
+    cap: CapSpec | tuple[CapSpec, ...] | None = None
+    min_order: _Amount | None = Field(
+        default=None, description="the rule earns only on orders of at least this net amount"
+    )
+    first_in: Literal["day", "week", "month", "year"] | None = Field(
+        default=None,
+        description="the rule earns only on the member's first order in that calendar period",
+    )
+
+    @model_validator(mode="after")
+    def _shape(self) -> EarnRule:
+        if (self.points is None) == (self.multiply is None):
+            raise ValueError("an earning rule gives exactly one of 'points' or 'multiply'")
+        if self.multiply is not None and self.on != "purchase":
+            raise ValueError("'multiply' applies to purchases only")
+        if self.per is not None and self.on != "purchase":
+            raise ValueError("'per' applies to purchases only")
+        return self
+
+    @property
+    def caps(self) -> tuple[CapSpec, ...]:
+        """The rule's caps as a tuple."""
+        if self.cap is None:
+            return ()
+        return self.cap if isinstance(self.cap, tuple) else (self.cap,)
+
+
+def _pending(value: object) -> object:
+    if value == "immediate":
+        return {"days": 0}
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"days": value}
+    return value
+
+
+class PendingSpec(_Frozen):
+    """When purchase points become spendable: after ``days`` (the return window) or on an event."""
+
+    days: Annotated[int, Field(ge=0, le=3650)] = 0
+    until: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$")] | None = Field(
+        default=None,
+        description="an activity kind whose `order` attribute releases that order's points",
+    )
+
+
+class ExpirySpec(_Frozen):
+    """How points of a currency expire: rolling months, a fixed date, or inactivity."""
+
+    rolling_months: Annotated[int, Field(ge=1, le=600)] | None = None
+    round_to: Literal["day", "month_end", "quarter_end"] = "day"
+    fixed: Annotated[str, Field(pattern=r"^\d{2}-\d{2}$")] | None = Field(
+        default=None, description='"MM-DD": the last day points earned in year Y are valid'
+    )
+    years_after_earning: Annotated[int, Field(ge=0, le=50)] = 1
+    inactivity_months: Annotated[int, Field(ge=1, le=600)] | None = None
+    activity: tuple[str, ...] = Field(
+        default=("purchase",),
+        description="what resets the inactivity clock: purchase and/or activity kinds",
+    )
+    never_while_tier: tuple[Ident, ...] = ()
+    extend_on_upgrade_months: Annotated[int, Field(ge=0, le=600)] = 0
+
+    @model_validator(mode="after")
+    def _one_style(self) -> ExpirySpec:
+        styles = [
+            s for s in (self.rolling_months, self.fixed, self.inactivity_months) if s is not None
+        ]
+        if len(styles) != 1:
+            raise ValueError("give exactly one of 'rolling_months', 'fixed' or 'inactivity_months'")
+        if self.fixed is not None:
+            month, day = (int(p) for p in self.fixed.split("-"))
+            if not (1 <= month <= 12 and 1 <= day <= 31) or (month, day) == (2, 29):
+                raise ValueError(f"'{self.fixed}' is not a day every year has (MM-DD)")
+        return self
+
+
+class Denomination(_Frozen):
+    """One row of a denomination table: ``points`` pay ``value`` of money."""
+
+    points: _Count
+    value: _Positive
+
+
+class RewardSpec(_Frozen):
+    """A catalogue reward and its price in points."""
+
+    id: Ident
+    name: Name | None = None
+    points: _Count
+
+
+class RedeemSpec(_Frozen):
+    """How points are spent: as money at a rate or by a table, or on catalogue rewards."""
+
+    points_per_unit: _Count | None = Field(
+        default=None, description="points worth one unit of the programme's currency"
+    )
+    denominations: tuple[Denomination, ...] = ()
+    min_points: Annotated[int, Field(ge=0)] = 0
+    step: _Count = 1
+    max_share_of_order: _Share | None = None
+    first_min_points: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="the member's first redemption needs at least this balance"
+    )
+    rewards: tuple[RewardSpec, ...] = ()
+    order: Literal["earliest_expiry", "earliest_earned", "latest_earned"] = "earliest_expiry"
+    cancel_expiry: Literal["original", "renew"] = Field(
+        default="original",
+        description="points given back by a cancelled redemption keep their expiry, or restart it",
+    )
+
+
+class PartnerSpec(_Frozen):
+    """A partner programme points are exchanged with (积分互通)."""
+
+    id: Ident
+    rate: _Positive = Field(description="partner points per point of this programme")
+    max_per_year: _Count | None = None
+
+
+class TransferSpec(_Frozen):
+    """Transfers between members (积分转赠) and exchange with partners."""
+
+    members: bool = True
+    min_points: Annotated[int, Field(ge=0)] = 0
+    max_per_year: _Count | None = None
+    tiers: tuple[Ident, ...] | None = Field(
+        default=None, description="tiers whose members may send points; everyone when omitted"
+    )
+    partners: tuple[PartnerSpec, ...] = ()
+
+
+class CurrencySpec(_Frozen):
+    """One points currency: its precision, whether members spend it, expiry and redemption."""
+
+    id: Ident
+    name: Name | None = None
+    decimals: Annotated[int, Field(ge=0, le=4)] = 0
+    spendable: bool = True
+    expiry: ExpirySpec | None = None
+    redeem: RedeemSpec | None = None
+    transfer: TransferSpec | None = None
+
+
+class PointsSection(_Frozen):
+    """The points section of a policy."""
+
+    currencies: tuple[CurrencySpec, ...] = ()
+    earn: tuple[EarnRule, ...] = ()
+    stacking: Literal["multiply", "add"] = "multiply"
+    rounding: Literal["floor", "ceil", "half_up", "half_even"] = "floor"
+    round: Literal["per_line", "per_order"] = "per_order"
+    pending: Annotated[PendingSpec, BeforeValidator(_pending)] = PendingSpec()
+    expiry: ExpirySpec | None = None
+    redeem: RedeemSpec | None = None
+    transfer: TransferSpec | None = None
+    reversal: Literal["pending_only", "up_to_balance", "negative"] = Field(
+        default="up_to_balance",
+        description="what a refund does when the points it takes back were already spent",
+    )

@@ -1,4 +1,13 @@
-"""The points part of a member state: lots, the journal of every movement, and counters."""
+"""The points part of a member state: lots, the journal of every movement, and counters.
+
+Balances are always derived from the lots: a lot is spendable from ``available_at`` until
+``expires_at`` (both None-able), and holds ``remaining`` points. The journal records every
+movement, signed, so the sum of a currency's journal equals what its lots hold minus its debt.
+
+Journal kinds: ``earn`` (a rate or fixed earning rule), ``bonus`` (a multiplier's extra part, or
+a tier-upgrade bonus), ``reverse`` (taken back by a refund), ``redeem``, ``redeem_cancel``,
+``expire``, ``transfer_out``, ``transfer_in``, ``adjust``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-__all__ = ["JournalEntry", "PointsState"]
+__all__ = ["CapUse", "Earning", "JournalEntry", "Lot", "PointsState", "RedemptionRecord"]
+
+Points = int | Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,10 +28,64 @@ class JournalEntry:
     event_id: str
     currency: str
     kind: str
-    """earn, bonus, reverse, redeem, redeem_cancel, expire, transfer_out, transfer_in, adjust, ..."""
+    """earn, bonus, reverse, redeem, redeem_cancel, expire, transfer_out, transfer_in, adjust."""
     points: int | Decimal
     rule: str = ""
     """The earning rule id, reward id or adjustment reason that caused the movement."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    """Points credited together: spendable from ``available_at`` (None: waiting for an event)."""
+
+    id: str
+    currency: str
+    amount: int | Decimal
+    remaining: int | Decimal
+    earned_at: datetime
+    available_at: datetime | None
+    expires_at: datetime | None
+    """First moment the lot is no longer valid (None: no date; inactivity may still expire it)."""
+    source: str
+    """The event that credited the lot."""
+    expired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Earning:
+    """What one rule earned on one line of an order ('' for the order level), and what is left."""
+
+    order: str
+    rule: str
+    currency: str
+    line: str
+    points: int | Decimal
+    reversed: int | Decimal = 0
+    kind: str = "earn"
+
+
+@dataclass(frozen=True, slots=True)
+class CapUse:
+    """Cap room one event used for one rule: points and one use (while anything is left)."""
+
+    rule: str
+    event_id: str
+    at: datetime
+    points: int | Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RedemptionRecord:
+    """A redemption, with the points it took from each lot, so a cancel can put them back."""
+
+    id: str
+    at: datetime
+    currency: str
+    points: int
+    taken: tuple[tuple[str, int | Decimal], ...]
+    reward: str = ""
+    value: Decimal | None = None
+    cancelled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +93,16 @@ class PointsState:
     """What the points part remembers; balances are always derived from the lots."""
 
     journal: tuple[JournalEntry, ...] = ()
+    lots: tuple[Lot, ...] = ()
+    earnings: tuple[Earning, ...] = ()
+    cap_uses: tuple[CapUse, ...] = ()
+    redemptions: tuple[RedemptionRecord, ...] = ()
+    debt: tuple[tuple[str, int | Decimal], ...] = ()
+    """Points owed per currency (a refund of spent points under ``reversal: negative``)."""
+
+    def debt_of(self, currency: str) -> int | Decimal:
+        """What the member owes in ``currency``."""
+        for cid, owed in self.debt:
+            if cid == currency:
+                return owed
+        return 0

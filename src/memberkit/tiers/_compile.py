@@ -2,14 +2,62 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
 
 from .._compiled_base import CheckContext
-from .._paths import Finding
-from .._program import ProgramInfo
-from ._model import TiersSection
+from .._paths import Finding, Path, format_path
+from .._program import ProgramInfo, localized
+from .._reasons import LocalizedText
+from ..rules import compile_condition
+from ._measures import CompiledMeasure
+from ._model import (
+    FixedReview,
+    MeasureSpec,
+    PaidTierSpec,
+    ThresholdLeaf,
+    ThresholdNode,
+    TierSpec,
+    TiersSection,
+    ValidityMonths,
+    ValidityUntil,
+    WindowSpec,
+)
+from ._thresholds import leaves
 
-__all__ = ["CompiledTiers", "check_tiers", "compile_tiers"]
+__all__ = ["CompiledTier", "CompiledTiers", "check_tiers", "compile_tiers"]
+
+BUILTIN_MEASURES: Mapping[str, MeasureSpec] = MappingProxyType(
+    {"spend": MeasureSpec(of="spend"), "orders": MeasureSpec(of="orders")}
+)
+"""Measures every ladder may use without declaring them."""
+
+_LABELS: Mapping[str, Mapping[str, str]] = {
+    "spend": {"en": "spend", "zh_Hans": "消费金额", "zh_Hant": "消費金額"},
+    "orders": {"en": "orders", "zh_Hans": "订单数", "zh_Hant": "訂單數"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTier:
+    """One tier ready to evaluate; ``rank`` orders tiers (paid tiers above the ladder)."""
+
+    id: str
+    name: LocalizedText
+    rank: int
+    path: str
+    qualify: ThresholdNode | None
+    retain: ThresholdNode | None
+    """Retention thresholds; the qualify thresholds when the policy gives none."""
+    inclusive: bool
+    validity: str | ValidityMonths | ValidityUntil | None
+    lifetime_after_years: int | None
+    paid: bool = False
+    placement: str = "above"
+    months: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,13 +65,253 @@ class CompiledTiers:
     """The tiers section compiled for evaluation."""
 
     section: TiersSection
+    ladder: tuple[CompiledTier, ...]
+    paid: tuple[CompiledTier, ...]
+    by_id: Mapping[str, CompiledTier]
+    measures: Mapping[str, CompiledMeasure]
+    units: Mapping[str, Decimal]
+    """The smallest step of each measure (a cent for money, 1 for counts)."""
+    window: WindowSpec
+    review: str | FixedReview
+    max_steps: int | None
+    grace_days: int
+    refunds: str
+    upgrade: str
+
+    @property
+    def base(self) -> CompiledTier:
+        """The first tier of the ladder, where every member starts."""
+        return self.ladder[0]
+
+    def rank(self, tier_id: str | None) -> int:
+        """The rank of a tier id (-1 when unknown or None)."""
+        tier = self.by_id.get(tier_id) if tier_id is not None else None
+        return tier.rank if tier is not None else -1
+
+
+def _did_you_mean(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _decimals(amount: Decimal) -> int:
+    exponent = amount.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _measures(section: TiersSection) -> dict[str, MeasureSpec]:
+    return {**BUILTIN_MEASURES, **section.measures}
 
 
 def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
     """Cross-field problems of the section (references, ordering), with absolute paths."""
-    return []
+    findings: list[Finding] = []
+    measures = _measures(section)
+    seen: dict[str, Path] = {}
+    specs: list[tuple[Path, TierSpec | PaidTierSpec]] = [
+        (("tiers", "ladder", i), t) for i, t in enumerate(section.ladder)
+    ]
+    specs += [(("tiers", "paid", i), t) for i, t in enumerate(section.paid)]
+    for base, spec in specs:
+        if spec.id in seen:
+            findings.append(
+                Finding(
+                    (*base, "id"),
+                    f"tier id '{spec.id}' is already used by {format_path(seen[spec.id])}",
+                    "duplicate_id",
+                )
+            )
+        else:
+            seen[spec.id] = base
+    for name, measure in section.measures.items():
+        if measure.of == "points" and ctx.currency_ids and measure.currency not in ctx.currency_ids:
+            hint = _did_you_mean(str(measure.currency), list(ctx.currency_ids))
+            findings.append(
+                Finding(
+                    ("tiers", "measures", name, "currency"),
+                    f"unknown points currency '{measure.currency}'{hint}",
+                    "unknown_currency",
+                )
+            )
+    first = section.ladder[0]
+    findings.extend(
+        Finding(
+            ("tiers", "ladder", 0, key),
+            f"the first tier is where every member starts; it takes no '{key}'",
+            "base_threshold",
+        )
+        for key in ("qualify", "retain")
+        if getattr(first, key) is not None
+    )
+    previous: tuple[int, TierSpec] | None = None
+    for i, tier in enumerate(section.ladder):
+        base = ("tiers", "ladder", i)
+        for key in ("qualify", "retain"):
+            node = getattr(tier, key)
+            if node is not None:
+                findings += _check_leaves(node, (*base, key), measures, ctx)
+        if tier.qualify is not None and tier.retain is not None:
+            findings += _retain_below(tier.qualify, tier.retain, (*base, "retain"))
+        if tier.qualify is not None and i > 0:
+            if previous is not None and previous[1].qualify is not None:
+                findings += _rises(tier.qualify, previous[1].qualify, (*base, "qualify"))
+            previous = (i, tier)
+    if section.review == "end_of_window" and section.window.kind in (
+        "rolling_months",
+        "rolling_days",
+        "full_months",
+    ):
+        findings.append(
+            Finding(
+                ("tiers", "review"),
+                f"a {section.window.kind} window has no end to review at; "
+                "use anniversary, monthly or {fixed: MM-DD}",
+                "review_window",
+            )
+        )
+    return findings
+
+
+def _check_leaves(
+    node: ThresholdNode, base: Path, measures: Mapping[str, MeasureSpec], ctx: CheckContext
+) -> list[Finding]:
+    out: list[Finding] = []
+    for leaf in leaves(node):
+        path = (*base, *leaf.path)
+        measure = measures.get(leaf.measure)
+        if measure is None:
+            hint = _did_you_mean(leaf.measure, sorted(measures))
+            listed = "" if hint else f" (measures: {', '.join(sorted(measures))})"
+            out.append(
+                Finding(path, f"unknown measure '{leaf.measure}'{hint}{listed}", "unknown_measure")
+            )
+            continue
+        if measure.of == "spend" and _decimals(leaf.value) > ctx.info.currency_decimals:
+            out.append(
+                Finding(
+                    path,
+                    f"{leaf.value} has more decimals than {ctx.info.currency} allows "
+                    f"({ctx.info.currency_decimals})",
+                    "too_many_decimals",
+                )
+            )
+        if measure.of in ("orders", "activities") and leaf.value != leaf.value.to_integral_value():
+            out.append(
+                Finding(path, f"{leaf.value} is not a whole number of {leaf.measure}", "not_whole")
+            )
+    return out
+
+
+def _first_by_measure(node: ThresholdNode) -> dict[str, ThresholdLeaf]:
+    out: dict[str, ThresholdLeaf] = {}
+    for leaf in leaves(node):
+        out.setdefault(leaf.measure, leaf)
+    return out
+
+
+def _rises(node: ThresholdNode, below: ThresholdNode, base: Path) -> list[Finding]:
+    lower = _first_by_measure(below)
+    out: list[Finding] = []
+    for measure, leaf in _first_by_measure(node).items():
+        prev = lower.get(measure)
+        if prev is not None and leaf.value <= prev.value:
+            out.append(
+                Finding(
+                    (*base, *leaf.path),
+                    f"{leaf.value} is not above the previous tier's {prev.value}; "
+                    "a ladder must rise",
+                    "ladder_order",
+                )
+            )
+    return out
+
+
+def _retain_below(qualify: ThresholdNode, retain: ThresholdNode, base: Path) -> list[Finding]:
+    reach = _first_by_measure(qualify)
+    out: list[Finding] = []
+    for measure, leaf in _first_by_measure(retain).items():
+        target = reach.get(measure)
+        if target is not None and leaf.value > target.value:
+            out.append(
+                Finding(
+                    (*base, *leaf.path),
+                    f"keeping the tier takes {leaf.value}, more than reaching it ({target.value}); "
+                    "retain thresholds are at most the qualify thresholds",
+                    "retain_above_qualify",
+                )
+            )
+    return out
+
+
+def _compile_measure(name: str, spec: MeasureSpec, info: ProgramInfo) -> CompiledMeasure:
+    label = (
+        localized(spec.name, info.locale, name)
+        if spec.name
+        else LocalizedText(_LABELS.get(name, {"en": name}), info.locale)
+    )
+    return CompiledMeasure(
+        name=name,
+        label=label,
+        of=spec.of,
+        currency=spec.currency,
+        kind=spec.kind,
+        field=spec.field,
+        predicate=compile_condition(spec.where, info.tz) if spec.where is not None else None,
+        path=format_path(("tiers", "measures", name)),
+    )
 
 
 def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -> CompiledTiers:
     """Compile a checked section once, at load time."""
-    return CompiledTiers(section)
+    ladder = tuple(
+        CompiledTier(
+            id=t.id,
+            name=localized(t.name, info.locale, t.id),
+            rank=i,
+            path=format_path(("tiers", "ladder", i)),
+            qualify=t.qualify,
+            retain=t.retain if t.retain is not None else t.qualify,
+            inclusive=t.inclusive,
+            validity=t.validity,
+            lifetime_after_years=t.lifetime_after_years,
+        )
+        for i, t in enumerate(section.ladder)
+    )
+    paid = tuple(
+        CompiledTier(
+            id=p.id,
+            name=localized(p.name, info.locale, p.id),
+            # Alongside tiers sit below the ladder so they never replace the earned tier.
+            rank=len(ladder) + i if p.placement == "above" else -2,
+            path=format_path(("tiers", "paid", i)),
+            qualify=None,
+            retain=None,
+            inclusive=True,
+            validity=None,
+            lifetime_after_years=None,
+            paid=True,
+            placement=p.placement,
+            months=p.months,
+        )
+        for i, p in enumerate(section.paid)
+    )
+    measures = {
+        name: _compile_measure(name, spec, info) for name, spec in _measures(section).items()
+    }
+    step = Decimal(1).scaleb(-info.currency_decimals)
+    units = {name: (step if m.money else Decimal(1)) for name, m in measures.items()}
+    downgrade = section.downgrade
+    return CompiledTiers(
+        section=section,
+        ladder=ladder,
+        paid=paid,
+        by_id=MappingProxyType({t.id: t for t in (*ladder, *paid)}),
+        measures=MappingProxyType(measures),
+        units=MappingProxyType(units),
+        window=section.window,
+        review=section.review,
+        max_steps=None if isinstance(downgrade, str) else downgrade.max_steps,
+        grace_days=section.grace_days,
+        refunds=section.refunds,
+        upgrade=section.upgrade,
+    )

@@ -1,29 +1,400 @@
-"""How the tiers part reacts to time passing and to events."""
+"""How the tiers part reacts to time passing and to events.
+
+A member starts in the base (first) tier: the first ``advance`` (which the engine runs before
+every event, and the queries before answering) records an ``initial`` change at the joining
+moment. From then on:
+
+- ``advance`` carries out, in time order, what falls due up to a moment: grace periods ending
+  (the decided downgrade takes effect), grants starting and ending, reviews, and validity ends
+  (a tier held "until 28 Feb" is reviewed then, on the better of the window just ended and the
+  one before it).
+- ``on_event`` upgrades at once when the programme says so (several steps if the figures reach
+  them), extends the validity of a tier earned again, records grants, and demotes at once on a
+  refund when ``refunds: at_once``.
+
+Every change of the tier in force is appended to ``TierState.history`` with its reason.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 from .._compiled import CompiledProgram
 from .._context import ApplyContext
+from .._errors import EventError
+from .._events import Refund, TierGrant
+from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
+from ._compile import CompiledTier, CompiledTiers
+from ._ladder import (
+    TICK,
+    earned_since,
+    effective,
+    figures_in,
+    qualified_rank,
+    retained_rank,
+    span_at,
+)
+from ._state import TierChange, TierGrantRecord
+from ._windows import review_moments, validity_end
 
 __all__ = ["advance", "current_tier", "on_event"]
-
-
-def advance(
-    program: CompiledProgram, state: MemberState, until: datetime
-) -> tuple[MemberState, list[Reason]]:
-    """Apply what time alone brings about up to ``until`` (reviews, expiry)."""
-    return state, []
-
-
-def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[Reason]]:
-    """React to the event in ``ctx``; the core has already recorded orders and activities."""
-    return state, []
 
 
 def current_tier(state: MemberState) -> str | None:
     """The tier id recorded as in force in the state (None before any tier is recorded)."""
     return state.tiers.current
+
+
+_CHANGE_CODES = {
+    "upgrade": "tier.upgraded",
+    "downgrade": "tier.downgraded",
+    "refund": "tier.demoted_by_refund",
+    "grant": "tier.grant_started",
+    "grant_end": "tier.grant_ended",
+}
+"""The reason code announcing a change of the tier in force, by the change's cause."""
+
+
+def _tiers(state: MemberState, **changes: Any) -> MemberState:
+    return state.evolve(tiers=replace(state.tiers, **changes))
+
+
+def _start(ct: CompiledTiers, state: MemberState) -> MemberState:
+    if state.tiers.history:
+        return state
+    first = TierChange(state.joined_at, ct.base.id, "initial")
+    return _tiers(state, history=(first,), earned=(first,))
+
+
+def _sync(
+    ct: CompiledTiers,
+    state: MemberState,
+    moment: datetime,
+    reason: str,
+    event_id: str,
+    reasons: list[Reason],
+) -> MemberState:
+    """Record a change of the tier in force at ``moment``, if there is one."""
+    eff = effective(ct, state, moment)
+    last = state.tiers.history[-1]
+    if eff.tier == last.tier and eff.valid_until == last.valid_until:
+        return state
+    why = "grant" if eff.grant is not None else reason
+    change = TierChange(
+        moment, eff.tier, why, eff.valid_until, eff.grant.event_id if eff.grant else event_id
+    )
+    if eff.tier != last.tier:
+        tier = ct.by_id[eff.tier]
+        reasons.append(
+            Reason.of(
+                _CHANGE_CODES.get(why, "tier.changed"),
+                tier.path,
+                tier=tier.name,
+                previous=ct.by_id[last.tier].name if last.tier in ct.by_id else last.tier,
+                at=moment,
+            )
+        )
+    return _tiers(state, history=(*state.tiers.history, change))
+
+
+def _earn(
+    ct: CompiledTiers,
+    state: MemberState,
+    moment: datetime,
+    tier: CompiledTier,
+    reason: str,
+    valid_until: datetime | None,
+    event_id: str,
+    reasons: list[Reason],
+) -> MemberState:
+    change = TierChange(moment, tier.id, reason, valid_until, event_id)
+    state = _tiers(state, earned=(*state.tiers.earned, change), pending=None)
+    return _sync(ct, state, moment, reason, event_id, reasons)
+
+
+def _validity(tier: CompiledTier, info: ProgramInfo, moment: datetime) -> datetime | None:
+    if tier.validity is None:
+        return None
+    return validity_end(tier.validity, info.local(moment))
+
+
+# --- time --------------------------------------------------------------------------------------
+
+
+def advance(
+    program: CompiledProgram, state: MemberState, until: datetime
+) -> tuple[MemberState, list[Reason]]:
+    """Apply what time alone brings about up to ``until`` (reviews, grace ends, grants, validity)."""
+    ct = program.tiers
+    if ct is None:
+        return state, []
+    info = program.info
+    reasons: list[Reason] = []
+    state = _start(ct, state)
+    done = state.tiers.reviewed_until or state.joined_at
+    if until <= done:
+        return state, reasons
+    while True:
+        due = _next_due(ct, info, state, done, until)
+        if due is None:
+            break
+        moment, review = due
+        pending = state.tiers.pending
+        if pending is not None and pending.at <= moment:
+            state = _apply_pending(ct, state, pending, reasons)
+        state = _sync(ct, state, moment, "grant_end", "", reasons)
+        if review:
+            state = _review(ct, info, state, moment, reasons)
+        done = moment
+        state = _tiers(state, reviewed_until=done)
+    return _tiers(state, reviewed_until=until), reasons
+
+
+def _next_due(
+    ct: CompiledTiers, info: ProgramInfo, state: MemberState, done: datetime, until: datetime
+) -> tuple[datetime, bool] | None:
+    """The next moment after ``done`` (up to ``until``) something falls due, and whether a review."""
+    local_done = info.local(done)
+    local_until = info.local(until)
+    candidates: list[tuple[datetime, bool]] = []
+    earned = state.tiers.earned_change
+    upgraded = _last_upgrade_at(state)
+    for moment in review_moments(
+        ct.review, ct.window, local_done, local_until, state.joined_at, upgraded
+    ):
+        candidates.append((moment, True))
+        break
+    if earned is not None and earned.valid_until is not None and done < earned.valid_until <= until:
+        candidates.append((earned.valid_until, True))
+    pending = state.tiers.pending
+    if pending is not None and done < pending.at <= until:
+        candidates.append((pending.at, False))
+    candidates.extend(
+        (edge, False)
+        for grant in state.tiers.grants
+        for edge in (grant.start, grant.end)
+        if edge is not None and done < edge <= until
+    )
+    if not candidates:
+        return None
+    first = min(c[0] for c in candidates)
+    return first, any(review for moment, review in candidates if moment == first)
+
+
+def _last_upgrade_at(state: MemberState) -> datetime | None:
+    for change in reversed(state.tiers.earned):
+        if change.reason == "upgrade":
+            return change.at
+    return None
+
+
+def _apply_pending(
+    ct: CompiledTiers, state: MemberState, pending: TierChange, reasons: list[Reason]
+) -> MemberState:
+    tier = ct.by_id[pending.tier]
+    return _earn(ct, state, pending.at, tier, "downgrade", None, "", reasons)
+
+
+def _review(
+    ct: CompiledTiers,
+    info: ProgramInfo,
+    state: MemberState,
+    moment: datetime,
+    reasons: list[Reason],
+) -> MemberState:
+    """A review at ``moment``: figures of the window just ended decide up, stay or down."""
+    earned = state.tiers.earned_change
+    assert earned is not None
+    current = ct.by_id[earned.tier]
+    just_ended = span_at(ct, info, state, moment - TICK)
+    figs = figures_in(ct, info, state, just_ended, moment - TICK)
+    reached = qualified_rank(ct, figs)
+    if reached > current.rank:
+        tier = ct.ladder[reached]
+        return _earn(
+            ct, state, moment, tier, "upgrade", _validity(tier, info, moment - TICK), "", reasons
+        )
+    if current.rank == 0:
+        return state
+    state = _maybe_lifetime(ct, state, moment, current, reasons)
+    floor = ct.rank(state.tiers.lifetime) if state.tiers.lifetime else 0
+    if floor >= current.rank:
+        return state
+    # A tier held for a stated time is kept until then, whatever the figures say.
+    if earned.valid_until is not None and earned.valid_until > moment:
+        return state
+    kept = retained_rank(ct, figs, current.rank)
+    if earned.valid_until is not None and just_ended.start is not None and just_ended.end != moment:
+        # A validity end inside a window (28 Feb of a calendar-year ladder) would judge a few
+        # weeks of figures; the last full window counts too.
+        before = span_at(ct, info, state, just_ended.start - TICK)
+        kept = max(
+            kept, retained_rank(ct, figures_in(ct, info, state, before, moment), current.rank)
+        )
+    if kept >= current.rank:
+        if current.validity is None:
+            return state
+        return _earn(
+            ct,
+            state,
+            moment,
+            current,
+            "retain",
+            _validity(current, info, moment - TICK),
+            "",
+            reasons,
+        )
+    target = kept
+    if ct.max_steps is not None:
+        # Soft landing: one review moves a member down at most max_steps steps.
+        target = max(target, current.rank - ct.max_steps)
+    target = max(target, floor)
+    tier = ct.ladder[target]
+    if ct.grace_days:
+        when = moment + timedelta(days=ct.grace_days)
+        reasons.append(Reason.of("tier.downgrade_scheduled", tier.path, tier=tier.name, at=when))
+        return _tiers(state, pending=TierChange(when, tier.id, "downgrade"))
+    return _earn(ct, state, moment, tier, "downgrade", None, "", reasons)
+
+
+def _maybe_lifetime(
+    ct: CompiledTiers,
+    state: MemberState,
+    moment: datetime,
+    current: CompiledTier,
+    reasons: list[Reason],
+) -> MemberState:
+    """Grant a lifetime tier to a member who has held it (or higher) long enough."""
+    for tier in reversed(ct.ladder[1 : current.rank + 1]):
+        years = tier.lifetime_after_years
+        if years is None or ct.rank(state.tiers.lifetime) >= tier.rank:
+            continue
+        since: datetime | None = None
+        for change in reversed(state.tiers.earned):
+            if ct.rank(change.tier) < tier.rank:
+                break
+            since = change.at
+        if since is not None and since + relativedelta(years=years) <= moment:
+            reasons.append(Reason.of("tier.lifetime", tier.path, tier=tier.name, at=moment))
+            state = _tiers(state, lifetime=tier.id)
+            if tier.rank == current.rank:
+                return _earn(ct, state, moment, current, "lifetime", None, "", reasons)
+            return state
+    return state
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[Reason]]:
+    """React to the event in ``ctx``; the core has already recorded orders and activities."""
+    ct = ctx.program.tiers
+    if ct is None:
+        return state, []
+    info = ctx.program.info
+    event = ctx.event
+    reasons: list[Reason] = []
+    state = _start(ct, state)
+    if isinstance(event, TierGrant):
+        return _grant(ct, state, event, reasons), reasons
+    if isinstance(event, Refund) and ct.refunds == "at_once":
+        state = _refund_at_once(ct, info, state, event, reasons)
+    if ct.upgrade == "immediate":
+        state = _qualify_now(ct, info, state, event.at, event.id, reasons)
+    return state, reasons
+
+
+def _qualify_now(
+    ct: CompiledTiers,
+    info: ProgramInfo,
+    state: MemberState,
+    moment: datetime,
+    event_id: str,
+    reasons: list[Reason],
+) -> MemberState:
+    earned = state.tiers.earned_change
+    assert earned is not None
+    current = ct.by_id[earned.tier]
+    figs = figures_in(ct, info, state, span_at(ct, info, state, moment), moment)
+    reached = qualified_rank(ct, figs)
+    if reached > current.rank:
+        tier = ct.ladder[reached]
+        return _earn(
+            ct, state, moment, tier, "upgrade", _validity(tier, info, moment), event_id, reasons
+        )
+    if reached == current.rank and current.rank > 0:
+        # Earned again: a tier held "for the rest of this year and next" runs on from this year.
+        valid = _validity(current, info, moment)
+        if valid is not None and earned.valid_until is not None and valid > earned.valid_until:
+            return _earn(ct, state, moment, current, "requalify", valid, event_id, reasons)
+    if reached >= current.rank and state.tiers.pending is not None:
+        reasons.append(Reason.of("tier.downgrade_cancelled", current.path, tier=current.name))
+        return _tiers(state, pending=None)
+    return state
+
+
+def _refund_at_once(
+    ct: CompiledTiers,
+    info: ProgramInfo,
+    state: MemberState,
+    event: Refund,
+    reasons: list[Reason],
+) -> MemberState:
+    earned = state.tiers.earned_change
+    assert earned is not None
+    current = ct.by_id[earned.tier]
+    since = earned_since(state.tiers.earned)
+    order = state.order(event.order)
+    if current.rank == 0 or since is None or order is None:
+        return state
+    span = span_at(ct, info, state, since)
+    # Only a refund of an order in the window that earned the tier can take the tier away.
+    if not span.holds(order.at):
+        return state
+    reached = qualified_rank(ct, figures_in(ct, info, state, span, event.at))
+    floor = ct.rank(state.tiers.lifetime) if state.tiers.lifetime else 0
+    target = max(reached, floor)
+    if target >= current.rank:
+        return state
+    tier = ct.ladder[target]
+    return _earn(ct, state, event.at, tier, "refund", None, event.id, reasons)
+
+
+def _grant(
+    ct: CompiledTiers, state: MemberState, event: TierGrant, reasons: list[Reason]
+) -> MemberState:
+    tier = ct.by_id.get(event.tier)
+    if tier is None:
+        import difflib
+
+        close = difflib.get_close_matches(event.tier, list(ct.by_id), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (tiers: {', '.join(ct.by_id)})"
+        raise EventError(
+            event.id, f"unknown tier {event.tier!r}{hint}", field="tier", code="unknown_tier"
+        )
+    start = event.start or event.at
+    if event.start is None and tier.paid:
+        # A renewal bought before the period ends runs on from the end of the period held.
+        for held in state.tiers.grants:
+            if held.tier == tier.id and held.end is not None and held.start <= start < held.end:
+                start = held.end
+    end = event.until
+    if end is None and tier.paid:
+        end = start + relativedelta(months=tier.months)
+    if end is not None and end <= start:
+        raise EventError(
+            event.id, "the grant ends before it starts", field="until", code="bad_range"
+        )
+    record = TierGrantRecord(event.id, tier.id, start, end, event.reason)
+    state = _tiers(state, grants=(*state.tiers.grants, record))
+    if end is None:
+        reasons.append(Reason.of("tier.granted_open", tier.path, tier=tier.name, start=start))
+    else:
+        reasons.append(Reason.of("tier.granted", tier.path, tier=tier.name, start=start, end=end))
+    return _sync(ct, state, event.at, "grant", event.id, reasons)

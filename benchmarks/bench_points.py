@@ -1,0 +1,91 @@
+"""Points throughput: quotes per second and events applied per second on the retail rules.
+
+Run: python benchmarks/bench_points.py
+"""
+
+from __future__ import annotations
+
+import timeit
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import memberkit
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+POLICY = memberkit.parse_policy(
+    """
+memberkit: 1
+program: {id: bench, currency: CNY, timezone: Asia/Shanghai, locale: zh_Hans}
+points:
+  earn:
+    - {id: base, per: 1 CNY, points: 1, except: {category: [gift_card]}}
+    - {id: shoes, when: {category: shoes}, multiply: 1.5}
+    - {id: app, when: {channel: app}, multiply: 2}
+    - {id: big, points: 200, min_order: 500}
+    - {id: checkin, on: checkin, points: 5, cap: [{count: 1, per: day}, {points: 100, per: month}]}
+  pending: {days: 7}
+  expiry: {fixed: "12-31", years_after_earning: 1}
+  redeem: {points_per_unit: 100, min_points: 100, step: 100, max_share_of_order: 0.5}
+""",
+    source="bench.yaml",
+)
+
+
+def _order(i: int, at: datetime) -> memberkit.Purchase:
+    event = memberkit.parse_event(
+        {
+            "type": "purchase",
+            "id": f"o{i}",
+            "at": at,
+            "currency": "CNY",
+            "channel": "app" if i % 2 else "store",
+            "lines": [
+                {"id": "l1", "category": "shoes", "amount": "399.90"},
+                {"id": "l2", "category": "socks", "amount": "59.00", "quantity": 3},
+                {"id": "l3", "category": "gift_card", "amount": "100"},
+            ],
+        }
+    )
+    assert isinstance(event, memberkit.Purchase)
+    return event
+
+
+def main() -> None:
+    start = datetime(2026, 1, 1, 9, tzinfo=TZ)
+    member = memberkit.new_member("m1", start)
+    order = _order(0, start)
+    n = 5000
+    seconds = timeit.timeit(lambda: memberkit.quote_points(POLICY, member, order), number=n)
+    print(f"quote_points: {n / seconds:,.0f} quotes/s ({seconds / n * 1e6:.1f} µs each)")
+
+    events: list[memberkit.Event] = []
+    for i in range(1, 301):
+        at = start + timedelta(hours=7 * i)
+        events.append(_order(i, at))
+        if i % 5 == 0:
+            events.append(
+                memberkit.parse_event(
+                    {
+                        "type": "refund",
+                        "id": f"r{i}",
+                        "at": at + timedelta(hours=1),
+                        "order": f"o{i}",
+                    }
+                )
+            )
+    began = timeit.default_timer()
+    state = member
+    for event in events:
+        state, _ = memberkit.apply(POLICY, state, event)
+    seconds = timeit.default_timer() - began
+    print(f"apply: {len(events) / seconds:,.0f} events/s over a {len(events)}-event history")
+    print(
+        memberkit.balance(POLICY, state, start + timedelta(days=120))
+        .explain("zh_Hans")
+        .splitlines()[0]
+    )
+
+
+if __name__ == "__main__":
+    main()

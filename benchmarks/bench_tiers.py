@@ -1,0 +1,73 @@
+"""How fast the tiers part works: replaying a member's orders, and answering tier_of / progress.
+
+Run ``python benchmarks/bench_tiers.py``. Prints figures; asserts nothing (figures live here, not
+in timed unit tests). Figures are recomputed from the member's orders on every event, so replay
+grows with the square of the history; the sizes below show where that starts to matter.
+"""
+
+from __future__ import annotations
+
+import timeit
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import memberkit
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RETAIL = memberkit.load_policy(Path(memberkit.__file__).parent / "examples" / "retail.yaml")
+START = datetime(2026, 1, 1, tzinfo=SHANGHAI)
+
+
+def orders(n: int) -> list[memberkit.Purchase]:
+    """``n`` purchases spread evenly over three years, amounts cycling from 50 to 950."""
+    step = timedelta(days=3 * 365) / max(n, 1)
+    events = []
+    for i in range(n):
+        event = memberkit.parse_event(
+            {
+                "type": "purchase",
+                "id": f"o{i}",
+                "at": START + step * i,
+                "currency": "CNY",
+                "lines": [
+                    {"id": "l1", "category": "general", "amount": Decimal(50 + (i * 37) % 900)}
+                ],
+            }
+        )
+        assert isinstance(event, memberkit.Purchase)
+        events.append(event)
+    return events
+
+
+def measure(n: int) -> str:
+    """One line of figures for a member with ``n`` orders."""
+    events = orders(n)
+    member = memberkit.new_member("m", START)
+    runs = max(1, 200 // n)
+    until = START + timedelta(days=1200)
+    seconds = (
+        timeit.timeit(lambda: memberkit.replay(RETAIL, member, events, as_of=until), number=runs)
+        / runs
+    )
+    state = memberkit.replay(RETAIL, member, events)
+    as_of = START + timedelta(days=1100)
+    q = 200
+    tier_s = timeit.timeit(lambda: memberkit.tier_of(RETAIL, state, as_of), number=q) / q
+    prog_s = timeit.timeit(lambda: memberkit.progress(RETAIL, state, as_of), number=q) / q
+    return (
+        f"{n:4d} orders: replay {seconds * 1000:8.1f} ms/member "
+        f"({seconds / n * 1e6:7.0f} µs/event); tier_of {tier_s * 1e6:7.0f} µs; "
+        f"progress {prog_s * 1e6:7.0f} µs"
+    )
+
+
+def main() -> None:
+    """Print replay time per member and query times for several history sizes."""
+    for n in (20, 100, 500):
+        print(measure(n))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,308 @@
+"""Working out what an order, an activity or a tier upgrade earns, rule by rule.
+
+The same function answers the checkout quote and credits the points on ``apply``, so the two
+never disagree. Each contribution keeps its split over the order's lines (``""`` is the order
+level: fixed bonuses, shipping and tax), which is what a later refund takes back line by line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from .._events import Activity, Purchase
+from .._facts import event_values, facts_at, line_values, member_values, order_values
+from .._money import Money
+from .._program import ProgramInfo
+from .._reasons import Reason
+from .._state import MemberState
+from ..rules import Facts
+from ._compile import CompiledCap, CompiledPoints, CompiledRule
+
+__all__ = ["Contribution", "cap_span", "earn_activity", "earn_purchase", "earn_upgrade"]
+
+Points = int | Decimal
+ORDER_LEVEL = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one rule adds to one currency, split over lines (``""`` is the order level)."""
+
+    rule: CompiledRule
+    currency: str
+    kind: str
+    """earn (a rate or fixed rule) or bonus (a multiplier's extra part, an upgrade bonus)."""
+    points: Points
+    lines: tuple[tuple[str, Points], ...]
+    factor: Decimal | None = None
+
+
+def cap_span(per: str, local_at: datetime) -> tuple[datetime, datetime] | None:
+    """The local period holding ``local_at``: [start, end); None for a lifetime cap."""
+    tz = local_at.tzinfo
+    day = local_at.date()
+    if per == "lifetime" or tz is None:
+        return None
+    if per == "day":
+        first, after = day, day + timedelta(days=1)
+    elif per == "week":
+        first = day - timedelta(days=day.isoweekday() - 1)
+        after = first + timedelta(days=7)
+    elif per == "month":
+        first = day.replace(day=1)
+        after = (first + timedelta(days=32)).replace(day=1)
+    else:
+        first = day.replace(month=1, day=1)
+        after = first.replace(year=first.year + 1)
+    return (
+        datetime(first.year, first.month, first.day, tzinfo=tz),
+        datetime(after.year, after.month, after.day, tzinfo=tz),
+    )
+
+
+def _room(
+    cap: CompiledCap, rule: CompiledRule, state: MemberState, local_at: datetime
+) -> Decimal | None:
+    """Points the rule may still earn under ``cap`` (None: no points limit), 0 when used up."""
+    span = cap_span(cap.per, local_at)
+    uses = [
+        u
+        for u in state.points.cap_uses
+        if u.rule == rule.id and u.points > 0 and (span is None or span[0] <= u.at < span[1])
+    ]
+    if cap.count is not None and len(uses) >= cap.count:
+        return Decimal(0)
+    if cap.points is None:
+        return None
+    return max(Decimal(0), cap.points - sum((Decimal(u.points) for u in uses), Decimal(0)))
+
+
+def _allocate(total: Points, raw: list[tuple[str, Decimal]]) -> tuple[tuple[str, Points], ...]:
+    """Split a rounded total over lines in proportion to their unrounded parts, exactly."""
+    whole = sum((v for _, v in raw), Decimal(0))
+    if not raw or whole == 0 or total == 0:
+        return ()
+    integer = isinstance(total, int)
+    out: list[tuple[str, Points]] = []
+    given: Decimal = Decimal(0)
+    for i, (line, value) in enumerate(raw):
+        if i == len(raw) - 1:
+            share = Decimal(total) - given
+        else:
+            share = _floor_like(Decimal(total) * value / whole, total)
+        given += share
+        out.append((line, int(share) if integer else share))
+    return tuple((line, p) for line, p in out if p != 0)
+
+
+def _floor_like(value: Decimal, like: Points) -> Decimal:
+    if isinstance(like, int):
+        return value.quantize(Decimal(1), rounding=ROUND_FLOOR)
+    exponent = like.as_tuple().exponent
+    quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    return value.quantize(quantum, rounding=ROUND_FLOOR)
+
+
+class _Earner:
+    """One evaluation: the member, the moment and the facts, shared by every rule."""
+
+    def __init__(
+        self,
+        points: CompiledPoints,
+        info: ProgramInfo,
+        state: MemberState,
+        at: datetime,
+        tier: str | None,
+    ) -> None:
+        self.points = points
+        self.info = info
+        self.state = state
+        self.local_at = info.local(at)
+        self.tier = tier
+        self.member = member_values(state, self.local_at, tier=tier, leap_rule=info.leap_birthday)
+        self.reasons: list[Reason] = []
+
+    def facts(self, values: Mapping[str, object]) -> Facts:
+        return facts_at(self.local_at, values, self.member)
+
+    def applies(self, rule: CompiledRule, facts: Facts) -> bool:
+        if rule.when is not None and not rule.when(facts):
+            return False
+        return not (rule.unless is not None and rule.unless(facts))
+
+    def finish(
+        self, rule: CompiledRule, kind: str, raw: list[tuple[str, Decimal]], factor: Decimal | None
+    ) -> Contribution | None:
+        """Round, cap and split one rule's raw points; None when it adds nothing."""
+        currency = self.points.by_id[rule.currency]
+        rounding = self.points.rounding
+        if self.points.per_line:
+            pieces = [(line, currency.number(v, rounding)) for line, v in raw]
+            total: Points = sum((Decimal(p) for _, p in pieces), Decimal(0))
+            total = currency.number(Decimal(total))
+            lines = tuple((line, p) for line, p in pieces if p != 0)
+        else:
+            total = currency.number(sum((v for _, v in raw), Decimal(0)), rounding)
+            lines = _allocate(total, raw)
+        for cap in rule.caps:
+            room = _room(cap, rule, self.state, self.local_at)
+            if room is not None and Decimal(total) > room:
+                capped = currency.number(room)
+                self.reasons.append(
+                    Reason.of(
+                        "points.capped",
+                        cap.path,
+                        rule=rule.name,
+                        wanted=total,
+                        points=capped,
+                        per=cap.per,
+                    )
+                )
+                lines = _allocate(capped, [(line, Decimal(p)) for line, p in lines])
+                total = capped
+        if total == 0:
+            return None
+        return Contribution(rule, rule.currency, kind, total, lines, factor)
+
+
+def _base_amount(rule: CompiledRule, line: object) -> Decimal:
+    amount: Decimal = getattr(line, "amount", Decimal(0))
+    if rule.base == "gross":
+        gross = getattr(line, "gross", None)
+        if gross is not None:
+            return Decimal(gross)
+    return amount
+
+
+def _first_in_period(rule: CompiledRule, earner: _Earner, order_id: str) -> bool:
+    """Whether no other order of the member falls in the rule's ``first_in`` period."""
+    assert rule.first_in is not None
+    span = cap_span(rule.first_in, earner.local_at)
+    assert span is not None
+    return not any(
+        o.id != order_id and span[0] <= o.at < span[1] and not o.fully_refunded
+        for o in earner.state.orders
+    )
+
+
+def earn_purchase(
+    points: CompiledPoints,
+    info: ProgramInfo,
+    state: MemberState,
+    purchase: Purchase,
+    tier: str | None,
+) -> tuple[list[Contribution], list[Reason]]:
+    """Every rule's contribution to ``purchase``, in policy order, and why rules were skipped."""
+    earner = _Earner(points, info, state, purchase.at, tier)
+    order = order_values(purchase)
+    order_facts = earner.facts(order)
+    line_facts = [(line, earner.facts(line_values(order, line))) for line in purchase.lines]
+    amount = purchase.amount
+    # Raw (unrounded) base points per currency and line, that multipliers act on.
+    base: dict[str, dict[str, Decimal]] = {}
+    running: dict[str, dict[str, Decimal]] = {}
+    out: list[Contribution] = []
+    for rule in points.rules:
+        if rule.on != "purchase":
+            continue
+        if rule.min_order is not None and amount < rule.min_order:
+            earner.reasons.append(
+                Reason.of(
+                    "points.below_min_order",
+                    rule.path,
+                    rule=rule.name,
+                    minimum=Money(rule.min_order, info.currency),
+                )
+            )
+            continue
+        if rule.first_in is not None and not _first_in_period(rule, earner, purchase.id):
+            earner.reasons.append(
+                Reason.of(
+                    "points.not_first_in_period", rule.path, rule=rule.name, per=rule.first_in
+                )
+            )
+            continue
+        raw: list[tuple[str, Decimal]] = []
+        factor: Decimal | None = None
+        kind = "earn"
+        if rule.style == "rate":
+            rate = rule.points / rule.per
+            for line, facts in line_facts:
+                if earner.applies(rule, facts):
+                    raw.append((line.id, _base_amount(rule, line) * rate))
+            extra = (purchase.shipping if rule.shipping else 0) + (purchase.tax if rule.tax else 0)
+            if extra and earner.applies(rule, order_facts):
+                raw.append((ORDER_LEVEL, Decimal(extra) * rate))
+            bucket = base.setdefault(rule.currency, {})
+            grown = running.setdefault(rule.currency, {})
+            for line_id, value in raw:
+                bucket[line_id] = bucket.get(line_id, Decimal(0)) + value
+                grown[line_id] = grown.get(line_id, Decimal(0)) + value
+        elif rule.style == "fixed":
+            if earner.applies(rule, order_facts):
+                raw.append((ORDER_LEVEL, rule.points))
+        else:
+            kind = "bonus"
+            factor = rule.factor_for(tier)
+            bucket = base.get(rule.currency, {})
+            grown = running.setdefault(rule.currency, {})
+            facts_by_line = {line.id: facts for line, facts in line_facts}
+            for line_id, value in bucket.items():
+                facts = facts_by_line.get(line_id, order_facts)
+                if factor == 1 or not earner.applies(rule, facts):
+                    continue
+                # Multiply: each factor acts on what the earlier ones made; add: on the base only.
+                on = grown[line_id] if points.stacking == "multiply" else value
+                extra_part = on * (factor - 1)
+                raw.append((line_id, extra_part))
+            for line_id, extra_part in raw:
+                grown[line_id] += extra_part
+        if not raw:
+            continue
+        found = earner.finish(rule, kind, raw, factor)
+        if found is not None:
+            out.append(found)
+    return out, earner.reasons
+
+
+def earn_activity(
+    points: CompiledPoints,
+    info: ProgramInfo,
+    state: MemberState,
+    activity: Activity,
+    tier: str | None,
+) -> tuple[list[Contribution], list[Reason]]:
+    """The fixed bonuses an activity (sign-up, referral, check-in...) earns."""
+    earner = _Earner(points, info, state, activity.at, tier)
+    facts = earner.facts(event_values(activity))
+    out: list[Contribution] = []
+    for rule in points.rules:
+        if rule.on != activity.kind or not earner.applies(rule, facts):
+            continue
+        found = earner.finish(rule, "earn", [(ORDER_LEVEL, rule.points)], None)
+        if found is not None:
+            out.append(found)
+    return out, earner.reasons
+
+
+def earn_upgrade(
+    points: CompiledPoints,
+    info: ProgramInfo,
+    state: MemberState,
+    at: datetime,
+    tier: str,
+) -> tuple[list[Contribution], list[Reason]]:
+    """The bonuses reaching ``tier`` earns (rules ``on: tier_upgrade``)."""
+    earner = _Earner(points, info, state, at, tier)
+    facts = earner.facts({"kind": "tier_upgrade"})
+    out: list[Contribution] = []
+    for rule in points.rules:
+        if rule.on != "tier_upgrade" or not earner.applies(rule, facts):
+            continue
+        found = earner.finish(rule, "bonus", [(ORDER_LEVEL, rule.points)], None)
+        if found is not None:
+            out.append(found)
+    return out, earner.reasons

@@ -1,0 +1,208 @@
+"""The ledger: crediting lots, spending them in the policy's order, expiry dates and balances.
+
+Every function returns new values; nothing is changed in place. A lot never goes below zero:
+what a refund cannot take from lots under ``reversal: negative`` becomes a debt that later
+credits pay off first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from .._program import ProgramInfo
+from ..tiers._state import TierState
+from ._compile import CompiledCurrency
+from ._model import ExpirySpec
+from ._state import Lot, PointsState
+
+__all__ = [
+    "Holdings",
+    "available",
+    "credit",
+    "effective_expiry",
+    "expiry_for",
+    "holdings",
+    "spend",
+    "spend_order",
+]
+
+Points = int | Decimal
+
+
+def _next_midnight(day: date, info: ProgramInfo) -> datetime:
+    after = day + timedelta(days=1)
+    return datetime(after.year, after.month, after.day, tzinfo=info.tz)
+
+
+def expiry_for(
+    expiry: ExpirySpec | None, earned_at: datetime, info: ProgramInfo
+) -> datetime | None:
+    """When points earned at ``earned_at`` stop being valid (the midnight after their last day).
+
+    Inactivity expiry has no date per lot: it is worked out from the member's last activity.
+    """
+    if expiry is None or expiry.inactivity_months is not None:
+        return None
+    earned = info.local_date(earned_at)
+    if expiry.fixed is not None:
+        month, day = (int(p) for p in expiry.fixed.split("-"))
+        # Points earned in year Y are valid until MM-DD of Y + years_after_earning (the common
+        # Chinese rule: 31 Dec of the following year).
+        last = date(earned.year + expiry.years_after_earning, month, day)
+        return _next_midnight(last, info)
+    assert expiry.rolling_months is not None
+    last = earned + relativedelta(months=expiry.rolling_months)
+    if expiry.round_to == "month_end":
+        last = last.replace(day=1) + relativedelta(months=1, days=-1)
+    elif expiry.round_to == "quarter_end":
+        quarter_end_month = ((last.month - 1) // 3 + 1) * 3
+        last = last.replace(month=quarter_end_month, day=1) + relativedelta(months=1, days=-1)
+    return _next_midnight(last, info)
+
+
+def effective_expiry(
+    moment: datetime, protected: tuple[str, ...], tiers: TierState
+) -> datetime | None:
+    """When points due at ``moment`` really expire: not while a protected tier is held.
+
+    None when a protected tier is held from ``moment`` to the last recorded change; the points
+    then expire at the first change to an unprotected tier.
+    """
+    if not protected or tiers.tier_at(moment) not in protected:
+        return moment
+    for change in tiers.history:
+        if change.at > moment and change.tier not in protected:
+            return change.at
+    return None
+
+
+def _usable(lot: Lot, at: datetime) -> bool:
+    # Expiry is applied by the engine's time step (which knows about protected tiers) before
+    # anything is spent, so a lot not marked expired is still valid.
+    return (
+        not lot.expired
+        and lot.remaining > 0
+        and lot.available_at is not None
+        and lot.available_at <= at
+    )
+
+
+def spend_order(lots: Iterable[Lot], order: str) -> list[Lot]:
+    """Lots in the order the policy spends them (default: earliest expiry first)."""
+
+    def expiry_key(lot: Lot) -> tuple[bool, float, float, str]:
+        # Undated lots (inactivity expiry, or none) are spent after every dated one.
+        moment = lot.expires_at.timestamp() if lot.expires_at else 0.0
+        return (lot.expires_at is None, moment, lot.earned_at.timestamp(), lot.id)
+
+    if order == "earliest_earned":
+        return sorted(lots, key=lambda lot: (lot.earned_at.timestamp(), lot.id))
+    if order == "latest_earned":
+        return sorted(lots, key=lambda lot: (-lot.earned_at.timestamp(), lot.id))
+    return sorted(lots, key=expiry_key)
+
+
+def available(state: PointsState, currency: str, at: datetime) -> Points:
+    """Spendable points of ``currency`` at ``at`` (minus any debt)."""
+    total: Points = sum(
+        (lot.remaining for lot in state.lots if lot.currency == currency and _usable(lot, at)), 0
+    )
+    return total - state.debt_of(currency)
+
+
+def spend(
+    state: PointsState,
+    currency: str,
+    amount: Points,
+    at: datetime,
+    order: str,
+    *,
+    first: str | None = None,
+    only_first: bool = False,
+) -> tuple[PointsState, tuple[tuple[str, Points], ...], Points]:
+    """Take up to ``amount`` from usable lots (lot ``first`` before the others, usable or not).
+
+    Returns the new state, what was taken from each lot, and what could not be taken.
+    """
+    left: Points = amount
+    taken: list[tuple[str, Points]] = []
+    changed: dict[str, Lot] = {}
+    candidates: list[Lot] = []
+    if first is not None:
+        candidates += [
+            lot for lot in state.lots if lot.id == first and not lot.expired and lot.remaining > 0
+        ]
+    if not only_first:
+        candidates += spend_order(
+            (
+                lot
+                for lot in state.lots
+                if lot.currency == currency and lot.id != first and _usable(lot, at)
+            ),
+            order,
+        )
+    for lot in candidates:
+        if left <= 0:
+            break
+        take = min(lot.remaining, left)
+        changed[lot.id] = replace(lot, remaining=lot.remaining - take)
+        taken.append((lot.id, take))
+        left -= take
+    lots = tuple(changed.get(lot.id, lot) for lot in state.lots)
+    return replace(state, lots=lots), tuple(taken), left
+
+
+def credit(state: PointsState, lot: Lot) -> PointsState:
+    """Add a lot; a debt in its currency is paid off from it first."""
+    owed = state.debt_of(lot.currency)
+    if owed > 0:
+        repay = min(owed, lot.remaining)
+        lot = replace(lot, remaining=lot.remaining - repay)
+        debt = tuple(
+            (cid, value - repay if cid == lot.currency else value) for cid, value in state.debt
+        )
+        state = replace(state, debt=tuple(d for d in debt if d[1] != 0))
+    return replace(state, lots=(*state.lots, lot))
+
+
+def add_debt(state: PointsState, currency: str, amount: Points) -> PointsState:
+    """Record points owed in ``currency``."""
+    owed = state.debt_of(currency) + amount
+    rest = tuple(d for d in state.debt if d[0] != currency)
+    return replace(state, debt=(*rest, (currency, owed)))
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """A currency's figures at a moment: spendable, pending and what expires when."""
+
+    available: Points
+    pending: Points
+    schedule: tuple[tuple[date, Points], ...]
+    """(last valid day, points) for dated lots, soonest first."""
+
+
+def holdings(
+    state: PointsState, currency: CompiledCurrency, at: datetime, info: ProgramInfo
+) -> Holdings:
+    """Available, pending and the expiry schedule of ``currency`` at ``at``."""
+    pending: Points = 0
+    by_day: dict[date, Points] = {}
+    for lot in state.lots:
+        if lot.currency != currency.id or lot.expired or lot.remaining <= 0:
+            continue
+        if lot.available_at is None or lot.available_at > at:
+            pending += lot.remaining
+        if lot.expires_at is not None:
+            last = info.local_date(lot.expires_at - timedelta(microseconds=1))
+            by_day[last] = by_day.get(last, 0) + lot.remaining
+    return Holdings(
+        available=available(state, currency.id, at),
+        pending=pending,
+        schedule=tuple(sorted(by_day.items())),
+    )

@@ -1,0 +1,292 @@
+"""Queries: which tier is a member in, since when and why; and how far is the next one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from dateutil.relativedelta import relativedelta
+
+from .._errors import EventError
+from .._money import Money
+from .._program import ProgramInfo
+from .._reasons import Reason
+from .._state import MemberState
+from ._compile import CompiledTier, CompiledTiers
+from ._decisions import Need, PathProgress, TierDecision, TierProgress
+from ._ladder import TICK, active_grants, earned_since, figures_in, span_at
+from ._thresholds import paths, shortfalls
+from ._windows import Span, review_moments
+
+if TYPE_CHECKING:
+    from .._compiled import CompiledProgram, Policy
+
+__all__ = ["progress", "tier_of"]
+
+
+def _setup(
+    policy: Policy, state: MemberState, as_of: datetime
+) -> tuple[CompiledProgram, CompiledTiers, MemberState]:
+    if as_of.tzinfo is None or as_of.utcoffset() is None:
+        raise EventError("-", "as_of has no timezone offset", field="as_of", code="naive_datetime")
+    program = policy.at(as_of)
+    ct = program.tiers
+    if ct is None:
+        raise EventError(
+            "-", "the programme has no tiers: section", field="policy", code="no_tiers"
+        )
+    from ._engine import advance
+
+    # Reviews due by then are carried out on a copy; a past moment reads the recorded history.
+    if state.clock is None or as_of >= state.clock:
+        state, _ = advance(program, state, as_of)
+    elif not state.tiers.history:
+        state, _ = advance(program, state, state.joined_at)
+    return program, ct, state
+
+
+def _value(ct: CompiledTiers, info: ProgramInfo, measure: str, amount: Decimal) -> object:
+    m = ct.measures.get(measure)
+    if m is not None and m.money:
+        return Money(amount, info.currency)
+    return amount
+
+
+def _figure_reasons(
+    ct: CompiledTiers, info: ProgramInfo, figs: dict[str, Decimal], span: Span
+) -> list[Reason]:
+    used = _used_measures(ct)
+    out: list[Reason] = []
+    for name, m in ct.measures.items():
+        if name not in used:
+            continue
+        value = _value(ct, info, name, figs.get(name, Decimal(0)))
+        if span.start is None:
+            out.append(Reason.of("tier.figure_lifetime", m.path, measure=m.label, value=value))
+        else:
+            out.append(
+                Reason.of(
+                    "tier.figure",
+                    m.path,
+                    measure=m.label,
+                    value=value,
+                    start=info.local_date(span.start),
+                    end=info.local_date((span.end or span.start) - TICK),
+                )
+            )
+    return out
+
+
+def _used_measures(ct: CompiledTiers) -> set[str]:
+    from ._thresholds import leaves
+
+    used: set[str] = set()
+    for tier in ct.ladder:
+        for node in (tier.qualify, tier.retain):
+            if node is not None:
+                used.update(leaf.measure for leaf in leaves(node))
+    return used
+
+
+def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision:
+    """The tier in force at ``as_of``, since when, until when, the figures, and the reasons."""
+    program, ct, state = _setup(policy, state, as_of)
+    info = program.info
+    change = state.tiers.change_at(as_of) or state.tiers.history[0]
+    tier = ct.by_id.get(change.tier) or ct.base
+    since = earned_since(state.tiers.history, as_of) or change.at
+    earned_changes = tuple(c for c in state.tiers.earned if c.at <= as_of) or state.tiers.earned[:1]
+    earned = earned_changes[-1].tier
+    grants = active_grants(state.tiers.grants, as_of)
+    paid = tuple(g.tier for g in grants if ct.by_id[g.tier].placement == "alongside")
+    span = span_at(ct, info, state, as_of)
+    figs = figures_in(ct, info, state, span, as_of)
+    reasons = [Reason.of("tier.current", tier.path, tier=tier.name, since=since)]
+    if change.valid_until is not None:
+        reasons.append(
+            Reason.of("tier.valid_until", tier.path, tier=tier.name, until=change.valid_until)
+        )
+    granted = change.reason == "grant" and earned != tier.id
+    if granted:
+        reasons.append(
+            Reason.of("tier.earned_beneath", ct.by_id[earned].path, tier=ct.by_id[earned].name)
+        )
+    reasons.extend(
+        Reason.of("tier.paid_alongside", ct.by_id[g].path, tier=ct.by_id[g].name) for g in paid
+    )
+    if state.tiers.lifetime and ct.rank(state.tiers.lifetime) >= 0:
+        life = ct.by_id[state.tiers.lifetime]
+        reasons.append(Reason.of("tier.lifetime_held", life.path, tier=life.name))
+    pending = state.tiers.pending
+    if pending is not None and pending.at > as_of:
+        low = ct.by_id[pending.tier]
+        reasons.append(
+            Reason.of("tier.downgrade_scheduled", low.path, tier=low.name, at=pending.at)
+        )
+    reasons.extend(_figure_reasons(ct, info, figs, span))
+    return TierDecision(
+        tier=tier.id,
+        name=tier.name,
+        since=since,
+        valid_until=change.valid_until,
+        earned=earned,
+        granted=granted,
+        paid=paid,
+        figures=figs,
+        window_start=span.start,
+        window_end=span.end,
+        pending_tier=pending.tier if pending is not None and pending.at > as_of else None,
+        pending_at=pending.at if pending is not None and pending.at > as_of else None,
+        as_of=as_of,
+        reasons=tuple(reasons),
+        default_locale=info.locale,
+    )
+
+
+def _paths(
+    ct: CompiledTiers, info: ProgramInfo, tier: CompiledTier, retain: bool, figs: dict[str, Decimal]
+) -> tuple[PathProgress, ...]:
+    node = tier.retain if retain else tier.qualify
+    if node is None:
+        return ()
+    base = tier.path + (".retain" if retain and tier.retain is not None else ".qualify")
+    out: list[PathProgress] = []
+    for path in paths(node):
+        found = shortfalls(path, figs, tier.inclusive, ct.units)
+        out.append(
+            PathProgress(
+                tuple(
+                    Need(
+                        s.leaf.measure,
+                        s.leaf.value,
+                        s.have,
+                        s.missing,
+                        base
+                        + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in s.leaf.path),
+                    )
+                    for s in found
+                )
+            )
+        )
+    return tuple(out)
+
+
+def _need_reason(ct: CompiledTiers, info: ProgramInfo, need: Need) -> Reason:
+    m = ct.measures[need.measure]
+    if m.of == "spend":
+        return Reason.of("tier.need_spend", need.path, amount=Money(need.missing, info.currency))
+    if m.of == "orders":
+        return Reason.of("tier.need_orders", need.path, count=need.missing)
+    return Reason.of("tier.need_more", need.path, measure=m.label, amount=need.missing)
+
+
+def _path_reasons(
+    ct: CompiledTiers, info: ProgramInfo, found: tuple[PathProgress, ...]
+) -> tuple[Reason, ...]:
+    return tuple(
+        Reason.of(
+            "tier.path",
+            needs=tuple(_need_reason(ct, info, n) for n in p.needs if n.missing > 0),
+        )
+        for p in found
+        if not p.met
+    )
+
+
+def _next_review(
+    ct: CompiledTiers, info: ProgramInfo, state: MemberState, as_of: datetime
+) -> datetime | None:
+    from ._ladder import last_upgrade
+
+    local = info.local(as_of)
+    horizon = local + relativedelta(years=5)
+    found = next(
+        review_moments(ct.review, ct.window, local, horizon, state.joined_at, last_upgrade(state)),
+        None,
+    )
+    earned = state.tiers.earned_change
+    valid = earned.valid_until if earned is not None else None
+    if valid is not None and valid > as_of and (found is None or valid < found):
+        return valid
+    return found
+
+
+def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgress:
+    """For every way to the next tier what is still missing; and what keeps the current one."""
+    program, ct, state = _setup(policy, state, as_of)
+    info = program.info
+    earned_change = state.tiers.earned_change
+    current = ct.by_id[earned_change.tier] if earned_change is not None else ct.base
+    span = span_at(ct, info, state, as_of)
+    figs = figures_in(ct, info, state, span, as_of)
+    reasons: list[Reason] = []
+    nxt = next((t for t in ct.ladder[current.rank + 1 :] if t.qualify is not None), None)
+    found: tuple[PathProgress, ...] = ()
+    if nxt is None:
+        reasons.append(Reason.of("tier.top", current.path, tier=current.name))
+    else:
+        found = _paths(ct, info, nxt, False, figs)
+        if any(p.met for p in found):
+            reasons.append(Reason.of("tier.upgrade_due", nxt.path, tier=nxt.name))
+        else:
+            reasons.append(
+                Reason.of(
+                    "tier.progress",
+                    f"{nxt.path}.qualify",
+                    tier=nxt.name,
+                    paths=_path_reasons(ct, info, found),
+                )
+            )
+    review_at: datetime | None = None
+    retain: tuple[PathProgress, ...] = ()
+    lifetime = ct.rank(state.tiers.lifetime) >= current.rank if state.tiers.lifetime else False
+    if current.rank > 0 and lifetime:
+        reasons.append(Reason.of("tier.lifetime_held", current.path, tier=current.name))
+    elif current.rank > 0:
+        review_at = _next_review(ct, info, state, as_of)
+        if review_at is not None:
+            valid = earned_change.valid_until if earned_change is not None else None
+            if valid is not None and valid > review_at:
+                reasons.append(
+                    Reason.of(
+                        "tier.held_until",
+                        current.path,
+                        tier=current.name,
+                        until=info.local_date(valid - TICK),
+                        at=info.local_date(review_at),
+                    )
+                )
+            else:
+                # The review judges the window ending just before it, as far as it has run now.
+                judged = span_at(ct, info, state, review_at - TICK)
+                retain = _paths(ct, info, current, True, figures_in(ct, info, state, judged, as_of))
+                if any(p.met for p in retain):
+                    reasons.append(
+                        Reason.of(
+                            "tier.retain_met",
+                            current.path,
+                            tier=current.name,
+                            at=info.local_date(review_at),
+                        )
+                    )
+                else:
+                    reasons.append(
+                        Reason.of(
+                            "tier.retain_needs",
+                            current.path,
+                            tier=current.name,
+                            at=info.local_date(review_at),
+                            paths=_path_reasons(ct, info, retain),
+                        )
+                    )
+    return TierProgress(
+        tier=current.id,
+        next_tier=nxt.id if nxt is not None else None,
+        paths=found,
+        review_at=review_at,
+        retain_paths=retain,
+        as_of=as_of,
+        reasons=tuple(reasons),
+        default_locale=info.locale,
+    )

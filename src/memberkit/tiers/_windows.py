@@ -1,0 +1,157 @@
+"""Calendar arithmetic of the tiers part: windows, review dates and validity ends.
+
+Every function works on the programme's wall clock (aware datetimes in ``ProgramInfo.tz``);
+month arithmetic uses dateutil, so 31 Jan + 1 month is the end of February and a membership year
+from 29 Feb ends on 28 Feb.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from dateutil.relativedelta import relativedelta
+
+from ._model import FixedReview, ValidityMonths, ValidityUntil, WindowSpec
+
+__all__ = ["Span", "midnight", "review_moments", "validity_end", "window_span"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A window: from ``start`` (included) to ``end`` (excluded); None ends are open."""
+
+    start: datetime | None
+    end: datetime | None
+
+    def holds(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls in the window."""
+        return (self.start is None or moment >= self.start) and (
+            self.end is None or moment < self.end
+        )
+
+
+def midnight(day: date, tz: tzinfo) -> datetime:
+    """The start of a local day."""
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def _anniversary(anchor: date, years: int) -> date:
+    return anchor + relativedelta(years=years)
+
+
+def window_span(
+    window: WindowSpec, local_at: datetime, joined: datetime, last_upgrade: datetime | None
+) -> Span:
+    """The window holding the local moment ``local_at`` (rolling windows end just after it)."""
+    tz = local_at.tzinfo
+    assert tz is not None
+    day = local_at.date()
+    kind = window.kind
+    if kind == "calendar_year":
+        return Span(midnight(date(day.year, 1, 1), tz), midnight(date(day.year + 1, 1, 1), tz))
+    if kind == "calendar_quarter":
+        first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        return Span(midnight(first, tz), midnight(first + relativedelta(months=3), tz))
+    if kind == "calendar_month":
+        first = day.replace(day=1)
+        return Span(midnight(first, tz), midnight(first + relativedelta(months=1), tz))
+    if kind == "rolling_months":
+        return Span(local_at - relativedelta(months=window.n), local_at + timedelta(microseconds=1))
+    if kind == "rolling_days":
+        return Span(local_at - timedelta(days=window.n), local_at + timedelta(microseconds=1))
+    if kind == "full_months":
+        # N whole calendar months ending before the month asked about.
+        first = day.replace(day=1)
+        return Span(midnight(first - relativedelta(months=window.n), tz), midnight(first, tz))
+    if kind == "membership_year":
+        base = last_upgrade if window.start == "last_upgrade" and last_upgrade else joined
+        anchor = base.astimezone(tz).date()
+        years = max(0, day.year - anchor.year - 1)
+        while _anniversary(anchor, years + 1) <= day:
+            years += 1
+        return Span(
+            midnight(_anniversary(anchor, years), tz), midnight(_anniversary(anchor, years + 1), tz)
+        )
+    return Span(None, None)
+
+
+def review_moments(
+    review: str | FixedReview,
+    window: WindowSpec,
+    after: datetime,
+    until: datetime,
+    joined: datetime,
+    last_upgrade: datetime | None,
+) -> Iterator[datetime]:
+    """Local review moments ``r`` with ``after < r <= until``, oldest first."""
+    tz = after.tzinfo
+    assert tz is not None
+    step, first = _schedule(review, window, after, joined, last_upgrade)
+    if step is None or first is None:
+        return
+    moment = first
+    k = 0
+    while True:
+        candidate = midnight(moment + step * k, tz)
+        k += 1
+        if candidate <= after:
+            continue
+        if candidate > until:
+            return
+        yield candidate
+
+
+def _schedule(
+    review: str | FixedReview,
+    window: WindowSpec,
+    after: datetime,
+    joined: datetime,
+    last_upgrade: datetime | None,
+) -> tuple[relativedelta | None, date | None]:
+    """The step between reviews and a first review date on or before ``after``'s year."""
+    tz = after.tzinfo
+    assert tz is not None
+    day = after.date()
+    if isinstance(review, FixedReview):
+        month, dom = (int(x) for x in review.fixed.split("-"))
+        dom = min(dom, calendar.monthrange(day.year - 1, month)[1])
+        return relativedelta(years=1), date(day.year - 1, month, dom)
+    if review == "monthly":
+        return relativedelta(months=1), day.replace(day=1)
+    if review == "anniversary":
+        return relativedelta(years=1), joined.astimezone(tz).date()
+    kind = window.kind
+    if kind == "calendar_year":
+        return relativedelta(years=1), date(day.year, 1, 1)
+    if kind == "calendar_quarter":
+        return relativedelta(months=3), date(day.year, 1, 1)
+    if kind == "calendar_month":
+        return relativedelta(months=1), day.replace(day=1)
+    if kind == "membership_year":
+        base = last_upgrade if window.start == "last_upgrade" and last_upgrade else joined
+        return relativedelta(years=1), base.astimezone(tz).date()
+    return None, None
+
+
+def validity_end(
+    validity: str | ValidityMonths | ValidityUntil, upgraded_local: datetime
+) -> datetime:
+    """When a tier reached at ``upgraded_local`` stops being held regardless of the figures."""
+    tz = upgraded_local.tzinfo
+    assert tz is not None
+    day = upgraded_local.date()
+    if isinstance(validity, ValidityMonths):
+        first = day.replace(day=1)
+        return midnight(first + relativedelta(months=validity.months_from_upgrade_month), tz)
+    if isinstance(validity, ValidityUntil):
+        month, dom = (int(x) for x in validity.until.split("-"))
+        year = day.year + validity.years
+        # 29 Feb in a common year is the last day of February.
+        last = date(year, month, min(dom, calendar.monthrange(year, month)[1]))
+        return midnight(last + timedelta(days=1), tz)
+    if validity == "rest_of_year":
+        return midnight(date(day.year + 1, 1, 1), tz)
+    return midnight(date(day.year + 2, 1, 1), tz)

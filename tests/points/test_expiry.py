@@ -1,0 +1,151 @@
+"""Expiry: fixed dates, rolling months to month end, inactivity, protected tiers, extensions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from tests.builders import activity, at, purchase
+from tests.points.builders import applied, event, member, points_policy, total
+
+import memberkit
+from memberkit.tiers._state import TierChange, TierState
+
+BASE = "earn:\n  - {id: base, per: 1 CNY, points: 1}\n"
+
+
+@pytest.mark.parametrize(
+    ("earned", "last_day"),
+    [
+        (at(2026, 1, 1, 0, 0), date(2027, 12, 31)),
+        (at(2026, 12, 31, 23, 59), date(2027, 12, 31)),
+        (at(2027, 1, 1, 0, 1), date(2028, 12, 31)),
+    ],
+)
+def test_fixed_date_expiry_at_a_year_boundary(earned: datetime, last_day: date) -> None:
+    """Points earned in year Y (Shanghai time) are valid until 31 Dec of Y+1."""
+    policy = points_policy(BASE + 'expiry: {fixed: "12-31", years_after_earning: 1}\n')
+    state = applied(policy, member(), purchase("o1", earned))
+    assert memberkit.balance(policy, state, earned).schedule == ((last_day, 100),)
+
+
+def test_fixed_date_points_expire_at_local_midnight() -> None:
+    """At 23:59 on 31 Dec of Y+1 the points are still there; at 00:00 on 1 Jan they are gone."""
+    policy = points_policy(BASE + 'expiry: {fixed: "12-31", years_after_earning: 1}\n')
+    state = applied(policy, member(), purchase("o1", at(2026, 3, 1)))
+    assert memberkit.balance(policy, state, at(2027, 12, 31, 23, 59)).available == 100
+    assert memberkit.balance(policy, state, at(2028, 1, 1, 0, 0)).available == 0
+
+
+@pytest.mark.parametrize(
+    ("earned", "months", "last_day"),
+    [
+        (at(2027, 1, 31), 1, date(2027, 2, 28)),
+        (at(2028, 1, 31), 1, date(2028, 2, 29)),
+        (at(2028, 2, 29), 12, date(2029, 2, 28)),
+        (at(2028, 2, 29), 1, date(2028, 3, 31)),
+        (at(2027, 1, 15), 1, date(2027, 2, 28)),
+    ],
+)
+def test_month_end_expiry_from_31_jan_and_29_feb(
+    earned: datetime, months: int, last_day: date
+) -> None:
+    """Rolling expiry rounded to month end lands on the last day of the target month."""
+    policy = points_policy(BASE + f"expiry: {{rolling_months: {months}, round_to: month_end}}\n")
+    state = applied(policy, member(), purchase("o1", earned))
+    assert memberkit.balance(policy, state, earned).schedule == ((last_day, 100),)
+
+
+def test_rolling_expiry_without_rounding_keeps_the_day() -> None:
+    """31 Jan plus one month is 28 Feb (dateutil month arithmetic)."""
+    policy = points_policy(BASE + "expiry: {rolling_months: 1}\n")
+    state = applied(policy, member(), purchase("o1", at(2027, 1, 31)))
+    assert memberkit.balance(policy, state, at(2027, 2, 1)).schedule == ((date(2027, 2, 28), 100),)
+
+
+def test_quarter_end_rounding() -> None:
+    """Rolling 1 month from 10 Jan rounded to quarter end lands on 31 Mar."""
+    policy = points_policy(BASE + "expiry: {rolling_months: 1, round_to: quarter_end}\n")
+    state = applied(policy, member(), purchase("o1", at(2027, 1, 10)))
+    assert memberkit.balance(policy, state, at(2027, 1, 10)).schedule == ((date(2027, 3, 31), 100),)
+
+
+def test_expiry_is_journaled_when_time_passes() -> None:
+    """Advancing past the expiry date writes an expire entry and leaves nothing available."""
+    policy = points_policy(BASE + "expiry: {rolling_months: 1}\n")
+    state = applied(policy, member(), purchase("o1", at(2026, 3, 1)))
+    state, reasons = memberkit.advance(policy, state, at(2026, 5, 1))
+    assert [(e.kind, e.points) for e in state.points.journal] == [("earn", 100), ("expire", -100)]
+    assert [r.code for r in reasons] == ["points.expired"]
+
+
+def test_inactivity_expiry_and_reset() -> None:
+    """All points expire after 6 months without a purchase; a purchase in between resets the clock."""
+    policy = points_policy(BASE + "expiry: {inactivity_months: 6}\n")
+    idle = applied(policy, member(), purchase("o1", at(2026, 1, 10)))
+    assert memberkit.balance(policy, idle, at(2026, 7, 11)).available == 0
+    busy = applied(policy, idle, purchase("o2", at(2026, 6, 1)))
+    assert memberkit.balance(policy, busy, at(2026, 7, 11)).available == 200
+    assert memberkit.balance(policy, busy, at(2026, 12, 2)).available == 0
+
+
+def test_inactivity_counts_the_stated_activities() -> None:
+    """A check-in resets the clock when the policy says check-ins count as activity."""
+    policy = points_policy(BASE + "expiry: {inactivity_months: 6, activity: [purchase, checkin]}\n")
+    state = applied(
+        policy, member(), purchase("o1", at(2026, 1, 10)), activity("c1", at(2026, 6, 1), "checkin")
+    )
+    assert memberkit.balance(policy, state, at(2026, 7, 11)).available == 100
+
+
+def test_no_expiry_while_a_protected_tier_is_held() -> None:
+    """Platinum members keep points past their date; they expire when platinum ends."""
+    policy = points_policy(BASE + "expiry: {rolling_months: 1, never_while_tier: [platinum]}\n")
+    state = member("platinum")
+    state = applied(policy, state, purchase("o1", at(2026, 3, 1)))
+    assert memberkit.balance(policy, state, at(2026, 6, 1)).available == 100
+    lapsed = state.evolve(
+        tiers=TierState((*state.tiers.history, TierChange(at(2026, 7, 1), "gold", "downgrade")))
+    )
+    assert memberkit.balance(policy, lapsed, at(2026, 7, 2)).available == 0
+
+
+def test_expiring_lists_what_expires_within_the_window() -> None:
+    """expiring() lists points whose last day falls in the window, with a reminder text."""
+    policy = points_policy(BASE + 'expiry: {fixed: "12-31", years_after_earning: 1}\n')
+    state = applied(policy, member(), purchase("o1", at(2026, 3, 1), ("l1", "x", "1200")))
+    soon = memberkit.expiring(policy, state, at(2027, 12, 1), 31)
+    later = memberkit.expiring(policy, state, at(2027, 11, 1), 29)
+    assert (soon.points, soon.items) == (1200, ((date(2027, 12, 31), 1200),))
+    assert later.points == 0
+    assert soon.explain("zh_Hans") == "1,200 积分将于 2027年12月31日 过期"
+
+
+def test_expiry_extension_on_upgrade() -> None:
+    """An upgrade pushes the expiry of held points back by the stated months."""
+    from memberkit._context import ApplyContext
+    from memberkit.points._engine import on_tier_change
+
+    policy = points_policy(BASE + "expiry: {rolling_months: 1, extend_on_upgrade_months: 3}\n")
+    state = applied(policy, member(), purchase("o1", at(2026, 3, 1)))
+    upgrade = event("adjustment", "x", at(2026, 3, 5), points=1, reason="probe")
+    ctx = ApplyContext(policy.versions[0], upgrade, at(2026, 3, 5), state)
+    moved, reasons = on_tier_change(ctx, state, "basic", "gold")
+    assert memberkit.balance(policy, moved, at(2026, 3, 5)).schedule == ((date(2026, 7, 1), 100),)
+    assert [r.code for r in reasons] == ["points.expiry_extended"]
+
+
+def test_upgrade_bonus() -> None:
+    """Reaching gold earns the upgrade bonus once; a downgrade earns nothing."""
+    from memberkit._context import ApplyContext
+    from memberkit.points._engine import on_tier_change
+
+    policy = points_policy(
+        "earn:\n  - {id: welcome-gold, on: tier_upgrade, when: {tier: gold}, points: 1000}\n"
+    )
+    state = member()
+    probe = event("adjustment", "u1", at(2026, 3, 5), points=1, reason="probe")
+    ctx = ApplyContext(policy.versions[0], probe, at(2026, 3, 5), state)
+    up, _ = on_tier_change(ctx, state, "silver", "gold")
+    down, _ = on_tier_change(ctx, state, "platinum", "gold")
+    assert (total(up), total(down)) == (1000, 0)

@@ -1,0 +1,138 @@
+"""Cross-checks of the `tiers:` section: every mistake at its path, with a code."""
+
+from __future__ import annotations
+
+import pytest
+from tests.builders import policy
+
+import memberkit
+from memberkit import PolicyError
+
+
+def issues(body: str) -> list[str]:
+    """Each issue of a policy whose tiers section is ``body``, as `path: message [code]`."""
+    with pytest.raises(PolicyError) as caught:
+        policy("tiers:\n" + body)
+    return [f"{i.path}: {i.message} [{i.code}]" for i in caught.value.issues]
+
+
+def test_a_ladder_that_does_not_rise_is_located_at_the_threshold() -> None:
+    """A tier asking no more than the one below is reported at its threshold with line:col."""
+    body = (
+        "  ladder:\n"
+        "    - {id: basic}\n"
+        "    - {id: gold, qualify: {spend: 20000}}\n"
+        "    - {id: platinum, qualify: {spend: 8000}}\n"
+    )
+    with pytest.raises(PolicyError) as caught:
+        policy("tiers:\n" + body, source="retail.yaml")
+    assert str(caught.value.issues[0]) == (
+        "retail.yaml:7:39: tiers.ladder[2].qualify.spend: 8000 is not above the previous "
+        "tier's 20000; a ladder must rise [ladder_order]"
+    )
+
+
+def test_retain_above_qualify_is_refused() -> None:
+    """Keeping a tier cannot take more than reaching it."""
+    body = "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {spend: 100}, retain: {spend: 200}}\n"
+    assert issues(body) == [
+        "tiers.ladder[1].retain.spend: keeping the tier takes 200, more than reaching it (100); "
+        "retain thresholds are at most the qualify thresholds [retain_above_qualify]"
+    ]
+
+
+def test_unknown_measure_suggests_the_nearest() -> None:
+    """A misspelt measure name says which one was meant."""
+    body = "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {any: [{spnd: 100}]}}\n"
+    assert issues(body) == [
+        "tiers.ladder[1].qualify.any[0].spnd: unknown measure 'spnd'; did you mean 'spend'? "
+        "[unknown_measure]"
+    ]
+
+
+def test_money_threshold_with_too_many_decimals() -> None:
+    """A spend threshold has at most the currency's decimals (two for CNY)."""
+    body = "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {spend: 99.999}}\n"
+    assert issues(body) == [
+        "tiers.ladder[1].qualify.spend: 99.999 has more decimals than CNY allows (2) "
+        "[too_many_decimals]"
+    ]
+
+
+def test_order_thresholds_are_whole_numbers() -> None:
+    """Half an order cannot be placed."""
+    body = "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {orders: 2.5}}\n"
+    assert issues(body) == [
+        "tiers.ladder[1].qualify.orders: 2.5 is not a whole number of orders [not_whole]"
+    ]
+
+
+def test_duplicate_tier_ids_across_ladder_and_paid() -> None:
+    """A paid tier may not reuse a ladder id."""
+    body = "  ladder:\n    - {id: basic}\n  paid:\n    - {id: basic}\n"
+    assert issues(body) == [
+        "tiers.paid[0].id: tier id 'basic' is already used by tiers.ladder[0] [duplicate_id]"
+    ]
+
+
+def test_the_base_tier_takes_no_threshold() -> None:
+    """Every member starts in the first tier, so it cannot have a qualify threshold."""
+    body = "  ladder:\n    - {id: basic, qualify: {spend: 1}}\n"
+    assert issues(body) == [
+        "tiers.ladder[0].qualify: the first tier is where every member starts; it takes no "
+        "'qualify' [base_threshold]"
+    ]
+
+
+def test_a_rolling_window_needs_a_review_date() -> None:
+    """A rolling window has no end to review at, so end_of_window is refused."""
+    body = "  window: {rolling_months: 12}\n  ladder:\n    - {id: basic}\n"
+    assert issues(body) == [
+        "tiers.review: a rolling_months window has no end to review at; use anniversary, "
+        "monthly or {fixed: MM-DD} [review_window]"
+    ]
+
+
+def test_a_window_form_that_does_not_exist() -> None:
+    """An unknown window says which forms exist."""
+    found = issues("  window: yearly\n  ladder:\n    - {id: basic}\n")
+    assert len(found) == 1
+    assert found[0].startswith("tiers.window: 'yearly' is not one of 'calendar_year'")
+    assert found[0].endswith("[unknown_value]")
+
+
+def test_nested_threshold_problems_are_all_reported() -> None:
+    """Every bad leaf in an all/any tree is reported at its own path."""
+    body = (
+        "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {any: [{spend: -1}, {all: []}]}}\n"
+    )
+    found = issues(body)
+    assert [f.split(":")[0] for f in found] == [
+        "tiers.ladder[1].qualify.any[0].spend",
+        "tiers.ladder[1].qualify.any[1].all",
+    ]
+
+
+def test_a_measure_missing_its_currency() -> None:
+    """A points measure must say which currency it reads."""
+    found = issues("  measures: {growth: {of: points}}\n  ladder:\n    - {id: basic}\n")
+    assert found == [
+        "tiers.measures.growth: a points measure names its currency, e.g. {of: points, "
+        "currency: growth} [invalid_value]"
+    ]
+
+
+def test_both_example_policies_load() -> None:
+    """The shipped retail and e-commerce ladders are valid policies."""
+    from pathlib import Path
+
+    folder = Path(memberkit.__file__).parent / "examples"
+    retail = memberkit.load_policy(folder / "retail.yaml")
+    shop = memberkit.load_policy(folder / "ecommerce.yaml")
+    assert [t.id for t in retail.versions[0].tiers.ladder] == [
+        "basic",
+        "silver",
+        "gold",
+        "platinum",
+    ]  # type: ignore[union-attr]
+    assert [t.id for t in shop.versions[0].tiers.ladder] == ["silver", "gold", "diamond"]  # type: ignore[union-attr]

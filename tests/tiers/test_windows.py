@@ -1,0 +1,149 @@
+"""Windows, review dates and validity ends on the Shanghai wall clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from tests.builders import SHANGHAI, at
+
+from memberkit.tiers._model import FixedReview, ValidityMonths, ValidityUntil, WindowSpec
+from memberkit.tiers._windows import review_moments, validity_end, window_span
+
+JOINED = at(2024, 2, 29, 10)
+
+
+def local(y: int, m: int, d: int, h: int = 0) -> datetime:
+    """Midnight (or ``h`` o'clock) local time."""
+    return datetime(y, m, d, h, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("window", "asked", "start", "end"),
+    [
+        (
+            WindowSpec(kind="calendar_year"),
+            at(2026, 12, 31, 23, 59, 59),
+            local(2026, 1, 1),
+            local(2027, 1, 1),
+        ),
+        (WindowSpec(kind="calendar_year"), at(2027, 1, 1, 0), local(2027, 1, 1), local(2028, 1, 1)),
+        (
+            WindowSpec(kind="calendar_quarter"),
+            at(2026, 6, 30, 23),
+            local(2026, 4, 1),
+            local(2026, 7, 1),
+        ),
+        (WindowSpec(kind="calendar_month"), at(2028, 2, 29), local(2028, 2, 1), local(2028, 3, 1)),
+        (
+            WindowSpec(kind="full_months", n=12),
+            at(2026, 5, 20),
+            local(2025, 5, 1),
+            local(2026, 5, 1),
+        ),
+        (
+            WindowSpec(kind="membership_year"),
+            at(2025, 2, 27, 23, 59, 59),
+            local(2024, 2, 29),
+            local(2025, 2, 28),
+        ),
+        (
+            WindowSpec(kind="membership_year"),
+            at(2025, 3, 1),
+            local(2025, 2, 28),
+            local(2026, 2, 28),
+        ),
+    ],
+)
+def test_window_holding_a_moment(
+    window: WindowSpec, asked: datetime, start: datetime, end: datetime
+) -> None:
+    """Each window kind starts and ends where the calendar says, in Asia/Shanghai."""
+    span = window_span(window, asked, JOINED, None)
+    assert (span.start, span.end) == (start, end)
+
+
+def test_rolling_months_end_just_after_the_moment_asked() -> None:
+    """A rolling 12-month window runs from the same moment a year ago to the moment asked."""
+    span = window_span(WindowSpec(kind="rolling_months", n=12), at(2028, 2, 29, 15), JOINED, None)
+    assert span.start == at(2027, 2, 28, 15)
+    assert span.holds(at(2028, 2, 29, 15))
+    assert not span.holds(at(2027, 2, 28, 14, 59, 59))
+
+
+def test_rolling_days_count_back_whole_days() -> None:
+    """A 90-day window starts 90 days before the moment asked."""
+    span = window_span(WindowSpec(kind="rolling_days", n=90), at(2026, 4, 1), JOINED, None)
+    assert span.start == at(2026, 1, 1)
+
+
+def test_membership_year_from_the_last_upgrade() -> None:
+    """With from: last_upgrade the year restarts at the upgrade date."""
+    window = WindowSpec(kind="membership_year", start="last_upgrade")
+    span = window_span(window, at(2026, 9, 1), JOINED, at(2026, 7, 15, 18))
+    assert (span.start, span.end) == (local(2026, 7, 15), local(2027, 7, 15))
+
+
+def test_calendar_year_reviews_fall_on_new_year() -> None:
+    """End-of-window reviews of a calendar-year ladder are each 1 January, 00:00 local."""
+    moments = list(
+        review_moments(
+            "end_of_window",
+            WindowSpec(kind="calendar_year"),
+            at(2026, 1, 1, 0),
+            at(2028, 1, 1, 0),
+            JOINED,
+            None,
+        )
+    )
+    assert moments == [local(2027, 1, 1), local(2028, 1, 1)]
+
+
+def test_anniversary_reviews_of_a_29_february_member() -> None:
+    """A member who joined on 29 Feb is reviewed on 28 Feb in common years."""
+    moments = list(
+        review_moments(
+            "anniversary",
+            WindowSpec(kind="calendar_year"),
+            at(2024, 3, 1),
+            at(2028, 3, 1),
+            JOINED,
+            None,
+        )
+    )
+    assert moments == [
+        local(2025, 2, 28),
+        local(2026, 2, 28),
+        local(2027, 2, 28),
+        local(2028, 2, 29),
+    ]
+
+
+def test_fixed_and_monthly_reviews() -> None:
+    """A fixed MM-DD review comes once a year; a monthly one on every first of the month."""
+    window = WindowSpec(kind="calendar_year")
+    fixed = list(
+        review_moments(
+            FixedReview(fixed="04-01"), window, at(2026, 1, 1), at(2027, 12, 1), JOINED, None
+        )
+    )
+    monthly = list(
+        review_moments("monthly", window, at(2026, 1, 15), at(2026, 4, 1, 0), JOINED, None)
+    )
+    assert fixed == [local(2026, 4, 1), local(2027, 4, 1)]
+    assert monthly == [local(2026, 2, 1), local(2026, 3, 1), local(2026, 4, 1)]
+
+
+@pytest.mark.parametrize(
+    ("validity", "upgraded", "end"),
+    [
+        ("rest_of_year_plus_next", at(2026, 12, 31, 23, 59, 59), local(2028, 1, 1)),
+        ("rest_of_year", at(2026, 3, 1), local(2027, 1, 1)),
+        (ValidityMonths(months_from_upgrade_month=24), at(2026, 3, 31), local(2028, 3, 1)),
+        (ValidityUntil(until="02-28", years=2), at(2026, 5, 1), local(2028, 2, 29)),
+        (ValidityUntil(until="02-29", years=1), at(2026, 5, 1), local(2027, 3, 1)),
+    ],
+)
+def test_validity_ends(validity: object, upgraded: datetime, end: datetime) -> None:
+    """Each validity rule ends at local midnight after its last day."""
+    assert validity_end(validity, upgraded) == end  # type: ignore[arg-type]
