@@ -132,6 +132,14 @@ def _children(node: dict[str, Any], defs: dict[str, Any]) -> Iterator[tuple[str,
     if node.get("type") == "array" and isinstance(node.get("items"), dict):
         for suffix, child in _children(node["items"], defs):
             yield "[]" + suffix, child
+    if node.get("type") == "object":
+        # A mapping of ids to objects (tiers.measures): document the value at `path.<id>`.
+        values = [v for v in node.get("patternProperties", {}).values() if isinstance(v, dict)]
+        if isinstance(node.get("additionalProperties"), dict):
+            values.append(node["additionalProperties"])
+        for value in values:
+            for suffix, child in _children(value, defs):
+                yield ".<id>" + suffix, child
 
 
 def _objects(
@@ -240,7 +248,7 @@ def _type(node: dict[str, Any], defs: dict[str, Any], path: str) -> str:
             iter(node.get("patternProperties", {}).values()), None
         )
         if isinstance(values, dict) and values:
-            return f"mapping of id to {_type(values, defs, path)}"
+            return f"mapping of id to {_type(values, defs, path + '.<id>')}"
         return "mapping"
     if kind == "string":
         if node.get("pattern", "").startswith("^[^\\s"):

@@ -40,9 +40,9 @@ def test_the_population_has_the_activities_a_retail_year_has() -> None:
     assert {
         "purchase",
         "refund",
-        "sign_up",
+        "signup",
         "referral",
-        "check_in",
+        "checkin",
         "review",
         "redemption",
     } <= kinds

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from importlib import resources
@@ -18,12 +19,17 @@ from .._compiled import Policy
 from .._state import MemberState
 from ..benefits import entitlements
 from ..demo import DemoReport, build_report, synthetic_members
+from ..demo._report import EXPIRY_WINDOW_DAYS
+from ..points import balance, expiring
 from ..policy import parse_policy
+from ..tiers import progress, tier_of
 
 __all__ = ["DEMO_YEAR", "add_demo_parser", "bundled_example", "run_demo"]
 
 DEMO_YEAR = 2026
 SEED = 2026
+BIRTHDAY_BENEFIT = "birthday-gift"
+"""The bundled programme's birthday benefit, which some synthetic members use each year."""
 
 
 def bundled_example(name: str = "retail") -> tuple[str, bytes]:
@@ -90,8 +96,22 @@ def run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     info = policy.info
     locale = args.locale or info.locale
     as_of = datetime(DEMO_YEAR, 12, 31, 23, 59, 59, tzinfo=info.tz)
+    program = policy.at(as_of)
+    rewards = tuple(
+        reward.id
+        for currency in (program.points.currencies if program.points is not None else ())
+        if currency.redeem is not None
+        for reward in currency.redeem.rewards
+    )
+    benefits = program.benefits.by_id if program.benefits is not None else {}
     population = synthetic_members(
-        args.members, year=DEMO_YEAR, tz=info.tz, seed=SEED, currency=info.currency
+        args.members,
+        year=DEMO_YEAR,
+        tz=info.tz,
+        seed=SEED,
+        currency=info.currency,
+        rewards=rewards,
+        birthday_benefit=BIRTHDAY_BENEFIT if BIRTHDAY_BENEFIT in benefits else None,
     )
     report = build_report(
         policy, population, count=args.members, as_of=as_of, progress=_Bar(err, args.members)
@@ -102,64 +122,110 @@ def run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if (texts := _explain(policy, example.state, as_of, locale))
     ]
     if args.format == "json":
-        out.write(json.dumps(_as_json(report, explained), ensure_ascii=False, indent=2) + "\n")
+        data = _as_json(report, explained, locale)
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(_as_text(policy, report, explained, locale))
-    err.write(f"memberkit demo: {report.members} members in {time.perf_counter() - started:.1f}s\n")
+    elapsed = time.perf_counter() - started
+    err.write(
+        f"memberkit demo: {report.members:,} members, {report.events:,} events in {elapsed:.1f}s\n"
+    )
     return 0
 
 
 def _explain(policy: Policy, state: MemberState, as_of: datetime, locale: str) -> list[str]:
-    """What the programme says about one member at ``as_of``, in ``locale``."""
-    lines: list[str] = []
-    if policy.document.benefits is not None:
-        lines.append(entitlements(policy, state, as_of).explain(locale))
-    return [line for line in lines if line]
+    """What the programme says about one member at ``as_of``, in ``locale``, part by part."""
+    program = policy.at(as_of)
+    texts: list[str] = []
+    if program.tiers is not None:
+        texts.append(tier_of(policy, state, as_of).explain(locale))
+        texts.append(progress(policy, state, as_of).explain(locale))
+    if program.points is not None:
+        for currency in program.points.currencies:
+            if currency.spendable:
+                texts.append(balance(policy, state, as_of, currency.id).explain(locale))
+                texts.append(
+                    expiring(policy, state, as_of, EXPIRY_WINDOW_DAYS, currency.id).explain(locale)
+                )
+    if program.benefits is not None:
+        allowed = entitlements(policy, state, as_of)
+        texts += [item.explain(locale) for item in allowed.items if item.allowed]
+    return [text for text in texts if text]
 
 
-def _number(value: int | Decimal) -> str:
+def _width(text: str) -> int:
+    # Chinese characters take two columns in a terminal; pad by what the eye sees.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _num(value: int | Decimal) -> str:
     return f"{value:,}"
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / max(whole, 1):5.1f}%"
 
 
 def _as_text(
     policy: Policy, report: DemoReport, explained: list[tuple[str, list[str]]], locale: str
 ) -> str:
     info = policy.info
+    day = report.as_of.date().isoformat()
+    year = report.as_of.year
     lines = [
         f"memberkit demo — {info.name.get(locale)} ({info.id}), {info.currency}, {info.timezone}",
-        f"{report.members:,} synthetic members, one year of activity up to "
-        f"{report.as_of.date().isoformat()} (seed {SEED})",
+        f"{report.members:,} synthetic members (seed {SEED}), their history replayed up to {day}",
         "",
         "Events",
     ]
     width = max((len(k) for k in report.events_by_type), default=0)
     lines += [f"  {kind:<{width}}  {n:>9,}" for kind, n in report.events_by_type.items()]
-    lines.append(
-        f"  {report.events:,} events: {report.accepted:,} applied, {report.refused:,} refused"
-        + (f", {sum(report.errors.values()):,} rejected as bad input" if report.errors else "")
-    )
-    for code, n in report.refusals_by_reason.items():
-        lines.append(f"    refused: {code} × {n:,}")
-    for code, n in report.errors.items():
-        lines.append(f"    rejected: {code} × {n:,}")
+    summary = f"  {report.events:,} events: {report.accepted:,} applied, {report.refused:,} refused"
+    if report.errors:
+        summary += f", {sum(report.errors.values()):,} rejected as bad input"
+    lines.append(summary)
+    lines += [f"    refused: {code} × {n:,}" for code, n in report.refusals_by_reason.items()]
+    lines += [f"    rejected: {code} × {n:,}" for code, n in report.errors.items()]
+
+    def tier_name(tier: str) -> str:
+        name = report.tier_names.get(tier)
+        return name.get(locale) if name is not None else (tier or "—")
+
     if report.tiers is not None:
-        lines += ["", f"Tiers at {report.as_of.date().isoformat()}"]
+        lines += ["", f"Tiers at {day}"]
         for tier, n in report.tiers.items():
-            share = 100 * n / max(report.members, 1)
-            lines.append(f"  {tier:<12} {n:>7,}  {share:5.1f}%")
+            lines.append(f"  {_pad(tier_name(tier), 12)} {n:>8,}  {_pct(n, report.members)}")
     if report.tier_movements:
-        lines += ["", f"Tier movements in {report.as_of.year}"]
-        lines += [f"  {move:<24} {n:>7,}" for move, n in report.tier_movements.items()]
-    if report.points is not None:
-        lines += ["", "Points"]
-        lines += [f"  {kind:<14} {_number(n):>12}" for kind, n in report.points.items()]
+        lines += ["", f"Tier movements in {year}"]
+        for (before, after), n in report.tier_movements.items():
+            move = f"{tier_name(before) if before else '(joined)'} → {tier_name(after)}"
+            lines.append(f"  {_pad(move, 26)} {n:>8,}")
+    for figures in report.points or ():
+        title = f"{figures.name.get(locale)} ({figures.currency})"
+        lines += ["", f"Points: {title}, {year}"]
+        rows = [("issued", figures.issued)]
+        if figures.spendable:
+            rows += [("redeemed", figures.redeemed), ("expired", figures.expired)]
+        rows += [("reversed", -figures.by_kind.get("reverse", 0))]
+        rows += [(f"outstanding at {day}", figures.outstanding)]
+        lines += [f"  {label:<26} {_num(value):>14}" for label, value in rows]
+        if figures.spendable and (figures.expiring_members or figures.expiring_points):
+            lines.append(
+                f"  expiring within {EXPIRY_WINDOW_DAYS} days: {_num(figures.expiring_points)} "
+                f"held by {figures.expiring_members:,} members"
+            )
     if report.benefit_uses is not None:
-        lines += ["", "Benefits used"]
-        lines += [f"  {b:<20} {n:>7,}" for b, n in report.benefit_uses.items()] or ["  (none)"]
+        lines += ["", f"Benefits used in {year}"]
+        uses = [f"  {b:<24} {n:>8,}" for b, n in report.benefit_uses.items()]
+        lines += uses or ["  (none)"]
     if explained:
-        lines += ["", f"Members explained ({locale})"]
+        lines += ["", f"Three members explained ({locale})"]
         for member_id, texts in explained:
-            lines.append(f"  {member_id}")
+            lines += ["", f"  {member_id}"]
             for text in texts:
                 lines += [f"    {line}" for line in text.splitlines()]
     return "\n".join(lines) + "\n"
@@ -173,10 +239,13 @@ def _plain(value: object) -> object:
     return value
 
 
-def _as_json(report: DemoReport, explained: list[tuple[str, list[str]]]) -> dict[str, object]:
+def _as_json(
+    report: DemoReport, explained: list[tuple[str, list[str]]], locale: str
+) -> dict[str, object]:
     data: dict[str, object] = {
         "programme": report.programme,
         "as_of": report.as_of.isoformat(),
+        "seed": SEED,
         "members": report.members,
         "events": report.events,
         "events_by_type": report.events_by_type,
@@ -185,9 +254,30 @@ def _as_json(report: DemoReport, explained: list[tuple[str, list[str]]]) -> dict
         "refusals_by_reason": report.refusals_by_reason,
         "errors": report.errors,
     }
-    for key in ("tiers", "tier_movements", "points", "benefit_uses"):
-        value = getattr(report, key)
-        if value is not None:
-            data[key] = _plain(value)
-    data["explained"] = [{"member_id": m, "text": texts} for m, texts in explained]
+    if report.tiers is not None:
+        data["tiers"] = report.tiers
+    if report.tier_movements is not None:
+        data["tier_movements"] = [
+            {"from": before or None, "to": after, "members": n}
+            for (before, after), n in report.tier_movements.items()
+        ]
+    if report.points is not None:
+        data["points"] = {
+            f.currency: {
+                "issued": _plain(f.issued),
+                "redeemed": _plain(f.redeemed),
+                "expired": _plain(f.expired),
+                "outstanding": _plain(f.outstanding),
+                "by_kind": _plain(f.by_kind),
+                "expiring_within_days": EXPIRY_WINDOW_DAYS,
+                "expiring_points": _plain(f.expiring_points),
+                "expiring_members": f.expiring_members,
+            }
+            for f in report.points
+        }
+    if report.benefit_uses is not None:
+        data["benefit_uses"] = report.benefit_uses
+    data["explained"] = [
+        {"member_id": m, "locale": locale, "text": texts} for m, texts in explained
+    ]
     return data

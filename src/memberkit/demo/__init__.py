@@ -4,7 +4,14 @@
 ``build_report`` replays it through a policy into a ``DemoReport``. ``memberkit demo`` prints it.
 """
 
-from ._report import DemoReport, MemberSummary, build_report
+from ._report import CurrencyFigures, DemoReport, MemberSummary, build_report
 from ._synth import SyntheticMember, synthetic_members
 
-__all__ = ["DemoReport", "MemberSummary", "SyntheticMember", "build_report", "synthetic_members"]
+__all__ = [
+    "CurrencyFigures",
+    "DemoReport",
+    "MemberSummary",
+    "SyntheticMember",
+    "build_report",
+    "synthetic_members",
+]

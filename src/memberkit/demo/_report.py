@@ -2,6 +2,8 @@
 
 Only what the policy's parts decide is reported: a programme without a ``tiers:`` section has no
 tier distribution, one without ``points:`` no points figures. Nothing is estimated or faked.
+Flows (tier movements, points issued, redeemed, expired) count the report's calendar year in the
+programme's timezone; stocks (tiers, outstanding points) are taken at ``as_of``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,17 @@ from .._compiled import Policy
 from .._engine import advance, apply
 from .._errors import EventError
 from .._events import Activity, Event
+from .._reasons import LocalizedText
 from .._state import MemberState, new_member
+from ..points import expiring
 from ._synth import SyntheticMember
 
-__all__ = ["DemoReport", "MemberSummary", "build_report"]
+__all__ = ["CurrencyFigures", "DemoReport", "MemberSummary", "build_report"]
 
 Progress = Callable[[int, int], None]
+Points = int | Decimal
+
+EXPIRY_WINDOW_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,38 @@ class MemberSummary:
     member_id: str
     state: MemberState
     events: int
+    tier: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyFigures:
+    """One points currency over the population: the year's movements and what is held."""
+
+    currency: str
+    name: LocalizedText
+    spendable: bool
+    by_kind: dict[str, Points]
+    """The year's journal summed per kind (earn, bonus, reverse, redeem, expire...)."""
+    outstanding: Points
+    """Everything still held at ``as_of`` (available and pending)."""
+    expiring_members: int = 0
+    """Members with points of this currency expiring in the next 30 days."""
+    expiring_points: Points = 0
+
+    @property
+    def issued(self) -> Points:
+        """Points credited in the year by earning rules and bonuses."""
+        return self.by_kind.get("earn", 0) + self.by_kind.get("bonus", 0)
+
+    @property
+    def redeemed(self) -> Points:
+        """Points spent in the year, net of cancelled redemptions (a positive number)."""
+        return -(self.by_kind.get("redeem", 0) + self.by_kind.get("redeem_cancel", 0))
+
+    @property
+    def expired(self) -> Points:
+        """Points that expired in the year (a positive number)."""
+        return -self.by_kind.get("expire", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +88,31 @@ class DemoReport:
     """Events the engine rejected as bad input, by error code (a healthy demo has none)."""
     tiers: dict[str, int] | None = None
     """Members per tier id at ``as_of``, in ladder order."""
-    tier_movements: dict[str, int] | None = None
-    """Tier changes during the year, as ``"from → to"`` (``"— → basic"`` for a first tier)."""
-    points: dict[str, int | Decimal] | None = None
-    """Points per journal kind summed over everyone, plus ``outstanding``."""
+    tier_names: dict[str, LocalizedText] = field(default_factory=dict)
+    tier_movements: dict[tuple[str, str], int] | None = None
+    """Tier changes in the year as (from, to) → count; from is "" for a first tier."""
+    points: tuple[CurrencyFigures, ...] | None = None
     benefit_uses: dict[str, int] | None = None
-    examples: tuple[MemberSummary, ...] = field(default=())
+    examples: tuple[MemberSummary, ...] = ()
+
+
+@dataclass(slots=True)
+class _Tally:
+    """The running totals while members are replayed one by one."""
+
+    by_type: Counter[str] = field(default_factory=Counter)
+    refusals: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    tiers: Counter[str] = field(default_factory=Counter)
+    movements: Counter[tuple[str, str]] = field(default_factory=Counter)
+    flows: dict[tuple[str, str], Points] = field(default_factory=dict)
+    held: dict[str, Points] = field(default_factory=dict)
+    expiring_members: Counter[str] = field(default_factory=Counter)
+    expiring_points: dict[str, Points] = field(default_factory=dict)
+    uses: Counter[str] = field(default_factory=Counter)
+    accepted: int = 0
+    refused: int = 0
+    events: int = 0
 
 
 def build_report(
@@ -67,81 +125,121 @@ def build_report(
     examples: int = 3,
 ) -> DemoReport:
     """Replay every member's events through ``policy``, advance to ``as_of``, and summarise."""
-    document = policy.document
-    by_type: Counter[str] = Counter()
-    refusals: Counter[str] = Counter()
-    errors: Counter[str] = Counter()
-    tiers: Counter[str] = Counter()
-    movements: Counter[str] = Counter()
-    points: dict[str, int | Decimal] = {}
-    uses: Counter[str] = Counter()
-    outstanding: int | Decimal = 0
-    accepted = refused = total = done = 0
-    kept: list[MemberSummary] = []
-    year_start = as_of.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    program = policy.at(as_of)
+    local = program.info.local(as_of)
+    year_start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    tally = _Tally()
+    candidates: dict[str | None, MemberSummary] = {}
+    done = 0
     for synthetic in members:
-        state = new_member(synthetic.member_id, synthetic.joined_at, birthday=synthetic.birthday)
-        for event in synthetic.events:
-            total += 1
-            by_type[_kind(event)] += 1
-            try:
-                state, outcome = apply(policy, state, event)
-            except EventError as exc:
-                errors[exc.code] += 1
-                continue
-            if outcome.refused:
-                refused += 1
-                refusals.update(r.code for r in outcome.reasons[:1])
-            elif outcome.accepted:
-                accepted += 1
-        state, _ = advance(policy, state, max(as_of, state.clock or as_of))
-        if document.tiers is not None:
-            tiers[state.tiers.tier_at(as_of) or "—"] += 1
-            previous = "—"
-            for change in state.tiers.history:
-                if change.at >= year_start and change.tier != previous:
-                    movements[f"{previous} → {change.tier}"] += 1
-                previous = change.tier
-        if document.points is not None:
-            for entry in state.points.journal:
-                points[entry.kind] = points.get(entry.kind, 0) + entry.points
-                outstanding += entry.points
-        uses.update(use.benefit for use in state.benefits.uses)
-        if len(kept) < examples and len(synthetic.events) >= 8:
-            kept.append(MemberSummary(synthetic.member_id, state, len(synthetic.events)))
+        state = _replay(policy, synthetic, as_of, tally)
+        tier = state.tiers.tier_at(as_of)
+        if program.tiers is not None:
+            _count_tiers(state, tier, year_start, tally)
+        if program.points is not None:
+            _count_points(policy, state, as_of, year_start, tally)
+        tally.uses.update(use.benefit for use in state.benefits.uses if use.at >= year_start)
+        if tier not in candidates and len(synthetic.events) >= 8:
+            candidates[tier] = MemberSummary(
+                synthetic.member_id, state, len(synthetic.events), tier
+            )
         done += 1
         if progress is not None:
             progress(done, count)
+    ladder = program.tiers.ladder if program.tiers is not None else ()
+    # The explained members: one per tier, highest tiers first, so the examples differ.
+    order: list[str | None] = [t.id for t in reversed(ladder)] or [None]
+    chosen = [candidates[t] for t in order if t in candidates][:examples]
     return DemoReport(
         programme=policy.info.id,
         as_of=as_of,
         members=done,
-        events=total,
-        events_by_type=dict(sorted(by_type.items())),
-        accepted=accepted,
-        refused=refused,
-        refusals_by_reason=dict(refusals.most_common()),
-        errors=dict(sorted(errors.items())),
-        tiers=_ladder_order(policy, tiers) if document.tiers is not None else None,
-        tier_movements=dict(movements.most_common()) if document.tiers is not None else None,
-        points=(
-            {**dict(sorted(points.items())), "outstanding": outstanding}
-            if document.points is not None
-            else None
+        events=tally.events,
+        events_by_type=dict(sorted(tally.by_type.items())),
+        accepted=tally.accepted,
+        refused=tally.refused,
+        refusals_by_reason=dict(tally.refusals.most_common()),
+        errors=dict(sorted(tally.errors.items())),
+        tiers=(
+            {t.id: tally.tiers.get(t.id, 0) for t in ladder} if program.tiers is not None else None
         ),
-        benefit_uses=dict(sorted(uses.items())) if document.benefits is not None else None,
-        examples=tuple(kept),
+        tier_names={t.id: t.name for t in ladder},
+        tier_movements=dict(tally.movements.most_common()) if program.tiers is not None else None,
+        points=_currencies(policy, as_of, tally) if program.points is not None else None,
+        benefit_uses=dict(sorted(tally.uses.items())) if program.benefits is not None else None,
+        examples=tuple(chosen),
+    )
+
+
+def _replay(
+    policy: Policy, synthetic: SyntheticMember, as_of: datetime, tally: _Tally
+) -> MemberState:
+    state = new_member(synthetic.member_id, synthetic.joined_at, birthday=synthetic.birthday)
+    for event in synthetic.events:
+        tally.events += 1
+        tally.by_type[_kind(event)] += 1
+        try:
+            state, outcome = apply(policy, state, event)
+        except EventError as exc:
+            tally.errors[exc.code] += 1
+            continue
+        if outcome.refused:
+            tally.refused += 1
+            tally.refusals.update(r.code for r in outcome.reasons[:1])
+        elif outcome.accepted:
+            tally.accepted += 1
+    state, _ = advance(policy, state, max(as_of, state.clock or as_of))
+    return state
+
+
+def _count_tiers(state: MemberState, tier: str | None, year_start: datetime, tally: _Tally) -> None:
+    tally.tiers[tier or ""] += 1
+    previous = ""
+    for change in state.tiers.history:
+        if change.at >= year_start and change.tier != previous:
+            tally.movements[(previous, change.tier)] += 1
+        previous = change.tier
+
+
+def _count_points(
+    policy: Policy, state: MemberState, as_of: datetime, year_start: datetime, tally: _Tally
+) -> None:
+    for entry in state.points.journal:
+        tally.held[entry.currency] = tally.held.get(entry.currency, 0) + entry.points
+        if entry.at >= year_start:
+            key = (entry.currency, entry.kind)
+            tally.flows[key] = tally.flows.get(key, 0) + entry.points
+    program = policy.at(as_of)
+    assert program.points is not None
+    for currency in program.points.currencies:
+        if currency.spendable and currency.expiry is not None:
+            soon = expiring(policy, state, as_of, EXPIRY_WINDOW_DAYS, currency.id).points
+            if soon:
+                tally.expiring_members[currency.id] += 1
+                tally.expiring_points[currency.id] = (
+                    tally.expiring_points.get(currency.id, 0) + soon
+                )
+
+
+def _currencies(policy: Policy, as_of: datetime, tally: _Tally) -> tuple[CurrencyFigures, ...]:
+    program = policy.at(as_of)
+    assert program.points is not None
+    return tuple(
+        CurrencyFigures(
+            currency=c.id,
+            name=c.name,
+            spendable=c.spendable,
+            by_kind={
+                kind: value for (cid, kind), value in sorted(tally.flows.items()) if cid == c.id
+            },
+            outstanding=tally.held.get(c.id, 0),
+            expiring_members=tally.expiring_members.get(c.id, 0),
+            expiring_points=tally.expiring_points.get(c.id, 0),
+        )
+        for c in program.points.currencies
     )
 
 
 def _kind(event: Event) -> str:
     # Activities are counted by kind (sign-up, referral, check-in...): they differ in meaning.
     return f"{event.type}:{event.kind}" if isinstance(event, Activity) else event.type
-
-
-def _ladder_order(policy: Policy, counts: Counter[str]) -> dict[str, int]:
-    ladder = getattr(policy.document.tiers, "ladder", ()) or ()
-    order = [str(getattr(tier, "id", "")) for tier in ladder]
-    ranked = {tier: counts.get(tier, 0) for tier in order}
-    ranked.update({tier: n for tier, n in sorted(counts.items()) if tier not in ranked})
-    return ranked
