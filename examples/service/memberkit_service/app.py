@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from decimal import Decimal
 from importlib import resources
 from typing import Annotated, Any
 
@@ -23,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 import memberkit
 from memberkit import EventConflict, EventError, Policy, StateError
 from memberkit.benefits import entitlements
+from memberkit.points import balance, quote_points
+from memberkit.tiers import progress, tier_of
 
 from .members import Members, TooMuchContention, UnknownMember
 from .present import jsonable, outcome_json
@@ -183,34 +184,58 @@ def create_app(
         }
 
     @api.get("/members/{member_id}/tier")
-    def tier(member_id: str, as_of: AsOf, service: MembersDep) -> dict[str, Any]:
-        """The tier in force at ``as_of`` and the history that put the member there."""
+    def tier(
+        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale = None
+    ) -> dict[str, Any]:
+        """The tier in force at ``as_of``, since when, until when, and the way to the next one."""
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
-        state, _ = memberkit.advance(service.policy, state, max(moment, state.clock or moment))
+        if service.policy.at(moment).tiers is None:
+            raise ApiError(404, "no_tiers", "the programme has no tier ladder")
+        decision = tier_of(service.policy, state, moment)
+        ahead = progress(service.policy, state, moment)
         return {
             "member_id": member_id,
             "as_of": moment.isoformat(),
-            "tier": state.tiers.tier_at(moment),
-            "history": jsonable(state.tiers.history),
+            "tier": decision.tier,
+            "name": jsonable(decision.name),
+            "since": jsonable(decision.since),
+            "valid_until": jsonable(decision.valid_until),
+            "figures": jsonable(decision.figures),
+            "next_tier": ahead.next_tier,
+            "reasons": jsonable(decision.reasons + ahead.reasons),
+            "explanation": "\n".join(
+                t for t in (decision.explain(locale), ahead.explain(locale)) if t
+            ),
         }
 
     @api.get("/members/{member_id}/balance")
-    def balance(
+    def member_balance(
         member_id: str,
         as_of: AsOf,
         service: MembersDep,
-        currency: Annotated[str | None, Query()] = None,
+        currency: Annotated[str | None, Query(description="points currency id")] = None,
+        locale: Locale = None,
     ) -> dict[str, Any]:
-        """Points per currency at ``as_of``, from the journal of every movement."""
+        """Available and pending points at ``as_of``, and when the rest expires."""
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
-        state, _ = memberkit.advance(service.policy, state, max(moment, state.clock or moment))
-        totals: dict[str, int | Decimal] = {}
-        for entry in state.points.journal:
-            if entry.at <= moment and currency in (None, entry.currency):
-                totals[entry.currency] = totals.get(entry.currency, 0) + entry.points
-        return {"member_id": member_id, "as_of": moment.isoformat(), "balances": jsonable(totals)}
+        if service.policy.at(moment).points is None:
+            raise ApiError(404, "no_points", "the programme has no points")
+        decision = balance(service.policy, state, moment, currency)
+        return {
+            "member_id": member_id,
+            "as_of": moment.isoformat(),
+            "currency": decision.currency,
+            "available": jsonable(decision.available),
+            "pending": jsonable(decision.pending),
+            "expires": [
+                {"last_day": day.isoformat(), "points": jsonable(points)}
+                for day, points in decision.schedule
+            ],
+            "reasons": jsonable(decision.reasons),
+            "explanation": decision.explain(locale),
+        }
 
     @api.get("/members/{member_id}/entitlements")
     def member_entitlements(
@@ -245,14 +270,22 @@ def create_app(
         body: Annotated[dict[str, Any], Body(description="a purchase event, not yet applied")],
         locale: Locale = None,
     ) -> dict[str, Any]:
-        """The points an order would earn, without applying it."""
+        """The points an order would earn, rule by rule, without applying it."""
         event = memberkit.parse_event({"type": "purchase", **body})
+        if not isinstance(event, memberkit.Purchase):
+            raise ApiError(422, "not_a_purchase", "a quote is for a purchase", field="type")
         state, _ = service.get(member_id)
-        raise ApiError(
-            501,
-            "not_available",
-            f"quoting {event.id!r} for {state.member_id!r} needs the points part of memberkit",
-        )
+        if service.policy.at(event.at).points is None:
+            raise ApiError(404, "no_points", "the programme has no points")
+        decision = quote_points(service.policy, state, event)
+        return {
+            "member_id": member_id,
+            "order_id": decision.order_id,
+            "totals": {cid: jsonable(points) for cid, points in decision.totals},
+            "lines": jsonable(decision.lines),
+            "reasons": jsonable(decision.reasons),
+            "explanation": decision.explain(locale),
+        }
 
     return api
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,9 +39,15 @@ def url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'members.db'}"
 
 
-def client(tmp_path: Path, **kw: Any) -> TestClient:
+def retail() -> Policy:
+    """The bundled retail programme: tiers, points and benefits."""
+    text = (resources.files("memberkit") / "examples" / "retail.yaml").read_bytes()
+    return memberkit.parse_policy(text, source="retail.yaml")
+
+
+def client(tmp_path: Path, programme: Policy | None = None, **kw: Any) -> TestClient:
     """A test client on a fresh SQLite database, with one member ``m1`` registered."""
-    test_client = TestClient(create_app(policy(), url(tmp_path), **kw))
+    test_client = TestClient(create_app(programme or policy(), url(tmp_path), **kw))
     response = test_client.post(
         "/members", json={"member_id": "m1", "joined_at": "2026-01-01T00:00:00+08:00"}
     )

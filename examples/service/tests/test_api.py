@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builders import at, client, purchase, use
+from builders import at, client, purchase, retail, use
 
 
 def test_registering_a_member_returns_its_version(tmp_path: Path) -> None:
@@ -162,16 +162,52 @@ def test_an_unreadable_as_of_is_refused(tmp_path: Path) -> None:
     assert response.json()["error"]["code"] == "invalid_datetime"
 
 
-def test_a_member_without_tiers_has_no_tier(tmp_path: Path) -> None:
-    """In a programme without a ladder the tier endpoint answers null and an empty history."""
-    body = client(tmp_path).get("/members/m1/tier", params={"as_of": at(3, 1)}).json()
-    assert (body["tier"], body["history"]) == (None, [])
+def test_a_programme_without_tiers_answers_404_for_the_tier(tmp_path: Path) -> None:
+    """In a programme without a ladder the tier endpoint answers 404 no_tiers."""
+    response = client(tmp_path).get("/members/m1/tier", params={"as_of": at(3, 1)})
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "no_tiers")
 
 
-def test_a_member_without_points_has_no_balances(tmp_path: Path) -> None:
-    """In a programme without points the balance endpoint answers no currencies."""
-    body = client(tmp_path).get("/members/m1/balance", params={"as_of": at(3, 1)}).json()
-    assert body["balances"] == {}
+def test_a_programme_without_points_answers_404_for_the_balance(tmp_path: Path) -> None:
+    """In a programme without points the balance endpoint answers 404 no_points."""
+    response = client(tmp_path).get("/members/m1/balance", params={"as_of": at(3, 1)})
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "no_points")
+
+
+def test_a_big_spender_is_upgraded_and_the_tier_says_so(tmp_path: Path) -> None:
+    """After ¥2,500 of purchases in the retail programme the member holds 银卡 (silver)."""
+    test_client = client(tmp_path, retail())
+    test_client.post("/members/m1/events", json=purchase("o1", at(3, 1), "2500"))
+    body = test_client.get("/members/m1/tier", params={"as_of": at(3, 2), "locale": "en"}).json()
+    assert (body["tier"], body["next_tier"]) == ("silver", "gold")
+    assert body["figures"]["spend"] == "2500"
+    assert "Silver" in body["explanation"]
+
+
+def test_points_are_pending_then_available(tmp_path: Path) -> None:
+    """Retail points for ¥100 wait out the 7-day return period, then are available."""
+    test_client = client(tmp_path, retail())
+    test_client.post("/members/m1/events", json=purchase("o1", at(3, 1), "100"))
+    early = test_client.get("/members/m1/balance", params={"as_of": at(3, 2)}).json()
+    later = test_client.get("/members/m1/balance", params={"as_of": at(3, 20)}).json()
+    assert (early["available"], early["pending"]) == (0, 100)
+    assert (later["available"], later["pending"]) == (100, 0)
+
+
+def test_a_quote_says_what_an_order_would_earn_without_applying_it(tmp_path: Path) -> None:
+    """Quoting a ¥300 order in the retail programme gives 300 points and stores nothing."""
+    test_client = client(tmp_path, retail())
+    body = test_client.post("/members/m1/quote", json=purchase("q1", at(3, 1), "300")).json()
+    assert body["totals"]["points"] == 300
+    assert test_client.get("/members/m1").json()["version"] == 1
+
+
+def test_an_invalid_quote_names_the_field(tmp_path: Path) -> None:
+    """A quote for an order without lines answers 422 naming the field."""
+    order = purchase("q1", at(3, 1))
+    order["lines"] = []
+    response = client(tmp_path, retail()).post("/members/m1/quote", json=order)
+    assert (response.status_code, response.json()["error"]["field"]) == (422, "lines")
 
 
 def test_the_stored_state_is_memberkit_json(tmp_path: Path) -> None:
