@@ -126,6 +126,10 @@ def _children(node: dict[str, Any], defs: dict[str, Any]) -> Iterator[tuple[str,
     if name is not None:
         yield "", target
         return
+    if node.get("properties"):
+        # An object written inline in its parent (no definition of its own).
+        yield "", node
+        return
     for key in ("anyOf", "oneOf"):
         for option in node.get(key, ()):
             yield from _children(option, defs)
@@ -155,7 +159,7 @@ def _objects(
     for key, prop in node.get("properties", {}).items():
         child_path = f"{path}.{key}" if path else key
         for suffix, child in _children(prop, defs):
-            title = str(child.get("title", ""))
+            title = str(child.get("title") or child_path + suffix)
             if title in seen:
                 continue
             if child.get("properties") or child.get("type") == "array":
@@ -236,6 +240,8 @@ def _type(node: dict[str, Any], defs: dict[str, Any], path: str) -> str:
             rendered = [_type(o, defs, path) for o in options]
             return " or ".join(dict.fromkeys(rendered))
     kind = node.get("type")
+    if kind == "object" and node.get("properties"):
+        return f"[mapping](#{_anchor(path)})"
     if kind == "array":
         items = node.get("items", {})
         return f"list of {_type(items, defs, path + '[]')}" if items else "list"
