@@ -186,16 +186,70 @@ def _object_section(path: str, node: dict[str, Any], defs: dict[str, Any]) -> li
     for key, prop in props.items():
         default = "*required*" if key in required else _default(prop)
         description = _cell(str(_without_null(prop).get("description", "")))
+        key_path = f"{path}.{key}" if path else key
         examples = prop.get("examples") or _without_null(prop).get("examples")
         if examples:
             shown = ", ".join(f"`{_yaml_inline(e)}`" for e in examples)
-            description = f"{description} Example: {shown}".strip()
-        key_path = f"{path}.{key}" if path else key
+            description = f"{description}<br>*e.g.* {shown}" if description else f"*e.g.* {shown}"
+        elif (found := _bundled_example(key_path)) is not None:
+            source, text = found
+            example = f"*e.g.* `{text}` in {source}"
+            description = f"{description}<br>{example}" if description else example
         lines.append(
             f"| `{key}` | {_cell(_type(prop, defs, key_path))} | {default} | {description} |"
         )
     lines.append("")
     return lines
+
+
+def _bundled_documents() -> list[tuple[str, Any]]:
+    """The example programmes shipped with memberkit, as plain data, for the Example column."""
+    from importlib import resources
+
+    import yaml
+
+    folder = resources.files("memberkit").joinpath("examples")
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".yaml"))
+    # The retail programme first: it uses most keys, so most examples come from one programme.
+    names.sort(key=lambda n: n != "retail.yaml")
+    return [(n, yaml.safe_load(folder.joinpath(n).read_text(encoding="utf-8"))) for n in names]
+
+
+_DOCUMENTS: list[tuple[str, Any]] | None = None
+
+
+def _values_at(data: Any, steps: list[str]) -> Iterator[Any]:
+    if not steps:
+        yield data
+        return
+    step, rest = steps[0], steps[1:]
+    if step == "[]":
+        for item in data if isinstance(data, list) else ():
+            yield from _values_at(item, rest)
+    elif step == "<id>":
+        for item in data.values() if isinstance(data, dict) else ():
+            yield from _values_at(item, rest)
+    elif isinstance(data, dict) and step in data:
+        yield from _values_at(data[step], rest)
+
+
+def _bundled_example(path: str) -> tuple[str, str] | None:
+    """The first value a bundled example programme gives at ``path``, written as YAML flow."""
+    import yaml
+
+    global _DOCUMENTS
+    if _DOCUMENTS is None:
+        _DOCUMENTS = _bundled_documents()
+    steps = [p for p in re.split(r"\.|(\[\])", path) if p]
+    for name, data in _DOCUMENTS:
+        for value in _values_at(data, steps):
+            text = yaml.safe_dump(
+                value, default_flow_style=True, allow_unicode=True, width=1000
+            ).strip()
+            text = text.removesuffix("...").strip()
+            if len(text) <= 90:
+                return f"`{name}`", text.replace("|", "\\|")
+    return None
 
 
 def _default(prop: dict[str, Any]) -> str:
