@@ -49,3 +49,47 @@ def test_json_output_is_one_document_with_the_counts() -> None:
 def test_a_member_count_below_one_is_a_usage_error() -> None:
     """--members 0 exits 2."""
     assert _run("--members", "0")[0] == 2
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal() -> None:
+    """With a terminal on stderr the bar is redrawn in place and ends at the member count."""
+    err = _Terminal()
+    main(["demo", "--members", "8"], stdout=io.StringIO(), stderr=err)
+    assert "\r" in err.getvalue()
+    assert "8/8 members" in err.getvalue()
+
+
+def test_the_text_report_has_a_section_per_part() -> None:
+    """The retail report shows tiers, points, benefits, lifecycle, RFM, KPIs and members."""
+    out = _run("--members", "40")[1]
+    for heading in (
+        "Tiers at",
+        "Tier movements in",
+        "Points: 积分 (points)",
+        "Benefits used in",
+        "Lifecycle stages at",
+        "RFM segments at",
+        "KPIs 2026",
+        "Three members explained (zh_Hans)",
+    ):
+        assert heading in out, heading
+
+
+def test_the_locale_option_changes_the_explanations() -> None:
+    """--locale en renders tier names and explanations in English."""
+    out = _run("--members", "40", "--locale", "en")[1]
+    assert "Three members explained (en)" in out
+    assert "Platinum" in out or "Gold" in out
+
+
+def test_json_output_has_the_parts_sections() -> None:
+    """--format json carries tiers, points, lifecycle stages, RFM segments and KPIs."""
+    data = json.loads(_run("--members", "30", "--format", "json")[1])
+    assert {"tiers", "points", "lifecycle_stages", "rfm_segments", "kpis", "explained"} <= set(data)

@@ -65,3 +65,54 @@ def test_progress_is_reported_for_every_member() -> None:
         progress=lambda done, total: calls.append((done, total)),
     )
     assert calls == [(n, 5) for n in range(1, 6)]
+
+
+def _retail_report(count: int = 80) -> DemoReport:
+    source, text = bundled_example()
+    return build_report(
+        memberkit.parse_policy(text, source=source),
+        synthetic_members(
+            count, year=2026, tz=SHANGHAI, rewards=("tote-bag",), birthday_benefit="birthday-gift"
+        ),
+        count=count,
+        as_of=at(2026, 12, 31, 23, 59),
+    )
+
+
+def test_the_retail_report_has_every_parts_section() -> None:
+    """The retail programme runs every part, so tiers, points, benefits and lifecycle appear."""
+    report = _retail_report()
+    assert report.tiers is not None
+    assert report.points is not None
+    assert report.benefit_uses is not None
+    assert (report.stages, report.segments, report.kpis) != (None, None, None)
+
+
+def test_every_member_is_in_one_tier_one_stage_and_one_segment() -> None:
+    """Tier, stage and segment counts each add up to the population."""
+    report = _retail_report()
+    assert report.tiers is not None
+    assert report.stages is not None
+    assert report.segments is not None
+    assert sum(report.tiers.values()) == report.members
+    assert sum(report.stages.values()) == report.members
+    assert sum(report.segments.values()) == report.members
+
+
+def test_the_points_figures_agree_with_the_programme_kpis() -> None:
+    """Issued, redeemed, expired and outstanding match the lifecycle KPIs of the same year."""
+    report = _retail_report()
+    assert report.points is not None
+    assert report.kpis is not None
+    mine = {f.currency: (f.issued, f.redeemed, f.expired, f.outstanding) for f in report.points}
+    theirs = {
+        f.currency: (f.issued, f.redeemed, f.expired, f.outstanding) for f in report.kpis.points
+    }
+    assert mine == theirs
+
+
+def test_the_explained_members_hold_different_tiers() -> None:
+    """The three examples are picked one per tier, so no two share a tier."""
+    tiers = [example.tier for example in _retail_report().examples]
+    assert len(tiers) == 3
+    assert len(set(tiers)) == 3

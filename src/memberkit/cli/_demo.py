@@ -20,6 +20,7 @@ from .._state import MemberState
 from ..benefits import entitlements
 from ..demo import DemoReport, build_report, synthetic_members
 from ..demo._report import EXPIRY_WINDOW_DAYS
+from ..lifecycle import lifecycle_stage
 from ..points import balance, expiring
 from ..policy import parse_policy
 from ..tiers import progress, tier_of
@@ -147,6 +148,8 @@ def _explain(policy: Policy, state: MemberState, as_of: datetime, locale: str) -
                 texts.append(
                     expiring(policy, state, as_of, EXPIRY_WINDOW_DAYS, currency.id).explain(locale)
                 )
+    if program.lifecycle is not None:
+        texts.append(lifecycle_stage(policy, state, as_of).explain(locale))
     if program.benefits is not None:
         allowed = entitlements(policy, state, as_of)
         texts += [item.explain(locale) for item in allowed.items if item.allowed]
@@ -222,6 +225,31 @@ def _as_text(
         lines += ["", f"Benefits used in {year}"]
         uses = [f"  {b:<24} {n:>8,}" for b, n in report.benefit_uses.items()]
         lines += uses or ["  (none)"]
+    if report.stages is not None:
+        lines += ["", f"Lifecycle stages at {day}"]
+        for stage, n in report.stages.items():
+            name = report.stage_names.get(stage)
+            label = name.get(locale) if name is not None else (stage or "(none)")
+            lines.append(f"  {_pad(label, 14)} {n:>8,}  {_pct(n, report.members)}")
+    if report.segments is not None:
+        lines += ["", f"RFM segments at {day}"]
+        for segment, n in report.segments.items():
+            name = report.segment_names.get(segment)
+            label = name.get(locale) if name is not None else (segment or "(none)")
+            lines.append(f"  {_pad(label, 22)} {n:>8,}  {_pct(n, report.members)}")
+    if report.kpis is not None:
+        lines += ["", f"KPIs {year}"]
+        lines += [f"  {line}" for line in report.kpis.explain(locale).splitlines()]
+        active = [
+            f"{m.month:%m}: {m.rate.value:.0%}"
+            for m in report.kpis.monthly_active
+            if m.rate.value is not None
+        ]
+        if active:
+            lines.append(f"  monthly active ({year}-MM: share): " + ", ".join(active))
+        for flows in report.kpis.points:
+            if flows.breakage is not None:
+                lines.append(f"  breakage ({flows.currency}): {flows.breakage:.1%}")
     if explained:
         lines += ["", f"Three members explained ({locale})"]
         for member_id, texts in explained:
@@ -277,6 +305,24 @@ def _as_json(
         }
     if report.benefit_uses is not None:
         data["benefit_uses"] = report.benefit_uses
+    if report.stages is not None:
+        data["lifecycle_stages"] = report.stages
+    if report.segments is not None:
+        data["rfm_segments"] = report.segments
+    if report.kpis is not None:
+        kpis = report.kpis
+        data["kpis"] = {
+            "start": kpis.start.isoformat(),
+            "end": kpis.end.isoformat(),
+            "members": kpis.members,
+            "repurchase_rate": _plain(kpis.repurchase.value),
+            "member_sales": str(kpis.member_sales.amount),
+            "monthly_active": {
+                m.month.isoformat(): _plain(m.rate.value) for m in kpis.monthly_active
+            },
+            "breakage": {f.currency: _plain(f.breakage) for f in kpis.points},
+            "text": kpis.explain(locale).splitlines(),
+        }
     data["explained"] = [
         {"member_id": m, "locale": locale, "text": texts} for m, texts in explained
     ]

@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from .._compiled import Policy
 from .._engine import advance, apply
 from .._errors import EventError
 from .._events import Activity, Event
+from .._program import localized
 from .._reasons import LocalizedText
 from .._state import MemberState, new_member
+from ..lifecycle import ProgrammeKpis, lifecycle_stage, programme_kpis, rfm_scores
 from ..points import expiring
 from ._synth import SyntheticMember
 
@@ -93,6 +96,14 @@ class DemoReport:
     """Tier changes in the year as (from, to) → count; from is "" for a first tier."""
     points: tuple[CurrencyFigures, ...] | None = None
     benefit_uses: dict[str, int] | None = None
+    stages: dict[str, int] | None = None
+    """Members per lifecycle stage at ``as_of``, in policy order ("" when no stage applies)."""
+    stage_names: dict[str, LocalizedText] = field(default_factory=dict)
+    segments: dict[str, int] | None = None
+    """Members per RFM segment at ``as_of``, in policy order."""
+    segment_names: dict[str, LocalizedText] = field(default_factory=dict)
+    kpis: ProgrammeKpis | None = None
+    """The programme's KPIs over the report's calendar year."""
     examples: tuple[MemberSummary, ...] = ()
 
 
@@ -110,6 +121,9 @@ class _Tally:
     expiring_members: Counter[str] = field(default_factory=Counter)
     expiring_points: dict[str, Points] = field(default_factory=dict)
     uses: Counter[str] = field(default_factory=Counter)
+    stages: Counter[str] = field(default_factory=Counter)
+    stage_names: dict[str, LocalizedText] = field(default_factory=dict)
+    states: list[MemberState] = field(default_factory=list)
     accepted: int = 0
     refused: int = 0
     events: int = 0
@@ -139,6 +153,13 @@ def build_report(
         if program.points is not None:
             _count_points(policy, state, as_of, year_start, tally)
         tally.uses.update(use.benefit for use in state.benefits.uses if use.at >= year_start)
+        if program.lifecycle is not None:
+            # RFM scores rank the whole population, so the states are kept until the end.
+            tally.states.append(state)
+            stage = lifecycle_stage(policy, state, as_of)
+            tally.stages[stage.stage or ""] += 1
+            if stage.stage is not None and stage.name is not None:
+                tally.stage_names.setdefault(stage.stage, stage.name)
         if tier not in candidates and len(synthetic.events) >= 8:
             candidates[tier] = MemberSummary(
                 synthetic.member_id, state, len(synthetic.events), tier
@@ -150,6 +171,7 @@ def build_report(
     # The explained members: one per tier, highest tiers first, so the examples differ.
     order: list[str | None] = [t.id for t in reversed(ladder)] or [None]
     chosen = [candidates[t] for t in order if t in candidates][:examples]
+    lifecycle = _lifecycle(policy, as_of, year_start, tally) if program.lifecycle else {}
     return DemoReport(
         programme=policy.info.id,
         as_of=as_of,
@@ -168,7 +190,41 @@ def build_report(
         points=_currencies(policy, as_of, tally) if program.points is not None else None,
         benefit_uses=dict(sorted(tally.uses.items())) if program.benefits is not None else None,
         examples=tuple(chosen),
+        **lifecycle,
     )
+
+
+def _lifecycle(
+    policy: Policy, as_of: datetime, year_start: datetime, tally: _Tally
+) -> dict[str, Any]:
+    """Stages, RFM segments and KPIs of the population, for the report's fields."""
+    section = policy.at(as_of).lifecycle
+    assert section is not None
+    document = policy.document.lifecycle
+    stage_specs = getattr(document, "stages", ()) or ()
+    segment_specs = getattr(getattr(document, "rfm", None), "segments", ()) or ()
+    stage_ids = [str(spec.id) for spec in stage_specs]
+    default = getattr(document, "default", None)
+    if default is not None and default not in stage_ids:
+        stage_ids.append(str(default))
+    stages = {sid: tally.stages.get(sid, 0) for sid in stage_ids}
+    stages.update({sid: n for sid, n in sorted(tally.stages.items()) if sid not in stages})
+    scores = rfm_scores(policy, tally.states, as_of)
+    counted = Counter(score.segment or "" for score in scores)
+    segment_ids = [str(spec.id) for spec in segment_specs]
+    segments = {sid: counted.get(sid, 0) for sid in segment_ids}
+    segments.update({sid: n for sid, n in sorted(counted.items()) if sid not in segments})
+    locale = policy.info.locale
+    names = {str(spec.id): localized(spec.name, locale, str(spec.id)) for spec in segment_specs}
+    stage_names = {str(spec.id): localized(spec.name, locale, str(spec.id)) for spec in stage_specs}
+    end = year_start.replace(year=year_start.year + 1)
+    return {
+        "stages": stages,
+        "stage_names": {**tally.stage_names, **stage_names},
+        "segments": segments,
+        "segment_names": names,
+        "kpis": programme_kpis(policy, tally.states, year_start, end),
+    }
 
 
 def _replay(
@@ -206,7 +262,7 @@ def _count_points(
 ) -> None:
     for entry in state.points.journal:
         tally.held[entry.currency] = tally.held.get(entry.currency, 0) + entry.points
-        if entry.at >= year_start:
+        if year_start <= entry.at <= as_of:
             key = (entry.currency, entry.kind)
             tally.flows[key] = tally.flows.get(key, 0) + entry.points
     program = policy.at(as_of)

@@ -106,7 +106,7 @@ def _member(
     # Purchase intensity: most members buy a few times a year, a few buy very often, some stop.
     profile = rng.choices(("light", "regular", "heavy", "lapsing"), weights=(45, 35, 8, 12))[0]
     per_year = {"light": 3, "regular": 9, "heavy": 30, "lapsing": 6}[profile]
-    end = start + timedelta(days=365)
+    end = start.replace(year=start.year + 1)
     if profile == "lapsing":
         end = start + timedelta(days=rng.randint(30, 200))
     first = max(joined, start - timedelta(days=365))
@@ -217,6 +217,9 @@ def _member(
                         "benefit": birthday_benefit,
                     }
                 )
+    # Refunds and reviews follow their order by days; none may fall after the simulated year.
+    year_end = start.replace(year=start.year + 1)
+    raw = [e for e in raw if e["at"] < year_end]
     raw.sort(key=lambda e: (e["at"], e["id"]))
     events = tuple(parse_event(item) for item in raw)
     return SyntheticMember(member_id, joined, birthday, events)
