@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 import memberkit
 from memberkit import EventConflict, EventError, Policy, StateError
 from memberkit.benefits import entitlements
+from memberkit.lifecycle import lifecycle_stage
 from memberkit.points import balance, quote_points
 from memberkit.tiers import progress, tier_of
 
@@ -233,6 +234,25 @@ def create_app(
                 {"last_day": day.isoformat(), "points": jsonable(points)}
                 for day, points in decision.schedule
             ],
+            "reasons": jsonable(decision.reasons),
+            "explanation": decision.explain(locale),
+        }
+
+    @api.get("/members/{member_id}/stage")
+    def stage(
+        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale = None
+    ) -> dict[str, Any]:
+        """The member's lifecycle stage at ``as_of`` and the rule that decided it."""
+        moment = parse_as_of(as_of)
+        state, _ = service.get(member_id)
+        if service.policy.at(moment).lifecycle is None:
+            raise ApiError(404, "no_lifecycle", "the programme has no lifecycle section")
+        decision = lifecycle_stage(service.policy, state, moment)
+        return {
+            "member_id": member_id,
+            "as_of": moment.isoformat(),
+            "stage": decision.stage,
+            "name": jsonable(decision.name),
             "reasons": jsonable(decision.reasons),
             "explanation": decision.explain(locale),
         }

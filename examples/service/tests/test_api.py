@@ -232,3 +232,18 @@ def test_an_outcome_is_explained_in_the_locale_asked(tmp_path: Path) -> None:
     ).json()
     assert en["outcomes"][0]["explanation"] != zh["outcomes"][0]["explanation"]
     assert "o1" in en["outcomes"][0]["explanation"]
+
+
+def test_a_new_member_is_in_the_new_stage(tmp_path: Path) -> None:
+    """A retail member who joined in January and bought once is in the 引入期 (new) stage."""
+    test_client = client(tmp_path, retail())
+    test_client.post("/members/m1/events", json=purchase("o1", at(2, 1), "100"))
+    body = test_client.get("/members/m1/stage", params={"as_of": at(3, 1)}).json()
+    assert body["stage"] == "new"
+    assert body["name"]["zh_Hans"] == "引入期"
+
+
+def test_a_programme_without_lifecycle_answers_404_for_the_stage(tmp_path: Path) -> None:
+    """In a programme without a lifecycle section the stage endpoint answers 404."""
+    response = client(tmp_path).get("/members/m1/stage", params={"as_of": at(3, 1)})
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "no_lifecycle")
