@@ -93,3 +93,8 @@ def test_json_output_has_the_parts_sections() -> None:
     """--format json carries tiers, points, lifecycle stages, RFM segments and KPIs."""
     data = json.loads(_run("--members", "30", "--format", "json")[1])
     assert {"tiers", "points", "lifecycle_stages", "rfm_segments", "kpis", "explained"} <= set(data)
+
+
+def test_an_unknown_locale_is_a_usage_error() -> None:
+    """--locale xx_YY exits 2 instead of silently using the programme's locale."""
+    assert _run("--members", "5", "--locale", "xx_YY")[0] == 2

@@ -15,6 +15,8 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any, TextIO
 
+from babel import Locale, UnknownLocaleError
+
 from .._compiled import Policy
 from .._state import MemberState
 from ..benefits import entitlements
@@ -49,6 +51,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _locale(text: str) -> str:
+    # A mistyped locale would silently fall back to the programme's; say so instead.
+    try:
+        Locale.parse(text)
+    except (ValueError, UnknownLocaleError):
+        raise argparse.ArgumentTypeError(
+            f"unknown locale {text!r} (try zh_Hans, zh_Hant or en)"
+        ) from None
+    return text
+
+
 def add_demo_parser(sub: Any) -> None:
     """Register the demo subcommand."""
     demo = sub.add_parser(
@@ -61,7 +74,10 @@ def add_demo_parser(sub: Any) -> None:
         "--members", type=_positive, default=2000, metavar="N", help="members (default 2000)"
     )
     demo.add_argument(
-        "--locale", default=None, help="locale of names and explanations (default: programme's)"
+        "--locale",
+        type=_locale,
+        default=None,
+        help="locale of names and explanations, e.g. zh_Hans, zh_Hant, en (default: programme's)",
     )
     demo.add_argument("--format", choices=("text", "json"), default="text")
 
