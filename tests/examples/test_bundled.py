@@ -15,7 +15,8 @@ from memberkit.points import balance
 EXAMPLES = sorted(
     p.name
     for p in resources.files("memberkit").joinpath("examples").iterdir()
-    if p.name.endswith(".yaml")
+    # X_test.yaml beside X.yaml is a scenario file for `memberkit test`, not a policy.
+    if p.name.endswith(".yaml") and not p.name.endswith("_test.yaml")
 )
 
 

@@ -69,8 +69,13 @@ def test_the_winning_rule_and_its_figures_are_the_reasons() -> None:
         "lifecycle.figures",
         "lifecycle.window_months",
     ]
-    held = {r.params["field"]: r.params["actual"] for r in decision.reasons[1:3]}
-    assert held == {"was_churned": True, "recency_days": 30}
+    clauses = [r.params["clause"] for r in decision.reasons[1:3]]
+    assert [c.code for c in clauses] == ["rule.le", "rule.is"]  # type: ignore[attr-defined]
+    assert clauses[0].params["actual"] == 30  # type: ignore[attr-defined]
+    assert decision.explain("en").splitlines()[1:3] == [
+        "Met: days since the last purchase must be at most 90 (it is 30).",
+        "Met: churned before.",
+    ]
     assert decision.path == "lifecycle.stages[0]"
 
 

@@ -18,11 +18,12 @@ from .._money import Money
 from .._paths import format_path
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
-from ..rules import Facts, Trace
+from ..rules import Facts, Trace, clause_reason
 from ._access import aware, lifecycle_of
 from ._bgnbd import bgnbd_p_alive
 from ._compile import CompiledLifecycle, CompiledRule
 from ._summaries import PurchaseFigures, bgnbd_summary, figures
+from ._vocabulary import FIELD_NAMES
 
 if TYPE_CHECKING:
     from .._compiled import Policy
@@ -97,16 +98,8 @@ def leaf_reasons(trace: Trace, base: str) -> list[Reason]:
     for leaf in trace.leaves():
         code = "lifecycle.condition_held" if leaf.held else "lifecycle.condition_not_held"
         path = f"{base}.when" + (format_path(leaf.path) and "." + format_path(leaf.path))
-        out.append(
-            Reason.of(
-                code,
-                path,
-                field=leaf.field or "",
-                op=leaf.op,
-                expected=leaf.expected,
-                actual=leaf.actual,
-            )
-        )
+        clause = clause_reason(leaf, True, path, labels=FIELD_NAMES)
+        out.append(Reason.of(code, path, clause=clause))
     return out
 
 

@@ -8,8 +8,10 @@ value makes its comparison false: unknown is not evidence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 
+from .._reasons import LocalizedText
 from ..rules import MEMBER_FIELDS, TIME_FIELDS, FieldType
 
 __all__ = ["AUDIENCE_FIELDS", "LIFECYCLE_FIELDS", "RFM_FIELDS", "STAGE_FIELDS"]
@@ -83,3 +85,43 @@ AUDIENCE_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
 """What an audience's ``when:`` may test: the stage fields, plus ``stage`` (the lifecycle stage
 id), ``months_to_birthday`` (0 in the birthday month, 1 the month before...) and
 ``points_expiring`` (points that expire within the audience's ``expiring_within_days``)."""
+
+
+def _label(zh_hans: str, zh_hant: str, en: str) -> LocalizedText:
+    return LocalizedText({"zh_Hans": zh_hans, "zh_Hant": zh_hant, "en": en}, "en")
+
+
+FIELD_NAMES: Mapping[str, LocalizedText] = MappingProxyType(
+    {
+        "recency_days": _label("距上次购买天数", "距上次購買天數", "days since the last purchase"),
+        "activity_recency_days": _label(
+            "距上次活动天数", "距上次活動天數", "days since the last activity"
+        ),
+        "frequency": _label("统计期内购买次数", "統計期內購買次數", "purchases in the window"),
+        "monetary": _label("统计期内消费金额", "統計期內消費金額", "spending in the window"),
+        "purchases": _label("累计购买次数", "累計購買次數", "purchases in all"),
+        "median_gap_days": _label(
+            "购买间隔中位数（天）", "購買間隔中位數（天）", "median days between purchases"
+        ),
+        "recency_gap_ratio": _label(
+            "沉默天数与常规购买间隔之比",
+            "沉默天數與常規購買間隔之比",
+            "days since the last purchase ÷ the usual gap",
+        ),
+        "max_gap_days": _label(
+            "最长购买间隔（天）", "最長購買間隔（天）", "longest gap between purchases (days)"
+        ),
+        "was_churned": _label("曾经流失", "曾經流失", "churned before"),
+        "p_alive": _label("仍活跃的概率", "仍活躍的機率", "probability still active"),
+        "tier_rank": _label("等级序号", "等級序號", "tier rank"),
+        "r": _label("R 分", "R 分", "R score"),
+        "f": _label("F 分", "F 分", "F score"),
+        "m": _label("M 分", "M 分", "M score"),
+        "fm": _label("F、M 平均分", "F、M 平均分", "average of F and M"),
+        "rfm": _label("RFM 分组", "RFM 分組", "RFM cell"),
+        "stage": _label("生命周期阶段", "生命週期階段", "lifecycle stage"),
+        "months_to_birthday": _label("距生日月份数", "距生日月份數", "months to the birthday"),
+        "points_expiring": _label("即将过期积分", "即將過期積分", "points expiring"),
+    }
+)
+"""What each lifecycle field is called, in the shipped locales (for explanations)."""
