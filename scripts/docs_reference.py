@@ -352,6 +352,8 @@ API_MODULES = (
     "memberkit.benefits",
     "memberkit.lifecycle",
     "memberkit.i18n",
+    "memberkit.testing",
+    "memberkit.demo",
 )
 
 
