@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -117,6 +118,20 @@ def create_app(
         return Members(chosen, factory(), max_attempts=max_attempts)
 
     api.state.open_members = open_members
+
+    @api.exception_handler(RequestValidationError)
+    def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The same error shape as every other 422, naming the first field at fault.
+        first = exc.errors()[0] if exc.errors() else {}
+        where = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+        return _error(
+            422,
+            {
+                "code": "invalid_request",
+                "message": str(first.get("msg", "invalid request")),
+                "field": ".".join(where),
+            },
+        )
 
     @api.exception_handler(ApiError)
     def _api_error(request: Request, exc: ApiError) -> JSONResponse:

@@ -247,3 +247,11 @@ def test_a_programme_without_lifecycle_answers_404_for_the_stage(tmp_path: Path)
     """In a programme without a lifecycle section the stage endpoint answers 404."""
     response = client(tmp_path).get("/members/m1/stage", params={"as_of": at(3, 1)})
     assert (response.status_code, response.json()["error"]["code"]) == (404, "no_lifecycle")
+
+
+def test_a_malformed_registration_names_the_missing_field(tmp_path: Path) -> None:
+    """POST /members without joined_at answers 422 in the service's error shape."""
+    response = client(tmp_path).post("/members", json={"member_id": "m2"})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert response.json()["error"]["field"] == "joined_at"
