@@ -113,7 +113,7 @@ def _threshold_reasons(
         return [
             Reason.of(
                 "tier.threshold_held",
-                f"{tier.path}.{part}.{format_path(leaf.path)}",
+                format_path(("tiers", "ladder", tier.rank, part, *leaf.path)),
                 tier=tier.name,
                 measure=ct.measures[leaf.measure].label,
                 window=window,
