@@ -129,10 +129,6 @@ class Tallies:
             counted = within(orders, span, as_of)
             figs = count(counted)
             settled = not _refunded_after(counted, as_of)
-            newest = self._last.get(member)
-            if newest is not None and as_of < newest.as_of:
-                # A question about an earlier moment (a query of the past) keeps the later tally.
-                return figs
         else:
             figs, added = self._slide(found, orders, span, as_of, count)
             settled = not _refunded_after(added, as_of)
@@ -146,7 +142,11 @@ class Tallies:
             self._by_span.clear()
             self._last.clear()
         self._by_span[key] = tally
-        self._last[member] = tally
+        newest = self._last.get(member)
+        # A question about an earlier moment (a query of the past) keeps the member's later tally,
+        # the one the next event extends.
+        if newest is None or as_of >= newest.as_of:
+            self._last[member] = tally
         return dict(figs)
 
     @staticmethod
