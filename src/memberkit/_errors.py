@@ -47,7 +47,8 @@ class PolicyIssue:
     code: str
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}:{self.column}"
+        # Line 0 means no place in the text (the file could not be read at all).
+        where = f"{self.source}:{self.line}:{self.column}" if self.line else self.source
         path = f" {self.path}:" if self.path else ""
         return f"{where}:{path} {self.message} [{self.code}]"
 

@@ -94,3 +94,11 @@ def test_schema_prints_the_json_schema() -> None:
     schema = json.loads(out)
     assert schema["$schema"].endswith("2020-12/schema")
     assert "program" in schema["properties"]
+
+
+def test_an_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
+    """A path that does not exist exits 2 and says the file cannot be read, without a fake 0:0."""
+    missing = tmp_path / "nope.yaml"
+    status, _, err = run("validate", str(missing))
+    assert status == 2
+    assert err == f"{missing}: cannot read the file: No such file or directory [io]\n"

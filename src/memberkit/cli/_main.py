@@ -101,12 +101,14 @@ def main(
 
 def _validate(files: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
     results: list[dict[str, object]] = []
-    failed = False
+    failed = unreadable = False
     for path in files:
         try:
             load_policy(path)
         except PolicyError as exc:
             failed = True
+            # A file that cannot be read is a usage problem (wrong path), not a policy finding.
+            unreadable |= any(issue.code == "io" for issue in exc.issues)
             results.append(
                 {"source": path, "valid": False, "issues": [i.as_dict() for i in exc.issues]}
             )
@@ -119,4 +121,6 @@ def _validate(files: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
             out.write(f"{path}: ok\n")
     if fmt == "json":
         out.write(json.dumps({"files": results}, indent=2, ensure_ascii=False) + "\n")
+    if unreadable:
+        return USAGE
     return FINDINGS if failed else OK
