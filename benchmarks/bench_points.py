@@ -59,8 +59,19 @@ def main() -> None:
     seconds = timeit.timeit(lambda: memberkit.quote_points(POLICY, member, order), number=n)
     print(f"quote_points: {n / seconds:,.0f} quotes/s ({seconds / n * 1e6:.1f} µs each)")
 
+    for orders in (300, 1200):
+        state = _history(member, start, orders)
+    print(
+        memberkit.balance(POLICY, state, start + timedelta(days=120))
+        .explain("zh_Hans")
+        .splitlines()[0]
+    )
+
+
+def _history(member: memberkit.MemberState, start: datetime, orders: int) -> memberkit.MemberState:
+    """Apply ``orders`` orders (every fifth refunded) and report events/s and the last events' cost."""
     events: list[memberkit.Event] = []
-    for i in range(1, 301):
+    for i in range(1, orders + 1):
         at = start + timedelta(hours=7 * i)
         events.append(_order(i, at))
         if i % 5 == 0:
@@ -74,17 +85,21 @@ def main() -> None:
                     }
                 )
             )
-    began = timeit.default_timer()
     state = member
-    for event in events:
+    began = timeit.default_timer()
+    tail = len(events) - 100
+    tail_began = began
+    for index, event in enumerate(events):
+        if index == tail:
+            tail_began = timeit.default_timer()
         state, _ = memberkit.apply(POLICY, state, event)
-    seconds = timeit.default_timer() - began
-    print(f"apply: {len(events) / seconds:,.0f} events/s over a {len(events)}-event history")
+    ended = timeit.default_timer()
+    seconds = ended - began
     print(
-        memberkit.balance(POLICY, state, start + timedelta(days=120))
-        .explain("zh_Hans")
-        .splitlines()[0]
+        f"apply: {len(events) / seconds:,.0f} events/s over a {len(events)}-event history; "
+        f"last 100 events {(ended - tail_began) / 100 * 1e3:.2f} ms each"
     )
+    return state
 
 
 if __name__ == "__main__":
