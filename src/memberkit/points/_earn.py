@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 
 from .._events import Activity, Purchase
@@ -20,8 +20,9 @@ from .._reasons import Reason
 from .._state import MemberState
 from ..rules import Facts
 from ._compile import CompiledCap, CompiledPoints, CompiledRule
+from ._periods import cap_span, period_name
 
-__all__ = ["Contribution", "cap_span", "earn_activity", "earn_purchase", "earn_upgrade"]
+__all__ = ["Contribution", "earn_activity", "earn_purchase", "earn_upgrade"]
 
 Points = int | Decimal
 ORDER_LEVEL = ""
@@ -38,29 +39,6 @@ class Contribution:
     points: Points
     lines: tuple[tuple[str, Points], ...]
     factor: Decimal | None = None
-
-
-def cap_span(per: str, local_at: datetime) -> tuple[datetime, datetime] | None:
-    """The local period holding ``local_at``: [start, end); None for a lifetime cap."""
-    tz = local_at.tzinfo
-    day = local_at.date()
-    if per == "lifetime" or tz is None:
-        return None
-    if per == "day":
-        first, after = day, day + timedelta(days=1)
-    elif per == "week":
-        first = day - timedelta(days=day.isoweekday() - 1)
-        after = first + timedelta(days=7)
-    elif per == "month":
-        first = day.replace(day=1)
-        after = (first + timedelta(days=32)).replace(day=1)
-    else:
-        first = day.replace(month=1, day=1)
-        after = first.replace(year=first.year + 1)
-    return (
-        datetime(first.year, first.month, first.day, tzinfo=tz),
-        datetime(after.year, after.month, after.day, tzinfo=tz),
-    )
 
 
 def _room(
@@ -158,7 +136,7 @@ class _Earner:
                         rule=rule.name,
                         wanted=total,
                         points=capped,
-                        per=cap.per,
+                        per=period_name(cap.per),
                     )
                 )
                 lines = _allocate(capped, [(line, Decimal(p)) for line, p in lines])
@@ -221,7 +199,10 @@ def earn_purchase(
         if rule.first_in is not None and not _first_in_period(rule, earner, purchase.id):
             earner.reasons.append(
                 Reason.of(
-                    "points.not_first_in_period", rule.path, rule=rule.name, per=rule.first_in
+                    "points.not_first_in_period",
+                    rule.path,
+                    rule=rule.name,
+                    per=period_name(rule.first_in),
                 )
             )
             continue
