@@ -108,6 +108,13 @@ class CompiledCurrency:
     redeem: RedeemSpec | None
     transfer: TransferSpec | None
     path: str
+    earn_caps: tuple[CompiledCap, ...] = ()
+    """Per-member caps across all rules (``count`` is None)."""
+
+    @property
+    def cap_key(self) -> str:
+        """The key of the currency's cap uses (a dot never appears in a rule id)."""
+        return f"currency.{self.id}"
 
     @property
     def quantum(self) -> Decimal:
@@ -192,7 +199,7 @@ def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
                 f"with 'currencies' declared, give '{key}' inside each currency",
                 "misplaced_key",
             )
-            for key in ("expiry", "redeem", "transfer")
+            for key in ("expiry", "redeem", "transfer", "earn_cap")
             if getattr(section, key) is not None
         )
     seen: dict[str, int] = {}
@@ -210,6 +217,7 @@ def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
             expiry=section.expiry,
             redeem=section.redeem,
             transfer=section.transfer,
+            earn_cap=section.earn_cap,
         )
         findings += _check_currency(single, ("points",), ctx)
     rules: dict[str, int] = {}
@@ -326,6 +334,12 @@ def _currency(
     name = localized(spec.name, info.locale, spec.id)
     if default and spec.name is None:
         name = LocalizedText(_DEFAULT_NAME, info.locale)
+    caps = spec.earn_cap if isinstance(spec.earn_cap, tuple) else (spec.earn_cap,)
+    cap_paths: list[Path] = (
+        [(*path, "earn_cap", j) for j in range(len(caps))]
+        if isinstance(spec.earn_cap, tuple)
+        else [(*path, "earn_cap")]
+    )
     return CompiledCurrency(
         id=spec.id,
         name=name,
@@ -335,6 +349,11 @@ def _currency(
         redeem=spec.redeem,
         transfer=spec.transfer,
         path=format_path(path),
+        earn_caps=tuple(
+            CompiledCap(cap.points, None, cap.per, format_path(p))
+            for cap, p in zip(caps, cap_paths, strict=True)
+            if cap is not None
+        ),
     )
 
 
@@ -391,6 +410,7 @@ def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext)
             expiry=section.expiry,
             redeem=section.redeem,
             transfer=section.transfer,
+            earn_cap=section.earn_cap,
         )
         currencies = (_currency(single, ("points",), info, default=True),)
     default = currencies[0].id

@@ -58,6 +58,21 @@ def _room(
     return max(Decimal(0), cap.points - sum((Decimal(u.points) for u in uses), Decimal(0)))
 
 
+def _member_room(cap: CompiledCap, key: str, state: MemberState, local_at: datetime) -> Decimal:
+    """Points of a currency the member may still earn in the cap's period, from all rules."""
+    assert cap.points is not None
+    span = cap_span(cap.per, local_at)
+    used = sum(
+        (
+            Decimal(u.points)
+            for u in state.points.cap_uses
+            if u.rule == key and (span is None or span[0] <= u.at < span[1])
+        ),
+        Decimal(0),
+    )
+    return cap.points - used
+
+
 def _allocate(total: Points, raw: list[tuple[str, Decimal]]) -> tuple[tuple[str, Points], ...]:
     """Split a rounded total over lines in proportion to their unrounded parts, exactly."""
     whole = sum((v for _, v in raw), Decimal(0))
@@ -102,6 +117,9 @@ class _Earner:
         self.tier = tier
         self.member = member_values(state, self.local_at, tier=tier, leap_rule=info.leap_birthday)
         self.reasons: list[Reason] = []
+        # What earlier rules of this same evaluation earned, per currency: the member caps count
+        # them before the state records the event.
+        self.earned_now: dict[str, Decimal] = {}
 
     def facts(self, values: Mapping[str, object]) -> Facts:
         return facts_at(self.local_at, values, self.member)
@@ -141,8 +159,28 @@ class _Earner:
                 )
                 lines = _allocate(capped, [(line, Decimal(p)) for line, p in lines])
                 total = capped
+        earlier = self.earned_now.get(rule.currency, Decimal(0))
+        for cap in currency.earn_caps:
+            room = _member_room(cap, currency.cap_key, self.state, self.local_at) - earlier
+            if Decimal(total) > room:
+                capped = currency.number(max(room, Decimal(0)))
+                self.reasons.append(
+                    Reason.of(
+                        "points.member_capped",
+                        cap.path,
+                        rule=rule.name,
+                        wanted=total,
+                        points=capped,
+                        limit=cap.points,
+                        currency=currency.name,
+                        per=period_name(cap.per),
+                    )
+                )
+                lines = _allocate(capped, [(line, Decimal(p)) for line, p in lines])
+                total = capped
         if total == 0:
             return None
+        self.earned_now[rule.currency] = earlier + Decimal(total)
         return Contribution(rule, rule.currency, kind, total, lines, factor)
 
 

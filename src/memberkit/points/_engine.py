@@ -221,6 +221,9 @@ def _book(
                     currency=currency.name,
                 )
             )
+    for currency_id, total in totals.items():
+        if points.by_id[currency_id].earn_caps:
+            caps.append(CapUse(points.by_id[currency_id].cap_key, event.id, event.at, total))
     ps = replace(ps, journal=tuple(journal), earnings=tuple(earnings), cap_uses=tuple(caps))
     spec = points.pending
     for currency_id, total in totals.items():
@@ -338,16 +341,24 @@ def _refund(
         earning = earnings[index]
         earnings[index] = replace(earning, reversed=earning.reversed + take)
         per_currency[earning.currency] = per_currency.get(earning.currency, 0) + take
-    # Cap room the order used is given back with its points.
+    # Cap room the order used is given back with its points, for each rule and for the
+    # member's caps across all rules of the currency.
     by_rule: dict[str, Points] = {}
     for index, take in wanted.items():
         by_rule[earnings[index].rule] = by_rule.get(earnings[index].rule, 0) + take
-    caps = tuple(
-        replace(u, points=max(0, u.points - by_rule.get(u.rule, 0)))
-        if u.event_id == order.id
-        else u
-        for u in ps.cap_uses
-    )
+    for currency_id, take in per_currency.items():
+        by_rule[points.by_id[currency_id].cap_key] = take
+    caps_out: list[CapUse] = []
+    for u in ps.cap_uses:
+        back = by_rule.get(u.rule, 0) if u.event_id == order.id else 0
+        if back:
+            # The same event may hold two uses of one key (an upgrade bonus booked under the
+            # purchase that caused it); what is given back is given back once.
+            give = min(back, u.points)
+            by_rule[u.rule] = back - give
+            u = replace(u, points=u.points - give)
+        caps_out.append(u)
+    caps = tuple(caps_out)
     ps = replace(ps, earnings=tuple(earnings), cap_uses=caps)
     reasons: list[Reason] = []
     journal = list(ps.journal)

@@ -16,6 +16,7 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
       expiry: {fixed: "12-31", years_after_earning: 1}
       redeem: {points_per_unit: 100, min_points: 100, step: 100, max_share_of_order: 0.5}
       reversal: up_to_balance     # pending_only, negative
+      earn_cap: {points: 5000, per: day}   # at most 5,000 a day from all rules together
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "CapSpec",
     "CurrencySpec",
     "Denomination",
+    "EarnCapSpec",
     "EarnRule",
     "ExpirySpec",
     "MultiplySpec",
@@ -104,6 +106,18 @@ class CapSpec(_Frozen):
         if self.points is None and self.count is None:
             raise ValueError("a cap needs 'points' or 'count' (or both)")
         return self
+
+
+class EarnCapSpec(_Frozen):
+    """At most ``points`` of a currency earned by a member per period, from all earning rules.
+
+    Purchases, their multipliers, activity bonuses and upgrade bonuses all count; transfers,
+    adjustments and cancelled redemptions do not (they are not earned). A refund gives back the
+    room its order used.
+    """
+
+    points: _Positive
+    per: Literal["day", "week", "month", "year"] = "day"
 
 
 def _factor(value: object) -> object:
@@ -283,6 +297,9 @@ class CurrencySpec(_Frozen):
     expiry: ExpirySpec | None = None
     redeem: RedeemSpec | None = None
     transfer: TransferSpec | None = None
+    earn_cap: EarnCapSpec | tuple[EarnCapSpec, ...] | None = Field(
+        default=None, description="per-member caps across all rules of the currency"
+    )
 
 
 class PointsSection(_Frozen):
@@ -297,6 +314,7 @@ class PointsSection(_Frozen):
     expiry: ExpirySpec | None = None
     redeem: RedeemSpec | None = None
     transfer: TransferSpec | None = None
+    earn_cap: EarnCapSpec | tuple[EarnCapSpec, ...] | None = None
     reversal: Literal["pending_only", "up_to_balance", "negative"] = Field(
         default="up_to_balance",
         description="what a refund does when the points it takes back were already spent",

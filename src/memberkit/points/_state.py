@@ -69,6 +69,7 @@ class CapUse:
     """Cap room one event used for one rule: points and one use (while anything is left)."""
 
     rule: str
+    """The rule id, or ``currency.<id>`` for what the event earned under the member's caps."""
     event_id: str
     at: datetime
     points: int | Decimal
