@@ -23,6 +23,7 @@ from .._errors import EventError
 from .._events import (
     Activity,
     Adjustment,
+    PointsExtension,
     Purchase,
     Redemption,
     RedemptionCancel,
@@ -41,6 +42,7 @@ from ._compile import (
     _did_you_mean,
 )
 from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
+from ._extend import apply_campaigns, extend_paid, push_lots
 from ._ledger import add_debt, available, credit, effective_expiry, expiry_for, spend
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState, RedemptionRecord
 
@@ -73,6 +75,8 @@ def advance(
     if points is None:
         return state, []
     info = program.info
+    # Campaigns push expiry before anything is expired, so a lot they cover never lapses.
+    state, reasons = apply_campaigns(points, info, state, until)
     due: dict[str, datetime] = {}
     for currency in points.currencies:
         expiry = currency.expiry
@@ -98,9 +102,8 @@ def advance(
             if moment is not None and moment <= until:
                 due[lot.id] = moment
     if not due:
-        return state, []
+        return state, reasons
     entries: list[JournalEntry] = []
-    reasons: list[Reason] = []
     lots_out: list[Lot] = []
     for lot in state.points.lots:
         moment = due.get(lot.id)
@@ -131,7 +134,9 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     event = ctx.event
     points = ctx.program.points
     if points is None:
-        if isinstance(event, Redemption | RedemptionCancel | Transfer | Adjustment):
+        if isinstance(
+            event, Redemption | RedemptionCancel | Transfer | Adjustment | PointsExtension
+        ):
             raise EventError(
                 event.id, "the programme has no points section", code="no_points_programme"
             )
@@ -150,6 +155,9 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
         return _transfer(ctx, points, state, event)
     if isinstance(event, Adjustment):
         return _adjust(ctx, points, state, event)
+    if isinstance(event, PointsExtension):
+        currency = resolve_currency(points, event.currency, event.id)
+        return extend_paid(ctx, points, currency, state, event)
     return state, []
 
 
@@ -815,31 +823,22 @@ def on_tier_change(
     found, skipped = earn_upgrade(points, info, state, ctx.event.at, new)
     state, reasons = _book(ctx, points, state, found, lot_suffix="/upgrade")
     reasons = skipped + reasons
-    lots = list(state.points.lots)
+    ps = state.points
     for currency in points.currencies:
         months = currency.expiry.extend_on_upgrade_months if currency.expiry else 0
         if not months:
             continue
-        moved: Points = 0
-        for i, lot in enumerate(lots):
-            if (
-                lot.currency == currency.id
-                and not lot.expired
-                and lot.remaining > 0
-                and lot.expires_at is not None
-            ):
-                pushed = info.local(lot.expires_at) + relativedelta(months=months)
-                lots[i] = replace(lot, expires_at=pushed)
-                moved += lot.remaining
+        ps, moved = push_lots(
+            ps, currency, info, lambda lot: True, f"{ctx.event.id}/upgrade", months=months
+        )
         if moved:
             reasons.append(
                 Reason.of(
                     "points.expiry_extended",
                     f"{currency.path}.expiry.extend_on_upgrade_months",
-                    points=moved,
+                    points=sum(moved.values()),
                     currency=currency.name,
                     months=months,
                 )
             )
-    state = state.evolve(points=replace(state.points, lots=tuple(lots)))
-    return state, reasons
+    return state.evolve(points=ps), reasons

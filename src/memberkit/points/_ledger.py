@@ -27,6 +27,8 @@ __all__ = [
     "effective_expiry",
     "expiry_for",
     "holdings",
+    "last_day",
+    "pushed",
     "spend",
     "spend_order",
 ]
@@ -62,6 +64,26 @@ def expiry_for(
     elif expiry.round_to == "quarter_end":
         quarter_end_month = ((last.month - 1) // 3 + 1) * 3
         last = last.replace(month=quarter_end_month, day=1) + relativedelta(months=1, days=-1)
+    return _next_midnight(last, info)
+
+
+def last_day(expires_at: datetime, info: ProgramInfo) -> date:
+    """The last local day a lot expiring at ``expires_at`` is valid."""
+    return info.local_date(expires_at - timedelta(microseconds=1))
+
+
+def pushed(
+    expires_at: datetime, info: ProgramInfo, *, months: int = 0, to: date | None = None
+) -> datetime:
+    """An expiry pushed back ``months`` on the local calendar, or to the end of day ``to``."""
+    if to is not None:
+        return _next_midnight(to, info)
+    # Month arithmetic on the last valid day (dateutil): valid to 15 Jan, pushed a month, is
+    # valid to 15 Feb; a month's last day stays a month's last day (31 Dec + 3 months: 31 Mar).
+    was = last_day(expires_at, info)
+    last = was + relativedelta(months=months)
+    if (was + timedelta(days=1)).day == 1:
+        last = last.replace(day=1) + relativedelta(months=1, days=-1)
     return _next_midnight(last, info)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
@@ -39,7 +40,9 @@ __all__ = [
     "EarnCapSpec",
     "EarnRule",
     "ExpirySpec",
+    "ExtensionCampaign",
     "MultiplySpec",
+    "PaidExtensionSpec",
     "PartnerSpec",
     "PendingSpec",
     "PointsSection",
@@ -200,6 +203,37 @@ class PendingSpec(_Frozen):
     )
 
 
+class ExtensionCampaign(_Frozen):
+    """A campaign: points whose last valid day falls in a window are pushed back, once.
+
+    ``months`` pushes each lot's expiry by that many months; ``to`` moves it to the end of that
+    day (points 过期延期至 2027-03-31).
+    """
+
+    id: Ident
+    name: Name | None = None
+    expiring_from: date = Field(description="first last-valid-day the campaign extends")
+    expiring_to: date = Field(description="last last-valid-day the campaign extends")
+    months: Annotated[int, Field(ge=1, le=600)] | None = None
+    to: date | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> ExtensionCampaign:
+        if self.expiring_to < self.expiring_from:
+            raise ValueError("'expiring_to' is before 'expiring_from'")
+        if (self.months is None) == (self.to is None):
+            raise ValueError("an extension gives exactly one of 'months' or 'to'")
+        if self.to is not None and self.to <= self.expiring_to:
+            raise ValueError("'to' must be after 'expiring_to', or it would shorten validity")
+        return self
+
+
+class PaidExtensionSpec(_Frozen):
+    """Members may buy more time for their points (a ``points_extension`` event)."""
+
+    max_months: Annotated[int, Field(ge=1, le=600)] = 12
+
+
 class ExpirySpec(_Frozen):
     """How points of a currency expire: rolling months, a fixed date, or inactivity."""
 
@@ -216,6 +250,8 @@ class ExpirySpec(_Frozen):
     )
     never_while_tier: tuple[Ident, ...] = ()
     extend_on_upgrade_months: Annotated[int, Field(ge=0, le=600)] = 0
+    extensions: tuple[ExtensionCampaign, ...] = ()
+    paid_extension: PaidExtensionSpec | None = None
 
     @model_validator(mode="after")
     def _one_style(self) -> ExpirySpec:
