@@ -283,8 +283,20 @@ def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[F
                 )
             previous = row.points
     if spec.transfer is not None:
-        for j, tier in enumerate(spec.transfer.tiers or ()):
-            found.append(_unknown_tier(tier, ctx, (*base, "transfer", "tiers", j)))
+        for key in ("tiers", "receive_tiers"):
+            for j, tier in enumerate(getattr(spec.transfer, key) or ()):
+                found.append(_unknown_tier(tier, ctx, (*base, "transfer", key, j)))
+        partners: set[str] = set()
+        for j, partner in enumerate(spec.transfer.partners):
+            if partner.id in partners:
+                found.append(
+                    Finding(
+                        (*base, "transfer", "partners", j, "id"),
+                        f"partner id '{partner.id}' is declared twice",
+                        "duplicate_id",
+                    )
+                )
+            partners.add(partner.id)
     return [f for f in found if f is not None]
 
 

@@ -636,6 +636,11 @@ def _year_total(
     return total
 
 
+def _direction(direction: str) -> Reason:
+    # The direction's word comes from the catalogue, like period names.
+    return Reason.of("points.direction.out" if direction == "out" else "points.direction.in")
+
+
 def _transfer(
     ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Transfer
 ) -> tuple[MemberState, list[Reason]]:
@@ -661,19 +666,43 @@ def _transfer(
         raise Refused(Reason.of("points.no_member_transfer", path, currency=currency.name))
     kind = "transfer_out" if event.direction == "out" else "transfer_in"
     failures: list[Reason] = []
-    limit = partner.max_per_year if partner is not None else spec.max_per_year
     amount: Points = event.points
     partner_points: Decimal | None = None
-    if event.direction == "in" and partner is not None:
-        # The event counts the partner's points; ours follow from the stated rate.
-        partner_points = Decimal(event.points)
-        amount = currency.number(partner_points / partner.rate)
-        if amount <= 0:
+    if partner is not None:
+        limit = partner.limit(event.direction)
+        if partner.directions not in ("both", event.direction):
             failures.append(
-                Reason.of("points.exchange_too_small", path, partner=partner.id, rate=partner.rate)
+                Reason.of(
+                    "points.exchange_direction",
+                    path,
+                    partner=partner.id,
+                    direction=_direction(event.direction),
+                )
             )
-    elif partner is not None:
-        partner_points = Decimal(event.points) * partner.rate
+        if event.direction == "in":
+            # The event counts the partner's points; ours follow from the stated rate.
+            partner_points = Decimal(event.points)
+            amount = currency.number(partner_points / partner.rate)
+            if amount <= 0:
+                failures.append(
+                    Reason.of(
+                        "points.exchange_too_small", path, partner=partner.id, rate=partner.rate
+                    )
+                )
+        else:
+            partner_points = Decimal(event.points) * partner.rate
+        if 0 < amount < partner.min_points:
+            failures.append(
+                Reason.of(
+                    "points.exchange_below_min",
+                    path,
+                    points=amount,
+                    minimum=partner.min_points,
+                    partner=partner.id,
+                )
+            )
+    else:
+        limit = spec.max_per_year if event.direction == "out" else spec.max_in_per_year
     if limit is not None:
         used = _year_total(
             state.points, currency.id, kind, event.counterparty if partner else None, event.at, info
@@ -687,10 +716,20 @@ def _transfer(
                     used=used,
                     limit=limit,
                     currency=currency.name,
+                    direction=_direction(event.direction),
                 )
             )
+    tier = state.tiers.tier_at(event.at)
+    receivers = spec.receive_tiers
+    # A member transfer is also checked on the receiving side (this member's tier).
+    receiving = event.direction == "in" and partner is None
+    if receiving and receivers is not None and tier not in receivers:
+        failures.append(
+            Reason.of(
+                "points.receive_tier", f"{path}.receive_tiers", tier=tier or "—", tiers=receivers
+            )
+        )
     if event.direction == "out":
-        tier = state.tiers.tier_at(event.at)
         if spec.tiers is not None and partner is None and tier not in spec.tiers:
             failures.append(
                 Reason.of(

@@ -304,21 +304,48 @@ class RedeemSpec(_Frozen):
 
 
 class PartnerSpec(_Frozen):
-    """A partner programme points are exchanged with (积分互通)."""
+    """A partner programme points are exchanged with (积分互通), in one or both directions.
+
+    Limits count this programme's points per calendar year (local clock), each direction on its
+    own: ``max_per_year`` bounds both, ``max_out_per_year`` / ``max_in_per_year`` override it.
+    """
 
     id: Ident
     rate: _Positive = Field(description="partner points per point of this programme")
+    directions: Literal["both", "out", "in"] = "both"
+    min_points: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="the fewest of this programme's points one exchange may move"
+    )
     max_per_year: _Count | None = None
+    max_out_per_year: _Count | None = None
+    max_in_per_year: _Count | None = None
+
+    def limit(self, direction: str) -> int | None:
+        """The yearly limit of exchanges in ``direction`` (out or in)."""
+        own = self.max_out_per_year if direction == "out" else self.max_in_per_year
+        return own if own is not None else self.max_per_year
 
 
 class TransferSpec(_Frozen):
-    """Transfers between members (积分转赠) and exchange with partners."""
+    """Transfers between members (积分转赠) and exchange with partners.
+
+    ``min_points``, ``max_per_year`` and ``tiers`` bind the sender; ``max_in_per_year`` and
+    ``receive_tiers`` bind the receiver. Yearly limits run on the programme's calendar year.
+    """
 
     members: bool = True
     min_points: Annotated[int, Field(ge=0)] = 0
-    max_per_year: _Count | None = None
+    max_per_year: _Count | None = Field(
+        default=None, description="points a member may send per year"
+    )
+    max_in_per_year: _Count | None = Field(
+        default=None, description="points a member may receive from members per year"
+    )
     tiers: tuple[Ident, ...] | None = Field(
         default=None, description="tiers whose members may send points; everyone when omitted"
+    )
+    receive_tiers: tuple[Ident, ...] | None = Field(
+        default=None, description="tiers whose members may receive points; everyone when omitted"
     )
     partners: tuple[PartnerSpec, ...] = ()
 
