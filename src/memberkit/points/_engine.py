@@ -859,9 +859,9 @@ def on_tier_change(
     if rank_new <= rank_old:
         return state, []
     info = ctx.program.info
-    found, skipped = earn_upgrade(points, info, state, ctx.event.at, new)
-    state, reasons = _book(ctx, points, state, found, lot_suffix="/upgrade")
-    reasons = skipped + reasons
+    # The points held when the member moves up live longer; the upgrade's own bonus is credited
+    # afterwards, so it starts from its own earning date rather than being pushed as well.
+    reasons: list[Reason] = []
     ps = state.points
     for currency in points.currencies:
         months = currency.expiry.extend_on_upgrade_months if currency.expiry else 0
@@ -880,4 +880,7 @@ def on_tier_change(
                     months=months,
                 )
             )
-    return state.evolve(points=ps), reasons
+    state = state.evolve(points=ps)
+    found, skipped = earn_upgrade(points, info, state, ctx.event.at, new)
+    state, booked = _book(ctx, points, state, found, lot_suffix="/upgrade")
+    return state, skipped + booked + reasons
