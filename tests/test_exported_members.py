@@ -17,6 +17,7 @@ PACKAGES = [
     "memberkit.points",
     "memberkit.benefits",
     "memberkit.lifecycle",
+    "memberkit.testing",
 ]
 
 

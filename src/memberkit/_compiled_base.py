@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ._program import ProgramInfo
+from ._reasons import LocalizedText
 
 __all__ = ["CheckContext"]
 
@@ -22,3 +24,5 @@ class CheckContext:
     rule_ids: tuple[str, ...] = ()
     """Earning rule ids."""
     stage_ids: tuple[str, ...] = ()
+    tier_names: Mapping[str, LocalizedText] = field(default_factory=dict)
+    """Each declared tier's display name, so other parts can name tiers in explanations."""

@@ -21,6 +21,7 @@ PARTS = {
     "points": ((SRC / "points",), "points"),
     "tiers": ((SRC / "tiers",), "tier"),
     "lifecycle": ((SRC / "lifecycle",), "lifecycle"),
+    "rules": ((SRC / "rules",), "rule"),
 }
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|[^}]*)?\}")
 

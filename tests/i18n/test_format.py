@@ -58,3 +58,28 @@ def test_a_reason_inside_a_reason_renders_in_place() -> None:
     )
     reason = Reason.of("tier.progress", tier=LocalizedText({"en": "Gold"}), paths=ways)
     assert render(reason, "en") == "To reach Gold: spend CN¥5.00 more or place 1 more order."
+
+
+@pytest.mark.parametrize(
+    ("rate", "zhe", "off"),
+    [("0.9", "9", "10%"), ("0.95", "95", "5%"), ("0.85", "85", "15%"), ("0.875", "87.5", "12.5%")],
+)
+def test_a_discount_rate_reads_as_zhe_and_as_percent_off(rate: str, zhe: str, off: str) -> None:
+    """0.9 is 九折 (9) in Chinese and 10% off in English."""
+    assert format_value(Decimal(rate), "zh_Hans", style="zhe") == zhe
+    assert format_value(Decimal(rate), "en", style="off") == off
+
+
+def test_an_empty_list_reads_as_a_dash() -> None:
+    """Nothing to list is shown as a dash rather than as nothing."""
+    assert format_value((), "en") == "—"
+
+
+def test_a_moment_can_be_shown_as_its_day() -> None:
+    """{since|date} shows the calendar day of the moment on its own clock."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime(2028, 1, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert format_value(moment, "zh_Hant", style="date") == "2028年1月1日"
+    assert format_value(moment, "en", style="date") == "Jan 1, 2028"

@@ -13,6 +13,7 @@ def test_rules_surface_is_pinned() -> None:
         "Compare",
         "Condition",
         "EVENT_FIELDS",
+        "FIELD_LABELS",
         "Facts",
         "FieldType",
         "MEMBER_FIELDS",
@@ -22,7 +23,10 @@ def test_rules_surface_is_pinned() -> None:
         "TRUE",
         "Trace",
         "Vocabulary",
+        "clause_reason",
         "compile_condition",
+        "culprits",
+        "field_label",
         "parse_condition",
     ]
 

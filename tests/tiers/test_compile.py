@@ -136,3 +136,31 @@ def test_both_example_policies_load() -> None:
         "platinum",
     ]  # type: ignore[union-attr]
     assert [t.id for t in shop.versions[0].tiers.ladder] == ["silver", "gold", "diamond"]  # type: ignore[union-attr]
+
+
+def test_a_misspelt_downgrade_key_gets_one_clear_message() -> None:
+    """The mapping form of downgrade reports the unknown key and its nearest spelling only."""
+    assert issues("  ladder:\n    - {id: basic}\n  downgrade: {max_step: 1}\n") == [
+        "tiers.downgrade.max_step: unknown key 'max_step'; did you mean 'max_steps'? [unknown_key]"
+    ]
+
+
+def test_a_fixed_review_date_must_be_a_day_of_the_year() -> None:
+    """30 February is no review date."""
+    assert issues("  ladder:\n    - {id: basic}\n  review: {fixed: '02-30'}\n") == [
+        "tiers.review.fixed: '02-30' is not a day of the year written MM-DD, e.g. \"02-28\" "
+        "[invalid_value]"
+    ]
+
+
+def test_a_points_measure_reads_a_declared_currency() -> None:
+    """A growth measure naming a currency the points section lacks suggests the nearest."""
+    body = (
+        "  measures: {growth: {of: points, currency: grwth}}\n"
+        "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {growth: 100}}\n"
+        "points:\n  currencies:\n    - {id: points}\n    - {id: growth, spendable: false}\n"
+    )
+    assert issues(body) == [
+        "tiers.measures.growth.currency: unknown points currency 'grwth'; did you mean "
+        "'growth'? [unknown_currency]"
+    ]

@@ -438,3 +438,80 @@ def test_an_order_on_28_february_opens_the_new_membership_year() -> None:
     decision = memberkit.tier_of(p, state, at(2025, 3, 1))
     assert decision.window_start == at(2025, 2, 28, 0)
     assert decision.figures["spend"] == 2000
+
+
+def test_a_grace_period_longer_than_the_review_interval_still_ends() -> None:
+    """Monthly reviews during a 45-day grace period do not push the announced downgrade back."""
+    p = tiers_yaml(
+        "  window: calendar_month\n  grace_days: 45\n"
+        "  ladder:\n    - {id: basic}\n    - {id: silver, qualify: {spend: 100}}\n"
+    )
+    # March's spend keeps silver at the 1 April review; April's nothing announces the downgrade
+    # on 1 May for 15 June, and the 1 June review leaves that date alone.
+    state = run(p, spend("o1", at(2026, 3, 10), "100"), until=at(2026, 7, 1))
+    assert steps(state)[-1] == ("basic", "downgrade")
+    assert state.tiers.history[-1].at == at(2026, 6, 15, 0)
+
+
+def test_grants_and_an_announced_downgrade_survive_json() -> None:
+    """The tier part of the state, grants and pending change included, round-trips through JSON."""
+    p = ladder("  grace_days: 30\n" + PAID)
+    events = (
+        spend("o1", at(2026, 5, 1), "8000"),
+        grant("p1", at(2026, 6, 1), "plus", reason="paid"),
+    )
+    state = run(p, *events, until=at(2028, 1, 10))
+    assert state.tiers.pending is not None
+    assert state.tiers.grants
+    assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
+
+
+def test_a_grant_in_a_programme_without_tiers_is_an_event_error() -> None:
+    """Granting a tier where no ladder exists is bad input, not a silent no-op."""
+    from tests.builders import policy
+
+    with pytest.raises(EventError, match="no tiers"):
+        memberkit.apply(policy(), member(), grant("g1", at(2026, 3, 1), "gold"))
+
+
+def test_retaining_a_tier_with_validity_renews_its_period() -> None:
+    """Gold kept on the retain figures at its validity end is held for a new period."""
+    p = tiers_yaml(
+        "  ladder:\n    - {id: basic}\n"
+        "    - {id: gold, qualify: {spend: 8000}, retain: {spend: 6000}, "
+        "validity: rest_of_year_plus_next}\n"
+    )
+    events = (spend("o1", at(2026, 3, 1), "8000"), spend("o2", at(2027, 3, 1), "6000"))
+    state = run(p, *events, until=at(2028, 1, 1))
+    assert steps(state)[-1] == ("gold", "retain")
+    assert state.tiers.history[-1].valid_until == at(2029, 1, 1, 0)
+
+
+def test_an_at_once_refund_outside_the_earning_window_keeps_the_tier() -> None:
+    """Only orders of the window that earned the tier can take it away at once."""
+    p = ladder("  refunds: at_once\n")
+    events = (
+        spend("o1", at(2026, 3, 1), "9000"),
+        spend("o2", at(2027, 3, 1), "500"),
+        refund("r1", at(2027, 3, 5), "o2"),
+    )
+    assert run(p, *events).tiers.current == "gold"
+
+
+def test_filtered_orders_and_order_attribute_sums() -> None:
+    """Orders counted through a filter, and an order attribute summed, both qualify."""
+    p = tiers_yaml(
+        "  measures:\n"
+        "    app_orders: {of: orders, where: {channel: app}}\n"
+        "    distance: {of: sum, field: attr.km, where: {channel: app}}\n"
+        "  ladder:\n    - {id: basic}\n"
+        "    - {id: gold, qualify: {all: [{app_orders: 2}, {distance: 1000}]}}\n"
+    )
+    events = [
+        purchase("o1", at(2026, 4, 1), ("l", "t", "10"), channel="app", attributes={"km": 600}),
+        purchase("o2", at(2026, 4, 2), ("l", "t", "10"), channel="web", attributes={"km": 900}),
+        purchase("o3", at(2026, 4, 3), ("l", "t", "10"), channel="app", attributes={"km": 400}),
+    ]
+    state = run(p, *events)
+    assert state.tiers.tier_at(at(2026, 4, 2, 13)) == "basic"
+    assert state.tiers.current == "gold"

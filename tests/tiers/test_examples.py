@@ -92,3 +92,29 @@ def test_shop_progress_names_growth_value(shop: Policy) -> None:
     result = memberkit.progress(shop, state, at(2026, 2, 2))
     assert result.explain("zh_Hans").splitlines()[0] == "再获得 700 成长值即可升级为金卡会员。"
     assert result.explain("en").splitlines()[0] == "To reach Gold: 700 more growth value."
+
+
+def test_shop_purchases_earn_growth_value_that_upgrades(shop: Policy) -> None:
+    """Purchases earn growth value through the points part, and the tier follows at once."""
+    member = memberkit.new_member("m", at(2026, 1, 1, 0))
+    state = memberkit.replay(
+        shop,
+        member,
+        [
+            spend("o1", at(2026, 2, 1), "600"),
+            purchase("o2", at(2026, 2, 2), ("l1", "gift_card", "5000"), ("l2", "shoes", "400")),
+        ],
+    )
+    assert state.tiers.tier_at(at(2026, 2, 1, 13)) == "silver"
+    assert state.tiers.current == "gold"
+    assert memberkit.tier_of(shop, state, at(2026, 2, 3)).figures["growth"] == 1000
+
+
+def test_shop_refund_takes_growth_value_back_at_the_next_review(shop: Policy) -> None:
+    """A refund reverses the growth value; the next monthly review moves the member down."""
+    member = memberkit.new_member("m", at(2026, 1, 1, 0))
+    state = memberkit.replay(
+        shop, member, [spend("o1", at(2026, 2, 1), "1000"), refund("r1", at(2026, 2, 3), "o1")]
+    )
+    assert state.tiers.current == "gold"
+    assert memberkit.tier_of(shop, state, at(2026, 3, 1)).tier == "silver"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -99,3 +100,26 @@ def test_tier_state_survives_a_json_round_trip(
     """The tier history, grants and pending downgrade serialise losslessly."""
     state = memberkit.replay(p, member(), history(spec), as_of=START + timedelta(days=day + 1200))
     assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
+
+
+SHOP = memberkit.load_policy(Path(memberkit.__file__).parent / "examples" / "ecommerce.yaml")
+SHOP_RANKS = {"silver": 0, "gold": 1, "diamond": 2}
+
+
+@given(
+    orders, st.tuples(st.integers(0, 3 * 365 * 24), st.integers(1, 12000)), st.integers(0, 4 * 365)
+)
+def test_more_growth_value_never_gives_a_lower_tier(
+    spec: list[tuple[int, int]], extra: tuple[int, int], day: int
+) -> None:
+    """On the rolling growth-value ladder too, an extra order never lowers the tier on a date."""
+    when = START + timedelta(days=day)
+    base = history(spec)
+    more = sorted(
+        [
+            *base,
+            purchase("extra", START + timedelta(hours=extra[0]), ("l1", "general", str(extra[1]))),
+        ],
+        key=lambda e: e.at,
+    )
+    assert SHOP_RANKS[tier_on(SHOP, more, when)] >= SHOP_RANKS[tier_on(SHOP, base, when)]

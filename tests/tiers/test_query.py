@@ -162,3 +162,48 @@ def test_a_granted_tier_says_what_was_earned_beneath() -> None:
     decision = memberkit.tier_of(p, state, at(2026, 4, 1))
     assert (decision.tier, decision.earned, decision.granted) == ("gold", "silver", True)
     assert "Silver" in decision.explain("en")
+
+
+def test_a_tier_held_by_validity_names_its_last_day() -> None:
+    """The explanation gives the last local day the tier is held, not the next midnight."""
+    p = tiers_yaml(
+        "  ladder:\n    - {id: basic}\n"
+        "    - {id: gold, name: 金卡会员, qualify: {spend: 8000}, validity: rest_of_year_plus_next}\n"
+    )
+    state = memberkit.replay(p, member(), [spend("o1", at(2026, 3, 1), "8000")])
+    decision = memberkit.tier_of(p, state, at(2026, 6, 1))
+    assert decision.valid_until == at(2028, 1, 1, 0)
+    assert decision.explain("zh_Hans").splitlines()[1] == "金卡会员有效期至 2027年12月31日（含）。"
+
+
+def test_progress_when_the_upgrade_waits_for_the_review() -> None:
+    """Under upgrade: at_review a member past the threshold is told the upgrade is due."""
+    p = ladder("  upgrade: at_review\n")
+    state = memberkit.replay(p, member(), [spend("o1", at(2026, 3, 1), "2500")])
+    result = memberkit.progress(p, state, at(2026, 4, 1))
+    assert result.tier == "basic"
+    assert result.explain("en").splitlines()[0] == (
+        "The figures reach Silver; the upgrade takes effect at the review."
+    )
+
+
+def test_progress_of_a_lifetime_tier_has_no_review() -> None:
+    """A tier held for life needs nothing to keep it."""
+    p = tiers_yaml(
+        "  ladder:\n    - {id: basic}\n"
+        "    - {id: top, name: 终身会员, qualify: {spend: 100}, lifetime_after_years: 1}\n"
+    )
+    state = memberkit.replay(
+        p, member(), [spend("o1", at(2026, 1, 5), "100"), spend("o2", at(2027, 1, 5), "100")]
+    )
+    result = memberkit.progress(p, state, at(2030, 1, 2))
+    assert result.review_at is None
+    assert result.explain("zh_Hans").splitlines()[-1] == "终身会员为终身等级，不会降级。"
+
+
+def test_tier_of_announces_a_downgrade_in_grace() -> None:
+    """During the grace period the member is told the date of the coming downgrade."""
+    p = ladder("  grace_days: 30\n")
+    state = memberkit.replay(p, member(), [spend("o1", at(2026, 5, 1), "8000")])
+    text = memberkit.tier_of(p, state, at(2028, 1, 15)).explain("zh_Hans")
+    assert "如未重新达标，将于 2028年1月31日 00:00:00 调整为普通会员。" in text.splitlines()

@@ -147,3 +147,18 @@ def test_fixed_and_monthly_reviews() -> None:
 def test_validity_ends(validity: object, upgraded: datetime, end: datetime) -> None:
     """Each validity rule ends at local midnight after its last day."""
     assert validity_end(validity, upgraded) == end  # type: ignore[arg-type]
+
+
+def test_a_fixed_review_on_29_february_moves_to_28_february_in_common_years() -> None:
+    """A review date that only leap years have falls on the last day of February otherwise."""
+    moments = list(
+        review_moments(
+            FixedReview(fixed="02-29"),
+            WindowSpec(kind="calendar_year"),
+            at(2027, 1, 1),
+            at(2029, 1, 1),
+            JOINED,
+            None,
+        )
+    )
+    assert moments == [local(2027, 2, 28), local(2028, 2, 29)]

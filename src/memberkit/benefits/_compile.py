@@ -49,10 +49,12 @@ class CompiledBenefit:
     """Tiers that hold the benefit; None means every member, whatever their tier."""
     tier_order: tuple[str, ...]
     """The same tiers in ladder order, for explanations."""
+    tier_names: Mapping[str, LocalizedText]
+    """Display names of the programme's tiers, for explanations."""
     tiers_path: str
     values: Mapping[str, Decimal]
     default_value: Decimal | None
-    value_unit: Literal["number", "money"]
+    value_unit: Literal["number", "money", "discount"]
     value_path: str
     predicate: Predicate | None
     when_path: Path
@@ -234,6 +236,7 @@ def _compile_one(
         path=format_path(base),
         tiers=frozenset(granted) if granted is not None else None,
         tier_order=tier_order,
+        tier_names=ctx.tier_names,
         tiers_path=format_path((*base, "tiers") if spec.tiers is not None else (*base, "value")),
         values=values,
         default_value=value.default if value else None,

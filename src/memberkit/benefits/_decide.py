@@ -14,9 +14,9 @@ from .._facts import facts_at, member_values
 from .._money import Money
 from .._paths import format_path
 from .._program import ProgramInfo
-from .._reasons import Reason
+from .._reasons import LocalizedText, Reason
 from .._state import MemberState
-from ..rules import Trace
+from ..rules import Trace, clause_reason, culprits, field_label
 from ._compile import CompiledBenefit, CompiledQuota
 from ._decisions import BenefitDecision, QuotaStatus
 from ._periods import Span, period_before, period_of
@@ -65,7 +65,7 @@ def decide(
         )
 
     if benefit.tiers is not None and (tier is None or tier not in benefit.tiers):
-        tiers = ", ".join(benefit.tier_order)
+        tiers = tuple(_tier_name(benefit, t) for t in benefit.tier_order)
         if tier is None:
             failures.append(
                 Reason.of("benefit.no_tier", benefit.tiers_path, name=name, tiers=tiers)
@@ -73,7 +73,11 @@ def decide(
         else:
             failures.append(
                 Reason.of(
-                    "benefit.not_in_tier", benefit.tiers_path, name=name, tier=tier, tiers=tiers
+                    "benefit.not_in_tier",
+                    benefit.tiers_path,
+                    name=name,
+                    tier=_tier_name(benefit, tier),
+                    tiers=tiers,
                 )
             )
 
@@ -114,7 +118,9 @@ def decide(
     if allowed:
         reasons = [Reason.of("benefit.allowed", benefit.path, name=name)]
         if shown is not None:
-            reasons.append(Reason.of("benefit.value", benefit.value_path, name=name, value=shown))
+            # A discount reads as 九折 / "10% off"; other values as the number or amount itself.
+            code = "benefit.discount" if benefit.value_unit == "discount" else "benefit.value"
+            reasons.append(Reason.of(code, benefit.value_path, name=name, value=shown))
         reasons.extend(quota_reasons(info, benefit, statuses))
         # "How many uses are left" is the question asked first; with only value caps, how much.
         counts = [s.remaining for s in statuses if s.unit == "count"]
@@ -196,61 +202,35 @@ def _amount(info: ProgramInfo, status: QuotaStatus, amount: int | Decimal) -> in
 # --- conditions -------------------------------------------------------------------------------
 
 
-def _culprits(trace: Trace, want: bool) -> list[tuple[Trace, bool]]:
-    """The comparisons that made ``trace`` come out other than ``want``, with what each needed."""
-    if trace.field is not None:
-        return [(trace, want)] if trace.held != want else []
-    if trace.op == "not":
-        return [c for child in trace.children for c in _culprits(child, not want)]
-    # In an all / any, every child that disagrees with the wanted result shares the blame.
-    return [c for child in trace.children if child.held != want for c in _culprits(child, want)]
-
-
-def _show(value: object) -> str:
-    if isinstance(value, tuple | frozenset | set | list):
-        items = sorted(value, key=str) if isinstance(value, frozenset | set) else list(value)
-        return ", ".join(_show(item) for item in items)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _tier_name(benefit: CompiledBenefit, tier: str) -> LocalizedText:
+    return benefit.tier_names.get(tier) or LocalizedText({"en": tier})
 
 
 def _condition_reasons(benefit: CompiledBenefit, trace: Trace) -> list[Reason]:
     reasons: list[Reason] = []
-    for leaf, wanted in _culprits(trace, True):
+    for leaf, wanted in culprits(trace, True):
         path = format_path((*benefit.when_path, *leaf.path))
-        field = leaf.field or ""
         if wanted and leaf.actual is None:
             # Nothing said what the field is (no order given): unknown is not evidence.
             reasons.append(
-                Reason.of("benefit.condition_unknown", path, name=benefit.name, field=field)
+                Reason.of(
+                    "benefit.condition_unknown",
+                    path,
+                    name=benefit.name,
+                    field=field_label(leaf.field or ""),
+                )
             )
             continue
-        code = "benefit.condition_failed" if wanted else "benefit.condition_excluded"
+        clause = clause_reason(leaf, wanted, path, tier_names=benefit.tier_names)
         reasons.append(
-            Reason.of(
-                code,
-                path,
-                name=benefit.name,
-                field=field,
-                op=leaf.op,
-                expected=_show(leaf.expected),
-                actual=_show(leaf.actual),
-            )
+            Reason.of("benefit.condition_failed", path, name=benefit.name, clause=clause)
         )
     if not reasons:
+        # A condition that can never hold (an empty ``any``) has no clause to blame.
+        path = format_path(benefit.when_path)
+        clause = Reason.of("rule.unmet", path)
         reasons.append(
-            Reason.of(
-                "benefit.condition_failed",
-                format_path(benefit.when_path),
-                name=benefit.name,
-                field="",
-                op="",
-                expected="",
-                actual="",
-            )
+            Reason.of("benefit.condition_failed", path, name=benefit.name, clause=clause)
         )
     return reasons
 

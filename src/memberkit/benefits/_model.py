@@ -83,9 +83,12 @@ class BenefitValue(_Frozen):
     default: _Amount | None = Field(
         default=None, description="value for members whose tier by_tier does not list"
     )
-    unit: Literal["number", "money"] = Field(
+    unit: Literal["number", "money", "discount"] = Field(
         default="number",
-        description="'money' for amounts in the programme's currency (a free-shipping threshold)",
+        description=(
+            "'money' for amounts in the programme's currency (a free-shipping threshold); "
+            "'discount' for a price multiplier (0.9 = pay 90%, 九折 / 10% off)"
+        ),
     )
 
     @model_validator(mode="after")

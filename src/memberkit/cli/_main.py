@@ -41,8 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of the policy format")
 
     from ._demo import add_demo_parser
+    from ._diff import add_diff_parser
+    from ._explain import add_explain_parser
+    from ._test import add_test_parser
 
     add_demo_parser(sub)
+    add_diff_parser(sub)
+    add_explain_parser(sub)
+    add_test_parser(sub)
     return parser
 
 
@@ -73,6 +79,18 @@ def main(
             from ._demo import run_demo
 
             return run_demo(args, out, err)
+        if args.command == "diff":
+            from ._diff import run_diff
+
+            return run_diff(args, out, err)
+        if args.command == "explain":
+            from ._explain import run_explain
+
+            return run_explain(args, out, err)
+        if args.command == "test":
+            from ._test import run_test
+
+            return run_test(args, out, err)
     except MemberkitError as exc:
         # Any error from user input is reported in its own words, never as a traceback.
         err.write(f"memberkit: {exc}\n")

@@ -46,7 +46,11 @@ def _chain(locale: str, default_locale: str) -> tuple[str, ...]:
 
 
 def format_value(value: object, locale: str, *, style: str = "") -> str:
-    """One parameter as text for ``locale``: money, numbers, dates, names, lists."""
+    """One parameter as text for ``locale``: money, numbers, dates, names, lists.
+
+    Styles: ``percent``; ``date`` (a moment shown as its day); ``zhe`` (a price multiplier as 折: 0.85 → 85); ``off`` (a multiplier as
+    the share taken off: 0.9 → 10%); ``or`` (a list joined with "or"); ``range`` (a pair as a–b).
+    """
     loc = _babel_locale(locale)
     if isinstance(value, Reason):
         # A reason inside a reason (one way to reach a tier among several) renders in place.
@@ -56,12 +60,19 @@ def format_value(value: object, locale: str, *, style: str = "") -> str:
     if isinstance(value, Money):
         return format_currency(value.amount, value.currency, locale=loc)
     if isinstance(value, bool):
-        return str(value).lower()
+        return _YES_NO.get(loc.language, _YES_NO["en"])[0 if value else 1]
     if isinstance(value, int | Decimal):
         if style == "percent":
             return format_percent(value, locale=loc)
+        if style == "zhe":
+            return _zhe(Decimal(value))
+        if style == "off":
+            return format_percent(1 - Decimal(value), format="#,##0.##%", locale=loc)
         return format_decimal(value, locale=loc)
     if isinstance(value, datetime):
+        if style == "date":
+            # The calendar day of the moment on its own clock (the programme's, as reasons give it).
+            return format_date(value.date(), "medium", locale=loc)
         return format_datetime(value, "medium", tzinfo=value.tzinfo, locale=loc)
     if isinstance(value, date):
         return format_date(value, "medium", locale=loc)
@@ -70,12 +81,25 @@ def format_value(value: object, locale: str, *, style: str = "") -> str:
         if isinstance(value, frozenset | set):
             items.sort()
         if not items:
-            return ""
+            return "—"
+        if style == "range" and len(items) == 2:
+            return f"{items[0]}–{items[1]}"
         # ``{paths|or}`` joins alternatives with "or" (或); the default joins with "and" (和).
         return format_list(items, style="or" if style == "or" else "standard", locale=loc)
     if value is None:
         return "—"
     return str(value)
+
+
+_YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
+
+
+def _zhe(rate: Decimal) -> str:
+    """A price multiplier the Chinese way, without the 折: 0.9 → 9, 0.95 → 95, 0.875 → 87.5."""
+    tenths = rate * 10
+    if tenths == tenths.to_integral_value():
+        return str(int(tenths))
+    return format(rate * 100, "f").rstrip("0").rstrip(".")
 
 
 def _plural(value: object) -> bool:

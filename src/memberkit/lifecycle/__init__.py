@@ -1,1 +1,74 @@
-"""lifecycle."""
+"""Lifecycle: stages, RFM segments, probability alive (BG/NBD), programme KPIs and audiences.
+
+``lifecycle_stage(policy, state, as_of)`` says which stage a member is in and which rule held;
+``rfm_scores`` scores a population; ``bgnbd_p_alive`` / ``bgnbd_expected_purchases`` /
+``bgnbd_fit`` implement Fader, Hardie & Lee (2005); ``programme_kpis`` streams the programme's
+KPIs over member states; ``select_audience`` streams the members an audience invites.
+"""
+
+from ._audiences import AudienceMember, select_audience
+from ._bgnbd import (
+    BgNbdFit,
+    bgnbd_expected_purchases,
+    bgnbd_fit,
+    bgnbd_log_likelihood,
+    bgnbd_p_alive,
+    hyp2f1,
+)
+from ._kpis import CohortRetention, MonthActivity, PointsFlows, ProgrammeKpis, Rate, programme_kpis
+from ._model import (
+    AudienceSpec,
+    BgNbdParams,
+    LifecycleSection,
+    RfmSection,
+    SegmentSpec,
+    StageSpec,
+    SummarySpec,
+    WindowSpec,
+)
+from ._rfm import RfmInput, RfmScore, ntile_scores, rfm_inputs, rfm_scores
+from ._stages import LifecycleStage, lifecycle_stage
+from ._summaries import BgNbdSummary, PurchaseFigures, bgnbd_summary, figures, occasions
+from ._vocabulary import AUDIENCE_FIELDS, LIFECYCLE_FIELDS, RFM_FIELDS, STAGE_FIELDS
+
+# Plain sorted() order, as tests/test_exported_members.py pins it (not ruff's isort-style).
+__all__ = [  # noqa: RUF022
+    "AUDIENCE_FIELDS",
+    "AudienceMember",
+    "AudienceSpec",
+    "BgNbdFit",
+    "BgNbdParams",
+    "BgNbdSummary",
+    "CohortRetention",
+    "LIFECYCLE_FIELDS",
+    "LifecycleSection",
+    "LifecycleStage",
+    "MonthActivity",
+    "PointsFlows",
+    "ProgrammeKpis",
+    "PurchaseFigures",
+    "RFM_FIELDS",
+    "Rate",
+    "RfmInput",
+    "RfmScore",
+    "RfmSection",
+    "STAGE_FIELDS",
+    "SegmentSpec",
+    "StageSpec",
+    "SummarySpec",
+    "WindowSpec",
+    "bgnbd_expected_purchases",
+    "bgnbd_fit",
+    "bgnbd_log_likelihood",
+    "bgnbd_p_alive",
+    "bgnbd_summary",
+    "figures",
+    "hyp2f1",
+    "lifecycle_stage",
+    "ntile_scores",
+    "occasions",
+    "programme_kpis",
+    "rfm_inputs",
+    "rfm_scores",
+    "select_audience",
+]

@@ -1,13 +1,174 @@
-"""The `lifecycle:` section of a policy."""
+"""The `lifecycle:` section of a policy: stages, RFM segments, BG/NBD parameters and audiences.
+
+::
+
+    lifecycle:
+      window: {months: 12}          # frequency and monetary are counted over this window
+      churn_gap_days: 180           # a gap this long between purchases means the member lapsed
+      summary: {unit: days, same_day: merge}
+      stages:                       # the first stage whose condition holds wins
+        - {id: new, name: {zh_Hans: 引入期, en: New}, when: {purchases: {"<=": 1}}}
+        - {id: churned, name: 流失, when: {recency_days: {">=": 365}}}
+        - {id: mature, name: 成熟期}
+      default: mature               # the stage when no condition holds
+      rfm:
+        ntiles: 5
+        segments:
+          - {id: champions, name: Champions, when: {r: {">=": 4}, fm: {">=": 4}}}
+        default: lost
+      bgnbd: {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426}
+      audiences:
+        - {id: gold-active, when: {tier: [gold, platinum], activity_recency_days: {"<=": 90}}}
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated, Literal
 
-__all__ = ["LifecycleSection"]
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+
+from .._conditions import CONDITION_SCHEMA, condition_parser
+from .._program import Ident, Name
+from ..rules import Condition
+from ._vocabulary import AUDIENCE_FIELDS, RFM_FIELDS, STAGE_FIELDS
+
+__all__ = [
+    "AudienceSpec",
+    "BgNbdParams",
+    "LifecycleSection",
+    "RfmSection",
+    "SegmentSpec",
+    "StageSpec",
+    "SummarySpec",
+    "WindowSpec",
+]
 
 
-class LifecycleSection(BaseModel):
-    """The lifecycle section (placeholder until the part lands)."""
+StageCondition = Annotated[
+    Condition,
+    BeforeValidator(condition_parser(STAGE_FIELDS, attributes=False)),
+    PlainSerializer(repr, return_type=str),
+    WithJsonSchema(CONDITION_SCHEMA),
+]
+"""A condition over the lifecycle figures, the member and the moment."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+SegmentCondition = Annotated[
+    Condition,
+    BeforeValidator(condition_parser(RFM_FIELDS, attributes=False)),
+    PlainSerializer(repr, return_type=str),
+    WithJsonSchema(CONDITION_SCHEMA),
+]
+"""A condition over RFM scores: r, f, m, fm and rfm."""
+
+AudienceCondition = Annotated[
+    Condition,
+    BeforeValidator(condition_parser(AUDIENCE_FIELDS, attributes=False)),
+    PlainSerializer(repr, return_type=str),
+    WithJsonSchema(CONDITION_SCHEMA),
+]
+"""A condition over the stage fields, the stage, the birthday month and expiring points."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+class WindowSpec(_Frozen):
+    """The window, ending at the moment asked about, over which frequency and monetary count."""
+
+    days: Annotated[int, Field(ge=1, le=3660)] | None = None
+    months: Annotated[int, Field(ge=1, le=120)] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> WindowSpec:
+        if (self.days is None) == (self.months is None):
+            raise ValueError("give exactly one of 'days' or 'months'")
+        return self
+
+
+class SummarySpec(_Frozen):
+    """How purchase histories are summarised: the time unit and what a same-day purchase is."""
+
+    unit: Literal["days", "weeks"] = Field(
+        default="days", description="unit of t_x and T in BG/NBD summaries"
+    )
+    same_day: Literal["merge", "keep"] = Field(
+        default="merge",
+        description="'merge': all orders of one local day are one purchase occasion; "
+        "'keep': every order is an occasion",
+    )
+
+
+class StageSpec(_Frozen):
+    """One lifecycle stage: its id, its name and the condition that places a member in it."""
+
+    id: Ident
+    name: Name | None = None
+    when: StageCondition | None = Field(
+        default=None, description="the condition; only the default stage may leave it out"
+    )
+
+
+class SegmentSpec(_Frozen):
+    """One RFM segment: the score cells or ranges it covers."""
+
+    id: Ident
+    name: Name | None = None
+    when: SegmentCondition | None = None
+
+
+class RfmSection(_Frozen):
+    """RFM scoring: how many n-tiles, and the named segments (the first that holds wins)."""
+
+    ntiles: Annotated[int, Field(ge=2, le=10)] = 5
+    segments: tuple[SegmentSpec, ...] = ()
+    default: Ident | None = Field(
+        default=None, description="the segment of a member no segment condition holds for"
+    )
+
+
+class BgNbdParams(_Frozen):
+    """Fitted BG/NBD parameters (Fader, Hardie & Lee 2005), in the summary's time unit."""
+
+    r: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    alpha: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    a: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    b: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class AudienceSpec(_Frozen):
+    """A named audience (精准邀请): the members a campaign invites."""
+
+    id: Ident
+    name: Name | None = None
+    when: AudienceCondition
+    expiring_within_days: Annotated[int, Field(ge=1, le=3660)] = Field(
+        default=30, description="the horizon of the points_expiring field"
+    )
+
+
+class LifecycleSection(_Frozen):
+    """The lifecycle section: stages, RFM, BG/NBD and audiences; every part is optional."""
+
+    window: WindowSpec = Field(default_factory=lambda: WindowSpec(months=12))
+    churn_gap_days: Annotated[int, Field(ge=1, le=3660)] = Field(
+        default=180,
+        description="a gap of at least this many days between two purchases means the member "
+        "had lapsed (was_churned)",
+    )
+    summary: SummarySpec = Field(default_factory=SummarySpec)
+    stages: tuple[StageSpec, ...] = ()
+    default: Ident | None = Field(
+        default=None, description="the stage of a member no stage condition holds for"
+    )
+    rfm: RfmSection | None = None
+    bgnbd: BgNbdParams | None = None
+    audiences: tuple[AudienceSpec, ...] = ()

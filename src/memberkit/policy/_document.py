@@ -11,6 +11,7 @@ from ..benefits._model import BenefitsSection
 from ..lifecycle._model import LifecycleSection
 from ..points._model import PointsSection
 from ..tiers._model import TiersSection
+from ._versions import VersionSection
 
 __all__ = ["FORMAT_VERSION", "PolicyDocument", "policy_json_schema"]
 
@@ -29,6 +30,10 @@ class PolicyDocument(BaseModel):
     points: PointsSection | None = None
     benefits: BenefitsSection | None = None
     lifecycle: LifecycleSection | None = None
+    versions: tuple[VersionSection, ...] = Field(
+        default=(),
+        description="later editions of the sections, oldest first, each with its effective_from",
+    )
 
 
 def policy_json_schema() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -26,7 +27,14 @@ from ..lifecycle._compile import check_lifecycle, compile_lifecycle
 from ..points._compile import check_points, compile_points
 from ..tiers._compile import check_tiers, compile_tiers
 from ._document import PolicyDocument, policy_json_schema
-from ._ids import declared_ids
+from ._ids import declared_ids, declared_tier_names
+from ._versions import (
+    SECTIONS,
+    effective_moment,
+    notice_findings,
+    order_findings,
+    replaced_sections,
+)
 from ._yaml import Located, read_yaml
 
 __all__ = ["load_policy", "parse_policy", "validate_policy"]
@@ -56,16 +64,57 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
     info = ProgramInfo.from_section(document.program)
     ctx = _context(document, info)
     findings = _cross_check(document, ctx)
+    editions = [document]
+    # Where each section of the edition in force was written: the top level, or a version.
+    origin: dict[str, Path] = dict.fromkeys(SECTIONS, ())
+    reported = {(f.path, f.code) for f in findings}
+    for index, version in enumerate(document.versions):
+        replaced = replaced_sections(version)
+        edition = editions[-1].model_copy(
+            update={name: getattr(version, name) for name in replaced}
+        )
+        editions.append(edition)
+        origin.update(dict.fromkeys(replaced, ("versions", index)))
+        for finding in _cross_check(edition, _context(edition, info)):
+            path = (*origin.get(str(finding.path[0]) if finding.path else "", ()), *finding.path)
+            if (path, finding.code) in reported:
+                continue
+            reported.add((path, finding.code))
+            message = finding.message
+            if finding.path and finding.path[0] not in replaced:
+                # An inherited rule the version breaks (a benefit naming a tier its ladder drops).
+                message = f"in the version from {version.effective_from}: {message}"
+            findings.append(Finding(path, message, finding.code))
+    findings += order_findings(document.versions, info.tz)
+    base = {name: located.data.get(name) for name in SECTIONS}
+    raw_versions = located.data.get("versions")
+    findings += notice_findings(
+        base,
+        raw_versions if isinstance(raw_versions, list) else [],
+        document.versions,
+        info.tz,
+        info.notice_days,
+    )
     if findings:
         raise PolicyError([_locate(located, f) for f in findings])
-    version = CompiledProgram(
+    compiled = [_compile(document, info, None)]
+    for version, edition in zip(document.versions, editions[1:], strict=True):
+        compiled.append(_compile(edition, info, effective_moment(version, info.tz)))
+    return Policy(source=source, document=document, versions=tuple(compiled))
+
+
+def _compile(
+    document: PolicyDocument, info: ProgramInfo, effective_from: datetime | None
+) -> CompiledProgram:
+    ctx = _context(document, info)
+    return CompiledProgram(
         info=info,
         tiers=compile_tiers(document.tiers, info, ctx) if document.tiers else None,
         points=compile_points(document.points, info, ctx) if document.points else None,
         benefits=compile_benefits(document.benefits, info, ctx) if document.benefits else None,
         lifecycle=compile_lifecycle(document.lifecycle, info, ctx) if document.lifecycle else None,
+        effective_from=effective_from,
     )
-    return Policy(source=source, document=document, versions=(version,))
 
 
 def validate_policy(text: str | bytes, *, source: str = "<policy>") -> list[PolicyIssue]:
@@ -300,7 +349,7 @@ def _expand(nodes: list[dict[str, Any]], defs: dict[str, Any]) -> list[dict[str,
 
 def _context(document: PolicyDocument, info: ProgramInfo) -> CheckContext:
     ids = declared_ids(document)
-    return CheckContext(info=info, **ids)
+    return CheckContext(info=info, tier_names=declared_tier_names(document, info.locale), **ids)
 
 
 def _cross_check(document: PolicyDocument, ctx: CheckContext) -> list[Finding]:

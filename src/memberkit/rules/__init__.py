@@ -23,6 +23,7 @@ Syntax
 
 from ._ast import All, Any, Compare, Condition, Not
 from ._compile import TRUE, Facts, Predicate, Trace, compile_condition
+from ._explain import FIELD_LABELS, clause_reason, culprits, field_label
 from ._fields import EVENT_FIELDS, MEMBER_FIELDS, TIME_FIELDS, FieldType, Vocabulary
 from ._parse import parse_condition
 
@@ -33,6 +34,7 @@ __all__ = [  # noqa: RUF022
     "Compare",
     "Condition",
     "EVENT_FIELDS",
+    "FIELD_LABELS",
     "Facts",
     "FieldType",
     "MEMBER_FIELDS",
@@ -42,6 +44,9 @@ __all__ = [  # noqa: RUF022
     "TRUE",
     "Trace",
     "Vocabulary",
+    "clause_reason",
     "compile_condition",
+    "culprits",
+    "field_label",
     "parse_condition",
 ]

@@ -295,8 +295,18 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
         )
         for i, p in enumerate(section.paid)
     )
+    used = {
+        leaf.measure
+        for tier in section.ladder
+        for node in (tier.qualify, tier.retain)
+        if node is not None
+        for leaf in leaves(node)
+    }
+    # Built-in measures are counted only where a threshold reads them; declared ones always.
     measures = {
-        name: _compile_measure(name, spec, info) for name, spec in _measures(section).items()
+        name: _compile_measure(name, spec, info)
+        for name, spec in _measures(section).items()
+        if name in section.measures or name in used
     }
     step = Decimal(1).scaleb(-info.currency_decimals)
     units = {name: (step if m.money else Decimal(1)) for name, m in measures.items()}
@@ -310,7 +320,7 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
         units=MappingProxyType(units),
         window=section.window,
         review=section.review,
-        max_steps=None if isinstance(downgrade, str) else downgrade.max_steps,
+        max_steps=downgrade.max_steps,
         grace_days=section.grace_days,
         refunds=section.refunds,
         upgrade=section.upgrade,

@@ -17,9 +17,7 @@ Every change of the tier in force is appended to ``TierState.history`` with its 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -31,17 +29,17 @@ from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledTier, CompiledTiers
+from ._history import earn, start, sync, validity_for, with_tiers
 from ._ladder import (
     TICK,
     earned_since,
-    effective,
     figures_in,
     qualified_rank,
     retained_rank,
     span_at,
 )
 from ._state import TierChange, TierGrantRecord
-from ._windows import review_moments, validity_end
+from ._windows import review_moments
 
 __all__ = ["advance", "current_tier", "on_event"]
 
@@ -49,79 +47,6 @@ __all__ = ["advance", "current_tier", "on_event"]
 def current_tier(state: MemberState) -> str | None:
     """The tier id recorded as in force in the state (None before any tier is recorded)."""
     return state.tiers.current
-
-
-_CHANGE_CODES = {
-    "upgrade": "tier.upgraded",
-    "downgrade": "tier.downgraded",
-    "refund": "tier.demoted_by_refund",
-    "grant": "tier.grant_started",
-    "grant_end": "tier.grant_ended",
-}
-"""The reason code announcing a change of the tier in force, by the change's cause."""
-
-
-def _tiers(state: MemberState, **changes: Any) -> MemberState:
-    return state.evolve(tiers=replace(state.tiers, **changes))
-
-
-def _start(ct: CompiledTiers, state: MemberState) -> MemberState:
-    if state.tiers.history:
-        return state
-    first = TierChange(state.joined_at, ct.base.id, "initial")
-    return _tiers(state, history=(first,), earned=(first,))
-
-
-def _sync(
-    ct: CompiledTiers,
-    state: MemberState,
-    moment: datetime,
-    reason: str,
-    event_id: str,
-    reasons: list[Reason],
-) -> MemberState:
-    """Record a change of the tier in force at ``moment``, if there is one."""
-    eff = effective(ct, state, moment)
-    last = state.tiers.history[-1]
-    if eff.tier == last.tier and eff.valid_until == last.valid_until:
-        return state
-    why = "grant" if eff.grant is not None else reason
-    change = TierChange(
-        moment, eff.tier, why, eff.valid_until, eff.grant.event_id if eff.grant else event_id
-    )
-    if eff.tier != last.tier:
-        tier = ct.by_id[eff.tier]
-        reasons.append(
-            Reason.of(
-                _CHANGE_CODES.get(why, "tier.changed"),
-                tier.path,
-                tier=tier.name,
-                previous=ct.by_id[last.tier].name if last.tier in ct.by_id else last.tier,
-                at=moment,
-            )
-        )
-    return _tiers(state, history=(*state.tiers.history, change))
-
-
-def _earn(
-    ct: CompiledTiers,
-    state: MemberState,
-    moment: datetime,
-    tier: CompiledTier,
-    reason: str,
-    valid_until: datetime | None,
-    event_id: str,
-    reasons: list[Reason],
-) -> MemberState:
-    change = TierChange(moment, tier.id, reason, valid_until, event_id)
-    state = _tiers(state, earned=(*state.tiers.earned, change), pending=None)
-    return _sync(ct, state, moment, reason, event_id, reasons)
-
-
-def _validity(tier: CompiledTier, info: ProgramInfo, moment: datetime) -> datetime | None:
-    if tier.validity is None:
-        return None
-    return validity_end(tier.validity, info.local(moment))
 
 
 # --- time --------------------------------------------------------------------------------------
@@ -136,7 +61,7 @@ def advance(
         return state, []
     info = program.info
     reasons: list[Reason] = []
-    state = _start(ct, state)
+    state = start(ct, state)
     done = state.tiers.reviewed_until or state.joined_at
     if until <= done:
         return state, reasons
@@ -148,12 +73,12 @@ def advance(
         pending = state.tiers.pending
         if pending is not None and pending.at <= moment:
             state = _apply_pending(ct, state, pending, reasons)
-        state = _sync(ct, state, moment, "grant_end", "", reasons)
+        state = sync(ct, state, moment, "grant_end", "", reasons)
         if review:
             state = _review(ct, info, state, moment, reasons)
         done = moment
-        state = _tiers(state, reviewed_until=done)
-    return _tiers(state, reviewed_until=until), reasons
+        state = with_tiers(state, reviewed_until=done)
+    return with_tiers(state, reviewed_until=until), reasons
 
 
 def _next_due(
@@ -198,7 +123,7 @@ def _apply_pending(
     ct: CompiledTiers, state: MemberState, pending: TierChange, reasons: list[Reason]
 ) -> MemberState:
     tier = ct.by_id[pending.tier]
-    return _earn(ct, state, pending.at, tier, "downgrade", None, "", reasons)
+    return earn(ct, state, pending.at, tier, "downgrade", None, "", reasons)
 
 
 def _review(
@@ -217,8 +142,8 @@ def _review(
     reached = qualified_rank(ct, figs)
     if reached > current.rank:
         tier = ct.ladder[reached]
-        return _earn(
-            ct, state, moment, tier, "upgrade", _validity(tier, info, moment - TICK), "", reasons
+        return earn(
+            ct, state, moment, tier, "upgrade", validity_for(tier, info, moment - TICK), "", reasons
         )
     if current.rank == 0:
         return state
@@ -240,13 +165,13 @@ def _review(
     if kept >= current.rank:
         if current.validity is None:
             return state
-        return _earn(
+        return earn(
             ct,
             state,
             moment,
             current,
             "retain",
-            _validity(current, info, moment - TICK),
+            validity_for(current, info, moment - TICK),
             "",
             reasons,
         )
@@ -257,10 +182,13 @@ def _review(
     target = max(target, floor)
     tier = ct.ladder[target]
     if ct.grace_days:
+        if state.tiers.pending is not None:
+            # A downgrade already announced keeps its date; a later review does not push it back.
+            return state
         when = moment + timedelta(days=ct.grace_days)
         reasons.append(Reason.of("tier.downgrade_scheduled", tier.path, tier=tier.name, at=when))
-        return _tiers(state, pending=TierChange(when, tier.id, "downgrade"))
-    return _earn(ct, state, moment, tier, "downgrade", None, "", reasons)
+        return with_tiers(state, pending=TierChange(when, tier.id, "downgrade"))
+    return earn(ct, state, moment, tier, "downgrade", None, "", reasons)
 
 
 def _maybe_lifetime(
@@ -282,9 +210,9 @@ def _maybe_lifetime(
             since = change.at
         if since is not None and since + relativedelta(years=years) <= moment:
             reasons.append(Reason.of("tier.lifetime", tier.path, tier=tier.name, at=moment))
-            state = _tiers(state, lifetime=tier.id)
+            state = with_tiers(state, lifetime=tier.id)
             if tier.rank == current.rank:
-                return _earn(ct, state, moment, current, "lifetime", None, "", reasons)
+                return earn(ct, state, moment, current, "lifetime", None, "", reasons)
             return state
     return state
 
@@ -295,12 +223,19 @@ def _maybe_lifetime(
 def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[Reason]]:
     """React to the event in ``ctx``; the core has already recorded orders and activities."""
     ct = ctx.program.tiers
+    event = ctx.event
     if ct is None:
+        if isinstance(event, TierGrant):
+            raise EventError(
+                event.id,
+                "the programme has no tiers: section, so no tier can be granted",
+                field="tier",
+                code="no_tiers",
+            )
         return state, []
     info = ctx.program.info
-    event = ctx.event
     reasons: list[Reason] = []
-    state = _start(ct, state)
+    state = start(ct, state)
     if isinstance(event, TierGrant):
         return _grant(ct, state, event, reasons), reasons
     if isinstance(event, Refund) and ct.refunds == "at_once":
@@ -325,17 +260,17 @@ def _qualify_now(
     reached = qualified_rank(ct, figs)
     if reached > current.rank:
         tier = ct.ladder[reached]
-        return _earn(
-            ct, state, moment, tier, "upgrade", _validity(tier, info, moment), event_id, reasons
+        return earn(
+            ct, state, moment, tier, "upgrade", validity_for(tier, info, moment), event_id, reasons
         )
     if reached == current.rank and current.rank > 0:
         # Earned again: a tier held "for the rest of this year and next" runs on from this year.
-        valid = _validity(current, info, moment)
+        valid = validity_for(current, info, moment)
         if valid is not None and earned.valid_until is not None and valid > earned.valid_until:
-            return _earn(ct, state, moment, current, "requalify", valid, event_id, reasons)
+            return earn(ct, state, moment, current, "requalify", valid, event_id, reasons)
     if reached >= current.rank and state.tiers.pending is not None:
         reasons.append(Reason.of("tier.downgrade_cancelled", current.path, tier=current.name))
-        return _tiers(state, pending=None)
+        return with_tiers(state, pending=None)
     return state
 
 
@@ -363,7 +298,7 @@ def _refund_at_once(
     if target >= current.rank:
         return state
     tier = ct.ladder[target]
-    return _earn(ct, state, event.at, tier, "refund", None, event.id, reasons)
+    return earn(ct, state, event.at, tier, "refund", None, event.id, reasons)
 
 
 def _grant(
@@ -392,9 +327,9 @@ def _grant(
             event.id, "the grant ends before it starts", field="until", code="bad_range"
         )
     record = TierGrantRecord(event.id, tier.id, start, end, event.reason)
-    state = _tiers(state, grants=(*state.tiers.grants, record))
+    state = with_tiers(state, grants=(*state.tiers.grants, record))
     if end is None:
         reasons.append(Reason.of("tier.granted_open", tier.path, tier=tier.name, start=start))
     else:
         reasons.append(Reason.of("tier.granted", tier.path, tier=tier.name, start=start, end=end))
-    return _sync(ct, state, event.at, "grant", event.id, reasons)
+    return sync(ct, state, event.at, "grant", event.id, reasons)

@@ -33,11 +33,12 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -49,8 +50,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .._conditions import EventCondition
-from .._paths import Path
 from .._program import Ident, Name
+from ._thresholds import Threshold, ThresholdAll, ThresholdAny, ThresholdLeaf, ThresholdNode
 
 __all__ = [
     "MeasureSpec",
@@ -157,7 +158,9 @@ def _window_form(value: object) -> object:
     if isinstance(value, str):
         if value in ("rolling_months", "rolling_days", "full_months"):
             raise PydanticCustomError(
-                "window", "'{kind}' needs a number: {{{kind}: 12}}", {"kind": value}
+                "window",
+                "'{kind}' needs a number, written as a mapping ({kind}: 12)",
+                {"kind": value},
             )
         return {"kind": value}
     if isinstance(value, Mapping) and len(value) == 1:
@@ -202,118 +205,21 @@ Window = Annotated[
 ]
 
 
-# --- thresholds --------------------------------------------------------------------------------
+def _month_day(value: str) -> str:
+    parts = value.split("-")
+    ok = len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts)
+    # Checked against a leap year, so 02-29 is a day (it falls on 28 Feb in common years).
+    if ok and 1 <= int(parts[0]) <= 12:
+        ok = 1 <= int(parts[1]) <= calendar.monthrange(2000, int(parts[0]))[1]
+    else:
+        ok = False
+    if not ok:
+        raise ValueError(f"'{value}' is not a day of the year written MM-DD, e.g. \"02-28\"")
+    return value
 
 
-class ThresholdLeaf:
-    """``measure`` must reach ``value`` (>= or >, as the tier says)."""
-
-    __slots__ = ("measure", "path", "value")
-
-    def __init__(self, measure: str, value: Decimal, path: Path) -> None:
-        self.measure = measure
-        self.value = value
-        self.path = path
-        """Path inside the threshold (``("any", 0, "spend")``)."""
-
-    def __repr__(self) -> str:
-        return f"{{{self.measure}: {self.value}}}"
-
-
-class ThresholdAll:
-    """Every child must be met."""
-
-    __slots__ = ("children", "path")
-
-    def __init__(self, children: tuple[ThresholdNode, ...], path: Path) -> None:
-        self.children = children
-        self.path = path
-
-    def __repr__(self) -> str:
-        return "{all: [" + ", ".join(map(repr, self.children)) + "]}"
-
-
-class ThresholdAny:
-    """At least one child must be met."""
-
-    __slots__ = ("children", "path")
-
-    def __init__(self, children: tuple[ThresholdNode, ...], path: Path) -> None:
-        self.children = children
-        self.path = path
-
-    def __repr__(self) -> str:
-        return "{any: [" + ", ".join(map(repr, self.children)) + "]}"
-
-
-ThresholdNode = ThresholdLeaf | ThresholdAll | ThresholdAny
-
-
-def _parse_threshold(
-    value: object, path: Path, problems: list[tuple[Path, str, str]], depth: int = 0
-) -> ThresholdNode | None:
-    if depth > 16:
-        problems.append((path, "thresholds nest too deeply", "too_deep"))
-        return None
-    if not isinstance(value, Mapping) or not value:
-        problems.append(
-            (path, "a threshold is a mapping of measure to amount, or all/any lists", "wrong_type")
-        )
-        return None
-    parts: list[ThresholdNode] = []
-    for key, item in value.items():
-        here = (*path, str(key))
-        if key in ("all", "any"):
-            if not isinstance(item, list | tuple) or not item:
-                problems.append(
-                    (here, f"'{key}' takes a non-empty list of thresholds", "wrong_type")
-                )
-                continue
-            children = [
-                _parse_threshold(sub, (*here, i), problems, depth + 1) for i, sub in enumerate(item)
-            ]
-            kept = tuple(c for c in children if c is not None)
-            parts.append(ThresholdAll(kept, here) if key == "all" else ThresholdAny(kept, here))
-            continue
-        if isinstance(item, bool) or not isinstance(item, int | Decimal | float):
-            problems.append((here, f"{item!r} is not a number", "wrong_type"))
-            continue
-        amount = Decimal(str(item))
-        if not amount.is_finite() or amount < 0:
-            problems.append((here, f"{item!r} must be a number of 0 or more", "out_of_range"))
-            continue
-        parts.append(ThresholdLeaf(str(key), amount, here))
-    if len(parts) == 1:
-        return parts[0]
-    # Several keys in one mapping are all required, as in the rules language.
-    return ThresholdAll(tuple(parts), path)
-
-
-def _threshold(value: object) -> ThresholdNode:
-    if isinstance(value, ThresholdLeaf | ThresholdAll | ThresholdAny):
-        return value
-    problems: list[tuple[Path, str, str]] = []
-    node = _parse_threshold(value, (), problems)
-    if problems or node is None:
-        raise PydanticCustomError(
-            "rules",
-            "{summary}",
-            {"summary": "; ".join(p[1] for p in problems), "findings": problems},
-        )
-    return node
-
-
-_THRESHOLD_SCHEMA: dict[str, object] = {
-    "description": "measure: amount, combined with all: [...] / any: [...] at any depth",
-    "type": "object",
-}
-
-Threshold = Annotated[
-    ThresholdNode,
-    BeforeValidator(_threshold),
-    PlainSerializer(repr, return_type=str),
-    WithJsonSchema(_THRESHOLD_SCHEMA),
-]
+MonthDay = Annotated[str, AfterValidator(_month_day)]
+"""A day of the year, ``MM-DD`` (quoted in YAML)."""
 
 
 # --- validity ----------------------------------------------------------------------------------
@@ -328,7 +234,7 @@ class ValidityMonths(_Frozen):
 class ValidityUntil(_Frozen):
     """Held until the end of ``until`` (MM-DD) in the upgrade year plus ``years``."""
 
-    until: Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    until: MonthDay
     years: Annotated[int, Field(ge=0, le=100)] = 1
 
 
@@ -372,15 +278,44 @@ class PaidTierSpec(_Frozen):
 
 
 class Downgrade(_Frozen):
-    """How far a review may move a member down."""
+    """How far a review may move a member down: to the figures, or at most ``max_steps``."""
 
-    max_steps: Annotated[int, Field(ge=1, le=100)]
+    max_steps: Annotated[int, Field(ge=1, le=100)] | None = None
+
+
+def _downgrade_form(value: object) -> object:
+    # ``downgrade: to_figures`` reads as the mapping without a step limit, so a misspelt key in
+    # the mapping form gets one clear "did you mean" instead of a complaint per allowed shape.
+    if value == "to_figures":
+        return {}
+    if isinstance(value, str):
+        raise PydanticCustomError("downgrade", "give to_figures, or max_steps: N as a mapping")
+    return value
+
+
+_DOWNGRADE_SCHEMA: dict[str, object] = {
+    "anyOf": [
+        {"const": "to_figures"},
+        {
+            "type": "object",
+            "properties": {"max_steps": {"type": "integer", "minimum": 1, "maximum": 100}},
+            "additionalProperties": False,
+        },
+    ],
+}
 
 
 class FixedReview(_Frozen):
     """A review every year on a fixed local date."""
 
-    fixed: Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    fixed: MonthDay
+
+
+def _review_form(value: object) -> object:
+    # A mapping can only be the fixed-date form: validate it as such for one clear message.
+    if isinstance(value, Mapping):
+        return FixedReview.model_validate(value)
+    return value
 
 
 class TiersSection(_Frozen):
@@ -395,8 +330,17 @@ class TiersSection(_Frozen):
     window: Window = Field(default=WindowSpec(kind="calendar_year"))
     ladder: Annotated[tuple[TierSpec, ...], Field(min_length=1)]
     upgrade: Literal["immediate", "at_review"] = "immediate"
-    review: Literal["end_of_window", "anniversary", "monthly"] | FixedReview = "end_of_window"
-    downgrade: Literal["to_figures"] | Downgrade = "to_figures"
+    review: Annotated[
+        Literal["end_of_window", "anniversary", "monthly"] | FixedReview,
+        BeforeValidator(_review_form),
+    ] = "end_of_window"
+    downgrade: Annotated[
+        Downgrade, BeforeValidator(_downgrade_form), WithJsonSchema(_DOWNGRADE_SCHEMA)
+    ] = Field(
+        default=Downgrade(),
+        description="to_figures (default): a review moves a member to the tier the figures keep; "
+        "{max_steps: N}: at most N steps down per review (soft landing)",
+    )
     grace_days: Annotated[int, Field(ge=0, le=3660)] = 0
     refunds: Literal["at_once", "at_review", "never"] = Field(
         default="at_review",

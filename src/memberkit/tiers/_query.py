@@ -105,7 +105,12 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
     reasons = [Reason.of("tier.current", tier.path, tier=tier.name, since=since)]
     if change.valid_until is not None:
         reasons.append(
-            Reason.of("tier.valid_until", tier.path, tier=tier.name, until=change.valid_until)
+            Reason.of(
+                "tier.valid_until",
+                tier.path,
+                tier=tier.name,
+                until=info.local_date(change.valid_until - TICK),
+            )
         )
     granted = change.reason == "grant" and earned != tier.id
     if granted:

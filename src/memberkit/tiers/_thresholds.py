@@ -1,14 +1,147 @@
-"""Thresholds evaluated against figures, and what is still missing on every path to meet them."""
+"""Thresholds: the all/any tree parsed from the policy, evaluated against figures, and what is
+still missing on every path to meet them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Annotated
 
-from ._model import ThresholdAll, ThresholdAny, ThresholdLeaf, ThresholdNode
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-__all__ = ["Shortfall", "leaves", "met", "paths", "shortfalls"]
+from .._paths import Path
+
+__all__ = [
+    "Shortfall",
+    "Threshold",
+    "ThresholdAll",
+    "ThresholdAny",
+    "ThresholdLeaf",
+    "ThresholdNode",
+    "leaves",
+    "met",
+    "paths",
+    "shortfalls",
+]
+
+# --- the tree, parsed from the policy --------------------------------------------------------------------------------
+
+
+class ThresholdLeaf:
+    """``measure`` must reach ``value`` (>= or >, as the tier says)."""
+
+    __slots__ = ("measure", "path", "value")
+
+    def __init__(self, measure: str, value: Decimal, path: Path) -> None:
+        self.measure = measure
+        self.value = value
+        self.path = path
+        """Path inside the threshold (``("any", 0, "spend")``)."""
+
+    def __repr__(self) -> str:
+        return f"{{{self.measure}: {self.value}}}"
+
+
+class ThresholdAll:
+    """Every child must be met."""
+
+    __slots__ = ("children", "path")
+
+    def __init__(self, children: tuple[ThresholdNode, ...], path: Path) -> None:
+        self.children = children
+        self.path = path
+
+    def __repr__(self) -> str:
+        return "{all: [" + ", ".join(map(repr, self.children)) + "]}"
+
+
+class ThresholdAny:
+    """At least one child must be met."""
+
+    __slots__ = ("children", "path")
+
+    def __init__(self, children: tuple[ThresholdNode, ...], path: Path) -> None:
+        self.children = children
+        self.path = path
+
+    def __repr__(self) -> str:
+        return "{any: [" + ", ".join(map(repr, self.children)) + "]}"
+
+
+ThresholdNode = ThresholdLeaf | ThresholdAll | ThresholdAny
+
+
+def _parse_threshold(
+    value: object, path: Path, problems: list[tuple[Path, str, str]], depth: int = 0
+) -> ThresholdNode | None:
+    if depth > 16:
+        problems.append((path, "thresholds nest too deeply", "too_deep"))
+        return None
+    if not isinstance(value, Mapping) or not value:
+        problems.append(
+            (path, "a threshold is a mapping of measure to amount, or all/any lists", "wrong_type")
+        )
+        return None
+    parts: list[ThresholdNode] = []
+    for key, item in value.items():
+        here = (*path, str(key))
+        if key in ("all", "any"):
+            if not isinstance(item, list | tuple) or not item:
+                problems.append(
+                    (here, f"'{key}' takes a non-empty list of thresholds", "wrong_type")
+                )
+                continue
+            children = [
+                _parse_threshold(sub, (*here, i), problems, depth + 1) for i, sub in enumerate(item)
+            ]
+            kept = tuple(c for c in children if c is not None)
+            parts.append(ThresholdAll(kept, here) if key == "all" else ThresholdAny(kept, here))
+            continue
+        if isinstance(item, bool) or not isinstance(item, int | Decimal | float):
+            problems.append((here, f"{item!r} is not a number", "wrong_type"))
+            continue
+        amount = Decimal(str(item))
+        if not amount.is_finite() or amount < 0:
+            problems.append((here, f"{item!r} must be a number of 0 or more", "out_of_range"))
+            continue
+        parts.append(ThresholdLeaf(str(key), amount, here))
+    if len(parts) == 1:
+        return parts[0]
+    # Several keys in one mapping are all required, as in the rules language.
+    return ThresholdAll(tuple(parts), path)
+
+
+def _threshold(value: object) -> ThresholdNode:
+    if isinstance(value, ThresholdLeaf | ThresholdAll | ThresholdAny):
+        return value
+    problems: list[tuple[Path, str, str]] = []
+    node = _parse_threshold(value, (), problems)
+    if problems or node is None:
+        raise PydanticCustomError(
+            "rules",
+            "{summary}",
+            {"summary": "; ".join(p[1] for p in problems), "findings": problems},
+        )
+    return node
+
+
+_THRESHOLD_SCHEMA: dict[str, object] = {
+    "description": "measure: amount, combined with all: [...] / any: [...] at any depth",
+    "type": "object",
+}
+
+Threshold = Annotated[
+    ThresholdNode,
+    BeforeValidator(_threshold),
+    PlainSerializer(repr, return_type=str),
+    WithJsonSchema(_THRESHOLD_SCHEMA),
+]
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
 
 _MAX_PATHS = 64
 

@@ -89,6 +89,15 @@ def review_moments(
     """Local review moments ``r`` with ``after < r <= until``, oldest first."""
     tz = after.tzinfo
     assert tz is not None
+    if isinstance(review, FixedReview):
+        # Each year on its own: a review on 02-29 falls on 28 Feb in common years only.
+        month, dom = (int(x) for x in review.fixed.split("-"))
+        for year in range(after.year, until.year + 1):
+            day = date(year, month, min(dom, calendar.monthrange(year, month)[1]))
+            candidate = midnight(day, tz)
+            if after < candidate <= until:
+                yield candidate
+        return
     step, first = _schedule(review, window, after, joined, last_upgrade)
     if step is None or first is None:
         return
@@ -105,7 +114,7 @@ def review_moments(
 
 
 def _schedule(
-    review: str | FixedReview,
+    review: str,
     window: WindowSpec,
     after: datetime,
     joined: datetime,
@@ -115,10 +124,6 @@ def _schedule(
     tz = after.tzinfo
     assert tz is not None
     day = after.date()
-    if isinstance(review, FixedReview):
-        month, dom = (int(x) for x in review.fixed.split("-"))
-        dom = min(dom, calendar.monthrange(day.year - 1, month)[1])
-        return relativedelta(years=1), date(day.year - 1, month, dom)
     if review == "monthly":
         return relativedelta(months=1), day.replace(day=1)
     if review == "anniversary":

@@ -1,0 +1,186 @@
+"""``memberkit diff OLD NEW``: what changed between two policies and what it does to members.
+
+With ``--members SAMPLE.jsonl --as-of DATE`` every member of the sample (one JSON object a line:
+``id``, ``joined``, ``birthday``, ``tags``, ``events``) is replayed under both policies, streaming.
+Exit codes follow diff(1): 0 no difference, 1 differences found, 2 usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, time, tzinfo
+from pathlib import Path as FilePath
+from typing import Any, TextIO
+
+from .._compiled import Policy
+from .._errors import MemberkitError, PolicyError
+from ..policy import parse_policy
+from ..policy._yaml import Located, read_yaml
+from ..testing._collect import SampleMember, member_from_data
+from ..testing._impact import Impact, measure
+from ..testing._structure import Change, structural_diff
+from ._diff_html import diff_html
+
+__all__ = ["add_diff_parser", "read_sample", "run_diff"]
+
+OK, FINDINGS, USAGE = 0, 1, 2
+
+
+class SampleError(MemberkitError):
+    """A line of the member sample is not a member."""
+
+
+def add_diff_parser(sub: Any) -> None:
+    """Register the diff subcommand."""
+    diff = sub.add_parser("diff", help="compare two policies and their impact on a member sample")
+    diff.add_argument("old", metavar="OLD.yaml")
+    diff.add_argument("new", metavar="NEW.yaml")
+    diff.add_argument("--members", metavar="SAMPLE.jsonl", default=None)
+    diff.add_argument("--as-of", dest="as_of", metavar="DATE", default=None)
+    diff.add_argument("--format", choices=("text", "json", "html"), default="text")
+    diff.add_argument("--output", metavar="FILE", default=None)
+
+
+def _load(path: str) -> tuple[Located, Policy]:
+    try:
+        raw = FilePath(path).read_bytes()
+    except OSError as exc:
+        raise SampleError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return read_yaml(raw, path), parse_policy(raw, source=path)
+
+
+def parse_as_of(text: str, tz: tzinfo) -> datetime:
+    """A date (the end of that day in ``tz``) or a date-time with an offset."""
+    if "T" not in text:
+        day = date.fromisoformat(text)
+        return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("the date-time has no timezone offset")
+    return moment
+
+
+def read_sample(path: str, tz: tzinfo) -> Iterator[SampleMember]:
+    """The members of a JSONL sample, one at a time; a bad line raises SampleError with its number."""
+    sample = FilePath(path)
+    if not sample.is_file():
+        raise SampleError(f"cannot read {path}: no such file")
+    with sample.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError as exc:
+                raise SampleError(f"{path}:{number}: not valid JSON: {exc}") from None
+            if not isinstance(data, dict):
+                raise SampleError(f"{path}:{number}: a member is a JSON object")
+            try:
+                yield member_from_data(data, tz)
+            except MemberkitError as exc:
+                raise SampleError(f"{path}:{number}: {exc}") from None
+
+
+def _text(old: str, new: str, changes: list[Change], impact: Impact | None, as_of: str) -> str:
+    lines = [f"memberkit diff {old} → {new}", f"structure: {len(changes)} changes"]
+    for c in changes:
+        where = f"{c.old_at or '-'} → {c.new_at or '-'}"
+        shown = {
+            "added": f"{_short(c.new)}",
+            "removed": f"{_short(c.old)}",
+            "changed": f"{_short(c.old)} → {_short(c.new)}",
+        }[c.kind]
+        lines.append(f"  {c.kind:<8} {c.path} ({where}): {shown}")
+    if impact is not None:
+        lines.append(f"impact on {impact.members} members as of {as_of} ({impact.changed} changed)")
+        lines.append(f"  tiers: {impact.tier_up} up, {impact.tier_down} down")
+        for m, was, now in impact.tier_up_examples + impact.tier_down_examples:
+            lines.append(f"    {m}: {was} → {now}")
+        lines.append(
+            f"  points per order: {_n(impact.per_order_before)} → {_n(impact.per_order_after)}"
+            f" over {impact.orders} orders"
+            if impact.orders
+            else "  points per order: no orders in the sample"
+        )
+        lines.append(
+            f"  points liability: {_n(impact.liability_before)} → {_n(impact.liability_after)}"
+        )
+        lines.append("  benefits:" if impact.benefits else "  benefits: no change")
+        for bid, b in sorted(impact.benefits.items()):
+            detail = ""
+            if b.lost_examples:
+                detail += f"; lost by {', '.join(b.lost_examples)}"
+            if b.gained_examples:
+                detail += f"; gained by {', '.join(b.gained_examples)}"
+            lines.append(f"    {bid}: {b.gained} gained, {b.lost} lost{detail}")
+        lines.append(f"  errors: {impact.errors}")
+        for m, msg in impact.error_examples:
+            lines.append(f"    {m}: {msg}")
+    return "\n".join(lines) + "\n"
+
+
+def _n(value: object) -> str:
+    from ..testing._kinds import plain
+
+    return str(plain(value))
+
+
+def _short(value: object) -> str:
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        # A whole rule added or removed is best known by its id; its YAML is at the location.
+        return f"id {value['id']}"
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Compare the policies (and measure the sample) and write the report; returns the exit code."""
+    try:
+        old_doc, old = _load(args.old)
+        new_doc, new = _load(args.new)
+    except PolicyError as exc:
+        for issue in exc.issues:
+            err.write(f"{issue}\n")
+        return USAGE
+    except SampleError as exc:
+        err.write(f"memberkit diff: {exc}\n")
+        return USAGE
+    changes = structural_diff(old_doc, new_doc)
+    impact: Impact | None = None
+    as_of_text = ""
+    if args.members is not None:
+        if args.as_of is None:
+            err.write("memberkit diff: --members needs --as-of DATE\n")
+            return USAGE
+        try:
+            as_of = parse_as_of(args.as_of, old.info.tz)
+        except ValueError as exc:
+            err.write(f"memberkit diff: --as-of {args.as_of!r}: {exc}\n")
+            return USAGE
+        as_of_text = as_of.isoformat()
+        try:
+            impact = measure(old, new, read_sample(args.members, old.info.tz), as_of)
+        except SampleError as exc:
+            err.write(f"memberkit diff: {exc}\n")
+            return USAGE
+    if args.format == "json":
+        data: dict[str, object] = {
+            "old": args.old,
+            "new": args.new,
+            "as_of": as_of_text or None,
+            "structure": [c.as_dict() for c in changes],
+            "impact": impact.as_dict() if impact is not None else None,
+        }
+        report = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    elif args.format == "html":
+        report = diff_html(args.old, args.new, as_of_text, changes, impact)
+    else:
+        report = _text(args.old, args.new, changes, impact, as_of_text)
+    if args.output:
+        FilePath(args.output).write_text(report, encoding="utf-8")
+    else:
+        out.write(report)
+    differs = bool(changes) or (impact is not None and impact.changed > 0)
+    return FINDINGS if differs else OK

@@ -1,0 +1,37 @@
+"""Reaching the compiled lifecycle section of a policy, and checking the moment asked about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .._compiled_base import CheckContext
+from .._errors import EventError
+from ._compile import CompiledLifecycle, compile_lifecycle
+from ._model import LifecycleSection
+
+if TYPE_CHECKING:
+    from .._compiled import Policy
+
+__all__ = ["aware", "lifecycle_of"]
+
+
+def aware(moment: datetime, name: str = "as_of") -> None:
+    """Refuse a naive moment: a calendar question needs to know which instant is meant."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise EventError("-", f"{name} has no timezone offset", field=name, code="naive_datetime")
+
+
+def lifecycle_of(policy: Policy, as_of: datetime) -> CompiledLifecycle:
+    """The lifecycle section in force at ``as_of``; the defaults when the policy has none."""
+    program = policy.at(as_of)
+    if program.lifecycle is not None:
+        return program.lifecycle
+    # Summaries, RFM and KPIs make sense without a lifecycle section; stages do not exist then.
+    from ..policy._ids import declared_ids
+
+    ids = declared_ids(policy.document)
+    ctx = CheckContext(
+        info=program.info, tier_ids=ids["tier_ids"], currency_ids=ids["currency_ids"]
+    )
+    return compile_lifecycle(LifecycleSection(), program.info, ctx)

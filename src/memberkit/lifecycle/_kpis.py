@@ -1,0 +1,310 @@
+"""Programme KPIs over a population, in one streaming pass (memory constant in the members).
+
+Every KPI is over a period ``[start, end)`` of aware instants; months and join cohorts are local
+calendar months of the programme's timezone. The definitions (window, numerator, denominator) are
+in ``docs/lifecycle.md``; each is repeated on its field below.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from dateutil.relativedelta import relativedelta
+
+from .._decision import Explained
+from .._errors import EventError
+from .._money import Money
+from .._reasons import Reason
+from .._state import MemberState
+from ._access import aware, lifecycle_of
+
+if TYPE_CHECKING:
+    from .._compiled import Policy
+
+__all__ = [
+    "CohortRetention",
+    "MonthActivity",
+    "PointsFlows",
+    "ProgrammeKpis",
+    "Rate",
+    "programme_kpis",
+]
+
+Points = int | Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A share: numerator ÷ denominator, None when the denominator is 0."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> Decimal | None:
+        """The share as an exact decimal (None with nothing to divide by)."""
+        if self.denominator == 0:
+            return None
+        return Decimal(self.numerator) / Decimal(self.denominator)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthActivity:
+    """Monthly active rate of one local calendar month (clipped to the period).
+
+    numerator: members who purchased (an order not refunded in full) or had an activity in the
+    month; denominator: members who had joined before the month (or the period) ended.
+    """
+
+    month: date
+    """The first day of the month."""
+    rate: Rate
+
+
+@dataclass(frozen=True, slots=True)
+class CohortRetention:
+    """Retention of one join cohort: the members who joined in ``month`` and bought in the period."""
+
+    month: date
+    rate: Rate
+
+
+@dataclass(frozen=True, slots=True)
+class PointsFlows:
+    """Points of one currency that moved in the period, and what is outstanding at its end.
+
+    Read from the journals only. Flows are positive numbers: ``issued`` = earn + bonus credits;
+    ``reversed`` = reverse debits; ``redeemed`` = redeem debits less redeem_cancel credits;
+    ``expired`` = expire debits; transfers and adjustments (signed) as recorded. ``outstanding``
+    is every journal entry before the end added up (the liability in points). ``breakage`` =
+    expired ÷ (redeemed + expired): the share of the points leaving the liability in the period
+    that left unused (None when none left).
+    """
+
+    currency: str
+    issued: Points
+    reversed: Points
+    redeemed: Points
+    expired: Points
+    transferred_in: Points
+    transferred_out: Points
+    adjusted: Points
+    outstanding: Points
+
+    @property
+    def breakage(self) -> Decimal | None:
+        """expired ÷ (redeemed + expired) over the period."""
+        leaving = self.redeemed + self.expired
+        if leaving == 0:
+            return None
+        return Decimal(self.expired) / Decimal(leaving)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeKpis(Explained):
+    """The programme's KPIs over ``[start, end)``."""
+
+    start: datetime
+    end: datetime
+    members: int
+    """Members who had joined before the end."""
+    monthly_active: tuple[MonthActivity, ...]
+    repurchase: Rate
+    """numerator: members with two or more purchase occasions in the period; denominator:
+    members with at least one."""
+    member_sales: Money
+    """Net amount (after refunds) of the members' orders placed in the period."""
+    total_sales: Money | None
+    """All sales in the period, members or not, as the host passed them in."""
+    cohorts: tuple[CohortRetention, ...]
+    tiers: tuple[tuple[str | None, int], ...]
+    """Members by tier in force at the end (ladder order, then other ids, then no tier: None)."""
+    points: tuple[PointsFlows, ...]
+    reasons: tuple[Reason, ...]
+    default_locale: str = "en"
+
+    @property
+    def member_share_of_sales(self) -> Decimal | None:
+        """member_sales ÷ total_sales; None when the total was not given or is 0."""
+        if self.total_sales is None or self.total_sales.amount == 0:
+            return None
+        return self.member_sales.amount / self.total_sales.amount
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+_FLOW = {
+    "earn": "issued",
+    "bonus": "issued",
+    "reverse": "reversed",
+    "redeem": "redeemed",
+    "redeem_cancel": "redeemed",
+    "expire": "expired",
+    "transfer_in": "transferred_in",
+    "transfer_out": "transferred_out",
+    "adjust": "adjusted",
+}
+# Debits are recorded negative; flows are reported as positive amounts moved.
+_SIGN = {
+    "issued": 1,
+    "reversed": -1,
+    "redeemed": -1,
+    "expired": -1,
+    "transferred_in": 1,
+    "transferred_out": -1,
+    "adjusted": 1,
+}
+
+
+def programme_kpis(
+    policy: Policy,
+    states: Iterable[MemberState],
+    start: datetime,
+    end: datetime,
+    *,
+    total_sales: Decimal | Money | None = None,
+) -> ProgrammeKpis:
+    """Every programme KPI over ``[start, end)``, in one pass over ``states``."""
+    aware(start, "start")
+    aware(end, "end")
+    if end <= start:
+        raise EventError("-", "the period ends before it starts", field="end", code="bad_period")
+    compiled = lifecycle_of(policy, end)
+    info = compiled.info
+    tz = info.tz
+    merge = compiled.same_day == "merge"
+    first_month = _month(start.astimezone(tz).date())
+    months: list[tuple[date, datetime]] = []  # (month, instant it ends, clipped to the period)
+    month = first_month
+    while True:
+        month_start = datetime.combine(month, datetime.min.time(), tz)
+        if month_start >= end:
+            break
+        month_end = datetime.combine(month + relativedelta(months=1), datetime.min.time(), tz)
+        months.append((month, min(month_end, end)))
+        month = month + relativedelta(months=1)
+    month_members: Counter[date] = Counter()
+    month_active: Counter[date] = Counter()
+    cohort_size: Counter[date] = Counter()
+    cohort_kept: Counter[date] = Counter()
+    tiers: Counter[str | None] = Counter()
+    flows: dict[str, dict[str, Points]] = defaultdict(lambda: dict.fromkeys(_SIGN, 0))
+    outstanding: dict[str, Points] = defaultdict(int)
+    members = buyers = repeaters = 0
+    sales = Decimal(0)
+    for state in states:
+        if state.joined_at >= end:
+            continue
+        members += 1
+        for month, month_end in months:
+            if state.joined_at < month_end:
+                month_members[month] += 1
+        active_months: set[date] = set()
+        days: set[date] = set()
+        orders = 0
+        for order in state.orders:
+            if not start <= order.at < end:
+                continue
+            sales += order.net_amount
+            if order.fully_refunded:
+                continue
+            local = order.at.astimezone(tz).date()
+            active_months.add(_month(local))
+            days.add(local)
+            orders += 1
+        for act in state.activities:
+            if start <= act.at < end:
+                active_months.add(_month(act.at.astimezone(tz).date()))
+        for month in active_months:
+            month_active[month] += 1
+        occasions = len(days) if merge else orders
+        if occasions:
+            buyers += 1
+            if occasions >= 2:
+                repeaters += 1
+        cohort = _month(state.joined_at.astimezone(tz).date())
+        cohort_size[cohort] += 1
+        if occasions:
+            cohort_kept[cohort] += 1
+        tiers[state.tiers.tier_at(end)] += 1
+        for entry in state.points.journal:
+            if entry.at >= end:
+                continue
+            outstanding[entry.currency] += entry.points
+            if entry.at < start:
+                continue
+            flow = _FLOW.get(entry.kind)
+            if flow is not None:
+                flows[entry.currency][flow] += _SIGN[flow] * entry.points
+    total: Money | None
+    if total_sales is None:
+        total = None
+    elif isinstance(total_sales, Money):
+        total = total_sales
+    else:
+        total = Money(total_sales, info.currency)
+    ladder = {tier: i for i, tier in enumerate(compiled.tier_ids)}
+    tier_order = sorted(
+        tiers.items(),
+        key=lambda kv: (kv[0] is None, ladder.get(kv[0] or "", len(ladder)), kv[0] or ""),
+    )
+    points = tuple(
+        PointsFlows(
+            currency=currency,
+            outstanding=outstanding[currency],
+            **flows[currency],
+        )
+        for currency in sorted(outstanding)
+    )
+    repurchase = Rate(repeaters, buyers)
+    member_sales = Money(sales, info.currency)
+    reasons = [
+        Reason.of("lifecycle.kpi_members", "", members=members, start=start, end=end),
+        Reason.of(
+            "lifecycle.kpi_repurchase",
+            "",
+            repeaters=repeaters,
+            buyers=buyers,
+            rate=repurchase.value if repurchase.value is not None else Decimal(0),
+        ),
+        Reason.of("lifecycle.kpi_member_sales", "", member_sales=member_sales, total_sales=total),
+    ]
+    reasons += [
+        Reason.of(
+            "lifecycle.kpi_points",
+            "",
+            currency=flow.currency,
+            issued=flow.issued,
+            redeemed=flow.redeemed,
+            expired=flow.expired,
+            outstanding=flow.outstanding,
+        )
+        for flow in points
+    ]
+    return ProgrammeKpis(
+        start=start,
+        end=end,
+        members=members,
+        monthly_active=tuple(
+            MonthActivity(month, Rate(month_active[month], month_members[month]))
+            for month, _ in months
+        ),
+        repurchase=repurchase,
+        member_sales=member_sales,
+        total_sales=total,
+        cohorts=tuple(
+            CohortRetention(month, Rate(cohort_kept[month], cohort_size[month]))
+            for month in sorted(cohort_size)
+        ),
+        tiers=tuple(tier_order),
+        points=points,
+        reasons=tuple(reasons),
+        default_locale=info.locale,
+    )

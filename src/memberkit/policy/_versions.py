@@ -1,0 +1,175 @@
+"""Programme versions: later editions of the sections, each in force from its ``effective_from``.
+
+A policy may hold ``versions:``, oldest first. Each version names when it takes effect, when it
+was announced to members, and the sections it replaces whole; a section a version does not name
+is inherited from the version before it. ``program`` is never versioned: a programme keeps its
+id, currency and clock::
+
+    versions:
+      - effective_from: 2027-01-01          # local midnight in the programme's timezone
+        announced: 2026-11-15
+        benefits:
+          - {id: birthday-gift, when: {birthday: month}, quota: {count: 1, per: year}}
+
+权益调整提前公示: a version that takes something away from members must take effect at least
+``program.notice_days`` after its announcement; ``notice_findings`` flags one that does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .._paths import Finding, Path
+from ..benefits._model import BenefitsSection
+from ..lifecycle._model import LifecycleSection
+from ..points._model import PointsSection
+from ..tiers._model import TiersSection
+from ._losses import Loss, losses
+
+__all__ = [
+    "SECTIONS",
+    "VersionSection",
+    "effective_moment",
+    "notice_findings",
+    "order_findings",
+    "replaced_sections",
+]
+
+SECTIONS = ("tiers", "points", "benefits", "lifecycle")
+"""The sections a version may replace, in policy order."""
+
+
+class VersionSection(BaseModel):
+    """One later edition of the programme: when it applies, when members were told, what changes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    effective_from: datetime | date = Field(
+        description=(
+            "when the version takes effect: a date (local midnight in the programme's timezone) "
+            "or a date-time with an offset, e.g. 2027-01-01T00:00:00+08:00"
+        )
+    )
+    announced: date = Field(description="the date members were told of the change, YYYY-MM-DD")
+    note: str | None = Field(default=None, description="what changes, for people reading the file")
+    tiers: TiersSection | None = None
+    points: PointsSection | None = None
+    benefits: BenefitsSection | None = None
+    lifecycle: LifecycleSection | None = None
+
+    @field_validator("effective_from", mode="before")
+    @classmethod
+    def _moment(cls, value: object) -> object:
+        # YAML gives a bare date as a date; a date-time stays text and must carry an offset, since
+        # a naive time would be read differently on every server.
+        if isinstance(value, str) and "T" in value:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not a date-time (YYYY-MM-DDTHH:MM:SS+08:00)"
+                ) from None
+            if moment.tzinfo is None:
+                raise ValueError(f"{value!r} has no timezone offset; add one, e.g. +08:00")
+            return moment
+        return value
+
+
+def effective_moment(version: VersionSection, tz: tzinfo) -> datetime:
+    """The aware moment the version takes effect (a date means local midnight in ``tz``)."""
+    value = version.effective_from
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=tz)
+
+
+def replaced_sections(version: VersionSection) -> tuple[str, ...]:
+    """The sections this version writes out (and so replaces), in policy order."""
+    return tuple(name for name in SECTIONS if name in version.model_fields_set)
+
+
+def order_findings(versions: tuple[VersionSection, ...], tz: tzinfo) -> list[Finding]:
+    """Versions out of time order, or announced after they take effect."""
+    findings: list[Finding] = []
+    previous: datetime | None = None
+    for index, version in enumerate(versions):
+        moment = effective_moment(version, tz)
+        where: Path = ("versions", index, "effective_from")
+        if previous is not None and moment <= previous:
+            findings.append(
+                Finding(
+                    where,
+                    f"versions are listed oldest first; this one takes effect at "
+                    f"{moment.isoformat()}, not after the one before it ({previous.isoformat()})",
+                    "version_order",
+                )
+            )
+        if version.announced > moment.astimezone(tz).date():
+            findings.append(
+                Finding(
+                    ("versions", index, "announced"),
+                    f"announced on {version.announced}, after the version takes effect "
+                    f"({moment.astimezone(tz).date()})",
+                    "announced_late",
+                )
+            )
+        previous = moment
+    return findings
+
+
+def _editions(
+    base: dict[str, Any], raw_versions: list[Any], versions: tuple[VersionSection, ...]
+) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """(version index, sections before, sections after) for every version, as written."""
+    current = dict(base)
+    for index, version in enumerate(versions):
+        raw = raw_versions[index] if index < len(raw_versions) else {}
+        after = dict(current)
+        for name in replaced_sections(version):
+            after[name] = raw.get(name) if isinstance(raw, dict) else None
+        yield index, current, after
+        current = after
+
+
+def notice_findings(
+    base: dict[str, Any],
+    raw_versions: list[Any],
+    versions: tuple[VersionSection, ...],
+    tz: tzinfo,
+    notice_days: int,
+) -> list[Finding]:
+    """Versions that take something from members with less than ``notice_days`` of notice.
+
+    ``base`` maps each section name to its data as written at the top level and
+    ``raw_versions`` is the ``versions`` list as written: the comparison reads what the author
+    wrote (``qualify: {spend: 2000}``), which the validated models keep only in compiled form.
+    """
+    findings: list[Finding] = []
+    for index, before, after in _editions(base, raw_versions, versions):
+        version = versions[index]
+        starts = effective_moment(version, tz).astimezone(tz).date()
+        given = (starts - version.announced).days
+        if given >= notice_days:
+            continue
+        taken: list[Loss] = []
+        for name in replaced_sections(version):
+            taken += losses(name, before.get(name), after.get(name))
+        if not taken:
+            continue
+        earliest = version.announced + timedelta(days=notice_days)
+        shown = "; ".join(loss.what for loss in taken[:3])
+        more = f" (and {len(taken) - 3} more)" if len(taken) > 3 else ""
+        findings.append(
+            Finding(
+                ("versions", index, "effective_from"),
+                f"this version takes something away from members ({shown}{more}) with "
+                f"{given} days' notice; the programme requires {notice_days} "
+                f"(announced {version.announced}, so effective on {earliest} at the earliest)",
+                "short_notice",
+            )
+        )
+    return findings

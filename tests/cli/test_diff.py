@@ -1,0 +1,203 @@
+"""`memberkit diff`: the bundled pair of policies and member sample, counted by hand."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from memberkit.cli import main
+
+DIFF = Path(__file__).parents[2] / "examples" / "diff"
+OLD, NEW, SAMPLE = str(DIFF / "old.yaml"), str(DIFF / "new.yaml"), str(DIFF / "members.jsonl")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process; returns exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def report() -> dict[str, object]:
+    """The JSON report of the bundled change as of 15 Aug 2026."""
+    code, out, _ = run(
+        "diff", OLD, NEW, "--members", SAMPLE, "--as-of", "2026-08-15", "--format", "json"
+    )
+    assert code == 1
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_the_structure_lists_each_change_with_its_locations() -> None:
+    """Threshold and quotas changed, two rules added, one removed, each with line:col."""
+    found = [(c["kind"], c["path"], c["old_at"], c["new_at"]) for c in report()["structure"]]  # type: ignore[attr-defined]
+    assert found == [
+        ("changed", "tiers.ladder[1].qualify.spend", "14:72", "15:72"),
+        ("added", "points.earn[1]", None, "22:7"),
+        ("changed", "benefits[0].quota.count", "24:20", "27:20"),
+        ("changed", "benefits[1].quota.count", "27:20", "30:20"),
+        ("added", "benefits[2]", None, "31:5"),
+        ("removed", "benefits[2]", "28:5", None),
+    ]
+
+
+def test_one_member_moves_down_a_tier() -> None:
+    """m2's 200 spent no longer reaches silver's new 250."""
+    tiers = report()["impact"]["tiers"]  # type: ignore[index]
+    assert (tiers["up"], tiers["down"], tiers["down_examples"]) == (
+        0,
+        1,
+        [["m2", "silver", "basic"]],
+    )
+
+
+def test_points_per_order_and_liability_before_and_after() -> None:
+    """Three orders earn 350 points before and 600 after (the app orders double)."""
+    impact = report()["impact"]
+    points = impact["points"]  # type: ignore[index]
+    assert (points["orders"], points["total_before"], points["total_after"]) == (3, "350", "600")
+    assert points["per_order"] == {"before": "116.67", "after": "200"}
+    assert impact["liability"] == {"before": "350", "after": "600"}  # type: ignore[index]
+    assert [e["member"] for e in points["examples"]] == ["m2", "m6"]
+
+
+def test_benefits_gained_and_lost_match_the_hand_count() -> None:
+    """As examples/diff/README.md counts: 1, 1, 2 and 2 members, with who they are."""
+    benefits = report()["impact"]["benefits"]  # type: ignore[index]
+    assert {b: (v["gained"], v["lost"]) for b, v in benefits.items()} == {
+        "birthday-gift": (1, 0),
+        "lounge": (0, 1),
+        "new-member-gift": (2, 0),
+        "vip-gift": (0, 2),
+    }
+    assert benefits["vip-gift"]["lost_examples"] == ["m3", "m5"]
+
+
+def test_every_member_changes() -> None:
+    """Each of the six members sees different benefits, tier or points; none fails to replay."""
+    impact = report()["impact"]
+    assert (impact["members"], impact["changed"], impact["errors"]["count"]) == (6, 6, 0)  # type: ignore[index]
+
+
+def test_text_report_names_members_and_counts() -> None:
+    """The text report lists each benefit's gains and losses with example members."""
+    code, out, _ = run("diff", OLD, NEW, "--members", SAMPLE, "--as-of", "2026-08-15")
+    assert code == 1
+    assert "    vip-gift: 0 gained, 2 lost; lost by m3, m5\n" in out
+    assert "impact on 6 members as of 2026-08-15T23:59:59+08:00 (6 changed)\n" in out
+
+
+def test_the_same_policy_twice_differs_in_nothing() -> None:
+    """Comparing a policy with itself exits 0 with no change."""
+    code, out, _ = run("diff", OLD, OLD, "--members", SAMPLE, "--as-of", "2026-08-15")
+    assert code == 0
+    assert "structure: 0 changes" in out
+
+
+def test_members_without_as_of_is_a_usage_error() -> None:
+    """--members needs --as-of."""
+    assert run("diff", OLD, NEW, "--members", SAMPLE)[0] == 2
+
+
+def test_a_bad_sample_line_is_reported_with_its_number(tmp_path: Path) -> None:
+    """A line that is not JSON stops the run with file:line."""
+    sample = tmp_path / "s.jsonl"
+    sample.write_text('{"id": "a", "joined": "2026-01-01"}\nnot json\n', encoding="utf-8")
+    code, _, err = run("diff", OLD, NEW, "--members", str(sample), "--as-of", "2026-08-15")
+    assert (code, f"{sample}:2: not valid JSON" in err) == (2, True)
+
+
+def test_an_invalid_policy_is_a_usage_error_with_locations(tmp_path: Path) -> None:
+    """A broken policy is reported file:line:col and exits 2."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("memberkit: 1\nprogram: {id: x}\n", encoding="utf-8")
+    code, _, err = run("diff", OLD, str(bad))
+    assert (code, f"{bad}:2:10" in err) == (2, True)
+
+
+def test_the_html_report_is_one_file_without_network(tmp_path: Path) -> None:
+    """The HTML report holds its charts inline and loads nothing from elsewhere."""
+    target = tmp_path / "diff.html"
+    run(
+        "diff",
+        OLD,
+        NEW,
+        "--members",
+        SAMPLE,
+        "--as-of",
+        "2026-08-15",
+        "--format",
+        "html",
+        "--output",
+        str(target),
+    )
+    html = target.read_text(encoding="utf-8")
+    assert html.count("<svg") == 3
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html
+    assert "<script" not in html
+
+
+@pytest.fixture
+def chromium() -> str:
+    """The Chromium binary; skipped when absent unless MEMBERKIT_REQUIRE_CHROMIUM=1."""
+    if shutil.which(CHROMIUM) is None:
+        if os.environ.get("MEMBERKIT_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(f"{CHROMIUM} is required (MEMBERKIT_REQUIRE_CHROMIUM=1) but missing")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    return CHROMIUM
+
+
+def _headless(binary: str, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
+    return subprocess.run(
+        [binary, *flags, *extra], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_chromium_renders_the_report(chromium: str, tmp_path: Path) -> None:
+    """Headless Chromium shows the counts and charts and takes a non-empty screenshot."""
+    target = tmp_path / "diff.html"
+    run(
+        "diff",
+        OLD,
+        NEW,
+        "--members",
+        SAMPLE,
+        "--as-of",
+        "2026-08-15",
+        "--format",
+        "html",
+        "--output",
+        str(target),
+    )
+    dom = _headless(chromium, tmp_path / "p1", "--dump-dom", target.as_uri())
+    assert 'data-chart="benefits"' in dom.stdout
+    assert "Impact on 6 members" in dom.stdout
+    assert '<div class="card" data-card="decisions changed"><b>6</b>' in dom.stdout
+    shot = tmp_path / "diff.png"
+    _headless(
+        chromium,
+        tmp_path / "p2",
+        f"--screenshot={shot}",
+        "--window-size=1200,1400",
+        target.as_uri(),
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 10_000

@@ -1,0 +1,3 @@
+"""The scenario plugin is tested with pytest's own pytester."""
+
+pytest_plugins = ["pytester"]
