@@ -1,6 +1,6 @@
 """Points throughput: quotes per second and events applied per second on the retail rules.
 
-Run: python benchmarks/bench_points.py
+Run: python benchmarks/bench_points.py (each figure is the best of five runs)
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def main() -> None:
     member = memberkit.new_member("m1", start)
     order = _order(0, start)
     n = 5000
-    seconds = timeit.timeit(lambda: memberkit.quote_points(POLICY, member, order), number=n)
+    seconds = min(
+        timeit.repeat(lambda: memberkit.quote_points(POLICY, member, order), number=n, repeat=5)
+    )
     print(f"quote_points: {n / seconds:,.0f} quotes/s ({seconds / n * 1e6:.1f} µs each)")
 
     for orders in (300, 1200):
@@ -85,19 +87,24 @@ def _history(member: memberkit.MemberState, start: datetime, orders: int) -> mem
                     }
                 )
             )
+    # Best of five runs: the machines this runs on are shared and noisy.
+    best_total = best_tail = float("inf")
     state = member
-    began = timeit.default_timer()
-    tail = len(events) - 100
-    tail_began = began
-    for index, event in enumerate(events):
-        if index == tail:
-            tail_began = timeit.default_timer()
-        state, _ = memberkit.apply(POLICY, state, event)
-    ended = timeit.default_timer()
-    seconds = ended - began
+    for _ in range(5):
+        state = member
+        began = timeit.default_timer()
+        tail = len(events) - 100
+        tail_began = began
+        for index, event in enumerate(events):
+            if index == tail:
+                tail_began = timeit.default_timer()
+            state, _ = memberkit.apply(POLICY, state, event)
+        ended = timeit.default_timer()
+        best_total = min(best_total, ended - began)
+        best_tail = min(best_tail, ended - tail_began)
     print(
-        f"apply: {len(events) / seconds:,.0f} events/s over a {len(events)}-event history; "
-        f"last 100 events {(ended - tail_began) / 100 * 1e3:.2f} ms each"
+        f"apply: {len(events) / best_total:,.0f} events/s over a {len(events)}-event history; "
+        f"last 100 events {best_tail / 100 * 1e3:.2f} ms each (best of 5)"
     )
     return state
 

@@ -44,6 +44,7 @@ from ._compile import (
 from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
 from ._extend import apply_campaigns, extend_paid, push_lots
 from ._ledger import add_debt, available, credit, effective_expiry, expiry_for, spend
+from ._periods import cap_span
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState, RedemptionRecord
 
 __all__ = ["advance", "on_event", "on_tier_change"]
@@ -78,26 +79,40 @@ def advance(
     # Campaigns push expiry before anything is expired, so a lot they cover never lapses.
     state, reasons = apply_campaigns(points, info, state, until)
     due: dict[str, datetime] = {}
+    lots_now = state.points.lots
+    # Lots whose date has come (a protected tier only ever postpones expiry, so a date still
+    # ahead is never due): one comprehension, since a long history is mostly lots not yet due.
+    dated = [
+        lot
+        for lot in lots_now
+        if lot.expires_at is not None
+        and lot.expires_at <= until
+        and lot.remaining > 0
+        and not lot.expired
+    ]
     for currency in points.currencies:
         expiry = currency.expiry
         if expiry is None:
             continue
         protected = expiry.never_while_tier
-        lots = [
-            lot
-            for lot in state.points.lots
-            if lot.currency == currency.id and not lot.expired and lot.remaining > 0
-        ]
         if expiry.inactivity_months is not None:
+            lots = [
+                lot
+                for lot in lots_now
+                if lot.currency == currency.id and lot.remaining > 0 and not lot.expired
+            ]
+            if not lots:
+                continue
             last = _last_activity(state, expiry.activity, until)
             deadline = info.local(last) + relativedelta(months=expiry.inactivity_months)
             moment = effective_expiry(deadline, protected, state.tiers)
             if moment is not None and moment <= until:
                 due.update({lot.id: moment for lot in lots if lot.earned_at < deadline})
             continue
-        for lot in lots:
-            if lot.expires_at is None:
+        for lot in dated:
+            if lot.currency != currency.id:
                 continue
+            assert lot.expires_at is not None
             moment = effective_expiry(lot.expires_at, protected, state.tiers)
             if moment is not None and moment <= until:
                 due[lot.id] = moment
@@ -193,10 +208,13 @@ def _book(
     event = ctx.event
     info = ctx.program.info
     ps = state.points
+    if not found:
+        return state, []
     reasons: list[Reason] = []
-    journal = list(ps.journal)
-    earnings = list(ps.earnings)
-    caps = list(ps.cap_uses)
+    # Only the new entries are gathered here; each history tuple is copied once, at the end.
+    journal: list[JournalEntry] = []
+    earnings: list[Earning] = []
+    caps: list[CapUse] = []
     totals: dict[str, Points] = {}
     for c in found:
         currency = points.by_id[c.currency]
@@ -232,7 +250,12 @@ def _book(
     for currency_id, total in totals.items():
         if points.by_id[currency_id].earn_caps:
             caps.append(CapUse(points.by_id[currency_id].cap_key, event.id, event.at, total))
-    ps = replace(ps, journal=tuple(journal), earnings=tuple(earnings), cap_uses=tuple(caps))
+    ps = replace(
+        ps,
+        journal=ps.journal + tuple(journal),
+        earnings=ps.earnings + tuple(earnings) if earnings else ps.earnings,
+        cap_uses=ps.cap_uses + tuple(caps) if caps else ps.cap_uses,
+    )
     spec = points.pending
     for currency_id, total in totals.items():
         currency = points.by_id[currency_id]
@@ -314,9 +337,10 @@ def _refund(
     money_back = sum((r.amount for r in ctx.refunded), Decimal(0))
     ps = state.points
     wanted: dict[int, Points] = {}
-    for index, earning in enumerate(ps.earnings):
-        if earning.order != order.id:
-            continue
+    oid = order.id
+    # Pick the order's earnings in one comprehension rather than a Python loop over them all.
+    mine = [(i, e) for i, e in enumerate(ps.earnings) if e.order == oid]
+    for index, earning in mine:
         left = earning.points - earning.reversed
         if left <= 0:
             continue
@@ -627,11 +651,14 @@ def _cancel(
 def _year_total(
     ps: PointsState, currency: str, kind: str, rule: str | None, at: datetime, info: ProgramInfo
 ) -> Points:
-    year = info.local(at).year
+    # The local year as an interval of instants, so entries are compared without converting each.
+    span = cap_span("year", info.local(at))
+    assert span is not None
+    start, end = span
     total: Points = 0
     for e in ps.journal:
         same = e.currency == currency and e.kind == kind and (rule is None or e.rule == rule)
-        if same and info.local(e.at).year == year:
+        if same and start <= e.at < end:
             total += e.points if e.points > 0 else -e.points
     return total
 

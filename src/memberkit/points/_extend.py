@@ -31,10 +31,10 @@ Points = int | Decimal
 
 def _live(lot: Lot, currency: str) -> bool:
     return (
-        lot.currency == currency
+        lot.remaining > 0
         and not lot.expired
-        and lot.remaining > 0
         and lot.expires_at is not None
+        and lot.currency == currency
     )
 
 
@@ -50,18 +50,18 @@ def push_lots(
 ) -> tuple[PointsState, dict[date, Points]]:
     """Push the expiry of the live dated lots ``chosen`` picks; points moved per new last day."""
     moved: dict[date, Points] = {}
-    lots: list[Lot] = []
-    for lot in ps.lots:
+    changed: dict[int, Lot] = {}
+    for index, lot in enumerate(ps.lots):
         if _live(lot, currency.id) and chosen(lot):
             assert lot.expires_at is not None
             new = pushed(lot.expires_at, info, months=months, to=to)
-            lot = replace(lot, expires_at=new, extensions=(*lot.extensions, cause))
+            changed[index] = replace(lot, expires_at=new, extensions=(*lot.extensions, cause))
             day = last_day(new, info)
             moved[day] = moved.get(day, 0) + lot.remaining
-        lots.append(lot)
-    if not moved:
+    if not changed:
         return ps, moved
-    return replace(ps, lots=tuple(lots)), moved
+    lots = tuple(changed.get(i, lot) for i, lot in enumerate(ps.lots))
+    return replace(ps, lots=lots), moved
 
 
 def apply_campaigns(

@@ -7,9 +7,11 @@ credits pay off first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -105,28 +107,49 @@ def effective_expiry(
 
 def _usable(lot: Lot, at: datetime) -> bool:
     # Expiry is applied by the engine's time step (which knows about protected tiers) before
-    # anything is spent, so a lot not marked expired is still valid.
+    # anything is spent, so a lot not marked expired is still valid. Most lots of a long history
+    # are used up, so the cheapest test comes first.
     return (
-        not lot.expired
-        and lot.remaining > 0
+        lot.remaining > 0
+        and not lot.expired
         and lot.available_at is not None
         and lot.available_at <= at
     )
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+SpendKey = tuple[bool, datetime, datetime, str] | tuple[datetime, str]
+
+
+def _spend_key(order: str) -> Callable[[Lot], SpendKey]:
+    """The sort key of the policy's consumption order (aware datetimes compare as instants)."""
+    if order == "earliest_earned":
+        return lambda lot: (lot.earned_at, lot.id)
+    if order == "latest_earned":
+        # Latest first: negate through the distance from the epoch, exact to the microsecond.
+        return lambda lot: (_EPOCH - (lot.earned_at - _EPOCH), lot.id)
+    # Undated lots (inactivity expiry, or none) are spent after every dated one.
+    return lambda lot: (
+        lot.expires_at is None,
+        lot.expires_at or _EPOCH,
+        lot.earned_at,
+        lot.id,
+    )
+
+
 def spend_order(lots: Iterable[Lot], order: str) -> list[Lot]:
     """Lots in the order the policy spends them (default: earliest expiry first)."""
+    return sorted(lots, key=_spend_key(order))
 
-    def expiry_key(lot: Lot) -> tuple[bool, float, float, str]:
-        # Undated lots (inactivity expiry, or none) are spent after every dated one.
-        moment = lot.expires_at.timestamp() if lot.expires_at else 0.0
-        return (lot.expires_at is None, moment, lot.earned_at.timestamp(), lot.id)
 
-    if order == "earliest_earned":
-        return sorted(lots, key=lambda lot: (lot.earned_at.timestamp(), lot.id))
-    if order == "latest_earned":
-        return sorted(lots, key=lambda lot: (-lot.earned_at.timestamp(), lot.id))
-    return sorted(lots, key=expiry_key)
+def _in_spend_order(lots: list[Lot], order: str) -> Iterator[Lot]:
+    """The lots lazily in spending order: a spend usually needs only the first few of many."""
+    key = _spend_key(order)
+    heap = [(key(lot), i) for i, lot in enumerate(lots)]
+    heapq.heapify(heap)
+    while heap:
+        yield lots[heapq.heappop(heap)[1]]
 
 
 def available(state: PointsState, currency: str, at: datetime) -> Points:
@@ -154,27 +177,27 @@ def spend(
     left: Points = amount
     taken: list[tuple[str, Points]] = []
     changed: dict[str, Lot] = {}
-    candidates: list[Lot] = []
+    candidates: list[Iterable[Lot]] = []
     if first is not None:
-        candidates += [
-            lot for lot in state.lots if lot.id == first and not lot.expired and lot.remaining > 0
-        ]
-    if not only_first:
-        candidates += spend_order(
-            (
-                lot
-                for lot in state.lots
-                if lot.currency == currency and lot.id != first and _usable(lot, at)
-            ),
-            order,
+        candidates.append(
+            [lot for lot in state.lots if lot.id == first and not lot.expired and lot.remaining > 0]
         )
-    for lot in candidates:
+    if not only_first:
+        usable = [
+            lot
+            for lot in state.lots
+            if lot.currency == currency and lot.id != first and _usable(lot, at)
+        ]
+        candidates.append(_in_spend_order(usable, order))
+    for lot in itertools.chain.from_iterable(candidates):
         if left <= 0:
             break
         take = min(lot.remaining, left)
         changed[lot.id] = replace(lot, remaining=lot.remaining - take)
         taken.append((lot.id, take))
         left -= take
+    if not changed:
+        return state, (), left
     lots = tuple(changed.get(lot.id, lot) for lot in state.lots)
     return replace(state, lots=lots), tuple(taken), left
 
