@@ -328,6 +328,23 @@ def _activity(
     return new, reasons + skipped + booked
 
 
+def _earnings_of(ps: PointsState, order_id: str) -> list[tuple[int, Earning]]:
+    """The earnings of one order with their indexes.
+
+    A purchase books all its earnings at once and nothing else adds earnings of that order, so
+    they sit side by side; refunds mostly concern recent orders, so the search runs from the end
+    and stops at the edge of the order's block.
+    """
+    earnings = ps.earnings
+    end = len(earnings)
+    while end and earnings[end - 1].order != order_id:
+        end -= 1
+    begin = end
+    while begin and earnings[begin - 1].order == order_id:
+        begin -= 1
+    return [(i, earnings[i]) for i in range(begin, end)]
+
+
 def _refund(
     ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Refund
 ) -> tuple[MemberState, list[Reason]]:
@@ -337,9 +354,7 @@ def _refund(
     money_back = sum((r.amount for r in ctx.refunded), Decimal(0))
     ps = state.points
     wanted: dict[int, Points] = {}
-    oid = order.id
-    # Pick the order's earnings in one comprehension rather than a Python loop over them all.
-    mine = [(i, e) for i, e in enumerate(ps.earnings) if e.order == oid]
+    mine = _earnings_of(ps, order.id)
     for index, earning in mine:
         left = earning.points - earning.reversed
         if left <= 0:

@@ -8,7 +8,6 @@ credits pay off first.
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -143,15 +142,6 @@ def spend_order(lots: Iterable[Lot], order: str) -> list[Lot]:
     return sorted(lots, key=_spend_key(order))
 
 
-def _in_spend_order(lots: list[Lot], order: str) -> Iterator[Lot]:
-    """The lots lazily in spending order: a spend usually needs only the first few of many."""
-    key = _spend_key(order)
-    heap = [(key(lot), i) for i, lot in enumerate(lots)]
-    heapq.heapify(heap)
-    while heap:
-        yield lots[heapq.heappop(heap)[1]]
-
-
 def available(state: PointsState, currency: str, at: datetime) -> Points:
     """Spendable points of ``currency`` at ``at`` (minus any debt)."""
     total: Points = sum(
@@ -176,30 +166,45 @@ def spend(
     """
     left: Points = amount
     taken: list[tuple[str, Points]] = []
-    changed: dict[str, Lot] = {}
-    candidates: list[Iterable[Lot]] = []
-    if first is not None:
-        candidates.append(
-            [lot for lot in state.lots if lot.id == first and not lot.expired and lot.remaining > 0]
-        )
-    if not only_first:
+    lots = state.lots
+    changed: dict[int, Lot] = {}
+
+    def candidates() -> Iterator[int]:
+        # The named lot first; the others are only gathered and ordered when it is not enough,
+        # which is the usual case for a refund taking back its own order's points.
+        if first is not None:
+            yield from (
+                i
+                for i, lot in enumerate(lots)
+                if lot.id == first and not lot.expired and lot.remaining > 0
+            )
+        if only_first or left <= 0:
+            return
         usable = [
-            lot
-            for lot in state.lots
+            i
+            for i, lot in enumerate(lots)
             if lot.currency == currency and lot.id != first and _usable(lot, at)
         ]
-        candidates.append(_in_spend_order(usable, order))
-    for lot in itertools.chain.from_iterable(candidates):
+        key = _spend_key(order)
+        heap = [(key(lots[i]), i) for i in usable]
+        heapq.heapify(heap)
+        while heap:
+            yield heapq.heappop(heap)[1]
+
+    for index in candidates():
         if left <= 0:
             break
+        lot = lots[index]
         take = min(lot.remaining, left)
-        changed[lot.id] = replace(lot, remaining=lot.remaining - take)
+        changed[index] = replace(lot, remaining=lot.remaining - take)
         taken.append((lot.id, take))
         left -= take
     if not changed:
         return state, (), left
-    lots = tuple(changed.get(lot.id, lot) for lot in state.lots)
-    return replace(state, lots=lots), tuple(taken), left
+    out = list(lots)
+    for index, lot in changed.items():
+        out[index] = lot
+    return replace(state, lots=tuple(out)), tuple(taken), left
 
 
 def credit(state: PointsState, lot: Lot) -> PointsState:
