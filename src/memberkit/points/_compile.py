@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from .._compiled_base import CheckContext
+from .._errors import EventError
 from .._paths import Finding, Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
@@ -36,6 +37,7 @@ __all__ = [
     "CompiledRule",
     "check_points",
     "compile_points",
+    "resolve_currency",
 ]
 
 DEFAULT_CURRENCY = "points"
@@ -117,6 +119,11 @@ class CompiledCurrency:
         return f"currency.{self.id}"
 
     @property
+    def spending_order(self) -> str:
+        """The order lots are spent in (the redemption's, default earliest expiry first)."""
+        return self.redeem.order if self.redeem is not None else "earliest_expiry"
+
+    @property
     def quantum(self) -> Decimal:
         """The smallest amount of the currency (1 for integer points)."""
         return Decimal(1).scaleb(-self.decimals)
@@ -153,6 +160,24 @@ class CompiledPoints:
         if currency_id is None:
             return next((c for c in self.currencies if c.spendable), self.default)
         return self.by_id.get(currency_id)
+
+
+def resolve_currency(
+    points: CompiledPoints, currency_id: str | None, event_id: str
+) -> CompiledCurrency:
+    """The currency an event names (the first spendable one when it names none)."""
+    found = points.currency(currency_id)
+    if found is None:
+        known = tuple(points.by_id)
+        hint = _did_you_mean(str(currency_id), known)
+        listed = "" if hint else f" (currencies: {', '.join(known)})"
+        raise EventError(
+            event_id,
+            f"unknown points currency {currency_id!r}{hint}{listed}",
+            field="currency",
+            code="unknown_currency",
+        )
+    return found
 
 
 def _did_you_mean(name: str, options: tuple[str, ...] | list[str]) -> str:
