@@ -18,6 +18,7 @@ PACKAGES = [
     "memberkit.benefits",
     "memberkit.lifecycle",
     "memberkit.testing",
+    "memberkit.demo",
 ]
 
 

@@ -1,14 +1,38 @@
-"""``memberkit demo``: the bundled example programme at work."""
+"""``memberkit demo``: the bundled retail programme replayed over a year of synthetic members.
+
+The report goes to stdout (stable for a given ``--members``: the population is seeded); the
+progress bar and the elapsed time go to stderr, the bar only when stderr is a terminal.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import time
+import unicodedata
+from datetime import datetime
+from decimal import Decimal
 from importlib import resources
 from typing import Any, TextIO
 
-from ..policy import parse_policy
+from babel import Locale, UnknownLocaleError
 
-__all__ = ["add_demo_parser", "bundled_example", "run_demo"]
+from .._compiled import Policy
+from .._state import MemberState
+from ..benefits import entitlements
+from ..demo import DemoReport, build_report, synthetic_members
+from ..demo._report import EXPIRY_WINDOW_DAYS
+from ..lifecycle import lifecycle_stage
+from ..points import balance, expiring
+from ..policy import parse_policy
+from ..tiers import progress, tier_of
+
+__all__ = ["DEMO_YEAR", "add_demo_parser", "bundled_example", "run_demo"]
+
+DEMO_YEAR = 2026
+SEED = 2026
+BIRTHDAY_BENEFIT = "birthday-gift"
+"""The bundled programme's birthday benefit, which some synthetic members use each year."""
 
 
 def bundled_example(name: str = "retail") -> tuple[str, bytes]:
@@ -17,21 +41,305 @@ def bundled_example(name: str = "retail") -> tuple[str, bytes]:
     return f"examples/{name}.yaml", ref.read_bytes()
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1 member")
+    return value
+
+
+def _locale(text: str) -> str:
+    # A mistyped locale would silently fall back to the programme's; say so instead.
+    try:
+        Locale.parse(text)
+    except (ValueError, UnknownLocaleError):
+        raise argparse.ArgumentTypeError(
+            f"unknown locale {text!r} (try zh_Hans, zh_Hant or en)"
+        ) from None
+    return text
+
+
 def add_demo_parser(sub: Any) -> None:
     """Register the demo subcommand."""
-    demo = sub.add_parser("demo", help="run the bundled retail programme on synthetic members")
-    demo.add_argument("--members", type=int, default=2000, metavar="N")
-    demo.add_argument("--locale", default=None)
+    demo = sub.add_parser(
+        "demo",
+        help="run the bundled retail programme on a year of synthetic members",
+        description="Replay a year of deterministic synthetic member activity through the "
+        "bundled 普通/银卡/金卡/白金 retail programme and print a report.",
+    )
+    demo.add_argument(
+        "--members", type=_positive, default=2000, metavar="N", help="members (default 2000)"
+    )
+    demo.add_argument(
+        "--locale",
+        type=_locale,
+        default=None,
+        help="locale of names and explanations, e.g. zh_Hans, zh_Hant, en (default: programme's)",
+    )
     demo.add_argument("--format", choices=("text", "json"), default="text")
 
 
+class _Bar:
+    """A one-line progress bar redrawn in place on a terminal; silent otherwise."""
+
+    def __init__(self, err: TextIO, total: int) -> None:
+        self.err = err
+        self.total = total
+        self.shown = -1
+        self.live = bool(getattr(err, "isatty", lambda: False)())
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.live:
+            return
+        percent = done * 100 // max(total, 1)
+        if percent == self.shown:
+            return
+        self.shown = percent
+        filled = percent * 30 // 100
+        self.err.write(f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} members")
+        if done == total:
+            self.err.write("\n")
+        self.err.flush()
+
+
 def run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Validate the bundled example programme and summarise it."""
+    """Replay the synthetic year through the bundled programme and print the report."""
+    started = time.perf_counter()
     source, text = bundled_example()
     policy = parse_policy(text, source=source)
     info = policy.info
-    out.write(
-        f"{source}: ok — programme {info.id} ({info.name.get(args.locale or info.locale)}), "
-        f"{info.currency}, {info.timezone}\n"
+    locale = args.locale or info.locale
+    as_of = datetime(DEMO_YEAR, 12, 31, 23, 59, 59, tzinfo=info.tz)
+    program = policy.at(as_of)
+    rewards = tuple(
+        reward.id
+        for currency in (program.points.currencies if program.points is not None else ())
+        if currency.redeem is not None
+        for reward in currency.redeem.rewards
+    )
+    benefits = program.benefits.by_id if program.benefits is not None else {}
+    population = synthetic_members(
+        args.members,
+        year=DEMO_YEAR,
+        tz=info.tz,
+        seed=SEED,
+        currency=info.currency,
+        rewards=rewards,
+        birthday_benefit=BIRTHDAY_BENEFIT if BIRTHDAY_BENEFIT in benefits else None,
+    )
+    report = build_report(
+        policy, population, count=args.members, as_of=as_of, progress=_Bar(err, args.members)
+    )
+    explained = [
+        (example.member_id, texts)
+        for example in report.examples
+        if (texts := _explain(policy, example.state, as_of, locale))
+    ]
+    if args.format == "json":
+        data = _as_json(report, explained, locale)
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(_as_text(policy, report, explained, locale))
+    elapsed = time.perf_counter() - started
+    err.write(
+        f"memberkit demo: {report.members:,} members, {report.events:,} events in {elapsed:.1f}s\n"
     )
     return 0
+
+
+def _explain(policy: Policy, state: MemberState, as_of: datetime, locale: str) -> list[str]:
+    """What the programme says about one member at ``as_of``, in ``locale``, part by part."""
+    program = policy.at(as_of)
+    texts: list[str] = []
+    if program.tiers is not None:
+        texts.append(tier_of(policy, state, as_of).explain(locale))
+        texts.append(progress(policy, state, as_of).explain(locale))
+    if program.points is not None:
+        for currency in program.points.currencies:
+            if currency.spendable:
+                texts.append(balance(policy, state, as_of, currency.id).explain(locale))
+                texts.append(
+                    expiring(policy, state, as_of, EXPIRY_WINDOW_DAYS, currency.id).explain(locale)
+                )
+    if program.lifecycle is not None:
+        texts.append(lifecycle_stage(policy, state, as_of).explain(locale))
+    if program.benefits is not None:
+        allowed = entitlements(policy, state, as_of)
+        texts += [item.explain(locale) for item in allowed.items if item.allowed]
+    return [text for text in texts if text]
+
+
+def _width(text: str) -> int:
+    # Chinese characters take two columns in a terminal; pad by what the eye sees.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _num(value: int | Decimal) -> str:
+    return f"{value:,}"
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / max(whole, 1):5.1f}%"
+
+
+def _as_text(
+    policy: Policy, report: DemoReport, explained: list[tuple[str, list[str]]], locale: str
+) -> str:
+    info = policy.info
+    day = report.as_of.date().isoformat()
+    year = report.as_of.year
+    lines = [
+        f"memberkit demo — {info.name.get(locale)} ({info.id}), {info.currency}, {info.timezone}",
+        f"{report.members:,} synthetic members (seed {SEED}), their history replayed up to {day}",
+        "",
+        "Events",
+    ]
+    width = max((len(k) for k in report.events_by_type), default=0)
+    lines += [f"  {kind:<{width}}  {n:>9,}" for kind, n in report.events_by_type.items()]
+    summary = f"  {report.events:,} events: {report.accepted:,} applied, {report.refused:,} refused"
+    if report.errors:
+        summary += f", {sum(report.errors.values()):,} rejected as bad input"
+    lines.append(summary)
+    lines += [f"    refused: {code} × {n:,}" for code, n in report.refusals_by_reason.items()]
+    lines += [f"    rejected: {code} × {n:,}" for code, n in report.errors.items()]
+
+    def tier_name(tier: str) -> str:
+        name = report.tier_names.get(tier)
+        return name.get(locale) if name is not None else (tier or "—")
+
+    if report.tiers is not None:
+        lines += ["", f"Tiers at {day}"]
+        for tier, n in report.tiers.items():
+            lines.append(f"  {_pad(tier_name(tier), 12)} {n:>8,}  {_pct(n, report.members)}")
+    if report.tier_movements:
+        lines += ["", f"Tier movements in {year}"]
+        for (before, after), n in report.tier_movements.items():
+            move = f"{tier_name(before) if before else '(joined)'} → {tier_name(after)}"
+            lines.append(f"  {_pad(move, 26)} {n:>8,}")
+    for figures in report.points or ():
+        title = f"{figures.name.get(locale)} ({figures.currency})"
+        lines += ["", f"Points: {title}, {year}"]
+        rows = [("issued", figures.issued)]
+        if figures.spendable:
+            rows += [("redeemed", figures.redeemed), ("expired", figures.expired)]
+        rows += [("reversed", -figures.by_kind.get("reverse", 0))]
+        rows += [(f"outstanding at {day}", figures.outstanding)]
+        lines += [f"  {label:<26} {_num(value):>14}" for label, value in rows]
+        if figures.spendable and (figures.expiring_members or figures.expiring_points):
+            lines.append(
+                f"  expiring within {EXPIRY_WINDOW_DAYS} days: {_num(figures.expiring_points)} "
+                f"held by {figures.expiring_members:,} members"
+            )
+    if report.benefit_uses is not None:
+        lines += ["", f"Benefits used in {year}"]
+        uses = [f"  {b:<24} {n:>8,}" for b, n in report.benefit_uses.items()]
+        lines += uses or ["  (none)"]
+    if report.stages is not None:
+        lines += ["", f"Lifecycle stages at {day}"]
+        for stage, n in report.stages.items():
+            name = report.stage_names.get(stage)
+            label = name.get(locale) if name is not None else (stage or "(none)")
+            lines.append(f"  {_pad(label, 14)} {n:>8,}  {_pct(n, report.members)}")
+    if report.segments is not None:
+        lines += ["", f"RFM segments at {day}"]
+        for segment, n in report.segments.items():
+            name = report.segment_names.get(segment)
+            label = name.get(locale) if name is not None else (segment or "(none)")
+            lines.append(f"  {_pad(label, 22)} {n:>8,}  {_pct(n, report.members)}")
+    if report.kpis is not None:
+        lines += ["", f"KPIs {year}"]
+        lines += [f"  {line}" for line in report.kpis.explain(locale).splitlines()]
+        active = [
+            f"{m.month:%m}: {m.rate.value:.0%}"
+            for m in report.kpis.monthly_active
+            if m.rate.value is not None
+        ]
+        if active:
+            lines.append(f"  monthly active ({year}-MM: share): " + ", ".join(active))
+        for flows in report.kpis.points:
+            if flows.breakage is not None:
+                lines.append(f"  breakage ({flows.currency}): {flows.breakage:.1%}")
+    if explained:
+        lines += ["", f"Three members explained ({locale})"]
+        for member_id, texts in explained:
+            lines += ["", f"  {member_id}"]
+            for text in texts:
+                lines += [f"    {line}" for line in text.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _as_json(
+    report: DemoReport, explained: list[tuple[str, list[str]]], locale: str
+) -> dict[str, object]:
+    data: dict[str, object] = {
+        "programme": report.programme,
+        "as_of": report.as_of.isoformat(),
+        "seed": SEED,
+        "members": report.members,
+        "events": report.events,
+        "events_by_type": report.events_by_type,
+        "accepted": report.accepted,
+        "refused": report.refused,
+        "refusals_by_reason": report.refusals_by_reason,
+        "errors": report.errors,
+    }
+    if report.tiers is not None:
+        data["tiers"] = report.tiers
+    if report.tier_movements is not None:
+        data["tier_movements"] = [
+            {"from": before or None, "to": after, "members": n}
+            for (before, after), n in report.tier_movements.items()
+        ]
+    if report.points is not None:
+        data["points"] = {
+            f.currency: {
+                "issued": _plain(f.issued),
+                "redeemed": _plain(f.redeemed),
+                "expired": _plain(f.expired),
+                "outstanding": _plain(f.outstanding),
+                "by_kind": _plain(f.by_kind),
+                "expiring_within_days": EXPIRY_WINDOW_DAYS,
+                "expiring_points": _plain(f.expiring_points),
+                "expiring_members": f.expiring_members,
+            }
+            for f in report.points
+        }
+    if report.benefit_uses is not None:
+        data["benefit_uses"] = report.benefit_uses
+    if report.stages is not None:
+        data["lifecycle_stages"] = report.stages
+    if report.segments is not None:
+        data["rfm_segments"] = report.segments
+    if report.kpis is not None:
+        kpis = report.kpis
+        data["kpis"] = {
+            "start": kpis.start.isoformat(),
+            "end": kpis.end.isoformat(),
+            "members": kpis.members,
+            "repurchase_rate": _plain(kpis.repurchase.value),
+            "member_sales": str(kpis.member_sales.amount),
+            "monthly_active": {
+                m.month.isoformat(): _plain(m.rate.value) for m in kpis.monthly_active
+            },
+            "breakage": {f.currency: _plain(f.breakage) for f in kpis.points},
+            "text": kpis.explain(locale).splitlines(),
+        }
+    data["explained"] = [
+        {"member_id": m, "locale": locale, "text": texts} for m, texts in explained
+    ]
+    return data

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from .._decision import Explained
 from .._errors import EventError
 from .._money import Money
-from .._reasons import Reason
+from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._access import aware, lifecycle_of
 
@@ -163,6 +163,15 @@ _SIGN = {
 }
 
 
+def _currency_name(policy: Policy, moment: datetime, currency: str) -> LocalizedText:
+    """A points currency's display name (its id when the policy has no points section)."""
+    points = policy.at(moment).points
+    for compiled in points.currencies if points is not None else ():
+        if compiled.id == currency:
+            return compiled.name
+    return LocalizedText({"en": currency})
+
+
 def programme_kpis(
     policy: Policy,
     states: Iterable[MemberState],
@@ -266,7 +275,14 @@ def programme_kpis(
     repurchase = Rate(repeaters, buyers)
     member_sales = Money(sales, info.currency)
     reasons = [
-        Reason.of("lifecycle.kpi_members", "", members=members, start=start, end=end),
+        Reason.of(
+            "lifecycle.kpi_members",
+            "",
+            members=members,
+            start=start.astimezone(tz),
+            # The period is [start, end): its last instant is a moment before ``end``.
+            last=(end - timedelta(microseconds=1)).astimezone(tz),
+        ),
         Reason.of(
             "lifecycle.kpi_repurchase",
             "",
@@ -280,7 +296,7 @@ def programme_kpis(
         Reason.of(
             "lifecycle.kpi_points",
             "",
-            currency=flow.currency,
+            currency=_currency_name(policy, end, flow.currency),
             issued=flow.issued,
             redeemed=flow.redeemed,
             expired=flow.expired,

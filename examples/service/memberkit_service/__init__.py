@@ -1,0 +1,23 @@
+"""An HTTP service embedding memberkit: member states in SQLite or PostgreSQL, optimistic writes.
+
+``create_app(policy, database_url)`` builds the FastAPI application; ``Members`` is the same logic
+without HTTP, for a worker or a message consumer; ``open_store(url)`` opens the storage.
+"""
+
+from .app import create_app
+from .members import Applied, Members, TooMuchContention, UnknownMember
+from .storage import MemberExists, PostgresStore, SqliteStore, Store, StoredState, open_store
+
+__all__ = [
+    "Applied",
+    "MemberExists",
+    "Members",
+    "PostgresStore",
+    "SqliteStore",
+    "Store",
+    "StoredState",
+    "TooMuchContention",
+    "UnknownMember",
+    "create_app",
+    "open_store",
+]

@@ -1,0 +1,107 @@
+"""The service's core, free of HTTP: create members, apply events with optimistic concurrency.
+
+``apply_events`` reads a member's state and version, applies the events with ``memberkit.apply``
+(pure: nothing is written until every event of the batch has applied), then writes with a
+compare-and-set on the version. When another writer changed the member in between, the whole
+read-apply-write is redone on the fresh state, at most ``max_attempts`` times; after that the
+caller gets ``TooMuchContention`` (HTTP 409) and nothing is written. An update is never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import memberkit
+from memberkit import MemberState, Outcome, Policy
+
+from .storage import Store, StoredState
+
+__all__ = ["Applied", "Members", "TooMuchContention", "UnknownMember"]
+
+
+class UnknownMember(LookupError):  # noqa: N818 - names the situation, like KeyError
+    """No member with this id is stored."""
+
+
+class TooMuchContention(RuntimeError):  # noqa: N818 - names the situation
+    """Other writers kept changing the member; the batch was not applied and may be retried."""
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """The result of one batch: the outcome of each event, the stored version, the attempts."""
+
+    outcomes: tuple[Outcome, ...]
+    state: MemberState
+    version: int
+    attempts: int
+
+
+class Members:
+    """Member states kept in a ``Store`` and changed only through a memberkit ``Policy``."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        store: Store,
+        *,
+        max_attempts: int = 10,
+        after_read: Callable[[int], None] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.store = store
+        self.max_attempts = max_attempts
+        # A hook between read and write, for tests that force two writers to interleave.
+        self._after_read = after_read
+
+    def create(
+        self,
+        member_id: str,
+        joined_at: datetime,
+        *,
+        birthday: date | None = None,
+        tags: Sequence[str] = (),
+    ) -> StoredState:
+        """Store a new member (``MemberExists`` if the id is taken; ``StateError`` if invalid)."""
+        state = memberkit.new_member(member_id, joined_at, birthday=birthday, tags=tuple(tags))
+        return self.store.create(member_id, memberkit.state_to_json(state))
+
+    def get(self, member_id: str) -> tuple[MemberState, int]:
+        """The member's state and its stored version; ``UnknownMember`` if there is none."""
+        stored = self.store.load(member_id)
+        if stored is None:
+            raise UnknownMember(member_id)
+        return memberkit.state_from_json(stored.state), stored.version
+
+    def apply_events(
+        self, member_id: str, raw: Sequence[Mapping[str, Any] | memberkit.Event]
+    ) -> Applied:
+        """Validate and apply a batch of events atomically, retrying on a lost update.
+
+        The batch is validated once, up front (``EventError`` names the first bad event and its
+        field). Events apply in time order (stable for equal times), like ``memberkit.replay``;
+        an event id seen before is a no-op, so a client may safely resend a batch.
+        """
+        events = [memberkit.parse_event(e) if isinstance(e, Mapping) else e for e in raw]
+        events.sort(key=lambda e: e.at)
+        for attempt in range(1, self.max_attempts + 1):
+            state, version = self.get(member_id)
+            if self._after_read is not None:
+                self._after_read(attempt)
+            outcomes: list[Outcome] = []
+            for event in events:
+                state, outcome = memberkit.apply(self.policy, state, event)
+                outcomes.append(outcome)
+            if all(o.duplicate or o.refused for o in outcomes):
+                # Nothing changed: no write, so a resent batch never contends with anyone.
+                return Applied(tuple(outcomes), state, version, attempt)
+            saved = self.store.save(member_id, memberkit.state_to_json(state), version)
+            if saved is not None:
+                return Applied(tuple(outcomes), state, saved.version, attempt)
+            # Lost update: someone wrote since we read. Redo the batch on what they wrote.
+        raise TooMuchContention(
+            f"member {member_id!r} changed under {self.max_attempts} attempts; retry later"
+        )

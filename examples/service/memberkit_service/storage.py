@@ -1,0 +1,186 @@
+"""Where member states live: a thin storage interface, SQLite (stdlib) and PostgreSQL (psycopg).
+
+A state is stored as memberkit's own JSON (``state_to_json``) beside a ``version`` integer. Every
+write names the version it read (``UPDATE ... WHERE version = ?``): if another writer got there
+first, no row matches, the write reports a lost update and the caller re-reads and retries. A
+store never overwrites a state it did not read.
+
+Each ``Store`` object owns one database connection and is used by one thread at a time; open one
+per thread (``open_store(url)`` is cheap for SQLite).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+__all__ = [
+    "MemberExists",
+    "PostgresStore",
+    "SqliteStore",
+    "Store",
+    "StoredState",
+    "open_store",
+    "sqlite_path",
+]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS member_state (
+    member_id TEXT PRIMARY KEY,
+    version   INTEGER NOT NULL,
+    state     TEXT NOT NULL
+)
+"""
+
+
+class MemberExists(Exception):  # noqa: N818 - names the situation, like FileExistsError
+    """A member with this id is already stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    """A member's state as JSON text and the version it was stored at."""
+
+    member_id: str
+    version: int
+    state: str
+
+
+class Store(Protocol):
+    """What the service needs from a database: create, read, and compare-and-set a state."""
+
+    def create(self, member_id: str, state: str) -> StoredState:
+        """Store a new member at version 1; raises ``MemberExists`` if the id is taken."""
+        ...
+
+    def load(self, member_id: str) -> StoredState | None:
+        """The stored state, or None for an unknown member."""
+        ...
+
+    def save(self, member_id: str, state: str, expected_version: int) -> StoredState | None:
+        """Write ``state`` if the stored version is still ``expected_version``.
+
+        Returns the new stored state (version + 1), or None when another writer changed the
+        member since it was read (a lost update that the caller must retry, never ignore).
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+class SqliteStore:
+    """Member states in a SQLite file (or ``:memory:`` for one connection's lifetime)."""
+
+    def __init__(self, path: str, *, timeout: float = 30.0) -> None:
+        # Autocommit: each statement is its own transaction, so the compare-and-set UPDATE is
+        # atomic and no transaction stays open between a read and the write that follows it.
+        self._db = sqlite3.connect(
+            path, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        if path != ":memory:":
+            # WAL lets readers proceed while one writer writes, which is what a service does.
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(_SCHEMA)
+
+    def create(self, member_id: str, state: str) -> StoredState:
+        """Store a new member at version 1; raises ``MemberExists`` if the id is taken."""
+        try:
+            self._db.execute(
+                "INSERT INTO member_state (member_id, version, state) VALUES (?, 1, ?)",
+                (member_id, state),
+            )
+        except sqlite3.IntegrityError:
+            raise MemberExists(member_id) from None
+        return StoredState(member_id, 1, state)
+
+    def load(self, member_id: str) -> StoredState | None:
+        """The stored state, or None for an unknown member."""
+        row = self._db.execute(
+            "SELECT version, state FROM member_state WHERE member_id = ?", (member_id,)
+        ).fetchone()
+        return None if row is None else StoredState(member_id, int(row[0]), str(row[1]))
+
+    def save(self, member_id: str, state: str, expected_version: int) -> StoredState | None:
+        """Compare-and-set: write only if nobody wrote since ``expected_version`` was read."""
+        cursor = self._db.execute(
+            "UPDATE member_state SET state = ?, version = version + 1 "
+            "WHERE member_id = ? AND version = ?",
+            (state, member_id, expected_version),
+        )
+        if cursor.rowcount != 1:
+            return None
+        return StoredState(member_id, expected_version + 1, state)
+
+    def close(self) -> None:
+        """Release the connection."""
+        self._db.close()
+
+
+class PostgresStore:
+    """Member states in PostgreSQL through psycopg 3 (``pip install 'psycopg[binary]'``).
+
+    The same table and the same compare-and-set as ``SqliteStore``; the state column is TEXT so
+    the stored JSON is exactly memberkit's (a JSONB column would reorder keys, harmless but not
+    byte-identical).
+    """
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg  # type: ignore[import-not-found, unused-ignore]
+        except ImportError as exc:  # pragma: no cover - depends on the machine
+            raise RuntimeError(
+                "a postgresql:// URL needs psycopg: pip install 'psycopg[binary]'"
+            ) from exc
+        self._psycopg: Any = psycopg
+        self._db: Any = psycopg.connect(url, autocommit=True)
+        self._db.execute(_SCHEMA)
+
+    def create(self, member_id: str, state: str) -> StoredState:
+        """Store a new member at version 1; raises ``MemberExists`` if the id is taken."""
+        try:
+            self._db.execute(
+                "INSERT INTO member_state (member_id, version, state) VALUES (%s, 1, %s)",
+                (member_id, state),
+            )
+        except self._psycopg.errors.UniqueViolation:
+            raise MemberExists(member_id) from None
+        return StoredState(member_id, 1, state)
+
+    def load(self, member_id: str) -> StoredState | None:
+        """The stored state, or None for an unknown member."""
+        row = self._db.execute(
+            "SELECT version, state FROM member_state WHERE member_id = %s", (member_id,)
+        ).fetchone()
+        return None if row is None else StoredState(member_id, int(row[0]), str(row[1]))
+
+    def save(self, member_id: str, state: str, expected_version: int) -> StoredState | None:
+        """Compare-and-set: write only if nobody wrote since ``expected_version`` was read."""
+        cursor = self._db.execute(
+            "UPDATE member_state SET state = %s, version = version + 1 "
+            "WHERE member_id = %s AND version = %s",
+            (state, member_id, expected_version),
+        )
+        if cursor.rowcount != 1:
+            return None
+        return StoredState(member_id, expected_version + 1, state)
+
+    def close(self) -> None:
+        """Release the connection."""
+        self._db.close()
+
+
+def open_store(url: str) -> Store:
+    """A store for ``sqlite:///path/to.db``, ``sqlite://`` (in memory) or ``postgresql://...``."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(url)
+    if url.startswith("sqlite://"):
+        return SqliteStore(sqlite_path(url))
+    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///file.db or postgresql://")
+
+
+def sqlite_path(url: str) -> str:
+    """The file of a SQLite URL: ``sqlite:///rel.db`` is relative, ``sqlite:////abs.db`` absolute."""
+    return url.removeprefix("sqlite://").removeprefix("/") or ":memory:"

@@ -1,0 +1,76 @@
+"""Builders for the service tests: a small policy, a client on a temporary SQLite file, events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi.testclient import TestClient
+from memberkit_service import create_app
+
+import memberkit
+from memberkit import Policy
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+POLICY = """
+memberkit: 1
+program: {id: svc, currency: CNY, timezone: Asia/Shanghai, locale: zh_Hans}
+benefits:
+  - id: coupon-credit
+    name: {zh_Hans: 购物金, en: Shopping credit}
+    quota: {value: 50, per: month}
+  - id: gift
+    name: {zh_Hans: 礼品, en: Gift}
+    quota: {count: 1, per: year}
+"""
+
+
+def policy() -> Policy:
+    """The service tests' programme: two benefits with quotas, no tiers or points."""
+    return memberkit.parse_policy(POLICY, source="svc.yaml")
+
+
+def url(tmp_path: Path) -> str:
+    """A SQLite URL for a fresh database file under ``tmp_path``."""
+    return f"sqlite:///{tmp_path / 'members.db'}"
+
+
+def retail() -> Policy:
+    """The bundled retail programme: tiers, points and benefits."""
+    text = (resources.files("memberkit") / "examples" / "retail.yaml").read_bytes()
+    return memberkit.parse_policy(text, source="retail.yaml")
+
+
+def client(tmp_path: Path, programme: Policy | None = None, **kw: Any) -> TestClient:
+    """A test client on a fresh SQLite database, with one member ``m1`` registered."""
+    test_client = TestClient(create_app(programme or policy(), url(tmp_path), **kw))
+    response = test_client.post(
+        "/members", json={"member_id": "m1", "joined_at": "2026-01-01T00:00:00+08:00"}
+    )
+    assert response.status_code == 201, response.text
+    return test_client
+
+
+def at(month: int, day: int, hour: int = 12) -> str:
+    """An ISO 8601 moment in 2026 on the Shanghai wall clock."""
+    return datetime(2026, month, day, hour, tzinfo=SHANGHAI).isoformat()
+
+
+def purchase(event_id: str, when: str, amount: str = "100") -> dict[str, Any]:
+    """A one-line purchase as a client would send it."""
+    return {
+        "type": "purchase",
+        "id": event_id,
+        "at": when,
+        "currency": "CNY",
+        "lines": [{"id": "l1", "category": "general", "amount": amount}],
+    }
+
+
+def use(event_id: str, when: str, benefit: str = "gift", **kw: Any) -> dict[str, Any]:
+    """A benefit use as a client would send it."""
+    return {"type": "benefit_use", "id": event_id, "at": when, "benefit": benefit, **kw}

@@ -1,0 +1,277 @@
+"""The policy reference page, generated from the JSON Schema of ``PolicyDocument``.
+
+Every key with its type, default and description; an example for each key is taken from the
+bundled example programmes, so nothing on the page is written by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from docs_markdown import anchor, cell, rst_to_markdown
+
+__all__ = ["policy_reference"]
+
+_DECIMAL_PATTERN_HINT = r"\d*\.?\d*"
+
+
+def policy_reference() -> str:
+    """The policy reference page: every key of the policy format with type, default, description."""
+    from memberkit import policy_json_schema
+
+    schema = policy_json_schema()
+    defs: dict[str, Any] = schema.get("$defs", {})
+    parts = [
+        "# Policy reference",
+        "",
+        "Every key of a policy file, generated from memberkit's models (the JSON Schema that "
+        "`memberkit schema` prints); a key missing here does not exist. *Required* keys have no "
+        'default. Types: *decimal* is an exact number (write `0.95` or `"0.95"`), *id* is a '
+        "name without spaces, dots, brackets or quotes, *text* is a string or a mapping of "
+        "locale to string (`{zh_Hans: 金卡, en: Gold}`), *condition* is the rules language.",
+        "",
+    ]
+    seen: set[str] = set()
+    for path, node in _objects(schema, "", defs, seen):
+        parts += _object_section(path, node, defs)
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        name = ref.rsplit("/", 1)[-1]
+        return name, defs[name]
+    return None, node
+
+
+def _without_null(node: dict[str, Any]) -> dict[str, Any]:
+    options = node.get("anyOf")
+    if isinstance(options, list):
+        rest = [o for o in options if o.get("type") != "null"]
+        if len(rest) == 1 and len(rest) < len(options):
+            merged = {k: v for k, v in node.items() if k != "anyOf"}
+            merged.update(rest[0])
+            return merged
+    return node
+
+
+def _children(node: dict[str, Any], defs: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The object schemas directly below a property schema, with the path suffix to reach them."""
+    node = _without_null(node)
+    name, target = _resolve(node, defs)
+    if name is not None:
+        yield "", target
+        return
+    if node.get("properties"):
+        # An object written inline in its parent (no definition of its own).
+        yield "", node
+        return
+    for key in ("anyOf", "oneOf"):
+        for option in node.get(key, ()):
+            yield from _children(option, defs)
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        for suffix, child in _children(node["items"], defs):
+            yield "[]" + suffix, child
+    if node.get("type") == "object":
+        # A mapping of ids to objects (tiers.measures): document the value at `path.<id>`.
+        values = [v for v in node.get("patternProperties", {}).values() if isinstance(v, dict)]
+        if isinstance(node.get("additionalProperties"), dict):
+            values.append(node["additionalProperties"])
+        for value in values:
+            for suffix, child in _children(value, defs):
+                yield ".<id>" + suffix, child
+
+
+def _objects(
+    node: dict[str, Any], path: str, defs: dict[str, Any], seen: set[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every object in the schema with the policy path it appears at, each definition once."""
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        # A section that is a list (benefits): document the items at `path[]`.
+        for suffix, child in _children(node["items"], defs):
+            yield from _objects(child, path + "[]" + suffix, defs, seen)
+        return
+    yield path, node
+    for key, prop in node.get("properties", {}).items():
+        child_path = f"{path}.{key}" if path else key
+        for suffix, child in _children(prop, defs):
+            title = str(child.get("title") or child_path + suffix)
+            if title in seen:
+                continue
+            if child.get("properties") or child.get("type") == "array":
+                seen.add(title)
+                yield from _objects(child, child_path + suffix, defs, seen)
+
+
+def _object_section(path: str, node: dict[str, Any], defs: dict[str, Any]) -> list[str]:
+    title = f"`{path}`" if path else "The whole file"
+    lines = [f"## {title} {{#{anchor(path)}}}", ""]
+    description = node.get("description")
+    if description:
+        lines += [rst_to_markdown(str(description)), ""]
+    props: dict[str, Any] = node.get("properties", {})
+    if not props:
+        lines += ["No keys yet.", ""]
+        return lines
+    required = set(node.get("required", ()))
+    lines += ["| key | type | default | description |", "|---|---|---|---|"]
+    for key, prop in props.items():
+        default = "*required*" if key in required else _default(prop)
+        description = cell(str(_without_null(prop).get("description", "")))
+        key_path = f"{path}.{key}" if path else key
+        examples = prop.get("examples") or _without_null(prop).get("examples")
+        if examples:
+            shown = ", ".join(f"`{_yaml_inline(e)}`" for e in examples)
+            description = f"{description}<br>*e.g.* {shown}" if description else f"*e.g.* {shown}"
+        elif (found := _bundled_example(key_path)) is not None:
+            source, text = found
+            example = f"*e.g.* `{text}` in {source}"
+            description = f"{description}<br>{example}" if description else example
+        lines.append(
+            f"| `{key}` | {cell(_type(prop, defs, key_path))} | {default} | {description} |"
+        )
+    lines.append("")
+    return lines
+
+
+def _bundled_documents() -> list[tuple[str, Any]]:
+    """The example programmes shipped with memberkit, as plain data, for the Example column."""
+    from importlib import resources
+
+    import yaml
+
+    folder = resources.files("memberkit").joinpath("examples")
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".yaml"))
+    # The retail programme first: it uses most keys, so most examples come from one programme.
+    names.sort(key=lambda n: n != "retail.yaml")
+    return [(n, yaml.safe_load(folder.joinpath(n).read_text(encoding="utf-8"))) for n in names]
+
+
+_DOCUMENTS: list[tuple[str, Any]] | None = None
+
+
+def _values_at(data: Any, steps: list[str]) -> Iterator[Any]:
+    if not steps:
+        yield data
+        return
+    step, rest = steps[0], steps[1:]
+    if step == "[]":
+        for item in data if isinstance(data, list) else ():
+            yield from _values_at(item, rest)
+    elif step == "<id>":
+        for item in data.values() if isinstance(data, dict) else ():
+            yield from _values_at(item, rest)
+    elif isinstance(data, dict) and step in data:
+        yield from _values_at(data[step], rest)
+
+
+def _bundled_example(path: str) -> tuple[str, str] | None:
+    """The first value a bundled example programme gives at ``path``, written as YAML flow."""
+    import yaml
+
+    global _DOCUMENTS
+    if _DOCUMENTS is None:
+        _DOCUMENTS = _bundled_documents()
+    steps = [p for p in re.split(r"\.|(\[\])", path) if p]
+    for name, data in _DOCUMENTS:
+        for value in _values_at(data, steps):
+            text = yaml.safe_dump(
+                value, default_flow_style=True, allow_unicode=True, width=1000
+            ).strip()
+            text = text.removesuffix("...").strip()
+            if len(text) <= 90:
+                return f"`{name}`", text.replace("|", "\\|")
+    return None
+
+
+def _default(prop: dict[str, Any]) -> str:
+    if "default" not in prop:
+        return ""
+    value = prop["default"]
+    return "" if value is None else f"`{_yaml_inline(value)}`"
+
+
+def _yaml_inline(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False).replace("|", "\\|")
+
+
+def _type(node: dict[str, Any], defs: dict[str, Any], path: str) -> str:
+    node = _without_null(node)
+    name, target = _resolve(node, defs)
+    if name is not None:
+        if target.get("type") == "array":
+            return _type(target, defs, path)
+        return (
+            f"[{target.get('title', name)}](#{anchor(path)})"
+            if target.get("properties")
+            else (
+                _type(
+                    {k: v for k, v in target.items() if k not in ("title", "description")},
+                    defs,
+                    path,
+                )
+            )
+        )
+    if "const" in node:
+        return f"`{_yaml_inline(node['const'])}`"
+    if "enum" in node:
+        return "one of " + ", ".join(f"`{_yaml_inline(v)}`" for v in node["enum"])
+    for key in ("anyOf", "oneOf"):
+        if key in node:
+            options = [o for o in node[key] if o.get("type") != "null"]
+            if _is_decimal(options):
+                return "decimal"
+            rendered = [_type(o, defs, path) for o in options]
+            return " or ".join(dict.fromkeys(rendered))
+    kind = node.get("type")
+    if kind == "object" and node.get("properties"):
+        return f"[mapping](#{anchor(path)})"
+    if kind == "array":
+        items = node.get("items", {})
+        return f"list of {_type(items, defs, path + '[]')}" if items else "list"
+    if kind == "object":
+        if "patternProperties" in node and "_" in "".join(node["patternProperties"]):
+            return "text"
+        if node.get("description", "").startswith("A condition"):
+            return "condition"
+        values = node.get("additionalProperties") or next(
+            iter(node.get("patternProperties", {}).values()), None
+        )
+        if isinstance(values, dict) and values:
+            return f"mapping of id to {_type(values, defs, path + '.<id>')}"
+        return "mapping"
+    if kind == "string":
+        if node.get("pattern", "").startswith("^[^\\s"):
+            return "id"
+        if _DECIMAL_PATTERN_HINT in node.get("pattern", ""):
+            return "decimal"
+        if node.get("format") in ("date", "date-time"):
+            return str(node["format"])
+        return "string"
+    if kind in ("integer", "number", "boolean"):
+        bounds = []
+        if "minimum" in node:
+            bounds.append(f"≥ {node['minimum']:g}")
+        if "exclusiveMinimum" in node:
+            bounds.append(f"> {node['exclusiveMinimum']:g}")
+        if "maximum" in node:
+            bounds.append(f"≤ {node['maximum']:g}")
+        base = {"integer": "integer", "number": "decimal", "boolean": "boolean"}[kind]
+        return f"{base} {' '.join(bounds)}".strip()
+    return "any"
+
+
+def _is_decimal(options: list[dict[str, Any]]) -> bool:
+    kinds = {o.get("type") for o in options}
+    return kinds == {"number", "string"} and all(
+        o.get("type") == "number"
+        or _DECIMAL_PATTERN_HINT in o.get("pattern", "")
+        or not o.get("pattern")
+        for o in options
+    )
