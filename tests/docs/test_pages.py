@@ -25,7 +25,9 @@ def test_every_recipe_file_is_included_in_the_cookbook() -> None:
     assert included == {p.name for p in COOKBOOK.glob("*.yaml")}
 
 
-@pytest.mark.parametrize("page", ["index.md", "tutorial.md", "cookbook.md", "embedding.md"])
+@pytest.mark.parametrize(
+    "page", ["index.md", "tutorial.md", "cookbook.md", "embedding.md", "points.md"]
+)
 def test_every_hand_written_page_is_in_the_nav(page: str) -> None:
     """mkdocs.yml lists each hand-written page (a page left out of the nav fails --strict)."""
     assert f": {page}" in (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
