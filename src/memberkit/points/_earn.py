@@ -21,6 +21,7 @@ from .._state import MemberState
 from ..rules import Facts
 from ._compile import CompiledCap, CompiledPoints, CompiledRule
 from ._periods import cap_span, period_name
+from ._state import CapUse
 
 __all__ = ["Contribution", "earn_activity", "earn_purchase", "earn_upgrade"]
 
@@ -41,16 +42,29 @@ class Contribution:
     factor: Decimal | None = None
 
 
+def _uses(state: MemberState, key: str, span: tuple[datetime, datetime] | None) -> list[CapUse]:
+    """The cap uses of ``key`` (a rule id or a currency's cap key) inside ``span``.
+
+    Uses are recorded in event time order (``apply`` refuses older events), so the search runs
+    back from the latest and stops at the start of the period instead of reading the history.
+    """
+    if span is None:
+        return [u for u in state.points.cap_uses if u.rule == key]
+    start, end = span
+    found: list[CapUse] = []
+    for u in reversed(state.points.cap_uses):
+        if u.at < start:
+            break
+        if u.rule == key and u.at < end:
+            found.append(u)
+    return found
+
+
 def _room(
     cap: CompiledCap, rule: CompiledRule, state: MemberState, local_at: datetime
 ) -> Decimal | None:
     """Points the rule may still earn under ``cap`` (None: no points limit), 0 when used up."""
-    span = cap_span(cap.per, local_at)
-    uses = [
-        u
-        for u in state.points.cap_uses
-        if u.rule == rule.id and u.points > 0 and (span is None or span[0] <= u.at < span[1])
-    ]
+    uses = [u for u in _uses(state, rule.id, cap_span(cap.per, local_at)) if u.points > 0]
     if cap.count is not None and len(uses) >= cap.count:
         return Decimal(0)
     if cap.points is None:
@@ -61,16 +75,8 @@ def _room(
 def _member_room(cap: CompiledCap, key: str, state: MemberState, local_at: datetime) -> Decimal:
     """Points of a currency the member may still earn in the cap's period, from all rules."""
     assert cap.points is not None
-    span = cap_span(cap.per, local_at)
-    used = sum(
-        (
-            Decimal(u.points)
-            for u in state.points.cap_uses
-            if u.rule == key and (span is None or span[0] <= u.at < span[1])
-        ),
-        Decimal(0),
-    )
-    return cap.points - used
+    uses = _uses(state, key, cap_span(cap.per, local_at))
+    return cap.points - sum((Decimal(u.points) for u in uses), Decimal(0))
 
 
 def _allocate(total: Points, raw: list[tuple[str, Decimal]]) -> tuple[tuple[str, Points], ...]:

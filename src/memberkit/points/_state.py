@@ -102,6 +102,7 @@ class PointsState:
     lots: tuple[Lot, ...] = ()
     earnings: tuple[Earning, ...] = ()
     cap_uses: tuple[CapUse, ...] = ()
+    """In event time order (the order events are applied in), which cap look-ups rely on."""
     redemptions: tuple[RedemptionRecord, ...] = ()
     debt: tuple[tuple[str, int | Decimal], ...] = ()
     """Points owed per currency (a refund of spent points under ``reversal: negative``)."""
