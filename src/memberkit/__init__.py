@@ -40,6 +40,7 @@ from ._events import (
 from ._money import Money
 from ._reasons import LocalizedText, Reason
 from ._state import MemberState, new_member, state_from_json, state_to_json
+from .benefits import BenefitDecision, Entitlements, check_benefit, entitlements
 from .lifecycle import (
     AudienceMember,
     LifecycleStage,
@@ -64,7 +65,9 @@ __all__ = [
     "Adjustment",
     "AudienceMember",
     "Balance",
+    "BenefitDecision",
     "BenefitUse",
+    "Entitlements",
     "Event",
     "EventConflict",
     "EventError",
@@ -101,6 +104,8 @@ __all__ = [
     "bgnbd_expected_purchases",
     "bgnbd_fit",
     "bgnbd_p_alive",
+    "check_benefit",
+    "entitlements",
     "expiring",
     "lifecycle_stage",
     "load_policy",

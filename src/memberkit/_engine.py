@@ -315,7 +315,12 @@ def _record_refund(
     new_order = replace(
         order,
         lines=tuple(new_lines),
-        refunds=(*order.refunds, RefundRecord(event.id, event.at, total_amount)),
+        refunds=(
+            *order.refunds,
+            RefundRecord(
+                event.id, event.at, total_amount, tuple((r.line_id, r.amount) for r in refunded)
+            ),
+        ),
     )
     orders = tuple(new_order if o.id == order.id else o for o in state.orders)
     return state.evolve(orders=orders), tuple(refunded)

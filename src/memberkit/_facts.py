@@ -69,15 +69,23 @@ def member_values(
     tier: str | None,
     leap_rule: LeapBirthday = "feb28",
 ) -> dict[str, object]:
-    """Member fields at a moment: tier in force, tags, days since joining, birthday windows."""
+    """Member fields at a moment: tiers held, tags, days since joining, birthday windows.
+
+    ``tier`` is the ladder tier in force; the ``tier`` field holds it together with the paid
+    tiers held alongside the ladder at that moment, so ``tier: club`` holds for a club member
+    whatever their ladder tier.
+    """
     joined = state.joined_at.astimezone(local_at.tzinfo).date()
     values: dict[str, object] = {
         "member_tags": frozenset(state.tags),
         "days_since_join": (local_at.date() - joined).days,
         "birthday": birthday_windows(state.birthday, local_at.date(), leap_rule),
     }
+    held = state.tiers.alongside_at(local_at)
     if tier is not None:
-        values["tier"] = tier
+        held = held | {tier}
+    if held:
+        values["tier"] = held
     return values
 
 

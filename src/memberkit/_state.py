@@ -85,11 +85,21 @@ class LineRecord:
 
 @dataclass(frozen=True, slots=True)
 class RefundRecord:
-    """A refund applied to an order: when, and how much money went back."""
+    """A refund applied to an order: when, how much money went back, and from which lines."""
 
     id: str
     at: datetime
     amount: Decimal
+    lines: tuple[tuple[str, Decimal], ...] = ()
+    """(line id, money given back for that line), for the lines this refund touched. Empty in
+    states stored before refunds kept per-line detail."""
+
+    def line_amount(self, line_id: str) -> Decimal:
+        """The money this refund gave back for one line (0 when it did not touch the line)."""
+        for line, amount in self.lines:
+            if line == line_id:
+                return amount
+        return Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,12 @@ OPERATOR_TABLE: list[tuple[object, dict[str, object], bool]] = [
     ({"attr.source": {"!=": "ad"}}, {"attr.source": "friend"}, True),
     # MEMBER fields
     ({"tier": ["gold", "platinum"]}, {"tier": "gold"}, True),
+    # tier holds the ladder tier and any paid tier alongside it
+    ({"tier": "club"}, {"tier": frozenset({"silver", "club"})}, True),
+    ({"tier": "gold"}, {"tier": frozenset({"silver", "club"})}, False),
+    ({"tier": ["gold", "club"]}, {"tier": frozenset({"silver", "club"})}, True),
+    ({"tier": {"!=": "club"}}, {"tier": frozenset({"silver", "club"})}, False),
+    ({"tier": {"not in": ["gold"]}}, {"tier": frozenset({"silver", "club"})}, True),
     ({"birthday": "month"}, {"birthday": frozenset({"month", "week"})}, True),
     ({"birthday": "day"}, {"birthday": frozenset({"month"})}, False),
     ({"days_since_join": {"<": 30}}, {"days_since_join": 29}, True),

@@ -57,3 +57,22 @@ def grant(event_id: str, when: datetime, tier: str, **kw: Any) -> memberkit.Tier
 def amount(text: str) -> Decimal:
     """An exact decimal."""
     return Decimal(text)
+
+
+PAID = (
+    "  paid:\n"
+    "    - {id: plus, name: PLUS会员, months: 12}\n"
+    "    - {id: club, name: {zh_Hans: 俱乐部, en: Club}, months: 1, placement: alongside}\n"
+)
+"""Paid tiers for ``ladder``: plus (12 months, above the ladder), club (1 month, alongside)."""
+
+
+def club_member(p: Policy, *events: memberkit.Event) -> MemberState:
+    """A member (joined 1 Jan 2026) who spent 2,000 on 1 Feb (silver) and bought club on 1 Mar."""
+    from tests.builders import at, member, purchase
+
+    first = (
+        purchase("o1", at(2026, 2, 1), ("l1", "general", "2000")),
+        grant("club1", at(2026, 3, 1), "club", reason="paid"),
+    )
+    return memberkit.replay(p, member(), (*first, *events))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from tests.builders import activity, at, member, purchase, refund
@@ -131,6 +133,76 @@ def test_filtered_spend_excludes_gift_cards() -> None:
     state = run(p, order)
     assert state.tiers.current == "basic"
     assert memberkit.tier_of(p, state, at(2026, 4, 2)).figures["spend"] == 600
+
+
+FILTERED = (
+    "  measures:\n    spend: {of: spend, where: {not: {category: [gift_card]}}}\n"
+    "  ladder:\n    - {id: basic}\n    - {id: silver, qualify: {spend: 2000}}\n"
+)
+
+
+def _straddling_refunds() -> tuple[Policy, MemberState]:
+    """Shoes 1,500 + 1,500 and a gift card on 10 Dec; one shoe back on 20 Dec, one on 10 Jan."""
+    p = tiers_yaml(FILTERED)
+    order = purchase(
+        "o1",
+        at(2026, 12, 10),
+        ("a", "shoes", "1500"),
+        ("b", "shoes", "1500"),
+        ("c", "gift_card", "500"),
+    )
+    events = (order, refund("r1", at(2026, 12, 20), "o1", ("a", None)))
+    later = (refund("r2", at(2027, 1, 10), "o1", ("b", None)),)
+    return p, run(p, *events, *later, until=at(2027, 1, 20))
+
+
+def test_a_filtered_measure_asked_about_a_past_moment_deducts_only_refunds_dated_by_then() -> None:
+    """Before the review only the December refund counts: 3,000 of shoes less 1,500 is 1,500."""
+    p, state = _straddling_refunds()
+    assert memberkit.tier_of(p, state, at(2026, 12, 31)).figures["spend"] == 1500
+
+
+def test_a_filtered_measure_between_two_refunds_keeps_the_line_not_yet_refunded() -> None:
+    """Between the refunds, asked after both are recorded, line b still counts in full."""
+    p, state = _straddling_refunds()
+    assert memberkit.tier_of(p, state, at(2026, 12, 15)).figures["spend"] == 3000
+    assert memberkit.tier_of(p, state, at(2026, 12, 25)).figures["spend"] == 1500
+
+
+def test_the_review_between_two_refunds_judges_the_figure_net_of_the_first() -> None:
+    """1,500 left in 2026 at the review is below silver's 2,000: the member goes down on 1 Jan."""
+    _, state = _straddling_refunds()
+    assert state.tiers.tier_at(at(2026, 12, 31)) == "silver"
+    assert state.tiers.tier_at(at(2027, 1, 1, 0)) == "basic"
+
+
+def test_a_refund_records_what_it_took_from_each_line() -> None:
+    """The core keeps per-line detail on each refund record."""
+    _, state = _straddling_refunds()
+    order = state.order("o1")
+    assert order is not None
+    assert [(r.id, r.lines) for r in order.refunds] == [
+        ("r1", (("a", Decimal("1500")),)),
+        ("r2", (("b", Decimal("1500")),)),
+    ]
+
+
+def test_per_line_refund_detail_survives_the_json_round_trip() -> None:
+    """A stored state keeps what each refund took from each line."""
+    _, state = _straddling_refunds()
+    assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
+
+
+def test_a_state_stored_without_per_line_refunds_deducts_once_every_refund_is_dated() -> None:
+    """Refund records from before per-line detail fall back to the line totals, all or nothing."""
+    _, state = _straddling_refunds()
+    p = tiers_yaml("  window: lifetime\n" + FILTERED)
+    order = state.order("o1")
+    assert order is not None
+    old = replace(order, refunds=tuple(replace(r, lines=()) for r in order.refunds))
+    legacy = state.evolve(orders=(old,))
+    assert memberkit.tier_of(p, legacy, at(2026, 12, 25)).figures["spend"] == 3000
+    assert memberkit.tier_of(p, legacy, at(2027, 1, 15)).figures["spend"] == 0
 
 
 def test_activity_count_measure() -> None:

@@ -34,13 +34,80 @@ def test_tier_of_gives_tier_since_and_figures() -> None:
 
 
 def test_tier_of_explains_in_chinese() -> None:
-    """The explanation in zh_Hans lists the tier and the year's figures."""
+    """The explanation in zh_Hans lists the tier, the thresholds met and the year's figures."""
     text = memberkit.tier_of(ladder(), silver_member(), at(2026, 6, 1)).explain("zh_Hans")
     assert text.splitlines() == [
         "当前等级：银卡会员，自 2026年2月1日 12:00:00 起。",
+        "银卡会员：当年消费金额 ¥6,800.00 ≥ ¥2,000.00。",
+        "银卡会员：当年订单数 18 ≥ 6。",
         "2026年1月1日 至 2026年12月31日 的消费金额：¥6,800.00。",
         "2026年1月1日 至 2026年12月31日 的订单数：18。",
     ]
+
+
+def gold_member() -> MemberState:
+    """A gold member on 8,200 of spend in 2026 (five orders, short of the 20-order path)."""
+    events = [spend(f"o{i}", at(2026, 3, i + 1), "1640") for i in range(5)]
+    return memberkit.replay(ladder(), memberkit.new_member("m1", at(2026, 1, 1, 0)), events)
+
+
+@pytest.mark.parametrize(
+    ("locale", "line"),
+    [
+        ("zh_Hans", "金卡会员：当年消费金额 ¥8,200.00 ≥ ¥8,000.00。"),
+        ("zh_Hant", "金卡會員：當年消費金額 CN¥8,200.00 ≥ CN¥8,000.00。"),
+        ("en", "Gold: spend this year, CN¥8,200.00 ≥ CN¥8,000.00."),
+    ],
+)
+def test_tier_of_says_which_threshold_held(locale: str, line: str) -> None:
+    """The explanation names the threshold the figures met, with the figure and the amount."""
+    text = memberkit.tier_of(ladder(), gold_member(), at(2026, 6, 1)).explain(locale)
+    assert text.splitlines()[1] == line
+
+
+def test_only_the_alternatives_that_held_are_named() -> None:
+    """Gold by spend alone: the 20-order alternative, not met, is not given as a reason."""
+    decision = memberkit.tier_of(ladder(), gold_member(), at(2026, 6, 1))
+    held = [r.path for r in decision.reasons if r.code == "tier.threshold_held"]
+    assert held == ["tiers.ladder[2].qualify.any[0].spend"]
+
+
+def test_a_tier_kept_on_retention_names_the_retention_threshold() -> None:
+    """Reviewed into 2027 on 8,200, a gold member with 6,500 this year meets retain, not qualify."""
+    events = [spend(f"o{i}", at(2026, 3, i + 1), "1640") for i in range(5)]
+    events.append(spend("n1", at(2027, 2, 1), "6500"))
+    state = memberkit.replay(ladder(), memberkit.new_member("m1", at(2026, 1, 1, 0)), events)
+    decision = memberkit.tier_of(ladder(), state, at(2027, 6, 1))
+    assert decision.tier == "gold"
+    held = [r for r in decision.reasons if r.code == "tier.threshold_held"]
+    assert [r.path for r in held] == ["tiers.ladder[2].retain.spend"]
+
+
+def test_no_threshold_is_named_when_the_figures_meet_none() -> None:
+    """Gold kept into a new year with no spend yet: no threshold reason, only the figures."""
+    state = memberkit.replay(ladder(), gold_member(), (), as_of=at(2027, 2, 1))
+    decision = memberkit.tier_of(ladder(), state, at(2027, 2, 1))
+    assert decision.tier == "gold"
+    assert "tier.threshold_held" not in [r.code for r in decision.reasons]
+
+
+def test_a_strict_threshold_is_shown_with_greater_than() -> None:
+    """A tier met at '>' names its threshold with '>', not '≥'."""
+    p = tiers_yaml(
+        "  ladder:\n    - {id: basic}\n"
+        "    - {id: silver, name: 银卡, qualify: {spend: 2000}, inclusive: false}\n"
+    )
+    state = memberkit.replay(p, member(), (spend("o1", at(2026, 3, 1), "2000.01"),))
+    text = memberkit.tier_of(p, state, at(2026, 6, 1)).explain("zh_Hans")
+    assert "银卡：当年消费金额 ¥2,000.01 > ¥2,000.00。" in text.splitlines()
+
+
+def test_a_rolling_window_is_named_in_the_threshold_reason() -> None:
+    """On a rolling 12-month ladder the reason says "近 12 个月"."""
+    p = ladder("  review: monthly\n", window="{rolling_months: 12}")
+    state = memberkit.replay(p, member(), (spend("o1", at(2026, 3, 1), "2500"),))
+    text = memberkit.tier_of(p, state, at(2026, 6, 1)).explain("zh_Hans")
+    assert "银卡会员：近 12 个月消费金额 ¥2,500.00 ≥ ¥2,000.00。" in text.splitlines()
 
 
 def test_progress_lists_every_path_to_the_next_tier() -> None:

@@ -63,11 +63,24 @@ class CompiledBenefit:
     valid_until: date | None
     valid_path: str
 
-    def value_for(self, tier: str | None) -> Decimal | None:
-        """The benefit's value for a member of ``tier`` (None when it has none)."""
+    def value_for(
+        self, tier: str | None, alongside: frozenset[str] = frozenset()
+    ) -> Decimal | None:
+        """The benefit's value for a member of ``tier`` holding paid tiers ``alongside``.
+
+        The ladder tier's value comes first; a paid tier held alongside gives its value only when
+        the ladder tier has none (the first such tier in policy order); then the default.
+        """
         if tier is not None and tier in self.values:
             return self.values[tier]
+        for held in self.tier_order:
+            if held in alongside and held in self.values:
+                return self.values[held]
         return self.default_value
+
+    def held_by(self, tiers: frozenset[str]) -> bool:
+        """Whether a member holding ``tiers`` (ladder tier and paid tiers alongside) has it."""
+        return self.tiers is None or not self.tiers.isdisjoint(tiers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,10 @@ def decide(
             )
         )
 
-    if benefit.tiers is not None and (tier is None or tier not in benefit.tiers):
+    # A paid tier held alongside the ladder (a paid club) entitles as much as the ladder tier.
+    alongside = state.tiers.alongside_at(at)
+    held = alongside | {tier} if tier is not None else alongside
+    if not benefit.held_by(held):
         tiers = tuple(_tier_name(benefit, t) for t in benefit.tier_order)
         if tier is None:
             failures.append(
@@ -109,7 +112,7 @@ def decide(
         else:
             failures.append(_used_up(info, benefit, quota, status))
 
-    value = benefit.value_for(tier)
+    value = benefit.value_for(tier, alongside)
     shown: Decimal | Money | None = value
     if value is not None and benefit.value_unit == "money":
         shown = Money(value, info.currency)
@@ -287,7 +290,7 @@ def _held_at(
         return False
     if benefit.valid_until is not None and day > benefit.valid_until:
         return False
-    return benefit.tiers is None or state.tiers.tier_at(moment) in benefit.tiers
+    return benefit.held_by(state.tiers.tiers_at(moment))
 
 
 def _carried(

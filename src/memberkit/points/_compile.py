@@ -91,11 +91,16 @@ class CompiledRule:
     min_order: Decimal | None
     first_in: Literal["day", "week", "month", "year"] | None
 
-    def factor_for(self, tier: str | None) -> Decimal:
-        """The multiplier for a member of ``tier``."""
-        if tier is not None and tier in self.by_tier:
-            return self.by_tier[tier]
-        return self.factor
+    def factor_for(self, tier: str | None, alongside: frozenset[str] = frozenset()) -> Decimal:
+        """The multiplier for a member of ``tier`` holding paid tiers ``alongside``.
+
+        Among the tiers held that ``by_tier`` lists, the highest multiplier wins (a gold member
+        in a paid club earns the better of the two); none listed, the rule's own factor.
+        """
+        listed = [
+            self.by_tier[t] for t in (tier, *alongside) if t is not None and t in self.by_tier
+        ]
+        return max(listed) if listed else self.factor
 
 
 @dataclass(frozen=True, slots=True)

@@ -271,7 +271,7 @@ def earn_purchase(
                 raw.append((ORDER_LEVEL, rule.points))
         else:
             kind = "bonus"
-            factor = rule.factor_for(tier)
+            factor = rule.factor_for(tier, state.tiers.alongside_at(purchase.at))
             bucket = base.get(rule.currency, {})
             grown = running.setdefault(rule.currency, {})
             facts_by_line = {line.id: facts for line, facts in line_facts}

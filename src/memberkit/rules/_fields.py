@@ -116,7 +116,7 @@ attr.<name>     ANY       a custom attribute of the event, typed by the literal
 
 MEMBER_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
     {
-        "tier": FieldType.TEXT,
+        "tier": FieldType.TEXT_SET,
         "member_tags": FieldType.TEXT_SET,
         "days_since_join": FieldType.NUMBER,
         "birthday": FieldType.TEXT_SET,
@@ -128,7 +128,9 @@ MEMBER_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
 ===============  ========  =============================================================
 field            type      meaning
 ===============  ========  =============================================================
-tier             TEXT      the tier id in force
+tier             TEXT_SET  the tiers held: the ladder tier in force and any paid tier
+                           held alongside it (``tier: gold`` holds for a gold member,
+                           ``tier: club`` for a club member whatever their ladder tier)
 member_tags      TEXT_SET  tags on the member
 days_since_join  NUMBER    whole local days since the member joined
 birthday         TEXT_SET  which birthday windows the moment falls in, of "day", "week"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -26,6 +26,7 @@ from ._model import (
     ValidityUntil,
     WindowSpec,
 )
+from ._tally import Tallies
 from ._thresholds import leaves
 
 __all__ = ["CompiledTier", "CompiledTiers", "check_tiers", "compile_tiers"]
@@ -77,6 +78,8 @@ class CompiledTiers:
     grace_days: int
     refunds: str
     upgrade: str
+    tallies: Tallies = field(default_factory=Tallies, compare=False, repr=False)
+    """Running order figures per member and window (a memo; see ``_tally``)."""
 
     @property
     def base(self) -> CompiledTier:

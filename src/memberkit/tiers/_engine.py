@@ -326,7 +326,9 @@ def _grant(
         raise EventError(
             event.id, "the grant ends before it starts", field="until", code="bad_range"
         )
-    record = TierGrantRecord(event.id, tier.id, start, end, event.reason)
+    record = TierGrantRecord(
+        event.id, tier.id, start, end, event.reason, alongside=tier.placement == "alongside"
+    )
     state = with_tiers(state, grants=(*state.tiers.grants, record))
     if end is None:
         reasons.append(Reason.of("tier.granted_open", tier.path, tier=tier.name, start=start))

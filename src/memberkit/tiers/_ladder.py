@@ -53,6 +53,7 @@ def figures_in(
         info.tz,
         currency=info.currency,
         deduct_refunds=ct.refunds != "never",
+        tallies=ct.tallies,
     )
 
 
@@ -89,7 +90,7 @@ def earned_since(history: tuple[TierChange, ...], upto: datetime | None = None) 
 
 def active_grants(grants: tuple[TierGrantRecord, ...], moment: datetime) -> list[TierGrantRecord]:
     """Grants in force at ``moment``."""
-    return [g for g in grants if g.start <= moment and (g.end is None or moment < g.end)]
+    return [g for g in grants if g.holds(moment)]
 
 
 class Effective:

@@ -6,21 +6,32 @@ reverse of the measure's currency), never the points part's internals.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from .._facts import facts_at, line_values, order_values
 from .._reasons import LocalizedText
-from .._state import ActivityRecord, MemberState, OrderRecord
+from .._state import ActivityRecord, LineRecord, MemberState, OrderRecord
+from ..points._state import JournalEntry
 from ..rules import Predicate
 from ._windows import Span
 
-__all__ = ["CompiledMeasure", "figures"]
+if TYPE_CHECKING:
+    from ._tally import Tallies
+
+__all__ = ["CompiledMeasure", "figures", "order_figures", "within"]
 
 _EARNED_KINDS = frozenset({"earn", "bonus", "reverse"})
+
+_Dated = TypeVar("_Dated", OrderRecord, ActivityRecord)
+
+_MEMO_LIMIT = 1 << 16
+"""Filter verdicts kept per measure before the memo starts again (bounds its memory)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +46,31 @@ class CompiledMeasure:
     field: str | None
     predicate: Predicate | None
     path: str
+    matches: dict[int, tuple[OrderRecord, tzinfo, tuple[bool, ...], bool]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Memo of the filter's verdict on each order record seen (by identity): its lines, itself."""
+
+    def verdicts(self, order: OrderRecord, tz: tzinfo) -> tuple[tuple[bool, ...], bool]:
+        """Whether the filter holds for each line of ``order``, and for the order as a whole.
+
+        The verdict depends only on the (immutable) record and the zone, and a record survives
+        unchanged from event to event until refunded, so it is worked out once per record:
+        figures asked on every event would otherwise re-judge every order of the window.
+        """
+        assert self.predicate is not None
+        held = self.matches.get(id(order))
+        if held is not None and held[0] is order and held[1] is tz:
+            return held[2], held[3]
+        local = order.at.astimezone(tz)
+        head = order_values(order)
+        lines = tuple(self.predicate(facts_at(local, line_values(head, ln))) for ln in order.lines)
+        whole = self.predicate(facts_at(local, head))
+        if len(self.matches) >= _MEMO_LIMIT:
+            self.matches.clear()
+        # The record itself is kept beside its verdict, so its id cannot be reused meanwhile.
+        self.matches[id(order)] = (order, tz, lines, whole)
+        return lines, whole
 
     @property
     def money(self) -> bool:
@@ -59,17 +95,29 @@ def _spend(
     deduct: bool,
 ) -> Decimal:
     if measure.predicate is None:
-        return order.amount - (_refunded_by(order, as_of) if deduct else Decimal(0))
-    # A filter reads each line (only some categories count); refunds are taken per line, as
-    # recorded, when every refund of the order is known at the moment asked about.
-    local = order.at.astimezone(tz)
-    known = deduct and all(r.at <= as_of for r in order.refunds)
-    head = order_values(order)
+        if deduct and order.refunds:
+            return order.amount - _refunded_by(order, as_of)
+        return order.amount
+    # A filter reads each line (only some categories count), so refunds are deducted per line:
+    # each refund dated by the moment asked about takes back what it took from that line.
+    lines, _ = measure.verdicts(order, tz)
     total = Decimal(0)
-    for line in order.lines:
-        if measure.predicate(facts_at(local, line_values(head, line))):
-            total += line.net_amount if known else line.amount
+    for line, counts in zip(order.lines, lines, strict=True):
+        if counts:
+            total += line.amount - (_line_refunded_by(order, line, as_of) if deduct else 0)
     return total
+
+
+def _line_refunded_by(order: OrderRecord, line: LineRecord, as_of: datetime) -> Decimal:
+    """What refunds dated by ``as_of`` took back from ``line``."""
+    if not line.refunded_amount:
+        return Decimal(0)
+    if any(not r.lines for r in order.refunds):
+        # A state stored before refunds kept per-line detail: the line's refunds count once
+        # every refund of the order is dated by then.
+        known = all(r.at <= as_of for r in order.refunds)
+        return line.refunded_amount if known else Decimal(0)
+    return sum((r.line_amount(line.id) for r in order.refunds if r.at <= as_of), Decimal(0))
 
 
 def _order_counts(
@@ -80,7 +128,50 @@ def _order_counts(
         return False
     if measure.predicate is None:
         return True
-    return measure.predicate(facts_at(order.at.astimezone(tz), order_values(order)))
+    return measure.verdicts(order, tz)[1]
+
+
+def _at(record: OrderRecord | ActivityRecord) -> datetime:
+    return record.at
+
+
+def within(records: Sequence[_Dated], span: Span, as_of: datetime) -> Sequence[_Dated]:
+    """The records in ``span`` dated by ``as_of``, found by bisection.
+
+    Orders and activities are recorded in time order (the engine refuses an event dated before
+    the state's clock), so a window is one slice: figures cost what the window holds, not the
+    whole history.
+    """
+    low = 0 if span.start is None else bisect_left(records, span.start, key=_at)
+    high = bisect_right(records, as_of, lo=low, key=_at)
+    if span.end is not None:
+        high = min(high, bisect_left(records, span.end, lo=low, key=_at))
+    return records[low:high]
+
+
+def _earned_points(
+    journal: Sequence[JournalEntry],
+    currency: str | None,
+    kinds: frozenset[str],
+    span: Span,
+    as_of: datetime,
+) -> Decimal:
+    """Points of ``kinds`` earned in ``span`` by ``as_of``, reading the journal from its end.
+
+    Earning, bonus and reversal entries are dated at their event (an upgrade bonus at its
+    review), so among themselves they are in time order; other kinds (expiry entries follow lot
+    order) are skipped. The walk stops at the first earned entry before the window.
+    """
+    total = Decimal(0)
+    for entry in reversed(journal):
+        if entry.kind not in _EARNED_KINDS:
+            continue
+        if span.start is not None and entry.at < span.start:
+            break
+        in_window = entry.at <= as_of and (span.end is None or entry.at < span.end)
+        if in_window and entry.kind in kinds and entry.currency == currency:
+            total += Decimal(entry.points)
+    return total
 
 
 def _activity_values(record: ActivityRecord) -> dict[str, object]:
@@ -100,20 +191,20 @@ def _number(value: object) -> Decimal:
     return Decimal(value)
 
 
-def figures(
+def order_figures(
     measures: Mapping[str, CompiledMeasure],
-    state: MemberState,
-    span: Span,
+    orders: Sequence[OrderRecord],
     as_of: datetime,
     tz: tzinfo,
     *,
     currency: str,
-    deduct_refunds: bool = True,
+    deduct_refunds: bool,
 ) -> dict[str, Decimal]:
-    """Every measure's figure over the window ``span``, counting only what happened by ``as_of``."""
-    out = {name: Decimal(0) for name in measures}
-    orders = [o for o in state.orders if o.at <= as_of and span.holds(o.at)]
-    activities = [a for a in state.activities if a.at <= as_of and span.holds(a.at)]
+    """The figures of the measures that read orders (spend, orders, order sums) over ``orders``.
+
+    Each is a sum over the orders, one order at a time, so figures of two runs of orders add up.
+    """
+    out: dict[str, Decimal] = {}
     for name, m in measures.items():
         total = Decimal(0)
         if m.of == "spend":
@@ -124,26 +215,54 @@ def figures(
             total = Decimal(
                 sum(1 for o in orders if _order_counts(m, o, as_of, tz, deduct_refunds))
             )
-        elif m.of == "points":
-            kinds = _EARNED_KINDS if deduct_refunds else _EARNED_KINDS - {"reverse"}
-            for entry in state.points.journal:
-                if (
-                    entry.currency == m.currency
-                    and entry.kind in kinds
-                    and entry.at <= as_of
-                    and span.holds(entry.at)
-                ):
-                    total += Decimal(entry.points)
-        elif m.kind is None:
+        elif m.of == "sum" and m.kind is None:
             # A sum without a kind adds up an order attribute (e.g. attr.distance of tickets).
             key = (m.field or "")[len("attr.") :]
             for order in orders:
-                if m.predicate is None or m.predicate(
-                    facts_at(order.at.astimezone(tz), order_values(order))
-                ):
+                if m.predicate is None or m.verdicts(order, tz)[1]:
                     total += _number(dict(order.attributes).get(key))
         else:
+            continue
+        out[name] = total
+    return out
+
+
+def figures(
+    measures: Mapping[str, CompiledMeasure],
+    state: MemberState,
+    span: Span,
+    as_of: datetime,
+    tz: tzinfo,
+    *,
+    currency: str,
+    deduct_refunds: bool = True,
+    tallies: Tallies | None = None,
+) -> dict[str, Decimal]:
+    """Every measure's figure over the window ``span``, counting only what happened by ``as_of``.
+
+    With ``tallies`` the order figures extend the running tally of the member's window by the
+    orders recorded since, instead of summing the whole window again.
+    """
+    out = {name: Decimal(0) for name in measures}
+    if tallies is not None:
+        out.update(
+            tallies.order_figures(measures, state, span, as_of, tz, currency, deduct_refunds)
+        )
+    else:
+        orders = within(state.orders, span, as_of)
+        out.update(
+            order_figures(
+                measures, orders, as_of, tz, currency=currency, deduct_refunds=deduct_refunds
+            )
+        )
+    activities = within(state.activities, span, as_of)
+    for name, m in measures.items():
+        if m.of == "points":
+            kinds = _EARNED_KINDS if deduct_refunds else _EARNED_KINDS - {"reverse"}
+            out[name] = _earned_points(state.points.journal, m.currency, kinds, span, as_of)
+        elif m.kind is not None:
             key = (m.field or "")[len("attr.") :]
+            total = Decimal(0)
             for record in activities:
                 if record.kind != m.kind:
                     continue
@@ -153,5 +272,5 @@ def figures(
                 ):
                     continue
                 total += Decimal(1) if m.of == "activities" else _number(values.get(f"attr.{key}"))
-        out[name] = total
+            out[name] = total
     return out

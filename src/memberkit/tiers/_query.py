@@ -10,13 +10,14 @@ from dateutil.relativedelta import relativedelta
 
 from .._errors import EventError
 from .._money import Money
+from .._paths import format_path
 from .._program import ProgramInfo
-from .._reasons import Reason
+from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._compile import CompiledTier, CompiledTiers
 from ._decisions import Need, PathProgress, TierDecision, TierProgress
 from ._ladder import TICK, active_grants, earned_since, figures_in, span_at
-from ._thresholds import paths, shortfalls
+from ._thresholds import held_leaves, paths, shortfalls
 from ._windows import Span, review_moments
 
 if TYPE_CHECKING:
@@ -78,6 +79,53 @@ def _figure_reasons(
     return out
 
 
+def _window_label(ct: CompiledTiers) -> LocalizedText:
+    """How the qualification window reads in a sentence ("当年", "the last 12 months")."""
+    w = ct.window
+    n = w.n
+    texts = {
+        "calendar_year": ("this year", "当年", "當年"),
+        "calendar_quarter": ("this quarter", "本季度", "本季度"),
+        "calendar_month": ("this month", "本月", "本月"),
+        "rolling_months": (f"in the last {n} months", f"近 {n} 个月", f"近 {n} 個月"),
+        "rolling_days": (f"in the last {n} days", f"近 {n} 天", f"近 {n} 天"),
+        "full_months": (f"in the last {n} full months", f"前 {n} 个整月", f"前 {n} 個整月"),
+        "membership_year": ("this membership year", "本会员年度", "本會員年度"),
+        "lifetime": ("in total", "累计", "累計"),
+    }[w.kind]
+    return LocalizedText({"en": texts[0], "zh_Hans": texts[1], "zh_Hant": texts[2]})
+
+
+def _threshold_reasons(
+    ct: CompiledTiers, info: ProgramInfo, tier: CompiledTier, figs: dict[str, Decimal]
+) -> list[Reason]:
+    """Which thresholds of the earned tier the figures meet: qualification, else retention."""
+    if tier.rank == 0:
+        return []
+    for part, node in (("qualify", tier.qualify), ("retain", tier.retain)):
+        if node is None:
+            continue
+        held = held_leaves(node, figs, tier.inclusive)
+        if not held:
+            continue
+        window = _window_label(ct)
+        op = "≥" if tier.inclusive else ">"
+        return [
+            Reason.of(
+                "tier.threshold_held",
+                format_path(("tiers", "ladder", tier.rank, part, *leaf.path)),
+                tier=tier.name,
+                measure=ct.measures[leaf.measure].label,
+                window=window,
+                value=_value(ct, info, leaf.measure, figs.get(leaf.measure, Decimal(0))),
+                op=op,
+                threshold=_value(ct, info, leaf.measure, leaf.value),
+            )
+            for leaf in held
+        ]
+    return []
+
+
 def _used_measures(ct: CompiledTiers) -> set[str]:
     from ._thresholds import leaves
 
@@ -129,6 +177,7 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
         reasons.append(
             Reason.of("tier.downgrade_scheduled", low.path, tier=low.name, at=pending.at)
         )
+    reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], figs))
     reasons.extend(_figure_reasons(ct, info, figs, span))
     return TierDecision(
         tier=tier.id,

@@ -1,7 +1,10 @@
 """The tiers part of a member state: the tier history, newest last.
 
-``history`` is the contract other parts read (``tier_at`` / ``current``): the tier in force,
-whatever put it there. Beside it the part keeps what it needs to work the ladder: the tier the
+``history`` is the contract other parts read (``tier_at`` / ``current``): the ladder tier in
+force, whatever put it there (figures, a grant, a paid tier placed above the ladder). A paid tier
+held *alongside* the ladder never enters the history; ``tiers_at`` adds it to the ladder tier,
+for the parts that ask "does the member hold this tier" (benefits, points multipliers, the rules
+language's ``tier`` field). Beside it the part keeps what it needs to work the ladder: the tier the
 figures earned (``earned``), grants and paid periods, the last review done, a downgrade waiting
 out its grace period, and a lifetime tier once reached.
 
@@ -42,6 +45,12 @@ class TierGrantRecord:
     end: datetime | None
     reason: str
     """match, invitation, paid or manual (from the TierGrant event)."""
+    alongside: bool = False
+    """A paid tier held beside the ladder tier (placement: alongside), never in its place."""
+
+    def holds(self, moment: datetime) -> bool:
+        """Whether the grant is in force at ``moment`` (start included, end excluded)."""
+        return self.start <= moment and (self.end is None or moment < self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +81,16 @@ class TierState:
                 break
             found = change.tier
         return found
+
+    def alongside_at(self, moment: datetime) -> frozenset[str]:
+        """Paid tiers held alongside the ladder at ``moment`` (a paid club next to the ladder)."""
+        return frozenset(g.tier for g in self.grants if g.alongside and g.holds(moment))
+
+    def tiers_at(self, moment: datetime) -> frozenset[str]:
+        """Every tier in force at ``moment``: the ladder tier (``tier_at``) and paid tiers alongside."""
+        ladder = self.tier_at(moment)
+        alongside = self.alongside_at(moment)
+        return alongside | {ladder} if ladder is not None else alongside
 
     def change_at(self, moment: datetime) -> TierChange | None:
         """The change in force at ``moment`` (the last one at or before it)."""

@@ -20,6 +20,7 @@ __all__ = [
     "ThresholdAny",
     "ThresholdLeaf",
     "ThresholdNode",
+    "held_leaves",
     "leaves",
     "met",
     "paths",
@@ -167,6 +168,25 @@ def met(node: ThresholdNode, figures: Mapping[str, Decimal], inclusive: bool) ->
     if isinstance(node, ThresholdAll):
         return all(met(c, figures, inclusive) for c in node.children)
     return any(met(c, figures, inclusive) for c in node.children)
+
+
+def held_leaves(
+    node: ThresholdNode, figures: Mapping[str, Decimal], inclusive: bool
+) -> tuple[ThresholdLeaf, ...]:
+    """The leaves that make the threshold hold, in policy order (none when it does not hold).
+
+    A figure-only trace: every child of an ``all``, and each ``any`` alternative that holds.
+    """
+    if isinstance(node, ThresholdLeaf):
+        return (node,) if _leaf_met(node, figures, inclusive) else ()
+    if not met(node, figures, inclusive):
+        return ()
+    return tuple(
+        leaf
+        for child in node.children
+        if met(child, figures, inclusive)
+        for leaf in held_leaves(child, figures, inclusive)
+    )
 
 
 def paths(node: ThresholdNode) -> list[tuple[ThresholdLeaf, ...]]:

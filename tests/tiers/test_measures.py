@@ -1,0 +1,68 @@
+"""Figures over a window: the journal walk and the memo of filter verdicts."""
+
+from __future__ import annotations
+
+import pytest
+from tests.builders import at, member, purchase
+from tests.tiers.builders import ladder, tiers_yaml, with_growth
+
+import memberkit
+from memberkit.points._state import JournalEntry, PointsState
+from memberkit.tiers import _measures
+
+GROWTH = (
+    "  measures:\n    growth: {of: points, currency: growth}\n"
+    "  ladder:\n    - {id: basic}\n    - {id: silver, qualify: {growth: 1000}}\n"
+)
+FILTERED = (
+    "  measures:\n    spend: {of: spend, where: {not: {category: [gift_card]}}}\n"
+    "  ladder:\n    - {id: basic}\n    - {id: silver, qualify: {spend: 2000}}\n"
+)
+
+
+def test_expiry_entries_out_of_time_order_do_not_stop_the_journal_walk() -> None:
+    """An expiry entry dated before the window, journaled last, is skipped, not a stop."""
+    state = with_growth(member(), (at(2026, 2, 1), 300), (at(2026, 3, 1), 400))
+    late = JournalEntry(at(2025, 6, 1), "x", "growth", "expire", -50, "")
+    state = state.evolve(points=PointsState(journal=(*state.points.journal, late)))
+    p = tiers_yaml(GROWTH)
+    assert memberkit.tier_of(p, state, at(2026, 6, 1)).figures["growth"] == 700
+
+
+def test_earned_entries_before_the_window_are_not_counted() -> None:
+    """Growth earned last year stays out of this year's figure."""
+    state = with_growth(
+        member(joined=at(2025, 1, 1)), (at(2025, 12, 31), 900), (at(2026, 1, 2), 200)
+    )
+    assert memberkit.tier_of(tiers_yaml(GROWTH), state, at(2026, 6, 1)).figures["growth"] == 200
+
+
+def _measure() -> _measures.CompiledMeasure:
+    ct = tiers_yaml(FILTERED).at(at(2026, 1, 1)).tiers
+    assert ct is not None
+    return ct.measures["spend"]
+
+
+def test_a_filter_verdict_is_worked_out_once_per_order_record() -> None:
+    """Asking twice about the same record reads the memo: one entry per record."""
+    measure = _measure()
+    order = memberkit.replay(
+        ladder(),
+        member(),
+        (purchase("o1", at(2026, 3, 1), ("a", "gift_card", "10"), ("b", "x", "5")),),
+    ).orders[0]
+    first = measure.verdicts(order, at(2026, 1, 1).tzinfo)  # type: ignore[arg-type]
+    again = measure.verdicts(order, at(2026, 1, 1).tzinfo)  # type: ignore[arg-type]
+    assert first == again == ((False, True), False)
+    assert len(measure.matches) == 1
+
+
+def test_the_memo_starts_again_past_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo never holds more than its limit of records."""
+    monkeypatch.setattr(_measures, "_MEMO_LIMIT", 2)
+    measure = _measure()
+    events = [purchase(f"o{i}", at(2026, 3, i + 1)) for i in range(5)]
+    state = memberkit.replay(ladder(), member(), events)
+    for order in state.orders:
+        measure.verdicts(order, at(2026, 1, 1).tzinfo)  # type: ignore[arg-type]
+    assert len(measure.matches) <= 2
