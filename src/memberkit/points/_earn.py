@@ -204,10 +204,15 @@ def _first_in_period(rule: CompiledRule, earner: _Earner, order_id: str) -> bool
     assert rule.first_in is not None
     span = cap_span(rule.first_in, earner.local_at)
     assert span is not None
-    return not any(
-        o.id != order_id and span[0] <= o.at < span[1] and not o.fully_refunded
-        for o in earner.state.orders
-    )
+    start, end = span
+    # Orders are recorded in time order, so the search runs back from the latest and stops at
+    # the start of the period.
+    for o in reversed(earner.state.orders):
+        if o.at < start:
+            return True
+        if o.id != order_id and o.at < end and not o.fully_refunded:
+            return False
+    return True
 
 
 def earn_purchase(
