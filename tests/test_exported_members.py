@@ -70,6 +70,7 @@ EXPECTED = [
     "MemberkitError",
     "Money",
     "Outcome",
+    "PointsExtension",
     "PointsQuote",
     "Policy",
     "PolicyError",

@@ -34,6 +34,7 @@ __all__ = [
     "BenefitUse",
     "Event",
     "Line",
+    "PointsExtension",
     "ProfileUpdate",
     "Purchase",
     "Redemption",
@@ -197,6 +198,22 @@ class Adjustment(_Event):
         return value
 
 
+class PointsExtension(_Event):
+    """The member buys more time for points: their expiry is pushed back by ``months``.
+
+    Without ``expiring_by`` every dated point of the currency is extended; with it, only points
+    whose last valid day is on or before that date. ``price`` is what the member paid (money or
+    nothing), kept for the record.
+    """
+
+    type: Literal["points_extension"] = "points_extension"
+    currency: Id | None = None
+    months: Annotated[int, Field(ge=1, le=600)]
+    expiring_by: date | None = None
+    price: NonNegative | None = None
+    reason: Annotated[str, StringConstraints(min_length=1)] = "paid"
+
+
 class TierGrant(_Event):
     """A tier given outside the ladder: a status match, a VIP invitation, or a bought (paid) tier."""
 
@@ -250,6 +267,7 @@ Event = Annotated[
     | RedemptionCancel
     | Transfer
     | Adjustment
+    | PointsExtension
     | TierGrant
     | BenefitUse
     | ProfileUpdate,
@@ -273,6 +291,7 @@ _TYPES = {
     "redemption_cancel",
     "transfer",
     "adjustment",
+    "points_extension",
     "tier_grant",
     "benefit_use",
     "profile",

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from tests.docs.builders import COOKBOOK, DOCS
+from tests.points.builders import findings
 
 
 def test_the_tutorial_examples_run_as_written() -> None:
@@ -25,7 +26,18 @@ def test_every_recipe_file_is_included_in_the_cookbook() -> None:
     assert included == {p.name for p in COOKBOOK.glob("*.yaml")}
 
 
-@pytest.mark.parametrize("page", ["index.md", "tutorial.md", "cookbook.md", "embedding.md"])
+@pytest.mark.parametrize(
+    "page", ["index.md", "tutorial.md", "cookbook.md", "embedding.md", "points.md"]
+)
 def test_every_hand_written_page_is_in_the_nav(page: str) -> None:
     """mkdocs.yml lists each hand-written page (a page left out of the nav fails --strict)."""
     assert f": {page}" in (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_the_points_page_examples_are_valid_points_sections() -> None:
+    """Each YAML example of the points page validates and cross-checks clean."""
+    page = (DOCS / "points.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", page, flags=re.DOTALL)
+    assert len(blocks) == 3
+    for block in blocks:
+        assert findings(block) == []

@@ -16,9 +16,10 @@ from memberkit import MemberState
 POLICY = points_policy(
     "currencies:\n"
     "  - id: points\n"
-    "    expiry: {rolling_months: 2}\n"
+    "    expiry: {rolling_months: 2, paid_extension: {max_months: 3}}\n"
     "    redeem: {points_per_unit: 100, step: 10}\n"
     "    transfer: {partners: [{id: air, rate: 2}]}\n"
+    "    earn_cap: {points: 2500, per: week}\n"
     "  - {id: growth, spendable: false}\n"
     "earn:\n"
     "  - {id: base, per: 1 CNY, points: 1, cap: {points: 900, per: month}}\n"
@@ -32,7 +33,7 @@ POLICY = points_policy(
 
 _step = st.tuples(
     st.sampled_from(
-        ["buy", "refund", "part", "redeem", "cancel", "in", "out", "adjust", "checkin"]
+        ["buy", "refund", "part", "redeem", "cancel", "in", "out", "adjust", "checkin", "extend"]
     ),
     st.integers(min_value=1, max_value=600),
     st.integers(min_value=1, max_value=72),
@@ -74,7 +75,9 @@ def _events(steps: list[tuple[str, int, int]]) -> list[memberkit.Event]:
         elif kind == "out":
             out.append(event("transfer", eid, moment, direction="out", points=n, counterparty="m2"))
         elif kind == "adjust":
-            out.append(event("adjustment", eid, moment, points=n - 300, reason="staff"))
+            out.append(event("adjustment", eid, moment, points=(n - 300) or 1, reason="staff"))
+        elif kind == "extend":
+            out.append(event("points_extension", eid, moment, months=n % 3 + 1))
         else:
             out.append(activity(eid, moment, "checkin"))
     return out

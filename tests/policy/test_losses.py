@@ -74,6 +74,40 @@ TABLE = [
     ("points", {"redeem": {"step": 100}}, {"redeem": {"step": 50}}, False),
     ("tiers", {"downgrade": {"max_steps": 1}}, {"downgrade": {"max_steps": 2}}, True),
     ("lifecycle", {"stages": [{"id": "new", "when": "a"}]}, {"stages": []}, False),
+    ("points", {"earn": []}, {"earn": [], "earn_cap": {"points": 5000, "per": "day"}}, True),
+    ("points", {"earn_cap": {"points": 5000}}, {"earn_cap": {"points": 4000}}, True),
+    ("points", {"earn_cap": {"points": 5000}}, {}, False),
+    (
+        "points",
+        {"transfer": {"max_in_per_year": 300}},
+        {"transfer": {"max_in_per_year": 200}},
+        True,
+    ),
+    ("points", {"transfer": {}}, {"transfer": {"receive_tiers": ["gold"]}}, True),
+    (
+        "points",
+        {"transfer": {"receive_tiers": ["silver", "gold"]}},
+        {"transfer": {"receive_tiers": ["gold"]}},
+        True,
+    ),
+    (
+        "points",
+        {"expiry": {"paid_extension": {"max_months": 12}}},
+        {"expiry": {"paid_extension": {"max_months": 6}}},
+        True,
+    ),
+    (
+        "points",
+        {"expiry": {"extensions": [{"id": "winter", "months": 3}, {"id": "spring", "months": 1}]}},
+        {"expiry": {"extensions": [{"id": "spring", "months": 1}]}},
+        True,
+    ),
+    (
+        "points",
+        {"expiry": {"extend_on_upgrade_months": 3}},
+        {"expiry": {"extend_on_upgrade_months": 6}},
+        False,
+    ),
 ]
 
 

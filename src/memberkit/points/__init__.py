@@ -4,15 +4,20 @@
 ``balance(policy, state, as_of)`` what a member holds and when it expires;
 ``expiring(policy, state, as_of, within_days)`` what is about to expire. Points move through
 events applied with ``memberkit.apply``: purchases, refunds, activities, redemptions and their
-cancels, transfers and adjustments.
+cancels, transfers and partner exchanges, adjustments and paid expiry extensions
+(``points_extension``).
 """
 
 from ._decisions import Balance, ExpiringPoints, PointsQuote, QuoteLine
 from ._model import (
     CapSpec,
     CurrencySpec,
+    EarnCapSpec,
     EarnRule,
     ExpirySpec,
+    ExtensionCampaign,
+    PaidExtensionSpec,
+    PartnerSpec,
     PointsSection,
     RedeemSpec,
     TransferSpec,
@@ -25,12 +30,16 @@ __all__ = [
     "CapSpec",
     "CapUse",
     "CurrencySpec",
+    "EarnCapSpec",
     "EarnRule",
     "Earning",
     "ExpiringPoints",
     "ExpirySpec",
+    "ExtensionCampaign",
     "JournalEntry",
     "Lot",
+    "PaidExtensionSpec",
+    "PartnerSpec",
     "PointsQuote",
     "PointsSection",
     "PointsState",

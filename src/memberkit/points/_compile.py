@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from .._compiled_base import CheckContext
+from .._errors import EventError
 from .._paths import Finding, Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
@@ -36,6 +37,7 @@ __all__ = [
     "CompiledRule",
     "check_points",
     "compile_points",
+    "resolve_currency",
 ]
 
 DEFAULT_CURRENCY = "points"
@@ -113,6 +115,18 @@ class CompiledCurrency:
     redeem: RedeemSpec | None
     transfer: TransferSpec | None
     path: str
+    earn_caps: tuple[CompiledCap, ...] = ()
+    """Per-member caps across all rules (``count`` is None)."""
+
+    @property
+    def cap_key(self) -> str:
+        """The key of the currency's cap uses (a dot never appears in a rule id)."""
+        return f"currency.{self.id}"
+
+    @property
+    def spending_order(self) -> str:
+        """The order lots are spent in (the redemption's, default earliest expiry first)."""
+        return self.redeem.order if self.redeem is not None else "earliest_expiry"
 
     @property
     def quantum(self) -> Decimal:
@@ -151,6 +165,24 @@ class CompiledPoints:
         if currency_id is None:
             return next((c for c in self.currencies if c.spendable), self.default)
         return self.by_id.get(currency_id)
+
+
+def resolve_currency(
+    points: CompiledPoints, currency_id: str | None, event_id: str
+) -> CompiledCurrency:
+    """The currency an event names (the first spendable one when it names none)."""
+    found = points.currency(currency_id)
+    if found is None:
+        known = tuple(points.by_id)
+        hint = _did_you_mean(str(currency_id), known)
+        listed = "" if hint else f" (currencies: {', '.join(known)})"
+        raise EventError(
+            event_id,
+            f"unknown points currency {currency_id!r}{hint}{listed}",
+            field="currency",
+            code="unknown_currency",
+        )
+    return found
 
 
 def _did_you_mean(name: str, options: tuple[str, ...] | list[str]) -> str:
@@ -197,7 +229,7 @@ def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
                 f"with 'currencies' declared, give '{key}' inside each currency",
                 "misplaced_key",
             )
-            for key in ("expiry", "redeem", "transfer")
+            for key in ("expiry", "redeem", "transfer", "earn_cap")
             if getattr(section, key) is not None
         )
     seen: dict[str, int] = {}
@@ -215,6 +247,7 @@ def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
             expiry=section.expiry,
             redeem=section.redeem,
             transfer=section.transfer,
+            earn_cap=section.earn_cap,
         )
         findings += _check_currency(single, ("points",), ctx)
     rules: dict[str, int] = {}
@@ -280,8 +313,20 @@ def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[F
                 )
             previous = row.points
     if spec.transfer is not None:
-        for j, tier in enumerate(spec.transfer.tiers or ()):
-            found.append(_unknown_tier(tier, ctx, (*base, "transfer", "tiers", j)))
+        for key in ("tiers", "receive_tiers"):
+            for j, tier in enumerate(getattr(spec.transfer, key) or ()):
+                found.append(_unknown_tier(tier, ctx, (*base, "transfer", key, j)))
+        partners: set[str] = set()
+        for j, partner in enumerate(spec.transfer.partners):
+            if partner.id in partners:
+                found.append(
+                    Finding(
+                        (*base, "transfer", "partners", j, "id"),
+                        f"partner id '{partner.id}' is declared twice",
+                        "duplicate_id",
+                    )
+                )
+            partners.add(partner.id)
     return [f for f in found if f is not None]
 
 
@@ -331,6 +376,12 @@ def _currency(
     name = localized(spec.name, info.locale, spec.id)
     if default and spec.name is None:
         name = LocalizedText(_DEFAULT_NAME, info.locale)
+    caps = spec.earn_cap if isinstance(spec.earn_cap, tuple) else (spec.earn_cap,)
+    cap_paths: list[Path] = (
+        [(*path, "earn_cap", j) for j in range(len(caps))]
+        if isinstance(spec.earn_cap, tuple)
+        else [(*path, "earn_cap")]
+    )
     return CompiledCurrency(
         id=spec.id,
         name=name,
@@ -340,6 +391,11 @@ def _currency(
         redeem=spec.redeem,
         transfer=spec.transfer,
         path=format_path(path),
+        earn_caps=tuple(
+            CompiledCap(cap.points, None, cap.per, format_path(p))
+            for cap, p in zip(caps, cap_paths, strict=True)
+            if cap is not None
+        ),
     )
 
 
@@ -396,6 +452,7 @@ def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext)
             expiry=section.expiry,
             redeem=section.redeem,
             transfer=section.transfer,
+            earn_cap=section.earn_cap,
         )
         currencies = (_currency(single, ("points",), info, default=True),)
     default = currencies[0].id

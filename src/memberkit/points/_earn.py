@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 
 from .._events import Activity, Purchase
@@ -20,8 +20,10 @@ from .._reasons import Reason
 from .._state import MemberState
 from ..rules import Facts
 from ._compile import CompiledCap, CompiledPoints, CompiledRule
+from ._periods import cap_span, period_name
+from ._state import CapUse
 
-__all__ = ["Contribution", "cap_span", "earn_activity", "earn_purchase", "earn_upgrade"]
+__all__ = ["Contribution", "earn_activity", "earn_purchase", "earn_upgrade"]
 
 Points = int | Decimal
 ORDER_LEVEL = ""
@@ -40,44 +42,41 @@ class Contribution:
     factor: Decimal | None = None
 
 
-def cap_span(per: str, local_at: datetime) -> tuple[datetime, datetime] | None:
-    """The local period holding ``local_at``: [start, end); None for a lifetime cap."""
-    tz = local_at.tzinfo
-    day = local_at.date()
-    if per == "lifetime" or tz is None:
-        return None
-    if per == "day":
-        first, after = day, day + timedelta(days=1)
-    elif per == "week":
-        first = day - timedelta(days=day.isoweekday() - 1)
-        after = first + timedelta(days=7)
-    elif per == "month":
-        first = day.replace(day=1)
-        after = (first + timedelta(days=32)).replace(day=1)
-    else:
-        first = day.replace(month=1, day=1)
-        after = first.replace(year=first.year + 1)
-    return (
-        datetime(first.year, first.month, first.day, tzinfo=tz),
-        datetime(after.year, after.month, after.day, tzinfo=tz),
-    )
+def _uses(state: MemberState, key: str, span: tuple[datetime, datetime] | None) -> list[CapUse]:
+    """The cap uses of ``key`` (a rule id or a currency's cap key) inside ``span``.
+
+    Uses are recorded in event time order (``apply`` refuses older events), so the search runs
+    back from the latest and stops at the start of the period instead of reading the history.
+    """
+    if span is None:
+        return [u for u in state.points.cap_uses if u.rule == key]
+    start, end = span
+    found: list[CapUse] = []
+    for u in reversed(state.points.cap_uses):
+        if u.at < start:
+            break
+        if u.rule == key and u.at < end:
+            found.append(u)
+    return found
 
 
 def _room(
     cap: CompiledCap, rule: CompiledRule, state: MemberState, local_at: datetime
 ) -> Decimal | None:
     """Points the rule may still earn under ``cap`` (None: no points limit), 0 when used up."""
-    span = cap_span(cap.per, local_at)
-    uses = [
-        u
-        for u in state.points.cap_uses
-        if u.rule == rule.id and u.points > 0 and (span is None or span[0] <= u.at < span[1])
-    ]
+    uses = [u for u in _uses(state, rule.id, cap_span(cap.per, local_at)) if u.points > 0]
     if cap.count is not None and len(uses) >= cap.count:
         return Decimal(0)
     if cap.points is None:
         return None
     return max(Decimal(0), cap.points - sum((Decimal(u.points) for u in uses), Decimal(0)))
+
+
+def _member_room(cap: CompiledCap, key: str, state: MemberState, local_at: datetime) -> Decimal:
+    """Points of a currency the member may still earn in the cap's period, from all rules."""
+    assert cap.points is not None
+    uses = _uses(state, key, cap_span(cap.per, local_at))
+    return cap.points - sum((Decimal(u.points) for u in uses), Decimal(0))
 
 
 def _allocate(total: Points, raw: list[tuple[str, Decimal]]) -> tuple[tuple[str, Points], ...]:
@@ -124,6 +123,9 @@ class _Earner:
         self.tier = tier
         self.member = member_values(state, self.local_at, tier=tier, leap_rule=info.leap_birthday)
         self.reasons: list[Reason] = []
+        # What earlier rules of this same evaluation earned, per currency: the member caps count
+        # them before the state records the event.
+        self.earned_now: dict[str, Decimal] = {}
 
     def facts(self, values: Mapping[str, object]) -> Facts:
         return facts_at(self.local_at, values, self.member)
@@ -158,13 +160,33 @@ class _Earner:
                         rule=rule.name,
                         wanted=total,
                         points=capped,
-                        per=cap.per,
+                        per=period_name(cap.per),
+                    )
+                )
+                lines = _allocate(capped, [(line, Decimal(p)) for line, p in lines])
+                total = capped
+        earlier = self.earned_now.get(rule.currency, Decimal(0))
+        for cap in currency.earn_caps:
+            room = _member_room(cap, currency.cap_key, self.state, self.local_at) - earlier
+            if Decimal(total) > room:
+                capped = currency.number(max(room, Decimal(0)))
+                self.reasons.append(
+                    Reason.of(
+                        "points.member_capped",
+                        cap.path,
+                        rule=rule.name,
+                        wanted=total,
+                        points=capped,
+                        limit=cap.points,
+                        currency=currency.name,
+                        per=period_name(cap.per),
                     )
                 )
                 lines = _allocate(capped, [(line, Decimal(p)) for line, p in lines])
                 total = capped
         if total == 0:
             return None
+        self.earned_now[rule.currency] = earlier + Decimal(total)
         return Contribution(rule, rule.currency, kind, total, lines, factor)
 
 
@@ -182,10 +204,15 @@ def _first_in_period(rule: CompiledRule, earner: _Earner, order_id: str) -> bool
     assert rule.first_in is not None
     span = cap_span(rule.first_in, earner.local_at)
     assert span is not None
-    return not any(
-        o.id != order_id and span[0] <= o.at < span[1] and not o.fully_refunded
-        for o in earner.state.orders
-    )
+    start, end = span
+    # Orders are recorded in time order, so the search runs back from the latest and stops at
+    # the start of the period.
+    for o in reversed(earner.state.orders):
+        if o.at < start:
+            return True
+        if o.id != order_id and o.at < end and not o.fully_refunded:
+            return False
+    return True
 
 
 def earn_purchase(
@@ -221,7 +248,10 @@ def earn_purchase(
         if rule.first_in is not None and not _first_in_period(rule, earner, purchase.id):
             earner.reasons.append(
                 Reason.of(
-                    "points.not_first_in_period", rule.path, rule=rule.name, per=rule.first_in
+                    "points.not_first_in_period",
+                    rule.path,
+                    rule=rule.name,
+                    per=period_name(rule.first_in),
                 )
             )
             continue

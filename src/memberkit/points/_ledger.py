@@ -7,9 +7,10 @@ credits pay off first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -27,6 +28,8 @@ __all__ = [
     "effective_expiry",
     "expiry_for",
     "holdings",
+    "last_day",
+    "pushed",
     "spend",
     "spend_order",
 ]
@@ -65,6 +68,26 @@ def expiry_for(
     return _next_midnight(last, info)
 
 
+def last_day(expires_at: datetime, info: ProgramInfo) -> date:
+    """The last local day a lot expiring at ``expires_at`` is valid."""
+    return info.local_date(expires_at - timedelta(microseconds=1))
+
+
+def pushed(
+    expires_at: datetime, info: ProgramInfo, *, months: int = 0, to: date | None = None
+) -> datetime:
+    """An expiry pushed back ``months`` on the local calendar, or to the end of day ``to``."""
+    if to is not None:
+        return _next_midnight(to, info)
+    # Month arithmetic on the last valid day (dateutil): valid to 15 Jan, pushed a month, is
+    # valid to 15 Feb; a month's last day stays a month's last day (31 Dec + 3 months: 31 Mar).
+    was = last_day(expires_at, info)
+    last = was + relativedelta(months=months)
+    if (was + timedelta(days=1)).day == 1:
+        last = last.replace(day=1) + relativedelta(months=1, days=-1)
+    return _next_midnight(last, info)
+
+
 def effective_expiry(
     moment: datetime, protected: tuple[str, ...], tiers: TierState
 ) -> datetime | None:
@@ -83,28 +106,40 @@ def effective_expiry(
 
 def _usable(lot: Lot, at: datetime) -> bool:
     # Expiry is applied by the engine's time step (which knows about protected tiers) before
-    # anything is spent, so a lot not marked expired is still valid.
+    # anything is spent, so a lot not marked expired is still valid. Most lots of a long history
+    # are used up, so the cheapest test comes first.
     return (
-        not lot.expired
-        and lot.remaining > 0
+        lot.remaining > 0
+        and not lot.expired
         and lot.available_at is not None
         and lot.available_at <= at
     )
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+SpendKey = tuple[bool, datetime, datetime, str] | tuple[datetime, str]
+
+
+def _spend_key(order: str) -> Callable[[Lot], SpendKey]:
+    """The sort key of the policy's consumption order (aware datetimes compare as instants)."""
+    if order == "earliest_earned":
+        return lambda lot: (lot.earned_at, lot.id)
+    if order == "latest_earned":
+        # Latest first: negate through the distance from the epoch, exact to the microsecond.
+        return lambda lot: (_EPOCH - (lot.earned_at - _EPOCH), lot.id)
+    # Undated lots (inactivity expiry, or none) are spent after every dated one.
+    return lambda lot: (
+        lot.expires_at is None,
+        lot.expires_at or _EPOCH,
+        lot.earned_at,
+        lot.id,
+    )
+
+
 def spend_order(lots: Iterable[Lot], order: str) -> list[Lot]:
     """Lots in the order the policy spends them (default: earliest expiry first)."""
-
-    def expiry_key(lot: Lot) -> tuple[bool, float, float, str]:
-        # Undated lots (inactivity expiry, or none) are spent after every dated one.
-        moment = lot.expires_at.timestamp() if lot.expires_at else 0.0
-        return (lot.expires_at is None, moment, lot.earned_at.timestamp(), lot.id)
-
-    if order == "earliest_earned":
-        return sorted(lots, key=lambda lot: (lot.earned_at.timestamp(), lot.id))
-    if order == "latest_earned":
-        return sorted(lots, key=lambda lot: (-lot.earned_at.timestamp(), lot.id))
-    return sorted(lots, key=expiry_key)
+    return sorted(lots, key=_spend_key(order))
 
 
 def available(state: PointsState, currency: str, at: datetime) -> Points:
@@ -131,30 +166,45 @@ def spend(
     """
     left: Points = amount
     taken: list[tuple[str, Points]] = []
-    changed: dict[str, Lot] = {}
-    candidates: list[Lot] = []
-    if first is not None:
-        candidates += [
-            lot for lot in state.lots if lot.id == first and not lot.expired and lot.remaining > 0
+    lots = state.lots
+    changed: dict[int, Lot] = {}
+
+    def candidates() -> Iterator[int]:
+        # The named lot first; the others are only gathered and ordered when it is not enough,
+        # which is the usual case for a refund taking back its own order's points.
+        if first is not None:
+            yield from (
+                i
+                for i, lot in enumerate(lots)
+                if lot.id == first and not lot.expired and lot.remaining > 0
+            )
+        if only_first or left <= 0:
+            return
+        usable = [
+            i
+            for i, lot in enumerate(lots)
+            if lot.currency == currency and lot.id != first and _usable(lot, at)
         ]
-    if not only_first:
-        candidates += spend_order(
-            (
-                lot
-                for lot in state.lots
-                if lot.currency == currency and lot.id != first and _usable(lot, at)
-            ),
-            order,
-        )
-    for lot in candidates:
+        key = _spend_key(order)
+        heap = [(key(lots[i]), i) for i in usable]
+        heapq.heapify(heap)
+        while heap:
+            yield heapq.heappop(heap)[1]
+
+    for index in candidates():
         if left <= 0:
             break
+        lot = lots[index]
         take = min(lot.remaining, left)
-        changed[lot.id] = replace(lot, remaining=lot.remaining - take)
+        changed[index] = replace(lot, remaining=lot.remaining - take)
         taken.append((lot.id, take))
         left -= take
-    lots = tuple(changed.get(lot.id, lot) for lot in state.lots)
-    return replace(state, lots=lots), tuple(taken), left
+    if not changed:
+        return state, (), left
+    out = list(lots)
+    for index, lot in changed.items():
+        out[index] = lot
+    return replace(state, lots=tuple(out)), tuple(taken), left
 
 
 def credit(state: PointsState, lot: Lot) -> PointsState:

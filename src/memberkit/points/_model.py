@@ -16,12 +16,14 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
       expiry: {fixed: "12-31", years_after_earning: 1}
       redeem: {points_per_unit: 100, min_points: 100, step: 100, max_share_of_order: 0.5}
       reversal: up_to_balance     # pending_only, negative
+      earn_cap: {points: 5000, per: day}   # at most 5,000 a day from all rules together
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
@@ -35,9 +37,12 @@ __all__ = [
     "CapSpec",
     "CurrencySpec",
     "Denomination",
+    "EarnCapSpec",
     "EarnRule",
     "ExpirySpec",
+    "ExtensionCampaign",
     "MultiplySpec",
+    "PaidExtensionSpec",
     "PartnerSpec",
     "PendingSpec",
     "PointsSection",
@@ -104,6 +109,18 @@ class CapSpec(_Frozen):
         if self.points is None and self.count is None:
             raise ValueError("a cap needs 'points' or 'count' (or both)")
         return self
+
+
+class EarnCapSpec(_Frozen):
+    """At most ``points`` of a currency earned by a member per period, from all earning rules.
+
+    Purchases, their multipliers, activity bonuses and upgrade bonuses all count; transfers,
+    adjustments and cancelled redemptions do not (they are not earned). A refund gives back the
+    room its order used.
+    """
+
+    points: _Positive
+    per: Literal["day", "week", "month", "year"] = "day"
 
 
 def _factor(value: object) -> object:
@@ -186,6 +203,37 @@ class PendingSpec(_Frozen):
     )
 
 
+class ExtensionCampaign(_Frozen):
+    """A campaign: points whose last valid day falls in a window are pushed back, once.
+
+    ``months`` pushes each lot's expiry by that many months; ``to`` moves it to the end of that
+    day (points 过期延期至 2027-03-31).
+    """
+
+    id: Ident
+    name: Name | None = None
+    expiring_from: date = Field(description="first last-valid-day the campaign extends")
+    expiring_to: date = Field(description="last last-valid-day the campaign extends")
+    months: Annotated[int, Field(ge=1, le=600)] | None = None
+    to: date | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> ExtensionCampaign:
+        if self.expiring_to < self.expiring_from:
+            raise ValueError("'expiring_to' is before 'expiring_from'")
+        if (self.months is None) == (self.to is None):
+            raise ValueError("an extension gives exactly one of 'months' or 'to'")
+        if self.to is not None and self.to <= self.expiring_to:
+            raise ValueError("'to' must be after 'expiring_to', or it would shorten validity")
+        return self
+
+
+class PaidExtensionSpec(_Frozen):
+    """Members may buy more time for their points (a ``points_extension`` event)."""
+
+    max_months: Annotated[int, Field(ge=1, le=600)] = 12
+
+
 class ExpirySpec(_Frozen):
     """How points of a currency expire: rolling months, a fixed date, or inactivity."""
 
@@ -202,6 +250,8 @@ class ExpirySpec(_Frozen):
     )
     never_while_tier: tuple[Ident, ...] = ()
     extend_on_upgrade_months: Annotated[int, Field(ge=0, le=600)] = 0
+    extensions: tuple[ExtensionCampaign, ...] = ()
+    paid_extension: PaidExtensionSpec | None = None
 
     @model_validator(mode="after")
     def _one_style(self) -> ExpirySpec:
@@ -254,21 +304,48 @@ class RedeemSpec(_Frozen):
 
 
 class PartnerSpec(_Frozen):
-    """A partner programme points are exchanged with (积分互通)."""
+    """A partner programme points are exchanged with (积分互通), in one or both directions.
+
+    Limits count this programme's points per calendar year (local clock), each direction on its
+    own: ``max_per_year`` bounds both, ``max_out_per_year`` / ``max_in_per_year`` override it.
+    """
 
     id: Ident
     rate: _Positive = Field(description="partner points per point of this programme")
+    directions: Literal["both", "out", "in"] = "both"
+    min_points: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="the fewest of this programme's points one exchange may move"
+    )
     max_per_year: _Count | None = None
+    max_out_per_year: _Count | None = None
+    max_in_per_year: _Count | None = None
+
+    def limit(self, direction: str) -> int | None:
+        """The yearly limit of exchanges in ``direction`` (out or in)."""
+        own = self.max_out_per_year if direction == "out" else self.max_in_per_year
+        return own if own is not None else self.max_per_year
 
 
 class TransferSpec(_Frozen):
-    """Transfers between members (积分转赠) and exchange with partners."""
+    """Transfers between members (积分转赠) and exchange with partners.
+
+    ``min_points``, ``max_per_year`` and ``tiers`` bind the sender; ``max_in_per_year`` and
+    ``receive_tiers`` bind the receiver. Yearly limits run on the programme's calendar year.
+    """
 
     members: bool = True
     min_points: Annotated[int, Field(ge=0)] = 0
-    max_per_year: _Count | None = None
+    max_per_year: _Count | None = Field(
+        default=None, description="points a member may send per year"
+    )
+    max_in_per_year: _Count | None = Field(
+        default=None, description="points a member may receive from members per year"
+    )
     tiers: tuple[Ident, ...] | None = Field(
         default=None, description="tiers whose members may send points; everyone when omitted"
+    )
+    receive_tiers: tuple[Ident, ...] | None = Field(
+        default=None, description="tiers whose members may receive points; everyone when omitted"
     )
     partners: tuple[PartnerSpec, ...] = ()
 
@@ -283,6 +360,9 @@ class CurrencySpec(_Frozen):
     expiry: ExpirySpec | None = None
     redeem: RedeemSpec | None = None
     transfer: TransferSpec | None = None
+    earn_cap: EarnCapSpec | tuple[EarnCapSpec, ...] | None = Field(
+        default=None, description="per-member caps across all rules of the currency"
+    )
 
 
 class PointsSection(_Frozen):
@@ -297,6 +377,7 @@ class PointsSection(_Frozen):
     expiry: ExpirySpec | None = None
     redeem: RedeemSpec | None = None
     transfer: TransferSpec | None = None
+    earn_cap: EarnCapSpec | tuple[EarnCapSpec, ...] | None = None
     reversal: Literal["pending_only", "up_to_balance", "negative"] = Field(
         default="up_to_balance",
         description="what a refund does when the points it takes back were already spent",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .._errors import EventError
 from .._events import Purchase
 from .._reasons import Reason
-from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints
+from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints, resolve_currency
 from ._decisions import Balance, ExpiringPoints, PointsQuote, QuoteLine
 from ._ledger import holdings
 
@@ -37,8 +37,6 @@ def _points(program: CompiledProgram) -> CompiledPoints:
 
 
 def _currency(points: CompiledPoints, currency: str | None) -> CompiledCurrency:
-    from ._engine import resolve_currency
-
     return resolve_currency(points, currency, "-")
 
 

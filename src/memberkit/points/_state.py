@@ -6,7 +6,9 @@ movement, signed, so the sum of a currency's journal equals what its lots hold m
 
 Journal kinds: ``earn`` (a rate or fixed earning rule), ``bonus`` (a multiplier's extra part, or
 a tier-upgrade bonus), ``reverse`` (taken back by a refund), ``redeem``, ``redeem_cancel``,
-``expire``, ``transfer_out``, ``transfer_in``, ``adjust``.
+``expire``, ``transfer_out``, ``transfer_in``, ``adjust``, and ``extend``: an expiry
+extension (a campaign or one the member paid for) moves no points, so its entry holds 0 points
+and names the campaign or the reason in ``rule``; the lots it pushed list it in ``extensions``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ class JournalEntry:
     event_id: str
     currency: str
     kind: str
-    """earn, bonus, reverse, redeem, redeem_cancel, expire, transfer_out, transfer_in, adjust."""
+    """earn, bonus, reverse, redeem, redeem_cancel, expire, transfer_out, transfer_in, adjust,
+    extend (0 points: an expiry extension)."""
     points: int | Decimal
     rule: str = ""
     """The earning rule id, reward id or adjustment reason that caused the movement."""
@@ -49,6 +52,8 @@ class Lot:
     source: str
     """The event that credited the lot."""
     expired: bool = False
+    extensions: tuple[str, ...] = ()
+    """Extension campaigns (their ids) and paid extensions (their event ids) that pushed it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,7 @@ class CapUse:
     """Cap room one event used for one rule: points and one use (while anything is left)."""
 
     rule: str
+    """The rule id, or ``currency.<id>`` for what the event earned under the member's caps."""
     event_id: str
     at: datetime
     points: int | Decimal
@@ -96,6 +102,7 @@ class PointsState:
     lots: tuple[Lot, ...] = ()
     earnings: tuple[Earning, ...] = ()
     cap_uses: tuple[CapUse, ...] = ()
+    """In event time order (the order events are applied in), which cap look-ups rely on."""
     redemptions: tuple[RedemptionRecord, ...] = ()
     debt: tuple[tuple[str, int | Decimal], ...] = ()
     """Points owed per currency (a refund of spent points under ``reversal: negative``)."""

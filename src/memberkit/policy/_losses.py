@@ -8,14 +8,15 @@ covers every part's shape without knowing its classes. What counts as a loss (æ
   ``pending``, ``pending_days``, ``points_per_unit``, ``step``, ``max_steps`` or
   ``lifetime_after_years`` a higher number is a loss; under ``points``, ``multiply``,
   ``by_tier``, ``count``, a quota's ``value``, ``carry_over``, ``cap``, ``max_share_of_order``,
-  ``max_per_year`` or an expiry's length (``rolling_months``, ``years_after_earning``,
-  ``inactivity_months``, ``months``, ``years``, ``days``) a lower number is a loss; an earning
-  rule's ``per: 1 CNY`` that grows is a loss;
-- a benefit's ``tiers`` (or an expiry's ``never_while_tier``) that lose a tier, or a benefit for
-  everyone limited to some tiers;
-- a restriction added or changed: ``when``, ``except``, ``quota``, ``cap``, ``qualify``,
-  ``retain`` that were absent, or a condition written differently (a changed condition may shut
-  members out, so it is treated as one that does);
+  ``max_per_year`` (and ``max_in_per_year``, ``max_out_per_year``), a paid extension's
+  ``max_months`` or an expiry's length (``rolling_months``, ``years_after_earning``,
+  ``inactivity_months``, ``months``, ``years``, ``days``, ``extend_on_upgrade_months``) a lower
+  number is a loss; an earning rule's ``per: 1 CNY`` that grows is a loss;
+- a benefit's ``tiers`` (or an expiry's ``never_while_tier``, a transfer's ``receive_tiers``)
+  that lose a tier, or a right for everyone limited to some tiers;
+- a restriction added or changed: ``when``, ``except``, ``quota``, ``cap``, ``earn_cap``,
+  ``qualify``, ``retain`` that were absent, or a condition written differently (a changed
+  condition may shut members out, so it is treated as one that does);
 - a ``valid`` range that ends earlier or starts later.
 
 Lifecycle sections are never judged (stages sort members; they grant nothing). A benefit's own
@@ -58,6 +59,10 @@ _LOWER_WORSE = frozenset(
         "cap",
         "max_share_of_order",
         "max_per_year",
+        "max_in_per_year",
+        "max_out_per_year",
+        "max_months",
+        "extend_on_upgrade_months",
         "rolling_months",
         "years_after_earning",
         "inactivity_months",
@@ -66,8 +71,8 @@ _LOWER_WORSE = frozenset(
         "days",
     }
 )
-_RESTRICTIONS = frozenset({"when", "except", "quota", "cap", "qualify", "retain"})
-_TIER_LISTS = frozenset({"tiers", "never_while_tier"})
+_RESTRICTIONS = frozenset({"when", "except", "quota", "cap", "earn_cap", "qualify", "retain"})
+_TIER_LISTS = frozenset({"tiers", "never_while_tier", "receive_tiers"})
 """Lists of tier ids that hold a right: a tier dropped from one loses it."""
 _CONDITIONS = frozenset({"when", "except"})
 
@@ -142,7 +147,7 @@ def _walk(old: Any, new: Any, path: Path, found: list[Loss]) -> None:
     if old is None:
         if key in _RESTRICTIONS:
             found.append(Loss(path, f"{where} adds a restriction"))
-        elif key == "tiers":
+        elif key in ("tiers", "receive_tiers"):
             found.append(Loss(path, f"{where} limits it to some tiers"))
         elif key == "until":
             found.append(Loss(path, f"{where} gives it an end date ({new})"))
@@ -164,7 +169,7 @@ def _walk(old: Any, new: Any, path: Path, found: list[Loss]) -> None:
         _walk_list(old, new, path, key, found)
         return
     if new is None:
-        if key not in _RESTRICTIONS and key not in ("tiers", "until", "from"):
+        if key not in _RESTRICTIONS and key not in ("tiers", "receive_tiers", "until", "from"):
             found.append(Loss(path, f"{where} is removed"))
         return
     if key in ("until", "from") and type(old) is type(new) and isinstance(old, str | date):

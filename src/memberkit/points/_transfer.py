@@ -1,0 +1,250 @@
+"""Points leaving or reaching a member other than by earning: transfers between members
+(积分转赠), exchanges with partner programmes (积分互通) and staff adjustments, each journaled with
+its counterparty or reason. Limits bind each side: the sender's tier, minimum and yearly limit,
+the receiver's tier and yearly limit, and a partner's limits per direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+from .._context import ApplyContext, Refused
+from .._errors import EventError
+from .._events import Adjustment, Transfer
+from .._program import ProgramInfo
+from .._reasons import Reason
+from .._state import MemberState
+from ._compile import CompiledPoints, _did_you_mean, resolve_currency
+from ._ledger import available, credit, expiry_for, spend
+from ._periods import cap_span
+from ._state import JournalEntry, Lot, PointsState
+
+Points = int | Decimal
+
+__all__ = ["adjust", "transfer"]
+
+
+def _year_total(
+    ps: PointsState, currency: str, kind: str, rule: str | None, at: datetime, info: ProgramInfo
+) -> Points:
+    # The local year as an interval of instants, so entries are compared without converting each.
+    span = cap_span("year", info.local(at))
+    assert span is not None
+    start, end = span
+    total: Points = 0
+    for e in ps.journal:
+        same = e.currency == currency and e.kind == kind and (rule is None or e.rule == rule)
+        if same and start <= e.at < end:
+            total += e.points if e.points > 0 else -e.points
+    return total
+
+
+def _direction(direction: str) -> Reason:
+    # The direction's word comes from the catalogue, like period names.
+    return Reason.of("points.direction.out" if direction == "out" else "points.direction.in")
+
+
+def transfer(
+    ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Transfer
+) -> tuple[MemberState, list[Reason]]:
+    """Send, receive or exchange points, within the limits of both sides."""
+    info = ctx.program.info
+    currency = resolve_currency(points, event.currency, event.id)
+    spec = currency.transfer
+    path = f"{currency.path}.transfer"
+    if spec is None:
+        raise Refused(Reason.of("points.no_transfer", currency.path, currency=currency.name))
+    partner = None
+    if event.partner:
+        partner = next((p for p in spec.partners if p.id == event.counterparty), None)
+        if partner is None:
+            known = tuple(p.id for p in spec.partners)
+            hint = _did_you_mean(event.counterparty, known)
+            raise EventError(
+                event.id,
+                f"unknown partner programme {event.counterparty!r}{hint}",
+                field="counterparty",
+                code="unknown_partner",
+            )
+    elif not spec.members:
+        raise Refused(Reason.of("points.no_member_transfer", path, currency=currency.name))
+    kind = "transfer_out" if event.direction == "out" else "transfer_in"
+    failures: list[Reason] = []
+    amount: Points = event.points
+    partner_points: Decimal | None = None
+    if partner is not None:
+        limit = partner.limit(event.direction)
+        if partner.directions not in ("both", event.direction):
+            failures.append(
+                Reason.of(
+                    "points.exchange_direction",
+                    path,
+                    partner=partner.id,
+                    direction=_direction(event.direction),
+                )
+            )
+        if event.direction == "in":
+            # The event counts the partner's points; ours follow from the stated rate.
+            partner_points = Decimal(event.points)
+            amount = currency.number(partner_points / partner.rate)
+            if amount <= 0:
+                failures.append(
+                    Reason.of(
+                        "points.exchange_too_small", path, partner=partner.id, rate=partner.rate
+                    )
+                )
+        else:
+            partner_points = Decimal(event.points) * partner.rate
+        if 0 < amount < partner.min_points:
+            failures.append(
+                Reason.of(
+                    "points.exchange_below_min",
+                    path,
+                    points=amount,
+                    minimum=partner.min_points,
+                    partner=partner.id,
+                )
+            )
+    else:
+        limit = spec.max_per_year if event.direction == "out" else spec.max_in_per_year
+    if limit is not None:
+        used = _year_total(
+            state.points, currency.id, kind, event.counterparty if partner else None, event.at, info
+        )
+        if used + amount > limit:
+            failures.append(
+                Reason.of(
+                    "points.transfer_over_limit",
+                    path,
+                    points=amount,
+                    used=used,
+                    limit=limit,
+                    currency=currency.name,
+                    direction=_direction(event.direction),
+                )
+            )
+    tier = state.tiers.tier_at(event.at)
+    receivers = spec.receive_tiers
+    # A member transfer is also checked on the receiving side (this member's tier).
+    receiving = event.direction == "in" and partner is None
+    if receiving and receivers is not None and tier not in receivers:
+        failures.append(
+            Reason.of(
+                "points.receive_tier", f"{path}.receive_tiers", tier=tier or "—", tiers=receivers
+            )
+        )
+    if event.direction == "out":
+        if spec.tiers is not None and partner is None and tier not in spec.tiers:
+            failures.append(
+                Reason.of(
+                    "points.transfer_tier",
+                    f"{path}.tiers",
+                    tier=tier or "—",
+                    tiers=spec.tiers,
+                )
+            )
+        if event.points < spec.min_points:
+            failures.append(
+                Reason.of(
+                    "points.transfer_below_min",
+                    f"{path}.min_points",
+                    points=event.points,
+                    minimum=spec.min_points,
+                )
+            )
+        balance = available(state.points, currency.id, event.at)
+        if balance < amount:
+            failures.append(
+                Reason.of(
+                    "points.insufficient",
+                    path,
+                    needed=amount,
+                    available=balance,
+                    currency=currency.name,
+                )
+            )
+    if failures:
+        raise Refused(*failures)
+    ps = state.points
+    if event.direction == "out":
+        ps, _, _ = spend(ps, currency.id, amount, event.at, currency.spending_order)
+        signed: Points = -amount
+    else:
+        lot = Lot(
+            id=f"{event.id}/{currency.id}",
+            currency=currency.id,
+            amount=amount,
+            remaining=amount,
+            earned_at=event.at,
+            available_at=event.at,
+            expires_at=expiry_for(currency.expiry, event.at, info),
+            source=event.id,
+        )
+        ps = credit(ps, lot)
+        signed = amount
+    entry = JournalEntry(event.at, event.id, currency.id, kind, signed, event.counterparty)
+    ps = replace(ps, journal=(*ps.journal, entry))
+    if partner is not None:
+        reason = Reason.of(
+            "points.exchanged",
+            path,
+            points=signed,
+            currency=currency.name,
+            partner=partner.id,
+            partner_points=partner_points,
+        )
+    else:
+        reason = Reason.of(
+            "points.transferred",
+            path,
+            points=signed,
+            currency=currency.name,
+            counterparty=event.counterparty,
+        )
+    return state.evolve(points=ps), [reason]
+
+
+def adjust(
+    ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Adjustment
+) -> tuple[MemberState, list[Reason]]:
+    """A staff correction: credit a new lot, or debit in the spending order."""
+    info = ctx.program.info
+    currency = resolve_currency(points, event.currency, event.id)
+    ps = state.points
+    if event.points > 0:
+        lot = Lot(
+            id=f"{event.id}/{currency.id}",
+            currency=currency.id,
+            amount=event.points,
+            remaining=event.points,
+            earned_at=event.at,
+            available_at=event.at,
+            expires_at=expiry_for(currency.expiry, event.at, info),
+            source=event.id,
+        )
+        ps = credit(ps, lot)
+    else:
+        balance = available(ps, currency.id, event.at)
+        if balance < -event.points:
+            raise Refused(
+                Reason.of(
+                    "points.insufficient",
+                    currency.path,
+                    needed=-event.points,
+                    available=balance,
+                    currency=currency.name,
+                )
+            )
+        ps, _, _ = spend(ps, currency.id, -event.points, event.at, currency.spending_order)
+    entry = JournalEntry(event.at, event.id, currency.id, "adjust", event.points, event.reason)
+    ps = replace(ps, journal=(*ps.journal, entry))
+    reason = Reason.of(
+        "points.adjusted",
+        currency.path,
+        points=event.points,
+        currency=currency.name,
+        reason=event.reason,
+    )
+    return state.evolve(points=ps), [reason]
