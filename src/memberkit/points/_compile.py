@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Literal
@@ -90,6 +90,10 @@ class CompiledRule:
     caps: tuple[CompiledCap, ...]
     min_order: Decimal | None
     first_in: Literal["day", "week", "month", "year"] | None
+    attribute: str | None = None
+    """A rate on an event attribute (distance, nights) rather than on spend."""
+    min_points: Decimal | None = None
+    """The least a rate rule earns on an event it applies to."""
 
     def factor_for(self, tier: str | None, alongside: frozenset[str] = frozenset()) -> Decimal:
         """The multiplier for a member of ``tier`` holding paid tiers ``alongside``.
@@ -154,6 +158,14 @@ class CompiledPoints:
     pending: PendingSpec
     reversal: Literal["pending_only", "up_to_balance", "negative"]
     tier_order: tuple[str, ...]
+    tier_names: Mapping[str, LocalizedText] = field(default_factory=dict)
+    """Each declared tier's display name, to name tiers in explanations."""
+
+    def tier_name(self, tier: str | None) -> LocalizedText | str:
+        """The display name of ``tier`` (its id when the policy gives none; "—" for no tier)."""
+        if tier is None:
+            return "—"
+        return self.tier_names.get(tier, tier)
 
     @property
     def default(self) -> CompiledCurrency:
@@ -198,6 +210,23 @@ def _unknown_tier(tier: str, ctx: CheckContext, path: Path) -> Finding | None:
     hint = _did_you_mean(tier, ctx.tier_ids)
     listed = "" if hint else f" (tiers: {', '.join(ctx.tier_ids)})"
     return Finding(path, f"unknown tier '{tier}'{hint}{listed}", "unknown_tier")
+
+
+def _decimal_places(amount: Decimal) -> int:
+    exponent = amount.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _money_precision(amount: Decimal, ctx: CheckContext, path: Path) -> Finding | None:
+    """A located error when ``amount`` has more decimals than the programme's currency."""
+    allowed = ctx.info.currency_decimals
+    if _decimal_places(amount) <= allowed:
+        return None
+    return Finding(
+        path,
+        f"{amount} has more decimals than {ctx.info.currency} allows ({allowed})",
+        "too_many_decimals",
+    )
 
 
 def _currency_ids(section: PointsSection) -> tuple[str, ...]:
@@ -352,6 +381,10 @@ def _check_rule(
                 "wrong_currency",
             )
         )
+    if rule.per is not None and rule.per.amount is not None:
+        found.append(_money_precision(rule.per.amount, ctx, (*base, "per")))
+    if rule.min_order is not None:
+        found.append(_money_precision(rule.min_order, ctx, (*base, "min_order")))
     if rule.multiply is not None:
         found.extend(
             _unknown_tier(tier, ctx, (*base, "multiply", "by_tier", tier))
@@ -420,7 +453,7 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         path=format_path(base),
         on=rule.on,
         style=style,
-        per=rule.per.amount if rule.per is not None else Decimal(1),
+        per=_per_amount(rule),
         points=rule.points if rule.points is not None else Decimal(0),
         by_tier=MappingProxyType(dict(multiply.by_tier or {}) if multiply else {}),
         factor=multiply.default if multiply else Decimal(1),
@@ -436,7 +469,15 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         ),
         min_order=rule.min_order,
         first_in=rule.first_in,
+        attribute=rule.per.attribute if rule.per is not None else None,
+        min_points=rule.min_points,
     )
+
+
+def _per_amount(rule: EarnRule) -> Decimal:
+    if rule.per is None:
+        return Decimal(1)
+    return rule.per.amount if rule.per.amount is not None else rule.per.unit
 
 
 def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext) -> CompiledPoints:
@@ -469,4 +510,5 @@ def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext)
         pending=section.pending,
         reversal=section.reversal,
         tier_order=ctx.tier_ids,
+        tier_names=MappingProxyType(dict(ctx.tier_names)),
     )

@@ -72,7 +72,10 @@ def _per(value: object) -> object:
     if isinstance(value, str):
         match = _PER.match(value)
         if match is None:
-            raise ValueError(f"{value!r} is not an amount such as '1 CNY' or 10")
+            raise ValueError(
+                f"{value!r} is not an amount such as '1 CNY' or 10, "
+                "nor an attribute such as {attribute: distance, unit: 1}"
+            )
         try:
             return {"amount": Decimal(match.group(1)), "currency": match.group(2)}
         except InvalidOperation:
@@ -83,10 +86,29 @@ def _per(value: object) -> object:
 
 
 class PerAmount(_Frozen):
-    """The spend that earns ``points`` once: ``per: 1 CNY`` or ``per: 10``."""
+    """What earns ``points`` once: spend (``per: 1 CNY``, ``per: 10``) or a custom quantity.
 
-    amount: _Positive
+    ``per: {attribute: distance, unit: 1}`` earns ``points`` for every ``unit`` of the event's
+    ``distance`` attribute (miles flown, nights stayed): an activity's attribute, or on a purchase
+    each line's, falling back to the order's when no line carries it.
+    """
+
+    amount: _Positive | None = None
     currency: str | None = None
+    attribute: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=64)] | None = Field(
+        default=None, description="an event attribute to earn on (distance, nights...)"
+    )
+    unit: _Positive = Field(
+        default=Decimal(1), description="with attribute: how much of it earns `points` once"
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> PerAmount:
+        if (self.amount is None) == (self.attribute is None):
+            raise ValueError("'per' gives an amount (1 CNY) or an attribute, exactly one")
+        if self.attribute is not None and self.currency is not None:
+            raise ValueError("'currency' goes with an amount, not with an attribute")
+        return self
 
 
 class BaseSpec(_Frozen):
@@ -166,15 +188,23 @@ class EarnRule(_Frozen):
         default=None,
         description="the rule earns only on the member's first order in that calendar period",
     )
+    min_points: _Positive | None = Field(
+        default=None,
+        description="with per: an event the rule applies to earns at least this (500 miles)",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> EarnRule:
         if (self.points is None) == (self.multiply is None):
             raise ValueError("an earning rule gives exactly one of 'points' or 'multiply'")
-        if self.multiply is not None and self.on != "purchase":
-            raise ValueError("'multiply' applies to purchases only")
-        if self.per is not None and self.on != "purchase":
-            raise ValueError("'per' applies to purchases only")
+        if self.multiply is not None and self.on == "tier_upgrade":
+            raise ValueError("'multiply' applies to purchases and activities, not tier upgrades")
+        if self.per is not None and self.per.attribute is None and self.on != "purchase":
+            raise ValueError("'per' an amount applies to purchases only; use an attribute")
+        if self.per is not None and self.on == "tier_upgrade":
+            raise ValueError("'per' does not apply to tier upgrades")
+        if self.min_points is not None and self.per is None:
+            raise ValueError("'min_points' goes with a 'per' rate")
         return self
 
     @property

@@ -11,7 +11,7 @@ from .._events import Purchase
 from .._reasons import Reason
 from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints, resolve_currency
 from ._decisions import Balance, ExpiringPoints, PointsQuote, QuoteLine
-from ._ledger import holdings
+from ._ledger import holdings, protected_at
 
 if TYPE_CHECKING:
     from .._compiled import CompiledProgram, Policy
@@ -110,7 +110,7 @@ def balance(
     points = _points(program)
     chosen = _currency(points, currency)
     state = _advanced(program, state, as_of)
-    held = holdings(state.points, chosen, as_of, program.info)
+    held = holdings(state.points, chosen, as_of, program.info, state.tiers)
     reasons = [
         Reason.of(
             "points.balance",
@@ -124,6 +124,21 @@ def balance(
         Reason.of("points.expires_on", chosen.path, points=amount, currency=chosen.name, date=day)
         for day, amount in held.schedule
     ]
+    shield = chosen.expiry.never_while_tier if chosen.expiry is not None else ()
+    held_now = protected_at(as_of, shield, state.tiers)
+    if held.protected and held_now:
+        # Name the protected tier held now, the highest of the ladder when several are held.
+        rank = points.tier_order
+        tier = max(sorted(held_now), key=lambda t: rank.index(t) if t in rank else -1)
+        reasons.append(
+            Reason.of(
+                "points.protected_by_tier",
+                f"{chosen.path}.expiry.never_while_tier",
+                points=held.protected,
+                currency=chosen.name,
+                tier=points.tier_name(tier),
+            )
+        )
     return Balance(
         as_of,
         chosen.id,

@@ -46,6 +46,18 @@ def _direction(direction: str) -> Reason:
     return Reason.of("points.direction.out" if direction == "out" else "points.direction.in")
 
 
+def _tier_refusal(
+    code: str, path: str, points: CompiledPoints, tier: str | None, allowed: tuple[str, ...]
+) -> Reason:
+    # Tiers are named as members know them (银卡会员), not by their ids.
+    return Reason.of(
+        code,
+        path,
+        tier=points.tier_name(tier),
+        tiers=tuple(points.tier_name(t) for t in allowed),
+    )
+
+
 def transfer(
     ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Transfer
 ) -> tuple[MemberState, list[Reason]]:
@@ -126,24 +138,19 @@ def transfer(
                 )
             )
     tier = state.tiers.tier_at(event.at)
+    # Paid tiers held alongside the ladder count for the tier conditions, as for multipliers.
+    held = state.tiers.tiers_at(event.at)
     receivers = spec.receive_tiers
     # A member transfer is also checked on the receiving side (this member's tier).
     receiving = event.direction == "in" and partner is None
-    if receiving and receivers is not None and tier not in receivers:
+    if receiving and receivers is not None and not held & frozenset(receivers):
         failures.append(
-            Reason.of(
-                "points.receive_tier", f"{path}.receive_tiers", tier=tier or "—", tiers=receivers
-            )
+            _tier_refusal("points.receive_tier", f"{path}.receive_tiers", points, tier, receivers)
         )
     if event.direction == "out":
-        if spec.tiers is not None and partner is None and tier not in spec.tiers:
+        if spec.tiers is not None and partner is None and not held & frozenset(spec.tiers):
             failures.append(
-                Reason.of(
-                    "points.transfer_tier",
-                    f"{path}.tiers",
-                    tier=tier or "—",
-                    tiers=spec.tiers,
-                )
+                _tier_refusal("points.transfer_tier", f"{path}.tiers", points, tier, spec.tiers)
             )
         if event.points < spec.min_points:
             failures.append(
