@@ -468,6 +468,11 @@ def on_tier_change(
             ps, currency, info, lambda lot: True, f"{ctx.event.id}/upgrade", months=months
         )
         if moved:
+            # Like campaigns and paid extensions, the push is journaled (0 points, its cause).
+            entry = JournalEntry(
+                ctx.event.at, ctx.event.id, currency.id, "extend", 0, "tier_upgrade"
+            )
+            ps = replace(ps, journal=(*ps.journal, entry))
             reasons.append(
                 Reason.of(
                     "points.expiry_extended",

@@ -60,6 +60,7 @@ _Share = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
 _Count = Annotated[int, Field(ge=1)]
 
 _PER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
+_WORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_\-]*\s*$")
 
 
 class _Frozen(BaseModel):
@@ -71,6 +72,12 @@ def _per(value: object) -> object:
     # checked against the programme's currency by the cross-checks.
     if isinstance(value, str):
         match = _PER.match(value)
+        if match is None and _WORD.match(value):
+            # A bare word is most likely an attribute written as a unit.
+            raise ValueError(
+                f"{value!r} is not an amount such as '1 CNY' or 10; "
+                f"did you mean {{attribute: {value.strip()}, unit: 1}}?"
+            )
         if match is None:
             raise ValueError(
                 f"{value!r} is not an amount such as '1 CNY' or 10, "
@@ -200,7 +207,10 @@ class EarnRule(_Frozen):
         if self.multiply is not None and self.on == "tier_upgrade":
             raise ValueError("'multiply' applies to purchases and activities, not tier upgrades")
         if self.per is not None and self.per.attribute is None and self.on != "purchase":
-            raise ValueError("'per' an amount applies to purchases only; use an attribute")
+            raise ValueError(
+                "'per' with an amount (1 CNY) applies to purchases only; "
+                "an activity earns per an attribute ({attribute: distance, unit: 1})"
+            )
         if self.per is not None and self.on == "tier_upgrade":
             raise ValueError("'per' does not apply to tier upgrades")
         if self.min_points is not None and self.per is None:
