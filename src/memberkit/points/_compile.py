@@ -38,6 +38,7 @@ __all__ = [
     "check_points",
     "compile_points",
     "resolve_currency",
+    "unknown",
 ]
 
 DEFAULT_CURRENCY = "points"
@@ -186,15 +187,34 @@ def resolve_currency(
     found = points.currency(currency_id)
     if found is None:
         known = tuple(points.by_id)
-        hint = _did_you_mean(str(currency_id), known)
-        listed = "" if hint else f" (currencies: {', '.join(known)})"
-        raise EventError(
-            event_id,
-            f"unknown points currency {currency_id!r}{hint}{listed}",
-            field="currency",
-            code="unknown_currency",
+        raise unknown(
+            event_id, "points currency", str(currency_id), known, "currency", "currencies"
         )
     return found
+
+
+def unknown(
+    event_id: str,
+    noun: str,
+    name: str,
+    known: tuple[str, ...],
+    field: str,
+    listed_as: str = "",
+    *,
+    code: str | None = None,
+) -> EventError:
+    """The error for an event naming an id the policy does not declare, with 'did you mean'.
+
+    Without a close match, ``listed_as`` (e.g. "currencies") lists every declared id.
+    """
+    hint = _did_you_mean(name, known)
+    listed = f" ({listed_as}: {', '.join(known)})" if listed_as and not hint else ""
+    return EventError(
+        event_id,
+        f"unknown {noun} {name!r}{hint}{listed}",
+        field=field,
+        code=code or f"unknown_{noun.split()[-1]}",
+    )
 
 
 def _did_you_mean(name: str, options: tuple[str, ...] | list[str]) -> str:
@@ -296,6 +316,19 @@ def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+def _twice(noun: str, ids: list[str], base: Path) -> list[Finding | None]:
+    """A finding at each id of a list that an earlier entry already declared."""
+    seen: set[str] = set()
+    found: list[Finding | None] = []
+    for j, item in enumerate(ids):
+        if item in seen:
+            found.append(
+                Finding((*base, j, "id"), f"{noun} id '{item}' is declared twice", "duplicate_id")
+            )
+        seen.add(item)
+    return found
+
+
 def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[Finding]:
     found: list[Finding | None] = []
     if spec.expiry is not None:
@@ -319,17 +352,7 @@ def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[F
                     "conflicting_keys",
                 )
             )
-        ids: set[str] = set()
-        for j, reward in enumerate(redeem.rewards):
-            if reward.id in ids:
-                found.append(
-                    Finding(
-                        (*base, "redeem", "rewards", j, "id"),
-                        f"reward id '{reward.id}' is declared twice",
-                        "duplicate_id",
-                    )
-                )
-            ids.add(reward.id)
+        found += _twice("reward", [r.id for r in redeem.rewards], (*base, "redeem", "rewards"))
         previous = 0
         for j, row in enumerate(redeem.denominations):
             if row.points <= previous:
@@ -345,17 +368,8 @@ def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[F
         for key in ("tiers", "receive_tiers"):
             for j, tier in enumerate(getattr(spec.transfer, key) or ()):
                 found.append(_unknown_tier(tier, ctx, (*base, "transfer", key, j)))
-        partners: set[str] = set()
-        for j, partner in enumerate(spec.transfer.partners):
-            if partner.id in partners:
-                found.append(
-                    Finding(
-                        (*base, "transfer", "partners", j, "id"),
-                        f"partner id '{partner.id}' is declared twice",
-                        "duplicate_id",
-                    )
-                )
-            partners.add(partner.id)
+        partners = [p.id for p in spec.transfer.partners]
+        found += _twice("partner", partners, (*base, "transfer", "partners"))
     return [f for f in found if f is not None]
 
 

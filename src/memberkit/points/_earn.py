@@ -42,6 +42,25 @@ class Contribution:
     lines: tuple[tuple[str, Points], ...]
     factor: Decimal | None = None
 
+    def reason(self, currency: CompiledCurrency) -> Reason:
+        """What the rule added, as the quote and the booking both explain it."""
+        if self.factor is not None:
+            return Reason.of(
+                "points.multiplied",
+                self.rule.path,
+                rule=self.rule.name,
+                factor=self.factor,
+                points=self.points,
+                currency=currency.name,
+            )
+        return Reason.of(
+            "points.earned",
+            self.rule.path,
+            rule=self.rule.name,
+            points=self.points,
+            currency=currency.name,
+        )
+
 
 def _uses(state: MemberState, key: str, span: tuple[datetime, datetime] | None) -> list[CapUse]:
     """The cap uses of ``key`` (a rule id or a currency's cap key) inside ``span``.
@@ -193,6 +212,7 @@ class _Earner:
         self.alongside = state.tiers.alongside_at(at)
         self.member = member_values(state, self.local_at, tier=tier, leap_rule=info.leap_birthday)
         self.reasons: list[Reason] = []
+        self.found: list[Contribution] = []
         self.rounder = _Rounder(points)
         # What earlier rules of this same evaluation earned, per currency: the member caps count
         # them before the state records the event.
@@ -304,6 +324,16 @@ class _Earner:
         self.earned_now[rule.currency] = earlier + Decimal(total)
         return Contribution(rule, rule.currency, kind, total, lines, factor)
 
+    def contribute(
+        self, rule: CompiledRule, kind: str, raw: list[tuple[str, Decimal]], factor: Decimal | None
+    ) -> None:
+        """Finish a rule that found something to earn on, keeping what it adds."""
+        if not raw:
+            return
+        found = self.finish(rule, kind, raw, factor)
+        if found is not None:
+            self.found.append(found)
+
 
 def _base_amount(rule: CompiledRule, line: object) -> Decimal:
     amount: Decimal = getattr(line, "amount", Decimal(0))
@@ -402,7 +432,6 @@ def earn_purchase(
     line_facts = [(line, earner.facts(line_values(order, line))) for line in purchase.lines]
     facts_by_line = {line.id: facts for line, facts in line_facts}
     amount = purchase.amount
-    out: list[Contribution] = []
     for rule in points.rules:
         if rule.on != "purchase":
             continue
@@ -435,12 +464,8 @@ def earn_purchase(
         else:
             kind = "bonus"
             raw, factor = earner.multiply(rule, lambda ln: facts_by_line.get(ln, order_facts))
-        if not raw:
-            continue
-        found = earner.finish(rule, kind, raw, factor)
-        if found is not None:
-            out.append(found)
-    return out, earner.reasons
+        earner.contribute(rule, kind, raw, factor)
+    return earner.found, earner.reasons
 
 
 def earn_activity(
@@ -457,7 +482,6 @@ def earn_activity(
     """
     earner = _Earner(points, info, state, activity.at, tier)
     facts = earner.facts(event_values(activity))
-    out: list[Contribution] = []
     for rule in points.rules:
         if rule.on != activity.kind:
             continue
@@ -475,12 +499,8 @@ def earn_activity(
                 quantity = _quantity(activity.attributes, rule.attribute, activity.id)
                 if quantity is not None:
                     raw = earner.rate(rule, [(ORDER_LEVEL, quantity * rule.points / rule.per)])
-        if not raw:
-            continue
-        found = earner.finish(rule, kind, raw, factor)
-        if found is not None:
-            out.append(found)
-    return out, earner.reasons
+        earner.contribute(rule, kind, raw, factor)
+    return earner.found, earner.reasons
 
 
 def earn_upgrade(
@@ -493,11 +513,7 @@ def earn_upgrade(
     """The bonuses reaching ``tier`` earns (rules ``on: tier_upgrade``)."""
     earner = _Earner(points, info, state, at, tier)
     facts = earner.facts({"kind": "tier_upgrade"})
-    out: list[Contribution] = []
     for rule in points.rules:
-        if rule.on != "tier_upgrade" or not earner.applies(rule, facts):
-            continue
-        found = earner.finish(rule, "bonus", [(ORDER_LEVEL, rule.points)], None)
-        if found is not None:
-            out.append(found)
-    return out, earner.reasons
+        if rule.on == "tier_upgrade" and earner.applies(rule, facts):
+            earner.contribute(rule, "bonus", [(ORDER_LEVEL, rule.points)], None)
+    return earner.found, earner.reasons

@@ -206,27 +206,7 @@ def _book(
             ]
         if c.rule.caps:
             caps.append(CapUse(c.rule.id, event.id, event.at, c.points))
-        if c.kind == "bonus" and c.factor is not None:
-            reasons.append(
-                Reason.of(
-                    "points.multiplied",
-                    c.rule.path,
-                    rule=c.rule.name,
-                    factor=c.factor,
-                    points=c.points,
-                    currency=currency.name,
-                )
-            )
-        else:
-            reasons.append(
-                Reason.of(
-                    "points.earned",
-                    c.rule.path,
-                    rule=c.rule.name,
-                    points=c.points,
-                    currency=currency.name,
-                )
-            )
+        reasons.append(c.reason(currency))
     for currency_id, total in totals.items():
         if points.by_id[currency_id].earn_caps:
             caps.append(CapUse(points.by_id[currency_id].cap_key, event.id, event.at, total))

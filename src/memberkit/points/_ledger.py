@@ -16,18 +16,22 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from .._program import ProgramInfo
+from .._reasons import Reason
 from ..tiers._state import TierState
 from ._compile import CompiledCurrency
 from ._model import ExpirySpec
-from ._state import Lot, PointsState
+from ._state import JournalEntry, Lot, PointsState
 
 __all__ = [
     "Holdings",
     "available",
     "credit",
+    "credit_new",
     "effective_expiry",
     "expiry_for",
     "holdings",
+    "insufficient",
+    "journaled",
     "last_day",
     "protected_at",
     "pushed",
@@ -233,6 +237,40 @@ def credit(state: PointsState, lot: Lot) -> PointsState:
         )
         state = replace(state, debt=tuple(d for d in debt if d[1] != 0))
     return replace(state, lots=(*state.lots, lot))
+
+
+def credit_new(
+    state: PointsState,
+    event_id: str,
+    currency: CompiledCurrency,
+    amount: Points,
+    at: datetime,
+    info: ProgramInfo,
+) -> PointsState:
+    """Credit a lot spendable at once, dated by the currency's expiry from ``at``."""
+    lot = Lot(
+        id=f"{event_id}/{currency.id}",
+        currency=currency.id,
+        amount=amount,
+        remaining=amount,
+        earned_at=at,
+        available_at=at,
+        expires_at=expiry_for(currency.expiry, at, info),
+        source=event_id,
+    )
+    return credit(state, lot)
+
+
+def journaled(state: PointsState, *entries: JournalEntry) -> PointsState:
+    """The state with ``entries`` added at the end of the journal."""
+    return replace(state, journal=(*state.journal, *entries))
+
+
+def insufficient(path: str, needed: Points, balance: Points, currency: CompiledCurrency) -> Reason:
+    """The refusal of a debit larger than what is spendable."""
+    return Reason.of(
+        "points.insufficient", path, needed=needed, available=balance, currency=currency.name
+    )
 
 
 def add_debt(state: PointsState, currency: str, amount: Points) -> PointsState:

@@ -65,28 +65,7 @@ def quote_points(policy: Policy, state: MemberState, purchase: Purchase) -> Poin
     reasons: list[Reason] = []
     for c in found:
         totals[c.currency] = totals.get(c.currency, 0) + c.points
-        currency = points.by_id[c.currency]
-        if c.factor is not None:
-            reasons.append(
-                Reason.of(
-                    "points.multiplied",
-                    c.rule.path,
-                    rule=c.rule.name,
-                    factor=c.factor,
-                    points=c.points,
-                    currency=currency.name,
-                )
-            )
-        else:
-            reasons.append(
-                Reason.of(
-                    "points.earned",
-                    c.rule.path,
-                    rule=c.rule.name,
-                    points=c.points,
-                    currency=currency.name,
-                )
-            )
+        reasons.append(c.reason(points.by_id[c.currency]))
     reasons.extend(skipped)
     for cid, total in totals.items():
         reasons.append(

@@ -6,20 +6,18 @@ the receiver's tier and yearly limit, and a partner's limits per direction.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 from .._context import ApplyContext, Refused
-from .._errors import EventError
 from .._events import Adjustment, Transfer
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
-from ._compile import CompiledPoints, _did_you_mean, resolve_currency
-from ._ledger import available, credit, expiry_for, spend
+from ._compile import CompiledPoints, resolve_currency, unknown
+from ._ledger import available, credit_new, insufficient, journaled, spend
 from ._periods import cap_span
-from ._state import JournalEntry, Lot, PointsState
+from ._state import JournalEntry, PointsState
 
 Points = int | Decimal
 
@@ -73,11 +71,12 @@ def transfer(
         partner = next((p for p in spec.partners if p.id == event.counterparty), None)
         if partner is None:
             known = tuple(p.id for p in spec.partners)
-            hint = _did_you_mean(event.counterparty, known)
-            raise EventError(
+            raise unknown(
                 event.id,
-                f"unknown partner programme {event.counterparty!r}{hint}",
-                field="counterparty",
+                "partner programme",
+                event.counterparty,
+                known,
+                "counterparty",
                 code="unknown_partner",
             )
     elif not spec.members:
@@ -163,15 +162,7 @@ def transfer(
             )
         balance = available(state.points, currency.id, event.at)
         if balance < amount:
-            failures.append(
-                Reason.of(
-                    "points.insufficient",
-                    path,
-                    needed=amount,
-                    available=balance,
-                    currency=currency.name,
-                )
-            )
+            failures.append(insufficient(path, amount, balance, currency))
     if failures:
         raise Refused(*failures)
     ps = state.points
@@ -179,20 +170,11 @@ def transfer(
         ps, _, _ = spend(ps, currency.id, amount, event.at, currency.spending_order)
         signed: Points = -amount
     else:
-        lot = Lot(
-            id=f"{event.id}/{currency.id}",
-            currency=currency.id,
-            amount=amount,
-            remaining=amount,
-            earned_at=event.at,
-            available_at=event.at,
-            expires_at=expiry_for(currency.expiry, event.at, info),
-            source=event.id,
-        )
-        ps = credit(ps, lot)
+        ps = credit_new(ps, event.id, currency, amount, event.at, info)
         signed = amount
-    entry = JournalEntry(event.at, event.id, currency.id, kind, signed, event.counterparty)
-    ps = replace(ps, journal=(*ps.journal, entry))
+    ps = journaled(
+        ps, JournalEntry(event.at, event.id, currency.id, kind, signed, event.counterparty)
+    )
     if partner is not None:
         reason = Reason.of(
             "points.exchanged",
@@ -221,32 +203,15 @@ def adjust(
     currency = resolve_currency(points, event.currency, event.id)
     ps = state.points
     if event.points > 0:
-        lot = Lot(
-            id=f"{event.id}/{currency.id}",
-            currency=currency.id,
-            amount=event.points,
-            remaining=event.points,
-            earned_at=event.at,
-            available_at=event.at,
-            expires_at=expiry_for(currency.expiry, event.at, info),
-            source=event.id,
-        )
-        ps = credit(ps, lot)
+        ps = credit_new(ps, event.id, currency, event.points, event.at, info)
     else:
         balance = available(ps, currency.id, event.at)
         if balance < -event.points:
-            raise Refused(
-                Reason.of(
-                    "points.insufficient",
-                    currency.path,
-                    needed=-event.points,
-                    available=balance,
-                    currency=currency.name,
-                )
-            )
+            raise Refused(insufficient(currency.path, -event.points, balance, currency))
         ps, _, _ = spend(ps, currency.id, -event.points, event.at, currency.spending_order)
-    entry = JournalEntry(event.at, event.id, currency.id, "adjust", event.points, event.reason)
-    ps = replace(ps, journal=(*ps.journal, entry))
+    ps = journaled(
+        ps, JournalEntry(event.at, event.id, currency.id, "adjust", event.points, event.reason)
+    )
     reason = Reason.of(
         "points.adjusted",
         currency.path,
