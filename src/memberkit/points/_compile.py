@@ -417,6 +417,13 @@ def _check_rule(
     return [f for f in found if f is not None]
 
 
+def _one_or_many(value: object, path: Path) -> list[Path]:
+    """The paths of a key that holds one item or a list of them (``cap:``, ``earn_cap:``)."""
+    if isinstance(value, tuple):
+        return [(*path, j) for j in range(len(value))]
+    return [path]
+
+
 def _currency(
     spec: CurrencySpec, path: Path, info: ProgramInfo, *, default: bool = False
 ) -> CompiledCurrency:
@@ -424,11 +431,7 @@ def _currency(
     if default and spec.name is None:
         name = LocalizedText(_DEFAULT_NAME, info.locale)
     caps = spec.earn_cap if isinstance(spec.earn_cap, tuple) else (spec.earn_cap,)
-    cap_paths: list[Path] = (
-        [(*path, "earn_cap", j) for j in range(len(caps))]
-        if isinstance(spec.earn_cap, tuple)
-        else [(*path, "earn_cap")]
-    )
+    cap_paths = _one_or_many(spec.earn_cap, (*path, "earn_cap"))
     return CompiledCurrency(
         id=spec.id,
         name=name,
@@ -456,11 +459,7 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         style = "fixed"
     multiply = rule.multiply
     caps = rule.caps
-    cap_paths: list[Path] = (
-        [(*base, "cap", j) for j in range(len(caps))]
-        if isinstance(rule.cap, tuple)
-        else [(*base, "cap")]
-    )
+    cap_paths = _one_or_many(rule.cap, (*base, "cap"))
     return CompiledRule(
         id=rule.id,
         name=localized(rule.name, info.locale, rule.id),
