@@ -127,3 +127,26 @@ def test_refunding_a_room_line_takes_back_its_nights_points() -> None:
     )
     state = applied(policy, member(), order, refund("x1", at(2026, 3, 2), "o1", ("r2", None)))
     assert total(state) == 200
+
+
+@pytest.mark.parametrize("distance", [1, 129, 337, 499])
+def test_the_minimum_is_exact_whatever_the_distance(distance: int) -> None:
+    """A segment below the minimum earns exactly 500, never 499 from rounding its scaled share."""
+    assert total(applied(points_policy(MILES), member(), _flight("f1", distance))) == 500
+
+
+def test_the_minimum_spreads_over_purchase_lines_and_adds_up() -> None:
+    """Two ticket lines of 100 and 200 miles under a 500 minimum earn 500 in all, split by line."""
+    policy = points_policy(
+        "earn:\n  - {id: miles, per: {attribute: distance, unit: 1}, points: 1, min_points: 500}\n"
+    )
+    order = _order(
+        "o1",
+        [
+            {"id": "s1", "amount": "80", "attributes": {"distance": 100}},
+            {"id": "s2", "amount": "120", "attributes": {"distance": 200}},
+        ],
+    )
+    state = applied(policy, member(), order)
+    assert total(state) == 500
+    assert [(e.line, e.points) for e in state.points.earnings] == [("s1", 166), ("s2", 334)]

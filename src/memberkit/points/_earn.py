@@ -235,13 +235,15 @@ class _Earner:
         if rule.min_points is not None and raw:
             whole = sum((v for _, v in raw), Decimal(0))
             if whole < rule.min_points:
-                # A short segment still earns the minimum, which multipliers then act on.
-                scale = rule.min_points / whole if whole > 0 else None
-                raw = (
-                    [(line, v * scale) for line, v in raw]
-                    if scale is not None
-                    else [(raw[0][0], rule.min_points)]
-                )
+                # A short segment still earns the minimum, which multipliers then act on. It is
+                # spread over the lines in proportion, the last taking the remainder, so the raw
+                # parts add up to the minimum exactly (no 499.99... to round down).
+                if whole > 0:
+                    parts = [(line, v * rule.min_points / whole) for line, v in raw[:-1]]
+                    given = sum((v for _, v in parts), Decimal(0))
+                    raw = [*parts, (raw[-1][0], rule.min_points - given)]
+                else:
+                    raw = [(raw[0][0], rule.min_points)]
                 self.reasons.append(
                     Reason.of(
                         "points.minimum_applied",
