@@ -9,9 +9,10 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
         - {id: tier-bonus, multiply: {by_tier: {silver: 1.2, gold: 1.5, platinum: 2}}}
         - {id: double-11, when: {date: 2026-11-11, channel: app}, multiply: 2}
         - {id: signup, on: signup, points: 500, cap: {count: 1, per: lifetime}}
+        - {id: miles, on: flight, per: {attribute: distance, unit: 1}, points: 1, min_points: 500}
       stacking: multiply          # or add: each multiplier adds its own bonus part
       rounding: floor             # ceil, half_up, half_even
-      round: per_order            # or per_line
+      round: per_order            # or per_line: the order's (or each line's) total rounded once
       pending: {days: 7}          # or immediate, or {until: delivered}
       expiry: {fixed: "12-31", years_after_earning: 1}
       redeem: {points_per_unit: 100, min_points: 100, step: 100, max_share_of_order: 0.5}
