@@ -1,8 +1,7 @@
-"""Cross-checks and compilation of the `points:` section."""
+"""Compilation of the `points:` section (its cross-checks live in `_check`, re-exported here)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -11,10 +10,11 @@ from typing import Literal
 
 from .._compiled_base import CheckContext
 from .._errors import EventError
-from .._paths import Finding, Path, format_path
+from .._paths import Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
-from ..rules import Compare, Condition, Predicate, compile_condition
+from ..rules import Predicate, compile_condition
+from ._check import DEFAULT_CURRENCY, check_points, did_you_mean
 from ._model import (
     CapPeriod,
     CurrencySpec,
@@ -41,8 +41,6 @@ __all__ = [
     "unknown",
 ]
 
-DEFAULT_CURRENCY = "points"
-"""The id of the one currency of a points section that declares no ``currencies``."""
 
 EARN_PATH = format_path(("points", "earn"))
 PENDING_PATH = format_path(("points", "pending"))
@@ -207,7 +205,7 @@ def unknown(
 
     Without a close match, ``listed_as`` (e.g. "currencies") lists every declared id.
     """
-    hint = _did_you_mean(name, known)
+    hint = did_you_mean(name, known)
     listed = f" ({listed_as}: {', '.join(known)})" if listed_as and not hint else ""
     return EventError(
         event_id,
@@ -215,206 +213,6 @@ def unknown(
         field=field,
         code=code or f"unknown_{noun.split()[-1]}",
     )
-
-
-def _did_you_mean(name: str, options: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _unknown_tier(tier: str, ctx: CheckContext, path: Path) -> Finding | None:
-    if tier in ctx.tier_ids:
-        return None
-    if not ctx.tier_ids:
-        return Finding(path, f"unknown tier '{tier}': the policy declares no tiers", "unknown_tier")
-    hint = _did_you_mean(tier, ctx.tier_ids)
-    listed = "" if hint else f" (tiers: {', '.join(ctx.tier_ids)})"
-    return Finding(path, f"unknown tier '{tier}'{hint}{listed}", "unknown_tier")
-
-
-def _decimal_places(amount: Decimal) -> int:
-    exponent = amount.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-def _money_precision(amount: Decimal, ctx: CheckContext, path: Path) -> Finding | None:
-    """A located error when ``amount`` has more decimals than the programme's currency."""
-    allowed = ctx.info.currency_decimals
-    if _decimal_places(amount) <= allowed:
-        return None
-    return Finding(
-        path,
-        f"{amount} has more decimals than {ctx.info.currency} allows ({allowed})",
-        "too_many_decimals",
-    )
-
-
-def _currency_ids(section: PointsSection) -> tuple[str, ...]:
-    return tuple(c.id for c in section.currencies) or (DEFAULT_CURRENCY,)
-
-
-def _condition_tiers(cond: Condition | None, ctx: CheckContext, path: Path) -> list[Finding]:
-    found: list[Finding] = []
-    if cond is None:
-        return found
-    for node in cond.walk():
-        if isinstance(node, Compare) and node.field == "tier":
-            literals = node.value if isinstance(node.value, tuple) else (node.value,)
-            for literal in literals:
-                finding = _unknown_tier(str(literal), ctx, (*path, *node.path))
-                if finding is not None:
-                    found.append(finding)
-    return found
-
-
-def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
-    """Cross-field problems of the section (references, ordering), with absolute paths."""
-    findings: list[Finding] = []
-    currencies = _currency_ids(section)
-    if section.currencies:
-        findings.extend(
-            Finding(
-                ("points", key),
-                f"with 'currencies' declared, give '{key}' inside each currency",
-                "misplaced_key",
-            )
-            for key in ("expiry", "redeem", "transfer", "earn_cap")
-            if getattr(section, key) is not None
-        )
-    seen: dict[str, int] = {}
-    for index, spec in enumerate(section.currencies):
-        base: Path = ("points", "currencies", index)
-        if spec.id in seen:
-            findings.append(
-                Finding((*base, "id"), f"currency id '{spec.id}' is declared twice", "duplicate_id")
-            )
-        seen[spec.id] = index
-        findings += _check_currency(spec, base, ctx)
-    if not section.currencies:
-        single = CurrencySpec(
-            id=DEFAULT_CURRENCY,
-            expiry=section.expiry,
-            redeem=section.redeem,
-            transfer=section.transfer,
-            earn_cap=section.earn_cap,
-        )
-        findings += _check_currency(single, ("points",), ctx)
-    rules: dict[str, int] = {}
-    for index, rule in enumerate(section.earn):
-        base = ("points", "earn", index)
-        if rule.id in rules:
-            findings.append(
-                Finding(
-                    (*base, "id"),
-                    f"rule id '{rule.id}' is already used by "
-                    f"{format_path(('points', 'earn', rules[rule.id]))}",
-                    "duplicate_id",
-                )
-            )
-        rules[rule.id] = index
-        findings += _check_rule(rule, base, ctx, currencies)
-    return findings
-
-
-def _twice(noun: str, ids: list[str], base: Path) -> list[Finding | None]:
-    """A finding at each id of a list that an earlier entry already declared."""
-    seen: set[str] = set()
-    found: list[Finding | None] = []
-    for j, item in enumerate(ids):
-        if item in seen:
-            found.append(
-                Finding((*base, j, "id"), f"{noun} id '{item}' is declared twice", "duplicate_id")
-            )
-        seen.add(item)
-    return found
-
-
-def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[Finding]:
-    found: list[Finding | None] = []
-    if spec.expiry is not None:
-        for j, tier in enumerate(spec.expiry.never_while_tier):
-            found.append(_unknown_tier(tier, ctx, (*base, "expiry", "never_while_tier", j)))
-    if spec.redeem is not None:
-        redeem = spec.redeem
-        if not spec.spendable:
-            found.append(
-                Finding(
-                    (*base, "redeem"),
-                    f"currency '{spec.id}' is not spendable and cannot be redeemed",
-                    "not_spendable",
-                )
-            )
-        if redeem.points_per_unit is not None and redeem.denominations:
-            found.append(
-                Finding(
-                    (*base, "redeem", "denominations"),
-                    "give 'points_per_unit' or 'denominations', not both",
-                    "conflicting_keys",
-                )
-            )
-        found += _twice("reward", [r.id for r in redeem.rewards], (*base, "redeem", "rewards"))
-        previous = 0
-        for j, row in enumerate(redeem.denominations):
-            if row.points <= previous:
-                found.append(
-                    Finding(
-                        (*base, "redeem", "denominations", j, "points"),
-                        "denominations are listed by increasing points",
-                        "bad_order",
-                    )
-                )
-            previous = row.points
-    if spec.transfer is not None:
-        for key in ("tiers", "receive_tiers"):
-            for j, tier in enumerate(getattr(spec.transfer, key) or ()):
-                found.append(_unknown_tier(tier, ctx, (*base, "transfer", key, j)))
-        partners = [p.id for p in spec.transfer.partners]
-        found += _twice("partner", partners, (*base, "transfer", "partners"))
-    return [f for f in found if f is not None]
-
-
-def _check_rule(
-    rule: EarnRule, base: Path, ctx: CheckContext, currencies: tuple[str, ...]
-) -> list[Finding]:
-    found: list[Finding | None] = []
-    if rule.currency is not None and rule.currency not in currencies:
-        hint = _did_you_mean(rule.currency, currencies)
-        listed = "" if hint else f" (currencies: {', '.join(currencies)})"
-        found.append(
-            Finding(
-                (*base, "currency"),
-                f"unknown points currency '{rule.currency}'{hint}{listed}",
-                "unknown_currency",
-            )
-        )
-    if rule.per is not None and rule.per.currency not in (None, ctx.info.currency):
-        found.append(
-            Finding(
-                (*base, "per"),
-                f"'{rule.per.currency}' is not the programme's currency ({ctx.info.currency})",
-                "wrong_currency",
-            )
-        )
-    if rule.per is not None and rule.per.amount is not None:
-        found.append(_money_precision(rule.per.amount, ctx, (*base, "per")))
-    if rule.min_order is not None:
-        found.append(_money_precision(rule.min_order, ctx, (*base, "min_order")))
-    if rule.multiply is not None:
-        found.extend(
-            _unknown_tier(tier, ctx, (*base, "multiply", "by_tier", tier))
-            for tier in rule.multiply.by_tier or {}
-        )
-    found.extend(_condition_tiers(rule.when, ctx, (*base, "when")))
-    found.extend(_condition_tiers(rule.except_, ctx, (*base, "except")))
-    if rule.on == "tier_upgrade" and not ctx.tier_ids:
-        found.append(
-            Finding(
-                (*base, "on"),
-                "a tier_upgrade rule needs a tiers section: the policy declares no tiers",
-                "unknown_tier",
-            )
-        )
-    return [f for f in found if f is not None]
 
 
 def _one_or_many(value: object, path: Path) -> list[Path]:
