@@ -52,6 +52,12 @@ def test_balance_explains_that_points_do_not_expire_while_platinum() -> None:
     assert "1,000 points do not expire while the Platinum tier is held." in held.explain("en")
 
 
+def test_expiring_gives_the_same_reason_as_the_balance() -> None:
+    """The reminder query says nothing expires and why: platinum is held."""
+    soon = memberkit.expiring(RETAIL, _platinum_with_2025_points(), at(2026, 12, 1), 31)
+    assert "1,000 points do not expire while the Platinum tier is held." in soon.explain("en")
+
+
 def test_a_member_below_platinum_still_sees_the_date() -> None:
     """Without the protected tier the schedule lists 31 Dec 2026 and says nothing of protection."""
     state = memberkit.replay(

@@ -49,6 +49,39 @@ def test_the_retail_quote_lines_add_up_to_the_rounded_total() -> None:
     assert sum(p for _, p in lines) == quote.total("points")
 
 
+RETAIL_TEXT = (Path(memberkit.__file__).parent / "examples" / "retail.yaml").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("rounding", "amount", "expected"),
+    [
+        # The retail case: silver 1.2 × 11.11 app 2 × birthday-month first order 2 = × 4.8.
+        ("floor", "999", 4795),  # 4,795.2
+        ("ceil", "999", 4796),
+        ("half_up", "999", 4795),
+        ("half_even", "999", 4795),
+        ("floor", "999.6875", 4798),  # 4,798.5 exactly
+        ("ceil", "999.6875", 4799),
+        ("half_up", "999.6875", 4799),
+        ("half_even", "999.6875", 4798),  # to the even neighbour
+        ("half_up", "999.90", 4800),  # 4,799.52
+        ("half_even", "999.79", 4799),  # 4,798.992
+    ],
+)
+@pytest.mark.parametrize("step", ["per_order", "per_line"])
+def test_the_retail_birthday_order_in_every_rounding_mode(
+    rounding: str, amount: str, expected: int, step: str
+) -> None:
+    """The retail stack (× 4.8) on one line rounds once, the stated way, at either step."""
+    text = RETAIL_TEXT.replace("rounding: floor", f"rounding: {rounding}")
+    text = text.replace("round: per_order", f"round: {step}")
+    assert f"rounding: {rounding}" in text
+    policy = memberkit.parse_policy(text, source="retail.yaml")
+    order = purchase("o1", at(2026, 11, 11, 20), ("l1", "general", amount), channel="app")
+    quote = memberkit.quote_points(policy, _silver_with_a_november_birthday(), order)
+    assert quote.total("points") == expected
+
+
 @pytest.mark.parametrize(
     ("rounding", "amount", "expected"),
     [
