@@ -5,51 +5,25 @@ Each finding carries the absolute policy path of the key at fault; the loader ad
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 
-from .._compiled_base import CheckContext
+from .._compiled_base import CheckContext, did_you_mean
 from .._paths import Finding, Path, format_path
 from ..rules import Compare, Condition
 from ._model import CurrencySpec, EarnRule, PointsSection
 
-__all__ = ["DEFAULT_CURRENCY", "check_points", "did_you_mean"]
+__all__ = ["DEFAULT_CURRENCY", "check_points"]
 
 DEFAULT_CURRENCY = "points"
 """The id of the one currency of a points section that declares no ``currencies``."""
 
 
-def did_you_mean(name: str, options: tuple[str, ...] | list[str]) -> str:
-    """'; did you mean 'x'?' for the nearest of ``options``, or nothing."""
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def _unknown_tier(tier: str, ctx: CheckContext, path: Path) -> Finding | None:
-    if tier in ctx.tier_ids:
-        return None
-    if not ctx.tier_ids:
-        return Finding(path, f"unknown tier '{tier}': the policy declares no tiers", "unknown_tier")
-    hint = did_you_mean(tier, ctx.tier_ids)
-    listed = "" if hint else f" (tiers: {', '.join(ctx.tier_ids)})"
-    return Finding(path, f"unknown tier '{tier}'{hint}{listed}", "unknown_tier")
-
-
-def _decimal_places(amount: Decimal) -> int:
-    exponent = amount.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    return ctx.unknown_tier(tier, path)
 
 
 def _money_precision(amount: Decimal, ctx: CheckContext, path: Path) -> Finding | None:
-    """A located error when ``amount`` has more decimals than the programme's currency."""
-    allowed = ctx.info.currency_decimals
-    if _decimal_places(amount) <= allowed:
-        return None
-    return Finding(
-        path,
-        f"{amount} has more decimals than {ctx.info.currency} allows ({allowed})",
-        "too_many_decimals",
-    )
+    return ctx.money_precision(amount, path)
 
 
 def _currency_ids(section: PointsSection) -> tuple[str, ...]:

@@ -8,13 +8,13 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, 
 from types import MappingProxyType
 from typing import Literal
 
-from .._compiled_base import CheckContext
+from .._compiled_base import CheckContext, did_you_mean
 from .._errors import EventError
 from .._paths import Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
 from ..rules import Predicate, compile_condition
-from ._check import DEFAULT_CURRENCY, check_points, did_you_mean
+from ._check import DEFAULT_CURRENCY, check_points
 from ._model import (
     CapPeriod,
     CurrencySpec,
