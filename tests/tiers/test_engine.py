@@ -305,6 +305,65 @@ def test_lifetime_tier_is_never_reviewed_away() -> None:
     assert state.tiers.lifetime == "platinum"
 
 
+LIFETIME_NIGHTS = (
+    "  measures:\n    nights: {of: sum, field: attr.nights, kind: stay}\n"
+    "  ladder:\n    - {id: member}\n"
+    "    - id: platinum\n"
+    "      qualify: {nights: 50}\n"
+    "      lifetime_after_years: 2\n"
+    "      lifetime_requires: {nights: 120}\n"
+)
+
+
+def stay(event_id: str, when: datetime, nights: int) -> memberkit.Activity:
+    """A hotel stay of ``nights`` nights."""
+    return activity(event_id, when, "stay", attributes={"nights": nights})
+
+
+def test_lifetime_needs_the_lifetime_figures_as_well_as_the_years() -> None:
+    """Two years at platinum with 100 nights ever is not lifetime when 120 are required."""
+    state = run(
+        tiers_yaml(LIFETIME_NIGHTS),
+        stay("s1", at(2026, 2, 1), 50),
+        stay("s2", at(2027, 2, 1), 50),
+        until=at(2028, 6, 1),
+    )
+    assert state.tiers.lifetime is None
+
+
+def test_lifetime_is_granted_once_years_and_lifetime_figures_are_both_met() -> None:
+    """Years at platinum plus 120 nights over the whole membership make platinum for life."""
+    state = run(
+        tiers_yaml(LIFETIME_NIGHTS),
+        stay("s1", at(2026, 2, 1), 50),
+        stay("s2", at(2027, 2, 1), 70),
+        until=at(2030, 6, 1),
+    )
+    assert state.tiers.lifetime == "platinum"
+    assert state.tiers.tier_at(at(2030, 6, 1)) == "platinum"
+
+
+def test_lifetime_figures_alone_grant_the_lifetime_tier_at_a_review() -> None:
+    """Without lifetime_after_years, the lifetime figures decide at the first review."""
+    p = tiers_yaml(
+        "  measures:\n    nights: {of: sum, field: attr.nights, kind: stay}\n"
+        "  ladder:\n    - {id: member}\n"
+        "    - {id: platinum, qualify: {nights: 50}, lifetime_requires: {nights: 60}}\n"
+    )
+    state = run(p, stay("s1", at(2026, 2, 1), 60), until=at(2027, 1, 1, 0))
+    assert state.tiers.lifetime == "platinum"
+
+
+def test_lifetime_requires_names_known_measures() -> None:
+    """A lifetime requirement on an undeclared measure is a policy error with its path."""
+    with pytest.raises(memberkit.PolicyError) as caught:
+        tiers_yaml(
+            "  ladder:\n    - {id: member}\n"
+            "    - {id: platinum, qualify: {spend: 100}, lifetime_requires: {nihgts: 60}}\n"
+        )
+    assert "tiers.ladder[1].lifetime_requires.nihgts: unknown measure" in str(caught.value)
+
+
 # --- validity --------------------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from ._model import (
     ThresholdNode,
     TierSpec,
     TiersSection,
+    ValidityFromUpgrade,
     ValidityMonths,
     ValidityUntil,
     WindowSpec,
@@ -54,11 +55,13 @@ class CompiledTier:
     retain: ThresholdNode | None
     """Retention thresholds; the qualify thresholds when the policy gives none."""
     inclusive: bool
-    validity: str | ValidityMonths | ValidityUntil | None
+    validity: str | ValidityMonths | ValidityFromUpgrade | ValidityUntil | None
     lifetime_after_years: int | None
     paid: bool = False
     placement: str = "above"
     months: int = 0
+    lifetime_requires: ThresholdNode | None = None
+    """Figures over the whole membership also needed for the lifetime tier."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,13 +146,13 @@ def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
             f"the first tier is where every member starts; it takes no '{key}'",
             "base_threshold",
         )
-        for key in ("qualify", "retain")
+        for key in ("qualify", "retain", "lifetime_requires")
         if getattr(first, key) is not None
     )
     previous: tuple[int, TierSpec] | None = None
     for i, tier in enumerate(section.ladder):
         base = ("tiers", "ladder", i)
-        for key in ("qualify", "retain"):
+        for key in ("qualify", "retain", "lifetime_requires"):
             node = getattr(tier, key)
             if node is not None:
                 findings += _check_leaves(node, (*base, key), measures, ctx)
@@ -277,6 +280,7 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
             inclusive=t.inclusive,
             validity=t.validity,
             lifetime_after_years=t.lifetime_after_years,
+            lifetime_requires=t.lifetime_requires,
         )
         for i, t in enumerate(section.ladder)
     )
@@ -301,7 +305,7 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
     used = {
         leaf.measure
         for tier in section.ladder
-        for node in (tier.qualify, tier.retain)
+        for node in (tier.qualify, tier.retain, tier.lifetime_requires)
         if node is not None
         for leaf in leaves(node)
     }

@@ -18,6 +18,7 @@ Every change of the tier in force is appended to ``TierState.history`` with its 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -39,7 +40,8 @@ from ._ladder import (
     span_at,
 )
 from ._state import TierChange, TierGrantRecord
-from ._windows import review_moments
+from ._thresholds import met
+from ._windows import Span, review_moments
 
 __all__ = ["advance", "current_tier", "on_event"]
 
@@ -147,7 +149,7 @@ def _review(
         )
     if current.rank == 0:
         return state
-    state = _maybe_lifetime(ct, state, moment, current, reasons)
+    state = _maybe_lifetime(ct, info, state, moment, current, reasons)
     floor = ct.rank(state.tiers.lifetime) if state.tiers.lifetime else 0
     if floor >= current.rank:
         return state
@@ -193,27 +195,41 @@ def _review(
 
 def _maybe_lifetime(
     ct: CompiledTiers,
+    info: ProgramInfo,
     state: MemberState,
     moment: datetime,
     current: CompiledTier,
     reasons: list[Reason],
 ) -> MemberState:
-    """Grant a lifetime tier to a member who has held it (or higher) long enough."""
+    """Grant a lifetime tier to a member who has held it (or higher) long enough.
+
+    A tier may ask for years held, for figures over the whole membership (``lifetime_requires``,
+    e.g. 600 nights ever), or for both, as hotel programmes do.
+    """
+    lifetime_figures: dict[str, Decimal] | None = None
     for tier in reversed(ct.ladder[1 : current.rank + 1]):
         years = tier.lifetime_after_years
-        if years is None or ct.rank(state.tiers.lifetime) >= tier.rank:
+        needs = tier.lifetime_requires
+        if (years is None and needs is None) or ct.rank(state.tiers.lifetime) >= tier.rank:
             continue
-        since: datetime | None = None
-        for change in reversed(state.tiers.earned):
-            if ct.rank(change.tier) < tier.rank:
-                break
-            since = change.at
-        if since is not None and since + relativedelta(years=years) <= moment:
-            reasons.append(Reason.of("tier.lifetime", tier.path, tier=tier.name, at=moment))
-            state = with_tiers(state, lifetime=tier.id)
-            if tier.rank == current.rank:
-                return earn(ct, state, moment, current, "lifetime", None, "", reasons)
-            return state
+        if years is not None:
+            since: datetime | None = None
+            for change in reversed(state.tiers.earned):
+                if ct.rank(change.tier) < tier.rank:
+                    break
+                since = change.at
+            if since is None or since + relativedelta(years=years) > moment:
+                continue
+        if needs is not None:
+            if lifetime_figures is None:
+                lifetime_figures = figures_in(ct, info, state, Span(None, None), moment - TICK)
+            if not met(needs, lifetime_figures, tier.inclusive):
+                continue
+        reasons.append(Reason.of("tier.lifetime", tier.path, tier=tier.name, at=moment))
+        state = with_tiers(state, lifetime=tier.id)
+        if tier.rank == current.rank:
+            return earn(ct, state, moment, current, "lifetime", None, "", reasons)
+        return state
     return state
 
 
