@@ -381,6 +381,38 @@ def test_validity_holds_the_tier_through_next_year() -> None:
     assert state.tiers.tier_at(at(2028, 1, 1)) == "basic"
 
 
+TERMED = (
+    "  ladder:\n    - {id: basic}\n"
+    '    - {id: silver, qualify: {spend: 2000}, validity: {until: "02-28", years: 2}}\n'
+    '    - {id: gold, qualify: {spend: 8000}, validity: {until: "02-28", years: 2}}\n'
+)
+
+
+def test_a_tier_landed_on_at_a_validity_end_is_held_for_its_own_term() -> None:
+    """Gold from 2026 and silver figures in 2027: silver from 29 Feb 2028 to the end of Feb 2029."""
+    state = run(
+        tiers_yaml(TERMED),
+        spend("o1", at(2026, 5, 1), "8000"),
+        spend("o2", at(2027, 5, 1), "2000"),
+        until=at(2029, 6, 1),
+    )
+    landed = [c for c in state.tiers.history if c.tier == "silver"]
+    assert [(c.at, c.valid_until) for c in landed] == [(at(2028, 2, 29, 0), at(2029, 3, 1, 0))]
+    assert state.tiers.tier_at(at(2029, 2, 28)) == "silver"
+    assert state.tiers.tier_at(at(2029, 3, 1, 0)) == "basic"
+
+
+def test_a_soft_landing_on_a_termed_tier_is_held_for_a_term() -> None:
+    """Under max_steps: 1, gold that is not kept lands on silver held for silver's term."""
+    state = run(
+        tiers_yaml(TERMED + "  downgrade: {max_steps: 1}\n"),
+        spend("o1", at(2026, 5, 1), "8000"),
+        until=at(2030, 6, 1),
+    )
+    assert state.tiers.tier_at(at(2029, 2, 28)) == "silver"
+    assert state.tiers.tier_at(at(2029, 3, 1, 0)) == "basic"
+
+
 def test_overlapping_validity_from_consecutive_years() -> None:
     """Earned again in 2027, gold runs to the end of 2028; the 2026 period does not cut it short."""
     state = run(

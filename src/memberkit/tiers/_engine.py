@@ -125,7 +125,7 @@ def _apply_pending(
     ct: CompiledTiers, state: MemberState, pending: TierChange, reasons: list[Reason]
 ) -> MemberState:
     tier = ct.by_id[pending.tier]
-    return earn(ct, state, pending.at, tier, "downgrade", None, "", reasons)
+    return earn(ct, state, pending.at, tier, "downgrade", pending.valid_until, "", reasons)
 
 
 def _review(
@@ -157,13 +157,19 @@ def _review(
     if earned.valid_until is not None and earned.valid_until > moment:
         return state
     kept = retained_rank(ct, figs, current.rank)
+    # The moment whose window earned the tier kept (or landed on): a tier held for a stated
+    # time runs its term from the window that earned it.
+    earned_in = moment - TICK
     if earned.valid_until is not None and just_ended.start is not None and just_ended.end != moment:
         # A validity end inside a window (28 Feb of a calendar-year ladder) would judge a few
         # weeks of figures; the last full window counts too.
         before = span_at(ct, info, state, just_ended.start - TICK)
-        kept = max(
-            kept, retained_rank(ct, figures_in(ct, info, state, before, moment), current.rank)
-        )
+        kept_before = retained_rank(ct, figures_in(ct, info, state, before, moment), current.rank)
+        if kept_before > kept or kept == 0:
+            # Silver kept (or landed on) at the end of February on last year's nights is held
+            # for the term last year earns, to the end of next February, not one from today.
+            kept = max(kept, kept_before)
+            earned_in = just_ended.start - TICK
     if kept >= current.rank:
         if current.validity is None:
             return state
@@ -173,7 +179,7 @@ def _review(
             moment,
             current,
             "retain",
-            validity_for(current, info, moment - TICK),
+            validity_for(current, info, earned_in),
             "",
             reasons,
         )
@@ -183,14 +189,18 @@ def _review(
         target = max(target, current.rank - ct.max_steps)
     target = max(target, floor)
     tier = ct.ladder[target]
+    # The lower tier is reached like any other: one with a stated term is held for it.
+    landed_valid = validity_for(tier, info, earned_in) if target > 0 else None
+    if landed_valid is not None and landed_valid <= moment:
+        landed_valid = None
     if ct.grace_days:
         if state.tiers.pending is not None:
             # A downgrade already announced keeps its date; a later review does not push it back.
             return state
         when = moment + timedelta(days=ct.grace_days)
         reasons.append(Reason.of("tier.downgrade_scheduled", tier.path, tier=tier.name, at=when))
-        return with_tiers(state, pending=TierChange(when, tier.id, "downgrade"))
-    return earn(ct, state, moment, tier, "downgrade", None, "", reasons)
+        return with_tiers(state, pending=TierChange(when, tier.id, "downgrade", landed_valid))
+    return earn(ct, state, moment, tier, "downgrade", landed_valid, "", reasons)
 
 
 def _maybe_lifetime(
