@@ -413,6 +413,38 @@ def test_a_soft_landing_on_a_termed_tier_is_held_for_a_term() -> None:
     assert state.tiers.tier_at(at(2029, 3, 1, 0)) == "basic"
 
 
+ROLLING_TERM = (
+    "  window: {rolling_months: 12}\n  review: monthly\n  downgrade: {max_steps: 1}\n"
+    "  ladder:\n    - {id: basic}\n"
+    "    - {id: silver, qualify: {spend: 2000}, validity: {months_from_upgrade: 12}}\n"
+    "    - {id: gold, qualify: {spend: 8000}, validity: {months_from_upgrade: 12}}\n"
+)
+
+
+def test_a_rolling_window_holding_the_upgrade_does_not_extend_the_term() -> None:
+    """More spend a month after the upgrade leaves a 12-months-from-upgrade term where it was."""
+    state = run(
+        tiers_yaml(ROLLING_TERM),
+        spend("o1", at(2026, 3, 15), "8000"),
+        spend("o2", at(2026, 4, 15), "100"),
+    )
+    assert [c.reason for c in state.tiers.earned] == ["initial", "upgrade"]
+    assert state.tiers.earned_change is not None
+    assert state.tiers.earned_change.valid_until == at(2027, 3, 15, 0)
+
+
+def test_a_term_from_the_upgrade_day_counts_from_the_review_when_kept_or_landed() -> None:
+    """Gold reviewed on 15 March 2027 on silver figures is silver to the end of 14 March 2028."""
+    state = run(
+        tiers_yaml(ROLLING_TERM),
+        spend("o1", at(2026, 3, 10), "2000"),
+        spend("o2", at(2026, 3, 15), "6000"),
+        until=at(2028, 6, 1),
+    )
+    landed = [(c.at, c.valid_until) for c in state.tiers.earned if c.reason == "downgrade"]
+    assert landed[0] == (at(2027, 3, 15, 0), at(2028, 3, 15, 0))
+
+
 def test_overlapping_validity_from_consecutive_years() -> None:
     """Earned again in 2027, gold runs to the end of 2028; the 2026 period does not cut it short."""
     state = run(

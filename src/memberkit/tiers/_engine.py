@@ -39,6 +39,7 @@ from ._ladder import (
     retained_rank,
     span_at,
 )
+from ._model import ValidityFromUpgrade
 from ._state import TierChange, TierGrantRecord
 from ._thresholds import met
 from ._windows import Span, review_moments
@@ -179,7 +180,7 @@ def _review(
             moment,
             current,
             "retain",
-            validity_for(current, info, earned_in),
+            _term(current, info, earned_in, moment),
             "",
             reasons,
         )
@@ -190,7 +191,7 @@ def _review(
     target = max(target, floor)
     tier = ct.ladder[target]
     # The lower tier is reached like any other: one with a stated term is held for it.
-    landed_valid = validity_for(tier, info, earned_in) if target > 0 else None
+    landed_valid = _term(tier, info, earned_in, moment) if target > 0 else None
     if landed_valid is not None and landed_valid <= moment:
         landed_valid = None
     if ct.grace_days:
@@ -201,6 +202,19 @@ def _review(
         reasons.append(Reason.of("tier.downgrade_scheduled", tier.path, tier=tier.name, at=when))
         return with_tiers(state, pending=TierChange(when, tier.id, "downgrade", landed_valid))
     return earn(ct, state, moment, tier, "downgrade", landed_valid, "", reasons)
+
+
+def _term(
+    tier: CompiledTier, info: ProgramInfo, earned_in: datetime, moment: datetime
+) -> datetime | None:
+    """The term of a tier kept or reached at the review at ``moment``, on figures of ``earned_in``.
+
+    A term counted from the upgrade day counts from the review day itself (reviewed on 15 March,
+    held to the end of 14 March next year); the others follow the window that earned the tier.
+    """
+    if isinstance(tier.validity, ValidityFromUpgrade):
+        return validity_for(tier, info, moment)
+    return validity_for(tier, info, earned_in)
 
 
 def _maybe_lifetime(
@@ -282,15 +296,19 @@ def _qualify_now(
     earned = state.tiers.earned_change
     assert earned is not None
     current = ct.by_id[earned.tier]
-    figs = figures_in(ct, info, state, span_at(ct, info, state, moment), moment)
+    span = span_at(ct, info, state, moment)
+    figs = figures_in(ct, info, state, span, moment)
     reached = qualified_rank(ct, figs)
     if reached > current.rank:
         tier = ct.ladder[reached]
         return earn(
             ct, state, moment, tier, "upgrade", validity_for(tier, info, moment), event_id, reasons
         )
-    if reached == current.rank and current.rank > 0:
-        # Earned again: a tier held "for the rest of this year and next" runs on from this year.
+    # Earned again: a tier held "for the rest of this year and next" runs on from this year.
+    # Only figures of a window begun after the tier was earned earn it again: a rolling window
+    # still holding the upgrade's own figures does not move a "12 months from upgrade" term.
+    fresh = span.start is not None and span.start > earned.at
+    if reached == current.rank and current.rank > 0 and fresh:
         valid = validity_for(current, info, moment)
         if valid is not None and earned.valid_until is not None and valid > earned.valid_until:
             return earn(ct, state, moment, current, "requalify", valid, event_id, reasons)
