@@ -445,6 +445,42 @@ def test_a_term_from_the_upgrade_day_counts_from_the_review_when_kept_or_landed(
     assert landed[0] == (at(2027, 3, 15, 0), at(2028, 3, 15, 0))
 
 
+def test_a_refund_undoes_the_requalification_at_the_review() -> None:
+    """Gold earned again in 2027 on an order returned later in 2027 is not held into 2028."""
+    state = run(
+        tiers_yaml(VALID),
+        spend("o1", at(2026, 3, 1), "8000"),
+        spend("o2", at(2027, 3, 1), "8000"),
+        refund("r1", at(2027, 4, 1), "o2"),
+        until=at(2028, 6, 1),
+    )
+    assert state.tiers.tier_at(at(2027, 12, 31)) == "gold"
+    assert state.tiers.tier_at(at(2028, 1, 1, 0)) == "basic"
+
+
+def test_a_refund_undoes_an_upgrade_held_for_a_term_at_the_review() -> None:
+    """Gold reached in 2026 on an order returned in 2026 ends at the 2027 review, not in 2028."""
+    state = run(
+        tiers_yaml(VALID),
+        spend("o1", at(2026, 3, 1), "8000"),
+        refund("r1", at(2026, 4, 1), "o1"),
+        until=at(2027, 6, 1),
+    )
+    assert state.tiers.tier_at(at(2026, 12, 31)) == "gold"
+    assert state.tiers.tier_at(at(2027, 1, 1, 0)) == "basic"
+
+
+def test_figures_leaving_a_rolling_window_do_not_undo_a_term() -> None:
+    """Gold reached on spend partly a year old is held for its 12 months as the old spend ages."""
+    state = run(
+        tiers_yaml(ROLLING_TERM),
+        spend("o1", at(2026, 1, 10), "5000"),
+        spend("o2", at(2026, 12, 20), "3000"),
+        until=at(2027, 6, 1),
+    )
+    assert state.tiers.tier_at(at(2027, 6, 1)) == "gold"
+
+
 def test_overlapping_validity_from_consecutive_years() -> None:
     """Earned again in 2027, gold runs to the end of 2028; the 2026 period does not cut it short."""
     state = run(

@@ -154,14 +154,21 @@ def _review(
     floor = ct.rank(state.tiers.lifetime) if state.tiers.lifetime else 0
     if floor >= current.rank:
         return state
+    valid_until = earned.valid_until
+    if valid_until is not None and _taken_back(
+        ct, info, state, earned, current, just_ended, moment
+    ):
+        # Returns in the window that earned the term took it back: the term it granted is
+        # void, and the term held before it (none, for an upgrade) is what remains.
+        valid_until = _term_before(state, earned)
     # A tier held for a stated time is kept until then, whatever the figures say.
-    if earned.valid_until is not None and earned.valid_until > moment:
+    if valid_until is not None and valid_until > moment:
         return state
     kept = retained_rank(ct, figs, current.rank)
     # The moment whose window earned the tier kept (or landed on): a tier held for a stated
     # time runs its term from the window that earned it.
     earned_in = moment - TICK
-    if earned.valid_until is not None and just_ended.start is not None and just_ended.end != moment:
+    if valid_until is not None and just_ended.start is not None and just_ended.end != moment:
         # A validity end inside a window (28 Feb of a calendar-year ladder) would judge a few
         # weeks of figures; the last full window counts too.
         before = span_at(ct, info, state, just_ended.start - TICK)
@@ -202,6 +209,43 @@ def _review(
         reasons.append(Reason.of("tier.downgrade_scheduled", tier.path, tier=tier.name, at=when))
         return with_tiers(state, pending=TierChange(when, tier.id, "downgrade", landed_valid))
     return earn(ct, state, moment, tier, "downgrade", landed_valid, "", reasons)
+
+
+def _taken_back(
+    ct: CompiledTiers,
+    info: ProgramInfo,
+    state: MemberState,
+    earned: TierChange,
+    current: CompiledTier,
+    just_ended: Span,
+    moment: datetime,
+) -> bool:
+    """Whether refunds undid the upgrade or requalification made in the window just ended.
+
+    The figures are those of the window the tier was earned in, as of the review: returns dated
+    since take their part back, while figures that merely left a rolling window since do not.
+    A beauty retailer's VIB earned again in 2027 with an order later returned is not earned: at
+    the 1 January review the year's spend, net of returns, decides.
+    """
+    if (
+        ct.refunds == "never"
+        or earned.reason not in ("upgrade", "requalify")
+        or not just_ended.holds(earned.at)
+    ):
+        return False
+    then = figures_in(ct, info, state, span_at(ct, info, state, earned.at), moment - TICK)
+    return qualified_rank(ct, then) < current.rank
+
+
+def _term_before(state: MemberState, earned: TierChange) -> datetime | None:
+    """The term the tier had before ``earned`` set a new one (None when ``earned`` reached it)."""
+    if earned.reason != "requalify":
+        return None
+    changes = state.tiers.earned
+    before = changes[-2] if len(changes) > 1 and changes[-1] is earned else None
+    if before is None or before.tier != earned.tier:
+        return None
+    return before.valid_until
 
 
 def _term(
