@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 from .._compiled_base import CheckContext
 from .._errors import EventError
+from .._state import MemberState
 from ._compile import CompiledLifecycle, compile_lifecycle
 from ._model import LifecycleSection
 
 if TYPE_CHECKING:
     from .._compiled import Policy
 
-__all__ = ["aware", "lifecycle_of"]
+__all__ = ["aware", "brought_to", "lifecycle_of"]
 
 
 def aware(moment: datetime, name: str = "as_of") -> None:
@@ -35,3 +36,18 @@ def lifecycle_of(policy: Policy, as_of: datetime) -> CompiledLifecycle:
         info=program.info, tier_ids=ids["tier_ids"], currency_ids=ids["currency_ids"]
     )
     return compile_lifecycle(LifecycleSection(), program.info, ctx)
+
+
+def brought_to(policy: Policy, state: MemberState, moment: datetime) -> MemberState:
+    """The state with what time alone brings about by ``moment`` carried out (reviews, expiry).
+
+    A stored state stops at the member's last event; the tier a review took away since must not
+    still select the member for an audience of card holders. A moment before the state's clock
+    is read from the history as recorded.
+    """
+    if state.clock is not None and moment < state.clock:
+        return state
+    # Imported here: the engine imports the compiled policy, which imports this package.
+    from .._engine import advance
+
+    return advance(policy, state, moment)[0]
