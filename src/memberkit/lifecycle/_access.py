@@ -39,15 +39,30 @@ def lifecycle_of(policy: Policy, as_of: datetime) -> CompiledLifecycle:
 
 
 def brought_to(policy: Policy, state: MemberState, moment: datetime) -> MemberState:
-    """The state with what time alone brings about by ``moment`` carried out (reviews, expiry).
+    """The state with the tier reviews due by ``moment`` carried out.
 
     A stored state stops at the member's last event; the tier a review took away since must not
     still select the member for an audience of card holders. A moment before the state's clock
-    is read from the history as recorded.
+    is read from the history as recorded. Only the tiers are brought forward: points figures
+    read lots by their expiry dates, which need no expiry run.
     """
     if state.clock is not None and moment < state.clock:
         return state
-    # Imported here: the engine imports the compiled policy, which imports this package.
-    from .._engine import advance
+    program = policy.at(moment)
+    ct = program.tiers
+    if ct is None:
+        return state
+    held = state.tiers.earned_change
+    if (
+        ct.upgrade == "immediate"
+        and (held is None or held.tier == ct.base.id)
+        and not state.tiers.grants
+        and state.tiers.pending is None
+    ):
+        # A member in the base tier with nothing granted: reviews move no one up when upgrades
+        # are immediate, so there is nothing to bring forward (most of a population, cheaply).
+        return state
+    # Imported here: the tiers engine imports the compiled policy, which imports this package.
+    from ..tiers._engine import advance
 
-    return advance(policy, state, moment)[0]
+    return advance(program, state, moment)[0]
