@@ -57,10 +57,16 @@ def order(
     return event
 
 
-def use(event_id: str, when: datetime, benefit: str) -> memberkit.BenefitUse:
-    """A benefit use."""
+def use(event_id: str, when: datetime, benefit: str, **attributes: Any) -> memberkit.BenefitUse:
+    """A benefit use, with attributes such as the stay it is for."""
     event = memberkit.parse_event(
-        {"type": "benefit_use", "id": event_id, "at": when, "benefit": benefit}
+        {
+            "type": "benefit_use",
+            "id": event_id,
+            "at": when,
+            "benefit": benefit,
+            "attributes": attributes,
+        }
     )
     assert isinstance(event, memberkit.BenefitUse)
     return event

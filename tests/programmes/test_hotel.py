@@ -68,6 +68,7 @@ benefits:
   - id: welcome-gift
     name: {en: Welcome gift, zh_Hans: 礼遇礼品}
     tiers: [platinum, titanium, ambassador]
+    quota: {count: 1, per: lifetime, each: attr.stay}    # once per stay
 """
 
 AT = wall("America/New_York")
@@ -174,11 +175,33 @@ def test_welcome_gift_is_platinum_and_above(policy: memberkit.Policy) -> None:
     assert (gold_gift.allowed, plat_gift.allowed) == (False, True)
 
 
-def test_welcome_gift_is_used_through_the_engine(policy: memberkit.Policy) -> None:
-    """A Platinum member's gift use is accepted and recorded."""
+def test_welcome_gift_once_per_stay(policy: memberkit.Policy) -> None:
+    """A Platinum member takes one gift on stay R1, is refused a second there, and has one on R2."""
     state = applied(policy, member(), stay("s1", AT(2026, 5, 1), 50))
-    state = applied(policy, state, use("g1", AT(2026, 5, 3), "welcome-gift"))
-    assert [u.benefit for u in state.benefits.uses] == ["welcome-gift"]
+    state = applied(policy, state, use("g1", AT(2026, 5, 3), "welcome-gift", stay="R1"))
+    _, again = memberkit.apply(policy, state, use("g2", AT(2026, 5, 4), "welcome-gift", stay="R1"))
+    other = memberkit.check_benefit(
+        policy, state, "welcome-gift", AT(2026, 6, 1), {"attr.stay": "R2"}
+    )
+    assert again.refused
+    assert (other.allowed, other.remaining) == (True, 1)
+
+
+def test_a_welcome_gift_use_names_its_stay(policy: memberkit.Policy) -> None:
+    """A gift use without the stay it is for is bad input, not a business refusal."""
+    state = applied(policy, member(), stay("s1", AT(2026, 5, 1), 50))
+    with pytest.raises(memberkit.EventError, match=r"attributes\.stay"):
+        memberkit.apply(policy, state, use("g1", AT(2026, 5, 3), "welcome-gift"))
+
+
+def test_the_used_up_gift_explains_itself_per_stay(policy: memberkit.Policy) -> None:
+    """The refusal says the gift for this stay is used, not that it never renews."""
+    state = applied(policy, member(), stay("s1", AT(2026, 5, 1), 50))
+    state = applied(policy, state, use("g1", AT(2026, 5, 3), "welcome-gift", stay="R1"))
+    decision = memberkit.check_benefit(
+        policy, state, "welcome-gift", AT(2026, 5, 4), {"attr.stay": "R1"}
+    )
+    assert "for this stay are used" in decision.explain("en")
 
 
 def test_a_lower_tier_earned_by_last_years_nights_runs_its_own_full_term(

@@ -36,6 +36,8 @@ class CompiledQuota:
     limit: Decimal
     carry_over: Decimal
     path: str
+    each: str | None = None
+    """The use attribute (without ``attr.``) the quota is counted apart for, e.g. ``stay``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +219,7 @@ def _compile_quota(quota: QuotaSpec, path: Path) -> CompiledQuota:
         limit=quota.limit,
         carry_over=quota.carry_over,
         path=format_path(path),
+        each=quota.each[len("attr.") :] if quota.each is not None else None,
     )
 
 

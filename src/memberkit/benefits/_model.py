@@ -20,6 +20,9 @@ next period) and between which dates it exists at all (``valid``)::
       - id: lounge
         tiers: [platinum]
         quota: {count: 2, per: year, carry_over: 1}
+      - id: welcome-gift
+        tiers: [platinum]
+        quota: {count: 1, per: lifetime, each: attr.stay}   # once per stay
       - id: coupon-credit
         quota: {value: 50, per: month}
         valid: {from: "2026-01-01", until: "2026-12-31"}
@@ -117,10 +120,23 @@ class QuotaSpec(_Frozen):
         ),
     )
 
+    each: Annotated[str, Field(pattern=r"^attr\.[A-Za-z0-9_]+$")] | None = Field(
+        default=None,
+        description=(
+            "count the quota apart for each value of this attribute of the use, e.g. attr.stay "
+            "for once per stay (with per: lifetime); a use must then give the attribute"
+        ),
+    )
+
     @model_validator(mode="after")
     def _one_measure(self) -> QuotaSpec:
         if (self.count is None) == (self.value is None):
             raise ValueError("give exactly one of 'count' (uses) or 'value' (a money cap)")
+        if self.each is not None and (self.per != "lifetime" or self.carry_over):
+            raise ValueError(
+                "a quota for each stay or order is counted over the whole membership: write "
+                "per: lifetime, without carry_over"
+            )
         if self.carry_over:
             if self.per == "lifetime":
                 raise ValueError("a lifetime quota has no next period to carry over to")
