@@ -6,7 +6,7 @@ Facts relied on, from Marriott Bonvoy's published terms (2019 onwards) as known 
 - Status earned in a year is valid through the end of February of the year after next.
 - Lifetime Silver: 5 years at Silver or higher AND 250 lifetime nights; Lifetime Gold: 7 years
   at Gold or higher AND 400 nights; Lifetime Platinum: 10 years at Platinum or higher AND 600
-  nights.
+  nights. The years need not be consecutive.
 - Late checkout: Gold until 2 pm, Platinum and above until 4 pm.
 - Platinum and above choose a welcome gift once per stay.
 """
@@ -36,18 +36,21 @@ tiers:
       qualify: {nights: 10}
       validity: {until: "02-29", years: 2}      # the last day of February, year after next
       lifetime_after_years: 5
+      lifetime_years: total                     # not necessarily consecutive
       lifetime_requires: {nights: 250}
     - id: gold
       name: {en: Gold Elite, zh_Hans: 金卡}
       qualify: {nights: 25}
       validity: {until: "02-29", years: 2}
       lifetime_after_years: 7
+      lifetime_years: total
       lifetime_requires: {nights: 400}
     - id: platinum
       name: {en: Platinum Elite, zh_Hans: 白金卡}
       qualify: {nights: 50}
       validity: {until: "02-29", years: 2}
       lifetime_after_years: 10
+      lifetime_years: total
       lifetime_requires: {nights: 600}
     - id: titanium
       name: {en: Titanium Elite, zh_Hans: 钛金卡}
@@ -144,6 +147,18 @@ def test_ten_years_at_platinum_with_fewer_than_600_nights_is_not_lifetime_platin
     state = memberkit.replay(policy, member(), yearly(50, range(2026, 2036)), as_of=AT(2040, 6, 1))
     assert state.tiers.lifetime == "gold"
     assert memberkit.tier_of(policy, state, AT(2040, 6, 1)).tier == "gold"
+
+
+def test_lifetime_years_need_not_be_consecutive(policy: memberkit.Policy) -> None:
+    """Platinum 2026-2032 and again from 2033, Gold between: Lifetime Platinum by mid-2038."""
+    stays = [
+        *yearly(60, range(2026, 2031)),
+        *yearly(30, range(2031, 2033)),
+        *yearly(60, range(2033, 2038)),
+    ]
+    state = memberkit.replay(policy, member(), stays, as_of=AT(2038, 6, 1))
+    assert memberkit.tier_of(policy, state, AT(2032, 6, 1)).tier == "gold"
+    assert state.tiers.lifetime == "platinum"
 
 
 def test_lifetime_gold_is_a_floor_under_a_platinum_member(policy: memberkit.Policy) -> None:

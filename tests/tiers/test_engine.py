@@ -315,6 +315,28 @@ LIFETIME_NIGHTS = (
 )
 
 
+def test_total_lifetime_years_add_up_spells_apart() -> None:
+    """With lifetime_years: total, two one-year spells at platinum make the two years."""
+    body = (
+        "  ladder:\n    - {id: basic}\n"
+        "    - {id: platinum, qualify: {spend: 20000}, lifetime_after_years: 2, LIFE}\n"
+    )
+    spells = (
+        spend("o1", at(2026, 1, 5), "20000"),
+        spend("o2", at(2028, 1, 5), "20000"),
+    )
+    total = run(
+        tiers_yaml(body.replace("LIFE", "lifetime_years: total")), *spells, until=at(2030, 6, 1)
+    )
+    run_only = run(
+        tiers_yaml(body.replace("LIFE", "lifetime_years: consecutive")),
+        *spells,
+        until=at(2030, 6, 1),
+    )
+    assert total.tiers.lifetime == "platinum"
+    assert run_only.tiers.lifetime is None
+
+
 def stay(event_id: str, when: datetime, nights: int) -> memberkit.Activity:
     """A hotel stay of ``nights`` nights."""
     return activity(event_id, when, "stay", attributes={"nights": nights})

@@ -62,6 +62,9 @@ class CompiledTier:
     months: int = 0
     lifetime_requires: ThresholdNode | None = None
     """Figures over the whole membership also needed for the lifetime tier."""
+    lifetime_total: bool = False
+    """Whether the years count all time held at this tier or above, not the unbroken run."""
+    """Figures over the whole membership also needed for the lifetime tier."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +284,7 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
             validity=t.validity,
             lifetime_after_years=t.lifetime_after_years,
             lifetime_requires=t.lifetime_requires,
+            lifetime_total=t.lifetime_years == "total",
         )
         for i, t in enumerate(section.ladder)
     )

@@ -261,6 +261,35 @@ def _term(
     return validity_for(tier, info, earned_in)
 
 
+def _held_long_enough(
+    ct: CompiledTiers, state: MemberState, tier: CompiledTier, years: int, moment: datetime
+) -> bool:
+    """Whether the member has held ``tier`` or above for ``years`` by ``moment``.
+
+    Counted as the current unbroken run, or (``lifetime_years: total``) as all the spells at
+    that tier or above added up: ten years at Platinum need not be consecutive in a hotel
+    programme.
+    """
+    earned = state.tiers.earned
+    if not tier.lifetime_total:
+        since: datetime | None = None
+        for change in reversed(earned):
+            if ct.rank(change.tier) < tier.rank:
+                break
+            since = change.at
+        return since is not None and since + relativedelta(years=years) <= moment
+    held = timedelta(0)
+    for change, following in zip(earned, (*earned[1:], None), strict=True):
+        if ct.rank(change.tier) < tier.rank or change.at >= moment:
+            continue
+        end = moment if following is None else min(following.at, moment)
+        held += end - change.at
+    # Years of the calendar: the spells are added up as a duration, compared with the
+    # years counted on from the first day held, so leap days count as they fall.
+    first = next((c.at for c in earned if ct.rank(c.tier) >= tier.rank), None)
+    return first is not None and first + held >= first + relativedelta(years=years)
+
+
 def _maybe_lifetime(
     ct: CompiledTiers,
     info: ProgramInfo,
@@ -280,14 +309,8 @@ def _maybe_lifetime(
         needs = tier.lifetime_requires
         if (years is None and needs is None) or ct.rank(state.tiers.lifetime) >= tier.rank:
             continue
-        if years is not None:
-            since: datetime | None = None
-            for change in reversed(state.tiers.earned):
-                if ct.rank(change.tier) < tier.rank:
-                    break
-                since = change.at
-            if since is None or since + relativedelta(years=years) > moment:
-                continue
+        if years is not None and not _held_long_enough(ct, state, tier, years, moment):
+            continue
         if needs is not None:
             if lifetime_figures is None:
                 lifetime_figures = figures_in(ct, info, state, Span(None, None), moment - TICK)

@@ -23,6 +23,7 @@
                                              # {months_from_upgrade: 12},
                                              # {until: "02-28", years: 2}
           lifetime_after_years: 10
+          lifetime_years: total              # or consecutive (default)
           lifetime_requires: {nights: 600}   # figures over the whole membership, too
       upgrade: immediate              # or at_review
       review: end_of_window           # anniversary, monthly, {fixed: "04-01"}
@@ -274,6 +275,12 @@ class TierSpec(_Frozen):
     )
     lifetime_after_years: Annotated[int, Field(ge=1, le=100)] | None = Field(
         default=None, description="held for life after this many years in this tier or above"
+    )
+    lifetime_years: Literal["consecutive", "total"] = Field(
+        default="consecutive",
+        description="consecutive: the years of the current unbroken run in this tier or above; "
+        "total: all the time ever held in this tier or above (hotel programmes count years "
+        "not necessarily consecutive)",
     )
     lifetime_requires: Threshold | None = Field(
         default=None,
