@@ -26,7 +26,8 @@ tiers:
   measures:
     segments: {of: sum, kind: flight, field: attr.segments, name: {en: segments, zh_Hans: 航段}}
     miles: {of: sum, kind: flight, field: attr.distance, name: {en: miles, zh_Hans: 里程}}
-    fare: {of: sum, kind: flight, field: attr.fare, name: {en: qualifying dollars, zh_Hans: 定级消费}}
+    fare: {of: sum, kind: flight, field: attr.fare, unit: money,
+           name: {en: qualifying dollars, zh_Hans: 定级消费}}
   # Qualification runs over the calendar year (1 Jan - 31 Dec, the hub's local time).
   window: calendar_year
   ladder:
@@ -163,6 +164,7 @@ def test_progress_explains_itself_in_chinese(policy: memberkit.Policy) -> None:
     )
     text = memberkit.progress(policy, state, AT(2026, 3, 2)).explain("zh_Hans")
     assert "再获得 22,000 里程" in text
+    assert "再获得 US$2,500.00 定级消费" in text
     assert "升级为金卡" in text
 
 

@@ -195,7 +195,8 @@ def _check_leaves(
                 Finding(path, f"unknown measure '{leaf.measure}'{hint}{listed}", "unknown_measure")
             )
             continue
-        if measure.of == "spend" and _decimals(leaf.value) > ctx.info.currency_decimals:
+        money = measure.of == "spend" or measure.unit == "money"
+        if money and _decimals(leaf.value) > ctx.info.currency_decimals:
             out.append(
                 Finding(
                     path,
@@ -267,6 +268,7 @@ def _compile_measure(name: str, spec: MeasureSpec, info: ProgramInfo) -> Compile
         field=spec.field,
         predicate=compile_condition(spec.where, info.tz) if spec.where is not None else None,
         path=format_path(("tiers", "measures", name)),
+        unit=spec.unit,
     )
 
 

@@ -8,6 +8,7 @@
         growth: {of: points, currency: growth}
         checkins: {of: activities, kind: checkin}
         nights: {of: sum, field: attr.nights, kind: stay}
+        fare: {of: sum, field: attr.fare, kind: flight, unit: money}
       window: calendar_year           # calendar_quarter, calendar_month, lifetime,
                                       # {rolling_months: 12}, {rolling_days: 90},
                                       # {full_months: 12}, membership_year,
@@ -104,6 +105,11 @@ class MeasureSpec(_Frozen):
     where: EventCondition | None = Field(
         default=None, description="only orders (lines, for spend) or activities meeting this"
     )
+    unit: Literal["number", "money"] = Field(
+        default="number",
+        description="for sum: 'money' when the attribute is an amount in the programme's "
+        "currency (an airline's qualifying fare), shown and checked as money",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> MeasureSpec:
@@ -125,6 +131,8 @@ class MeasureSpec(_Frozen):
             raise ValueError("'currency' applies to points measures only")
         if self.of != "sum" and self.field is not None:
             raise ValueError("'field' applies to sum measures only")
+        if self.of != "sum" and self.unit != "number":
+            raise ValueError("'unit' applies to sum measures only (spend is money already)")
         return self
 
 
