@@ -143,3 +143,67 @@ def test_the_retail_balance_is_explained_in_three_locales(locale: str, text: str
     retail = _retail()
     state = applied(retail, member(), purchase("o1", at(2026, 3, 1), ("l1", "shoes", "1200")))
     assert memberkit.balance(retail, state, at(2026, 3, 2)).explain(locale) == text
+
+
+@pytest.mark.parametrize(
+    ("body", "located"),
+    [
+        (
+            "{id: b, per: 0.001 CNY, points: 1}",
+            "points.earn[0].per: 0.001 has more decimals than CNY allows (2) [too_many_decimals]",
+        ),
+        (
+            "{id: b, per: 1 CNY, points: 1, min_order: 10.001}",
+            "points.earn[0].min_order: 10.001 has more decimals than CNY allows (2)"
+            " [too_many_decimals]",
+        ),
+    ],
+)
+def test_amounts_finer_than_the_currency_are_located_errors(body: str, located: str) -> None:
+    """min_order and per amounts with more decimals than CNY has are refused where they stand."""
+    with pytest.raises(memberkit.PolicyError) as raised:
+        policy(f"points:\n  earn:\n    - {body}\n")
+    assert located in str(raised.value)
+
+
+def test_amounts_at_the_currency_precision_load() -> None:
+    """per: 0.01 CNY and min_order: 10.50 are within CNY's two decimals."""
+    loaded = policy("points:\n  earn:\n    - {id: b, per: 0.01 CNY, points: 1, min_order: 10.50}\n")
+    assert loaded.document.points is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("per: {atribute: distance, unit: 1}", "unknown key 'atribute'; did you mean 'attribute'?"),
+        ("per: {attribute: distance, unti: 1}", "unknown key 'unti'; did you mean 'unit'?"),
+        ("per: distance", "did you mean {attribute: distance, unit: 1}?"),
+        ("per: {amount: 1, attribute: nights}", "exactly one"),
+        ("per: {attribute: nights, currency: CNY}", "'currency' goes with an amount"),
+        ("per: {attribute: nights}, mni_points: 5", "did you mean 'min_points'?"),
+    ],
+)
+def test_unknown_per_forms_are_located_with_a_suggestion(body: str, message: str) -> None:
+    """A misspelt or mixed per form is a located error that says what was meant."""
+    with pytest.raises(memberkit.PolicyError) as raised:
+        policy(f"points:\n  earn:\n    - {{id: m, on: flight, points: 1, {body}}}\n")
+    assert "points.earn[0]" in str(raised.value)
+    assert message in str(raised.value)
+
+
+def test_an_amount_rate_on_an_activity_is_refused() -> None:
+    """per: 1 CNY on a flight activity is refused: activities earn per an attribute."""
+    with pytest.raises(memberkit.PolicyError, match="applies to purchases only"):
+        policy("points:\n  earn:\n    - {id: m, on: flight, per: 1 CNY, points: 1}\n")
+
+
+def test_min_points_needs_a_rate() -> None:
+    """min_points on a fixed bonus is refused: it bounds a rate per event."""
+    with pytest.raises(memberkit.PolicyError, match="'min_points' goes with a 'per' rate"):
+        policy("points:\n  earn:\n    - {id: m, on: flight, points: 1, min_points: 5}\n")
+
+
+def test_a_multiplier_on_tier_upgrades_is_refused() -> None:
+    """A multiplier has nothing to multiply on a tier upgrade."""
+    with pytest.raises(memberkit.PolicyError, match="not tier upgrades"):
+        policy("points:\n  earn:\n    - {id: m, on: tier_upgrade, multiply: 2}\n")

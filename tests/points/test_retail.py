@@ -28,13 +28,14 @@ def _upgraded() -> tuple[MemberState, memberkit.Outcome]:
 
 
 def test_the_upgrading_order_earns_at_the_old_tier_and_brings_the_gift() -> None:
-    """The order that upgrades earns 1,200 at basic; the upgrade adds the 500-point gift."""
+    """The order that upgrades earns 1,200 at basic; the upgrade journals its push, adds the gift."""
     state, outcome = _upgraded()
     assert memberkit.tier_of(RETAIL, state, at(2026, 3, 10)).tier == "silver"
     moved = [(e.rule, e.kind, e.points) for e in state.points.journal if e.event_id == "o2"]
     assert moved == [
         ("base", "earn", 1200),
         ("growth", "earn", 1200),
+        ("tier_upgrade", "extend", 0),
         ("upgrade-gift", "bonus", 500),
     ]
     assert "points.expiry_extended" in [r.code for r in outcome.reasons]

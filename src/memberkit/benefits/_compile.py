@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +9,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Literal
 
-from .._compiled_base import CheckContext
+from .._compiled_base import CheckContext, decimal_places
 from .._paths import Finding, Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
@@ -97,36 +96,12 @@ class CompiledBenefits:
         return self.by_id.get(benefit_id)
 
 
-def _did_you_mean(name: str, options: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def _unknown_tier(tier: str, ctx: CheckContext, path: Path) -> Finding | None:
-    if tier in ctx.tier_ids:
-        return None
-    if not ctx.tier_ids:
-        return Finding(path, f"unknown tier '{tier}': the policy declares no tiers", "unknown_tier")
-    hint = _did_you_mean(tier, ctx.tier_ids)
-    listed = "" if hint else f" (tiers: {', '.join(ctx.tier_ids)})"
-    return Finding(path, f"unknown tier '{tier}'{hint}{listed}", "unknown_tier")
-
-
-def decimal_places(amount: Decimal) -> int:
-    """How many decimals an amount really has (12.50 has 1, 100 has 0)."""
-    exponent = amount.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    return ctx.unknown_tier(tier, path)
 
 
 def _money_precision(amount: Decimal, ctx: CheckContext, path: Path) -> Finding | None:
-    allowed = ctx.info.currency_decimals
-    if decimal_places(amount) <= allowed:
-        return None
-    return Finding(
-        path,
-        f"{amount} has more decimals than {ctx.info.currency} allows ({allowed})",
-        "too_many_decimals",
-    )
+    return ctx.money_precision(amount, path)
 
 
 def check_benefits(section: BenefitsSection, ctx: CheckContext) -> list[Finding]:

@@ -1,20 +1,20 @@
-"""Cross-checks and compilation of the `points:` section."""
+"""Compilation of the `points:` section (its cross-checks live in `_check`, re-exported here)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Literal
 
-from .._compiled_base import CheckContext
+from .._compiled_base import CheckContext, did_you_mean
 from .._errors import EventError
-from .._paths import Finding, Path, format_path
+from .._paths import Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
-from ..rules import Compare, Condition, Predicate, compile_condition
+from ..rules import Predicate, compile_condition
+from ._check import DEFAULT_CURRENCY, check_points
 from ._model import (
     CapPeriod,
     CurrencySpec,
@@ -38,10 +38,9 @@ __all__ = [
     "check_points",
     "compile_points",
     "resolve_currency",
+    "unknown",
 ]
 
-DEFAULT_CURRENCY = "points"
-"""The id of the one currency of a points section that declares no ``currencies``."""
 
 EARN_PATH = format_path(("points", "earn"))
 PENDING_PATH = format_path(("points", "pending"))
@@ -90,6 +89,10 @@ class CompiledRule:
     caps: tuple[CompiledCap, ...]
     min_order: Decimal | None
     first_in: Literal["day", "week", "month", "year"] | None
+    attribute: str | None = None
+    """A rate on an event attribute (distance, nights) rather than on spend."""
+    min_points: Decimal | None = None
+    """The least a rate rule earns on an event it applies to."""
 
     def factor_for(self, tier: str | None, alongside: frozenset[str] = frozenset()) -> Decimal:
         """The multiplier for a member of ``tier`` holding paid tiers ``alongside``.
@@ -154,6 +157,14 @@ class CompiledPoints:
     pending: PendingSpec
     reversal: Literal["pending_only", "up_to_balance", "negative"]
     tier_order: tuple[str, ...]
+    tier_names: Mapping[str, LocalizedText] = field(default_factory=dict)
+    """Each declared tier's display name, to name tiers in explanations."""
+
+    def tier_name(self, tier: str | None) -> LocalizedText | str:
+        """The display name of ``tier`` (its id when the policy gives none; "—" for no tier)."""
+        if tier is None:
+            return "—"
+        return self.tier_names.get(tier, tier)
 
     @property
     def default(self) -> CompiledCurrency:
@@ -174,200 +185,41 @@ def resolve_currency(
     found = points.currency(currency_id)
     if found is None:
         known = tuple(points.by_id)
-        hint = _did_you_mean(str(currency_id), known)
-        listed = "" if hint else f" (currencies: {', '.join(known)})"
-        raise EventError(
-            event_id,
-            f"unknown points currency {currency_id!r}{hint}{listed}",
-            field="currency",
-            code="unknown_currency",
+        raise unknown(
+            event_id, "points currency", str(currency_id), known, "currency", "currencies"
         )
     return found
 
 
-def _did_you_mean(name: str, options: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def unknown(
+    event_id: str,
+    noun: str,
+    name: str,
+    known: tuple[str, ...],
+    field: str,
+    listed_as: str = "",
+    *,
+    code: str | None = None,
+) -> EventError:
+    """The error for an event naming an id the policy does not declare, with 'did you mean'.
+
+    Without a close match, ``listed_as`` (e.g. "currencies") lists every declared id.
+    """
+    hint = did_you_mean(name, known)
+    listed = f" ({listed_as}: {', '.join(known)})" if listed_as and not hint else ""
+    return EventError(
+        event_id,
+        f"unknown {noun} {name!r}{hint}{listed}",
+        field=field,
+        code=code or f"unknown_{noun.split()[-1]}",
+    )
 
 
-def _unknown_tier(tier: str, ctx: CheckContext, path: Path) -> Finding | None:
-    if tier in ctx.tier_ids:
-        return None
-    if not ctx.tier_ids:
-        return Finding(path, f"unknown tier '{tier}': the policy declares no tiers", "unknown_tier")
-    hint = _did_you_mean(tier, ctx.tier_ids)
-    listed = "" if hint else f" (tiers: {', '.join(ctx.tier_ids)})"
-    return Finding(path, f"unknown tier '{tier}'{hint}{listed}", "unknown_tier")
-
-
-def _currency_ids(section: PointsSection) -> tuple[str, ...]:
-    return tuple(c.id for c in section.currencies) or (DEFAULT_CURRENCY,)
-
-
-def _condition_tiers(cond: Condition | None, ctx: CheckContext, path: Path) -> list[Finding]:
-    found: list[Finding] = []
-    if cond is None:
-        return found
-    for node in cond.walk():
-        if isinstance(node, Compare) and node.field == "tier":
-            literals = node.value if isinstance(node.value, tuple) else (node.value,)
-            for literal in literals:
-                finding = _unknown_tier(str(literal), ctx, (*path, *node.path))
-                if finding is not None:
-                    found.append(finding)
-    return found
-
-
-def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
-    """Cross-field problems of the section (references, ordering), with absolute paths."""
-    findings: list[Finding] = []
-    currencies = _currency_ids(section)
-    if section.currencies:
-        findings.extend(
-            Finding(
-                ("points", key),
-                f"with 'currencies' declared, give '{key}' inside each currency",
-                "misplaced_key",
-            )
-            for key in ("expiry", "redeem", "transfer", "earn_cap")
-            if getattr(section, key) is not None
-        )
-    seen: dict[str, int] = {}
-    for index, spec in enumerate(section.currencies):
-        base: Path = ("points", "currencies", index)
-        if spec.id in seen:
-            findings.append(
-                Finding((*base, "id"), f"currency id '{spec.id}' is declared twice", "duplicate_id")
-            )
-        seen[spec.id] = index
-        findings += _check_currency(spec, base, ctx)
-    if not section.currencies:
-        single = CurrencySpec(
-            id=DEFAULT_CURRENCY,
-            expiry=section.expiry,
-            redeem=section.redeem,
-            transfer=section.transfer,
-            earn_cap=section.earn_cap,
-        )
-        findings += _check_currency(single, ("points",), ctx)
-    rules: dict[str, int] = {}
-    for index, rule in enumerate(section.earn):
-        base = ("points", "earn", index)
-        if rule.id in rules:
-            findings.append(
-                Finding(
-                    (*base, "id"),
-                    f"rule id '{rule.id}' is already used by "
-                    f"{format_path(('points', 'earn', rules[rule.id]))}",
-                    "duplicate_id",
-                )
-            )
-        rules[rule.id] = index
-        findings += _check_rule(rule, base, ctx, currencies)
-    return findings
-
-
-def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[Finding]:
-    found: list[Finding | None] = []
-    if spec.expiry is not None:
-        for j, tier in enumerate(spec.expiry.never_while_tier):
-            found.append(_unknown_tier(tier, ctx, (*base, "expiry", "never_while_tier", j)))
-    if spec.redeem is not None:
-        redeem = spec.redeem
-        if not spec.spendable:
-            found.append(
-                Finding(
-                    (*base, "redeem"),
-                    f"currency '{spec.id}' is not spendable and cannot be redeemed",
-                    "not_spendable",
-                )
-            )
-        if redeem.points_per_unit is not None and redeem.denominations:
-            found.append(
-                Finding(
-                    (*base, "redeem", "denominations"),
-                    "give 'points_per_unit' or 'denominations', not both",
-                    "conflicting_keys",
-                )
-            )
-        ids: set[str] = set()
-        for j, reward in enumerate(redeem.rewards):
-            if reward.id in ids:
-                found.append(
-                    Finding(
-                        (*base, "redeem", "rewards", j, "id"),
-                        f"reward id '{reward.id}' is declared twice",
-                        "duplicate_id",
-                    )
-                )
-            ids.add(reward.id)
-        previous = 0
-        for j, row in enumerate(redeem.denominations):
-            if row.points <= previous:
-                found.append(
-                    Finding(
-                        (*base, "redeem", "denominations", j, "points"),
-                        "denominations are listed by increasing points",
-                        "bad_order",
-                    )
-                )
-            previous = row.points
-    if spec.transfer is not None:
-        for key in ("tiers", "receive_tiers"):
-            for j, tier in enumerate(getattr(spec.transfer, key) or ()):
-                found.append(_unknown_tier(tier, ctx, (*base, "transfer", key, j)))
-        partners: set[str] = set()
-        for j, partner in enumerate(spec.transfer.partners):
-            if partner.id in partners:
-                found.append(
-                    Finding(
-                        (*base, "transfer", "partners", j, "id"),
-                        f"partner id '{partner.id}' is declared twice",
-                        "duplicate_id",
-                    )
-                )
-            partners.add(partner.id)
-    return [f for f in found if f is not None]
-
-
-def _check_rule(
-    rule: EarnRule, base: Path, ctx: CheckContext, currencies: tuple[str, ...]
-) -> list[Finding]:
-    found: list[Finding | None] = []
-    if rule.currency is not None and rule.currency not in currencies:
-        hint = _did_you_mean(rule.currency, currencies)
-        listed = "" if hint else f" (currencies: {', '.join(currencies)})"
-        found.append(
-            Finding(
-                (*base, "currency"),
-                f"unknown points currency '{rule.currency}'{hint}{listed}",
-                "unknown_currency",
-            )
-        )
-    if rule.per is not None and rule.per.currency not in (None, ctx.info.currency):
-        found.append(
-            Finding(
-                (*base, "per"),
-                f"'{rule.per.currency}' is not the programme's currency ({ctx.info.currency})",
-                "wrong_currency",
-            )
-        )
-    if rule.multiply is not None:
-        found.extend(
-            _unknown_tier(tier, ctx, (*base, "multiply", "by_tier", tier))
-            for tier in rule.multiply.by_tier or {}
-        )
-    found.extend(_condition_tiers(rule.when, ctx, (*base, "when")))
-    found.extend(_condition_tiers(rule.except_, ctx, (*base, "except")))
-    if rule.on == "tier_upgrade" and not ctx.tier_ids:
-        found.append(
-            Finding(
-                (*base, "on"),
-                "a tier_upgrade rule needs a tiers section: the policy declares no tiers",
-                "unknown_tier",
-            )
-        )
-    return [f for f in found if f is not None]
+def _one_or_many(value: object, path: Path) -> list[Path]:
+    """The paths of a key that holds one item or a list of them (``cap:``, ``earn_cap:``)."""
+    if isinstance(value, tuple):
+        return [(*path, j) for j in range(len(value))]
+    return [path]
 
 
 def _currency(
@@ -377,11 +229,7 @@ def _currency(
     if default and spec.name is None:
         name = LocalizedText(_DEFAULT_NAME, info.locale)
     caps = spec.earn_cap if isinstance(spec.earn_cap, tuple) else (spec.earn_cap,)
-    cap_paths: list[Path] = (
-        [(*path, "earn_cap", j) for j in range(len(caps))]
-        if isinstance(spec.earn_cap, tuple)
-        else [(*path, "earn_cap")]
-    )
+    cap_paths = _one_or_many(spec.earn_cap, (*path, "earn_cap"))
     return CompiledCurrency(
         id=spec.id,
         name=name,
@@ -409,18 +257,14 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         style = "fixed"
     multiply = rule.multiply
     caps = rule.caps
-    cap_paths: list[Path] = (
-        [(*base, "cap", j) for j in range(len(caps))]
-        if isinstance(rule.cap, tuple)
-        else [(*base, "cap")]
-    )
+    cap_paths = _one_or_many(rule.cap, (*base, "cap"))
     return CompiledRule(
         id=rule.id,
         name=localized(rule.name, info.locale, rule.id),
         path=format_path(base),
         on=rule.on,
         style=style,
-        per=rule.per.amount if rule.per is not None else Decimal(1),
+        per=_per_amount(rule),
         points=rule.points if rule.points is not None else Decimal(0),
         by_tier=MappingProxyType(dict(multiply.by_tier or {}) if multiply else {}),
         factor=multiply.default if multiply else Decimal(1),
@@ -436,7 +280,15 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         ),
         min_order=rule.min_order,
         first_in=rule.first_in,
+        attribute=rule.per.attribute if rule.per is not None else None,
+        min_points=rule.min_points,
     )
+
+
+def _per_amount(rule: EarnRule) -> Decimal:
+    if rule.per is None:
+        return Decimal(1)
+    return rule.per.amount if rule.per.amount is not None else rule.per.unit
 
 
 def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext) -> CompiledPoints:
@@ -469,4 +321,5 @@ def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext)
         pending=section.pending,
         reversal=section.reversal,
         tier_order=ctx.tier_ids,
+        tier_names=MappingProxyType(dict(ctx.tier_names)),
     )

@@ -7,26 +7,27 @@ level: fixed bonuses, shipping and tax), which is what a later refund takes back
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal, InvalidOperation
 
-from .._events import Activity, Purchase
+from .._errors import EventError
+from .._events import Activity, Line, Purchase
 from .._facts import event_values, facts_at, line_values, member_values, order_values
 from .._money import Money
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
 from ..rules import Facts
-from ._compile import CompiledCap, CompiledPoints, CompiledRule
+from ._compile import CompiledCap, CompiledCurrency, CompiledPoints, CompiledRule
 from ._periods import cap_span, period_name
+from ._rounding import ORDER_LEVEL, Rounder, allocate
 from ._state import CapUse
 
 __all__ = ["Contribution", "earn_activity", "earn_purchase", "earn_upgrade"]
 
 Points = int | Decimal
-ORDER_LEVEL = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,25 @@ class Contribution:
     points: Points
     lines: tuple[tuple[str, Points], ...]
     factor: Decimal | None = None
+
+    def reason(self, currency: CompiledCurrency) -> Reason:
+        """What the rule added, as the quote and the booking both explain it."""
+        if self.factor is not None:
+            return Reason.of(
+                "points.multiplied",
+                self.rule.path,
+                rule=self.rule.name,
+                factor=self.factor,
+                points=self.points,
+                currency=currency.name,
+            )
+        return Reason.of(
+            "points.earned",
+            self.rule.path,
+            rule=self.rule.name,
+            points=self.points,
+            currency=currency.name,
+        )
 
 
 def _uses(state: MemberState, key: str, span: tuple[datetime, datetime] | None) -> list[CapUse]:
@@ -79,32 +99,6 @@ def _member_room(cap: CompiledCap, key: str, state: MemberState, local_at: datet
     return cap.points - sum((Decimal(u.points) for u in uses), Decimal(0))
 
 
-def _allocate(total: Points, raw: list[tuple[str, Decimal]]) -> tuple[tuple[str, Points], ...]:
-    """Split a rounded total over lines in proportion to their unrounded parts, exactly."""
-    whole = sum((v for _, v in raw), Decimal(0))
-    if not raw or whole == 0 or total == 0:
-        return ()
-    integer = isinstance(total, int)
-    out: list[tuple[str, Points]] = []
-    given: Decimal = Decimal(0)
-    for i, (line, value) in enumerate(raw):
-        if i == len(raw) - 1:
-            share = Decimal(total) - given
-        else:
-            share = _floor_like(Decimal(total) * value / whole, total)
-        given += share
-        out.append((line, int(share) if integer else share))
-    return tuple((line, p) for line, p in out if p != 0)
-
-
-def _floor_like(value: Decimal, like: Points) -> Decimal:
-    if isinstance(like, int):
-        return value.quantize(Decimal(1), rounding=ROUND_FLOOR)
-    exponent = like.as_tuple().exponent
-    quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-    return value.quantize(quantum, rounding=ROUND_FLOOR)
-
-
 class _Earner:
     """One evaluation: the member, the moment and the facts, shared by every rule."""
 
@@ -121,11 +115,18 @@ class _Earner:
         self.state = state
         self.local_at = info.local(at)
         self.tier = tier
+        self.alongside = state.tiers.alongside_at(at)
         self.member = member_values(state, self.local_at, tier=tier, leap_rule=info.leap_birthday)
         self.reasons: list[Reason] = []
+        self.found: list[Contribution] = []
+        self.rounder = Rounder(points)
         # What earlier rules of this same evaluation earned, per currency: the member caps count
         # them before the state records the event.
         self.earned_now: dict[str, Decimal] = {}
+        # Raw (unrounded) rate points per currency and line that multipliers act on: ``base``
+        # as the rate rules made them, ``grown`` with the multipliers applied so far.
+        self.base: dict[str, dict[str, Decimal]] = {}
+        self.grown: dict[str, dict[str, Decimal]] = {}
 
     def facts(self, values: Mapping[str, object]) -> Facts:
         return facts_at(self.local_at, values, self.member)
@@ -135,20 +136,59 @@ class _Earner:
             return False
         return not (rule.unless is not None and rule.unless(facts))
 
+    def rate(self, rule: CompiledRule, raw: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+        """Record a rate rule's raw points as the base of later multipliers, minimum applied."""
+        if rule.min_points is not None and raw:
+            whole = sum((v for _, v in raw), Decimal(0))
+            if whole < rule.min_points:
+                # A short segment still earns the minimum, which multipliers then act on. It is
+                # spread over the lines in proportion, the last taking the remainder, so the raw
+                # parts add up to the minimum exactly (no 499.99... to round down).
+                if whole > 0:
+                    parts = [(line, v * rule.min_points / whole) for line, v in raw[:-1]]
+                    given = sum((v for _, v in parts), Decimal(0))
+                    raw = [*parts, (raw[-1][0], rule.min_points - given)]
+                else:
+                    raw = [(raw[0][0], rule.min_points)]
+                self.reasons.append(
+                    Reason.of(
+                        "points.minimum_applied",
+                        rule.path,
+                        rule=rule.name,
+                        minimum=rule.min_points,
+                    )
+                )
+        bucket = self.base.setdefault(rule.currency, {})
+        grown = self.grown.setdefault(rule.currency, {})
+        for line_id, value in raw:
+            bucket[line_id] = bucket.get(line_id, Decimal(0)) + value
+            grown[line_id] = grown.get(line_id, Decimal(0)) + value
+        return raw
+
+    def multiply(
+        self, rule: CompiledRule, facts_of: Callable[[str], Facts]
+    ) -> tuple[list[tuple[str, Decimal]], Decimal]:
+        """A multiplier's raw extra part per line, and its factor for this member."""
+        factor = rule.factor_for(self.tier, self.alongside)
+        grown = self.grown.setdefault(rule.currency, {})
+        raw: list[tuple[str, Decimal]] = []
+        for line_id, value in self.base.get(rule.currency, {}).items():
+            if factor == 1 or not self.applies(rule, facts_of(line_id)):
+                continue
+            # Multiply: each factor acts on what the earlier ones made; add: on the base only.
+            on = grown[line_id] if self.points.stacking == "multiply" else value
+            raw.append((line_id, on * (factor - 1)))
+        for line_id, extra_part in raw:
+            grown[line_id] += extra_part
+        return raw, factor
+
     def finish(
         self, rule: CompiledRule, kind: str, raw: list[tuple[str, Decimal]], factor: Decimal | None
     ) -> Contribution | None:
         """Round, cap and split one rule's raw points; None when it adds nothing."""
         currency = self.points.by_id[rule.currency]
-        rounding = self.points.rounding
-        if self.points.per_line:
-            pieces = [(line, currency.number(v, rounding)) for line, v in raw]
-            total: Points = sum((Decimal(p) for _, p in pieces), Decimal(0))
-            total = currency.number(Decimal(total))
-            lines = tuple((line, p) for line, p in pieces if p != 0)
-        else:
-            total = currency.number(sum((v for _, v in raw), Decimal(0)), rounding)
-            lines = _allocate(total, raw)
+        total, lines = self.rounder.round(rule.currency, raw)
+        capped_any = False
         for cap in rule.caps:
             room = _room(cap, rule, self.state, self.local_at)
             if room is not None and Decimal(total) > room:
@@ -163,8 +203,9 @@ class _Earner:
                         per=period_name(cap.per),
                     )
                 )
-                lines = _allocate(capped, [(line, Decimal(p)) for line, p in lines])
+                lines = allocate(capped, [(line, Decimal(p)) for line, p in lines])
                 total = capped
+                capped_any = True
         earlier = self.earned_now.get(rule.currency, Decimal(0))
         for cap in currency.earn_caps:
             room = _member_room(cap, currency.cap_key, self.state, self.local_at) - earlier
@@ -182,12 +223,24 @@ class _Earner:
                         per=period_name(cap.per),
                     )
                 )
-                lines = _allocate(capped, [(line, Decimal(p)) for line, p in lines])
+                lines = allocate(capped, [(line, Decimal(p)) for line, p in lines])
                 total = capped
+                capped_any = True
+        self.rounder.record(rule.currency, raw, lines, capped=capped_any)
         if total == 0:
             return None
         self.earned_now[rule.currency] = earlier + Decimal(total)
         return Contribution(rule, rule.currency, kind, total, lines, factor)
+
+    def contribute(
+        self, rule: CompiledRule, kind: str, raw: list[tuple[str, Decimal]], factor: Decimal | None
+    ) -> None:
+        """Finish a rule that found something to earn on, keeping what it adds."""
+        if not raw:
+            return
+        found = self.finish(rule, kind, raw, factor)
+        if found is not None:
+            self.found.append(found)
 
 
 def _base_amount(rule: CompiledRule, line: object) -> Decimal:
@@ -197,6 +250,32 @@ def _base_amount(rule: CompiledRule, line: object) -> Decimal:
         if gross is not None:
             return Decimal(gross)
     return amount
+
+
+def _quantity(attributes: Mapping[str, object], name: str, event_id: str) -> Decimal | None:
+    """The event's ``name`` attribute as a non-negative number (None when it has none)."""
+    value = attributes.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise EventError(
+            event_id,
+            f"attribute {name!r} must be a number, not {value!r}",
+            field=f"attributes.{name}",
+            code="bad_attribute",
+        )
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number < 0:
+        raise EventError(
+            event_id,
+            f"attribute {name!r} must be a number of at least 0, not {value!r}",
+            field=f"attributes.{name}",
+            code="bad_attribute",
+        )
+    return number
 
 
 def _first_in_period(rule: CompiledRule, earner: _Earner, order_id: str) -> bool:
@@ -215,6 +294,38 @@ def _first_in_period(rule: CompiledRule, earner: _Earner, order_id: str) -> bool
     return True
 
 
+def _purchase_rate(
+    rule: CompiledRule,
+    earner: _Earner,
+    purchase: Purchase,
+    line_facts: list[tuple[Line, Facts]],
+    order_facts: Facts,
+) -> list[tuple[str, Decimal]]:
+    """A rate rule's raw points on each line (and the order level) of a purchase."""
+    rate = rule.points / rule.per
+    raw: list[tuple[str, Decimal]] = []
+    if rule.attribute is not None:
+        # Lines carry the quantity (a ticket per flight segment); otherwise the order does.
+        carried = False
+        for line, facts in line_facts:
+            quantity = _quantity(line.attributes, rule.attribute, purchase.id)
+            carried = carried or quantity is not None
+            if quantity is not None and earner.applies(rule, facts):
+                raw.append((line.id, quantity * rate))
+        if not carried:
+            quantity = _quantity(purchase.attributes, rule.attribute, purchase.id)
+            if quantity is not None and earner.applies(rule, order_facts):
+                raw.append((ORDER_LEVEL, quantity * rate))
+        return raw
+    for line, facts in line_facts:
+        if earner.applies(rule, facts):
+            raw.append((line.id, _base_amount(rule, line) * rate))
+    extra = (purchase.shipping if rule.shipping else 0) + (purchase.tax if rule.tax else 0)
+    if extra and earner.applies(rule, order_facts):
+        raw.append((ORDER_LEVEL, Decimal(extra) * rate))
+    return raw
+
+
 def earn_purchase(
     points: CompiledPoints,
     info: ProgramInfo,
@@ -227,11 +338,8 @@ def earn_purchase(
     order = order_values(purchase)
     order_facts = earner.facts(order)
     line_facts = [(line, earner.facts(line_values(order, line))) for line in purchase.lines]
+    facts_by_line = {line.id: facts for line, facts in line_facts}
     amount = purchase.amount
-    # Raw (unrounded) base points per currency and line, that multipliers act on.
-    base: dict[str, dict[str, Decimal]] = {}
-    running: dict[str, dict[str, Decimal]] = {}
-    out: list[Contribution] = []
     for rule in points.rules:
         if rule.on != "purchase":
             continue
@@ -255,47 +363,17 @@ def earn_purchase(
                 )
             )
             continue
-        raw: list[tuple[str, Decimal]] = []
         factor: Decimal | None = None
         kind = "earn"
         if rule.style == "rate":
-            rate = rule.points / rule.per
-            for line, facts in line_facts:
-                if earner.applies(rule, facts):
-                    raw.append((line.id, _base_amount(rule, line) * rate))
-            extra = (purchase.shipping if rule.shipping else 0) + (purchase.tax if rule.tax else 0)
-            if extra and earner.applies(rule, order_facts):
-                raw.append((ORDER_LEVEL, Decimal(extra) * rate))
-            bucket = base.setdefault(rule.currency, {})
-            grown = running.setdefault(rule.currency, {})
-            for line_id, value in raw:
-                bucket[line_id] = bucket.get(line_id, Decimal(0)) + value
-                grown[line_id] = grown.get(line_id, Decimal(0)) + value
+            raw = earner.rate(rule, _purchase_rate(rule, earner, purchase, line_facts, order_facts))
         elif rule.style == "fixed":
-            if earner.applies(rule, order_facts):
-                raw.append((ORDER_LEVEL, rule.points))
+            raw = [(ORDER_LEVEL, rule.points)] if earner.applies(rule, order_facts) else []
         else:
             kind = "bonus"
-            factor = rule.factor_for(tier, state.tiers.alongside_at(purchase.at))
-            bucket = base.get(rule.currency, {})
-            grown = running.setdefault(rule.currency, {})
-            facts_by_line = {line.id: facts for line, facts in line_facts}
-            for line_id, value in bucket.items():
-                facts = facts_by_line.get(line_id, order_facts)
-                if factor == 1 or not earner.applies(rule, facts):
-                    continue
-                # Multiply: each factor acts on what the earlier ones made; add: on the base only.
-                on = grown[line_id] if points.stacking == "multiply" else value
-                extra_part = on * (factor - 1)
-                raw.append((line_id, extra_part))
-            for line_id, extra_part in raw:
-                grown[line_id] += extra_part
-        if not raw:
-            continue
-        found = earner.finish(rule, kind, raw, factor)
-        if found is not None:
-            out.append(found)
-    return out, earner.reasons
+            raw, factor = earner.multiply(rule, lambda ln: facts_by_line.get(ln, order_facts))
+        earner.contribute(rule, kind, raw, factor)
+    return earner.found, earner.reasons
 
 
 def earn_activity(
@@ -305,17 +383,32 @@ def earn_activity(
     activity: Activity,
     tier: str | None,
 ) -> tuple[list[Contribution], list[Reason]]:
-    """The fixed bonuses an activity (sign-up, referral, check-in...) earns."""
+    """What an activity earns: fixed bonuses, rates on its attributes, and their multipliers.
+
+    As on a purchase, multipliers act on what the rate rules earned (miles by distance times a
+    fare-class factor), never on fixed bonuses.
+    """
     earner = _Earner(points, info, state, activity.at, tier)
     facts = earner.facts(event_values(activity))
-    out: list[Contribution] = []
     for rule in points.rules:
-        if rule.on != activity.kind or not earner.applies(rule, facts):
+        if rule.on != activity.kind:
             continue
-        found = earner.finish(rule, "earn", [(ORDER_LEVEL, rule.points)], None)
-        if found is not None:
-            out.append(found)
-    return out, earner.reasons
+        factor: Decimal | None = None
+        kind = "earn"
+        raw: list[tuple[str, Decimal]] = []
+        if rule.style == "multiply":
+            kind = "bonus"
+            raw, factor = earner.multiply(rule, lambda _line: facts)
+        elif earner.applies(rule, facts):
+            if rule.style == "fixed":
+                raw = [(ORDER_LEVEL, rule.points)]
+            else:
+                assert rule.attribute is not None
+                quantity = _quantity(activity.attributes, rule.attribute, activity.id)
+                if quantity is not None:
+                    raw = earner.rate(rule, [(ORDER_LEVEL, quantity * rule.points / rule.per)])
+        earner.contribute(rule, kind, raw, factor)
+    return earner.found, earner.reasons
 
 
 def earn_upgrade(
@@ -328,11 +421,7 @@ def earn_upgrade(
     """The bonuses reaching ``tier`` earns (rules ``on: tier_upgrade``)."""
     earner = _Earner(points, info, state, at, tier)
     facts = earner.facts({"kind": "tier_upgrade"})
-    out: list[Contribution] = []
     for rule in points.rules:
-        if rule.on != "tier_upgrade" or not earner.applies(rule, facts):
-            continue
-        found = earner.finish(rule, "bonus", [(ORDER_LEVEL, rule.points)], None)
-        if found is not None:
-            out.append(found)
-    return out, earner.reasons
+        if rule.on == "tier_upgrade" and earner.applies(rule, facts):
+            earner.contribute(rule, "bonus", [(ORDER_LEVEL, rule.points)], None)
+    return earner.found, earner.reasons

@@ -206,27 +206,7 @@ def _book(
             ]
         if c.rule.caps:
             caps.append(CapUse(c.rule.id, event.id, event.at, c.points))
-        if c.kind == "bonus" and c.factor is not None:
-            reasons.append(
-                Reason.of(
-                    "points.multiplied",
-                    c.rule.path,
-                    rule=c.rule.name,
-                    factor=c.factor,
-                    points=c.points,
-                    currency=currency.name,
-                )
-            )
-        else:
-            reasons.append(
-                Reason.of(
-                    "points.earned",
-                    c.rule.path,
-                    rule=c.rule.name,
-                    points=c.points,
-                    currency=currency.name,
-                )
-            )
+        reasons.append(c.reason(currency))
     for currency_id, total in totals.items():
         if points.by_id[currency_id].earn_caps:
             caps.append(CapUse(points.by_id[currency_id].cap_key, event.id, event.at, total))
@@ -468,6 +448,11 @@ def on_tier_change(
             ps, currency, info, lambda lot: True, f"{ctx.event.id}/upgrade", months=months
         )
         if moved:
+            # Like campaigns and paid extensions, the push is journaled (0 points, its cause).
+            entry = JournalEntry(
+                ctx.event.at, ctx.event.id, currency.id, "extend", 0, "tier_upgrade"
+            )
+            ps = replace(ps, journal=(*ps.journal, entry))
             reasons.append(
                 Reason.of(
                     "points.expiry_extended",

@@ -21,7 +21,7 @@ from .._program import ProgramInfo, localized
 from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledCurrency, CompiledPoints
-from ._ledger import last_day, pushed
+from ._ledger import journaled, last_day, pushed
 from ._state import JournalEntry, Lot, PointsState
 
 __all__ = ["apply_campaigns", "extend_paid", "push_lots"]
@@ -113,7 +113,7 @@ def apply_campaigns(
             ]
     if not entries:
         return state, []
-    ps = replace(ps, journal=(*ps.journal, *entries))
+    ps = journaled(ps, *entries)
     return state.evolve(points=ps), reasons
 
 
@@ -149,8 +149,7 @@ def extend_paid(
     ps, moved = push_lots(state.points, currency, info, chosen, event.id, months=event.months)
     if not moved:
         raise Refused(Reason.of("points.nothing_to_extend", path, currency=currency.name))
-    entry = JournalEntry(event.at, event.id, currency.id, "extend", 0, event.reason)
-    ps = replace(ps, journal=(*ps.journal, entry))
+    ps = journaled(ps, JournalEntry(event.at, event.id, currency.id, "extend", 0, event.reason))
     price = Money(event.price, info.currency) if event.price is not None else None
     reasons = [
         Reason.of(

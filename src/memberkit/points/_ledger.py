@@ -16,19 +16,24 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from .._program import ProgramInfo
+from .._reasons import Reason
 from ..tiers._state import TierState
 from ._compile import CompiledCurrency
 from ._model import ExpirySpec
-from ._state import Lot, PointsState
+from ._state import JournalEntry, Lot, PointsState
 
 __all__ = [
     "Holdings",
     "available",
     "credit",
+    "credit_new",
     "effective_expiry",
     "expiry_for",
     "holdings",
+    "insufficient",
+    "journaled",
     "last_day",
+    "protected_at",
     "pushed",
     "spend",
     "spend_order",
@@ -88,19 +93,33 @@ def pushed(
     return _next_midnight(last, info)
 
 
+def protected_at(moment: datetime, protected: tuple[str, ...], tiers: TierState) -> frozenset[str]:
+    """The protected tiers held at ``moment``: the ladder tier and paid tiers alongside."""
+    if not protected:
+        return frozenset()
+    return tiers.tiers_at(moment) & frozenset(protected)
+
+
 def effective_expiry(
     moment: datetime, protected: tuple[str, ...], tiers: TierState
 ) -> datetime | None:
     """When points due at ``moment`` really expire: not while a protected tier is held.
 
-    None when a protected tier is held from ``moment`` to the last recorded change; the points
-    then expire at the first change to an unprotected tier.
+    A protected tier counts whether it is the ladder tier or a paid tier held alongside. None
+    when one is held from ``moment`` on as far as the history and the grants tell; otherwise the
+    points expire at the first moment after ``moment`` that no protected tier is held.
     """
-    if not protected or tiers.tier_at(moment) not in protected:
+    if not protected_at(moment, protected, tiers):
         return moment
-    for change in tiers.history:
-        if change.at > moment and change.tier not in protected:
-            return change.at
+    # The tiers held only change at a recorded change or where a grant starts or ends.
+    edges = sorted(
+        {c.at for c in tiers.history if c.at > moment}
+        | {g.end for g in tiers.grants if g.end is not None and g.end > moment}
+        | {g.start for g in tiers.grants if g.start > moment}
+    )
+    for edge in edges:
+        if not protected_at(edge, protected, tiers):
+            return edge
     return None
 
 
@@ -220,6 +239,40 @@ def credit(state: PointsState, lot: Lot) -> PointsState:
     return replace(state, lots=(*state.lots, lot))
 
 
+def credit_new(
+    state: PointsState,
+    event_id: str,
+    currency: CompiledCurrency,
+    amount: Points,
+    at: datetime,
+    info: ProgramInfo,
+) -> PointsState:
+    """Credit a lot spendable at once, dated by the currency's expiry from ``at``."""
+    lot = Lot(
+        id=f"{event_id}/{currency.id}",
+        currency=currency.id,
+        amount=amount,
+        remaining=amount,
+        earned_at=at,
+        available_at=at,
+        expires_at=expiry_for(currency.expiry, at, info),
+        source=event_id,
+    )
+    return credit(state, lot)
+
+
+def journaled(state: PointsState, *entries: JournalEntry) -> PointsState:
+    """The state with ``entries`` added at the end of the journal."""
+    return replace(state, journal=(*state.journal, *entries))
+
+
+def insufficient(path: str, needed: Points, balance: Points, currency: CompiledCurrency) -> Reason:
+    """The refusal of a debit larger than what is spendable."""
+    return Reason.of(
+        "points.insufficient", path, needed=needed, available=balance, currency=currency.name
+    )
+
+
 def add_debt(state: PointsState, currency: str, amount: Points) -> PointsState:
     """Record points owed in ``currency``."""
     owed = state.debt_of(currency) + amount
@@ -235,24 +288,45 @@ class Holdings:
     pending: Points
     schedule: tuple[tuple[date, Points], ...]
     """(last valid day, points) for dated lots, soonest first."""
+    protected: Points = 0
+    """Points whose date falls while a protected tier is held, so they do not expire then."""
 
 
 def holdings(
-    state: PointsState, currency: CompiledCurrency, at: datetime, info: ProgramInfo
+    state: PointsState,
+    currency: CompiledCurrency,
+    at: datetime,
+    info: ProgramInfo,
+    tiers: TierState | None = None,
 ) -> Holdings:
-    """Available, pending and the expiry schedule of ``currency`` at ``at``."""
+    """Available, pending and the expiry schedule of ``currency`` at ``at``.
+
+    With the member's ``tiers``, a lot whose date falls while a protected tier is held is listed
+    on the day it would really expire (when the tier is lost), or not at all while nothing says
+    the tier will be lost; those points are counted in ``protected``.
+    """
     pending: Points = 0
+    kept: Points = 0
     by_day: dict[date, Points] = {}
+    shield = currency.expiry.never_while_tier if currency.expiry is not None else ()
     for lot in state.lots:
         if lot.currency != currency.id or lot.expired or lot.remaining <= 0:
             continue
         if lot.available_at is None or lot.available_at > at:
             pending += lot.remaining
-        if lot.expires_at is not None:
-            last = info.local_date(lot.expires_at - timedelta(microseconds=1))
+        if lot.expires_at is None:
+            continue
+        moment: datetime | None = lot.expires_at
+        if tiers is not None and shield:
+            moment = effective_expiry(lot.expires_at, shield, tiers)
+            if moment != lot.expires_at:
+                kept += lot.remaining
+        if moment is not None:
+            last = last_day(moment, info)
             by_day[last] = by_day.get(last, 0) + lot.remaining
     return Holdings(
         available=available(state, currency.id, at),
         pending=pending,
         schedule=tuple(sorted(by_day.items())),
+        protected=kept,
     )

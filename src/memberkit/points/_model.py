@@ -9,9 +9,10 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
         - {id: tier-bonus, multiply: {by_tier: {silver: 1.2, gold: 1.5, platinum: 2}}}
         - {id: double-11, when: {date: 2026-11-11, channel: app}, multiply: 2}
         - {id: signup, on: signup, points: 500, cap: {count: 1, per: lifetime}}
+        - {id: miles, on: flight, per: {attribute: distance, unit: 1}, points: 1, min_points: 500}
       stacking: multiply          # or add: each multiplier adds its own bonus part
       rounding: floor             # ceil, half_up, half_even
-      round: per_order            # or per_line
+      round: per_order            # or per_line: the order's (or each line's) total rounded once
       pending: {days: 7}          # or immediate, or {until: delivered}
       expiry: {fixed: "12-31", years_after_earning: 1}
       redeem: {points_per_unit: 100, min_points: 100, step: 100, max_share_of_order: 0.5}
@@ -60,6 +61,7 @@ _Share = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
 _Count = Annotated[int, Field(ge=1)]
 
 _PER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
+_WORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_\-]*\s*$")
 
 
 class _Frozen(BaseModel):
@@ -71,8 +73,17 @@ def _per(value: object) -> object:
     # checked against the programme's currency by the cross-checks.
     if isinstance(value, str):
         match = _PER.match(value)
+        if match is None and _WORD.match(value):
+            # A bare word is most likely an attribute written as a unit.
+            raise ValueError(
+                f"{value!r} is not an amount such as '1 CNY' or 10; "
+                f"did you mean {{attribute: {value.strip()}, unit: 1}}?"
+            )
         if match is None:
-            raise ValueError(f"{value!r} is not an amount such as '1 CNY' or 10")
+            raise ValueError(
+                f"{value!r} is not an amount such as '1 CNY' or 10, "
+                "nor an attribute such as {attribute: distance, unit: 1}"
+            )
         try:
             return {"amount": Decimal(match.group(1)), "currency": match.group(2)}
         except InvalidOperation:
@@ -83,10 +94,29 @@ def _per(value: object) -> object:
 
 
 class PerAmount(_Frozen):
-    """The spend that earns ``points`` once: ``per: 1 CNY`` or ``per: 10``."""
+    """What earns ``points`` once: spend (``per: 1 CNY``, ``per: 10``) or a custom quantity.
 
-    amount: _Positive
+    ``per: {attribute: distance, unit: 1}`` earns ``points`` for every ``unit`` of the event's
+    ``distance`` attribute (miles flown, nights stayed): an activity's attribute, or on a purchase
+    each line's, falling back to the order's when no line carries it.
+    """
+
+    amount: _Positive | None = None
     currency: str | None = None
+    attribute: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=64)] | None = Field(
+        default=None, description="an event attribute to earn on (distance, nights...)"
+    )
+    unit: _Positive = Field(
+        default=Decimal(1), description="with attribute: how much of it earns `points` once"
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> PerAmount:
+        if (self.amount is None) == (self.attribute is None):
+            raise ValueError("'per' gives an amount (1 CNY) or an attribute, exactly one")
+        if self.attribute is not None and self.currency is not None:
+            raise ValueError("'currency' goes with an amount, not with an attribute")
+        return self
 
 
 class BaseSpec(_Frozen):
@@ -166,15 +196,26 @@ class EarnRule(_Frozen):
         default=None,
         description="the rule earns only on the member's first order in that calendar period",
     )
+    min_points: _Positive | None = Field(
+        default=None,
+        description="with per: an event the rule applies to earns at least this (500 miles)",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> EarnRule:
         if (self.points is None) == (self.multiply is None):
             raise ValueError("an earning rule gives exactly one of 'points' or 'multiply'")
-        if self.multiply is not None and self.on != "purchase":
-            raise ValueError("'multiply' applies to purchases only")
-        if self.per is not None and self.on != "purchase":
-            raise ValueError("'per' applies to purchases only")
+        if self.multiply is not None and self.on == "tier_upgrade":
+            raise ValueError("'multiply' applies to purchases and activities, not tier upgrades")
+        if self.per is not None and self.per.attribute is None and self.on != "purchase":
+            raise ValueError(
+                "'per' with an amount (1 CNY) applies to purchases only; "
+                "an activity earns per an attribute ({attribute: distance, unit: 1})"
+            )
+        if self.per is not None and self.on == "tier_upgrade":
+            raise ValueError("'per' does not apply to tier upgrades")
+        if self.min_points is not None and self.per is None:
+            raise ValueError("'min_points' goes with a 'per' rate")
         return self
 
     @property

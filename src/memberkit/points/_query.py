@@ -11,7 +11,7 @@ from .._events import Purchase
 from .._reasons import Reason
 from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints, resolve_currency
 from ._decisions import Balance, ExpiringPoints, PointsQuote, QuoteLine
-from ._ledger import holdings
+from ._ledger import Holdings, holdings, protected_at
 
 if TYPE_CHECKING:
     from .._compiled import CompiledProgram, Policy
@@ -65,28 +65,7 @@ def quote_points(policy: Policy, state: MemberState, purchase: Purchase) -> Poin
     reasons: list[Reason] = []
     for c in found:
         totals[c.currency] = totals.get(c.currency, 0) + c.points
-        currency = points.by_id[c.currency]
-        if c.factor is not None:
-            reasons.append(
-                Reason.of(
-                    "points.multiplied",
-                    c.rule.path,
-                    rule=c.rule.name,
-                    factor=c.factor,
-                    points=c.points,
-                    currency=currency.name,
-                )
-            )
-        else:
-            reasons.append(
-                Reason.of(
-                    "points.earned",
-                    c.rule.path,
-                    rule=c.rule.name,
-                    points=c.points,
-                    currency=currency.name,
-                )
-            )
+        reasons.append(c.reason(points.by_id[c.currency]))
     reasons.extend(skipped)
     for cid, total in totals.items():
         reasons.append(
@@ -101,6 +80,32 @@ def quote_points(policy: Policy, state: MemberState, purchase: Purchase) -> Poin
     )
 
 
+def _protection(
+    points: CompiledPoints,
+    chosen: CompiledCurrency,
+    state: MemberState,
+    held: Holdings,
+    at: datetime,
+) -> list[Reason]:
+    """Why dated points are kept past their date: a protected tier held at ``at``, named."""
+    shield = chosen.expiry.never_while_tier if chosen.expiry is not None else ()
+    held_now = protected_at(at, shield, state.tiers)
+    if not held.protected or not held_now:
+        return []
+    # Name the protected tier held now, the highest of the ladder when several are held.
+    rank = points.tier_order
+    tier = max(sorted(held_now), key=lambda t: rank.index(t) if t in rank else -1)
+    return [
+        Reason.of(
+            "points.protected_by_tier",
+            f"{chosen.path}.expiry.never_while_tier",
+            points=held.protected,
+            currency=chosen.name,
+            tier=points.tier_name(tier),
+        )
+    ]
+
+
 def balance(
     policy: Policy, state: MemberState, as_of: datetime, currency: str | None = None
 ) -> Balance:
@@ -110,7 +115,7 @@ def balance(
     points = _points(program)
     chosen = _currency(points, currency)
     state = _advanced(program, state, as_of)
-    held = holdings(state.points, chosen, as_of, program.info)
+    held = holdings(state.points, chosen, as_of, program.info, state.tiers)
     reasons = [
         Reason.of(
             "points.balance",
@@ -124,6 +129,7 @@ def balance(
         Reason.of("points.expires_on", chosen.path, points=amount, currency=chosen.name, date=day)
         for day, amount in held.schedule
     ]
+    reasons += _protection(points, chosen, state, held, as_of)
     return Balance(
         as_of,
         chosen.id,
@@ -174,6 +180,10 @@ def expiring(
         reasons.append(
             Reason.of("points.none_expiring", chosen.path, days=within_days, currency=chosen.name)
         )
+    # The same words as the balance when a protected tier is what keeps points from expiring.
+    reasons += _protection(
+        points, chosen, now, holdings(now.points, chosen, as_of, info, now.tiers), as_of
+    )
     return ExpiringPoints(
         as_of,
         until,

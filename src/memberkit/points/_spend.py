@@ -14,8 +14,8 @@ from .._money import Money
 from .._program import localized
 from .._reasons import Reason
 from .._state import MemberState
-from ._compile import CompiledPoints, _did_you_mean, resolve_currency
-from ._ledger import available, credit, expiry_for, spend
+from ._compile import CompiledPoints, resolve_currency, unknown
+from ._ledger import available, credit_new, insufficient, spend
 from ._state import JournalEntry, Lot, RedemptionRecord
 
 Points = int | Decimal
@@ -46,13 +46,7 @@ def redeem(
         reward = next((r for r in redeem.rewards if r.id == event.reward), None)
         if reward is None:
             known = tuple(r.id for r in redeem.rewards)
-            hint = _did_you_mean(event.reward, known)
-            raise EventError(
-                event.id,
-                f"unknown reward {event.reward!r}{hint}",
-                field="reward",
-                code="unknown_reward",
-            )
+            raise unknown(event.id, "reward", event.reward, known, "reward")
         amount = reward.points
         reward_name = localized(reward.name, info.locale, reward.id)
     else:
@@ -120,15 +114,7 @@ def redeem(
             )
         )
     if balance < amount:
-        failures.append(
-            Reason.of(
-                "points.insufficient",
-                path,
-                needed=amount,
-                available=balance,
-                currency=currency.name,
-            )
-        )
+        failures.append(insufficient(path, amount, balance, currency))
     if failures:
         raise Refused(*failures)
     ps, taken, _ = spend(state.points, currency.id, amount, event.at, redeem.order)
@@ -177,17 +163,7 @@ def cancel(
         )
     )
     if renew:
-        lot = Lot(
-            id=f"{event.id}/{record.currency}",
-            currency=record.currency,
-            amount=record.points,
-            remaining=record.points,
-            earned_at=event.at,
-            available_at=event.at,
-            expires_at=expiry_for(currency.expiry, event.at, info),
-            source=event.id,
-        )
-        ps = credit(ps, lot)
+        ps = credit_new(ps, event.id, currency, record.points, event.at, info)
     else:
         back = dict(record.taken)
         lots: list[Lot] = []

@@ -7,8 +7,9 @@ movement, signed, so the sum of a currency's journal equals what its lots hold m
 Journal kinds: ``earn`` (a rate or fixed earning rule), ``bonus`` (a multiplier's extra part, or
 a tier-upgrade bonus), ``reverse`` (taken back by a refund), ``redeem``, ``redeem_cancel``,
 ``expire``, ``transfer_out``, ``transfer_in``, ``adjust``, and ``extend``: an expiry
-extension (a campaign or one the member paid for) moves no points, so its entry holds 0 points
-and names the campaign or the reason in ``rule``; the lots it pushed list it in ``extensions``.
+extension (a campaign, one the member paid for, or a tier upgrade) moves no points, so its entry
+holds 0 points and names the campaign, the reason, or ``tier_upgrade`` in ``rule``; the lots it
+pushed list it in ``extensions``.
 """
 
 from __future__ import annotations

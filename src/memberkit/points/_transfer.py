@@ -6,20 +6,18 @@ the receiver's tier and yearly limit, and a partner's limits per direction.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 from .._context import ApplyContext, Refused
-from .._errors import EventError
 from .._events import Adjustment, Transfer
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
-from ._compile import CompiledPoints, _did_you_mean, resolve_currency
-from ._ledger import available, credit, expiry_for, spend
+from ._compile import CompiledPoints, resolve_currency, unknown
+from ._ledger import available, credit_new, insufficient, journaled, spend
 from ._periods import cap_span
-from ._state import JournalEntry, Lot, PointsState
+from ._state import JournalEntry, PointsState
 
 Points = int | Decimal
 
@@ -46,6 +44,18 @@ def _direction(direction: str) -> Reason:
     return Reason.of("points.direction.out" if direction == "out" else "points.direction.in")
 
 
+def _tier_refusal(
+    code: str, path: str, points: CompiledPoints, tier: str | None, allowed: tuple[str, ...]
+) -> Reason:
+    # Tiers are named as members know them (银卡会员), not by their ids.
+    return Reason.of(
+        code,
+        path,
+        tier=points.tier_name(tier),
+        tiers=tuple(points.tier_name(t) for t in allowed),
+    )
+
+
 def transfer(
     ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Transfer
 ) -> tuple[MemberState, list[Reason]]:
@@ -61,11 +71,12 @@ def transfer(
         partner = next((p for p in spec.partners if p.id == event.counterparty), None)
         if partner is None:
             known = tuple(p.id for p in spec.partners)
-            hint = _did_you_mean(event.counterparty, known)
-            raise EventError(
+            raise unknown(
                 event.id,
-                f"unknown partner programme {event.counterparty!r}{hint}",
-                field="counterparty",
+                "partner programme",
+                event.counterparty,
+                known,
+                "counterparty",
                 code="unknown_partner",
             )
     elif not spec.members:
@@ -126,24 +137,19 @@ def transfer(
                 )
             )
     tier = state.tiers.tier_at(event.at)
+    # Paid tiers held alongside the ladder count for the tier conditions, as for multipliers.
+    held = state.tiers.tiers_at(event.at)
     receivers = spec.receive_tiers
     # A member transfer is also checked on the receiving side (this member's tier).
     receiving = event.direction == "in" and partner is None
-    if receiving and receivers is not None and tier not in receivers:
+    if receiving and receivers is not None and not held & frozenset(receivers):
         failures.append(
-            Reason.of(
-                "points.receive_tier", f"{path}.receive_tiers", tier=tier or "—", tiers=receivers
-            )
+            _tier_refusal("points.receive_tier", f"{path}.receive_tiers", points, tier, receivers)
         )
     if event.direction == "out":
-        if spec.tiers is not None and partner is None and tier not in spec.tiers:
+        if spec.tiers is not None and partner is None and not held & frozenset(spec.tiers):
             failures.append(
-                Reason.of(
-                    "points.transfer_tier",
-                    f"{path}.tiers",
-                    tier=tier or "—",
-                    tiers=spec.tiers,
-                )
+                _tier_refusal("points.transfer_tier", f"{path}.tiers", points, tier, spec.tiers)
             )
         if event.points < spec.min_points:
             failures.append(
@@ -156,15 +162,7 @@ def transfer(
             )
         balance = available(state.points, currency.id, event.at)
         if balance < amount:
-            failures.append(
-                Reason.of(
-                    "points.insufficient",
-                    path,
-                    needed=amount,
-                    available=balance,
-                    currency=currency.name,
-                )
-            )
+            failures.append(insufficient(path, amount, balance, currency))
     if failures:
         raise Refused(*failures)
     ps = state.points
@@ -172,20 +170,11 @@ def transfer(
         ps, _, _ = spend(ps, currency.id, amount, event.at, currency.spending_order)
         signed: Points = -amount
     else:
-        lot = Lot(
-            id=f"{event.id}/{currency.id}",
-            currency=currency.id,
-            amount=amount,
-            remaining=amount,
-            earned_at=event.at,
-            available_at=event.at,
-            expires_at=expiry_for(currency.expiry, event.at, info),
-            source=event.id,
-        )
-        ps = credit(ps, lot)
+        ps = credit_new(ps, event.id, currency, amount, event.at, info)
         signed = amount
-    entry = JournalEntry(event.at, event.id, currency.id, kind, signed, event.counterparty)
-    ps = replace(ps, journal=(*ps.journal, entry))
+    ps = journaled(
+        ps, JournalEntry(event.at, event.id, currency.id, kind, signed, event.counterparty)
+    )
     if partner is not None:
         reason = Reason.of(
             "points.exchanged",
@@ -214,32 +203,15 @@ def adjust(
     currency = resolve_currency(points, event.currency, event.id)
     ps = state.points
     if event.points > 0:
-        lot = Lot(
-            id=f"{event.id}/{currency.id}",
-            currency=currency.id,
-            amount=event.points,
-            remaining=event.points,
-            earned_at=event.at,
-            available_at=event.at,
-            expires_at=expiry_for(currency.expiry, event.at, info),
-            source=event.id,
-        )
-        ps = credit(ps, lot)
+        ps = credit_new(ps, event.id, currency, event.points, event.at, info)
     else:
         balance = available(ps, currency.id, event.at)
         if balance < -event.points:
-            raise Refused(
-                Reason.of(
-                    "points.insufficient",
-                    currency.path,
-                    needed=-event.points,
-                    available=balance,
-                    currency=currency.name,
-                )
-            )
+            raise Refused(insufficient(currency.path, -event.points, balance, currency))
         ps, _, _ = spend(ps, currency.id, -event.points, event.at, currency.spending_order)
-    entry = JournalEntry(event.at, event.id, currency.id, "adjust", event.points, event.reason)
-    ps = replace(ps, journal=(*ps.journal, entry))
+    ps = journaled(
+        ps, JournalEntry(event.at, event.id, currency.id, "adjust", event.points, event.reason)
+    )
     reason = Reason.of(
         "points.adjusted",
         currency.path,

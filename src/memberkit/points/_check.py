@@ -1,0 +1,194 @@
+"""Cross-checks of the `points:` section: references, precision and ordering, with paths.
+
+Each finding carries the absolute policy path of the key at fault; the loader adds line:col.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .._compiled_base import CheckContext, did_you_mean
+from .._paths import Finding, Path, format_path
+from ..rules import Compare, Condition
+from ._model import CurrencySpec, EarnRule, PointsSection
+
+__all__ = ["DEFAULT_CURRENCY", "check_points"]
+
+DEFAULT_CURRENCY = "points"
+"""The id of the one currency of a points section that declares no ``currencies``."""
+
+
+def _unknown_tier(tier: str, ctx: CheckContext, path: Path) -> Finding | None:
+    return ctx.unknown_tier(tier, path)
+
+
+def _money_precision(amount: Decimal, ctx: CheckContext, path: Path) -> Finding | None:
+    return ctx.money_precision(amount, path)
+
+
+def _currency_ids(section: PointsSection) -> tuple[str, ...]:
+    return tuple(c.id for c in section.currencies) or (DEFAULT_CURRENCY,)
+
+
+def _condition_tiers(cond: Condition | None, ctx: CheckContext, path: Path) -> list[Finding]:
+    found: list[Finding] = []
+    if cond is None:
+        return found
+    for node in cond.walk():
+        if isinstance(node, Compare) and node.field == "tier":
+            literals = node.value if isinstance(node.value, tuple) else (node.value,)
+            for literal in literals:
+                finding = _unknown_tier(str(literal), ctx, (*path, *node.path))
+                if finding is not None:
+                    found.append(finding)
+    return found
+
+
+def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
+    """Cross-field problems of the section (references, ordering), with absolute paths."""
+    findings: list[Finding] = []
+    currencies = _currency_ids(section)
+    if section.currencies:
+        findings.extend(
+            Finding(
+                ("points", key),
+                f"with 'currencies' declared, give '{key}' inside each currency",
+                "misplaced_key",
+            )
+            for key in ("expiry", "redeem", "transfer", "earn_cap")
+            if getattr(section, key) is not None
+        )
+    seen: dict[str, int] = {}
+    for index, spec in enumerate(section.currencies):
+        base: Path = ("points", "currencies", index)
+        if spec.id in seen:
+            findings.append(
+                Finding((*base, "id"), f"currency id '{spec.id}' is declared twice", "duplicate_id")
+            )
+        seen[spec.id] = index
+        findings += _check_currency(spec, base, ctx)
+    if not section.currencies:
+        single = CurrencySpec(
+            id=DEFAULT_CURRENCY,
+            expiry=section.expiry,
+            redeem=section.redeem,
+            transfer=section.transfer,
+            earn_cap=section.earn_cap,
+        )
+        findings += _check_currency(single, ("points",), ctx)
+    rules: dict[str, int] = {}
+    for index, rule in enumerate(section.earn):
+        base = ("points", "earn", index)
+        if rule.id in rules:
+            findings.append(
+                Finding(
+                    (*base, "id"),
+                    f"rule id '{rule.id}' is already used by "
+                    f"{format_path(('points', 'earn', rules[rule.id]))}",
+                    "duplicate_id",
+                )
+            )
+        rules[rule.id] = index
+        findings += _check_rule(rule, base, ctx, currencies)
+    return findings
+
+
+def _twice(noun: str, ids: list[str], base: Path) -> list[Finding | None]:
+    """A finding at each id of a list that an earlier entry already declared."""
+    seen: set[str] = set()
+    found: list[Finding | None] = []
+    for j, item in enumerate(ids):
+        if item in seen:
+            found.append(
+                Finding((*base, j, "id"), f"{noun} id '{item}' is declared twice", "duplicate_id")
+            )
+        seen.add(item)
+    return found
+
+
+def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[Finding]:
+    found: list[Finding | None] = []
+    if spec.expiry is not None:
+        for j, tier in enumerate(spec.expiry.never_while_tier):
+            found.append(_unknown_tier(tier, ctx, (*base, "expiry", "never_while_tier", j)))
+    if spec.redeem is not None:
+        redeem = spec.redeem
+        if not spec.spendable:
+            found.append(
+                Finding(
+                    (*base, "redeem"),
+                    f"currency '{spec.id}' is not spendable and cannot be redeemed",
+                    "not_spendable",
+                )
+            )
+        if redeem.points_per_unit is not None and redeem.denominations:
+            found.append(
+                Finding(
+                    (*base, "redeem", "denominations"),
+                    "give 'points_per_unit' or 'denominations', not both",
+                    "conflicting_keys",
+                )
+            )
+        found += _twice("reward", [r.id for r in redeem.rewards], (*base, "redeem", "rewards"))
+        previous = 0
+        for j, row in enumerate(redeem.denominations):
+            if row.points <= previous:
+                found.append(
+                    Finding(
+                        (*base, "redeem", "denominations", j, "points"),
+                        "denominations are listed by increasing points",
+                        "bad_order",
+                    )
+                )
+            previous = row.points
+    if spec.transfer is not None:
+        for key in ("tiers", "receive_tiers"):
+            for j, tier in enumerate(getattr(spec.transfer, key) or ()):
+                found.append(_unknown_tier(tier, ctx, (*base, "transfer", key, j)))
+        partners = [p.id for p in spec.transfer.partners]
+        found += _twice("partner", partners, (*base, "transfer", "partners"))
+    return [f for f in found if f is not None]
+
+
+def _check_rule(
+    rule: EarnRule, base: Path, ctx: CheckContext, currencies: tuple[str, ...]
+) -> list[Finding]:
+    found: list[Finding | None] = []
+    if rule.currency is not None and rule.currency not in currencies:
+        hint = did_you_mean(rule.currency, currencies)
+        listed = "" if hint else f" (currencies: {', '.join(currencies)})"
+        found.append(
+            Finding(
+                (*base, "currency"),
+                f"unknown points currency '{rule.currency}'{hint}{listed}",
+                "unknown_currency",
+            )
+        )
+    if rule.per is not None and rule.per.currency not in (None, ctx.info.currency):
+        found.append(
+            Finding(
+                (*base, "per"),
+                f"'{rule.per.currency}' is not the programme's currency ({ctx.info.currency})",
+                "wrong_currency",
+            )
+        )
+    if rule.per is not None and rule.per.amount is not None:
+        found.append(_money_precision(rule.per.amount, ctx, (*base, "per")))
+    if rule.min_order is not None:
+        found.append(_money_precision(rule.min_order, ctx, (*base, "min_order")))
+    if rule.multiply is not None:
+        found.extend(
+            _unknown_tier(tier, ctx, (*base, "multiply", "by_tier", tier))
+            for tier in rule.multiply.by_tier or {}
+        )
+    found.extend(_condition_tiers(rule.when, ctx, (*base, "when")))
+    found.extend(_condition_tiers(rule.except_, ctx, (*base, "except")))
+    if rule.on == "tier_upgrade" and not ctx.tier_ids:
+        found.append(
+            Finding(
+                (*base, "on"),
+                "a tier_upgrade rule needs a tiers section: the policy declares no tiers",
+                "unknown_tier",
+            )
+        )
+    return [f for f in found if f is not None]

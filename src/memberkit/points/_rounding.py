@@ -1,0 +1,113 @@
+"""Rounding at the policy's stated step, and splitting a rounded amount over an order's lines.
+
+Rules are evaluated unrounded; rounding happens once, on the order's total (``round:
+per_order``) or on each line's total (``per_line``), in the policy's mode (floor, ceil, half_up,
+half_even). A rule's points are what it adds to the rounded running total, so the rules of a
+quote always add up to the rounded total.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+
+from ._compile import CompiledCurrency, CompiledPoints
+
+__all__ = ["ORDER_LEVEL", "Rounder", "allocate"]
+
+Points = int | Decimal
+ORDER_LEVEL = ""
+"""The line id of what belongs to the order rather than a line (fixed bonuses, shipping, tax)."""
+
+
+def allocate(total: Points, raw: list[tuple[str, Decimal]]) -> tuple[tuple[str, Points], ...]:
+    """Split a rounded total over lines in proportion to their unrounded parts, exactly."""
+    whole = sum((v for _, v in raw), Decimal(0))
+    if not raw or whole == 0 or total == 0:
+        return ()
+    integer = isinstance(total, int)
+    out: list[tuple[str, Points]] = []
+    given: Decimal = Decimal(0)
+    for i, (line, value) in enumerate(raw):
+        if i == len(raw) - 1:
+            share = Decimal(total) - given
+        else:
+            share = _floor_like(Decimal(total) * value / whole, total)
+        given += share
+        out.append((line, int(share) if integer else share))
+    return tuple((line, p) for line, p in out if p != 0)
+
+
+def _floor_like(value: Decimal, like: Points) -> Decimal:
+    if isinstance(like, int):
+        return value.quantize(Decimal(1), rounding=ROUND_FLOOR)
+    exponent = like.as_tuple().exponent
+    quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    return value.quantize(quantum, rounding=ROUND_FLOOR)
+
+
+class Rounder:
+    """Rounding at the policy's step: the order total once (per_order) or each line's once.
+
+    Each rule's points are the growth of the rounded running total of the raw (unrounded) points
+    earned so far, per currency (per_order) or per currency and line (per_line); so the rules'
+    points always add up to the rounded total, and the rule whose raw points carry the running
+    total over a rounding boundary takes the rounded unit. ¥999 × 1.2 × 2 × 2 floored earns
+    floor(4,795.2) = 4,795, not the 4,793 that rounding each rule on its own gives.
+    """
+
+    def __init__(self, points: CompiledPoints) -> None:
+        self.points = points
+        self.raw: dict[tuple[str, str], Decimal] = {}
+        self.booked: dict[tuple[str, str], Decimal] = {}
+
+    def _key(self, currency: str, line: str) -> tuple[str, str]:
+        return (currency, line if self.points.per_line else ORDER_LEVEL)
+
+    def round(
+        self, currency: str, raw: list[tuple[str, Decimal]]
+    ) -> tuple[Points, tuple[tuple[str, Points], ...]]:
+        """What ``raw`` adds to the rounded running total, in all and per line (not recorded)."""
+        spec = self.points.by_id[currency]
+        if self.points.per_line:
+            grown: dict[str, Decimal] = {}
+            for line, value in raw:
+                grown[line] = grown.get(line, Decimal(0)) + value
+            pieces: list[tuple[str, Points]] = []
+            for line, value in grown.items():
+                key = self._key(currency, line)
+                target = spec.number(self.raw.get(key, Decimal(0)) + value, self.points.rounding)
+                pieces.append((line, _like(Decimal(target) - self.booked.get(key, 0), spec)))
+            total = _like(sum((Decimal(p) for _, p in pieces), Decimal(0)), spec)
+            return total, tuple((line, p) for line, p in pieces if p != 0)
+        key = self._key(currency, ORDER_LEVEL)
+        value = sum((v for _, v in raw), Decimal(0))
+        target = spec.number(self.raw.get(key, Decimal(0)) + value, self.points.rounding)
+        total = _like(Decimal(target) - self.booked.get(key, 0), spec)
+        return total, allocate(total, raw)
+
+    def record(
+        self,
+        currency: str,
+        raw: list[tuple[str, Decimal]],
+        lines: tuple[tuple[str, Points], ...],
+        *,
+        capped: bool,
+    ) -> None:
+        """Record what a rule booked; a capped rule's raw points count only as far as booked."""
+        keys = {self._key(currency, line) for line, _ in raw} | {
+            self._key(currency, line) for line, _ in lines
+        }
+        for line, value in raw:
+            key = self._key(currency, line)
+            self.raw[key] = self.raw.get(key, Decimal(0)) + value
+        for line, booked in lines:
+            key = self._key(currency, line)
+            self.booked[key] = self.booked.get(key, Decimal(0)) + Decimal(booked)
+        if capped:
+            # What a cap cut off is gone: later rules round from what was really booked.
+            for key in keys:
+                self.raw[key] = self.booked.get(key, Decimal(0))
+
+
+def _like(value: Decimal, currency: CompiledCurrency) -> Points:
+    return int(value) if currency.decimals == 0 else value
