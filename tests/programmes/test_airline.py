@@ -190,17 +190,13 @@ def test_gold_has_no_lounge_pass(policy: memberkit.Policy) -> None:
     assert not memberkit.check_benefit(policy, state, "lounge-pass", AT(2026, 4, 1)).allowed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="points part: an earning rule cannot earn per unit of an activity attribute "
-    "(1 mile per mile flown); 'per' applies to purchases only",
-)
 def test_redeemable_miles_are_earned_per_mile_flown() -> None:
-    """Every mile flown earns one redeemable mile."""
+    """Every mile flown earns one redeemable mile, beside the qualifying figures."""
     earning = POLICY + (
         "points:\n  pending: immediate\n"
-        "  earn:\n    - {id: flown, on: flight, per: 1, field: attr.distance, points: 1}\n"
+        "  earn:\n    - {id: flown, on: flight, per: {attribute: distance, unit: 1}, points: 1}\n"
     )
     p = programme(earning, "airline-miles")
     state = applied(p, member(), flight("f1", AT(2026, 3, 1), segments=2, miles=1234, fare="300"))
     assert memberkit.balance(p, state, AT(2026, 3, 2)).available == 1234
+    assert memberkit.tier_of(p, state, AT(2026, 3, 2)).figures["miles"] == 1234
