@@ -13,6 +13,7 @@ from tests.builders import SHANGHAI, at
 
 import memberkit
 from memberkit import EventError
+from memberkit._paths import format_path
 from memberkit._state import state_from_json, state_to_json
 from memberkit.benefits import BenefitUseRecord, check_benefit
 
@@ -369,3 +370,27 @@ def test_the_stay_a_use_was_for_survives_the_json_round_trip() -> None:
     assert back.benefits.uses[0].keys == (("stay", "R1"),)
     decision = check_benefit(PER_STAY, back, "welcome-gift", at(2026, 3, 5), {"attr.stay": "R1"})
     assert not decision.allowed
+
+
+BY_TIER = benefits_policy(
+    """
+- id: lounge
+  tiers: [gold, platinum]
+  quota: {count: 2, per: year, by_tier: {platinum: 4}}
+"""
+)
+
+
+@pytest.mark.parametrize(("tier", "limit"), [("gold", 2), ("platinum", 4)])
+def test_a_quota_by_tier_gives_each_tier_its_uses(tier: str, limit: int) -> None:
+    """Platinum has the four uses by_tier lists; gold, not listed, the count of two."""
+    decision = check_benefit(BY_TIER, member(tier), "lounge", at(2026, 3, 1))
+    assert [q.limit for q in decision.quotas] == [limit]
+
+
+def test_a_quota_by_tier_names_known_tiers() -> None:
+    """An unknown tier in by_tier is reported at its path."""
+    from tests.benefits.builders import findings
+
+    found = findings("- {id: lounge, quota: {count: 2, per: year, by_tier: {platinnum: 4}}}")
+    assert [format_path(f.path) for f in found] == ["benefits[0].quota.by_tier.platinnum"]

@@ -5,7 +5,7 @@ last years it counted miles and segments with a dollar requirement): Silver 25,0
 miles or 30 segments, Gold 50,000 or 60, Platinum 75,000 or 90, 1K 100,000 or 120, each with
 US$3,000 / 6,000 / 9,000 / 12,000 of qualifying spend. The rest is the shape the brief gives an
 airline: status held to the end of the following calendar year, a soft landing of one step a
-year, and lounge passes per calendar year for the top tiers.
+year, and lounge passes per calendar year for the top tiers (four for Platinum, six for 1K).
 """
 
 from __future__ import annotations
@@ -55,11 +55,11 @@ tiers:
   # Soft landing: a member who does not requalify drops one step per year, not to the figures.
   downgrade: {max_steps: 1}
 benefits:
-  # Four one-time lounge passes per calendar year for Platinum and 1K.
+  # One-time lounge passes per calendar year: four for Platinum, six for 1K.
   - id: lounge-pass
     name: {en: Lounge pass, zh_Hans: 贵宾休息室}
     tiers: [platinum, onek]
-    quota: {count: 4, per: year}
+    quota: {count: 4, per: year, by_tier: {onek: 6}}
 """
 
 AT = wall("America/Chicago")
@@ -180,6 +180,23 @@ def test_lounge_passes_are_four_a_calendar_year(policy: memberkit.Policy) -> Non
     next_year = memberkit.check_benefit(policy, state, "lounge-pass", AT(2027, 1, 1, 0))
     assert (fifth.allowed, fifth.remaining) == (False, 0)
     assert (next_year.allowed, next_year.remaining) == (True, 4)
+
+
+def test_onek_has_six_lounge_passes_a_year(policy: memberkit.Policy) -> None:
+    """1K's quota is six passes, and Platinum's four become six on reaching 1K mid-year."""
+    state = applied(
+        policy, member(), flight("f1", AT(2026, 2, 1), segments=40, miles=80000, fare="9500")
+    )
+    state = applied(
+        policy, state, *(use(f"u{i}", AT(2026, 3, 1 + i), "lounge-pass") for i in range(4))
+    )
+    as_platinum = memberkit.check_benefit(policy, state, "lounge-pass", AT(2026, 4, 1))
+    state = applied(
+        policy, state, flight("f2", AT(2026, 5, 1), segments=10, miles=30000, fare="3000")
+    )
+    as_onek = memberkit.check_benefit(policy, state, "lounge-pass", AT(2026, 5, 2))
+    assert (as_platinum.allowed, as_platinum.remaining) == (False, 0)
+    assert (as_onek.tier, as_onek.allowed, as_onek.remaining) == ("onek", True, 2)
 
 
 def test_gold_has_no_lounge_pass(policy: memberkit.Policy) -> None:

@@ -94,7 +94,8 @@ def decide(
             failures.extend(_condition_reasons(benefit, benefit.predicate.trace(facts)))
 
     statuses = tuple(
-        _status(info, benefit, quota, state, at, local_at, context) for quota in benefit.quotas
+        _status(info, benefit, quota, state, at, local_at, context, tier, alongside)
+        for quota in benefit.quotas
     )
     for quota, status in zip(benefit.quotas, statuses, strict=True):
         left = Decimal(status.remaining)
@@ -275,6 +276,8 @@ def _status(
     at: datetime,
     local_at: datetime,
     context: Mapping[str, object],
+    tier: str | None,
+    alongside: frozenset[str],
 ) -> QuotaStatus:
     joined = info.local_date(state.joined_at)
     span = period_of(quota.per, local_at, joined, info.leap_birthday)
@@ -287,7 +290,8 @@ def _status(
         uses = tuple(u for u in uses if key is not None and (quota.each, key) in u.keys)
     used = _used_in(quota, uses, span)
     carried = _carried(info, benefit, quota, state, uses, span, joined)
-    limit = quota.limit + carried
+    # Platinum's four lounge passes where Gold has two: the tier in force now sets the quota.
+    limit = quota.limit_for(tier, alongside) + carried
     remaining = max(Decimal(0), limit - used)
     convert = int if quota.unit == "count" else Decimal
     return QuotaStatus(

@@ -20,6 +20,9 @@ next period) and between which dates it exists at all (``valid``)::
       - id: lounge
         tiers: [platinum]
         quota: {count: 2, per: year, carry_over: 1}
+      - id: upsize
+        tiers: [gold, platinum]
+        quota: {count: 1, per: month, by_tier: {platinum: 2}}   # uses per tier
       - id: welcome-gift
         tiers: [platinum]
         quota: {count: 1, per: lifetime, each: attr.stay}   # once per stay
@@ -120,6 +123,11 @@ class QuotaSpec(_Frozen):
         ),
     )
 
+    by_tier: Mapping[Ident, Annotated[int, Field(ge=0)]] | None = Field(
+        default=None,
+        description="uses per period for the tiers listed (count is for the others), e.g. "
+        "{count: 2, per: year, by_tier: {platinum: 4}}",
+    )
     each: Annotated[str, Field(pattern=r"^attr\.[A-Za-z0-9_]+$")] | None = Field(
         default=None,
         description=(
@@ -132,6 +140,11 @@ class QuotaSpec(_Frozen):
     def _one_measure(self) -> QuotaSpec:
         if (self.count is None) == (self.value is None):
             raise ValueError("give exactly one of 'count' (uses) or 'value' (a money cap)")
+        if self.by_tier is not None and (self.count is None or self.carry_over):
+            raise ValueError(
+                "by_tier gives uses per tier: use it with count (the uses of the tiers not "
+                "listed), without carry_over"
+            )
         if self.each is not None and (self.per != "lifetime" or self.carry_over):
             raise ValueError(
                 "a quota for each stay or order is counted over the whole membership: write "
