@@ -13,6 +13,7 @@ from tests.builders import SHANGHAI, at
 
 import memberkit
 from memberkit import EventError
+from memberkit._paths import format_path
 from memberkit._state import state_from_json, state_to_json
 from memberkit.benefits import BenefitUseRecord, check_benefit
 
@@ -324,3 +325,72 @@ def test_accepted_uses_never_exceed_a_quota(events: list[memberkit.BenefitUse]) 
         per_month[key] = per_month.get(key, Decimal(0)) + (record.value or Decimal(1))
     assert all(total <= 1 for (b, _, _), total in per_month.items() if b == "monthly-gift")
     assert all(total <= 50 for (b, _, _), total in per_month.items() if b == "coupon-credit")
+
+
+PER_STAY = benefits_policy(
+    """
+- id: welcome-gift
+  tiers: [gold, platinum]
+  quota: {count: 1, per: lifetime, each: attr.stay}
+"""
+)
+
+
+def test_a_quota_for_each_stay_counts_each_stay_apart() -> None:
+    """One gift per stay: a second on the same stay is refused, the first on another accepted."""
+    state = used(
+        PER_STAY,
+        member("gold"),
+        use("g1", at(2026, 3, 1), "welcome-gift", attributes={"stay": "R1"}),
+    )
+    _, again = memberkit.apply(
+        PER_STAY, state, use("g2", at(2026, 3, 2), "welcome-gift", attributes={"stay": "R1"})
+    )
+    _, other = memberkit.apply(
+        PER_STAY, state, use("g3", at(2026, 3, 2), "welcome-gift", attributes={"stay": "R2"})
+    )
+    assert (again.refused, other.accepted) == (True, True)
+
+
+def test_a_use_of_a_per_stay_quota_without_the_stay_is_an_event_error() -> None:
+    """The use must say which stay it is for."""
+    with pytest.raises(EventError) as caught:
+        memberkit.apply(PER_STAY, member("gold"), use("g1", at(2026, 3, 1), "welcome-gift"))
+    assert caught.value.code == "missing_attribute"
+
+
+def test_the_stay_a_use_was_for_survives_the_json_round_trip() -> None:
+    """The recorded key comes back from JSON, so the stay stays used."""
+    state = used(
+        PER_STAY,
+        member("gold"),
+        use("g1", at(2026, 3, 1), "welcome-gift", attributes={"stay": "R1"}),
+    )
+    back = state_from_json(state_to_json(state))
+    assert back.benefits.uses[0].keys == (("stay", "R1"),)
+    decision = check_benefit(PER_STAY, back, "welcome-gift", at(2026, 3, 5), {"attr.stay": "R1"})
+    assert not decision.allowed
+
+
+BY_TIER = benefits_policy(
+    """
+- id: lounge
+  tiers: [gold, platinum]
+  quota: {count: 2, per: year, by_tier: {platinum: 4}}
+"""
+)
+
+
+@pytest.mark.parametrize(("tier", "limit"), [("gold", 2), ("platinum", 4)])
+def test_a_quota_by_tier_gives_each_tier_its_uses(tier: str, limit: int) -> None:
+    """Platinum has the four uses by_tier lists; gold, not listed, the count of two."""
+    decision = check_benefit(BY_TIER, member(tier), "lounge", at(2026, 3, 1))
+    assert [q.limit for q in decision.quotas] == [limit]
+
+
+def test_a_quota_by_tier_names_known_tiers() -> None:
+    """An unknown tier in by_tier is reported at its path."""
+    from tests.benefits.builders import findings
+
+    found = findings("- {id: lounge, quota: {count: 2, per: year, by_tier: {platinnum: 4}}}")
+    assert [format_path(f.path) for f in found] == ["benefits[0].quota.by_tier.platinnum"]

@@ -49,6 +49,10 @@ def test_a_single_quota_and_a_list_of_quotas_are_both_accepted() -> None:
         ({"count": 2, "per": "year", "carry_over": "0.5"}, "whole number"),
         ({"count": 2, "per": "fortnight"}, "literal"),
         ({"count": 0, "per": "day"}, "greater than or equal to 1"),
+        ({"count": 1, "per": "year", "each": "attr.stay"}, "per: lifetime"),
+        ({"value": 5, "per": "year", "by_tier": {"gold": 2}}, "use it with count"),
+        ({"count": 2, "per": "year", "by_tier": {"gold": 3}, "carry_over": 1}, "without carry"),
+        ({"count": 1, "per": "lifetime", "each": "stay"}, "should match pattern"),
     ],
 )
 def test_a_malformed_quota_is_refused(quota: dict[str, object], message: str) -> None:

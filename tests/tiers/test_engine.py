@@ -305,6 +305,87 @@ def test_lifetime_tier_is_never_reviewed_away() -> None:
     assert state.tiers.lifetime == "platinum"
 
 
+LIFETIME_NIGHTS = (
+    "  measures:\n    nights: {of: sum, field: attr.nights, kind: stay}\n"
+    "  ladder:\n    - {id: member}\n"
+    "    - id: platinum\n"
+    "      qualify: {nights: 50}\n"
+    "      lifetime_after_years: 2\n"
+    "      lifetime_requires: {nights: 120}\n"
+)
+
+
+def test_total_lifetime_years_add_up_spells_apart() -> None:
+    """With lifetime_years: total, two one-year spells at platinum make the two years."""
+    body = (
+        "  ladder:\n    - {id: basic}\n"
+        "    - {id: platinum, qualify: {spend: 20000}, lifetime_after_years: 2, LIFE}\n"
+    )
+    spells = (
+        spend("o1", at(2026, 1, 5), "20000"),
+        spend("o2", at(2028, 1, 5), "20000"),
+    )
+    total = run(
+        tiers_yaml(body.replace("LIFE", "lifetime_years: total")), *spells, until=at(2030, 6, 1)
+    )
+    run_only = run(
+        tiers_yaml(body.replace("LIFE", "lifetime_years: consecutive")),
+        *spells,
+        until=at(2030, 6, 1),
+    )
+    assert total.tiers.lifetime == "platinum"
+    assert run_only.tiers.lifetime is None
+
+
+def stay(event_id: str, when: datetime, nights: int) -> memberkit.Activity:
+    """A hotel stay of ``nights`` nights."""
+    return activity(event_id, when, "stay", attributes={"nights": nights})
+
+
+def test_lifetime_needs_the_lifetime_figures_as_well_as_the_years() -> None:
+    """Two years at platinum with 100 nights ever is not lifetime when 120 are required."""
+    state = run(
+        tiers_yaml(LIFETIME_NIGHTS),
+        stay("s1", at(2026, 2, 1), 50),
+        stay("s2", at(2027, 2, 1), 50),
+        until=at(2028, 6, 1),
+    )
+    assert state.tiers.lifetime is None
+
+
+def test_lifetime_is_granted_once_years_and_lifetime_figures_are_both_met() -> None:
+    """Years at platinum plus 120 nights over the whole membership make platinum for life."""
+    state = run(
+        tiers_yaml(LIFETIME_NIGHTS),
+        stay("s1", at(2026, 2, 1), 50),
+        stay("s2", at(2027, 2, 1), 70),
+        until=at(2030, 6, 1),
+    )
+    assert state.tiers.lifetime == "platinum"
+    assert state.tiers.tier_at(at(2030, 6, 1)) == "platinum"
+
+
+def test_lifetime_figures_alone_grant_the_lifetime_tier_at_a_review() -> None:
+    """Without lifetime_after_years, the lifetime figures decide at the first review."""
+    p = tiers_yaml(
+        "  measures:\n    nights: {of: sum, field: attr.nights, kind: stay}\n"
+        "  ladder:\n    - {id: member}\n"
+        "    - {id: platinum, qualify: {nights: 50}, lifetime_requires: {nights: 60}}\n"
+    )
+    state = run(p, stay("s1", at(2026, 2, 1), 60), until=at(2027, 1, 1, 0))
+    assert state.tiers.lifetime == "platinum"
+
+
+def test_lifetime_requires_names_known_measures() -> None:
+    """A lifetime requirement on an undeclared measure is a policy error with its path."""
+    with pytest.raises(memberkit.PolicyError) as caught:
+        tiers_yaml(
+            "  ladder:\n    - {id: member}\n"
+            "    - {id: platinum, qualify: {spend: 100}, lifetime_requires: {nihgts: 60}}\n"
+        )
+    assert "tiers.ladder[1].lifetime_requires.nihgts: unknown measure" in str(caught.value)
+
+
 # --- validity --------------------------------------------------------------------------------------
 
 
@@ -320,6 +401,106 @@ def test_validity_holds_the_tier_through_next_year() -> None:
     assert state.tiers.tier_at(at(2027, 12, 31, 23, 59, 59)) == "gold"
     assert state.tiers.history[1].valid_until == at(2028, 1, 1, 0)
     assert state.tiers.tier_at(at(2028, 1, 1)) == "basic"
+
+
+TERMED = (
+    "  ladder:\n    - {id: basic}\n"
+    '    - {id: silver, qualify: {spend: 2000}, validity: {until: "02-28", years: 2}}\n'
+    '    - {id: gold, qualify: {spend: 8000}, validity: {until: "02-28", years: 2}}\n'
+)
+
+
+def test_a_tier_landed_on_at_a_validity_end_is_held_for_its_own_term() -> None:
+    """Gold from 2026 and silver figures in 2027: silver from 29 Feb 2028 to the end of Feb 2029."""
+    state = run(
+        tiers_yaml(TERMED),
+        spend("o1", at(2026, 5, 1), "8000"),
+        spend("o2", at(2027, 5, 1), "2000"),
+        until=at(2029, 6, 1),
+    )
+    landed = [c for c in state.tiers.history if c.tier == "silver"]
+    assert [(c.at, c.valid_until) for c in landed] == [(at(2028, 2, 29, 0), at(2029, 3, 1, 0))]
+    assert state.tiers.tier_at(at(2029, 2, 28)) == "silver"
+    assert state.tiers.tier_at(at(2029, 3, 1, 0)) == "basic"
+
+
+def test_a_soft_landing_on_a_termed_tier_is_held_for_a_term() -> None:
+    """Under max_steps: 1, gold that is not kept lands on silver held for silver's term."""
+    state = run(
+        tiers_yaml(TERMED + "  downgrade: {max_steps: 1}\n"),
+        spend("o1", at(2026, 5, 1), "8000"),
+        until=at(2030, 6, 1),
+    )
+    assert state.tiers.tier_at(at(2029, 2, 28)) == "silver"
+    assert state.tiers.tier_at(at(2029, 3, 1, 0)) == "basic"
+
+
+ROLLING_TERM = (
+    "  window: {rolling_months: 12}\n  review: monthly\n  downgrade: {max_steps: 1}\n"
+    "  ladder:\n    - {id: basic}\n"
+    "    - {id: silver, qualify: {spend: 2000}, validity: {months_from_upgrade: 12}}\n"
+    "    - {id: gold, qualify: {spend: 8000}, validity: {months_from_upgrade: 12}}\n"
+)
+
+
+def test_a_rolling_window_holding_the_upgrade_does_not_extend_the_term() -> None:
+    """More spend a month after the upgrade leaves a 12-months-from-upgrade term where it was."""
+    state = run(
+        tiers_yaml(ROLLING_TERM),
+        spend("o1", at(2026, 3, 15), "8000"),
+        spend("o2", at(2026, 4, 15), "100"),
+    )
+    assert [c.reason for c in state.tiers.earned] == ["initial", "upgrade"]
+    assert state.tiers.earned_change is not None
+    assert state.tiers.earned_change.valid_until == at(2027, 3, 15, 0)
+
+
+def test_a_term_from_the_upgrade_day_counts_from_the_review_when_kept_or_landed() -> None:
+    """Gold reviewed on 15 March 2027 on silver figures is silver to the end of 14 March 2028."""
+    state = run(
+        tiers_yaml(ROLLING_TERM),
+        spend("o1", at(2026, 3, 10), "2000"),
+        spend("o2", at(2026, 3, 15), "6000"),
+        until=at(2028, 6, 1),
+    )
+    landed = [(c.at, c.valid_until) for c in state.tiers.earned if c.reason == "downgrade"]
+    assert landed[0] == (at(2027, 3, 15, 0), at(2028, 3, 15, 0))
+
+
+def test_a_refund_undoes_the_requalification_at_the_review() -> None:
+    """Gold earned again in 2027 on an order returned later in 2027 is not held into 2028."""
+    state = run(
+        tiers_yaml(VALID),
+        spend("o1", at(2026, 3, 1), "8000"),
+        spend("o2", at(2027, 3, 1), "8000"),
+        refund("r1", at(2027, 4, 1), "o2"),
+        until=at(2028, 6, 1),
+    )
+    assert state.tiers.tier_at(at(2027, 12, 31)) == "gold"
+    assert state.tiers.tier_at(at(2028, 1, 1, 0)) == "basic"
+
+
+def test_a_refund_undoes_an_upgrade_held_for_a_term_at_the_review() -> None:
+    """Gold reached in 2026 on an order returned in 2026 ends at the 2027 review, not in 2028."""
+    state = run(
+        tiers_yaml(VALID),
+        spend("o1", at(2026, 3, 1), "8000"),
+        refund("r1", at(2026, 4, 1), "o1"),
+        until=at(2027, 6, 1),
+    )
+    assert state.tiers.tier_at(at(2026, 12, 31)) == "gold"
+    assert state.tiers.tier_at(at(2027, 1, 1, 0)) == "basic"
+
+
+def test_figures_leaving_a_rolling_window_do_not_undo_a_term() -> None:
+    """Gold reached on spend partly a year old is held for its 12 months as the old spend ages."""
+    state = run(
+        tiers_yaml(ROLLING_TERM),
+        spend("o1", at(2026, 1, 10), "5000"),
+        spend("o2", at(2026, 12, 20), "3000"),
+        until=at(2027, 6, 1),
+    )
+    assert state.tiers.tier_at(at(2027, 6, 1)) == "gold"
 
 
 def test_overlapping_validity_from_consecutive_years() -> None:

@@ -66,3 +66,40 @@ def test_the_memo_starts_again_past_its_limit(monkeypatch: pytest.MonkeyPatch) -
     for order in state.orders:
         measure.verdicts(order, at(2026, 1, 1).tzinfo)  # type: ignore[arg-type]
     assert len(measure.matches) <= 2
+
+
+def test_a_money_sum_measure_is_shown_as_money() -> None:
+    """A sum of a fare attribute declared unit: money reads as an amount in tier_of."""
+    p = tiers_yaml(
+        "  measures:\n    fare: {of: sum, kind: flight, field: attr.fare, unit: money}\n"
+        "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {fare: 6000}}\n"
+    )
+    event = memberkit.parse_event(
+        {
+            "type": "activity",
+            "id": "f1",
+            "at": at(2026, 3, 1),
+            "kind": "flight",
+            "attributes": {"fare": 100},
+        }
+    )
+    state, _ = memberkit.apply(p, member(), event)
+    text = memberkit.tier_of(p, state, at(2026, 3, 2)).explain("en")
+    assert "CN¥100.00" in text
+
+
+def test_unit_applies_to_sum_measures_only() -> None:
+    """A spend measure is money already; 'unit' on it is a policy error."""
+    with pytest.raises(memberkit.PolicyError, match="'unit' applies to sum measures only"):
+        tiers_yaml(
+            "  measures:\n    web: {of: orders, unit: money}\n  ladder:\n    - {id: basic}\n"
+        )
+
+
+def test_a_money_sum_threshold_keeps_to_the_currencys_decimals() -> None:
+    """A threshold of 0.001 on a money sum is refused for CNY (two decimals)."""
+    with pytest.raises(memberkit.PolicyError, match="too_many_decimals"):
+        tiers_yaml(
+            "  measures:\n    fare: {of: sum, kind: flight, field: attr.fare, unit: money}\n"
+            "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {fare: 0.001}}\n"
+        )

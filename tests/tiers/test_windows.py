@@ -7,7 +7,13 @@ from datetime import datetime
 import pytest
 from tests.builders import SHANGHAI, at
 
-from memberkit.tiers._model import FixedReview, ValidityMonths, ValidityUntil, WindowSpec
+from memberkit.tiers._model import (
+    FixedReview,
+    ValidityFromUpgrade,
+    ValidityMonths,
+    ValidityUntil,
+    WindowSpec,
+)
 from memberkit.tiers._windows import review_moments, validity_end, window_span
 
 JOINED = at(2024, 2, 29, 10)
@@ -140,6 +146,8 @@ def test_fixed_and_monthly_reviews() -> None:
         ("rest_of_year_plus_next", at(2026, 12, 31, 23, 59, 59), local(2028, 1, 1)),
         ("rest_of_year", at(2026, 3, 1), local(2027, 1, 1)),
         (ValidityMonths(months_from_upgrade_month=24), at(2026, 3, 31), local(2028, 3, 1)),
+        (ValidityFromUpgrade(months_from_upgrade=12), at(2026, 3, 15, 20), local(2027, 3, 15)),
+        (ValidityFromUpgrade(months_from_upgrade=1), at(2026, 1, 31), local(2026, 2, 28)),
         (ValidityUntil(until="02-28", years=2), at(2026, 5, 1), local(2028, 2, 29)),
         (ValidityUntil(until="02-29", years=1), at(2026, 5, 1), local(2027, 3, 1)),
     ],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
@@ -35,6 +35,17 @@ class CompiledQuota:
     limit: Decimal
     carry_over: Decimal
     path: str
+    each: str | None = None
+    """The use attribute (without ``attr.``) the quota is counted apart for, e.g. ``stay``."""
+    by_tier: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    """Uses per period for the tiers listed; ``limit`` for the others."""
+
+    def limit_for(self, tier: str | None, alongside: frozenset[str] = frozenset()) -> Decimal:
+        """The quota for a member of ``tier``: the ladder tier's, else the best paid tier's."""
+        if tier is not None and tier in self.by_tier:
+            return self.by_tier[tier]
+        held = [self.by_tier[t] for t in alongside if t in self.by_tier]
+        return max(held) if held else self.limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,9 @@ def _check_one(spec: BenefitSpec, base: Path, ctx: CheckContext) -> list[Finding
                 found.extend(_unknown_tier(str(literal), ctx, where) for literal in literals)
     quota_paths = _quota_paths(spec, base)
     for quota, path in zip(spec.quotas, quota_paths, strict=True):
+        found.extend(
+            _unknown_tier(tier, ctx, (*path, "by_tier", tier)) for tier in quota.by_tier or {}
+        )
         if quota.value is not None:
             found.append(_money_precision(quota.value, ctx, (*path, "value")))
             found.append(_money_precision(quota.carry_over, ctx, (*path, "carry_over")))
@@ -192,6 +206,8 @@ def _compile_quota(quota: QuotaSpec, path: Path) -> CompiledQuota:
         limit=quota.limit,
         carry_over=quota.carry_over,
         path=format_path(path),
+        each=quota.each[len("attr.") :] if quota.each is not None else None,
+        by_tier=MappingProxyType({t: Decimal(n) for t, n in (quota.by_tier or {}).items()}),
     )
 
 

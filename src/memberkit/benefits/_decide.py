@@ -93,7 +93,10 @@ def decide(
         if not benefit.predicate(facts):
             failures.extend(_condition_reasons(benefit, benefit.predicate.trace(facts)))
 
-    statuses = tuple(_status(info, benefit, quota, state, at, local_at) for quota in benefit.quotas)
+    statuses = tuple(
+        _status(info, benefit, quota, state, at, local_at, context, tier, alongside)
+        for quota in benefit.quotas
+    )
     for quota, status in zip(benefit.quotas, statuses, strict=True):
         left = Decimal(status.remaining)
         need = Decimal(1) if quota.unit == "count" or requested is None else requested
@@ -166,7 +169,10 @@ def quota_reasons(
             "remaining": _amount(info, status, status.remaining),
             "limit": _amount(info, status, status.limit),
         }
-        if status.period_end is None:
+        if status.each is not None and count:
+            code = "benefit.uses_left_each"
+            params["each"] = status.each
+        elif status.period_end is None:
             code = "benefit.uses_left_lifetime" if count else "benefit.value_left_lifetime"
         else:
             code = "benefit.uses_left" if count else "benefit.value_left"
@@ -184,7 +190,10 @@ def _used_up(
         "used": _amount(info, status, status.used),
         "limit": _amount(info, status, status.limit),
     }
-    if status.period_end is None:
+    if status.each is not None and count:
+        code = "benefit.quota_used_each"
+        params["each"] = status.each
+    elif status.period_end is None:
         code = "benefit.quota_used_lifetime" if count else "benefit.value_used_lifetime"
     else:
         code = "benefit.quota_used" if count else "benefit.value_used"
@@ -251,6 +260,14 @@ def _used_in(quota: CompiledQuota, uses: tuple[BenefitUseRecord, ...], span: Spa
     return sum((_taken(quota, u) for u in uses if span.holds(u.at)), Decimal(0))
 
 
+def use_key(quota: CompiledQuota, context: Mapping[str, object]) -> str | None:
+    """The value of the attribute a quota is counted apart by, as text (None when not given)."""
+    if quota.each is None:
+        return None
+    value = context.get(f"attr.{quota.each}")
+    return None if value is None else str(value)
+
+
 def _status(
     info: ProgramInfo,
     benefit: CompiledBenefit,
@@ -258,14 +275,23 @@ def _status(
     state: MemberState,
     at: datetime,
     local_at: datetime,
+    context: Mapping[str, object],
+    tier: str | None,
+    alongside: frozenset[str],
 ) -> QuotaStatus:
     joined = info.local_date(state.joined_at)
     span = period_of(quota.per, local_at, joined, info.leap_birthday)
     # A decision about a past moment ignores uses made after it.
     uses = tuple(u for u in state.benefits.uses if u.benefit == benefit.id and u.at <= at)
+    if quota.each is not None:
+        # Once per stay: only the uses of this stay count; a query naming no stay asks about
+        # a new one.
+        key = use_key(quota, context)
+        uses = tuple(u for u in uses if key is not None and (quota.each, key) in u.keys)
     used = _used_in(quota, uses, span)
     carried = _carried(info, benefit, quota, state, uses, span, joined)
-    limit = quota.limit + carried
+    # Platinum's four lounge passes where Gold has two: the tier in force now sets the quota.
+    limit = quota.limit_for(tier, alongside) + carried
     remaining = max(Decimal(0), limit - used)
     convert = int if quota.unit == "count" else Decimal
     return QuotaStatus(
@@ -278,6 +304,7 @@ def _status(
         period_start=span.start,
         period_end=span.end,
         path=quota.path,
+        each=quota.each,
     )
 
 

@@ -34,6 +34,8 @@ class QuotaStatus:
     period_end: datetime | None
     """Local moment the quota renews (None for a lifetime quota)."""
     path: str
+    each: str | None = None
+    """The use attribute the quota is counted apart by (``stay``), or None."""
 
 
 @dataclass(frozen=True, slots=True)

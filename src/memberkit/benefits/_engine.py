@@ -18,7 +18,7 @@ from .._reasons import Reason
 from .._state import MemberState
 from ..tiers._engine import current_tier
 from ._compile import CompiledBenefit, decimal_places
-from ._decide import decide, quota_reasons
+from ._decide import decide, quota_reasons, use_key
 from ._query import context_values, unknown_benefit_message
 from ._state import BenefitState, BenefitUseRecord
 
@@ -39,6 +39,20 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
         return state, []
     benefit = _benefit(ctx.program, event)
     _check_value(ctx.program, benefit, event)
+    context = context_values(event)
+    keys = []
+    for quota in benefit.quotas:
+        key = use_key(quota, context)
+        if quota.each is not None and key is None:
+            raise EventError(
+                event.id,
+                f"benefit {benefit.id!r} is counted for each {quota.each}; give "
+                f"attributes.{quota.each} (which {quota.each} this use is for)",
+                field=f"attributes.{quota.each}",
+                code="missing_attribute",
+            )
+        if quota.each is not None and key is not None:
+            keys.append((quota.each, key))
     info = ctx.program.info
     tier = current_tier(state)
     decision = decide(
@@ -46,7 +60,7 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     )
     if not decision.allowed:
         raise Refused(*decision.reasons)
-    record = BenefitUseRecord(event.id, benefit.id, event.at, event.value)
+    record = BenefitUseRecord(event.id, benefit.id, event.at, event.value, tuple(keys))
     new = state.evolve(benefits=BenefitState((*state.benefits.uses, record)))
     after = decide(info, benefit, new, event.at, tier, context_values(event))
     reasons = [Reason.of("benefit.used", benefit.path, name=benefit.name)]

@@ -20,6 +20,12 @@ next period) and between which dates it exists at all (``valid``)::
       - id: lounge
         tiers: [platinum]
         quota: {count: 2, per: year, carry_over: 1}
+      - id: upsize
+        tiers: [gold, platinum]
+        quota: {count: 1, per: month, by_tier: {platinum: 2}}   # uses per tier
+      - id: welcome-gift
+        tiers: [platinum]
+        quota: {count: 1, per: lifetime, each: attr.stay}   # once per stay
       - id: coupon-credit
         quota: {value: 50, per: month}
         valid: {from: "2026-01-01", until: "2026-12-31"}
@@ -117,10 +123,33 @@ class QuotaSpec(_Frozen):
         ),
     )
 
+    by_tier: Mapping[Ident, Annotated[int, Field(ge=0)]] | None = Field(
+        default=None,
+        description="uses per period for the tiers listed (count is for the others), e.g. "
+        "{count: 2, per: year, by_tier: {platinum: 4}}",
+    )
+    each: Annotated[str, Field(pattern=r"^attr\.[A-Za-z0-9_]+$")] | None = Field(
+        default=None,
+        description=(
+            "count the quota apart for each value of this attribute of the use, e.g. attr.stay "
+            "for once per stay (with per: lifetime); a use must then give the attribute"
+        ),
+    )
+
     @model_validator(mode="after")
     def _one_measure(self) -> QuotaSpec:
         if (self.count is None) == (self.value is None):
             raise ValueError("give exactly one of 'count' (uses) or 'value' (a money cap)")
+        if self.by_tier is not None and (self.count is None or self.carry_over):
+            raise ValueError(
+                "by_tier gives uses per tier: use it with count (the uses of the tiers not "
+                "listed), without carry_over"
+            )
+        if self.each is not None and (self.per != "lifetime" or self.carry_over):
+            raise ValueError(
+                "a quota for each stay or order is counted over the whole membership: write "
+                "per: lifetime, without carry_over"
+            )
         if self.carry_over:
             if self.per == "lifetime":
                 raise ValueError("a lifetime quota has no next period to carry over to")

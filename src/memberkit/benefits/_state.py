@@ -23,6 +23,8 @@ class BenefitUseRecord:
     at: datetime
     value: Decimal | None = None
     """The money the use declared (what it takes from a value cap); None when not given."""
+    keys: tuple[tuple[str, str], ...] = ()
+    """The attributes quotas are counted apart by (``(("stay", "R123"),)``), as text."""
 
 
 @dataclass(frozen=True, slots=True)

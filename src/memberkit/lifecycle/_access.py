@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 from .._compiled_base import CheckContext
 from .._errors import EventError
+from .._state import MemberState
 from ._compile import CompiledLifecycle, compile_lifecycle
 from ._model import LifecycleSection
 
 if TYPE_CHECKING:
     from .._compiled import Policy
 
-__all__ = ["aware", "lifecycle_of"]
+__all__ = ["aware", "brought_to", "lifecycle_of"]
 
 
 def aware(moment: datetime, name: str = "as_of") -> None:
@@ -35,3 +36,33 @@ def lifecycle_of(policy: Policy, as_of: datetime) -> CompiledLifecycle:
         info=program.info, tier_ids=ids["tier_ids"], currency_ids=ids["currency_ids"]
     )
     return compile_lifecycle(LifecycleSection(), program.info, ctx)
+
+
+def brought_to(policy: Policy, state: MemberState, moment: datetime) -> MemberState:
+    """The state with the tier reviews due by ``moment`` carried out.
+
+    A stored state stops at the member's last event; the tier a review took away since must not
+    still select the member for an audience of card holders. A moment before the state's clock
+    is read from the history as recorded. Only the tiers are brought forward: points figures
+    read lots by their expiry dates, which need no expiry run.
+    """
+    if state.clock is not None and moment < state.clock:
+        return state
+    program = policy.at(moment)
+    ct = program.tiers
+    if ct is None:
+        return state
+    held = state.tiers.earned_change
+    if (
+        ct.upgrade == "immediate"
+        and (held is None or held.tier == ct.base.id)
+        and not state.tiers.grants
+        and state.tiers.pending is None
+    ):
+        # A member in the base tier with nothing granted: reviews move no one up when upgrades
+        # are immediate, so there is nothing to bring forward (most of a population, cheaply).
+        return state
+    # Imported here: the tiers engine imports the compiled policy, which imports this package.
+    from ..tiers._engine import advance
+
+    return advance(program, state, moment)[0]

@@ -23,7 +23,7 @@ from .._facts import birthday_in_year
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ..rules import Facts
-from ._access import aware, lifecycle_of
+from ._access import aware, brought_to, lifecycle_of
 from ._compile import CompiledAudience, CompiledLifecycle
 from ._stages import leaf_reasons, member_facts, stage_for
 
@@ -97,10 +97,11 @@ def select_audience(
             code="unknown_audience",
         )
     # Bad input is refused now, not when the host first iterates the selection.
-    return _select(compiled, audience, states, as_of)
+    return _select(policy, compiled, audience, states, as_of)
 
 
 def _select(
+    policy: Policy,
     compiled: CompiledLifecycle,
     audience: CompiledAudience,
     states: Iterable[MemberState],
@@ -110,16 +111,17 @@ def _select(
     assert rule.predicate is not None  # audiences always have a condition
     predicate = rule.predicate
     for state in states:
-        facts, _, _, _ = member_facts(compiled, state, as_of)
+        now = brought_to(policy, state, as_of)
+        facts, _, _, _ = member_facts(compiled, now, as_of)
         values = dict(facts.values)
         stage = stage_for(compiled, facts)
         if stage is not None:
             values["stage"] = stage.id
-        months = _months_to_birthday(state, compiled, facts.at)
+        months = _months_to_birthday(now, compiled, facts.at)
         if months is not None:
             values["months_to_birthday"] = months
         values["points_expiring"] = _points_expiring(
-            state, as_of, audience.expiring_within_days, compiled.points_currency
+            now, as_of, audience.expiring_within_days, compiled.points_currency
         )
         full = Facts(at=facts.at, values=values)
         if not predicate(full):

@@ -21,7 +21,7 @@ from .._errors import EventError
 from .._money import Money
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
-from ._access import aware, lifecycle_of
+from ._access import aware, brought_to, lifecycle_of
 
 if TYPE_CHECKING:
     from .._compiled import Policy
@@ -242,7 +242,8 @@ def programme_kpis(
         cohort_size[cohort] += 1
         if occasions:
             cohort_kept[cohort] += 1
-        tiers[state.tiers.tier_at(end)] += 1
+        # The tier at the period's end, after the reviews due by then (not the last recorded).
+        tiers[brought_to(policy, state, end).tiers.tier_at(end)] += 1
         for entry in state.points.journal:
             if entry.at >= end:
                 continue

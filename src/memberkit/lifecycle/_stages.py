@@ -19,7 +19,7 @@ from .._paths import format_path
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ..rules import Facts, Trace, clause_reason
-from ._access import aware, lifecycle_of
+from ._access import aware, brought_to, lifecycle_of
 from ._bgnbd import bgnbd_p_alive
 from ._compile import CompiledLifecycle, CompiledRule
 from ._summaries import PurchaseFigures, bgnbd_summary, figures
@@ -138,7 +138,7 @@ def lifecycle_stage(policy: Policy, state: MemberState, as_of: datetime) -> Life
     """The member's lifecycle stage at ``as_of``: which rule held, and the figures it read."""
     aware(as_of)
     compiled = lifecycle_of(policy, as_of)
-    facts, figs, tier, p_alive = member_facts(compiled, state, as_of)
+    facts, figs, tier, p_alive = member_facts(compiled, brought_to(policy, state, as_of), as_of)
     chosen = stage_for(compiled, facts)
     reasons: list[Reason] = []
     if chosen is None:

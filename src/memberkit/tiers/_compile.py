@@ -22,6 +22,7 @@ from ._model import (
     ThresholdNode,
     TierSpec,
     TiersSection,
+    ValidityFromUpgrade,
     ValidityMonths,
     ValidityUntil,
     WindowSpec,
@@ -54,11 +55,16 @@ class CompiledTier:
     retain: ThresholdNode | None
     """Retention thresholds; the qualify thresholds when the policy gives none."""
     inclusive: bool
-    validity: str | ValidityMonths | ValidityUntil | None
+    validity: str | ValidityMonths | ValidityFromUpgrade | ValidityUntil | None
     lifetime_after_years: int | None
     paid: bool = False
     placement: str = "above"
     months: int = 0
+    lifetime_requires: ThresholdNode | None = None
+    """Figures over the whole membership also needed for the lifetime tier."""
+    lifetime_total: bool = False
+    """Whether the years count all time held at this tier or above, not the unbroken run."""
+    """Figures over the whole membership also needed for the lifetime tier."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,13 +149,13 @@ def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
             f"the first tier is where every member starts; it takes no '{key}'",
             "base_threshold",
         )
-        for key in ("qualify", "retain")
+        for key in ("qualify", "retain", "lifetime_requires")
         if getattr(first, key) is not None
     )
     previous: tuple[int, TierSpec] | None = None
     for i, tier in enumerate(section.ladder):
         base = ("tiers", "ladder", i)
-        for key in ("qualify", "retain"):
+        for key in ("qualify", "retain", "lifetime_requires"):
             node = getattr(tier, key)
             if node is not None:
                 findings += _check_leaves(node, (*base, key), measures, ctx)
@@ -189,7 +195,8 @@ def _check_leaves(
                 Finding(path, f"unknown measure '{leaf.measure}'{hint}{listed}", "unknown_measure")
             )
             continue
-        if measure.of == "spend" and _decimals(leaf.value) > ctx.info.currency_decimals:
+        money = measure.of == "spend" or measure.unit == "money"
+        if money and _decimals(leaf.value) > ctx.info.currency_decimals:
             out.append(
                 Finding(
                     path,
@@ -261,6 +268,7 @@ def _compile_measure(name: str, spec: MeasureSpec, info: ProgramInfo) -> Compile
         field=spec.field,
         predicate=compile_condition(spec.where, info.tz) if spec.where is not None else None,
         path=format_path(("tiers", "measures", name)),
+        unit=spec.unit,
     )
 
 
@@ -277,6 +285,8 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
             inclusive=t.inclusive,
             validity=t.validity,
             lifetime_after_years=t.lifetime_after_years,
+            lifetime_requires=t.lifetime_requires,
+            lifetime_total=t.lifetime_years == "total",
         )
         for i, t in enumerate(section.ladder)
     )
@@ -301,7 +311,7 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
     used = {
         leaf.measure
         for tier in section.ladder
-        for node in (tier.qualify, tier.retain)
+        for node in (tier.qualify, tier.retain, tier.lifetime_requires)
         if node is not None
         for leaf in leaves(node)
     }

@@ -46,6 +46,7 @@ class CompiledMeasure:
     field: str | None
     predicate: Predicate | None
     path: str
+    unit: Literal["number", "money"] = "number"
     matches: dict[int, tuple[OrderRecord, tzinfo, tuple[bool, ...], bool]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
@@ -75,7 +76,7 @@ class CompiledMeasure:
     @property
     def money(self) -> bool:
         """Whether the figure is an amount of the programme's currency."""
-        return self.of == "spend"
+        return self.of == "spend" or self.unit == "money"
 
     @property
     def whole(self) -> bool:

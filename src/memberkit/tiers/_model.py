@@ -8,6 +8,7 @@
         growth: {of: points, currency: growth}
         checkins: {of: activities, kind: checkin}
         nights: {of: sum, field: attr.nights, kind: stay}
+        fare: {of: sum, field: attr.fare, kind: flight, unit: money}
       window: calendar_year           # calendar_quarter, calendar_month, lifetime,
                                       # {rolling_months: 12}, {rolling_days: 90},
                                       # {full_months: 12}, membership_year,
@@ -20,8 +21,11 @@
           retain: {spend: 6000}
           inclusive: true             # >= (default); false means >
           validity: rest_of_year_plus_next   # {months_from_upgrade_month: 24},
+                                             # {months_from_upgrade: 12},
                                              # {until: "02-28", years: 2}
           lifetime_after_years: 10
+          lifetime_years: total              # or consecutive (default)
+          lifetime_requires: {nights: 600}   # figures over the whole membership, too
       upgrade: immediate              # or at_review
       review: end_of_window           # anniversary, monthly, {fixed: "04-01"}
       downgrade: {max_steps: 1}       # or to_figures
@@ -62,6 +66,7 @@ __all__ = [
     "ThresholdNode",
     "TierSpec",
     "TiersSection",
+    "ValidityFromUpgrade",
     "ValidityMonths",
     "ValidityUntil",
     "WindowSpec",
@@ -100,6 +105,11 @@ class MeasureSpec(_Frozen):
     where: EventCondition | None = Field(
         default=None, description="only orders (lines, for spend) or activities meeting this"
     )
+    unit: Literal["number", "money"] = Field(
+        default="number",
+        description="for sum: 'money' when the attribute is an amount in the programme's "
+        "currency (an airline's qualifying fare), shown and checked as money",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> MeasureSpec:
@@ -121,6 +131,8 @@ class MeasureSpec(_Frozen):
             raise ValueError("'currency' applies to points measures only")
         if self.of != "sum" and self.field is not None:
             raise ValueError("'field' applies to sum measures only")
+        if self.of != "sum" and self.unit != "number":
+            raise ValueError("'unit' applies to sum measures only (spend is money already)")
         return self
 
 
@@ -231,6 +243,12 @@ class ValidityMonths(_Frozen):
     months_from_upgrade_month: Annotated[int, Field(ge=1, le=1200)]
 
 
+class ValidityFromUpgrade(_Frozen):
+    """Held for N months counted from the day of the upgrade (15 Mar to the end of 14 Mar)."""
+
+    months_from_upgrade: Annotated[int, Field(ge=1, le=1200)]
+
+
 class ValidityUntil(_Frozen):
     """Held until the end of ``until`` (MM-DD) in the upgrade year plus ``years``."""
 
@@ -238,7 +256,12 @@ class ValidityUntil(_Frozen):
     years: Annotated[int, Field(ge=0, le=100)] = 1
 
 
-Validity = Literal["rest_of_year_plus_next", "rest_of_year"] | ValidityMonths | ValidityUntil
+Validity = (
+    Literal["rest_of_year_plus_next", "rest_of_year"]
+    | ValidityMonths
+    | ValidityFromUpgrade
+    | ValidityUntil
+)
 
 
 class TierSpec(_Frozen):
@@ -260,6 +283,17 @@ class TierSpec(_Frozen):
     )
     lifetime_after_years: Annotated[int, Field(ge=1, le=100)] | None = Field(
         default=None, description="held for life after this many years in this tier or above"
+    )
+    lifetime_years: Literal["consecutive", "total"] = Field(
+        default="consecutive",
+        description="consecutive: the years of the current unbroken run in this tier or above; "
+        "total: all the time ever held in this tier or above (hotel programmes count years "
+        "not necessarily consecutive)",
+    )
+    lifetime_requires: Threshold | None = Field(
+        default=None,
+        description="figures over the whole membership (not the window) also needed for the "
+        "lifetime tier, e.g. {nights: 600}; alone, they grant it at a review on their own",
     )
 
 
@@ -340,6 +374,8 @@ class TiersSection(_Frozen):
         default=Downgrade(),
         description="to_figures (default): a review moves a member to the tier the figures keep; "
         "{max_steps: N}: at most N steps down per review (soft landing)",
+        # The default reads in the schema as it is written in a policy, not as its model.
+        json_schema_extra={"default": "to_figures"},
     )
     grace_days: Annotated[int, Field(ge=0, le=3660)] = 0
     refunds: Literal["at_once", "at_review", "never"] = Field(

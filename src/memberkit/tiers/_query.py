@@ -232,7 +232,9 @@ def _need_reason(ct: CompiledTiers, info: ProgramInfo, need: Need) -> Reason:
         return Reason.of("tier.need_spend", need.path, amount=Money(need.missing, info.currency))
     if m.of == "orders":
         return Reason.of("tier.need_orders", need.path, count=need.missing)
-    return Reason.of("tier.need_more", need.path, measure=m.label, amount=need.missing)
+    return Reason.of(
+        "tier.need_more", need.path, measure=m.label, amount=_value(ct, info, m.name, need.missing)
+    )
 
 
 def _path_reasons(

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from dateutil.relativedelta import relativedelta
 
-from ._model import FixedReview, ValidityMonths, ValidityUntil, WindowSpec
+from ._model import FixedReview, ValidityFromUpgrade, ValidityMonths, ValidityUntil, WindowSpec
 
 __all__ = ["Span", "midnight", "review_moments", "validity_end", "window_span"]
 
@@ -142,7 +142,7 @@ def _schedule(
 
 
 def validity_end(
-    validity: str | ValidityMonths | ValidityUntil, upgraded_local: datetime
+    validity: str | ValidityMonths | ValidityFromUpgrade | ValidityUntil, upgraded_local: datetime
 ) -> datetime:
     """When a tier reached at ``upgraded_local`` stops being held regardless of the figures."""
     tz = upgraded_local.tzinfo
@@ -151,6 +151,10 @@ def validity_end(
     if isinstance(validity, ValidityMonths):
         first = day.replace(day=1)
         return midnight(first + relativedelta(months=validity.months_from_upgrade_month), tz)
+    if isinstance(validity, ValidityFromUpgrade):
+        # Held through the day before the same date N months on (15 Mar → end of 14 Mar);
+        # from 31 Jan, one month on is the end of February.
+        return midnight(day + relativedelta(months=validity.months_from_upgrade), tz)
     if isinstance(validity, ValidityUntil):
         month, dom = (int(x) for x in validity.until.split("-"))
         year = day.year + validity.years
