@@ -1,10 +1,9 @@
-"""Builders for the service tests: a small policy, a client on a temporary SQLite file, events."""
+"""Builders for the service tests: a small policy, a client on an empty database, events."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,20 +33,15 @@ def policy() -> Policy:
     return memberkit.parse_policy(POLICY, source="svc.yaml")
 
 
-def url(tmp_path: Path) -> str:
-    """A SQLite URL for a fresh database file under ``tmp_path``."""
-    return f"sqlite:///{tmp_path / 'members.db'}"
-
-
 def retail() -> Policy:
     """The bundled retail programme: tiers, points and benefits."""
     text = (resources.files("memberkit") / "examples" / "retail.yaml").read_bytes()
     return memberkit.parse_policy(text, source="retail.yaml")
 
 
-def client(tmp_path: Path, programme: Policy | None = None, **kw: Any) -> TestClient:
-    """A test client on a fresh SQLite database, with one member ``m1`` registered."""
-    test_client = TestClient(create_app(programme or policy(), url(tmp_path), **kw))
+def client(database: str, programme: Policy | None = None, **kw: Any) -> TestClient:
+    """A test client on the (empty) database at URL ``database``, with member ``m1`` registered."""
+    test_client = TestClient(create_app(programme or policy(), database, **kw))
     response = test_client.post(
         "/members", json={"member_id": "m1", "joined_at": "2026-01-01T00:00:00+08:00"}
     )

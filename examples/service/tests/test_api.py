@@ -2,49 +2,47 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from builders import at, client, purchase, retail, use
 
 
-def test_registering_a_member_returns_its_version(tmp_path: Path) -> None:
+def test_registering_a_member_returns_its_version(database: str) -> None:
     """POST /members answers 201 with the member id and version 1."""
-    response = client(tmp_path).post(
+    response = client(database).post(
         "/members", json={"member_id": "m2", "joined_at": "2026-02-01T09:00:00+08:00"}
     )
     assert response.status_code == 201
     assert response.json() == {"member_id": "m2", "version": 1}
 
 
-def test_registering_an_existing_member_is_a_conflict(tmp_path: Path) -> None:
+def test_registering_an_existing_member_is_a_conflict(database: str) -> None:
     """A second POST /members for the same id answers 409 member_exists."""
-    response = client(tmp_path).post(
+    response = client(database).post(
         "/members", json={"member_id": "m1", "joined_at": "2026-01-01T00:00:00+08:00"}
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "member_exists"
 
 
-def test_a_naive_joining_time_is_refused(tmp_path: Path) -> None:
+def test_a_naive_joining_time_is_refused(database: str) -> None:
     """A joined_at without an offset answers 422 rather than guessing the server's zone."""
-    response = client(tmp_path).post(
+    response = client(database).post(
         "/members", json={"member_id": "m2", "joined_at": "2026-01-01T00:00:00"}
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_member"
 
 
-def test_one_event_is_applied_and_the_version_moves(tmp_path: Path) -> None:
+def test_one_event_is_applied_and_the_version_moves(database: str) -> None:
     """A single event object applies, and the stored version becomes 2."""
-    response = client(tmp_path).post("/members/m1/events", json=purchase("o1", at(3, 1)))
+    response = client(database).post("/members/m1/events", json=purchase("o1", at(3, 1)))
     assert response.status_code == 200
     body = response.json()
     assert (body["version"], [o["accepted"] for o in body["outcomes"]]) == (2, [True])
 
 
-def test_a_batch_is_applied_in_one_write(tmp_path: Path) -> None:
+def test_a_batch_is_applied_in_one_write(database: str) -> None:
     """A list of events applies together and bumps the version once."""
-    response = client(tmp_path).post(
+    response = client(database).post(
         "/members/m1/events", json=[purchase("o1", at(3, 1)), purchase("o2", at(3, 2))]
     )
     body = response.json()
@@ -52,80 +50,80 @@ def test_a_batch_is_applied_in_one_write(tmp_path: Path) -> None:
     assert [o["event_id"] for o in body["outcomes"]] == ["o1", "o2"]
 
 
-def test_a_batch_may_be_wrapped_in_an_events_key(tmp_path: Path) -> None:
+def test_a_batch_may_be_wrapped_in_an_events_key(database: str) -> None:
     """``{"events": [...]}`` is read as the batch it wraps."""
-    response = client(tmp_path).post(
+    response = client(database).post(
         "/members/m1/events", json={"events": [purchase("o1", at(3, 1))]}
     )
     assert [o["event_id"] for o in response.json()["outcomes"]] == ["o1"]
 
 
-def test_a_batch_is_applied_in_time_order(tmp_path: Path) -> None:
+def test_a_batch_is_applied_in_time_order(database: str) -> None:
     """Events sent out of order are applied by time, like memberkit.replay."""
-    response = client(tmp_path).post(
+    response = client(database).post(
         "/members/m1/events", json=[purchase("late", at(3, 2)), purchase("early", at(3, 1))]
     )
     assert [o["event_id"] for o in response.json()["outcomes"]] == ["early", "late"]
 
 
-def test_resending_an_event_is_a_duplicate_and_writes_nothing(tmp_path: Path) -> None:
+def test_resending_an_event_is_a_duplicate_and_writes_nothing(database: str) -> None:
     """The same event id sent twice is reported as a duplicate and the version stays put."""
-    test_client = client(tmp_path)
+    test_client = client(database)
     test_client.post("/members/m1/events", json=purchase("o1", at(3, 1)))
     body = test_client.post("/members/m1/events", json=purchase("o1", at(3, 1))).json()
     assert (body["version"], body["outcomes"][0]["duplicate"]) == (2, True)
 
 
-def test_a_reused_event_id_with_other_content_is_a_conflict(tmp_path: Path) -> None:
+def test_a_reused_event_id_with_other_content_is_a_conflict(database: str) -> None:
     """An id already applied with different content answers 409 naming the event."""
-    test_client = client(tmp_path)
+    test_client = client(database)
     test_client.post("/members/m1/events", json=purchase("o1", at(3, 1)))
     response = test_client.post("/members/m1/events", json=purchase("o1", at(3, 1), "999"))
     assert response.status_code == 409
     assert response.json()["error"]["event_id"] == "o1"
 
 
-def test_an_invalid_event_names_its_id_and_field(tmp_path: Path) -> None:
+def test_an_invalid_event_names_its_id_and_field(database: str) -> None:
     """A negative line amount answers 422 with the event id and the field at fault."""
-    response = client(tmp_path).post("/members/m1/events", json=purchase("o1", at(3, 1), "-5"))
+    response = client(database).post("/members/m1/events", json=purchase("o1", at(3, 1), "-5"))
     assert response.status_code == 422
     error = response.json()["error"]
     assert (error["event_id"], error["field"]) == ("o1", "lines.0.amount")
 
 
-def test_a_bad_event_in_a_batch_leaves_the_member_unchanged(tmp_path: Path) -> None:
+def test_a_bad_event_in_a_batch_leaves_the_member_unchanged(database: str) -> None:
     """When the second event of a batch cannot apply, the first is not stored either."""
-    test_client = client(tmp_path)
+    test_client = client(database)
     bad_refund = {"type": "refund", "id": "r1", "at": at(3, 2), "order": "nope"}
     response = test_client.post("/members/m1/events", json=[purchase("o1", at(3, 1)), bad_refund])
     assert (response.status_code, response.json()["error"]["code"]) == (422, "unknown_order")
     assert test_client.get("/members/m1").json()["version"] == 1
 
 
-def test_events_for_an_unknown_member_are_404(tmp_path: Path) -> None:
+def test_events_for_an_unknown_member_are_404(database: str) -> None:
     """Posting events for a member never registered answers 404 unknown_member."""
-    response = client(tmp_path).post("/members/ghost/events", json=purchase("o1", at(3, 1)))
+    response = client(database).post("/members/ghost/events", json=purchase("o1", at(3, 1)))
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "unknown_member"
 
 
-def test_queries_for_an_unknown_member_are_404(tmp_path: Path) -> None:
+def test_queries_for_an_unknown_member_are_404(database: str) -> None:
     """GET /members/{id}/entitlements for an unknown member answers 404."""
-    response = client(tmp_path).get("/members/ghost/entitlements", params={"as_of": at(3, 1)})
+    response = client(database).get("/members/ghost/entitlements", params={"as_of": at(3, 1)})
     assert response.status_code == 404
 
 
-def test_a_refused_event_is_reported_and_not_stored(tmp_path: Path) -> None:
+def test_a_refused_event_is_reported_and_not_stored(database: str) -> None:
     """A second gift in the same year is refused by the programme and the version stays."""
-    test_client = client(tmp_path)
+    test_client = client(database)
     test_client.post("/members/m1/events", json=use("u1", at(3, 1)))
     body = test_client.post("/members/m1/events", json=use("u2", at(3, 2))).json()
     assert (body["version"], body["outcomes"][0]["refused"]) == (2, True)
 
 
-def test_entitlements_show_what_is_left_with_reasons(tmp_path: Path) -> None:
+def test_entitlements_show_what_is_left_with_reasons(database: str) -> None:
     """After the yearly gift is used, entitlements list it as not allowed, with a reason code."""
-    test_client = client(tmp_path)
+    test_client = client(database)
     test_client.post("/members/m1/events", json=use("u1", at(3, 1)))
     body = test_client.get(
         "/members/m1/entitlements", params={"as_of": at(3, 2), "locale": "en"}
@@ -136,18 +134,18 @@ def test_entitlements_show_what_is_left_with_reasons(tmp_path: Path) -> None:
     assert body["allowed"] == ["coupon-credit"]
 
 
-def test_money_left_on_a_value_quota_is_an_exact_string(tmp_path: Path) -> None:
+def test_money_left_on_a_value_quota_is_an_exact_string(database: str) -> None:
     """The remaining value of a money cap travels as a decimal string, never a float."""
-    test_client = client(tmp_path)
+    test_client = client(database)
     test_client.post("/members/m1/events", json=use("u1", at(3, 1), "coupon-credit", value="12.5"))
     body = test_client.get("/members/m1/entitlements", params={"as_of": at(3, 2)}).json()
     credit = next(b for b in body["benefits"] if b["benefit_id"] == "coupon-credit")
     assert credit["remaining"] == "37.5"
 
 
-def test_a_naive_as_of_is_refused_with_the_parameter_named(tmp_path: Path) -> None:
+def test_a_naive_as_of_is_refused_with_the_parameter_named(database: str) -> None:
     """A query without a timezone offset answers 422 naming as_of."""
-    response = client(tmp_path).get("/members/m1/tier", params={"as_of": "2026-03-01T12:00:00"})
+    response = client(database).get("/members/m1/tier", params={"as_of": "2026-03-01T12:00:00"})
     assert response.status_code == 422
     assert response.json()["error"] == {
         "code": "naive_datetime",
@@ -156,27 +154,27 @@ def test_a_naive_as_of_is_refused_with_the_parameter_named(tmp_path: Path) -> No
     }
 
 
-def test_an_unreadable_as_of_is_refused(tmp_path: Path) -> None:
+def test_an_unreadable_as_of_is_refused(database: str) -> None:
     """A query whose as_of is not a datetime answers 422 invalid_datetime."""
-    response = client(tmp_path).get("/members/m1/balance", params={"as_of": "soon"})
+    response = client(database).get("/members/m1/balance", params={"as_of": "soon"})
     assert response.json()["error"]["code"] == "invalid_datetime"
 
 
-def test_a_programme_without_tiers_answers_404_for_the_tier(tmp_path: Path) -> None:
+def test_a_programme_without_tiers_answers_404_for_the_tier(database: str) -> None:
     """In a programme without a ladder the tier endpoint answers 404 no_tiers."""
-    response = client(tmp_path).get("/members/m1/tier", params={"as_of": at(3, 1)})
+    response = client(database).get("/members/m1/tier", params={"as_of": at(3, 1)})
     assert (response.status_code, response.json()["error"]["code"]) == (404, "no_tiers")
 
 
-def test_a_programme_without_points_answers_404_for_the_balance(tmp_path: Path) -> None:
+def test_a_programme_without_points_answers_404_for_the_balance(database: str) -> None:
     """In a programme without points the balance endpoint answers 404 no_points."""
-    response = client(tmp_path).get("/members/m1/balance", params={"as_of": at(3, 1)})
+    response = client(database).get("/members/m1/balance", params={"as_of": at(3, 1)})
     assert (response.status_code, response.json()["error"]["code"]) == (404, "no_points")
 
 
-def test_a_big_spender_is_upgraded_and_the_tier_says_so(tmp_path: Path) -> None:
+def test_a_big_spender_is_upgraded_and_the_tier_says_so(database: str) -> None:
     """After ¥2,500 of purchases in the retail programme the member holds 银卡 (silver)."""
-    test_client = client(tmp_path, retail())
+    test_client = client(database, retail())
     test_client.post("/members/m1/events", json=purchase("o1", at(3, 1), "2500"))
     body = test_client.get("/members/m1/tier", params={"as_of": at(3, 2), "locale": "en"}).json()
     assert (body["tier"], body["next_tier"]) == ("silver", "gold")
@@ -184,9 +182,9 @@ def test_a_big_spender_is_upgraded_and_the_tier_says_so(tmp_path: Path) -> None:
     assert "Silver" in body["explanation"]
 
 
-def test_points_are_pending_then_available(tmp_path: Path) -> None:
+def test_points_are_pending_then_available(database: str) -> None:
     """Retail points for ¥100 wait out the 7-day return period, then are available."""
-    test_client = client(tmp_path, retail())
+    test_client = client(database, retail())
     test_client.post("/members/m1/events", json=purchase("o1", at(3, 1), "100"))
     early = test_client.get("/members/m1/balance", params={"as_of": at(3, 2)}).json()
     later = test_client.get("/members/m1/balance", params={"as_of": at(3, 20)}).json()
@@ -194,35 +192,35 @@ def test_points_are_pending_then_available(tmp_path: Path) -> None:
     assert (later["available"], later["pending"]) == (100, 0)
 
 
-def test_a_quote_says_what_an_order_would_earn_without_applying_it(tmp_path: Path) -> None:
+def test_a_quote_says_what_an_order_would_earn_without_applying_it(database: str) -> None:
     """Quoting a ¥300 order in the retail programme gives 300 points and stores nothing."""
-    test_client = client(tmp_path, retail())
+    test_client = client(database, retail())
     body = test_client.post("/members/m1/quote", json=purchase("q1", at(3, 1), "300")).json()
     assert body["totals"]["points"] == 300
     assert test_client.get("/members/m1").json()["version"] == 1
 
 
-def test_an_invalid_quote_names_the_field(tmp_path: Path) -> None:
+def test_an_invalid_quote_names_the_field(database: str) -> None:
     """A quote for an order without lines answers 422 naming the field."""
     order = purchase("q1", at(3, 1))
     order["lines"] = []
-    response = client(tmp_path, retail()).post("/members/m1/quote", json=order)
+    response = client(database, retail()).post("/members/m1/quote", json=order)
     assert (response.status_code, response.json()["error"]["field"]) == (422, "lines")
 
 
-def test_the_stored_state_is_memberkit_json(tmp_path: Path) -> None:
+def test_the_stored_state_is_memberkit_json(database: str) -> None:
     """GET /members/{id} returns the state that memberkit reads back to the same member."""
     import memberkit
 
-    test_client = client(tmp_path)
+    test_client = client(database)
     test_client.post("/members/m1/events", json=purchase("o1", at(3, 1)))
     state = memberkit.state_from_json(test_client.get("/members/m1").json()["state"])
     assert [o.id for o in state.orders] == ["o1"]
 
 
-def test_an_outcome_is_explained_in_the_locale_asked(tmp_path: Path) -> None:
+def test_an_outcome_is_explained_in_the_locale_asked(database: str) -> None:
     """A duplicate event's explanation is rendered in the requested locale."""
-    test_client = client(tmp_path)
+    test_client = client(database)
     test_client.post("/members/m1/events", json=purchase("o1", at(3, 1)))
     en = test_client.post(
         "/members/m1/events", json=purchase("o1", at(3, 1)), params={"locale": "en"}
@@ -234,24 +232,24 @@ def test_an_outcome_is_explained_in_the_locale_asked(tmp_path: Path) -> None:
     assert "o1" in en["outcomes"][0]["explanation"]
 
 
-def test_a_new_member_is_in_the_new_stage(tmp_path: Path) -> None:
+def test_a_new_member_is_in_the_new_stage(database: str) -> None:
     """A retail member who joined in January and bought once is in the 引入期 (new) stage."""
-    test_client = client(tmp_path, retail())
+    test_client = client(database, retail())
     test_client.post("/members/m1/events", json=purchase("o1", at(2, 1), "100"))
     body = test_client.get("/members/m1/stage", params={"as_of": at(3, 1)}).json()
     assert body["stage"] == "new"
     assert body["name"]["zh_Hans"] == "引入期"
 
 
-def test_a_programme_without_lifecycle_answers_404_for_the_stage(tmp_path: Path) -> None:
+def test_a_programme_without_lifecycle_answers_404_for_the_stage(database: str) -> None:
     """In a programme without a lifecycle section the stage endpoint answers 404."""
-    response = client(tmp_path).get("/members/m1/stage", params={"as_of": at(3, 1)})
+    response = client(database).get("/members/m1/stage", params={"as_of": at(3, 1)})
     assert (response.status_code, response.json()["error"]["code"]) == (404, "no_lifecycle")
 
 
-def test_a_malformed_registration_names_the_missing_field(tmp_path: Path) -> None:
+def test_a_malformed_registration_names_the_missing_field(database: str) -> None:
     """POST /members without joined_at answers 422 in the service's error shape."""
-    response = client(tmp_path).post("/members", json={"member_id": "m2"})
+    response = client(database).post("/members", json={"member_id": "m2"})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
     assert response.json()["error"]["field"] == "joined_at"

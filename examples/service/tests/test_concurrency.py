@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from memberkit_service import Members, TooMuchContention, open_store
+from memberkit_service import Members, Store, TooMuchContention, open_store
 
 import memberkit
-from builders import at, client, policy, purchase, url
+from builders import at, client, policy, purchase
 
 
-def _order_ids(tmp_path: Path) -> list[str]:
-    store = open_store(url(tmp_path))
+def _order_ids(database: str) -> list[str]:
+    store = open_store(database)
     state, _ = Members(policy(), store).get("m1")
     store.close()
     return sorted(o.id for o in state.orders)
 
 
-def test_two_writers_that_read_the_same_version_both_land(tmp_path: Path) -> None:
+def test_two_writers_that_read_the_same_version_both_land(database: str) -> None:
     """Both writers read version 1 before either writes; the loser retries and nothing is lost."""
-    client(tmp_path)  # creates the database and member m1
+    client(database)  # creates the database and member m1
     both_read = threading.Barrier(2, timeout=10)
 
     def after_read(attempt: int) -> None:
@@ -33,7 +33,7 @@ def test_two_writers_that_read_the_same_version_both_land(tmp_path: Path) -> Non
     errors: list[BaseException] = []
 
     def writer(order_id: str, day: int) -> None:
-        store = open_store(url(tmp_path))
+        store = open_store(database)
         try:
             members = Members(policy(), store, after_read=after_read)
             attempts[order_id] = members.apply_events(
@@ -52,12 +52,12 @@ def test_two_writers_that_read_the_same_version_both_land(tmp_path: Path) -> Non
         thread.join(timeout=30)
     assert errors == []
     assert sorted(attempts.values()) == [1, 2]
-    assert _order_ids(tmp_path) == ["a", "b"]
+    assert _order_ids(database) == ["a", "b"]
 
 
-def test_many_concurrent_requests_over_http_lose_nothing(tmp_path: Path) -> None:
+def test_many_concurrent_requests_over_http_lose_nothing(database: str) -> None:
     """Two threads posting 25 purchases each to one member end with all 50 orders stored."""
-    test_client = client(tmp_path)
+    test_client = client(database)
     errors: list[str] = []
 
     def writer(prefix: str) -> None:
@@ -75,15 +75,16 @@ def test_many_concurrent_requests_over_http_lose_nothing(tmp_path: Path) -> None
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    assert len(_order_ids(tmp_path)) == 50
+    assert len(_order_ids(database)) == 50
     assert test_client.get("/members/m1").json()["version"] == 51
 
 
-def test_a_writer_that_always_loses_gives_up_without_writing(tmp_path: Path) -> None:
+def test_a_writer_that_always_loses_gives_up_without_writing(
+    database: str, open_stores: Callable[[], Store]
+) -> None:
     """When another writer changes the member after every read, the batch fails after N tries."""
-    client(tmp_path)
-    rival = open_store(url(tmp_path))
-    store = open_store(url(tmp_path))
+    client(database)
+    rival, store = open_stores(), open_stores()
 
     def interfere(attempt: int) -> None:
         stored = rival.load("m1")
@@ -95,15 +96,15 @@ def test_a_writer_that_always_loses_gives_up_without_writing(tmp_path: Path) -> 
         members.apply_events("m1", [purchase("o1", at(3, 1))])
     state, version = members.get("m1")
     assert (state.orders, version) == ((), 4)
-    store.close()
-    rival.close()
 
 
-def test_a_retry_applies_the_batch_to_the_state_the_rival_wrote(tmp_path: Path) -> None:
+def test_a_retry_applies_the_batch_to_the_state_the_rival_wrote(
+    database: str, open_stores: Callable[[], Store]
+) -> None:
     """After a lost update the batch is redone on the fresh state, keeping the rival's order."""
-    client(tmp_path)
-    rival = Members(policy(), open_store(url(tmp_path)))
-    store = open_store(url(tmp_path))
+    client(database)
+    rival = Members(policy(), open_stores())
+    store = open_stores()
 
     def interfere(attempt: int) -> None:
         if attempt == 1:
@@ -114,5 +115,3 @@ def test_a_retry_applies_the_batch_to_the_state_the_rival_wrote(tmp_path: Path) 
     )
     assert applied.attempts == 2
     assert sorted(o.id for o in applied.state.orders) == ["mine", "rival"]
-    store.close()
-    rival.store.close()

@@ -1,25 +1,25 @@
-"""The SQLite store: create, read, and a compare-and-set that refuses a stale version."""
+"""The stores, SQLite and PostgreSQL: create, read, and a compare-and-set that refuses stale versions."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from memberkit_service import MemberExists, SqliteStore, open_store
+from memberkit_service import MemberExists, Store, open_store
 
 
-def test_a_new_member_is_stored_at_version_one(tmp_path: Path) -> None:
+def test_a_new_member_is_stored_at_version_one(open_stores: Callable[[], Store]) -> None:
     """Creating a member stores its state at version 1."""
-    store = SqliteStore(str(tmp_path / "db"))
+    store = open_stores()
     store.create("m1", "{}")
     loaded = store.load("m1")
     assert loaded is not None
     assert (loaded.version, loaded.state) == (1, "{}")
 
 
-def test_creating_a_member_twice_is_refused(tmp_path: Path) -> None:
+def test_creating_a_member_twice_is_refused(open_stores: Callable[[], Store]) -> None:
     """A second create with the same id raises MemberExists and keeps the first state."""
-    store = SqliteStore(str(tmp_path / "db"))
+    store = open_stores()
     store.create("m1", "first")
     with pytest.raises(MemberExists):
         store.create("m1", "second")
@@ -28,14 +28,14 @@ def test_creating_a_member_twice_is_refused(tmp_path: Path) -> None:
     assert loaded.state == "first"
 
 
-def test_an_unknown_member_loads_as_none(tmp_path: Path) -> None:
+def test_an_unknown_member_loads_as_none(open_stores: Callable[[], Store]) -> None:
     """Loading an id never stored gives None."""
-    assert SqliteStore(str(tmp_path / "db")).load("nobody") is None
+    assert open_stores().load("nobody") is None
 
 
-def test_a_save_at_the_read_version_bumps_the_version(tmp_path: Path) -> None:
+def test_a_save_at_the_read_version_bumps_the_version(open_stores: Callable[[], Store]) -> None:
     """Saving with the version just read writes the state at the next version."""
-    store = SqliteStore(str(tmp_path / "db"))
+    store = open_stores()
     store.create("m1", "a")
     saved = store.save("m1", "b", expected_version=1)
     assert saved is not None
@@ -43,10 +43,9 @@ def test_a_save_at_the_read_version_bumps_the_version(tmp_path: Path) -> None:
     assert store.load("m1") == saved
 
 
-def test_a_save_at_a_stale_version_is_a_lost_update(tmp_path: Path) -> None:
+def test_a_save_at_a_stale_version_is_a_lost_update(open_stores: Callable[[], Store]) -> None:
     """A writer that read version 1 cannot overwrite what another writer saved as version 2."""
-    path = str(tmp_path / "db")
-    first, second = SqliteStore(path), SqliteStore(path)
+    first, second = open_stores(), open_stores()
     first.create("m1", "a")
     assert first.save("m1", "from first", expected_version=1) is not None
     assert second.save("m1", "from second", expected_version=1) is None
