@@ -41,7 +41,8 @@ class NewMember(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    member_id: Annotated[str, Field(min_length=1, max_length=128)]
+    # No control characters: ids appear in URLs and logs, and PostgreSQL text cannot hold NUL.
+    member_id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f]+$")]
     joined_at: datetime
     birthday: date | None = None
     tags: tuple[str, ...] = ()

@@ -33,6 +33,11 @@ CREATE TABLE IF NOT EXISTS member_state (
 )
 """
 
+# Key of the advisory lock that serializes creating the table on PostgreSQL (any constant works;
+# this one is "memberkit" in ASCII, truncated to fit a bigint).
+_SCHEMA_LOCK = 0x6D656D6265726B69
+_NUL = "\x00"
+
 
 class MemberExists(Exception):  # noqa: N818 - names the situation, like FileExistsError
     """A member with this id is already stored."""
@@ -86,7 +91,12 @@ class SqliteStore:
         self._db.execute(_SCHEMA)
 
     def create(self, member_id: str, state: str) -> StoredState:
-        """Store a new member at version 1; raises ``MemberExists`` if the id is taken."""
+        """Store a new member at version 1; raises ``MemberExists`` if the id is taken.
+
+        An id with a NUL character raises ``ValueError``, as on PostgreSQL.
+        """
+        if _NUL in member_id:
+            raise ValueError(f"a member id cannot contain NUL characters: {member_id!r}")
         try:
             self._db.execute(
                 "INSERT INTO member_state (member_id, version, state) VALUES (?, 1, ?)",
@@ -135,11 +145,38 @@ class PostgresStore:
                 "a postgresql:// URL needs psycopg: pip install 'psycopg[binary]'"
             ) from exc
         self._psycopg: Any = psycopg
+        # Autocommit, as for SQLite: the compare-and-set UPDATE is one atomic statement (under
+        # READ COMMITTED a concurrent UPDATE of the row waits, then re-checks the version), and no
+        # transaction stays open, holding locks, between a read and the write that follows it.
         self._db: Any = psycopg.connect(url, autocommit=True)
-        self._db.execute(_SCHEMA)
+        try:
+            self._create_table()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _create_table(self) -> None:
+        # Two sessions running CREATE TABLE IF NOT EXISTS at once on a database without the table
+        # both try to create it, and one fails with a UniqueViolation on pg_type (found by the
+        # tests on a real server; several workers starting together do exactly that). So the
+        # table is created under a transaction-scoped advisory lock, and only when it is missing.
+        if self._table_exists():
+            return
+        with self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            self._db.execute(_SCHEMA)
+
+    def _table_exists(self) -> bool:
+        row = self._db.execute("SELECT to_regclass('member_state') IS NOT NULL").fetchone()
+        return bool(row[0])
 
     def create(self, member_id: str, state: str) -> StoredState:
-        """Store a new member at version 1; raises ``MemberExists`` if the id is taken."""
+        """Store a new member at version 1; raises ``MemberExists`` if the id is taken.
+
+        An id with a NUL character raises ``ValueError``: PostgreSQL text cannot hold one.
+        """
+        if _NUL in member_id:
+            raise ValueError(f"a member id cannot contain NUL characters: {member_id!r}")
         try:
             self._db.execute(
                 "INSERT INTO member_state (member_id, version, state) VALUES (%s, 1, %s)",
@@ -151,6 +188,8 @@ class PostgresStore:
 
     def load(self, member_id: str) -> StoredState | None:
         """The stored state, or None for an unknown member."""
+        if _NUL in member_id:
+            return None  # PostgreSQL text cannot hold NUL, so no such member can be stored
         row = self._db.execute(
             "SELECT version, state FROM member_state WHERE member_id = %s", (member_id,)
         ).fetchone()
@@ -158,6 +197,8 @@ class PostgresStore:
 
     def save(self, member_id: str, state: str, expected_version: int) -> StoredState | None:
         """Compare-and-set: write only if nobody wrote since ``expected_version`` was read."""
+        if _NUL in member_id:
+            return None  # never stored (see ``load``), so there is nothing to compare and set
         cursor = self._db.execute(
             "UPDATE member_state SET state = %s, version = version + 1 "
             "WHERE member_id = %s AND version = %s",

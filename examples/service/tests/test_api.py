@@ -253,3 +253,19 @@ def test_a_malformed_registration_names_the_missing_field(database: str) -> None
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
     assert response.json()["error"]["field"] == "joined_at"
+
+
+def test_a_member_id_with_a_control_character_is_refused(database: str) -> None:
+    """POST /members with a NUL in the id answers 422 naming member_id, on every store."""
+    response = client(database).post(
+        "/members", json={"member_id": "m\x00x", "joined_at": "2026-01-01T00:00:00+08:00"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "member_id"
+
+
+def test_a_member_id_with_a_nul_character_is_unknown(database: str) -> None:
+    """GET /members/{id} with an encoded NUL answers 404, never a database error."""
+    response = client(database).get("/members/m%00x")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unknown_member"

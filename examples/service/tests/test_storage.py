@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -76,3 +77,42 @@ def test_an_unsupported_url_is_refused() -> None:
     """A URL for a database the service does not support raises ValueError naming it."""
     with pytest.raises(ValueError, match="mysql"):
         open_store("mysql://localhost/db")
+
+
+def test_stores_opened_at_once_on_an_empty_database_all_work(database: str) -> None:
+    """Eight connections opening an empty database together all create or find the table."""
+    opening = threading.Barrier(8, timeout=10)
+    errors: list[BaseException] = []
+
+    def open_and_read() -> None:
+        opening.wait()
+        try:
+            store = open_store(database)
+            try:
+                store.load("m1")
+            finally:
+                store.close()
+        except BaseException as exc:  # reported to the test thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_and_read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+
+
+def test_a_member_id_with_a_nul_character_is_refused(open_stores: Callable[[], Store]) -> None:
+    """Creating a member whose id holds NUL raises ValueError on every store, storing nothing."""
+    store = open_stores()
+    with pytest.raises(ValueError, match="NUL"):
+        store.create("m\x00x", "{}")
+    assert store.load("m\x00x") is None
+
+
+def test_saving_a_member_id_with_a_nul_character_is_a_lost_update(
+    open_stores: Callable[[], Store],
+) -> None:
+    """A save for an id holding NUL finds no stored member and writes nothing."""
+    assert open_stores().save("m\x00x", "{}", expected_version=1) is None
