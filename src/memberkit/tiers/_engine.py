@@ -374,7 +374,13 @@ def _qualify_now(
     # Earned again: a tier held "for the rest of this year and next" runs on from this year.
     # Only figures of a window begun after the tier was earned earn it again: a rolling window
     # still holding the upgrade's own figures does not move a "12 months from upgrade" term.
-    fresh = span.start is not None and span.start > earned.at
+    # A term "N months from the upgrade" is reviewed at its end on the figures then, never
+    # moved by figures met again on the way.
+    fresh = (
+        span.start is not None
+        and span.start > earned.at
+        and not isinstance(current.validity, ValidityFromUpgrade)
+    )
     if reached == current.rank and current.rank > 0 and fresh:
         valid = validity_for(current, info, moment)
         if valid is not None and earned.valid_until is not None and valid > earned.valid_until:
