@@ -29,6 +29,7 @@ from ._events import (
     ProfileUpdate,
     Purchase,
     Refund,
+    check_order_money,
     event_fingerprint,
 )
 from ._money import currency_exponent
@@ -123,6 +124,8 @@ def apply(policy: Policy, state: MemberState, event: Event) -> tuple[MemberState
     advanced, time_reasons = _advance(program, state, event.at)
     reasons.extend(time_reasons)
 
+    if isinstance(event, Purchase):
+        check_order_money(event, program.info.currency, program.info.currency_decimals)
     recorded, refunded = _record(advanced, event)
     ctx = ApplyContext(
         program=program,

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from ._errors import EventError
+from ._money import is_currency
 
 __all__ = [
     "Activity",
@@ -43,6 +44,7 @@ __all__ = [
     "RefundLine",
     "TierGrant",
     "Transfer",
+    "check_order_money",
     "event_fingerprint",
     "parse_event",
     "parse_events",
@@ -100,6 +102,13 @@ class Purchase(_Event):
     payment_method: str = ""
     tags: tuple[str, ...] = ()
     attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        if not is_currency(value):
+            raise ValueError(f"unknown ISO 4217 currency '{value}'")
+        return value
 
     @model_validator(mode="after")
     def _unique_lines(self) -> Purchase:
@@ -320,6 +329,38 @@ def parse_event(data: Mapping[str, Any] | str | bytes | object) -> Event:
 def parse_events(items: Iterable[Mapping[str, Any] | str | bytes]) -> list[Event]:
     """Validate a batch of events at the edge, in one call; the first bad one raises."""
     return [parse_event(item) for item in items]
+
+
+def _decimals(amount: Decimal) -> int:
+    exponent = amount.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def check_order_money(event: Purchase, currency: str, decimals: int) -> None:
+    """An order is in the programme's currency, to that currency's precision (fen for CNY).
+
+    Raises EventError naming the field; earning and quoting both call it, so a quote never
+    promises points for an order that ``apply`` would refuse.
+    """
+    if event.currency != currency:
+        raise EventError(
+            event.id,
+            f"the order is in {event.currency} but the programme counts {currency}; "
+            "convert the amounts before sending the order",
+            field="currency",
+            code="wrong_currency",
+        )
+    amounts: list[tuple[str, Decimal | None]] = [("shipping", event.shipping), ("tax", event.tax)]
+    for i, line in enumerate(event.lines):
+        amounts += [(f"lines.{i}.amount", line.amount), (f"lines.{i}.gross", line.gross)]
+    for field, amount in amounts:
+        if amount is not None and _decimals(amount) > decimals:
+            raise EventError(
+                event.id,
+                f"{amount} has more decimals than {currency} allows ({decimals})",
+                field=field,
+                code="too_many_decimals",
+            )
 
 
 def event_fingerprint(event: Event) -> str:

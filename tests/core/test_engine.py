@@ -165,3 +165,39 @@ def test_profile_update_cannot_add_and_remove_one_tag() -> None:
                 "remove_tags": ["vip"],
             }
         )
+
+
+def test_an_order_in_another_currency_is_refused(bare: memberkit.Policy) -> None:
+    """A USD order sent to a CNY programme is an error naming the currency, not points for $."""
+    state = member()
+    with pytest.raises(EventError, match="in USD but the programme counts CNY") as caught:
+        memberkit.apply(bare, state, purchase("o1", at(2026, 3, 1), currency="USD"))
+    assert (caught.value.field, caught.value.code) == ("currency", "wrong_currency")
+
+
+def test_an_unknown_currency_code_is_refused_at_the_edge() -> None:
+    """QQQ is no ISO 4217 currency: parse_event says so, naming the event and field."""
+    with pytest.raises(EventError, match="unknown ISO 4217 currency 'QQQ'") as caught:
+        purchase("o1", at(2026, 3, 1), currency="QQQ")
+    assert caught.value.event_id == "o1"
+
+
+@pytest.mark.parametrize(
+    ("field", "kw"), [("lines.0.amount", {}), ("shipping", {"shipping": "0.001"})]
+)
+def test_an_amount_finer_than_the_currency_is_refused(
+    bare: memberkit.Policy, field: str, kw: dict[str, str]
+) -> None:
+    """CNY is counted in fen: 10.001 on a line, or shipping of 0.001, is refused at its field."""
+    lines = (("l1", "general", "10.001"),) if field.startswith("lines") else ()
+    event = purchase("o1", at(2026, 3, 1), *lines, **kw)
+    with pytest.raises(EventError, match="more decimals than CNY allows") as caught:
+        memberkit.apply(bare, member(), event)
+    assert caught.value.field == field
+
+
+def test_a_quote_refuses_what_apply_would_refuse() -> None:
+    """quote_points never promises points for an order apply would refuse."""
+    earning = policy("points:\n  earn:\n    - {id: base, per: 1 CNY, points: 1}\n")
+    with pytest.raises(EventError, match="wrong_currency"):
+        memberkit.quote_points(earning, member(), purchase("o1", at(2026, 3, 1), currency="USD"))

@@ -38,10 +38,10 @@ def findings(body: str, *, tiers: tuple[str, ...] = TIERS) -> list[Finding]:
     return check_points(section(body), CheckContext(info=info, tier_ids=tiers))
 
 
-def points_policy(body: str, *, tiers: tuple[str, ...] = TIERS) -> Policy:
+def points_policy(body: str, *, tiers: tuple[str, ...] = TIERS, currency: str = "CNY") -> Policy:
     """A policy whose only part is the points section ``body`` (YAML), checked and compiled."""
     parsed = section(body)
-    head = program()
+    head = program(currency=currency)
     info = ProgramInfo.from_section(head)
     ctx = CheckContext(info=info, tier_ids=tiers)
     problems = check_points(parsed, ctx)

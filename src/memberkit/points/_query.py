@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .._errors import EventError
-from .._events import Purchase
+from .._events import Purchase, check_order_money
 from .._reasons import Reason
 from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints, resolve_currency
 from ._decisions import Balance, ExpiringPoints, PointsQuote, QuoteLine
@@ -54,6 +54,7 @@ def quote_points(policy: Policy, state: MemberState, purchase: Purchase) -> Poin
     from ._earn import earn_purchase
 
     program = policy.at(purchase.at)
+    check_order_money(purchase, program.info.currency, program.info.currency_decimals)
     points = _points(program)
     tier = state.tiers.tier_at(purchase.at)
     found, skipped = earn_purchase(points, program.info, state, purchase, tier)
