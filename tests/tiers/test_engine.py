@@ -337,6 +337,15 @@ def test_total_lifetime_years_add_up_spells_apart() -> None:
     assert run_only.tiers.lifetime is None
 
 
+def test_lifetime_years_without_lifetime_after_years_is_a_policy_error() -> None:
+    """Saying how the years count without saying how many is refused."""
+    with pytest.raises(memberkit.PolicyError, match="give both"):
+        tiers_yaml(
+            "  ladder:\n    - {id: basic}\n"
+            "    - {id: gold, qualify: {spend: 100}, lifetime_years: total}\n"
+        )
+
+
 def stay(event_id: str, when: datetime, nights: int) -> memberkit.Activity:
     """A hotel stay of ``nights`` nights."""
     return activity(event_id, when, "stay", attributes={"nights": nights})
