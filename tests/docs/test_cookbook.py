@@ -163,3 +163,38 @@ def test_the_referral_cap_renews_with_the_year() -> None:
         state, _ = memberkit.apply(policy, state, activity(f"r{n}", at(2026, 3, 1 + n), "referral"))
     state, _ = memberkit.apply(policy, state, activity("r-next", at(2027, 1, 5), "referral"))
     assert balance(policy, state, at(2027, 1, 6)).available == 3300
+
+
+def test_the_hotel_recipe_gives_one_welcome_gift_per_stay() -> None:
+    """A platinum member's second gift on the same stay is refused; another stay has one."""
+    policy = _load("hotel-nights")
+    state, _ = memberkit.apply(
+        policy, member(), activity("s1", at(2026, 2, 1), "stay", attributes={"nights": 50})
+    )
+    gift = {"type": "benefit_use", "benefit": "welcome-gift", "attributes": {"stay": "R1"}}
+    state, first = memberkit.apply(
+        policy, state, memberkit.parse_event({**gift, "id": "g1", "at": at(2026, 2, 2)})
+    )
+    _, second = memberkit.apply(
+        policy, state, memberkit.parse_event({**gift, "id": "g2", "at": at(2026, 2, 3)})
+    )
+    other = check_benefit(policy, state, "welcome-gift", at(2026, 3, 1), {"attr.stay": "R2"})
+    assert (first.accepted, second.refused, other.allowed) == (True, True, True)
+
+
+def test_the_airline_recipe_needs_spend_with_the_miles() -> None:
+    """50,000 miles make gold only with US$6,000 of fares."""
+    policy = _load("airline-segments-or-miles")
+    flight = {"segments": 10, "distance": 50000}
+    short, _ = memberkit.apply(
+        policy,
+        member(),
+        activity("f1", at(2026, 3, 1), "flight", attributes={**flight, "fare": 5000}),
+    )
+    enough, _ = memberkit.apply(
+        policy,
+        member(),
+        activity("f1", at(2026, 3, 1), "flight", attributes={**flight, "fare": 6000}),
+    )
+    assert tier_of(policy, short, at(2026, 3, 2)).tier == "member"
+    assert tier_of(policy, enough, at(2026, 3, 2)).tier == "gold"

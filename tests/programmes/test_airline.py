@@ -217,3 +217,26 @@ def test_redeemable_miles_are_earned_per_mile_flown() -> None:
     state = applied(p, member(), flight("f1", AT(2026, 3, 1), segments=2, miles=1234, fare="300"))
     assert memberkit.balance(p, state, AT(2026, 3, 2)).available == 1234
     assert memberkit.tier_of(p, state, AT(2026, 3, 2)).figures["miles"] == 1234
+
+
+JANUARY_END = POLICY.replace(
+    "validity: rest_of_year_plus_next", 'validity: {until: "01-31", years: 2}'
+)
+
+
+def test_status_through_31_january_lands_one_step_down_for_a_full_year() -> None:
+    """Status to 31 Jan of the year after next (MileagePlus): Gold 2026, Silver Feb 2028-Jan 2029."""
+    p = programme(JANUARY_END, "airline-january")
+    state = applied(
+        p, member(), flight("f1", AT(2026, 3, 1), segments=12, miles=52000, fare="6100")
+    )
+    tiers = [
+        memberkit.tier_of(p, state, moment).tier
+        for moment in (
+            AT(2028, 1, 31, 23),
+            AT(2028, 2, 1, 1),
+            AT(2029, 1, 31, 23),
+            AT(2029, 2, 1, 1),
+        )
+    ]
+    assert tiers == ["gold", "silver", "silver", "member"]

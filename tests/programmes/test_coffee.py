@@ -199,3 +199,26 @@ def test_entitlements_explain_in_chinese(policy: memberkit.Policy) -> None:
     state = applied(policy, member(), order("o1", AT(2026, 3, 15), "800"))
     text = memberkit.entitlements(policy, state, AT(2026, 5, 1)).explain("zh_Hans")
     assert "免费升杯" in text
+
+
+RESET_ON_UPGRADE = POLICY.replace(
+    "window: {rolling_months: 12}", "window: {membership_year: {from: last_upgrade}}"
+).replace("review: monthly", "review: end_of_window")
+
+
+def test_with_stars_reset_on_upgrade_the_upgrading_order_does_not_keep_the_level() -> None:
+    """Counted from the upgrade, the 16 stars that made 金星级 do not also keep it a year on."""
+    p = programme(RESET_ON_UPGRADE, "coffee-reset")
+    state = applied(p, member(), order("o1", AT(2026, 3, 15), "800"))
+    assert memberkit.tier_of(p, state, AT(2027, 3, 14, 23)).tier == "gold"
+    assert memberkit.tier_of(p, state, AT(2027, 3, 15, 1)).tier == "jade"
+
+
+def test_with_stars_reset_on_upgrade_16_new_stars_keep_the_level() -> None:
+    """16 stars earned after the upgrade keep 金星级 for the next year."""
+    p = programme(RESET_ON_UPGRADE, "coffee-reset")
+    state = applied(
+        p, member(), order("o1", AT(2026, 3, 15), "800"), order("o2", AT(2026, 9, 1), "800")
+    )
+    held = memberkit.tier_of(p, state, AT(2027, 6, 1))
+    assert (held.tier, held.valid_until) == ("gold", AT(2028, 3, 15, 0))

@@ -337,6 +337,15 @@ def test_total_lifetime_years_add_up_spells_apart() -> None:
     assert run_only.tiers.lifetime is None
 
 
+def test_lifetime_years_without_lifetime_after_years_is_a_policy_error() -> None:
+    """Saying how the years count without saying how many is refused."""
+    with pytest.raises(memberkit.PolicyError, match="give both"):
+        tiers_yaml(
+            "  ladder:\n    - {id: basic}\n"
+            "    - {id: gold, qualify: {spend: 100}, lifetime_years: total}\n"
+        )
+
+
 def stay(event_id: str, when: datetime, nights: int) -> memberkit.Activity:
     """A hotel stay of ``nights`` nights."""
     return activity(event_id, when, "stay", attributes={"nights": nights})
@@ -501,6 +510,34 @@ def test_figures_leaving_a_rolling_window_do_not_undo_a_term() -> None:
         until=at(2027, 6, 1),
     )
     assert state.tiers.tier_at(at(2027, 6, 1)) == "gold"
+
+
+FROM_UPGRADE = (
+    "  window: {membership_year: {from: last_upgrade}}\n"
+    "  ladder:\n    - {id: basic}\n"
+    "    - {id: gold, qualify: {spend: 8000}, validity: {months_from_upgrade: 12}}\n"
+)
+
+
+def test_the_upgrading_order_does_not_count_in_the_year_from_the_upgrade() -> None:
+    """Gold from one ¥8,000 order and nothing after is not kept at the anniversary."""
+    state = run(
+        tiers_yaml(FROM_UPGRADE), spend("o1", at(2026, 3, 15), "8000"), until=at(2027, 6, 1)
+    )
+    assert state.tiers.tier_at(at(2027, 3, 15, 1)) == "basic"
+
+
+def test_meeting_the_threshold_again_does_not_move_a_term_from_the_upgrade() -> None:
+    """¥8,000 more in September keeps gold at the March review, for 12 months from then."""
+    state = run(
+        tiers_yaml(FROM_UPGRADE),
+        spend("o1", at(2026, 3, 15), "8000"),
+        spend("o2", at(2026, 9, 1), "8000"),
+        until=at(2027, 6, 1),
+    )
+    assert [c.reason for c in state.tiers.earned] == ["initial", "upgrade", "retain"]
+    assert state.tiers.earned_change is not None
+    assert state.tiers.earned_change.valid_until == at(2028, 3, 15, 0)
 
 
 def test_overlapping_validity_from_consecutive_years() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from tests.builders import SHANGHAI, at
@@ -84,10 +84,18 @@ def test_rolling_days_count_back_whole_days() -> None:
 
 
 def test_membership_year_from_the_last_upgrade() -> None:
-    """With from: last_upgrade the year restarts at the upgrade date."""
+    """With from: last_upgrade the year restarts just after the upgrade, to its anniversary."""
     window = WindowSpec(kind="membership_year", start="last_upgrade")
     span = window_span(window, at(2026, 9, 1), JOINED, at(2026, 7, 15, 18))
-    assert (span.start, span.end) == (local(2026, 7, 15), local(2027, 7, 15))
+    assert span.start == at(2026, 7, 15, 18) + timedelta(microseconds=1)
+    assert span.end == local(2027, 7, 15)
+
+
+def test_a_later_year_from_the_last_upgrade_starts_at_midnight() -> None:
+    """The second year from an upgrade starts at local midnight of its anniversary."""
+    window = WindowSpec(kind="membership_year", start="last_upgrade")
+    span = window_span(window, at(2027, 9, 1), JOINED, at(2026, 7, 15, 18))
+    assert (span.start, span.end) == (local(2027, 7, 15), local(2028, 7, 15))
 
 
 def test_calendar_year_reviews_fall_on_new_year() -> None:

@@ -296,6 +296,12 @@ class TierSpec(_Frozen):
         "lifetime tier, e.g. {nights: 600}; alone, they grant it at a review on their own",
     )
 
+    @model_validator(mode="after")
+    def _lifetime_years_counted(self) -> TierSpec:
+        if self.lifetime_years != "consecutive" and self.lifetime_after_years is None:
+            raise ValueError("lifetime_years says how lifetime_after_years are counted; give both")
+        return self
+
 
 class PaidTierSpec(_Frozen):
     """A tier bought for a period (付费会员), granted by a TierGrant event with reason 'paid'."""

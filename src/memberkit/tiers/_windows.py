@@ -72,9 +72,12 @@ def window_span(
         years = max(0, day.year - anchor.year - 1)
         while _anniversary(anchor, years + 1) <= day:
             years += 1
-        return Span(
-            midnight(_anniversary(anchor, years), tz), midnight(_anniversary(anchor, years + 1), tz)
-        )
+        start = midnight(_anniversary(anchor, years), tz)
+        if window.start == "last_upgrade" and last_upgrade is not None and years == 0:
+            # The year from an upgrade counts what came after it: the order that made the
+            # upgrade (stars reset on reaching a level) does not count again towards keeping it.
+            start = max(start, last_upgrade + timedelta(microseconds=1))
+        return Span(start, midnight(_anniversary(anchor, years + 1), tz))
     return Span(None, None)
 
 
