@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,7 +14,7 @@ from ._reasons import LocalizedText
 __all__ = ["CheckContext", "decimal_places", "did_you_mean"]
 
 
-def did_you_mean(name: str, options: tuple[str, ...] | list[str]) -> str:
+def did_you_mean(name: str, options: Iterable[str]) -> str:
     """'; did you mean 'x'?' for the nearest of ``options`` (difflib), or nothing."""
     close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-from .._compiled_base import CheckContext
+from .._compiled_base import CheckContext, did_you_mean
 from .._paths import Finding, Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
@@ -66,11 +65,6 @@ class CompiledLifecycle:
     part names it ``points`` when the policy declares no currencies)."""
 
 
-def _did_you_mean(name: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def _unknown(kind: str, name: str, known: tuple[str, ...], path: Path) -> Finding | None:
     if name in known:
         return None
@@ -78,7 +72,7 @@ def _unknown(kind: str, name: str, known: tuple[str, ...], path: Path) -> Findin
         return Finding(
             path, f"unknown {kind} '{name}': the policy declares none", f"unknown_{kind}"
         )
-    hint = _did_you_mean(name, known)
+    hint = did_you_mean(name, known)
     listed = "" if hint else f" ({kind}s: {', '.join(known)})"
     return Finding(path, f"unknown {kind} '{name}'{hint}{listed}", f"unknown_{kind}")
 

@@ -7,7 +7,6 @@ that is not valid YAML is not validated, and a document with schema errors is no
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path as FilePath
@@ -17,7 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .._compiled import CompiledProgram, Policy
-from .._compiled_base import CheckContext
+from .._compiled_base import CheckContext, did_you_mean
 from .._errors import PolicyError, PolicyIssue
 from .._money import currency_exponent, is_currency
 from .._paths import Finding, Path, format_path
@@ -219,7 +218,7 @@ def _describe(located: Located, path: Path, err: ErrorDetails) -> Iterable[tuple
     if kind == "extra_forbidden":
         allowed = _allowed_keys(path[:-1])
         name = str(path[-1])
-        hint = _did_you_mean(name, allowed)
+        hint = did_you_mean(name, allowed)
         listed = f" (allowed: {', '.join(sorted(allowed))})" if allowed and not hint else ""
         yield Finding(path, f"unknown key '{name}'{hint}{listed}", "unknown_key"), True
         return
@@ -238,7 +237,7 @@ def _describe(located: Located, path: Path, err: ErrorDetails) -> Iterable[tuple
         options = [
             o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()
         ]
-        hint = _did_you_mean(str(value), options)
+        hint = did_you_mean(str(value), options)
         yield Finding(path, f"'{value}' is not one of {expected}{hint}", "unknown_value"), False
         return
     if kind == "string_pattern_mismatch":
@@ -289,11 +288,6 @@ _CODES = {
     "union_tag_invalid": "unknown_value",
     "value_error": "invalid_value",
 }
-
-
-def _did_you_mean(name: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _allowed_keys(path: Path) -> set[str]:
@@ -386,7 +380,7 @@ def _check_program(document: PolicyDocument) -> list[Finding]:
         locales += [k for k in program.name if k != "_"]
     for locale in locales:
         if not _known_locale(locale):
-            hint = _did_you_mean(locale, LOCALES)
+            hint = did_you_mean(locale, LOCALES)
             path: Path = (
                 ("program", "locale") if locale == program.locale else ("program", "name", locale)
             )

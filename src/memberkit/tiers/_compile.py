@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
-from .._compiled_base import CheckContext
+from .._compiled_base import CheckContext, did_you_mean
 from .._paths import Finding, Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
@@ -98,11 +97,6 @@ class CompiledTiers:
         return tier.rank if tier is not None else -1
 
 
-def _did_you_mean(name: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def _decimals(amount: Decimal) -> int:
     exponent = amount.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
@@ -134,7 +128,7 @@ def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
             seen[spec.id] = base
     for name, measure in section.measures.items():
         if measure.of == "points" and ctx.currency_ids and measure.currency not in ctx.currency_ids:
-            hint = _did_you_mean(str(measure.currency), list(ctx.currency_ids))
+            hint = did_you_mean(str(measure.currency), list(ctx.currency_ids))
             findings.append(
                 Finding(
                     ("tiers", "measures", name, "currency"),
@@ -189,7 +183,7 @@ def _check_leaves(
         path = (*base, *leaf.path)
         measure = measures.get(leaf.measure)
         if measure is None:
-            hint = _did_you_mean(leaf.measure, sorted(measures))
+            hint = did_you_mean(leaf.measure, sorted(measures))
             listed = "" if hint else f" (measures: {', '.join(sorted(measures))})"
             out.append(
                 Finding(path, f"unknown measure '{leaf.measure}'{hint}{listed}", "unknown_measure")
