@@ -107,11 +107,16 @@ def advance(
             if moment is not None and moment <= until:
                 due.update({lot.id: moment for lot in lots if lot.earned_at < deadline})
             continue
+        # Lots share expiry dates (a fixed 31 Dec expires a whole year's lots at once), and a
+        # protected tier's answer depends only on the date: work it out once per date.
+        answers: dict[datetime, datetime | None] = {}
         for lot in dated:
             if lot.currency != currency.id:
                 continue
             assert lot.expires_at is not None
-            moment = effective_expiry(lot.expires_at, protected, state.tiers)
+            if lot.expires_at not in answers:
+                answers[lot.expires_at] = effective_expiry(lot.expires_at, protected, state.tiers)
+            moment = answers[lot.expires_at]
             if moment is not None and moment <= until:
                 due[lot.id] = moment
     if not due:
