@@ -118,6 +118,10 @@ def decisions() -> Iterator[tuple[str, object]]:
     yield "progress to the next tier", mk.progress(policy, state, as_of)
     yield "balance and expiry schedule", mk.balance(policy, state, as_of)
     yield "points expiring within 400 days", mk.expiring(policy, state, as_of, 400)
+    yield (
+        "points expiring by 31 Dec 2027",
+        mk.expiring(policy, state, as_of, through=date(2027, 12, 31)),
+    )
     yield "benefit refused: not in tier", check_benefit(policy, state, "free-shipping", as_of)
     yield (
         "benefit allowed: the birthday month",
@@ -127,7 +131,7 @@ def decisions() -> Iterator[tuple[str, object]]:
         "benefit refused: outside the birthday month",
         check_benefit(policy, state, "birthday-gift", at(2026, 12, 5)),
     )
-    yield "entitlements", entitlements(policy, state, at(2026, 11, 5))
+    yield "entitlements", entitlements(policy, state, as_of)
     yield "lifecycle stage", mk.lifecycle_stage(policy, state, as_of)
     later, reasons = mk.advance(policy, state, at(2028, 1, 2))
     yield "two years later: review and expiry", _Reasons(tuple(reasons))

@@ -81,3 +81,14 @@ def activity(event_id: str, when: datetime, kind: str, **kw: Any) -> memberkit.A
 def days(n: int) -> timedelta:
     """A span of whole days."""
     return timedelta(days=n)
+
+
+def state_on(
+    p: Policy,
+    events: list[memberkit.Event] | tuple[memberkit.Event, ...],
+    when: datetime,
+    start: memberkit.MemberState | None = None,
+) -> memberkit.MemberState:
+    """The member replayed with the events dated up to ``when`` (how to ask about a past moment)."""
+    known = [e for e in events if e.at <= when]
+    return memberkit.replay(p, start or member(), known, as_of=when)

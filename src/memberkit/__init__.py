@@ -9,9 +9,11 @@
 2
 """
 
+from ._agenda import due_moments
 from ._compiled import Policy
 from ._engine import Outcome, advance, apply, replay
 from ._errors import (
+    AsOfError,
     EventConflict,
     EventError,
     MemberkitError,
@@ -54,7 +56,22 @@ from .lifecycle import (
     rfm_scores,
     select_audience,
 )
-from .points import Balance, ExpiringPoints, PointsQuote, balance, expiring, quote_points
+from .points import (
+    Balance,
+    ExpiredPoints,
+    ExpiringPoints,
+    HeldLot,
+    HeldLots,
+    PointsQuote,
+    RedemptionCheck,
+    balance,
+    expired,
+    expiring,
+    held_lots,
+    max_redeemable,
+    quote_points,
+    redemption_check,
+)
 from .policy import load_policy, parse_policy, policy_json_schema, validate_policy
 from .tiers import TierDecision, TierProgress, progress, tier_of
 
@@ -63,6 +80,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Activity",
     "Adjustment",
+    "AsOfError",
     "AudienceMember",
     "Balance",
     "BenefitDecision",
@@ -71,7 +89,10 @@ __all__ = [
     "Event",
     "EventConflict",
     "EventError",
+    "ExpiredPoints",
     "ExpiringPoints",
+    "HeldLot",
+    "HeldLots",
     "LifecycleStage",
     "Line",
     "LocalizedText",
@@ -90,6 +111,7 @@ __all__ = [
     "Reason",
     "Redemption",
     "RedemptionCancel",
+    "RedemptionCheck",
     "Refund",
     "RefundLine",
     "RfmScore",
@@ -105,10 +127,14 @@ __all__ = [
     "bgnbd_fit",
     "bgnbd_p_alive",
     "check_benefit",
+    "due_moments",
     "entitlements",
+    "expired",
     "expiring",
+    "held_lots",
     "lifecycle_stage",
     "load_policy",
+    "max_redeemable",
     "new_member",
     "parse_event",
     "parse_events",
@@ -117,6 +143,7 @@ __all__ = [
     "programme_kpis",
     "progress",
     "quote_points",
+    "redemption_check",
     "replay",
     "rfm_scores",
     "select_audience",

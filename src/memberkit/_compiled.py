@@ -54,3 +54,10 @@ class Policy:
             else:
                 break
         return current
+
+    def next_boundary(self, moment: datetime) -> datetime | None:
+        """The first version start strictly after ``moment`` (None when no later version)."""
+        for version in self.versions[1:]:
+            if version.effective_from is not None and version.effective_from > moment:
+                return version.effective_from
+        return None

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from ._compiled import CompiledProgram
 from ._events import Event
 from ._reasons import Reason
 from ._state import MemberState
 
-__all__ = ["ApplyContext", "RefundedLine", "Refused"]
+__all__ = ["ApplyContext", "Capture", "RefundedLine", "Refused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,20 @@ class RefundedLine:
     amount: Decimal
     whole_line: bool
     """True when no units of the line remain after this refund."""
+
+
+@dataclass(slots=True)
+class Capture:
+    """What the points part booked while applying an event, for a quote that books nothing.
+
+    A quote runs ``apply`` itself with a capture and throws the new state away, so the quote
+    and the booking are one computation and can never disagree.
+    """
+
+    contributions: list[Any] = field(default_factory=list)
+    """The earning contributions booked, in booking order (``points._earn.Contribution``)."""
+    skipped: list[Reason] = field(default_factory=list)
+    """Why rules that could have earned did not (outside a campaign, over a cap, ...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +52,8 @@ class ApplyContext:
     """The state before this event (after time-driven changes up to the event were applied)."""
     refunded: tuple[RefundedLine, ...] = ()
     """For a refund: what it took back from each line (computed by the core)."""
+    capture: Capture | None = None
+    """Set when the event is only quoted: the points part records what it books here."""
 
 
 class Refused(Exception):  # noqa: N818 - a business outcome carried out of a part, not an error

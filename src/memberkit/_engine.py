@@ -19,8 +19,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 
-from ._compiled import CompiledProgram, Policy
-from ._context import ApplyContext, RefundedLine, Refused
+from ._agenda import advanced
+from ._compiled import Policy
+from ._context import ApplyContext, Capture, RefundedLine, Refused
 from ._decision import Explained
 from ._errors import EventConflict, EventError
 from ._events import (
@@ -39,7 +40,7 @@ from .benefits import _engine as benefits_engine
 from .points import _engine as points_engine
 from .tiers import _engine as tiers_engine
 
-__all__ = ["Outcome", "advance", "apply", "replay"]
+__all__ = ["Outcome", "advance", "apply", "apply_captured", "replay"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +67,14 @@ class Outcome(Explained):
 def advance(
     policy: Policy, state: MemberState, until: datetime
 ) -> tuple[MemberState, list[Reason]]:
-    """Bring the state forward to ``until``: reviews and expiry that time alone causes."""
-    _aware(until, "as_of")
-    program = policy.at(until)
-    return _advance(program, state, until)
+    """Bring the state to ``until``: what time alone causes (reviews, expiry, versions...).
 
-
-def _advance(
-    program: CompiledProgram, state: MemberState, until: datetime
-) -> tuple[MemberState, list[Reason]]:
-    state, tier_reasons = tiers_engine.advance(program, state, until)
-    state, point_reasons = points_engine.advance(program, state, until)
-    return state, tier_reasons + point_reasons
+    The reasons say what happened since the state was last brought forward, each thing once.
+    The state keeps answering exactly for every moment from its last event on; a moment before
+    the last event is refused (``AsOfError``).
+    """
+    reasons: list[Reason] = []
+    return advanced(policy, state, until, reasons), reasons
 
 
 def apply(policy: Policy, state: MemberState, event: Event) -> tuple[MemberState, Outcome]:
@@ -87,6 +84,13 @@ def apply(policy: Policy, state: MemberState, event: Event) -> tuple[MemberState
     when the event cannot apply (out of time order, refund of an unknown order, ...). In both
     cases the state passed in remains the member's state.
     """
+    return apply_captured(policy, state, event, None)
+
+
+def apply_captured(
+    policy: Policy, state: MemberState, event: Event, capture: Capture | None
+) -> tuple[MemberState, Outcome]:
+    """``apply``, recording what the points part books in ``capture`` (for quotes)."""
     program = policy.at(event.at)
     locale = program.info.locale
     fingerprint = event_fingerprint(event)
@@ -121,25 +125,34 @@ def apply(policy: Policy, state: MemberState, event: Event) -> tuple[MemberState
         )
 
     reasons: list[Reason] = []
-    advanced, time_reasons = _advance(program, state, event.at)
-    reasons.extend(time_reasons)
+    # Time first: what fell due since the last event is carried out before the event acts. An
+    # event dated inside a stretch already advanced starts from the member as of the last event
+    # (what was told there is not told again).
+    told = state.advanced_to
+    if told is not None and event.at < told:
+        advanced_state = advanced(policy, state.origin, event.at, None)
+    else:
+        advanced_state = advanced(policy, state, event.at, reasons)
 
     if isinstance(event, Purchase):
         check_order_money(event, program.info.currency, program.info.currency_decimals)
-    recorded, refunded = _record(advanced, event)
+    recorded, refunded = _record(advanced_state, event)
     ctx = ApplyContext(
         program=program,
         event=event,
         local_at=program.info.local(event.at),
-        before=advanced,
+        before=advanced_state,
         refunded=refunded,
+        capture=capture,
     )
     try:
         new = _react(ctx, recorded, reasons)
     except Refused as refusal:
         return state, Outcome(event.id, False, refusal.reasons, locale, refused=True)
 
-    new = new.evolve(clock=event.at, seen=(*new.seen, (event.id, fingerprint)))
+    new = new.evolve(
+        clock=event.at, seen=(*new.seen, (event.id, fingerprint)), advanced_to=None, base=None
+    )
     return new, Outcome(event.id, False, tuple(reasons), locale)
 
 

@@ -6,7 +6,8 @@
      ├── PolicyError          a policy file or text is not a valid programme; holds every issue
      ├── EventError           an event cannot be applied (bad field, unknown order, ...); names the event id
      │    └── EventConflict   an event id was seen before with different content
-     └── StateError           a stored member state cannot be read back
+     ├── StateError           a stored member state cannot be read back
+     └── AsOfError            a question about a moment before the state's last event
 
 Business outcomes (not enough points, not entitled, over quota) are results with reasons, never
 exceptions. Exceptions from yaml and pydantic never escape: they are turned into one of the above.
@@ -15,8 +16,10 @@ exceptions. Exceptions from yaml and pydantic never escape: they are turned into
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 __all__ = [
+    "AsOfError",
     "EventConflict",
     "EventError",
     "MemberkitError",
@@ -93,3 +96,17 @@ class EventConflict(EventError):  # noqa: N818 - a kind of EventError, named for
 
 class StateError(MemberkitError):
     """A serialised member state is malformed or from an unknown format version."""
+
+
+class AsOfError(MemberkitError):
+    """A question about a moment before the member state's last event.
+
+    A state keeps what future decisions need, not the whole history, so it cannot say what the
+    member held before its last event; replay the events up to that moment to ask it.
+    """
+
+    def __init__(self, message: str, *, as_of: datetime, clock: datetime) -> None:
+        super().__init__(message)
+        self.as_of = as_of
+        self.clock = clock
+        self.code = "as_of_before_last_event"

@@ -76,6 +76,15 @@ class ProgramSection(BaseModel):
         default="feb28",
         description="where a 29 Feb birthday falls in a common year",
     )
+    time_basis: Literal["days", "instants"] = Field(
+        default="days",
+        description=(
+            "how time-counted rules are cut: `days` (rolling qualification windows and "
+            "inactivity deadlines are whole days in the programme's timezone, as programmes "
+            "state them: points are valid through the deadline day) or `instants` (counted to "
+            "the exact moment of the event)"
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,7 @@ class ProgramInfo:
     locale: str
     notice_days: int
     leap_birthday: Literal["feb28", "mar1"] = "feb28"
+    time_basis: Literal["days", "instants"] = "days"
 
     @classmethod
     def from_section(cls, section: ProgramSection) -> ProgramInfo:
@@ -105,6 +115,7 @@ class ProgramInfo:
             locale=section.locale,
             notice_days=section.notice_days,
             leap_birthday=section.leap_birthday,
+            time_basis=section.time_basis,
         )
 
     def local(self, moment: datetime) -> datetime:

@@ -163,7 +163,14 @@ class MemberState:
     birthday: date | None = None
     tags: tuple[str, ...] = ()
     clock: datetime | None = None
-    """Time of the latest event applied; events must arrive in time order."""
+    """Time of the latest event applied; events must arrive in time order. The state holds what
+    time brought up to this moment; what it brings after is worked out whenever asked."""
+    advanced_to: datetime | None = None
+    """How far ``advance`` brought the state past its last event (None: not past it). What
+    time brought up to this moment is carried out in the state, and was reported once."""
+    base: MemberState | None = None
+    """The member as of the last event, kept while the state is advanced past it and time
+    changed something since, so a question about a moment in between is answered exactly."""
     seen: tuple[tuple[str, str], ...] = ()
     """(event id, fingerprint) of every event applied, oldest first, for idempotency."""
     orders: tuple[OrderRecord, ...] = ()
@@ -186,6 +193,15 @@ class MemberState:
             if seen_id == event_id:
                 return fp
         return None
+
+    @property
+    def origin(self) -> MemberState:
+        """The member as of the last event, before any ``advance`` (this state when not advanced)."""
+        if self.base is not None:
+            return self.base
+        if self.advanced_to is not None:
+            return replace(self, advanced_to=None)
+        return self
 
     def evolve(self, **changes: Any) -> MemberState:
         """A copy with some fields changed (the state itself never changes)."""

@@ -118,7 +118,7 @@ def test_expiring_lists_what_expires_within_the_window() -> None:
     later = memberkit.expiring(policy, state, at(2027, 11, 1), 29)
     assert (soon.points, soon.items) == (1200, ((date(2027, 12, 31), 1200),))
     assert later.points == 0
-    assert soon.explain("zh_Hans") == "1,200 积分将于 2027年12月31日 过期"
+    assert soon.explain("zh_Hans") == "1,200 积分有效期至 2027年12月31日，之后过期"
 
 
 def test_expiry_extension_on_upgrade() -> None:

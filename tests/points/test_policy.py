@@ -133,9 +133,12 @@ def test_the_retail_example_caps_daily_check_ins() -> None:
 @pytest.mark.parametrize(
     ("locale", "text"),
     [
-        ("zh_Hans", "可用 0 积分，待生效 1,200。\n1,200 积分将于 2027年12月31日 过期"),
-        ("zh_Hant", "可用 0 積分，待生效 1,200。\n1,200 積分將於 2027年12月31日 過期"),
-        ("en", "Available: 0 points; pending: 1,200.\n1,200 points will expire on Dec 31, 2027."),
+        ("zh_Hans", "可用 0 积分，待生效 1,200。\n1,200 积分有效期至 2027年12月31日"),
+        ("zh_Hant", "可用 0 積分，待生效 1,200。\n1,200 積分有效期至 2027年12月31日"),
+        (
+            "en",
+            "Available: 0 points; pending: 1,200.\n1,200 points are valid through Dec 31, 2027.",
+        ),
     ],
 )
 def test_the_retail_balance_is_explained_in_three_locales(locale: str, text: str) -> None:

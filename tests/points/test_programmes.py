@@ -288,8 +288,9 @@ def test_coffee_an_order_of_two_cups_is_counted_as_one_amount() -> None:
 
 def test_coffee_four_level_stars_make_jade() -> None:
     """¥100 and ¥110 orders bring 2 + 2 level stars: the member is 玉星级 from the second."""
+    first = _drinker(_cups("o1", _sh(2026, 3, 1), "100"))
+    assert memberkit.tier_of(COFFEE, first, _sh(2026, 3, 19)).tier == "green"
     state = _drinker(_cups("o1", _sh(2026, 3, 1), "100"), _cups("o2", _sh(2026, 3, 20), "110"))
-    assert memberkit.tier_of(COFFEE, state, _sh(2026, 3, 19)).tier == "green"
     assert memberkit.tier_of(COFFEE, state, _sh(2026, 3, 21)).tier == "jade"
 
 

@@ -11,23 +11,23 @@ from pathlib import Path
 
 from tests.builders import at, member, purchase
 from tests.points.builders import event
-from tests.tiers.builders import PAID, club_member, ladder
+from tests.tiers.builders import PAID, club_member, grant, ladder
 
 import memberkit
-from memberkit.tiers._state import TierChange, TierState
 
 RETAIL = memberkit.load_policy(Path(memberkit.__file__).parent / "examples" / "retail.yaml")
 
 
 def _platinum_with_2025_points() -> memberkit.MemberState:
-    """A member who earned 1,000 points in 2025 (due 31 Dec 2026) and is platinum since 2026."""
-    state = memberkit.replay(
+    """A member who earned 1,000 points in 2025 (due 31 Dec 2026), platinum from 2026 by grant."""
+    return memberkit.replay(
         RETAIL,
         member(joined=at(2025, 1, 1, 0, 0)),
-        [purchase("o1", at(2025, 6, 1), ("l1", "general", "1000"))],
+        [
+            purchase("o1", at(2025, 6, 1), ("l1", "general", "1000")),
+            grant("g1", at(2025, 12, 20), "platinum", start=at(2026, 1, 1, 0, 0)),
+        ],
     )
-    platinum = TierChange(at(2026, 1, 1, 0, 0), "platinum", "grant")
-    return state.evolve(tiers=TierState((*state.tiers.history, platinum)))
 
 
 def test_balance_lists_no_expiry_date_while_platinum_is_held() -> None:

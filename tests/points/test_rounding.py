@@ -23,7 +23,8 @@ STACK = BASE + "  - {id: tier, multiply: {by_tier: {silver: 1.2}}}\n  - {id: x2,
 
 def _silver_with_a_november_birthday() -> memberkit.MemberState:
     state = memberkit.new_member("m1", at(2026, 1, 1, 0, 0), birthday=date(1990, 11, 3))
-    return state.evolve(tiers=TierState((TierChange(at(2026, 1, 1, 0, 0), "silver", "initial"),)))
+    change = TierChange(at(2026, 1, 1, 0, 0), "silver", "initial")
+    return state.evolve(tiers=TierState(history=(change,), earned=(change,)))
 
 
 def _retail_order() -> memberkit.Purchase:

@@ -156,17 +156,42 @@ def _straddling_refunds() -> tuple[Policy, MemberState]:
     return p, run(p, *events, *later, until=at(2027, 1, 20))
 
 
+def _straddling_up_to(moment: datetime) -> tuple[memberkit.Policy, memberkit.MemberState]:
+    """The straddling-refunds member replayed with only the events up to ``moment``."""
+    p = tiers_yaml(FILTERED)
+    events = [
+        purchase(
+            "o1",
+            at(2026, 12, 10),
+            ("a", "shoes", "1500"),
+            ("b", "shoes", "1500"),
+            ("c", "gift_card", "500"),
+        ),
+        refund("r1", at(2026, 12, 20), "o1", ("a", None)),
+        refund("r2", at(2027, 1, 10), "o1", ("b", None)),
+    ]
+    return p, run(p, *(e for e in events if e.at <= moment), until=moment)
+
+
 def test_a_filtered_measure_asked_about_a_past_moment_deducts_only_refunds_dated_by_then() -> None:
     """Before the review only the December refund counts: 3,000 of shoes less 1,500 is 1,500."""
-    p, state = _straddling_refunds()
+    p, state = _straddling_up_to(at(2026, 12, 31))
     assert memberkit.tier_of(p, state, at(2026, 12, 31)).figures["spend"] == 1500
 
 
 def test_a_filtered_measure_between_two_refunds_keeps_the_line_not_yet_refunded() -> None:
-    """Between the refunds, asked after both are recorded, line b still counts in full."""
-    p, state = _straddling_refunds()
+    """Between the refunds line b still counts in full; before either, both lines do."""
+    p, state = _straddling_up_to(at(2026, 12, 15))
     assert memberkit.tier_of(p, state, at(2026, 12, 15)).figures["spend"] == 3000
+    p, state = _straddling_up_to(at(2026, 12, 25))
     assert memberkit.tier_of(p, state, at(2026, 12, 25)).figures["spend"] == 1500
+
+
+def test_a_moment_before_the_last_event_is_refused_not_answered_from_later_holdings() -> None:
+    """Asked about 15 Dec after the January refund, the state says how to ask instead."""
+    p, state = _straddling_refunds()
+    with pytest.raises(memberkit.AsOfError, match="replay the member's events"):
+        memberkit.tier_of(p, state, at(2026, 12, 15))
 
 
 def test_the_review_between_two_refunds_judges_the_figure_net_of_the_first() -> None:
@@ -201,7 +226,6 @@ def test_a_state_stored_without_per_line_refunds_deducts_once_every_refund_is_da
     assert order is not None
     old = replace(order, refunds=tuple(replace(r, lines=()) for r in order.refunds))
     legacy = state.evolve(orders=(old,))
-    assert memberkit.tier_of(p, legacy, at(2026, 12, 25)).figures["spend"] == 3000
     assert memberkit.tier_of(p, legacy, at(2027, 1, 15)).figures["spend"] == 0
 
 

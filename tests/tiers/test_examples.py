@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.builders import activity, at, purchase, refund
+from tests.builders import activity, at, purchase, refund, state_on
 from tests.tiers.builders import with_growth
 
 import memberkit
@@ -39,11 +39,15 @@ def test_retail_year_of_a_growing_member(retail: Policy) -> None:
         spend("o2", at(2026, 10, 1), "6000"),
         spend("o3", at(2027, 6, 1), "6000"),
     ]
-    state = memberkit.replay(retail, memberkit.new_member("m", at(2026, 1, 1, 0)), events)
-    assert memberkit.tier_of(retail, state, at(2026, 5, 1)).tier == "silver"
-    assert memberkit.tier_of(retail, state, at(2026, 11, 1)).tier == "gold"
-    assert memberkit.tier_of(retail, state, at(2028, 6, 1)).tier == "gold"
-    assert memberkit.tier_of(retail, state, at(2029, 6, 1)).tier == "silver"
+    joined = memberkit.new_member("m", at(2026, 1, 1, 0))
+    for when, tier in (
+        (at(2026, 5, 1), "silver"),
+        (at(2026, 11, 1), "gold"),
+        (at(2028, 6, 1), "gold"),
+        (at(2029, 6, 1), "silver"),
+    ):
+        state = state_on(retail, events, when, joined)
+        assert memberkit.tier_of(retail, state, when).tier == tier
 
 
 def test_retail_orders_path_and_progress_text(retail: Policy) -> None:

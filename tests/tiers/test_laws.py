@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.builders import at, member, purchase
+from tests.builders import at, member, purchase, state_on
 from tests.tiers.builders import ladder
 
 import memberkit
@@ -36,7 +36,7 @@ def history(spec: list[tuple[int, int]], prefix: str = "o") -> list[memberkit.Pu
 
 def tier_on(p: Policy, events: list[memberkit.Purchase], when: datetime) -> str:
     """The tier in force at ``when`` after replaying ``events``."""
-    state = memberkit.replay(p, member(), events)
+    state = state_on(p, events, when)
     return memberkit.tier_of(p, state, when).tier
 
 

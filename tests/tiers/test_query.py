@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from tests.builders import at, member, purchase
+from tests.builders import at, member, purchase, state_on
 from tests.tiers.builders import ladder, tiers_yaml
 
 import memberkit
@@ -192,13 +192,16 @@ def test_a_query_reviews_on_a_copy_without_changing_the_state() -> None:
     assert state.tiers.current == "silver"
 
 
-def test_a_past_date_reads_the_recorded_history() -> None:
-    """tier_of a moment before the last event gives the tier in force then."""
+def test_a_past_date_is_refused_and_answered_by_replaying_up_to_it() -> None:
+    """tier_of a moment before the last event is refused; the events up to it answer it."""
     p = ladder()
-    state = memberkit.replay(
-        p, member(), [spend("o1", at(2026, 3, 1), "2000"), spend("o2", at(2026, 5, 1), "6000")]
+    events = [spend("o1", at(2026, 3, 1), "2000"), spend("o2", at(2026, 5, 1), "6000")]
+    state = memberkit.replay(p, member(), events)
+    with pytest.raises(memberkit.AsOfError):
+        memberkit.tier_of(p, state, at(2026, 4, 1))
+    assert (
+        memberkit.tier_of(p, state_on(p, events, at(2026, 4, 1)), at(2026, 4, 1)).tier == "silver"
     )
-    assert memberkit.tier_of(p, state, at(2026, 4, 1)).tier == "silver"
     assert memberkit.tier_of(p, state, at(2026, 5, 2)).tier == "gold"
 
 

@@ -69,18 +69,39 @@ def test_window_holding_a_moment(
     assert (span.start, span.end) == (start, end)
 
 
-def test_rolling_months_end_just_after_the_moment_asked() -> None:
-    """A rolling 12-month window runs from the same moment a year ago to the moment asked."""
+def test_rolling_months_counted_in_days_hold_the_twelve_months_ending_today() -> None:
+    """Asked on 29 Feb 2028, the last 12 months are 1 Mar 2027 through the moment asked."""
     span = window_span(WindowSpec(kind="rolling_months", n=12), at(2028, 2, 29, 15), JOINED, None)
-    assert span.start == at(2027, 2, 28, 15)
+    assert span.start == at(2027, 3, 1, 0)
     assert span.holds(at(2028, 2, 29, 15))
+    assert not span.holds(at(2027, 2, 28, 23, 59, 59))
+
+
+def test_a_rolling_window_in_days_is_the_same_at_ten_and_at_one_on_the_same_day() -> None:
+    """The window's start does not move with the hour asked, only with the day."""
+    window = WindowSpec(kind="rolling_months", n=12)
+    morning = window_span(window, at(2026, 6, 15, 10), JOINED, None)
+    afternoon = window_span(window, at(2026, 6, 15, 13), JOINED, None)
+    assert morning.start == afternoon.start == at(2025, 6, 16, 0)
+
+
+def test_rolling_months_in_instants_run_from_the_same_moment_a_year_ago() -> None:
+    """With time_basis: instants the window is cut at the instant, a year before the moment."""
+    span = window_span(
+        WindowSpec(kind="rolling_months", n=12),
+        at(2028, 2, 29, 15),
+        JOINED,
+        None,
+        whole_days=False,
+    )
+    assert span.start == at(2027, 2, 28, 15)
     assert not span.holds(at(2027, 2, 28, 14, 59, 59))
 
 
 def test_rolling_days_count_back_whole_days() -> None:
-    """A 90-day window starts 90 days before the moment asked."""
+    """A 90-day window asked on 1 Apr holds the 90 days 2 Jan through 1 Apr."""
     span = window_span(WindowSpec(kind="rolling_days", n=90), at(2026, 4, 1), JOINED, None)
-    assert span.start == at(2026, 1, 1)
+    assert span.start == at(2026, 1, 2, 0)
 
 
 def test_membership_year_from_the_last_upgrade() -> None:

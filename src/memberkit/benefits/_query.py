@@ -16,7 +16,7 @@ from ._decide import decide
 from ._decisions import BenefitDecision, Entitlements
 
 if TYPE_CHECKING:
-    from .._compiled import CompiledProgram, Policy
+    from .._compiled import Policy
     from .._events import Event
 
 __all__ = ["check_benefit", "context_values", "entitlements"]
@@ -44,19 +44,16 @@ def context_values(context: Context | Event | None) -> dict[str, object]:
     return values
 
 
+def _at(policy: Policy, state: MemberState, as_of: datetime) -> MemberState:
+    """The member at ``as_of`` (the core's agenda; a moment before the last event is refused)."""
+    from .._agenda import state_at
+
+    return state_at(policy, state, as_of)
+
+
 def _aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise EventError("-", "as_of has no timezone offset", field="as_of", code="naive_datetime")
-
-
-def _tier_at(program: CompiledProgram, state: MemberState, as_of: datetime) -> str | None:
-    """The tier in force at ``as_of``, after the reviews time alone brings up to then."""
-    # Imported here: the tiers engine imports the compiled policy, which imports this package.
-    from ..tiers._engine import advance
-
-    if state.clock is None or as_of >= state.clock:
-        state, _ = advance(program, state, as_of)
-    return state.tiers.tier_at(as_of)
 
 
 def check_benefit(
@@ -81,15 +78,17 @@ def check_benefit(
         raise EventError(
             "-", unknown_benefit_message(benefit_id, known), field="benefit", code="unknown_benefit"
         )
-    tier = _tier_at(program, state, as_of)
-    return decide(program.info, benefit, state, as_of, tier, context_values(context))
+    now = _at(policy, state, as_of)
+    tier = now.tiers.tier_at(as_of)
+    return decide(program.info, benefit, now, as_of, tier, context_values(context))
 
 
 def entitlements(policy: Policy, state: MemberState, as_of: datetime) -> Entitlements:
     """Every benefit of the programme for the member at ``as_of``, allowed or not, with reasons."""
     _aware(as_of)
     program = policy.at(as_of)
-    tier = _tier_at(program, state, as_of)
+    state = _at(policy, state, as_of)
+    tier = state.tiers.tier_at(as_of)
     items = tuple(
         decide(program.info, benefit, state, as_of, tier, {})
         for benefit in (program.benefits.items if program.benefits is not None else ())

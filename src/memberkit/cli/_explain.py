@@ -12,6 +12,7 @@ import json
 from pathlib import Path as FilePath
 from typing import Any, TextIO
 
+from .._agenda import check_as_of
 from .._errors import MemberkitError, PolicyError
 from .._reasons import Reason
 from .._state import state_from_json
@@ -66,6 +67,13 @@ def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except MemberkitError as exc:
         err.write(f"memberkit explain: {args.state}: {exc}\n")
         return FINDINGS
+    try:
+        # A state answers from its last event on (docs/time.md); an earlier --as-of is refused
+        # here, once, rather than answered from later holdings.
+        check_as_of(state, as_of, "--as-of")
+    except MemberkitError as exc:
+        err.write(f"memberkit explain: {exc}\n")
+        return USAGE
     program = policy.at(as_of)
     locale = args.locale or program.info.locale
     data: dict[str, Any] = {

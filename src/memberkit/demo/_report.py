@@ -15,8 +15,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from .._agenda import state_at
 from .._compiled import Policy
-from .._engine import advance, apply
+from .._engine import apply
 from .._errors import EventError
 from .._events import Activity, Event
 from .._program import localized
@@ -244,8 +245,7 @@ def _replay(
             tally.refusals.update(r.code for r in outcome.reasons[:1])
         elif outcome.accepted:
             tally.accepted += 1
-    state, _ = advance(policy, state, max(as_of, state.clock or as_of))
-    return state
+    return state_at(policy, state, max(as_of, state.clock or as_of))
 
 
 def _count_tiers(state: MemberState, tier: str | None, year_start: datetime, tally: _Tally) -> None:

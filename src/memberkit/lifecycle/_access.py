@@ -14,7 +14,7 @@ from ._model import LifecycleSection
 if TYPE_CHECKING:
     from .._compiled import Policy
 
-__all__ = ["aware", "brought_to", "lifecycle_of"]
+__all__ = ["aware", "brought_to", "lifecycle_of", "tier_held_at"]
 
 
 def aware(moment: datetime, name: str = "as_of") -> None:
@@ -39,30 +39,23 @@ def lifecycle_of(policy: Policy, as_of: datetime) -> CompiledLifecycle:
 
 
 def brought_to(policy: Policy, state: MemberState, moment: datetime) -> MemberState:
-    """The state with the tier reviews due by ``moment`` carried out.
+    """The member at ``moment``, with everything time brought by then carried out.
 
     A stored state stops at the member's last event; the tier a review took away since must not
-    still select the member for an audience of card holders. A moment before the state's clock
-    is read from the history as recorded. Only the tiers are brought forward: points figures
-    read lots by their expiry dates, which need no expiry run.
+    still select the member for an audience of card holders, nor points that expired count. A
+    moment before the state's last event is refused (``AsOfError``), like every query.
+    """
+    from .._agenda import state_at
+
+    return state_at(policy, state, moment)
+
+
+def tier_held_at(policy: Policy, state: MemberState, moment: datetime) -> str | None:
+    """The ladder tier in force at ``moment``, for counts over a period that may have ended.
+
+    The tier history records every change with its moment, so a moment before the last event
+    is read from it exactly; a later one is brought forward like any query.
     """
     if state.clock is not None and moment < state.clock:
-        return state
-    program = policy.at(moment)
-    ct = program.tiers
-    if ct is None:
-        return state
-    held = state.tiers.earned_change
-    if (
-        ct.upgrade == "immediate"
-        and (held is None or held.tier == ct.base.id)
-        and not state.tiers.grants
-        and state.tiers.pending is None
-    ):
-        # A member in the base tier with nothing granted: reviews move no one up when upgrades
-        # are immediate, so there is nothing to bring forward (most of a population, cheaply).
-        return state
-    # Imported here: the tiers engine imports the compiled policy, which imports this package.
-    from ..tiers._engine import advance
-
-    return advance(program, state, moment)[0]
+        return state.tiers.tier_at(moment)
+    return brought_to(policy, state, moment).tiers.tier_at(moment)

@@ -21,7 +21,7 @@ from .._errors import EventError
 from .._money import Money
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
-from ._access import aware, brought_to, lifecycle_of
+from ._access import aware, lifecycle_of, tier_held_at
 
 if TYPE_CHECKING:
     from .._compiled import Policy
@@ -243,7 +243,7 @@ def programme_kpis(
         if occasions:
             cohort_kept[cohort] += 1
         # The tier at the period's end, after the reviews due by then (not the last recorded).
-        tiers[brought_to(policy, state, end).tiers.tier_at(end)] += 1
+        tiers[tier_held_at(policy, state, end)] += 1
         for entry in state.points.journal:
             if entry.at >= end:
                 continue

@@ -9,7 +9,16 @@ from decimal import Decimal
 from .._decision import Explained
 from .._reasons import LocalizedText, Reason
 
-__all__ = ["Balance", "ExpiringPoints", "PointsQuote", "QuoteLine"]
+__all__ = [
+    "Balance",
+    "ExpiredPoints",
+    "ExpiringPoints",
+    "HeldLot",
+    "HeldLots",
+    "PointsQuote",
+    "QuoteLine",
+    "RedemptionCheck",
+]
 
 Points = int | Decimal
 
@@ -34,9 +43,16 @@ class PointsQuote(Explained):
     order_id: str
     lines: tuple[QuoteLine, ...]
     totals: tuple[tuple[str, Points], ...]
-    """(currency id, points) for every currency the order earns."""
+    """(currency id, points) for every currency the event earns."""
     reasons: tuple[Reason, ...]
     default_locale: str = "en"
+    accepted: bool = True
+    """False when ``apply`` would refuse the event (the reasons say why); nothing is earned."""
+
+    @property
+    def event_id(self) -> str:
+        """The id of the event quoted (``order_id`` for a purchase)."""
+        return self.order_id
 
     def total(self, currency: str | None = None) -> Points:
         """Points earned in ``currency`` (the first currency earned when None)."""
@@ -69,5 +85,70 @@ class ExpiringPoints(Explained):
     currency: str
     points: Points
     items: tuple[tuple[date, Points], ...]
+    """(last valid day, points), soonest first."""
+    reasons: tuple[Reason, ...]
+    default_locale: str = "en"
+    through: date | None = None
+    """The last day asked about: points valid through it and no longer are counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiredPoints(Explained):
+    """Points that expired (or were forfeited) from one day through another, by last valid day."""
+
+    since: date
+    through: date
+    currency: str
+    points: Points
+    items: tuple[tuple[date, Points], ...]
+    """(last valid day, points), oldest first."""
+    reasons: tuple[Reason, ...]
+    default_locale: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLot:
+    """Points credited together and still held: when they became (or become) spendable, and
+    when they expire, extensions and a protected tier included."""
+
+    id: str
+    source: str
+    """The event that credited them."""
+    currency: str
+    points: Points
+    earned_at: datetime
+    available_at: datetime | None
+    """None: waiting for an event (delivery confirmed, ...)."""
+    expires_at: datetime | None
+    """The first moment they are no longer valid; None when no date is set (or known yet)."""
+    valid_through: date | None
+    """The last day they are valid, in the programme's timezone (None with ``expires_at``)."""
+    extensions: tuple[str, ...] = ()
+    """Campaigns and paid extensions that pushed the date."""
+    protected: bool = False
+    """Their own date has passed or falls while a protected tier is held, which keeps them."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLots(Explained):
+    """Every lot of one currency a member holds at a moment, soonest expiry first."""
+
+    as_of: datetime
+    currency: str
+    lots: tuple[HeldLot, ...]
+    reasons: tuple[Reason, ...]
+    default_locale: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class RedemptionCheck(Explained):
+    """Whether a redemption would be accepted now, and why not; nothing is changed."""
+
+    redemption_id: str
+    accepted: bool
+    points: Points
+    """The points it would take (0 when refused)."""
+    value: Decimal | None
+    """The money it would pay, when it pays towards an order."""
     reasons: tuple[Reason, ...]
     default_locale: str = "en"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -45,7 +45,7 @@ from ._spend import cancel, redeem
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
 from ._transfer import adjust, transfer
 
-__all__ = ["advance", "on_event", "on_tier_change"]
+__all__ = ["inactivity_deadline", "next_due", "on_event", "on_tier_change", "run_due"]
 
 Points = int | Decimal
 _INSTANT = timedelta(microseconds=1)
@@ -66,16 +66,120 @@ def _last_activity(state: MemberState, kinds: tuple[str, ...], until: datetime) 
     return max(moments)
 
 
-def advance(
-    program: CompiledProgram, state: MemberState, until: datetime
-) -> tuple[MemberState, list[Reason]]:
-    """Expire what is due up to ``until``, with a journal entry per lot."""
+def inactivity_deadline(info: ProgramInfo, last: datetime, months: int) -> datetime:
+    """When points lapse after ``months`` without activity, the last activity being at ``last``.
+
+    Programmes count inactivity in days: the points stay valid through the same day ``months``
+    later (the whole of it) unless the programme counts in instants (``program.time_basis``).
+    """
+    if info.time_basis == "instants":
+        return info.local(last) + relativedelta(months=months)
+    day = info.local_date(last) + relativedelta(months=months)
+    return _next_midnight(day, info)
+
+
+def _next_midnight(day: date, info: ProgramInfo) -> datetime:
+    after = day + timedelta(days=1)
+    return datetime(after.year, after.month, after.day, tzinfo=info.tz)
+
+
+def _live(lot: Lot) -> bool:
+    return lot.remaining > 0 and not lot.expired
+
+
+def next_due(
+    program: CompiledProgram, state: MemberState, after: datetime, until: datetime
+) -> datetime | None:
+    """The first moment in (``after``, ``until``] at which time alone changes the points.
+
+    Dated lots reaching their date, pending lots becoming spendable, and the inactivity deadline.
+    A lot kept past its date by a protected tier falls due when the tier is lost, which is a
+    tiers item of the same agenda: every part is brought to every agenda moment.
+    """
     points = program.points
     if points is None:
-        return state, []
+        return None
+    first: datetime | None = None
+    shields = {
+        c.id: c.expiry.never_while_tier
+        for c in points.currencies
+        if c.expiry is not None and c.expiry.never_while_tier
+    }
+    kept: dict[datetime, datetime | None] = {}
+    for lot in state.points.lots:
+        if not _live(lot):
+            continue
+        for edge in (lot.expires_at, lot.available_at):
+            if edge is not None and after < edge <= until and (first is None or edge < first):
+                first = edge
+        shield = shields.get(lot.currency)
+        if shield and lot.expires_at is not None and lot.expires_at <= after:
+            # Kept past its date by a protected tier: due when the tier is known to end.
+            if lot.expires_at not in kept:
+                kept[lot.expires_at] = effective_expiry(lot.expires_at, shield, state.tiers)
+            edge = kept[lot.expires_at]
+            if edge is not None and after < edge <= until and (first is None or edge < first):
+                first = edge
+    for currency in points.currencies:
+        expiry = currency.expiry
+        if expiry is None or expiry.inactivity_months is None:
+            continue
+        if not any(_live(lot) and lot.currency == currency.id for lot in state.points.lots):
+            continue
+        last = _last_activity(state, expiry.activity, until)
+        deadline = inactivity_deadline(program.info, last, expiry.inactivity_months)
+        if after < deadline <= until and (first is None or deadline < first):
+            first = deadline
+    return first
+
+
+def run_due(
+    program: CompiledProgram,
+    state: MemberState,
+    after: datetime,
+    moment: datetime,
+    reasons: list[Reason],
+) -> MemberState:
+    """Carry out what falls due by ``moment``: campaigns, pending lots released, expiry."""
+    points = program.points
+    if points is None:
+        return state
     info = program.info
     # Campaigns push expiry before anything is expired, so a lot they cover never lapses.
-    state, reasons = apply_campaigns(points, info, state, until)
+    state, found = apply_campaigns(points, info, state, moment)
+    reasons += found
+    released: dict[str, Points] = {}
+    for lot in state.points.lots:
+        if (
+            _live(lot)
+            and lot.available_at is not None
+            and after < lot.available_at <= moment
+            and lot.earned_at < lot.available_at
+        ):
+            released[lot.currency] = released.get(lot.currency, 0) + lot.remaining
+    for currency_id, amount in released.items():
+        currency = points.by_id[currency_id]
+        reasons.append(
+            Reason.of(
+                "points.now_available",
+                PENDING_PATH,
+                points=amount,
+                currency=currency.name,
+                date=info.local_date(moment),
+            )
+        )
+    return _expire(program, points, state, moment, reasons)
+
+
+def _expire(
+    program: CompiledProgram,
+    points: CompiledPoints,
+    state: MemberState,
+    until: datetime,
+    reasons: list[Reason],
+) -> MemberState:
+    """Expire every lot whose time has come by ``until``, with a journal entry per lot."""
+    info = program.info
     due: dict[str, datetime] = {}
     lots_now = state.points.lots
     # Lots whose date has come (a protected tier only ever postpones expiry, so a date still
@@ -83,10 +187,7 @@ def advance(
     dated = [
         lot
         for lot in lots_now
-        if lot.expires_at is not None
-        and lot.expires_at <= until
-        and lot.remaining > 0
-        and not lot.expired
+        if lot.expires_at is not None and lot.expires_at <= until and _live(lot)
     ]
     for currency in points.currencies:
         expiry = currency.expiry
@@ -94,15 +195,11 @@ def advance(
             continue
         protected = expiry.never_while_tier
         if expiry.inactivity_months is not None:
-            lots = [
-                lot
-                for lot in lots_now
-                if lot.currency == currency.id and lot.remaining > 0 and not lot.expired
-            ]
+            lots = [lot for lot in lots_now if lot.currency == currency.id and _live(lot)]
             if not lots:
                 continue
             last = _last_activity(state, expiry.activity, until)
-            deadline = info.local(last) + relativedelta(months=expiry.inactivity_months)
+            deadline = inactivity_deadline(info, last, expiry.inactivity_months)
             moment = effective_expiry(deadline, protected, state.tiers)
             if moment is not None and moment <= until:
                 due.update({lot.id: moment for lot in lots if lot.earned_at < deadline})
@@ -120,7 +217,7 @@ def advance(
             if moment is not None and moment <= until:
                 due[lot.id] = moment
     if not due:
-        return state, reasons
+        return state
     entries: list[JournalEntry] = []
     lots_out: list[Lot] = []
     for lot in state.points.lots:
@@ -141,7 +238,7 @@ def advance(
         )
     entries.sort(key=lambda e: e.at)
     new = replace(state.points, lots=tuple(lots_out), journal=(*state.points.journal, *entries))
-    return state.evolve(points=new), reasons
+    return state.evolve(points=new)
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -195,6 +292,8 @@ def _book(
     ps = state.points
     if not found:
         return state, []
+    if ctx.capture is not None:
+        ctx.capture.contributions.extend(found)
     reasons: list[Reason] = []
     # Only the new entries are gathered here; each history tuple is copied once, at the end.
     journal: list[JournalEntry] = []
@@ -266,6 +365,8 @@ def _purchase(
 ) -> tuple[MemberState, list[Reason]]:
     tier = state.tiers.tier_at(event.at)
     found, skipped = earn_purchase(points, ctx.program.info, state, event, tier)
+    if ctx.capture is not None:
+        ctx.capture.skipped.extend(skipped)
     new, reasons = _book(ctx, points, state, found, pending=True, order=event.id)
     return new, skipped + reasons
 
@@ -289,6 +390,8 @@ def _activity(
             reasons.append(Reason.of("points.released", PENDING_PATH, order=str(order)))
     tier = state.tiers.tier_at(event.at)
     found, skipped = earn_activity(points, ctx.program.info, state, event, tier)
+    if ctx.capture is not None:
+        ctx.capture.skipped.extend(skipped)
     new, booked = _book(ctx, points, state, found)
     return new, reasons + skipped + booked
 
@@ -469,5 +572,7 @@ def on_tier_change(
             )
     state = state.evolve(points=ps)
     found, skipped = earn_upgrade(points, info, state, ctx.event.at, new)
+    if ctx.capture is not None:
+        ctx.capture.skipped.extend(skipped)
     state, booked = _book(ctx, points, state, found, lot_suffix="/upgrade")
     return state, skipped + booked + reasons

@@ -1,4 +1,11 @@
-"""Queries: what would this order earn, what does the member hold, and what expires soon."""
+"""Queries: what an event would earn, what the member holds and when it expires, what expired,
+and whether a redemption would go through.
+
+Every query answers as of a moment through the core's agenda (``memberkit._agenda``): the state
+is brought to that moment exactly as ``apply`` would bring it, and a moment before the state's
+last event is refused. Quotes and redemption checks run ``apply`` itself on a copy, so a quote
+never disagrees with the booking.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +14,42 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .._errors import EventError
-from .._events import Purchase, check_order_money
+from .._events import Redemption
 from .._reasons import Reason
 from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints, resolve_currency
-from ._decisions import Balance, ExpiringPoints, PointsQuote, QuoteLine
-from ._ledger import Holdings, holdings, protected_at
+from ._decisions import (
+    Balance,
+    ExpiredPoints,
+    ExpiringPoints,
+    HeldLot,
+    HeldLots,
+    PointsQuote,
+    QuoteLine,
+    RedemptionCheck,
+)
+from ._ledger import Holdings, effective_expiry, holdings, last_day, protected_at
 
 if TYPE_CHECKING:
     from .._compiled import CompiledProgram, Policy
+    from .._events import Event
+    from .._program import ProgramInfo
     from .._state import MemberState
 
-# The earning and engine modules read the member state module, which imports this package's
-# state; they are imported when a query runs so that importing memberkit has no cycle.
+# The engine, the agenda and the member state import this package; they are imported when a
+# query runs so that importing memberkit has no cycle.
 
-__all__ = ["balance", "expiring", "quote_points"]
+__all__ = [
+    "balance",
+    "expired",
+    "expiring",
+    "held_lots",
+    "max_redeemable",
+    "quote_points",
+    "redemption_check",
+]
 
 _INSTANT = timedelta(microseconds=1)
-
-
-def _aware(moment: datetime, name: str = "as_of") -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise EventError("-", f"{name} has no timezone offset", field=name, code="naive_datetime")
+Points = int | Decimal
 
 
 def _points(program: CompiledProgram) -> CompiledPoints:
@@ -40,34 +62,46 @@ def _currency(points: CompiledPoints, currency: str | None) -> CompiledCurrency:
     return resolve_currency(points, currency, "-")
 
 
-def _advanced(program: CompiledProgram, state: MemberState, as_of: datetime) -> MemberState:
-    # Expiry is applied up to the moment asked about, as the nightly job would have done.
-    from ._engine import advance
+def _at(policy: Policy, state: MemberState, as_of: datetime) -> MemberState:
+    from .._agenda import state_at
 
-    if state.clock is None or as_of >= state.clock:
-        state, _ = advance(program, state, as_of)
-    return state
+    return state_at(policy, state, as_of)
 
 
-def quote_points(policy: Policy, state: MemberState, purchase: Purchase) -> PointsQuote:
-    """What ``purchase`` would earn now, every contributing rule in order; changes nothing."""
-    from ._earn import earn_purchase
+def _start_of(day: date, info: ProgramInfo) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=info.tz)
 
-    program = policy.at(purchase.at)
-    check_order_money(purchase, program.info.currency, program.info.currency_decimals)
+
+def quote_points(policy: Policy, state: MemberState, event: Event) -> PointsQuote:
+    """What ``event`` would earn if applied now, rule by rule in booking order; changes nothing.
+
+    Any kind of event: a purchase, an activity (a check-in, a stay, a flight), an upgrade it
+    would cause (the upgrade bonus is a line too). The quote *is* ``apply`` run on a copy, so it
+    refuses what ``apply`` refuses (``EventError``), and a refused event is a quote of nothing
+    with the refusal's reasons (``accepted`` False).
+    """
+    from .._context import Capture
+    from .._engine import apply_captured
+
+    program = policy.at(event.at)
     points = _points(program)
-    tier = state.tiers.tier_at(purchase.at)
-    found, skipped = earn_purchase(points, program.info, state, purchase, tier)
+    capture = Capture()
+    _, outcome = apply_captured(policy, state, event, capture)
+    if outcome.refused:
+        return PointsQuote(event.id, (), (), outcome.reasons, program.info.locale, accepted=False)
+    found = capture.contributions
     lines = tuple(
         QuoteLine(c.rule.id, c.rule.name, c.rule.path, c.kind, c.currency, c.points, c.factor)
         for c in found
     )
-    totals: dict[str, int | Decimal] = {}
+    totals: dict[str, Points] = {}
     reasons: list[Reason] = []
+    if outcome.duplicate:
+        reasons.extend(outcome.reasons)
     for c in found:
         totals[c.currency] = totals.get(c.currency, 0) + c.points
         reasons.append(c.reason(points.by_id[c.currency]))
-    reasons.extend(skipped)
+    reasons.extend(capture.skipped)
     for cid, total in totals.items():
         reasons.append(
             Reason.of(
@@ -76,9 +110,7 @@ def quote_points(policy: Policy, state: MemberState, purchase: Purchase) -> Poin
         )
     if not found:
         reasons.append(Reason.of("points.nothing_earned", EARN_PATH))
-    return PointsQuote(
-        purchase.id, lines, tuple(totals.items()), tuple(reasons), program.info.locale
-    )
+    return PointsQuote(event.id, lines, tuple(totals.items()), tuple(reasons), program.info.locale)
 
 
 def _protection(
@@ -111,12 +143,11 @@ def balance(
     policy: Policy, state: MemberState, as_of: datetime, currency: str | None = None
 ) -> Balance:
     """Available and pending points of ``currency`` at ``as_of``, and when the rest expires."""
-    _aware(as_of)
+    now = _at(policy, state, as_of)
     program = policy.at(as_of)
     points = _points(program)
     chosen = _currency(points, currency)
-    state = _advanced(program, state, as_of)
-    held = holdings(state.points, chosen, as_of, program.info, state.tiers)
+    held = holdings(now.points, chosen, as_of, program.info, now.tiers)
     reasons = [
         Reason.of(
             "points.balance",
@@ -130,7 +161,7 @@ def balance(
         Reason.of("points.expires_on", chosen.path, points=amount, currency=chosen.name, date=day)
         for day, amount in held.schedule
     ]
-    reasons += _protection(points, chosen, state, held, as_of)
+    reasons += _protection(points, chosen, now, held, as_of)
     return Balance(
         as_of,
         chosen.id,
@@ -146,27 +177,45 @@ def expiring(
     policy: Policy,
     state: MemberState,
     as_of: datetime,
-    within_days: int,
+    within_days: int | None = None,
     currency: str | None = None,
+    *,
+    through: date | None = None,
 ) -> ExpiringPoints:
-    """Points of ``currency`` that expire after ``as_of`` and within ``within_days`` days."""
-    _aware(as_of)
-    if within_days < 0:
+    """Points of ``currency`` held at ``as_of`` that expire by a day: valid ``through`` it, or
+    within ``within_days`` days of ``as_of``. Give exactly one of the two.
+
+    Worked out by running the agenda to the end of that day, so a protected tier lost, a review
+    or an inactivity deadline on the way counts exactly as it will happen.
+    """
+    from .._agenda import run_until
+
+    if (within_days is None) == (through is None):
+        raise EventError(
+            "-", "give exactly one of within_days or through", field="through", code="bad_window"
+        )
+    if within_days is not None and within_days < 0:
         raise EventError(
             "-", "within_days must not be negative", field="within_days", code="bad_window"
         )
+    now = _at(policy, state, as_of)
     program = policy.at(as_of)
     points = _points(program)
-    from ._engine import advance
-
     chosen = _currency(points, currency)
-    now = _advanced(program, state, as_of)
-    until = as_of + timedelta(days=within_days)
-    later, _ = advance(program, now, until)
-    # What time alone would expire in the window is exactly the journal's new expire entries.
-    fresh = later.points.journal[len(now.points.journal) :]
-    by_day: dict[date, int | Decimal] = {}
     info = program.info
+    if through is not None:
+        if through < info.local_date(as_of):
+            raise EventError(
+                "-", "through is a day before as_of", field="through", code="bad_window"
+            )
+        until = _start_of(through + timedelta(days=1), info)
+    else:
+        assert within_days is not None
+        until = as_of + timedelta(days=within_days)
+    later = run_until(policy, now, as_of, until, None)
+    # What time alone would expire by then is exactly the journal's new expire entries.
+    fresh = later.points.journal[len(now.points.journal) :]
+    by_day: dict[date, Points] = {}
     for entry in fresh:
         if entry.kind == "expire" and entry.currency == chosen.id:
             day = info.local_date(entry.at - _INSTANT)
@@ -178,9 +227,18 @@ def expiring(
         for day, amount in items
     ]
     if not items:
-        reasons.append(
-            Reason.of("points.none_expiring", chosen.path, days=within_days, currency=chosen.name)
-        )
+        if through is not None:
+            reasons.append(
+                Reason.of(
+                    "points.none_expiring_by", chosen.path, date=through, currency=chosen.name
+                )
+            )
+        else:
+            reasons.append(
+                Reason.of(
+                    "points.none_expiring", chosen.path, days=within_days, currency=chosen.name
+                )
+            )
     # The same words as the balance when a protected tier is what keeps points from expiring.
     reasons += _protection(
         points, chosen, now, holdings(now.points, chosen, as_of, info, now.tiers), as_of
@@ -193,4 +251,185 @@ def expiring(
         items,
         tuple(reasons),
         info.locale,
+        through if through is not None else info.local_date(until - _INSTANT),
     )
+
+
+def expired(
+    policy: Policy,
+    state: MemberState,
+    since: date,
+    through: date,
+    currency: str | None = None,
+) -> ExpiredPoints:
+    """Points of ``currency`` that expired or were forfeited from day ``since`` through day
+    ``through`` (local days of the programme): counted on the day they stopped being valid.
+
+    A lot valid through 31 Dec stops being valid as 1 Jan begins, so it counts for 1 Jan. Days
+    after the last event are worked out by the agenda; earlier days are read from the journal.
+    """
+    if through < since:
+        raise EventError("-", "through is a day before since", field="through", code="bad_window")
+    program = policy.at(_start_of(through, policy.info))
+    points = _points(program)
+    chosen = _currency(points, currency)
+    info = program.info
+    start = _start_of(since, info)
+    end = _start_of(through + timedelta(days=1), info)
+    if state.clock is None or end > state.clock:
+        from .._agenda import run_until, settled
+
+        state = run_until(policy, state, settled(state), end - _INSTANT, None)
+    by_day: dict[date, Points] = {}
+    for entry in state.points.journal:
+        if (
+            entry.kind in ("expire", "forfeit")
+            and entry.currency == chosen.id
+            and start <= entry.at < end
+        ):
+            day = info.local_date(entry.at - _INSTANT)
+            by_day[day] = by_day.get(day, 0) - entry.points
+    items = tuple(sorted(by_day.items()))
+    total = sum((v for _, v in items), 0)
+    reasons = [
+        Reason.of("points.expired", chosen.path, points=amount, currency=chosen.name, date=day)
+        for day, amount in items
+    ]
+    if not items:
+        reasons.append(
+            Reason.of(
+                "points.none_expired",
+                chosen.path,
+                since=since,
+                through=through,
+                currency=chosen.name,
+            )
+        )
+    return ExpiredPoints(since, through, chosen.id, total, items, tuple(reasons), info.locale)
+
+
+def held_lots(
+    policy: Policy, state: MemberState, as_of: datetime, currency: str | None = None
+) -> HeldLots:
+    """Every lot of ``currency`` held at ``as_of``, with its expiry date as it will happen.
+
+    Extensions already granted are in the date; a lot whose date falls while a protected tier is
+    held shows the moment the tier is known to end (a grant's end), or no date while nothing
+    says it will end.
+    """
+    now = _at(policy, state, as_of)
+    program = policy.at(as_of)
+    points = _points(program)
+    chosen = _currency(points, currency)
+    info = program.info
+    shield = chosen.expiry.never_while_tier if chosen.expiry is not None else ()
+    out: list[HeldLot] = []
+    for lot in now.points.lots:
+        if lot.currency != chosen.id or lot.expired or lot.remaining <= 0:
+            continue
+        moment = lot.expires_at
+        protected = False
+        if moment is not None and shield:
+            effective = effective_expiry(moment, shield, now.tiers)
+            protected = effective != moment
+            moment = effective
+        out.append(
+            HeldLot(
+                id=lot.id,
+                source=lot.source,
+                currency=lot.currency,
+                points=lot.remaining,
+                earned_at=lot.earned_at,
+                available_at=lot.available_at,
+                expires_at=moment,
+                valid_through=last_day(moment, info) if moment is not None else None,
+                extensions=lot.extensions,
+                protected=protected,
+            )
+        )
+    out.sort(key=lambda h: (h.expires_at is None, h.expires_at or as_of, h.earned_at, h.id))
+    total = sum((h.points for h in out), 0)
+    reasons = [Reason.of("points.lots_held", chosen.path, lots=len(out), points=total)]
+    return HeldLots(as_of, chosen.id, tuple(out), tuple(reasons), info.locale)
+
+
+def redemption_check(policy: Policy, state: MemberState, redemption: Redemption) -> RedemptionCheck:
+    """Whether ``redemption`` would be accepted at its time, with every rule it breaks if not.
+
+    Runs ``apply`` on a copy: the same checks, the same words, nothing changed. An event that
+    ``apply`` could not take at all (unknown reward, missing order amount) raises ``EventError``.
+    """
+    from .._engine import apply
+
+    program = policy.at(redemption.at)
+    new, outcome = apply(policy, state, redemption)
+    if not outcome.accepted:
+        return RedemptionCheck(redemption.id, False, 0, None, outcome.reasons, program.info.locale)
+    record = new.points.redemptions[-1]
+    return RedemptionCheck(
+        redemption.id,
+        True,
+        record.points,
+        record.value,
+        outcome.reasons,
+        program.info.locale,
+    )
+
+
+def max_redeemable(
+    policy: Policy,
+    state: MemberState,
+    as_of: datetime,
+    order_amount: Decimal | None = None,
+    currency: str | None = None,
+) -> RedemptionCheck:
+    """The most points one payment towards an order of ``order_amount`` can take at ``as_of``.
+
+    Every rule counts (balance, minimum, step, denominations, share of the order, first
+    redemption): the answer is the largest amount ``redemption_check`` accepts, found by asking
+    it, so the two never disagree. Refused (``accepted`` False) when no amount would go through.
+    """
+    program = policy.at(as_of)
+    points = _points(program)
+    chosen = _currency(points, currency)
+    now = _at(policy, state, as_of)
+    held = holdings(now.points, chosen, as_of, program.info, now.tiers).available
+    redeem = chosen.redeem
+
+    def attempt(amount: int) -> RedemptionCheck:
+        event = Redemption(
+            id="~max-redeemable",
+            at=as_of,
+            currency=chosen.id,
+            points=amount,
+            order_amount=order_amount,
+        )
+        return redemption_check(policy, state, event)
+
+    top = int(held) if held > 0 else 0
+    if redeem is None or top < 1:
+        return attempt(max(top, 1))
+    if redeem.denominations:
+        for row in sorted(redeem.denominations, key=lambda d: d.points, reverse=True):
+            if row.points <= top:
+                found = attempt(row.points)
+                if found.accepted:
+                    return found
+        return attempt(min(d.points for d in redeem.denominations))
+    step = redeem.step
+    # The accepted amounts are the multiples of the step from the minimum up to a bound set by
+    # the balance and the share of the order: the largest is found by bisection on the multiple.
+    low = max(1, -(-redeem.min_points // step))
+    high = top // step
+    if high < low:
+        return attempt(max(low * step, 1))
+    best: RedemptionCheck | None = None
+    while low <= high:
+        middle = (low + high) // 2
+        found = attempt(middle * step)
+        if found.accepted:
+            best = found
+            low = middle + 1
+        else:
+            high = middle - 1
+    return best if best is not None else attempt(max(-(-redeem.min_points // step), 1) * step)

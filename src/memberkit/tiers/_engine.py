@@ -31,6 +31,7 @@ from .._state import MemberState
 from ._compile import CompiledTiers
 from ._history import earn, start, sync, validity_for, with_tiers
 from ._ladder import (
+    TICK,
     earned_since,
     figures_in,
     qualified_rank,
@@ -41,7 +42,7 @@ from ._review import review
 from ._state import TierChange, TierGrantRecord
 from ._windows import review_moments
 
-__all__ = ["advance", "current_tier", "on_event"]
+__all__ = ["begin", "current_tier", "next_due", "on_event", "on_version", "run_due"]
 
 
 def current_tier(state: MemberState) -> str | None:
@@ -50,35 +51,63 @@ def current_tier(state: MemberState) -> str | None:
 
 
 # --- time --------------------------------------------------------------------------------------
+# The core's agenda (``memberkit._agenda``) asks each part for its next due moment and then has
+# every part carry out what is due at that moment, in one fixed order; nothing here loops on its
+# own, so a review never reads a points or version state from another moment.
 
 
-def advance(
-    program: CompiledProgram, state: MemberState, until: datetime
-) -> tuple[MemberState, list[Reason]]:
-    """Apply what time alone brings about up to ``until`` (reviews, grace ends, grants, validity)."""
+def begin(program: CompiledProgram, state: MemberState) -> MemberState:
+    """The state with the base tier recorded at joining, if no tier is recorded yet."""
+    ct = program.tiers
+    return state if ct is None else start(ct, state)
+
+
+def next_due(
+    program: CompiledProgram, state: MemberState, after: datetime, until: datetime
+) -> datetime | None:
+    """The first moment in (``after``, ``until``] at which time alone changes the tiers."""
+    ct = program.tiers
+    if ct is None or not state.tiers.history:
+        return None
+    due = _next_due(ct, program.info, state, after, until)
+    return None if due is None else due[0]
+
+
+def run_due(
+    program: CompiledProgram, state: MemberState, moment: datetime, reasons: list[Reason]
+) -> MemberState:
+    """Carry out what falls due at ``moment``: a grace period's end, grant edges, a review."""
     ct = program.tiers
     if ct is None:
-        return state, []
-    info = program.info
-    reasons: list[Reason] = []
+        return state
     state = start(ct, state)
-    done = state.tiers.reviewed_until or state.joined_at
-    if until <= done:
-        return state, reasons
-    while True:
-        due = _next_due(ct, info, state, done, until)
-        if due is None:
-            break
-        moment, reviewing = due
-        pending = state.tiers.pending
-        if pending is not None and pending.at <= moment:
-            state = _apply_pending(ct, state, pending, reasons)
-        state = sync(ct, state, moment, "grant_end", "", reasons)
-        if reviewing:
-            state = review(ct, info, state, moment, reasons)
-        done = moment
-        state = with_tiers(state, reviewed_until=done)
-    return with_tiers(state, reviewed_until=until), reasons
+    due = _next_due(ct, program.info, state, moment - TICK, moment)
+    if due is None:
+        return state
+    pending = state.tiers.pending
+    if pending is not None and pending.at <= moment:
+        state = _apply_pending(ct, state, pending, reasons)
+    state = sync(ct, state, moment, "grant_end", "", reasons)
+    if due[1]:
+        state = review(ct, program.info, state, moment, reasons)
+    return with_tiers(state, reviewed_until=moment)
+
+
+def on_version(
+    program: CompiledProgram, state: MemberState, moment: datetime, reasons: list[Reason]
+) -> MemberState:
+    """A new policy version takes effect at ``moment``: its thresholds apply to everyone now.
+
+    With immediate upgrades, a member whose figures meet a lowered threshold moves up on the
+    version's first day, not at their next purchase.
+    """
+    ct = program.tiers
+    if ct is None or ct.upgrade != "immediate":
+        return state
+    state = start(ct, state)
+    if state.tiers.earned_change is None or state.tiers.earned_change.tier not in ct.by_id:
+        return state
+    return _qualify_now(ct, program.info, state, moment, "", reasons)
 
 
 def _next_due(

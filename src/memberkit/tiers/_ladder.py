@@ -38,7 +38,13 @@ def last_upgrade(state: MemberState) -> datetime | None:
 
 def span_at(ct: CompiledTiers, info: ProgramInfo, state: MemberState, moment: datetime) -> Span:
     """The qualification window holding ``moment``."""
-    return window_span(ct.window, info.local(moment), state.joined_at, last_upgrade(state))
+    return window_span(
+        ct.window,
+        info.local(moment),
+        state.joined_at,
+        last_upgrade(state),
+        whole_days=info.time_basis == "days",
+    )
 
 
 def figures_in(

@@ -29,22 +29,18 @@ __all__ = ["progress", "tier_of"]
 def _setup(
     policy: Policy, state: MemberState, as_of: datetime
 ) -> tuple[CompiledProgram, CompiledTiers, MemberState]:
-    if as_of.tzinfo is None or as_of.utcoffset() is None:
-        raise EventError("-", "as_of has no timezone offset", field="as_of", code="naive_datetime")
+    from .._agenda import state_at
+
+    # Reviews, validity ends and versions due by then are carried out on a copy (the agenda);
+    # a moment before the state's last event is refused there.
+    now = state_at(policy, state, as_of)
     program = policy.at(as_of)
     ct = program.tiers
     if ct is None:
         raise EventError(
             "-", "the programme has no tiers: section", field="policy", code="no_tiers"
         )
-    from ._engine import advance
-
-    # Reviews due by then are carried out on a copy; a past moment reads the recorded history.
-    if state.clock is None or as_of >= state.clock:
-        state, _ = advance(program, state, as_of)
-    elif not state.tiers.history:
-        state, _ = advance(program, state, state.joined_at)
-    return program, ct, state
+    return program, ct, now
 
 
 def _value(ct: CompiledTiers, info: ProgramInfo, measure: str, amount: Decimal) -> object:

@@ -43,9 +43,19 @@ def _anniversary(anchor: date, years: int) -> date:
 
 
 def window_span(
-    window: WindowSpec, local_at: datetime, joined: datetime, last_upgrade: datetime | None
+    window: WindowSpec,
+    local_at: datetime,
+    joined: datetime,
+    last_upgrade: datetime | None,
+    *,
+    whole_days: bool = True,
 ) -> Span:
-    """The window holding the local moment ``local_at`` (rolling windows end just after it)."""
+    """The window holding the local moment ``local_at`` (rolling windows end just after it).
+
+    A rolling window counted in whole days starts at the beginning of a local day: "the last 12
+    months" asked on 15 June counts from 16 June a year before, whatever the hour asked, so the
+    figure does not change between 10:00 and 13:00 of one day.
+    """
     tz = local_at.tzinfo
     assert tz is not None
     day = local_at.date()
@@ -59,8 +69,14 @@ def window_span(
         first = day.replace(day=1)
         return Span(midnight(first, tz), midnight(first + relativedelta(months=1), tz))
     if kind == "rolling_months":
+        if whole_days:
+            first_day = day - relativedelta(months=window.n) + timedelta(days=1)
+            return Span(midnight(first_day, tz), local_at + timedelta(microseconds=1))
         return Span(local_at - relativedelta(months=window.n), local_at + timedelta(microseconds=1))
     if kind == "rolling_days":
+        if whole_days:
+            first_day = day - timedelta(days=window.n - 1)
+            return Span(midnight(first_day, tz), local_at + timedelta(microseconds=1))
         return Span(local_at - timedelta(days=window.n), local_at + timedelta(microseconds=1))
     if kind == "full_months":
         # N whole calendar months ending before the month asked about.

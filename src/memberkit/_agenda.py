@@ -1,0 +1,166 @@
+"""Time: one agenda of due moments, and one loop that brings a member to a moment.
+
+Everything that time alone causes is a dated item on this agenda: a tier review, the end of a
+validity, a grace period or a grant, pending points becoming spendable, a lot or a balance
+expiring, and a new policy version taking effect. The loop asks every part for its next due
+moment, takes the earliest, and has every part carry out what is due then, in one fixed order
+(tiers, then points: expiry protection reads the tier the review just decided), with the policy
+version in force at that moment. ``apply``, ``advance`` and every query go through it, so no part
+ever reads another part's state from another moment, and a quote never disagrees with a booking.
+
+A new time-driven rule is a new kind of item: a part's ``next_due`` names its moment and its
+``run_due`` carries it out; the loop does not change.
+
+Past questions (docs/time.md): a state answers every moment from its last event on. A state
+advanced past its last event keeps the member as of that event (``MemberState.base``) while time
+changed something, so a moment in between is answered exactly too. A moment before the last
+event is refused (``AsOfError``): the state keeps what future decisions need, not the history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ._compiled import Policy
+from ._errors import AsOfError, EventError
+from ._reasons import Reason
+from ._state import MemberState
+from .points import _engine as points_engine
+from .tiers import _engine as tiers_engine
+
+__all__ = ["advanced", "check_as_of", "due_moments", "run_until", "settled", "state_at"]
+
+_TICK = timedelta(microseconds=1)
+
+
+def settled(state: MemberState) -> datetime:
+    """The moment up to which the state holds what time brought: advanced to, last event, join."""
+    moment = state.advanced_to or state.clock
+    if moment is None or moment < state.joined_at:
+        return state.joined_at
+    return moment
+
+
+def check_as_of(state: MemberState, as_of: datetime, name: str = "as_of") -> None:
+    """Refuse a naive moment, and a moment before the state's last event."""
+    if as_of.tzinfo is None or as_of.utcoffset() is None:
+        raise EventError("-", f"{name} has no timezone offset", field=name, code="naive_datetime")
+    if state.clock is not None and as_of < state.clock:
+        raise AsOfError(
+            f"{name} {as_of.isoformat()} is before member {state.member_id!r}'s last event "
+            f"({state.clock.isoformat()}); a state answers from its last event on. To ask about "
+            "an earlier moment, replay the member's events up to it "
+            "(memberkit.replay(policy, new_member(...), events, as_of=...))",
+            as_of=as_of,
+            clock=state.clock,
+        )
+
+
+def run_until(
+    policy: Policy,
+    state: MemberState,
+    start: datetime,
+    until: datetime,
+    reasons: list[Reason] | None,
+) -> MemberState:
+    """Carry out, in time order, every agenda item due in (``start``, ``until``].
+
+    ``reasons`` collects what happened (None: nobody reads them). Items are processed one moment
+    at a time; at each moment the tiers part goes first, then the points part; a version starting
+    at that moment decides everything due at it, then applies its own thresholds to everyone.
+    """
+    sink: list[Reason] = [] if reasons is None else reasons
+    done = start
+    state = tiers_engine.begin(policy.at(done), state)
+    # Campaigns reach the lots held at the start (they have no date of their own).
+    state = points_engine.run_due(policy.at(done), state, done, done, sink)
+    while done < until:
+        program = policy.at(done)
+        boundary = policy.next_boundary(done)
+        horizon = until if boundary is None or boundary > until else boundary
+        moment = _earliest(
+            tiers_engine.next_due(program, state, done, horizon),
+            points_engine.next_due(program, state, done, horizon),
+        )
+        at_boundary = boundary is not None and boundary <= until
+        if at_boundary and (moment is None or moment >= horizon):
+            moment = horizon
+        if moment is None:
+            break
+        now = policy.at(moment)
+        state = tiers_engine.run_due(now, state, moment, sink)
+        state = points_engine.run_due(now, state, done, moment, sink)
+        if at_boundary and moment == boundary:
+            state = tiers_engine.on_version(now, state, moment, sink)
+            # A tier reached on the version's first day can end protection or start it.
+            state = points_engine.run_due(now, state, moment, moment, sink)
+        done = moment
+    return state
+
+
+def _earliest(*moments: datetime | None) -> datetime | None:
+    found = [m for m in moments if m is not None]
+    return min(found) if found else None
+
+
+def advanced(
+    policy: Policy, state: MemberState, until: datetime, reasons: list[Reason] | None
+) -> MemberState:
+    """The state brought to ``until`` (not before its last event), reasons for what is new.
+
+    From a state already advanced further, the member as of the last event is brought forward
+    instead (exactly, silently: it was told). The result keeps that member as ``base`` while
+    time changed something, so later questions about moments in between stay exact.
+    """
+    check_as_of(state, until)
+    origin = state.origin
+    if until <= settled(state) and state.advanced_to is not None:
+        if until == state.advanced_to:
+            return state
+        start_state, quiet = origin, True
+    else:
+        start_state, quiet = state, False
+    start = settled(start_state)
+    if until < start:
+        # Before joining nothing has happened yet; the base tier is the one recorded at joining.
+        return tiers_engine.begin(policy.at(start), start_state)
+    now = run_until(policy, start_state, start, until, None if quiet else reasons)
+    now = now.evolve(advanced_to=None, base=None)
+    changed = now != origin
+    return now.evolve(advanced_to=until, base=origin if changed else None)
+
+
+def state_at(policy: Policy, state: MemberState, as_of: datetime) -> MemberState:
+    """The member at ``as_of``: the state with everything time brought by then carried out.
+
+    Refuses (``AsOfError``) a moment before the state's last event.
+    """
+    return advanced(policy, state, as_of, None)
+
+
+def due_moments(
+    policy: Policy, state: MemberState, as_of: datetime, until: datetime, limit: int = 100
+) -> tuple[datetime, ...]:
+    """The agenda: moments in (``as_of``, ``until``] at which time alone will change the member.
+
+    Computed by running the agenda, so it lists exactly the moments ``advance`` would act on.
+    """
+    now = state_at(policy, state, as_of)
+    found: list[datetime] = []
+    done = settled(now)
+    while done < until and len(found) < limit:
+        program = policy.at(done)
+        boundary = policy.next_boundary(done)
+        horizon = until if boundary is None or boundary > until else boundary
+        moment = _earliest(
+            tiers_engine.next_due(program, now, done, horizon),
+            points_engine.next_due(program, now, done, horizon),
+        )
+        if boundary is not None and boundary <= until and (moment is None or moment >= horizon):
+            moment = horizon
+        if moment is None:
+            break
+        found.append(moment)
+        now = run_until(policy, now, done, moment, None)
+        done = moment
+    return tuple(found)
