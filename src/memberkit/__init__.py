@@ -42,7 +42,14 @@ from ._events import (
 from ._money import Money
 from ._reasons import LocalizedText, Reason
 from ._state import MemberState, new_member, state_from_json, state_to_json
-from .benefits import BenefitDecision, Entitlements, check_benefit, entitlements
+from .benefits import (
+    BenefitDecision,
+    BenefitWindow,
+    Entitlements,
+    benefit_window,
+    check_benefit,
+    entitlements,
+)
 from .lifecycle import (
     AudienceMember,
     LifecycleStage,
@@ -85,6 +92,7 @@ __all__ = [
     "Balance",
     "BenefitDecision",
     "BenefitUse",
+    "BenefitWindow",
     "Entitlements",
     "Event",
     "EventConflict",
@@ -123,6 +131,7 @@ __all__ = [
     "advance",
     "apply",
     "balance",
+    "benefit_window",
     "bgnbd_expected_purchases",
     "bgnbd_fit",
     "bgnbd_p_alive",

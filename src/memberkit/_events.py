@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -231,13 +231,24 @@ class TierGrant(_Event):
     start: AwareDatetime | None = None
     """Start of the grant (default: the event's time; a paid renewal runs on from the period held)."""
     until: AwareDatetime | None = None
-    """End of the grant; a paid tier's period comes from the policy when omitted."""
+    """End of the grant, the first moment it no longer holds; a paid tier's period comes from the
+    policy when omitted."""
+    through: date | None = None
+    """The last day the grant holds (it ends when that day ends in the programme's timezone):
+    "valid through 31 Dec 2026" is ``through: 2026-12-31``. Give this or ``until``, not both."""
     reason: Literal["match", "invitation", "paid", "manual"] = "manual"
 
     @model_validator(mode="after")
     def _ordered(self) -> TierGrant:
+        if self.until is not None and self.through is not None:
+            raise ValueError(
+                "give the grant's end once: 'through' (its last day) or 'until' (an instant)"
+            )
         if self.until is not None and self.until <= (self.start or self.at):
             raise ValueError("the grant ends ('until') before it starts")
+        first = (self.start or self.at).date()
+        if self.through is not None and self.through < first - timedelta(days=1):
+            raise ValueError("the grant's last day ('through') is before it starts")
         return self
 
 

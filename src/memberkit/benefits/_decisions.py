@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -12,7 +12,7 @@ from .._money import Money
 from .._reasons import LocalizedText, Reason
 from ._model import Period
 
-__all__ = ["BenefitDecision", "Entitlements", "QuotaStatus"]
+__all__ = ["BenefitDecision", "BenefitWindow", "Entitlements", "QuotaStatus"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +80,22 @@ class Entitlements(Explained):
             if item.benefit_id == benefit_id:
                 return item
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitWindow(Explained):
+    """When a benefit's dates and conditions next let the member use it: the first and last day.
+
+    ``opens`` is the first day (from the day asked) on which the calendar side of the benefit
+    holds (its validity dates and conditions such as the birthday month), ``closes`` the last
+    day of that run (None when it runs past the days looked at). Tier and quotas are judged as
+    at ``as_of``; a condition on the order itself (channel, category) counts as met.
+    """
+
+    benefit_id: str
+    as_of: datetime
+    open_now: bool
+    opens: date | None
+    closes: date | None
+    reasons: tuple[Reason, ...]
+    default_locale: str = "en"

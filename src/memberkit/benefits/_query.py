@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -13,13 +13,13 @@ from .._facts import event_values
 from .._reasons import Reason
 from .._state import MemberState
 from ._decide import decide
-from ._decisions import BenefitDecision, Entitlements
+from ._decisions import BenefitDecision, BenefitWindow, Entitlements
 
 if TYPE_CHECKING:
     from .._compiled import Policy
     from .._events import Event
 
-__all__ = ["check_benefit", "context_values", "entitlements"]
+__all__ = ["benefit_window", "check_benefit", "context_values", "entitlements"]
 
 Context = Mapping[str, object]
 
@@ -105,3 +105,62 @@ def unknown_benefit_message(benefit_id: str, known: tuple[str, ...]) -> str:
     if known:
         return f"unknown benefit {benefit_id!r} (benefits: {', '.join(known)})"
     return f"unknown benefit {benefit_id!r}: the programme declares no benefits"
+
+
+_CALENDAR_FAILURES = frozenset(
+    {"benefit.not_yet_valid", "benefit.expired", "benefit.condition_failed"}
+)
+"""Refusals that depend on the day: outside the validity dates, or a condition such as the
+birthday month not met. Tier and quota refusals are the member's, not the calendar's."""
+
+
+def benefit_window(
+    policy: Policy,
+    state: MemberState,
+    benefit_id: str,
+    as_of: datetime,
+    *,
+    days: int = 400,
+) -> BenefitWindow:
+    """When ``benefit_id`` opens and closes for the member, looking ``days`` days ahead.
+
+    Each day is judged by the same decision ``check_benefit`` makes (at the start of the day,
+    at ``as_of`` for the day asked), so the window and the checkout answer never disagree about
+    a day. A birthday-month gift asked on 20 Oct for a November birthday opens on 1 Nov and
+    closes on 30 Nov.
+    """
+    _aware(as_of)
+    program = policy.at(as_of)
+    benefits = program.benefits
+    benefit = benefits.get(benefit_id) if benefits is not None else None
+    if benefit is None:
+        known = tuple(benefits.by_id) if benefits is not None else ()
+        raise EventError(
+            "-", unknown_benefit_message(benefit_id, known), field="benefit", code="unknown_benefit"
+        )
+    info = program.info
+    now = _at(policy, state, as_of)
+    tier = now.tiers.tier_at(as_of)
+    today = info.local_date(as_of)
+    opens = None
+    closes = None
+    for offset in range(days + 1):
+        day = today + timedelta(days=offset)
+        moment = as_of if offset == 0 else datetime(day.year, day.month, day.day, tzinfo=info.tz)
+        found = decide(info, benefit, now, moment, tier, {})
+        calendar_ok = not any(r.code in _CALENDAR_FAILURES for r in found.reasons)
+        if calendar_ok and opens is None:
+            opens = day
+        elif not calendar_ok and opens is not None:
+            closes = day - timedelta(days=1)
+            break
+    open_now = opens == today
+    if opens is None:
+        reasons = [Reason.of("benefit.window_none", benefit.path, name=benefit.name, days=days)]
+    elif closes is None:
+        reasons = [Reason.of("benefit.window_open", benefit.path, name=benefit.name, opens=opens)]
+    else:
+        reasons = [
+            Reason.of("benefit.window", benefit.path, name=benefit.name, opens=opens, closes=closes)
+        ]
+    return BenefitWindow(benefit_id, as_of, open_now, opens, closes, tuple(reasons), info.locale)

@@ -336,7 +336,9 @@ def _book(
                 )
             )
         elif pending and spec.days:
-            available_at = event.at + timedelta(days=spec.days)
+            # Days on the programme's calendar: the same instant written with any offset, or
+            # across a change of clocks, becomes available at the same moment.
+            available_at = info.local(event.at) + timedelta(days=spec.days)
             reasons.append(
                 Reason.of(
                     "points.pending",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from .._decision import Explained
@@ -26,6 +26,7 @@ class TierDecision(Explained):
     name: LocalizedText
     since: datetime
     valid_until: datetime | None
+    """The first moment the tier is no longer held whatever the figures (None: no stated end)."""
     earned: str
     granted: bool
     paid: tuple[str, ...]
@@ -37,6 +38,11 @@ class TierDecision(Explained):
     as_of: datetime
     reasons: tuple[Reason, ...]
     default_locale: str = "en"
+    valid_through: date | None = None
+    """The last day the tier is held whatever the figures, in the programme's timezone: the day
+    a member reads ("valid through 31 Dec 2026"); ``valid_until`` is the instant after it."""
+    pending_on: date | None = None
+    """The first day of an announced downgrade (the local day of ``pending_at``)."""
 
 
 @dataclass(frozen=True, slots=True)

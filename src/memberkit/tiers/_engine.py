@@ -17,7 +17,7 @@ Every change of the tier in force is appended to ``TierState.history`` with its 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -40,7 +40,7 @@ from ._ladder import (
 from ._model import ValidityFromUpgrade
 from ._review import review
 from ._state import TierChange, TierGrantRecord
-from ._windows import review_moments
+from ._windows import midnight, review_moments
 
 __all__ = ["begin", "current_tier", "next_due", "on_event", "on_version", "run_due"]
 
@@ -175,7 +175,7 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     reasons: list[Reason] = []
     state = start(ct, state)
     if isinstance(event, TierGrant):
-        return _grant(ct, state, event, reasons), reasons
+        return _grant(ct, info, state, event, reasons), reasons
     if isinstance(event, Refund) and ct.refunds == "at_once":
         state = _refund_at_once(ct, info, state, event, reasons)
     if ct.upgrade == "immediate":
@@ -250,7 +250,11 @@ def _refund_at_once(
 
 
 def _grant(
-    ct: CompiledTiers, state: MemberState, event: TierGrant, reasons: list[Reason]
+    ct: CompiledTiers,
+    info: ProgramInfo,
+    state: MemberState,
+    event: TierGrant,
+    reasons: list[Reason],
 ) -> MemberState:
     tier = ct.by_id.get(event.tier)
     if tier is None:
@@ -268,6 +272,9 @@ def _grant(
             if held.tier == tier.id and held.end is not None and held.start <= start < held.end:
                 start = held.end
     end = event.until
+    if event.through is not None:
+        # "Valid through 31 Dec": held until that day ends on the programme's calendar.
+        end = midnight(event.through + timedelta(days=1), info.tz)
     if end is None and tier.paid:
         end = start + relativedelta(months=tier.months)
     if end is not None and end <= start:
@@ -281,5 +288,14 @@ def _grant(
     if end is None:
         reasons.append(Reason.of("tier.granted_open", tier.path, tier=tier.name, start=start))
     else:
-        reasons.append(Reason.of("tier.granted", tier.path, tier=tier.name, start=start, end=end))
+        reasons.append(
+            Reason.of(
+                "tier.granted",
+                tier.path,
+                tier=tier.name,
+                start=start,
+                end=end,
+                through=info.local_date(end - TICK),
+            )
+        )
     return sync(ct, state, event.at, "grant", event.id, reasons)

@@ -188,6 +188,12 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
         window_end=span.end,
         pending_tier=pending.tier if pending is not None and pending.at > as_of else None,
         pending_at=pending.at if pending is not None and pending.at > as_of else None,
+        valid_through=(
+            info.local_date(change.valid_until - TICK) if change.valid_until is not None else None
+        ),
+        pending_on=(
+            info.local_date(pending.at) if pending is not None and pending.at > as_of else None
+        ),
         as_of=as_of,
         reasons=tuple(reasons),
         default_locale=info.locale,
