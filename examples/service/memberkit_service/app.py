@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 import memberkit
-from memberkit import EventConflict, EventError, Policy, StateError
+from memberkit import AsOfError, EventConflict, EventError, Policy, StateError
 from memberkit.benefits import entitlements
 from memberkit.lifecycle import lifecycle_stage
 from memberkit.points import balance, quote_points
@@ -145,6 +145,20 @@ def create_app(
     @api.exception_handler(EventError)
     def _bad_event(request: Request, exc: EventError) -> JSONResponse:
         return _error(422, _event_error(exc))
+
+    @api.exception_handler(AsOfError)
+    def _past(request: Request, exc: AsOfError) -> JSONResponse:
+        # A member's stored state answers from its last event on (docs/time.md): an earlier
+        # as_of is refused, never answered from later holdings.
+        return _error(
+            409,
+            {
+                "code": exc.code,
+                "message": str(exc),
+                "field": "as_of",
+                "last_event": exc.clock.isoformat(),
+            },
+        )
 
     @api.exception_handler(StateError)
     def _bad_state(request: Request, exc: StateError) -> JSONResponse:
@@ -303,13 +317,14 @@ def create_app(
     def quote(
         member_id: str,
         service: MembersDep,
-        body: Annotated[dict[str, Any], Body(description="a purchase event, not yet applied")],
+        body: Annotated[
+            dict[str, Any],
+            Body(description="an event not yet applied (a purchase when 'type' is omitted)"),
+        ],
         locale: Locale = None,
     ) -> dict[str, Any]:
-        """The points an order would earn, rule by rule, without applying it."""
+        """The points an event would earn, rule by rule, without applying it (apply's own code)."""
         event = memberkit.parse_event({"type": "purchase", **body})
-        if not isinstance(event, memberkit.Purchase):
-            raise ApiError(422, "not_a_purchase", "a quote is for a purchase", field="type")
         state, _ = service.get(member_id)
         if service.policy.at(event.at).points is None:
             raise ApiError(404, "no_points", "the programme has no points")
@@ -317,6 +332,7 @@ def create_app(
         return {
             "member_id": member_id,
             "order_id": decision.order_id,
+            "accepted": decision.accepted,
             "totals": {cid: jsonable(points) for cid, points in decision.totals},
             "lines": jsonable(decision.lines),
             "reasons": jsonable(decision.reasons),

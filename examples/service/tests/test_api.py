@@ -269,3 +269,24 @@ def test_a_member_id_with_a_nul_character_is_unknown(database: str) -> None:
     response = client(database).get("/members/m%00x")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "unknown_member"
+
+
+def test_a_question_before_the_last_event_is_refused_with_json(database: str) -> None:
+    """Asking the tier on 1 Mar after a 5 Mar purchase answers 409 as_of_before_last_event."""
+    test_client = client(database, retail())
+    test_client.post("/members/m1/events", json=purchase("o1", at(3, 5), "2500"))
+    response = test_client.get("/members/m1/tier", params={"as_of": at(3, 1)})
+    body = response.json()
+    assert (response.status_code, body["error"]["code"]) == (409, "as_of_before_last_event")
+    assert "replay" in body["error"]["message"]
+
+
+def test_a_quote_of_an_activity_is_answered(database: str) -> None:
+    """The quote endpoint takes any event kind; a sign-up quotes what apply would book."""
+    test_client = client(database, retail())
+    response = test_client.post(
+        "/members/m1/quote",
+        json={"type": "activity", "id": "s1", "at": at(3, 5), "kind": "signup"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["accepted"] is True
