@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -70,6 +70,11 @@ class _Event(BaseModel):
                 "datetime has no timezone offset; give one, e.g. 2026-11-11T10:00:00+08:00"
             )
         return value
+
+    @field_validator("at", mode="after")
+    @classmethod
+    def _fixed(cls, value: datetime) -> datetime:
+        return fixed_offset(value)
 
 
 class Line(BaseModel):
@@ -374,7 +379,43 @@ def check_order_money(event: Purchase, currency: str, decimals: int) -> None:
             )
 
 
+def fixed_offset(moment: datetime) -> datetime:
+    """The same instant with a fixed UTC offset instead of a zone's rules.
+
+    Python compares two datetimes of one zone by their wall clocks, so in a repeated hour
+    01:10 EST would count as earlier than 01:50 EDT; with fixed offsets every comparison is
+    between instants, however the time was written.
+    """
+    offset = moment.utcoffset()
+    if offset is None or isinstance(moment.tzinfo, timezone):
+        return moment
+    return moment.astimezone(timezone(offset))
+
+
+def _instants(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, dict):
+        return {k: _instants(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_instants(v) for v in value]
+    if isinstance(value, Decimal | date):
+        return str(value)
+    return value
+
+
 def event_fingerprint(event: Event) -> str:
-    """A short digest of the event's content, to tell a true duplicate from a reused id."""
+    """A short digest of the event's content, to tell a true duplicate from a reused id.
+
+    Moments are digested as instants: the same event sent again with ``Z`` instead of
+    ``+08:00`` is the same event.
+    """
+    data = _instants(event.model_dump(mode="python", exclude_defaults=False))
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+def legacy_fingerprint(event: Event) -> str:
+    """The digest states written by memberkit 0.1 recorded (moments as written)."""
     blob = event.model_dump_json(exclude_defaults=False).encode()
     return hashlib.blake2b(blob, digest_size=12).hexdigest()

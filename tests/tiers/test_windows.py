@@ -199,3 +199,22 @@ def test_a_fixed_review_on_29_february_moves_to_28_february_in_common_years() ->
         )
     )
     assert moments == [local(2027, 2, 28), local(2028, 2, 29)]
+
+
+def test_refunding_an_order_from_before_a_rolling_window_does_not_lower_its_figure() -> None:
+    """Growth earned in Jan 2026 and refunded in Mar 2027: the last 12 months' growth is 0, not -1."""
+    from pathlib import Path
+
+    from tests.builders import purchase, refund
+
+    import memberkit
+
+    shop = memberkit.load_policy(Path(memberkit.__file__).parent / "examples" / "ecommerce.yaml")
+    state = memberkit.new_member("m1", at(2026, 1, 1, 0))
+    for event in (
+        purchase("o1", at(2026, 1, 10), ("l1", "general", "1")),
+        refund("r1", at(2027, 3, 1), "o1"),
+    ):
+        state, outcome = memberkit.apply(shop, state, event)
+        assert outcome.accepted
+    assert memberkit.tier_of(shop, state, at(2027, 3, 2)).figures["growth"] == 0

@@ -226,7 +226,11 @@ def _expire(
             lots_out.append(lot)
             continue
         lots_out.append(replace(lot, remaining=0, expired=True))
-        entries.append(JournalEntry(moment, lot.source, lot.currency, "expire", -lot.remaining))
+        # The entry names the lot it expired (``rule``), so a later refund of the order knows
+        # which of its points were already lost to expiry.
+        entries.append(
+            JournalEntry(moment, lot.source, lot.currency, "expire", -lot.remaining, lot.id)
+        )
         reasons.append(
             Reason.of(
                 "points.expired",
@@ -479,10 +483,46 @@ def _refund(
     ps = replace(ps, earnings=tuple(earnings), cap_uses=caps)
     reasons: list[Reason] = []
     journal = list(ps.journal)
-    for currency_id, amount in per_currency.items():
+    earlier_refunds = {r.id for r in order.refunds if r.id != event.id}
+    for currency_id, wanted_points in per_currency.items():
         currency = points.by_id[currency_id]
         own = f"{order.id}/{currency_id}"
         own_lot = next((lot for lot in ps.lots if lot.id == own), None)
+        # Points of the order that expired are gone already: a refund never takes them again
+        # from the member's other points. All refunds of an order together take at most what
+        # it earned less what of it expired.
+        earned_total = sum((e.points for _, e in mine if e.currency == currency_id), Decimal(0))
+        lost = -sum(
+            (
+                j.points
+                for j in ps.journal
+                if j.kind == "expire" and j.rule == own and j.currency == currency_id
+            ),
+            Decimal(0),
+        )
+        taken_before = -sum(
+            (
+                j.points
+                for j in ps.journal
+                if j.kind == "reverse"
+                and j.event_id in earlier_refunds
+                and j.currency == currency_id
+            ),
+            Decimal(0),
+        )
+        room = max(Decimal(0), earned_total - lost - taken_before)
+        amount = currency.number(min(Decimal(wanted_points), room), ROUND_HALF_UP)
+        if amount < wanted_points:
+            reasons.append(
+                Reason.of(
+                    "points.reversal_expired",
+                    REVERSAL_PATH,
+                    points=wanted_points - amount,
+                    currency=currency.name,
+                )
+            )
+        if amount <= 0:
+            continue
         still_pending = own_lot is not None and (
             own_lot.available_at is None or own_lot.available_at > event.at
         )

@@ -156,6 +156,7 @@ def _earned_points(
     kinds: frozenset[str],
     span: Span,
     as_of: datetime,
+    orders: Sequence[OrderRecord] = (),
 ) -> Decimal:
     """Points of ``kinds`` earned in ``span`` by ``as_of``, reading the journal from its end.
 
@@ -164,14 +165,24 @@ def _earned_points(
     order) are skipped. The walk stops at the first earned entry before the window.
     """
     total = Decimal(0)
+    ordered_at: dict[str, datetime] | None = None
     for entry in reversed(journal):
         if entry.kind not in _EARNED_KINDS:
             continue
         if span.start is not None and entry.at < span.start:
             break
         in_window = entry.at <= as_of and (span.end is None or entry.at < span.end)
-        if in_window and entry.kind in kinds and entry.currency == currency:
-            total += Decimal(entry.points)
+        if not (in_window and entry.kind in kinds and entry.currency == currency):
+            continue
+        if entry.kind == "reverse" and span.start is not None:
+            # A refund takes back figures from the window that holds its order: returning an
+            # order bought before the window does not lower this window's figure.
+            if ordered_at is None:
+                ordered_at = {r.id: o.at for o in orders for r in o.refunds}
+            placed = ordered_at.get(entry.event_id)
+            if placed is not None and not span.holds(placed):
+                continue
+        total += Decimal(entry.points)
     return total
 
 
@@ -260,7 +271,9 @@ def figures(
     for name, m in measures.items():
         if m.of == "points":
             kinds = _EARNED_KINDS if deduct_refunds else _EARNED_KINDS - {"reverse"}
-            out[name] = _earned_points(state.points.journal, m.currency, kinds, span, as_of)
+            out[name] = _earned_points(
+                state.points.journal, m.currency, kinds, span, as_of, state.orders
+            )
         elif m.kind is not None:
             key = (m.field or "")[len("attr.") :]
             total = Decimal(0)
