@@ -39,7 +39,8 @@ def test_the_repeated_hour_is_ordered_by_instant_not_by_wall_clock() -> None:
     state = memberkit.new_member("m1", datetime(2026, 1, 1, tzinfo=NEW_YORK))
     state, first = memberkit.apply(POLICY, state, _order("o1", edt))
     state, second = memberkit.apply(POLICY, state, _order("o2", est))
-    assert first.accepted and second.accepted
+    assert first.accepted
+    assert second.accepted
 
 
 def test_an_event_sent_again_with_z_is_a_duplicate_not_a_conflict() -> None:

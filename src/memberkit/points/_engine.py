@@ -510,7 +510,7 @@ def _refund(
             ),
             Decimal(0),
         )
-        room = max(Decimal(0), earned_total - lost - taken_before)
+        room = max(Decimal(0), Decimal(earned_total) - Decimal(lost) - Decimal(taken_before))
         amount = currency.number(min(Decimal(wanted_points), room), ROUND_HALF_UP)
         if amount < wanted_points:
             reasons.append(
