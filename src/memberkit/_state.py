@@ -35,7 +35,8 @@ __all__ = [
     "state_to_json",
 ]
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+"""The layout written now. Format 1 (memberkit 0.1) is read and migrated (``_migrate``)."""
 
 
 def _dump_attr(value: object) -> object:
@@ -244,8 +245,31 @@ def state_from_json(text: str | bytes | Mapping[str, Any]) -> MemberState:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
         raise StateError(f"invalid member state at {where or 'top level'}: {err['msg']}") from None
+    if state.format == 1:
+        return _migrate_from_1(state)
     if state.format != STATE_FORMAT:
         raise StateError(
-            f"member state format {state.format} is not supported (expected {STATE_FORMAT})"
+            f"member state format {state.format} is not supported (expected 1 or {STATE_FORMAT})"
         )
     return state
+
+
+def _migrate_from_1(state: MemberState) -> MemberState:
+    """A memberkit 0.1 state in today's layout.
+
+    Format 2 added ``advanced_to`` and ``base`` (absent means not advanced) and names the lot an
+    ``expire`` journal entry took from (format 1 left it empty): the lot the entry's event
+    credited in that currency. Event digests of format 1 are still recognised by ``apply``.
+    """
+    from .points._state import JournalEntry
+
+    expired = {lot.id for lot in state.points.lots if lot.expired}
+
+    def named(entry: JournalEntry) -> JournalEntry:
+        if entry.kind != "expire" or entry.rule:
+            return entry
+        lot = f"{entry.event_id}/{entry.currency}"
+        return replace(entry, rule=lot) if lot in expired else entry
+
+    journal = tuple(named(e) for e in state.points.journal)
+    return replace(state, format=STATE_FORMAT, points=replace(state.points, journal=journal))
