@@ -97,6 +97,7 @@ EXPECTED = [
     "Transfer",
     "advance",
     "apply",
+    "apply_late",
     "balance",
     "benefit_window",
     "bgnbd_expected_purchases",

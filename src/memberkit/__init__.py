@@ -11,7 +11,7 @@
 
 from ._agenda import due_moments
 from ._compiled import Policy
-from ._engine import Outcome, advance, apply, replay
+from ._engine import Outcome, advance, apply, apply_late, replay
 from ._errors import (
     AsOfError,
     EventConflict,
@@ -130,6 +130,7 @@ __all__ = [
     "Transfer",
     "advance",
     "apply",
+    "apply_late",
     "balance",
     "benefit_window",
     "bgnbd_expected_purchases",

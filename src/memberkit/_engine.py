@@ -14,9 +14,9 @@ fixed order, because each reads what the previous one decided:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from ._agenda import advanced
@@ -41,7 +41,7 @@ from .benefits import _engine as benefits_engine
 from .points import _engine as points_engine
 from .tiers import _engine as tiers_engine
 
-__all__ = ["Outcome", "advance", "apply", "apply_captured", "replay"]
+__all__ = ["Outcome", "advance", "apply", "apply_captured", "apply_late", "replay"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +113,8 @@ def apply_captured(
         raise EventError(
             event.id,
             f"event time {event.at.isoformat()} is before the member's last event "
-            f"({state.clock.isoformat()}); apply events in time order or replay the history",
+            f"({state.clock.isoformat()}); apply events in time order, or give the history "
+            "to memberkit.apply_late (within program.lateness_days), or replay the history",
             field="at",
             code="out_of_order",
         )
@@ -171,6 +172,90 @@ def _react(ctx: ApplyContext, state: MemberState, reasons: list[Reason]) -> Memb
     new, part_reasons = benefits_engine.on_event(ctx, new)
     reasons.extend(part_reasons)
     return new
+
+
+def apply_late(
+    policy: Policy,
+    state: MemberState,
+    event: Event,
+    *,
+    earlier: MemberState,
+    since: Sequence[Event],
+) -> tuple[MemberState, Outcome]:
+    """Apply an event that arrived after later ones, as if it had arrived in order.
+
+    The state keeps what future decisions need, not past events, so the host supplies what the
+    engine needs to go back: ``earlier``, a state of the member it stored before the late
+    event's time (yesterday's, the last nightly run's), and ``since``, the events applied to
+    it since, which must be exactly the ones the state recorded. The events are then applied
+    again in time order with the late one among them. An event in time is simply applied.
+
+    Refused (``EventError``) when the event is older than the policy's ``lateness_days``
+    allow, when ``earlier`` and ``since`` do not lead to ``state``, or when going back would
+    make a later event fail (a redemption no longer covered): cancel that one first.
+    """
+    if state.clock is None or event.at >= state.clock:
+        return apply(policy, state, event)
+    known = state.fingerprint_of(event.id)
+    if known is not None:
+        return apply(policy, state, event)
+    horizon = timedelta(days=policy.at(event.at).info.lateness_days)
+    if event.at < state.clock - horizon:
+        raise EventError(
+            event.id,
+            f"event time {event.at.isoformat()} is more than {horizon.days} day(s) before the "
+            f"member's last event ({state.clock.isoformat()}); the programme applies late "
+            "events within program.lateness_days only: replay the member's history instead",
+            field="at",
+            code="too_late",
+        )
+    if earlier.member_id != state.member_id or (
+        earlier.clock is not None and earlier.clock > event.at
+    ):
+        raise EventError(
+            event.id,
+            "'earlier' must be a state of the same member from before the late event's time",
+            field="earlier",
+            code="bad_checkpoint",
+        )
+    _check_history(state, earlier, since, event.id)
+    ordered = sorted([*since, event], key=lambda e: e.at)
+    current = earlier
+    outcome: Outcome | None = None
+    for item in ordered:
+        current, result = apply(policy, current, item)
+        if item is event:
+            outcome = result
+        elif not result.accepted:
+            raise EventError(
+                event.id,
+                f"applied in order, this event would refuse the later event {item.id!r} "
+                f"({', '.join(r.code for r in result.reasons)}); cancel or correct it first",
+                code="late_conflict",
+            )
+    assert outcome is not None
+    return current, outcome
+
+
+def _check_history(
+    state: MemberState, earlier: MemberState, since: Sequence[Event], event_id: str
+) -> None:
+    """Refuse a checkpoint and events that do not lead to ``state`` exactly."""
+    before = {seen_id for seen_id, _ in earlier.seen}
+    expected = [(i, fp) for i, fp in state.seen if i not in before]
+    given = sorted(since, key=lambda e: e.at)
+    fingerprints = dict(expected)
+    matches = len(given) == len(expected) and all(
+        fingerprints.get(e.id) in (event_fingerprint(e), legacy_fingerprint(e)) for e in given
+    )
+    if not matches or len(before) + len(expected) != len(state.seen):
+        raise EventError(
+            event_id,
+            "'earlier' and 'since' do not lead to this state: give a stored state of the member "
+            "and exactly the events applied to it since",
+            field="since",
+            code="history_mismatch",
+        )
 
 
 def replay(

@@ -76,6 +76,14 @@ class ProgramSection(BaseModel):
         default="feb28",
         description="where a 29 Feb birthday falls in a common year",
     )
+    lateness_days: Annotated[int, Field(ge=0, le=366)] = Field(
+        default=0,
+        description=(
+            "how many days late an event may arrive and still be applied as if it had come in "
+            "order (a till that syncs hours late); 0 refuses every event older than the "
+            "member's last one. Late events go through `memberkit.apply_late`"
+        ),
+    )
     time_basis: Literal["days", "instants"] = Field(
         default="days",
         description=(
@@ -101,6 +109,7 @@ class ProgramInfo:
     notice_days: int
     leap_birthday: Literal["feb28", "mar1"] = "feb28"
     time_basis: Literal["days", "instants"] = "days"
+    lateness_days: int = 0
 
     @classmethod
     def from_section(cls, section: ProgramSection) -> ProgramInfo:
@@ -116,6 +125,7 @@ class ProgramInfo:
             notice_days=section.notice_days,
             leap_birthday=section.leap_birthday,
             time_basis=section.time_basis,
+            lateness_days=section.lateness_days,
         )
 
     def local(self, moment: datetime) -> datetime:
