@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from ._compiled import Policy
 from ._errors import AsOfError, EventError
+from ._instants import fixed_offset
 from ._reasons import Reason
 from ._state import MemberState
 from .points import _engine as points_engine
@@ -72,8 +73,9 @@ def run_until(
     sink: list[Reason] = [] if reasons is None else reasons
     done = start
     state = tiers_engine.begin(policy.at(done), state)
-    # Campaigns reach the lots held at the start (they have no date of their own).
-    state = points_engine.run_due(policy.at(done), state, done, done, sink)
+    # Campaigns reach the lots held at the start (they have no date of their own), and lots
+    # whose protecting tier the last event took away expire at that very moment.
+    state = points_engine.settle(policy.at(done), state, done, reasons)
     while done < until:
         program = policy.at(done)
         boundary = policy.next_boundary(done)
@@ -89,11 +91,11 @@ def run_until(
             break
         now = policy.at(moment)
         state = tiers_engine.run_due(now, state, moment, sink)
-        state = points_engine.run_due(now, state, done, moment, sink)
+        state = points_engine.run_due(now, state, done, moment, reasons)
         if at_boundary and moment == boundary:
             state = tiers_engine.on_version(now, state, moment, sink)
             # A tier reached on the version's first day can end protection or start it.
-            state = points_engine.run_due(now, state, moment, moment, sink)
+            state = points_engine.run_due(now, state, moment, moment, reasons)
         done = moment
     return state
 
@@ -113,6 +115,7 @@ def advanced(
     time changed something, so later questions about moments in between stay exact.
     """
     check_as_of(state, until)
+    until = fixed_offset(until)
     origin = state.origin
     if until <= settled(state) and state.advanced_to is not None:
         if until == state.advanced_to:
@@ -125,8 +128,14 @@ def advanced(
         # Before joining nothing has happened yet; the base tier is the one recorded at joining.
         return tiers_engine.begin(policy.at(start), start_state)
     now = run_until(policy, start_state, start, until, None if quiet else reasons)
-    now = now.evolve(advanced_to=None, base=None)
-    changed = now != origin
+    # Every part returns the very same objects when time changed nothing, so identity is a
+    # cheap and exact test of whether the member as of the last event must be kept.
+    changed = not (
+        now.tiers is origin.tiers
+        and now.points is origin.points
+        and now.benefits is origin.benefits
+        and now.orders is origin.orders
+    )
     return now.evolve(advanced_to=until, base=origin if changed else None)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from ._errors import EventError
+from ._instants import fixed_offset
 from ._money import is_currency
 
 __all__ = [
@@ -377,19 +378,6 @@ def check_order_money(event: Purchase, currency: str, decimals: int) -> None:
                 field=field,
                 code="too_many_decimals",
             )
-
-
-def fixed_offset(moment: datetime) -> datetime:
-    """The same instant with a fixed UTC offset instead of a zone's rules.
-
-    Python compares two datetimes of one zone by their wall clocks, so in a repeated hour
-    01:10 EST would count as earlier than 01:50 EDT; with fixed offsets every comparison is
-    between instants, however the time was written.
-    """
-    offset = moment.utcoffset()
-    if offset is None or isinstance(moment.tzinfo, timezone):
-        return moment
-    return moment.astimezone(timezone(offset))
 
 
 def _instants(value: object) -> object:

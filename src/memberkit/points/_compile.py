@@ -160,6 +160,20 @@ class CompiledPoints:
     tier_names: Mapping[str, LocalizedText] = field(default_factory=dict)
     """Each declared tier's display name, to name tiers in explanations."""
 
+    @property
+    def shields(self) -> Mapping[str, tuple[str, ...]]:
+        """Per currency, the tiers that keep its points from expiring (``never_while_tier``)."""
+        return {
+            c.id: c.expiry.never_while_tier
+            for c in self.currencies
+            if c.expiry is not None and c.expiry.never_while_tier
+        }
+
+    @property
+    def has_campaigns(self) -> bool:
+        """Whether any currency declares expiry extension campaigns."""
+        return any(c.expiry is not None and c.expiry.extensions for c in self.currencies)
+
     def tier_name(self, tier: str | None) -> LocalizedText | str:
         """The display name of ``tier`` (its id when the policy gives none; "—" for no tier)."""
         if tier is None:

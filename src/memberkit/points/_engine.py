@@ -34,6 +34,7 @@ from .._events import (
     Refund,
     Transfer,
 )
+from .._instants import fixed_offset
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
@@ -45,7 +46,14 @@ from ._spend import cancel, redeem
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
 from ._transfer import adjust, transfer
 
-__all__ = ["inactivity_deadline", "next_due", "on_event", "on_tier_change", "run_due"]
+__all__ = [
+    "inactivity_deadline",
+    "next_due",
+    "on_event",
+    "on_tier_change",
+    "run_due",
+    "settle",
+]
 
 Points = int | Decimal
 _INSTANT = timedelta(microseconds=1)
@@ -73,14 +81,14 @@ def inactivity_deadline(info: ProgramInfo, last: datetime, months: int) -> datet
     later (the whole of it) unless the programme counts in instants (``program.time_basis``).
     """
     if info.time_basis == "instants":
-        return info.local(last) + relativedelta(months=months)
+        return fixed_offset(info.local(last) + relativedelta(months=months))
     day = info.local_date(last) + relativedelta(months=months)
     return _next_midnight(day, info)
 
 
 def _next_midnight(day: date, info: ProgramInfo) -> datetime:
     after = day + timedelta(days=1)
-    return datetime(after.year, after.month, after.day, tzinfo=info.tz)
+    return fixed_offset(datetime(after.year, after.month, after.day, tzinfo=info.tz))
 
 
 def _live(lot: Lot) -> bool:
@@ -99,21 +107,28 @@ def next_due(
     points = program.points
     if points is None:
         return None
-    first: datetime | None = None
-    shields = {
-        c.id: c.expiry.never_while_tier
-        for c in points.currencies
-        if c.expiry is not None and c.expiry.never_while_tier
-    }
-    kept: dict[datetime, datetime | None] = {}
-    for lot in state.points.lots:
-        if not _live(lot):
-            continue
-        for edge in (lot.expires_at, lot.available_at):
-            if edge is not None and after < edge <= until and (first is None or edge < first):
-                first = edge
-        shield = shields.get(lot.currency)
-        if shield and lot.expires_at is not None and lot.expires_at <= after:
+    lots = state.points.lots
+    # One pass over the live lots: the inner loop of every apply and query.
+    found = [
+        edge
+        for lot in lots
+        if lot.remaining > 0 and not lot.expired
+        for edge in (lot.expires_at, lot.available_at)
+        if edge is not None and after < edge <= until
+    ]
+    first: datetime | None = min(found) if found else None
+    if points.shields:
+        kept: dict[datetime, datetime | None] = {}
+        for lot in lots:
+            shield = points.shields.get(lot.currency)
+            if (
+                not shield
+                or lot.remaining <= 0
+                or lot.expired
+                or lot.expires_at is None
+                or lot.expires_at > after
+            ):
+                continue
             # Kept past its date by a protected tier: due when the tier is known to end.
             if lot.expires_at not in kept:
                 kept[lot.expires_at] = effective_expiry(lot.expires_at, shield, state.tiers)
@@ -124,7 +139,7 @@ def next_due(
         expiry = currency.expiry
         if expiry is None or expiry.inactivity_months is None:
             continue
-        if not any(_live(lot) and lot.currency == currency.id for lot in state.points.lots):
+        if not any(_live(lot) and lot.currency == currency.id for lot in lots):
             continue
         last = _last_activity(state, expiry.activity, until)
         deadline = inactivity_deadline(program.info, last, expiry.inactivity_months)
@@ -133,42 +148,62 @@ def next_due(
     return first
 
 
+def settle(
+    program: CompiledProgram,
+    state: MemberState,
+    moment: datetime,
+    reasons: list[Reason] | None,
+) -> MemberState:
+    """What falls due at the very moment time starts from: campaigns reach the lots held, and
+    lots whose protecting tier an event just took away expire then."""
+    points = program.points
+    if points is None or not (points.shields or points.has_campaigns):
+        return state
+    return run_due(program, state, moment, moment, reasons)
+
+
 def run_due(
     program: CompiledProgram,
     state: MemberState,
     after: datetime,
     moment: datetime,
-    reasons: list[Reason],
+    reasons: list[Reason] | None,
 ) -> MemberState:
-    """Carry out what falls due by ``moment``: campaigns, pending lots released, expiry."""
+    """Carry out what falls due by ``moment``: campaigns, pending lots released, expiry.
+
+    ``reasons`` None: nobody reads what happened, so nothing is explained.
+    """
     points = program.points
     if points is None:
         return state
     info = program.info
+    sink: list[Reason] = [] if reasons is None else reasons
     # Campaigns push expiry before anything is expired, so a lot they cover never lapses.
-    state, found = apply_campaigns(points, info, state, moment)
-    reasons += found
-    released: dict[str, Points] = {}
-    for lot in state.points.lots:
-        if (
-            _live(lot)
-            and lot.available_at is not None
-            and after < lot.available_at <= moment
-            and lot.earned_at < lot.available_at
-        ):
-            released[lot.currency] = released.get(lot.currency, 0) + lot.remaining
-    for currency_id, amount in released.items():
-        currency = points.by_id[currency_id]
-        reasons.append(
-            Reason.of(
-                "points.now_available",
-                PENDING_PATH,
-                points=amount,
-                currency=currency.name,
-                date=info.local_date(moment),
+    if points.has_campaigns:
+        state, found = apply_campaigns(points, info, state, moment)
+        sink += found
+    if reasons is not None and after < moment:
+        released: dict[str, Points] = {}
+        for lot in state.points.lots:
+            if (
+                _live(lot)
+                and lot.available_at is not None
+                and after < lot.available_at <= moment
+                and lot.earned_at < lot.available_at
+            ):
+                released[lot.currency] = released.get(lot.currency, 0) + lot.remaining
+        for currency_id, amount in released.items():
+            currency = points.by_id[currency_id]
+            reasons.append(
+                Reason.of(
+                    "points.now_available",
+                    PENDING_PATH,
+                    points=amount,
+                    currency=currency.name,
+                    date=info.local_date(moment),
+                )
             )
-        )
-    return _expire(program, points, state, moment, reasons)
+    return _expire(program, points, state, moment, sink)
 
 
 def _expire(
@@ -342,7 +377,7 @@ def _book(
         elif pending and spec.days:
             # Days on the programme's calendar: the same instant written with any offset, or
             # across a change of clocks, becomes available at the same moment.
-            available_at = info.local(event.at) + timedelta(days=spec.days)
+            available_at = fixed_offset(info.local(event.at) + timedelta(days=spec.days))
             reasons.append(
                 Reason.of(
                     "points.pending",

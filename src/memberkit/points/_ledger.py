@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from .._instants import fixed_offset
 from .._program import ProgramInfo
 from .._reasons import Reason
 from ..tiers._state import TierState
@@ -44,7 +45,7 @@ Points = int | Decimal
 
 def _next_midnight(day: date, info: ProgramInfo) -> datetime:
     after = day + timedelta(days=1)
-    return datetime(after.year, after.month, after.day, tzinfo=info.tz)
+    return fixed_offset(datetime(after.year, after.month, after.day, tzinfo=info.tz))
 
 
 def expiry_for(

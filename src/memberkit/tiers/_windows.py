@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from dateutil.relativedelta import relativedelta
 
+from .._instants import fixed_offset
+
 from ._model import FixedReview, ValidityFromUpgrade, ValidityMonths, ValidityUntil, WindowSpec
 
 __all__ = ["Span", "midnight", "review_moments", "validity_end", "window_span"]
@@ -34,8 +36,8 @@ class Span:
 
 
 def midnight(day: date, tz: tzinfo) -> datetime:
-    """The start of a local day."""
-    return datetime(day.year, day.month, day.day, tzinfo=tz)
+    """The start of a local day (as a fixed-offset instant, see ``memberkit._instants``)."""
+    return fixed_offset(datetime(day.year, day.month, day.day, tzinfo=tz))
 
 
 def _anniversary(anchor: date, years: int) -> date:
