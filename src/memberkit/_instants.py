@@ -8,7 +8,7 @@ shared object per offset keeps comparisons on the fast path.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 __all__ = ["fixed_offset"]
 
@@ -22,7 +22,7 @@ def fixed_offset(moment: datetime) -> datetime:
         return moment
     zone = _ZONES.get(offset)
     if zone is None:
-        zone = _ZONES.setdefault(offset, timezone.utc if not offset else timezone(offset))
+        zone = _ZONES.setdefault(offset, UTC if not offset else timezone(offset))
     if moment.tzinfo is zone:
         return moment
     return moment.astimezone(zone)

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta, tzinfo
 from dateutil.relativedelta import relativedelta
 
 from .._instants import fixed_offset
-
 from ._model import FixedReview, ValidityFromUpgrade, ValidityMonths, ValidityUntil, WindowSpec
 
 __all__ = ["Span", "midnight", "review_moments", "validity_end", "window_span"]
