@@ -7,11 +7,25 @@ the parameter is 1 and the plural otherwise. Parameters are formatted for the lo
 money as currency, numbers with grouping, dates in the locale's medium style, a programme's own
 names (``LocalizedText``) in the locale with fallback, tuples as lists.
 
+A locale is read the way people write it: ``zh_TW`` and ``zh_HK`` read Traditional Chinese,
+``zh_CN`` and ``zh`` Simplified, ``en_US`` English (``locale_chain``). A locale memberkit ships no
+text for gives an ``UnknownLocaleWarning`` and falls back as below.
+
 A missing translation falls back to the programme's default locale, then English; a code with no
 text anywhere is rendered as the code with its parameters, so explaining never fails.
 """
 
+from .._locales import UnknownLocaleWarning, locale_chain, shipped_locale
 from ._catalog import catalogue, known_codes
 from ._render import explain, format_value, render
 
-__all__ = ["catalogue", "explain", "format_value", "known_codes", "render"]
+__all__ = [
+    "UnknownLocaleWarning",
+    "catalogue",
+    "explain",
+    "format_value",
+    "known_codes",
+    "locale_chain",
+    "render",
+    "shipped_locale",
+]
