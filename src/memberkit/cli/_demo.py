@@ -15,8 +15,6 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any, TextIO
 
-from babel import Locale, UnknownLocaleError
-
 from .._compiled import Policy
 from .._state import MemberState
 from ..benefits import entitlements
@@ -26,6 +24,7 @@ from ..lifecycle import lifecycle_stage
 from ..points import balance, expiring
 from ..policy import parse_policy
 from ..tiers import progress, tier_of
+from ._options import add_locale_option, chosen_locale
 
 __all__ = ["DEMO_YEAR", "add_demo_parser", "bundled_example", "run_demo"]
 
@@ -51,17 +50,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def _locale(text: str) -> str:
-    # A mistyped locale would silently fall back to the programme's; say so instead.
-    try:
-        Locale.parse(text)
-    except (ValueError, UnknownLocaleError):
-        raise argparse.ArgumentTypeError(
-            f"unknown locale {text!r} (try zh_Hans, zh_Hant or en)"
-        ) from None
-    return text
-
-
 def add_demo_parser(sub: Any) -> None:
     """Register the demo subcommand."""
     demo = sub.add_parser(
@@ -73,13 +61,13 @@ def add_demo_parser(sub: Any) -> None:
     demo.add_argument(
         "--members", type=_positive, default=2000, metavar="N", help="members (default 2000)"
     )
+    add_locale_option(demo)
     demo.add_argument(
-        "--locale",
-        type=_locale,
-        default=None,
-        help="locale of names and explanations, e.g. zh_Hans, zh_Hant, en (default: programme's)",
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text report (default) or json with the same figures",
     )
-    demo.add_argument("--format", choices=("text", "json"), default="text")
 
 
 class _Bar:
@@ -111,7 +99,7 @@ def run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     source, text = bundled_example()
     policy = parse_policy(text, source=source)
     info = policy.info
-    locale = args.locale or info.locale
+    locale = chosen_locale(args.locale, info.locale, err, "demo")
     as_of = datetime(DEMO_YEAR, 12, 31, 23, 59, 59, tzinfo=info.tz)
     program = policy.at(as_of)
     rewards = tuple(

@@ -22,6 +22,7 @@ from ..testing._collect import SampleMember, member_from_data
 from ..testing._impact import Impact, measure
 from ..testing._structure import Change, structural_diff
 from ._diff_html import diff_html
+from ._options import OutputError, add_locale_option, write_output
 
 __all__ = ["add_diff_parser", "read_sample", "run_diff"]
 
@@ -35,12 +36,36 @@ class SampleError(MemberkitError):
 def add_diff_parser(sub: Any) -> None:
     """Register the diff subcommand."""
     diff = sub.add_parser("diff", help="compare two policies and their impact on a member sample")
-    diff.add_argument("old", metavar="OLD.yaml")
-    diff.add_argument("new", metavar="NEW.yaml")
-    diff.add_argument("--members", metavar="SAMPLE.jsonl", default=None)
-    diff.add_argument("--as-of", dest="as_of", metavar="DATE", default=None)
-    diff.add_argument("--format", choices=("text", "json", "html"), default="text")
-    diff.add_argument("--output", metavar="FILE", default=None)
+    diff.add_argument("old", metavar="OLD.yaml", help="the policy as it is")
+    diff.add_argument("new", metavar="NEW.yaml", help="the policy as it would become")
+    diff.add_argument(
+        "--members",
+        metavar="SAMPLE.jsonl",
+        default=None,
+        help="a member sample, one JSON object a line (id, joined, birthday, tags, events), "
+        "replayed under both policies (needs --as-of)",
+    )
+    diff.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="DATE",
+        default=None,
+        help="the moment the sample is judged at: a date (end of that day, programme timezone) "
+        "or a date-time with an offset",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text (default), json, or html (one self-contained file with charts)",
+    )
+    diff.add_argument(
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="write the report to FILE (its directory must exist) instead of stdout",
+    )
+    add_locale_option(diff, "locale of the HTML and text report (default: the new policy's)")
 
 
 def _load(path: str) -> tuple[Located, Policy]:
@@ -137,6 +162,13 @@ def _short(value: object) -> str:
 
 def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Compare the policies (and measure the sample) and write the report; returns the exit code."""
+    if args.output and not FilePath(args.output).parent.is_dir():
+        # Said before the sample is replayed, which may take minutes, rather than after.
+        parent = FilePath(args.output).parent
+        err.write(
+            f"memberkit diff: cannot write {args.output}: the directory {parent} does not exist\n"
+        )
+        return USAGE
     try:
         old_doc, old = _load(args.old)
         new_doc, new = _load(args.new)
@@ -179,7 +211,11 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         report = _text(args.old, args.new, changes, impact, as_of_text)
     if args.output:
-        FilePath(args.output).write_text(report, encoding="utf-8")
+        try:
+            write_output(args.output, report)
+        except OutputError as exc:
+            err.write(f"memberkit diff: {exc}\n")
+            return USAGE
     else:
         out.write(report)
     differs = bool(changes) or (impact is not None and impact.changed > 0)
