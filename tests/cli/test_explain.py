@@ -107,3 +107,45 @@ def test_text_shows_the_tier_and_what_the_next_one_needs(tmp_path: Path) -> None
     assert code == 0
     assert "tier: basic\n" in out
     assert "  To reach Silver: spend CN¥1,700.00 more or place 5 more orders.\n" in out
+
+
+def test_a_state_of_another_programme_is_refused(tmp_path: Path) -> None:
+    """A state holding a tier and an order currency the policy does not know is not explained."""
+    ecommerce = memberkit.load_policy(RETAIL.replace("retail.yaml", "ecommerce.yaml"))
+    state = memberkit.new_member("m1", at(2026, 1, 1, 0, 0))
+    state = memberkit.replay(
+        ecommerce, state, [purchase("p1", at(2026, 3, 10), ("l1", "apparel", "9000"))]
+    )
+    path = tmp_path / "other.json"
+    path.write_text(memberkit.state_to_json(state), encoding="utf-8")
+    code, out, err = run("explain", RETAIL, "--state", str(path), "--as-of", "2026-04-01")
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        f"memberkit explain: {path} is not a state of programme 'acme-retail' ({RETAIL}): "
+        "it holds tier '"
+    )
+    assert "which the policy does not declare\n" in err
+
+
+def test_orders_in_another_currency_mark_another_programme(tmp_path: Path) -> None:
+    """A state whose orders were paid in a currency not the programme's is refused."""
+    minimal = memberkit.parse_policy(
+        "memberkit: 1\nprogram: {id: hk, currency: HKD, timezone: Asia/Hong_Kong, locale: zh_Hant}\n",
+        source="hk.yaml",
+    )
+    state = memberkit.new_member("m1", at(2026, 1, 1, 0, 0))
+    order = memberkit.parse_event(
+        {
+            "type": "purchase",
+            "id": "o1",
+            "at": "2026-03-01T10:00:00+08:00",
+            "currency": "HKD",
+            "lines": [{"id": "l1", "category": "tea", "amount": "10"}],
+        }
+    )
+    state, _ = memberkit.apply(minimal, state, order)
+    path = tmp_path / "hk.json"
+    path.write_text(memberkit.state_to_json(state), encoding="utf-8")
+    code, _, err = run("explain", RETAIL, "--state", str(path), "--as-of", "2026-04-01")
+    assert code == 1
+    assert "orders paid in HKD (the programme's currency is CNY)" in err
