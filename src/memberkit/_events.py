@@ -7,6 +7,7 @@ The engine reads these frozen models directly; it never re-validates them.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -285,11 +286,108 @@ Event = Annotated[
 
 _EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 
+_MODELS: dict[str, type[BaseModel]] = {
+    str(model.model_fields["type"].default): model
+    for model in (
+        Purchase,
+        Refund,
+        Activity,
+        Redemption,
+        RedemptionCancel,
+        Transfer,
+        Adjustment,
+        PointsExtension,
+        TierGrant,
+        BenefitUse,
+        ProfileUpdate,
+    )
+}
+"""Each event type's model, for the fields an unknown field may be a misspelling of."""
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    err = exc.errors(include_url=False)[0]
-    field = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in _TYPES))
-    return field, str(err["msg"])
+
+def _first_error(exc: ValidationError, data: Mapping[str, Any]) -> tuple[str, str]:
+    """The first problem as (field, message), in plain words rather than pydantic's."""
+    errors = exc.errors(include_url=False)
+    err = errors[0]
+    if err["type"] == "missing":
+        # A misspelt field shows as the right one missing and an unknown one; naming the
+        # misspelling (with the suggestion) is what helps.
+        parent, wanted = tuple(err["loc"][:-1]), str(err["loc"][-1])
+        for other in errors:
+            if (
+                other["type"] == "extra_forbidden"
+                and tuple(other["loc"][:-1]) == parent
+                and _key_like(str(other["loc"][-1]), wanted)
+            ):
+                err = other
+                break
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _TYPES)]
+    field = ".".join(str(p) for p in loc)
+    kind = err["type"]
+    value = err.get("input")
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    shown = repr(value) if isinstance(value, str | int | float | Decimal) else "the value"
+    if kind == "union_tag_invalid":
+        tag = str(ctx.get("tag", value))
+        close = difflib.get_close_matches(tag, sorted(_TYPES), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return "type", f"unknown event type '{tag}'{hint} (types: {', '.join(sorted(_TYPES))})"
+    if kind == "union_tag_not_found":
+        return "type", f"an event needs a 'type', one of: {', '.join(sorted(_TYPES))}"
+    if kind == "missing":
+        return field, f"required field '{loc[-1]}' is missing"
+    if kind == "extra_forbidden":
+        known = _fields_at(data, loc)
+        name = str(loc[-1])
+        close = [k for k in known if _key_like(name, k)]
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        listed = f" (fields: {', '.join(sorted(known))})" if known and not hint else ""
+        return field, f"unknown field '{name}'{hint}{listed}"
+    if kind == "timezone_aware":
+        return field, f"{shown} has no timezone offset; add one, e.g. +08:00"
+    if kind in ("datetime_parsing", "datetime_from_date_parsing", "datetime_type"):
+        detail = str(err["msg"]).partition(", ")[2]
+        reason = f": {detail}" if detail else ""
+        return field, f"{shown} is not a valid date-time{reason}; write YYYY-MM-DDTHH:MM:SS+08:00"
+    if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
+        detail = str(err["msg"]).partition(", ")[2]
+        reason = f": {detail}" if detail else ""
+        return field, f"{shown} is not a valid date{reason}; write YYYY-MM-DD"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return field, f"{shown} is not a whole number"
+    if kind in ("decimal_parsing", "decimal_type", "float_parsing"):
+        return field, f"{shown} is not a number"
+    if kind in ("string_type", "bool_type", "bool_parsing", "list_type", "tuple_type", "dict_type"):
+        wanted = {"string_type": "text", "list_type": "a list", "tuple_type": "a list"}.get(
+            kind, "true or false" if kind.startswith("bool") else "an object"
+        )
+        return field, f"{shown} should be {wanted}"
+    if kind == "string_pattern_mismatch" and loc and str(loc[-1]).endswith("currency"):
+        return field, f"{shown} is not an ISO 4217 currency code (three capital letters, e.g. CNY)"
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        return field, f"needs at least {least} {'item' if least == 1 else 'items'}"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if message.startswith("Input should"):
+        message = f"{shown} should" + message.removeprefix("Input should")
+    return field, message[:1].lower() + message[1:]
+
+
+def _key_like(name: str, option: str) -> bool:
+    # A close spelling of the whole field name (``ammount``), not a shared word (``min_order``).
+    return difflib.SequenceMatcher(None, name, option).ratio() >= 0.8
+
+
+def _fields_at(data: Mapping[str, Any], loc: list[int | str]) -> list[str]:
+    """The fields allowed where an unknown one was written: the event's, or a line's."""
+    model = _MODELS.get(str(data.get("type", "")))
+    if model is None:
+        return []
+    if len(loc) <= 1:
+        return sorted(model.model_fields)
+    if loc[0] == "lines":
+        return sorted((RefundLine if model is Refund else Line).model_fields)
+    return []
 
 
 _TYPES = {
@@ -322,7 +420,7 @@ def parse_event(data: Mapping[str, Any] | str | bytes | object) -> Event:
         return _EVENT.validate_python(data)
     except ValidationError as exc:
         event_id = str(data.get("id", "?"))
-        field, message = _first_error(exc)
+        field, message = _first_error(exc, data)
         raise EventError(event_id, message, field=field, code="invalid_event") from None
 
 

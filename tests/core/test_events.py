@@ -38,14 +38,15 @@ def test_purchase_from_json_text() -> None:
     [
         ({"at": "2026-03-01T10:00:00"}, "at", "timezone"),
         ({"lines": [{"id": "l1", "amount": "-1"}]}, "lines.0.amount", "greater than or equal to 0"),
-        ({"currency": "rmb"}, "currency", "should match pattern"),
-        ({"lines": []}, "lines", "at least 1 item"),
+        ({"currency": "rmb"}, "currency", "'rmb' is not an ISO 4217 currency code"),
+        ({"lines": []}, "lines", "needs at least 1 item"),
         (
             {"lines": [{"id": "a", "amount": "1"}, {"id": "a", "amount": "2"}]},
             "",
             "line id 'a' appears twice",
         ),
-        ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+        ({"colour": "red"}, "colour", "unknown field 'colour' (fields: at, attributes, "),
+        ({"lines": [{"id": "l1", "amonut": "1"}]}, "lines.0.amonut", "did you mean 'amount'?"),
     ],
 )
 def test_bad_purchase_names_event_and_field(
@@ -57,6 +58,43 @@ def test_bad_purchase_names_event_and_field(
     assert info.value.event_id == "o1"
     assert info.value.field == field
     assert fragment in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"type": "purchse", "id": "o1", "at": "2026-03-01T10:00:00+08:00"},
+            "type",
+            "unknown event type 'purchse'; did you mean 'purchase'? (types: activity, adjustment, "
+            "benefit_use, points_extension, profile, purchase, redemption, redemption_cancel, "
+            "refund, tier_grant, transfer)",
+        ),
+        (
+            {"id": "o1", "at": "2026-03-01T10:00:00+08:00"},
+            "type",
+            "an event needs a 'type', one of: activity, adjustment, benefit_use, "
+            "points_extension, profile, purchase, redemption, redemption_cancel, refund, "
+            "tier_grant, transfer",
+        ),
+        (
+            {"type": "redemption", "id": "o1", "at": "2026-03-01T10:00:00+08:00", "points": "x"},
+            "points",
+            "'x' is not a whole number",
+        ),
+        (
+            {"type": "redemption", "id": "o1", "at": "2026-13-01T10:00:00+08:00", "points": 1},
+            "at",
+            "'2026-13-01T10:00:00+08:00' is not a valid date-time: month value is outside "
+            "expected range of 1-12; write YYYY-MM-DDTHH:MM:SS+08:00",
+        ),
+    ],
+)
+def test_event_errors_are_in_plain_words(data: dict[str, object], field: str, message: str) -> None:
+    """A bad event type, a missing type, a bad number or date read as sentences, not pydantic text."""
+    with pytest.raises(EventError) as info:
+        memberkit.parse_event(data)
+    assert (info.value.field, info.value.message) == (field, message)
 
 
 def test_naive_datetime_object_is_refused() -> None:
