@@ -3,7 +3,9 @@
 Each part ships a gettext catalogue per locale (``locales/<locale>/LC_MESSAGES/<part>.po``) whose
 msgids are reason codes and whose msgstrs are templates with ``{param}`` placeholders. A
 placeholder may carry a plural pair, ``{count|use|uses}``, which renders the singular word when
-the parameter is 1 and the plural otherwise. Parameters are formatted for the locale by babel:
+the parameter is 1 and the plural otherwise; in a pair ``#`` stands for the number
+(``{limit|the only use|all # uses}``). ``{currency|count=points}`` shows a programme's own noun
+(a currency's name) in the singular in English when ``points`` is 1. Parameters are formatted for the locale by babel:
 money as currency, numbers with grouping, dates in the locale's medium style, a programme's own
 names (``LocalizedText``) in the locale with fallback, tuples as lists.
 

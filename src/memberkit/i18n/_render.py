@@ -99,6 +99,13 @@ def _zhe(rate: Decimal) -> str:
     return format(rate * 100, "f").rstrip("0").rstrip(".")
 
 
+def _singular(noun: str) -> str:
+    """An English plural noun made singular for a count of one: points → point, Miles → Mile."""
+    if noun.endswith("s") and not noun.endswith(("ss", "us", "is")):
+        return noun[:-1]
+    return noun
+
+
 def _plural(value: object) -> bool:
     if isinstance(value, Money):
         return value.amount != 1
@@ -134,7 +141,16 @@ def _fill(template: str, params: Mapping[str, object], locale: str) -> str:
             return match.group(0)
         value = params[name]
         if second is not None:
-            return second if _plural(value) else (first or "")
+            # ``{n|one thing|# things}``: ``#`` stands for the number itself.
+            chosen = second if _plural(value) else (first or "")
+            return chosen.replace("#", format_value(value, locale)) if "#" in chosen else chosen
+        if first and first.startswith("count="):
+            # ``{currency|count=points}``: a programme's own noun agreeing with a number.
+            text = format_value(value, locale)
+            count = params.get(first.removeprefix("count="))
+            if locale.split("_")[0] == "en" and count is not None and not _plural(count):
+                return _singular(text)
+            return text
         return format_value(value, locale, style=first or "")
 
     return _PLACEHOLDER.sub(one, template)
