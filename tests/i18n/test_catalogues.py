@@ -22,6 +22,7 @@ PARTS = {
     "tiers": ((SRC / "tiers",), "tier"),
     "lifecycle": ((SRC / "lifecycle",), "lifecycle"),
     "rules": ((SRC / "rules",), "rule"),
+    "report": ((SRC / "cli",), "report"),
 }
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|[^}]*)?\}")
 
