@@ -18,7 +18,7 @@ import json
 from pathlib import Path as FilePath
 from typing import Any, TextIO
 
-from .._compiled import Policy
+from .._compiled import CompiledProgram, Policy
 from .._errors import MemberkitError, PolicyError
 from .._reasons import Reason
 from .._state import MemberState, state_from_json
@@ -29,8 +29,10 @@ from ..policy import load_policy
 from ..policy._ids import declared_ids
 from ..testing._kinds import plain
 from ..tiers import progress, tier_of
+from ._demo import _pad, _width
 from ._diff import parse_as_of
 from ._options import add_locale_option, chosen_locale
+from ._words import say
 
 __all__ = ["add_explain_parser", "run_explain", "strangers"]
 
@@ -68,6 +70,14 @@ def add_explain_parser(sub: Any) -> None:
         default="text",
         help="text for people (default) or json with codes and policy paths",
     )
+
+
+def _tier_name(program: CompiledProgram, tier: str | None) -> object:
+    """A tier's display name (its id when the policy gives none, a dash for no tier)."""
+    if tier is None:
+        return None
+    found = program.tiers.by_id.get(tier) if program.tiers is not None else None
+    return found.name if found is not None else tier
 
 
 def strangers(policy: Policy, state: MemberState) -> list[str]:
@@ -143,8 +153,14 @@ def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "benefits": [],
     }
     lines = [
-        f"member {state.member_id} as of {as_of.isoformat()} "
-        f"({program.info.name.get(locale)}, {policy.source})",
+        say(
+            locale,
+            "report.explain.header",
+            member=state.member_id,
+            as_of=as_of,
+            programme=program.info.name,
+            source=policy.source,
+        )
     ]
     if program.tiers is not None:
         held_tier = tier_of(policy, state, as_of)
@@ -161,12 +177,12 @@ def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "explanation": ahead.explain(locale),
             "reasons": _reasons(ahead.reasons),
         }
-        lines.append(f"tier: {held_tier.tier}")
+        lines.append(say(locale, "report.explain.tier", tier=_tier_name(program, held_tier.tier)))
         lines += [f"  {line}" for line in held_tier.explain(locale).splitlines()]
-        lines.append("progress:")
+        lines.append(say(locale, "report.explain.progress"))
         lines += [f"  {line}" for line in ahead.explain(locale).splitlines()]
     else:
-        lines.append(f"tier: {data['tier'] or '-'}")
+        lines.append(say(locale, "report.explain.tier", tier=data["tier"]))
     if program.points is not None:
         for currency in declared_ids(policy.document)["currency_ids"] or (None,):
             held = balance(policy, state, as_of, currency)
@@ -177,15 +193,30 @@ def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "explanation": held.explain(locale),
                 "reasons": _reasons(held.reasons),
             }
-            lines.append(f"points ({held.currency}):")
+            spec = program.points.by_id.get(held.currency)
+            lines.append(
+                say(
+                    locale,
+                    "report.explain.points",
+                    currency=spec.name if spec is not None else held.currency,
+                )
+            )
             lines += [f"  {line}" for line in held.explain(locale).splitlines()]
     if program.benefits is not None:
         found = entitlements(policy, state, as_of)
-        lines.append("benefits:")
+        lines.append(say(locale, "report.explain.benefits"))
+        marks = {
+            True: say(locale, "report.explain.allowed"),
+            False: say(locale, "report.explain.not_allowed"),
+        }
+        wide = max(_width(m) for m in marks.values())
         for item in found.items:
-            mark = "yes" if item.allowed else "no "
+            mark = _pad(marks[item.allowed], wide)
             text = item.explain(locale).replace("\n", " ")
-            lines.append(f"  [{mark}] {item.benefit_id}: {text}")
+            name = item.name.get(locale)
+            # Explanations name the benefit first; one that does not is prefixed with its name.
+            shown = text if text.startswith(name) else f"{name}: {text}"
+            lines.append(f"  [{mark}] {shown}")
             data["benefits"].append(
                 {
                     "id": item.benefit_id,
@@ -203,7 +234,8 @@ def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "explanation": stage.explain(locale),
             "reasons": _reasons(stage.reasons),
         }
-        lines.append(f"stage: {stage.stage or '-'}")
+        stage_name = stage.name.get(locale) if stage.name is not None else stage.stage
+        lines.append(say(locale, "report.explain.stage", stage=stage_name))
         lines += [f"  {line}" for line in stage.explain(locale).splitlines()]
     if args.format == "json":
         out.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
