@@ -16,13 +16,14 @@ from typing import Any, TextIO
 
 from .._compiled import Policy
 from .._errors import MemberkitError, PolicyError
+from .._reasons import LocalizedText
 from ..policy import parse_policy
 from ..policy._yaml import Located, read_yaml
 from ..testing._collect import SampleMember, member_from_data
 from ..testing._impact import Impact, measure
 from ..testing._structure import Change, structural_diff
 from ._diff_html import diff_html
-from ._options import OutputError, add_locale_option, write_output
+from ._options import OutputError, add_locale_option, chosen_locale, write_output
 
 __all__ = ["add_diff_parser", "read_sample", "run_diff"]
 
@@ -146,6 +147,17 @@ def _text(old: str, new: str, changes: list[Change], impact: Impact | None, as_o
     return "\n".join(lines) + "\n"
 
 
+def _names(old: Policy, new: Policy, part: str) -> dict[str, LocalizedText]:
+    """Display names of the tiers or benefits of both policies (the new one's where both have it)."""
+    names: dict[str, LocalizedText] = {}
+    for policy in (old, new):
+        for program in policy.versions:
+            section = getattr(program, part)
+            if section is not None:
+                names.update({key: item.name for key, item in section.by_id.items()})
+    return names
+
+
 def _n(value: object) -> str:
     from ..testing._kinds import plain
 
@@ -207,7 +219,16 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
         report = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     elif args.format == "html":
-        report = diff_html(args.old, args.new, as_of_text, changes, impact)
+        report = diff_html(
+            args.old,
+            args.new,
+            datetime.fromisoformat(as_of_text) if as_of_text else None,
+            changes,
+            impact,
+            locale=chosen_locale(args.locale, new.info.locale, err, "diff"),
+            tier_names=_names(old, new, "tiers"),
+            benefit_names=_names(old, new, "benefits"),
+        )
     else:
         report = _text(args.old, args.new, changes, impact, as_of_text)
     if args.output:
