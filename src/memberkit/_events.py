@@ -29,6 +29,8 @@ from pydantic import (
 
 from ._errors import EventError
 from ._money import is_currency
+from ._reasons import Reason
+from .i18n import render
 
 __all__ = [
     "Activity",
@@ -305,8 +307,8 @@ _MODELS: dict[str, type[BaseModel]] = {
 """Each event type's model, for the fields an unknown field may be a misspelling of."""
 
 
-def _first_error(exc: ValidationError, data: Mapping[str, Any]) -> tuple[str, str]:
-    """The first problem as (field, message), in plain words rather than pydantic's."""
+def _first_error(exc: ValidationError, data: Mapping[str, Any]) -> tuple[str, Reason]:
+    """The first problem as (field, reason): a code and parameters, in plain words per locale."""
     errors = exc.errors(include_url=False)
     err = errors[0]
     if err["type"] == "missing":
@@ -326,51 +328,63 @@ def _first_error(exc: ValidationError, data: Mapping[str, Any]) -> tuple[str, st
     kind = err["type"]
     value = err.get("input")
     ctx: dict[str, Any] = dict(err.get("ctx") or {})
-    shown = repr(value) if isinstance(value, str | int | float | Decimal) else "the value"
+    shown = repr(value) if isinstance(value, str | int | float | Decimal) else "—"
+    detail = str(err["msg"]).partition(", ")[2]
+    types = tuple(sorted(_TYPES))
     if kind == "union_tag_invalid":
         tag = str(ctx.get("tag", value))
-        close = difflib.get_close_matches(tag, sorted(_TYPES), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return "type", f"unknown event type '{tag}'{hint} (types: {', '.join(sorted(_TYPES))})"
+        close = difflib.get_close_matches(tag, types, n=1, cutoff=0.6)
+        if close:
+            return "type", Reason.of(
+                "event.invalid.unknown_type_hint", tag=tag, suggestion=close[0]
+            )
+        return "type", Reason.of("event.invalid.unknown_type", tag=tag, types=types)
     if kind == "union_tag_not_found":
-        return "type", f"an event needs a 'type', one of: {', '.join(sorted(_TYPES))}"
+        return "type", Reason.of("event.invalid.no_type", types=types)
     if kind == "missing":
-        return field, f"required field '{loc[-1]}' is missing"
+        return field, Reason.of("event.invalid.missing_field", name=str(loc[-1]))
     if kind == "extra_forbidden":
         known = _fields_at(data, loc)
         name = str(loc[-1])
         close = [k for k in known if _key_like(name, k)]
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        listed = f" (fields: {', '.join(sorted(known))})" if known and not hint else ""
-        return field, f"unknown field '{name}'{hint}{listed}"
+        if close:
+            return field, Reason.of(
+                "event.invalid.unknown_field_hint", name=name, suggestion=close[0]
+            )
+        return field, Reason.of("event.invalid.unknown_field", name=name, fields=tuple(known))
     if kind == "timezone_aware":
-        return field, f"{shown} has no timezone offset; add one, e.g. +08:00"
+        return field, Reason.of("event.invalid.naive", value=shown)
     if kind in ("datetime_parsing", "datetime_from_date_parsing", "datetime_type"):
-        detail = str(err["msg"]).partition(", ")[2]
-        reason = f": {detail}" if detail else ""
-        return field, f"{shown} is not a valid date-time{reason}; write YYYY-MM-DDTHH:MM:SS+08:00"
+        return field, Reason.of("event.invalid.datetime", value=shown, detail=detail)
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
-        detail = str(err["msg"]).partition(", ")[2]
-        reason = f": {detail}" if detail else ""
-        return field, f"{shown} is not a valid date{reason}; write YYYY-MM-DD"
+        return field, Reason.of("event.invalid.date", value=shown, detail=detail)
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return field, f"{shown} is not a whole number"
+        return field, Reason.of("event.invalid.whole_number", value=shown)
     if kind in ("decimal_parsing", "decimal_type", "float_parsing"):
-        return field, f"{shown} is not a number"
-    if kind in ("string_type", "bool_type", "bool_parsing", "list_type", "tuple_type", "dict_type"):
-        wanted = {"string_type": "text", "list_type": "a list", "tuple_type": "a list"}.get(
-            kind, "true or false" if kind.startswith("bool") else "an object"
+        return field, Reason.of("event.invalid.number", value=shown)
+    if kind in ("greater_than_equal", "greater_than"):
+        limit = ctx.get("ge", ctx.get("gt"))
+        code = (
+            "event.invalid.at_least" if kind == "greater_than_equal" else "event.invalid.more_than"
         )
-        return field, f"{shown} should be {wanted}"
+        return field, Reason.of(code, value=shown, limit=str(limit))
+    if kind == "string_type":
+        return field, Reason.of("event.invalid.not_text", value=shown)
+    if kind in ("list_type", "tuple_type"):
+        return field, Reason.of("event.invalid.not_list", value=shown)
+    if kind in ("dict_type", "model_type", "mapping_type", "model_attributes_type"):
+        return field, Reason.of("event.invalid.not_object", value=shown)
+    if kind in ("bool_type", "bool_parsing"):
+        return field, Reason.of("event.invalid.not_bool", value=shown)
     if kind == "string_pattern_mismatch" and loc and str(loc[-1]).endswith("currency"):
-        return field, f"{shown} is not an ISO 4217 currency code (three capital letters, e.g. CNY)"
+        return field, Reason.of("event.invalid.currency", value=shown)
     if kind == "too_short":
-        least = ctx.get("min_length", 1)
-        return field, f"needs at least {least} {'item' if least == 1 else 'items'}"
+        return field, Reason.of("event.invalid.too_short", least=int(ctx.get("min_length", 1)))
+    # Checks of our own validators already speak plainly; pydantic's rarer ones are passed on.
     message = str(err["msg"]).removeprefix("Value error, ")
     if message.startswith("Input should"):
         message = f"{shown} should" + message.removeprefix("Input should")
-    return field, message[:1].lower() + message[1:]
+    return field, Reason.of("event.invalid.other", message=message[:1].lower() + message[1:])
 
 
 def _key_like(name: str, option: str) -> bool:
@@ -420,8 +434,10 @@ def parse_event(data: Mapping[str, Any] | str | bytes | object) -> Event:
         return _EVENT.validate_python(data)
     except ValidationError as exc:
         event_id = str(data.get("id", "?"))
-        field, message = _first_error(exc, data)
-        raise EventError(event_id, message, field=field, code="invalid_event") from None
+        field, reason = _first_error(exc, data)
+        raise EventError(
+            event_id, render(reason, "en"), field=field, code="invalid_event", reason=reason
+        ) from None
 
 
 def parse_events(items: Iterable[Mapping[str, Any] | str | bytes]) -> list[Event]:

@@ -16,7 +16,7 @@ SRC = Path(memberkit.__file__).parent
 LOCALES = ("en", "zh_Hans", "zh_Hant")
 # catalogue file -> (source folders or files whose codes it holds, the codes' prefix)
 PARTS = {
-    "core": ((SRC / "_engine.py",), "event"),
+    "core": ((SRC / "_engine.py", SRC / "_events.py"), "event"),
     "benefits": ((SRC / "benefits",), "benefit"),
     "points": ((SRC / "points",), "points"),
     "tiers": ((SRC / "tiers",), "tier"),

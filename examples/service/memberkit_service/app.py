@@ -28,6 +28,7 @@ from memberkit.points import balance, quote_points
 from memberkit.tiers import progress, tier_of
 
 from .members import Members, TooMuchContention, UnknownMember
+from .messages import message, request_locale
 from .present import jsonable, outcome_json
 from .storage import MemberExists, Store, open_store
 
@@ -49,20 +50,32 @@ class NewMember(BaseModel):
 
 
 class ApiError(Exception):
-    """An error answered as ``{"error": {...}}`` with an HTTP status."""
+    """An error answered as ``{"error": {...}}`` with an HTTP status, its message per locale."""
 
-    def __init__(self, status: int, code: str, message: str, **extra: str) -> None:
-        super().__init__(message)
+    def __init__(self, status: int, code: str, *, field: str = "", **params: object) -> None:
+        super().__init__(message(code, "en", **params))
         self.status = status
-        self.body = {"code": code, "message": message, **extra}
+        self.code = code
+        self.field = field
+        self.params = params
+
+    def body(self, locale: str) -> dict[str, str]:
+        """The error's JSON body with the message in ``locale``."""
+        body = {"code": self.code, "message": message(self.code, locale, **self.params)}
+        return {**body, "field": self.field} if self.field else body
 
 
 def _error(status: int, body: dict[str, str]) -> JSONResponse:
     return JSONResponse({"error": body}, status_code=status)
 
 
-def _event_error(exc: EventError) -> dict[str, str]:
-    return {"code": exc.code, "message": exc.message, "event_id": exc.event_id, "field": exc.field}
+def _event_error(exc: EventError, locale: str) -> dict[str, str]:
+    return {
+        "code": exc.code,
+        "message": exc.explain(locale),
+        "event_id": exc.event_id,
+        "field": exc.field,
+    }
 
 
 def parse_as_of(value: str, name: str = "as_of") -> datetime:
@@ -70,16 +83,9 @@ def parse_as_of(value: str, name: str = "as_of") -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ApiError(
-            422, "invalid_datetime", f"{name} is not an ISO 8601 datetime: {value!r}", field=name
-        ) from None
+        raise ApiError(422, "invalid_datetime", field=name, name=name, value=value) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ApiError(
-            422,
-            "naive_datetime",
-            f"{name} has no timezone offset; give one, e.g. 2026-11-11T10:00:00+08:00",
-            field=name,
-        )
+        raise ApiError(422, "naive_datetime", field=name, name=name)
     return moment
 
 
@@ -94,7 +100,13 @@ def _members(request: Request) -> Iterator[Members]:
 
 MembersDep = Annotated[Members, Depends(_members)]
 AsOf = Annotated[str, Query(description="aware ISO 8601 datetime, e.g. 2026-11-11T10:00+08:00")]
-Locale = Annotated[str | None, Query(description="locale of explanations, e.g. zh_Hans")]
+Locale = Annotated[
+    str | None,
+    Query(
+        description="locale of explanations and errors, e.g. zh_Hans, zh_TW, en (default: "
+        "Accept-Language, else the programme's)"
+    ),
+]
 
 
 def create_app(
@@ -120,48 +132,63 @@ def create_app(
 
     api.state.open_members = open_members
 
+    def locale_of(request: Request) -> str:
+        return request_locale(
+            request.query_params.get("locale"),
+            request.headers.get("accept-language", ""),
+            chosen.info.locale,
+        )
+
     @api.exception_handler(RequestValidationError)
     def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        # The same error shape as every other 422, naming the first field at fault.
+        # The same error shape as every other 422, naming the first field at fault in words.
         first = exc.errors()[0] if exc.errors() else {}
         where = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+        name = where[-1] if where else ""
+        kind = {"missing": "missing_field", "extra_forbidden": "unknown_field"}.get(
+            str(first.get("type", "")), "invalid_value"
+        )
         return _error(
             422,
             {
                 "code": "invalid_request",
-                "message": str(first.get("msg", "invalid request")),
+                "message": message(kind, locale_of(request), name=name),
                 "field": ".".join(where),
             },
         )
 
     @api.exception_handler(ApiError)
     def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.body)
+        return _error(exc.status, exc.body(locale_of(request)))
 
     @api.exception_handler(EventConflict)
     def _conflict(request: Request, exc: EventConflict) -> JSONResponse:
-        return _error(409, _event_error(exc))
+        return _error(409, _event_error(exc, locale_of(request)))
 
     @api.exception_handler(EventError)
     def _bad_event(request: Request, exc: EventError) -> JSONResponse:
-        return _error(422, _event_error(exc))
+        return _error(422, _event_error(exc, locale_of(request)))
 
     @api.exception_handler(StateError)
     def _bad_state(request: Request, exc: StateError) -> JSONResponse:
-        return _error(422, {"code": "invalid_member", "message": str(exc)})
+        text = message("invalid_member", locale_of(request), detail=str(exc))
+        return _error(422, {"code": "invalid_member", "message": text})
 
     @api.exception_handler(UnknownMember)
     def _unknown(request: Request, exc: UnknownMember) -> JSONResponse:
-        return _error(404, {"code": "unknown_member", "message": f"no member {exc.args[0]!r}"})
+        text = message("unknown_member", locale_of(request), member=exc.args[0])
+        return _error(404, {"code": "unknown_member", "message": text})
 
     @api.exception_handler(MemberExists)
     def _exists(request: Request, exc: MemberExists) -> JSONResponse:
-        message = f"member {exc.args[0]!r} already exists"
-        return _error(409, {"code": "member_exists", "message": message})
+        text = message("member_exists", locale_of(request), member=exc.args[0])
+        return _error(409, {"code": "member_exists", "message": text})
 
     @api.exception_handler(TooMuchContention)
     def _contention(request: Request, exc: TooMuchContention) -> JSONResponse:
-        return _error(409, {"code": "contention", "message": str(exc)})
+        member, attempts = exc.args[1:3] if len(exc.args) >= 3 else ("", 0)
+        text = message("contention", locale_of(request), member=member, attempts=attempts)
+        return _error(409, {"code": "contention", "message": text})
 
     @api.post("/members", status_code=201)
     def create_member(body: NewMember, service: MembersDep) -> dict[str, Any]:
@@ -208,7 +235,7 @@ def create_app(
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
         if service.policy.at(moment).tiers is None:
-            raise ApiError(404, "no_tiers", "the programme has no tier ladder")
+            raise ApiError(404, "no_tiers")
         decision = tier_of(service.policy, state, moment)
         ahead = progress(service.policy, state, moment)
         return {
@@ -238,7 +265,7 @@ def create_app(
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
         if service.policy.at(moment).points is None:
-            raise ApiError(404, "no_points", "the programme has no points")
+            raise ApiError(404, "no_points")
         decision = balance(service.policy, state, moment, currency)
         return {
             "member_id": member_id,
@@ -262,7 +289,7 @@ def create_app(
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
         if service.policy.at(moment).lifecycle is None:
-            raise ApiError(404, "no_lifecycle", "the programme has no lifecycle section")
+            raise ApiError(404, "no_lifecycle")
         decision = lifecycle_stage(service.policy, state, moment)
         return {
             "member_id": member_id,
@@ -309,10 +336,10 @@ def create_app(
         """The points an order would earn, rule by rule, without applying it."""
         event = memberkit.parse_event({"type": "purchase", **body})
         if not isinstance(event, memberkit.Purchase):
-            raise ApiError(422, "not_a_purchase", "a quote is for a purchase", field="type")
+            raise ApiError(422, "not_a_purchase", field="type")
         state, _ = service.get(member_id)
         if service.policy.at(event.at).points is None:
-            raise ApiError(404, "no_points", "the programme has no points")
+            raise ApiError(404, "no_points")
         decision = quote_points(service.policy, state, event)
         return {
             "member_id": member_id,

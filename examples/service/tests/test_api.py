@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from builders import at, client, purchase, retail, use
 
 
@@ -145,7 +147,9 @@ def test_money_left_on_a_value_quota_is_an_exact_string(database: str) -> None:
 
 def test_a_naive_as_of_is_refused_with_the_parameter_named(database: str) -> None:
     """A query without a timezone offset answers 422 naming as_of."""
-    response = client(database).get("/members/m1/tier", params={"as_of": "2026-03-01T12:00:00"})
+    response = client(database).get(
+        "/members/m1/tier", params={"as_of": "2026-03-01T12:00:00", "locale": "en"}
+    )
     assert response.status_code == 422
     assert response.json()["error"] == {
         "code": "naive_datetime",
@@ -269,3 +273,67 @@ def test_a_member_id_with_a_nul_character_is_unknown(database: str) -> None:
     response = client(database).get("/members/m%00x")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "unknown_member"
+
+
+def test_errors_are_in_the_programmes_locale_by_default(database: str) -> None:
+    """Without a locale asked for, an error reads in the programme's own locale (zh_Hans)."""
+    response = client(database).get("/members/nobody/tier", params={"as_of": at(3, 1)})
+    assert response.json()["error"] == {"code": "unknown_member", "message": "没有会员“nobody”"}
+
+
+def test_accept_language_chooses_the_error_locale(database: str) -> None:
+    """Accept-Language zh-TW gives Traditional Chinese, en-US English, best quality first."""
+    test_client = client(database)
+    for header, text in (
+        ("zh-TW,zh;q=0.8", "沒有會員「nobody」"),
+        ("fr-FR, en-US;q=0.7, zh-CN;q=0.5", "no member 'nobody'"),
+    ):
+        response = test_client.get(
+            "/members/nobody/tier", params={"as_of": at(3, 1)}, headers={"Accept-Language": header}
+        )
+        assert response.json()["error"]["message"] == text
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en", "unknown event type 'purchse'; did you mean 'purchase'?"),
+        ("zh_Hans", "未知事件类型“purchse”，是不是“purchase”？"),
+        ("zh_Hant", "未知事件類型「purchse」，是不是「purchase」？"),
+    ],
+)
+def test_an_event_error_is_in_plain_words_in_the_locale(
+    database: str, locale: str, text: str
+) -> None:
+    """A misspelt event type is explained in words (not pydantic's tag text) in the locale."""
+    event = {**purchase("o1", at(3, 1)), "type": "purchse"}
+    response = client(database).post("/members/m1/events", json=event, params={"locale": locale})
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "invalid_event",
+        "message": text,
+        "event_id": "o1",
+        "field": "type",
+    }
+
+
+def test_an_unknown_event_field_is_named_without_pydantic_text(database: str) -> None:
+    """An extra field of an event is 'unknown field', not 'Extra inputs are not permitted'."""
+    event = {**purchase("o1", at(3, 1)), "colour": "red"}
+    response = client(database).post("/members/m1/events", json=event, params={"locale": "en"})
+    error = response.json()["error"]
+    assert error["field"] == "colour"
+    assert error["message"].startswith("unknown field 'colour' (fields: ")
+    assert "Extra inputs" not in error["message"]
+
+
+def test_a_malformed_registration_is_explained_in_words(database: str) -> None:
+    """POST /members without joined_at says the field is missing, in the locale asked."""
+    response = client(database).post(
+        "/members", json={"member_id": "m2"}, params={"locale": "zh_Hant"}
+    )
+    assert response.json()["error"] == {
+        "code": "invalid_request",
+        "message": "缺少必填欄位「joined_at」",
+        "field": "joined_at",
+    }
