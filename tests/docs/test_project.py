@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import re
 import shutil
@@ -31,6 +32,13 @@ def test_the_licence_file_is_the_mit_licence_pyproject_names() -> None:
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License\n")
     assert "Permission is hereby granted, free of charge" in text
+
+
+def test_the_installed_metadata_carries_the_licence_expression() -> None:
+    """The installed distribution says `License-Expression: MIT` and ships the LICENSE file."""
+    metadata = importlib.metadata.metadata("memberkit")
+    assert metadata["License-Expression"] == "MIT"
+    assert "LICENSE" in (metadata.get_all("License-File") or [])
 
 
 def test_the_build_backend_understands_the_spdx_licence() -> None:
