@@ -100,13 +100,25 @@ def _members(request: Request) -> Iterator[Members]:
 
 MembersDep = Annotated[Members, Depends(_members)]
 AsOf = Annotated[str, Query(description="aware ISO 8601 datetime, e.g. 2026-11-11T10:00+08:00")]
-Locale = Annotated[
-    str | None,
-    Query(
-        description="locale of explanations and errors, e.g. zh_Hans, zh_TW, en (default: "
-        "Accept-Language, else the programme's)"
-    ),
-]
+
+
+def _reader_locale(
+    request: Request,
+    locale: Annotated[
+        str | None,
+        Query(
+            description="locale of explanations and errors, e.g. zh_Hans, zh_TW, en (default: "
+            "Accept-Language, else the programme's)"
+        ),
+    ] = None,
+) -> str:
+    # Explanations and errors take the same locale, so a refusal and its reason read alike.
+    return request_locale(
+        locale, request.headers.get("accept-language", ""), request.app.state.default_locale
+    )
+
+
+Locale = Annotated[str, Depends(_reader_locale)]
 
 
 def create_app(
@@ -131,6 +143,7 @@ def create_app(
         return Members(chosen, factory(), max_attempts=max_attempts)
 
     api.state.open_members = open_members
+    api.state.default_locale = chosen.info.locale
 
     def locale_of(request: Request) -> str:
         return request_locale(
@@ -213,7 +226,7 @@ def create_app(
         member_id: str,
         service: MembersDep,
         body: Annotated[Any, Body(description="one event, a list of events, or {events: [...]}")],
-        locale: Locale = None,
+        locale: Locale,
     ) -> dict[str, Any]:
         """Apply one event or a batch, atomically; event ids already applied are no-ops."""
         raw = body.get("events") if isinstance(body, dict) and "type" not in body else body
@@ -228,9 +241,7 @@ def create_app(
         }
 
     @api.get("/members/{member_id}/tier")
-    def tier(
-        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale = None
-    ) -> dict[str, Any]:
+    def tier(member_id: str, as_of: AsOf, service: MembersDep, locale: Locale) -> dict[str, Any]:
         """The tier in force at ``as_of``, since when, until when, and the way to the next one."""
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
@@ -258,8 +269,8 @@ def create_app(
         member_id: str,
         as_of: AsOf,
         service: MembersDep,
+        locale: Locale,
         currency: Annotated[str | None, Query(description="points currency id")] = None,
-        locale: Locale = None,
     ) -> dict[str, Any]:
         """Available and pending points at ``as_of``, and when the rest expires."""
         moment = parse_as_of(as_of)
@@ -282,9 +293,7 @@ def create_app(
         }
 
     @api.get("/members/{member_id}/stage")
-    def stage(
-        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale = None
-    ) -> dict[str, Any]:
+    def stage(member_id: str, as_of: AsOf, service: MembersDep, locale: Locale) -> dict[str, Any]:
         """The member's lifecycle stage at ``as_of`` and the rule that decided it."""
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
@@ -302,7 +311,7 @@ def create_app(
 
     @api.get("/members/{member_id}/entitlements")
     def member_entitlements(
-        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale = None
+        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale
     ) -> dict[str, Any]:
         """Every benefit of the programme for the member at ``as_of``, allowed or not, and why."""
         moment = parse_as_of(as_of)
@@ -331,7 +340,7 @@ def create_app(
         member_id: str,
         service: MembersDep,
         body: Annotated[dict[str, Any], Body(description="a purchase event, not yet applied")],
-        locale: Locale = None,
+        locale: Locale,
     ) -> dict[str, Any]:
         """The points an order would earn, rule by rule, without applying it."""
         event = memberkit.parse_event({"type": "purchase", **body})

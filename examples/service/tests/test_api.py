@@ -337,3 +337,19 @@ def test_a_malformed_registration_is_explained_in_words(database: str) -> None:
         "message": "缺少必填欄位「joined_at」",
         "field": "joined_at",
     }
+
+
+def test_explanations_follow_accept_language_and_an_unshipped_locale_falls_back(
+    database: str,
+) -> None:
+    """Accept-Language zh-TW explains in Traditional Chinese; ?locale=fr uses the programme's."""
+    test_client = client(database)
+    test_client.post("/members/m1/events", json=purchase("o1", at(3, 1)))
+    again = purchase("o1", at(3, 1))
+    hant = test_client.post(
+        "/members/m1/events", json=again, headers={"Accept-Language": "zh-TW"}
+    ).json()
+    fr = test_client.post("/members/m1/events", json=again, params={"locale": "fr"}).json()
+    hans = test_client.post("/members/m1/events", json=again, params={"locale": "zh_Hans"}).json()
+    assert hant["outcomes"][0]["explanation"] == "事件 o1 已處理過，本次未做任何變更。"
+    assert fr["outcomes"][0]["explanation"] == hans["outcomes"][0]["explanation"]

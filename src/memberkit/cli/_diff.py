@@ -66,7 +66,7 @@ def add_diff_parser(sub: Any) -> None:
         default=None,
         help="write the report to FILE (its directory must exist) instead of stdout",
     )
-    add_locale_option(diff, "locale of the HTML and text report (default: the new policy's)")
+    add_locale_option(diff, "locale of the HTML report (default: the new policy's)")
 
 
 def _load(path: str) -> tuple[Located, Policy]:
