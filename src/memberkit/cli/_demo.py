@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any, TextIO
 
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from .._compiled import Policy
@@ -265,7 +266,7 @@ def _as_text(
     )
     if report.errors:
         rejected = say(locale, "report.demo.events_rejected", rejected=sum(report.errors.values()))
-        summary += ("，" if locale.startswith("zh") else ", ") + rejected
+        summary += _comma(locale) + rejected
     lines.append(f"  {summary}")
     lines += [
         "    " + say(locale, "report.demo.refused", reason=_refusal_label(code, locale), count=n)
@@ -353,12 +354,15 @@ def _as_text(
         lines += ["", say(locale, "report.demo.kpis", year=year)]
         lines += [f"  {line}" for line in report.kpis.explain(locale).splitlines()]
         active = [
-            f"{m.month:%m}: {format_percent(m.rate.value, locale=_babel(locale))}"
+            f"{format_date(m.month, 'MMM', locale=_babel(locale))} "
+            f"{format_percent(m.rate.value, locale=_babel(locale))}"
             for m in report.kpis.monthly_active
             if m.rate.value is not None
         ]
         if active:
-            lines.append("  " + say(locale, "report.demo.monthly_active", months=", ".join(active)))
+            lines.append(
+                "  " + say(locale, "report.demo.monthly_active", months=_comma(locale).join(active))
+            )
         currencies = {f.currency: f.name for f in report.points or ()}
         for flows in report.kpis.points:
             if flows.breakage is not None:
@@ -380,6 +384,11 @@ def _as_text(
             for text in texts:
                 lines += [f"    {line}" for line in text.splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def _comma(locale: str) -> str:
+    # A list inside a Chinese sentence is separated by full-width commas.
+    return "，" if _babel(locale).language == "zh" else ", "
 
 
 def _babel(locale: str) -> Locale:
