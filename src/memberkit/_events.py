@@ -425,11 +425,13 @@ def parse_event(data: Mapping[str, Any] | str | bytes | object) -> Event:
         try:
             data = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise EventError("?", f"not valid JSON: {exc}", code="invalid_json") from None
+            reason = Reason.of("event.invalid.json", detail=str(exc))
+            raise EventError(
+                "?", render(reason, "en"), code="invalid_json", reason=reason
+            ) from None
     if not isinstance(data, Mapping):
-        raise EventError(
-            "?", f"an event is a JSON object, not {type(data).__name__}", code="invalid_event"
-        )
+        reason = Reason.of("event.invalid.not_an_event", kind=type(data).__name__)
+        raise EventError("?", render(reason, "en"), code="invalid_event", reason=reason)
     try:
         return _EVENT.validate_python(data)
     except ValidationError as exc:
@@ -457,23 +459,25 @@ def check_order_money(event: Purchase, currency: str, decimals: int) -> None:
     promises points for an order that ``apply`` would refuse.
     """
     if event.currency != currency:
+        reason = Reason.of(
+            "event.invalid.wrong_currency", currency=event.currency, programme=currency
+        )
         raise EventError(
-            event.id,
-            f"the order is in {event.currency} but the programme counts {currency}; "
-            "convert the amounts before sending the order",
-            field="currency",
-            code="wrong_currency",
+            event.id, render(reason, "en"), field="currency", code="wrong_currency", reason=reason
         )
     amounts: list[tuple[str, Decimal | None]] = [("shipping", event.shipping), ("tax", event.tax)]
     for i, line in enumerate(event.lines):
         amounts += [(f"lines.{i}.amount", line.amount), (f"lines.{i}.gross", line.gross)]
     for field, amount in amounts:
         if amount is not None and _decimals(amount) > decimals:
+            reason = Reason.of(
+                "event.invalid.too_many_decimals",
+                amount=str(amount),
+                currency=currency,
+                decimals=decimals,
+            )
             raise EventError(
-                event.id,
-                f"{amount} has more decimals than {currency} allows ({decimals})",
-                field=field,
-                code="too_many_decimals",
+                event.id, render(reason, "en"), field=field, code="too_many_decimals", reason=reason
             )
 
 

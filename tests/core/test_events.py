@@ -152,3 +152,19 @@ def test_an_event_error_explains_itself_in_each_locale(locale: str, text: str) -
     assert info.value.reason is not None
     assert info.value.reason.code == "event.invalid.unknown_type_hint"
     assert info.value.explain(locale) == text
+
+
+def test_an_order_in_another_currency_explains_itself_in_each_locale() -> None:
+    """An order in HKD for a CNY programme is refused with text in every shipped locale."""
+    policy = memberkit.parse_policy(
+        "memberkit: 1\nprogram: {id: p, currency: CNY, timezone: Asia/Shanghai, locale: zh_Hans}\n",
+        source="p.yaml",
+    )
+    member = memberkit.new_member("m1", memberkit.parse_event(_order()).at)
+    with pytest.raises(EventError) as info:
+        memberkit.apply(policy, member, memberkit.parse_event(_order(currency="HKD")))
+    assert info.value.code == "wrong_currency"
+    assert info.value.explain("zh_Hant") == (
+        "訂單幣別為 HKD，本計劃以 CNY 計算；請先換算金額再傳送訂單"
+    )
+    assert info.value.message == info.value.explain("en")
