@@ -11,13 +11,60 @@ from ._paths import Finding, Path
 from ._program import ProgramInfo
 from ._reasons import LocalizedText
 
-__all__ = ["CheckContext", "decimal_places", "did_you_mean"]
+__all__ = ["CheckContext", "decimal_places", "did_you_mean", "did_you_mean_key"]
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> str:
     """'; did you mean 'x'?' for the nearest of ``options`` (difflib), or nothing."""
     close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in name.lower().replace("-", "_").split("_") if w]
+
+
+def _key_matches(name: str, option: str) -> bool:
+    """Whether ``option`` is a key ``name`` plausibly misspells.
+
+    A close spelling of the whole key will do (``pendng_days``, ``minpoints``); otherwise the keys
+    must have as many words, each a close spelling of the other's. ``min_order`` is therefore
+    not taken for ``order`` (the order lots are spent in), whose overall spelling is close.
+    """
+    if difflib.SequenceMatcher(None, name, option).ratio() >= 0.8:
+        return True
+    if _typos(name, option) <= (1 if len(option) < 7 else 2):
+        return True
+    words, other = _words(name), _words(option)
+    return len(words) == len(other) > 1 and all(
+        difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+        for a, b in zip(words, other, strict=True)
+    )
+
+
+def _typos(a: str, b: str) -> int:
+    """Edits from ``a`` to ``b``: insertions, deletions, substitutions and swaps of neighbours."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def did_you_mean_key(name: str, options: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for a key that plausibly misspells one of ``options``, or nothing."""
+    ranked = sorted(
+        (o for o in options if _key_matches(name, o)),
+        key=lambda o: -difflib.SequenceMatcher(None, name, o).ratio(),
+    )
+    return f"; did you mean '{ranked[0]}'?" if ranked else ""
 
 
 def decimal_places(amount: Decimal) -> int:

@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._reasons import Reason
 
 __all__ = [
     "AsOfError",
@@ -80,14 +84,30 @@ class EventError(MemberkitError):
     """An event cannot be applied; the member state is left as it was."""
 
     def __init__(
-        self, event_id: str, message: str, *, field: str = "", code: str = "bad_event"
+        self,
+        event_id: str,
+        message: str,
+        *,
+        field: str = "",
+        code: str = "bad_event",
+        reason: Reason | None = None,
     ) -> None:
         self.event_id = event_id
         self.field = field
         self.message = message
         self.code = code
+        self.reason = reason
+        """The problem as a reason code and parameters, when it has text in every locale."""
         where = f"event {event_id!r}" + (f" {field}" if field else "")
         super().__init__(f"{where}: {message} [{code}]")
+
+    def explain(self, locale: str = "en") -> str:
+        """The problem in ``locale`` (English ``message`` when it has no reason code)."""
+        if self.reason is None:
+            return self.message
+        from .i18n import render  # the catalogues import the value types, which import this
+
+        return render(self.reason, locale)
 
 
 class EventConflict(EventError):  # noqa: N818 - a kind of EventError, named for what happened

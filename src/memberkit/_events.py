@@ -7,6 +7,7 @@ The engine reads these frozen models directly; it never re-validates them.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,8 @@ from pydantic import (
 from ._errors import EventError
 from ._instants import fixed_offset
 from ._money import is_currency
+from ._reasons import Reason
+from .i18n import render
 
 __all__ = [
     "Activity",
@@ -302,11 +305,120 @@ Event = Annotated[
 
 _EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 
+_MODELS: dict[str, type[BaseModel]] = {
+    str(model.model_fields["type"].default): model
+    for model in (
+        Purchase,
+        Refund,
+        Activity,
+        Redemption,
+        RedemptionCancel,
+        Transfer,
+        Adjustment,
+        PointsExtension,
+        TierGrant,
+        BenefitUse,
+        ProfileUpdate,
+    )
+}
+"""Each event type's model, for the fields an unknown field may be a misspelling of."""
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    err = exc.errors(include_url=False)[0]
-    field = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in _TYPES))
-    return field, str(err["msg"])
+
+def _first_error(exc: ValidationError, data: Mapping[str, Any]) -> tuple[str, Reason]:
+    """The first problem as (field, reason): a code and parameters, in plain words per locale."""
+    errors = exc.errors(include_url=False)
+    err = errors[0]
+    if err["type"] == "missing":
+        # A misspelt field shows as the right one missing and an unknown one; naming the
+        # misspelling (with the suggestion) is what helps.
+        parent, wanted = tuple(err["loc"][:-1]), str(err["loc"][-1])
+        for other in errors:
+            if (
+                other["type"] == "extra_forbidden"
+                and tuple(other["loc"][:-1]) == parent
+                and _key_like(str(other["loc"][-1]), wanted)
+            ):
+                err = other
+                break
+    loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _TYPES)]
+    field = ".".join(str(p) for p in loc)
+    kind = err["type"]
+    value = err.get("input")
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    shown = repr(value) if isinstance(value, str | int | float | Decimal) else "—"
+    detail = str(err["msg"]).partition(", ")[2]
+    types = tuple(sorted(_TYPES))
+    if kind == "union_tag_invalid":
+        tag = str(ctx.get("tag", value))
+        close = difflib.get_close_matches(tag, types, n=1, cutoff=0.6)
+        if close:
+            return "type", Reason.of(
+                "event.invalid.unknown_type_hint", tag=tag, suggestion=close[0]
+            )
+        return "type", Reason.of("event.invalid.unknown_type", tag=tag, types=types)
+    if kind == "union_tag_not_found":
+        return "type", Reason.of("event.invalid.no_type", types=types)
+    if kind == "missing":
+        return field, Reason.of("event.invalid.missing_field", name=str(loc[-1]))
+    if kind == "extra_forbidden":
+        known = _fields_at(data, loc)
+        name = str(loc[-1])
+        close = [k for k in known if _key_like(name, k)]
+        if close:
+            return field, Reason.of(
+                "event.invalid.unknown_field_hint", name=name, suggestion=close[0]
+            )
+        return field, Reason.of("event.invalid.unknown_field", name=name, fields=tuple(known))
+    if kind == "timezone_aware":
+        return field, Reason.of("event.invalid.naive", value=shown)
+    if kind in ("datetime_parsing", "datetime_from_date_parsing", "datetime_type"):
+        return field, Reason.of("event.invalid.datetime", value=shown, detail=detail)
+    if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
+        return field, Reason.of("event.invalid.date", value=shown, detail=detail)
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return field, Reason.of("event.invalid.whole_number", value=shown)
+    if kind in ("decimal_parsing", "decimal_type", "float_parsing"):
+        return field, Reason.of("event.invalid.number", value=shown)
+    if kind in ("greater_than_equal", "greater_than"):
+        limit = ctx.get("ge", ctx.get("gt"))
+        code = (
+            "event.invalid.at_least" if kind == "greater_than_equal" else "event.invalid.more_than"
+        )
+        return field, Reason.of(code, value=shown, limit=str(limit))
+    if kind == "string_type":
+        return field, Reason.of("event.invalid.not_text", value=shown)
+    if kind in ("list_type", "tuple_type"):
+        return field, Reason.of("event.invalid.not_list", value=shown)
+    if kind in ("dict_type", "model_type", "mapping_type", "model_attributes_type"):
+        return field, Reason.of("event.invalid.not_object", value=shown)
+    if kind in ("bool_type", "bool_parsing"):
+        return field, Reason.of("event.invalid.not_bool", value=shown)
+    if kind == "string_pattern_mismatch" and loc and str(loc[-1]).endswith("currency"):
+        return field, Reason.of("event.invalid.currency", value=shown)
+    if kind == "too_short":
+        return field, Reason.of("event.invalid.too_short", least=int(ctx.get("min_length", 1)))
+    # Checks of our own validators already speak plainly; pydantic's rarer ones are passed on.
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if message.startswith("Input should"):
+        message = f"{shown} should" + message.removeprefix("Input should")
+    return field, Reason.of("event.invalid.other", message=message[:1].lower() + message[1:])
+
+
+def _key_like(name: str, option: str) -> bool:
+    # A close spelling of the whole field name (``ammount``), not a shared word (``min_order``).
+    return difflib.SequenceMatcher(None, name, option).ratio() >= 0.8
+
+
+def _fields_at(data: Mapping[str, Any], loc: list[int | str]) -> list[str]:
+    """The fields allowed where an unknown one was written: the event's, or a line's."""
+    model = _MODELS.get(str(data.get("type", "")))
+    if model is None:
+        return []
+    if len(loc) <= 1:
+        return sorted(model.model_fields)
+    if loc[0] == "lines":
+        return sorted((RefundLine if model is Refund else Line).model_fields)
+    return []
 
 
 _TYPES = {
@@ -330,17 +442,21 @@ def parse_event(data: Mapping[str, Any] | str | bytes | object) -> Event:
         try:
             data = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise EventError("?", f"not valid JSON: {exc}", code="invalid_json") from None
+            reason = Reason.of("event.invalid.json", detail=str(exc))
+            raise EventError(
+                "?", render(reason, "en"), code="invalid_json", reason=reason
+            ) from None
     if not isinstance(data, Mapping):
-        raise EventError(
-            "?", f"an event is a JSON object, not {type(data).__name__}", code="invalid_event"
-        )
+        reason = Reason.of("event.invalid.not_an_event", kind=type(data).__name__)
+        raise EventError("?", render(reason, "en"), code="invalid_event", reason=reason)
     try:
         return _EVENT.validate_python(data)
     except ValidationError as exc:
         event_id = str(data.get("id", "?"))
-        field, message = _first_error(exc)
-        raise EventError(event_id, message, field=field, code="invalid_event") from None
+        field, reason = _first_error(exc, data)
+        raise EventError(
+            event_id, render(reason, "en"), field=field, code="invalid_event", reason=reason
+        ) from None
 
 
 def parse_events(items: Iterable[Mapping[str, Any] | str | bytes]) -> list[Event]:
@@ -360,23 +476,25 @@ def check_order_money(event: Purchase, currency: str, decimals: int) -> None:
     promises points for an order that ``apply`` would refuse.
     """
     if event.currency != currency:
+        reason = Reason.of(
+            "event.invalid.wrong_currency", currency=event.currency, programme=currency
+        )
         raise EventError(
-            event.id,
-            f"the order is in {event.currency} but the programme counts {currency}; "
-            "convert the amounts before sending the order",
-            field="currency",
-            code="wrong_currency",
+            event.id, render(reason, "en"), field="currency", code="wrong_currency", reason=reason
         )
     amounts: list[tuple[str, Decimal | None]] = [("shipping", event.shipping), ("tax", event.tax)]
     for i, line in enumerate(event.lines):
         amounts += [(f"lines.{i}.amount", line.amount), (f"lines.{i}.gross", line.gross)]
     for field, amount in amounts:
         if amount is not None and _decimals(amount) > decimals:
+            reason = Reason.of(
+                "event.invalid.too_many_decimals",
+                amount=str(amount),
+                currency=currency,
+                decimals=decimals,
+            )
             raise EventError(
-                event.id,
-                f"{amount} has more decimals than {currency} allows ({decimals})",
-                field=field,
-                code="too_many_decimals",
+                event.id, render(reason, "en"), field=field, code="too_many_decimals", reason=reason
             )
 
 

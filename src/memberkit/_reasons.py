@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ._locales import locale_chain
+
 __all__ = ["LocalizedText", "Reason"]
 
 
@@ -21,12 +23,10 @@ class LocalizedText:
     default: str = "en"
 
     def get(self, locale: str) -> str:
-        """The text for ``locale`` with fallback (zh_Hant_TW → zh_Hant → default → en → any)."""
-        probe = locale
-        while probe:
+        """The text for ``locale`` with fallback (zh_TW → zh_Hant → default → en → any)."""
+        for probe in (locale, *locale_chain(locale)):
             if probe in self.texts:
                 return self.texts[probe]
-            probe = probe.rpartition("_")[0]
         for fallback in (self.default, "en"):
             if fallback in self.texts:
                 return self.texts[fallback]

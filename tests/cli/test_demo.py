@@ -6,6 +6,8 @@ import io
 import json
 import re
 
+import pytest
+
 from memberkit.cli import main
 
 
@@ -20,7 +22,7 @@ def test_the_demo_prints_a_report_and_exits_zero() -> None:
     code, out, _ = _run("--members", "30")
     assert code == 0
     assert "acme-retail" in out
-    assert "30 synthetic members" in out
+    assert "30 位模拟会员" in out
 
 
 def test_the_report_is_the_same_on_every_run() -> None:
@@ -66,26 +68,95 @@ def test_a_progress_bar_is_drawn_on_a_terminal() -> None:
     assert "8/8 members" in err.getvalue()
 
 
-def test_the_text_report_has_a_section_per_part() -> None:
-    """The retail report shows tiers, points, benefits, lifecycle, RFM, KPIs and members."""
-    out = _run("--members", "40")[1]
-    for heading in (
-        "Tiers at",
-        "Tier movements in",
-        "Points: 积分 (points)",
-        "Benefits used in",
-        "Lifecycle stages at",
-        "RFM segments at",
+HEADINGS = {
+    "en": (
+        "Events",
+        "Tiers at Dec 31, 2026",
+        "Tier movements in 2026",
+        "Points: points (points), 2026",
+        "Benefits used in 2026",
+        "Lifecycle stages at Dec 31, 2026",
+        "RFM segments at Dec 31, 2026",
         "KPIs 2026",
-        "Three members explained (zh_Hans)",
+        "Three members explained",
+    ),
+    "zh_Hans": (
+        "事件",
+        "2026年12月31日 等级分布",
+        "2026 年等级变动",
+        "2026 年积分：积分（points）",
+        "2026 年权益使用",
+        "2026年12月31日 生命周期阶段",
+        "2026年12月31日 RFM 分群",
+        "2026 年关键指标",
+        "三位会员的说明",
+    ),
+    "zh_Hant": (
+        "事件",
+        "2026年12月31日 等級分佈",
+        "2026 年等級變動",
+        "2026 年積分：積分（points）",
+        "2026 年權益使用",
+        "2026年12月31日 生命週期階段",
+        "2026年12月31日 RFM 分群",
+        "2026 年關鍵指標",
+        "三位會員的說明",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", sorted(HEADINGS))
+def test_the_text_report_has_a_section_per_part_in_the_locale(locale: str) -> None:
+    """Every heading of the report is in the chosen locale, zh_Hans by the programme's default."""
+    out = _run("--members", "40", "--locale", locale)[1]
+    for heading in HEADINGS[locale]:
+        assert f"\n{heading}\n" in out, heading
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_a_chinese_report_has_no_english_labels_codes_or_ids(locale: str) -> None:
+    """In Chinese: no English headings or row labels, no refusal codes, benefit names not ids."""
+    out = _run("--members", "60", "--locale", locale)[1]
+    for english in (
+        "Events",
+        "Tiers at",
+        "issued",
+        "redeemed",
+        "outstanding",
+        "refused",
+        "synthetic",
+        "(joined)",
+        "monthly active",
+        "breakage",
+        "purchase",
+        "activity",
     ):
-        assert heading in out, heading
+        assert english not in out, english
+    assert "benefit.not_in_tier" not in out
+    assert "points.insufficient" not in out
+    assert "birthday-gift" not in out
+    assert ("生日礼" if locale == "zh_Hans" else "生日禮") in out
+
+
+def test_regional_chinese_reads_traditional() -> None:
+    """--locale zh_TW gives the Traditional Chinese report, like zh_Hant."""
+    assert _run("--members", "20", "--locale", "zh_TW")[1] == _run(
+        "--members", "20", "--locale", "zh_Hant"
+    )[1].replace("zh_Hant", "zh_TW")
+
+
+def test_stages_are_listed_in_lifecycle_order() -> None:
+    """The stages section runs new, growing, mature, dormant, churned, won back."""
+    out = _run("--members", "60", "--locale", "en")[1]
+    section = out.split("Lifecycle stages at Dec 31, 2026\n")[1].split("\n\n")[0]
+    names = [line.split()[0] for line in section.splitlines()]
+    assert names == ["New", "Growing", "Mature", "Dormant", "Churned", "Won"]
 
 
 def test_the_locale_option_changes_the_explanations() -> None:
     """--locale en renders tier names and explanations in English."""
     out = _run("--members", "40", "--locale", "en")[1]
-    assert "Three members explained (en)" in out
+    assert "Three members explained" in out
     assert "Platinum" in out or "Gold" in out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -201,3 +202,46 @@ def test_chromium_renders_the_report(chromium: str, tmp_path: Path) -> None:
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 10_000
+
+
+def _html(*extra: str) -> str:
+    code, out, err = run(
+        "diff", OLD, NEW, "--members", SAMPLE, "--as-of", "2026-08-15", "--format", "html", *extra
+    )
+    assert (code, err) == (1, "")
+    return out
+
+
+HTML_WORDS = {
+    "en": ("Policy change:", "Structure (6 changes)", "Impact on 6 members as of", "Examples"),
+    "zh_Hans": ("规则变更：", "结构（6 处变更）", "对 6 位会员的影响", "示例"),
+    "zh_Hant": ("規則變更：", "結構（6 處變更）", "對 6 位會員的影響", "範例"),
+}
+
+
+@pytest.mark.parametrize("locale", sorted(HTML_WORDS))
+def test_the_html_report_is_in_the_locale(locale: str) -> None:
+    """Headings, cards and chart labels of the HTML are in the chosen locale, with its lang."""
+    html = _html("--locale", locale)
+    assert f'<html lang="{locale.replace("_", "-")}">' in html
+    for words in HTML_WORDS[locale]:
+        assert words in html, words
+    if locale != "en":
+        # Attributes (data-card keys, styles) are for tools; the text a manager reads is checked.
+        text = re.sub(r"<[^>]*>", " ", html)
+        for english in ("Policy change", "Structure", "Impact on", "tier up", "lost by", "before"):
+            assert english not in text, english
+
+
+def test_the_html_names_tiers_and_benefits_not_ids() -> None:
+    """Examples and the benefit chart show 银卡会员 and 贵宾室, not silver and lounge ids."""
+    html = _html("--locale", "zh_Hans")
+    assert "m2：银卡会员 → 普通会员" in html
+    assert "贵宾室：失去的会员 m2" in html
+    assert "m2: silver" not in html
+    assert ">lounge<" not in html
+
+
+def test_the_html_defaults_to_the_new_policys_locale() -> None:
+    """Without --locale the HTML is in the new policy's own locale."""
+    assert '<html lang="zh-Hans">' in _html()

@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from tests.builders import at, purchase
 
 import memberkit
@@ -47,8 +48,8 @@ def test_text_shows_points_benefits_and_stage_in_the_locale(tmp_path: Path) -> N
     )
     assert code == 0
     assert "  可用 300 積分，待生效 0。\n" in out
-    assert "  [no ] free-shipping: 免運：僅限金卡會員或白金會員，目前為普通會員。\n" in out
-    assert "stage: new\n  生命週期階段：引入期。\n" in out
+    assert "  [不可] 免運：僅限金卡會員或白金會員，目前為普通會員。\n" in out
+    assert "\n生命週期階段：引入期\n  生命週期階段：引入期。\n" in out
 
 
 def test_json_carries_figures_and_reason_paths(tmp_path: Path) -> None:
@@ -105,5 +106,101 @@ def test_text_shows_the_tier_and_what_the_next_one_needs(tmp_path: Path) -> None
         "en",
     )
     assert code == 0
-    assert "tier: basic\n" in out
+    assert "\ntier: Member\n" in out
     assert "  To reach Silver: spend CN¥1,700.00 more or place 5 more orders.\n" in out
+
+
+def test_a_state_of_another_programme_is_refused(tmp_path: Path) -> None:
+    """A state holding a tier and an order currency the policy does not know is not explained."""
+    ecommerce = memberkit.load_policy(RETAIL.replace("retail.yaml", "ecommerce.yaml"))
+    state = memberkit.new_member("m1", at(2026, 1, 1, 0, 0))
+    state = memberkit.replay(
+        ecommerce, state, [purchase("p1", at(2026, 3, 10), ("l1", "apparel", "9000"))]
+    )
+    path = tmp_path / "other.json"
+    path.write_text(memberkit.state_to_json(state), encoding="utf-8")
+    code, out, err = run("explain", RETAIL, "--state", str(path), "--as-of", "2026-04-01")
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        f"memberkit explain: {path} is not a state of programme 'acme-retail' ({RETAIL}): "
+        "it holds tier '"
+    )
+    assert "which the policy does not declare\n" in err
+
+
+def test_orders_in_another_currency_mark_another_programme(tmp_path: Path) -> None:
+    """A state whose orders were paid in a currency not the programme's is refused."""
+    minimal = memberkit.parse_policy(
+        "memberkit: 1\nprogram: {id: hk, currency: HKD, timezone: Asia/Hong_Kong, locale: zh_Hant}\n",
+        source="hk.yaml",
+    )
+    state = memberkit.new_member("m1", at(2026, 1, 1, 0, 0))
+    order = memberkit.parse_event(
+        {
+            "type": "purchase",
+            "id": "o1",
+            "at": "2026-03-01T10:00:00+08:00",
+            "currency": "HKD",
+            "lines": [{"id": "l1", "category": "tea", "amount": "10"}],
+        }
+    )
+    state, _ = memberkit.apply(minimal, state, order)
+    path = tmp_path / "hk.json"
+    path.write_text(memberkit.state_to_json(state), encoding="utf-8")
+    code, _, err = run("explain", RETAIL, "--state", str(path), "--as-of", "2026-04-01")
+    assert code == 1
+    assert "orders paid in HKD (the programme's currency is CNY)" in err
+
+
+HEADINGS = {
+    "en": (
+        "member m1 as of Apr 1, 2026",
+        "tier: Member",
+        "progress:",
+        "points (points):",
+        "benefits:",
+    ),
+    "zh_Hans": ("会员 m1，截至 2026年4月1日", "等级：普通会员", "升级进度：", "积分：", "权益："),
+    "zh_Hant": ("會員 m1，截至 2026年4月1日", "等級：普通會員", "升級進度：", "積分：", "權益："),
+}
+
+
+@pytest.mark.parametrize("locale", sorted(HEADINGS))
+def test_headings_and_names_are_in_the_locale(tmp_path: Path, locale: str) -> None:
+    """Headings, the tier, benefit and stage are in the locale, by name; no ids, no English marks."""
+    code, out, _ = run(
+        "explain",
+        RETAIL,
+        "--state",
+        state_file(tmp_path),
+        "--as-of",
+        "2026-04-01",
+        "--locale",
+        locale,
+    )
+    assert code == 0
+    lines = out.splitlines()
+    for heading in HEADINGS[locale]:
+        assert any(line.startswith(heading) for line in lines), heading
+    assert "free-shipping" not in out
+    assert "birthday-gift" not in out
+    if locale != "en":
+        assert "[no" not in out
+        assert "[yes" not in out
+
+
+def test_regional_chinese_reads_traditional(tmp_path: Path) -> None:
+    """--locale zh_TW explains in Traditional Chinese, not the programme's Simplified."""
+    code, out, err = run(
+        "explain",
+        RETAIL,
+        "--state",
+        state_file(tmp_path),
+        "--as-of",
+        "2026-04-01",
+        "--locale",
+        "zh_TW",
+    )
+    assert (code, err) == (0, "")
+    assert "等級：普通會員" in out
+    assert "等级" not in out

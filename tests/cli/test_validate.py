@@ -102,3 +102,73 @@ def test_an_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
     status, _, err = run("validate", str(missing))
     assert status == 2
     assert err == f"{missing}: cannot read the file: No such file or directory [io]\n"
+
+
+def _policy_dir(tmp_path: Path) -> Path:
+    """A repository of policies as the README recommends: each policy beside its scenario file."""
+    for name in ("minimal.yaml", "minimal_test.yaml", "retail.yaml", "retail_test.yaml"):
+        (tmp_path / name).write_bytes((EXAMPLES / name).read_bytes())
+    return tmp_path
+
+
+def test_scenario_files_beside_policies_are_checked_as_scenario_files(tmp_path: Path) -> None:
+    """`validate *.yaml` with *_test.yaml beside the policies gives no bogus policy errors."""
+    folder = _policy_dir(tmp_path)
+    names = sorted(str(p) for p in folder.glob("*.yaml"))
+    status, out, err = run("validate", *names)
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        f"{folder / 'minimal.yaml'}: ok",
+        f"{folder / 'minimal_test.yaml'}: ok (1 scenario)",
+        f"{folder / 'retail.yaml'}: ok",
+        f"{folder / 'retail_test.yaml'}: ok (8 scenarios)",
+    ]
+
+
+def test_a_directory_is_walked_and_other_yaml_is_skipped(tmp_path: Path) -> None:
+    """validate DIR checks every policy and scenario file under it and skips other YAML."""
+    folder = _policy_dir(tmp_path)
+    (folder / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "broken.yaml").write_text("memberkit: [\n", encoding="utf-8")
+    status, out, err = run("validate", str(folder))
+    assert (status, err) == (0, "")
+    assert f"{folder / 'mkdocs.yml'}: skipped (not a memberkit policy or scenario file)\n" in out
+    assert out.count(": ok") == 4
+
+
+def test_a_broken_scenario_file_is_reported_as_a_scenario_file(tmp_path: Path) -> None:
+    """A scenario file's own mistake is reported with its location, not as policy keys."""
+    folder = _policy_dir(tmp_path)
+    (folder / "minimal_test.yaml").write_text(
+        "memberkit_test: 1\nscenarios:\n  - name: x\n    membr: {id: m1}\n", encoding="utf-8"
+    )
+    status, _, err = run("validate", str(folder))
+    assert status == 1
+    assert "membr: unknown key 'membr'; did you mean 'member'?" in err
+    assert "required key 'memberkit'" not in err
+
+
+def test_the_policy_a_scenario_file_tests_is_checked_too(tmp_path: Path) -> None:
+    """Naming only a scenario file also checks its policy, and a missing policy is an issue."""
+    (tmp_path / "lonely_test.yaml").write_bytes((EXAMPLES / "minimal_test.yaml").read_bytes())
+    status, _, err = run("validate", str(tmp_path / "lonely_test.yaml"))
+    assert status == 1
+    assert "the policy this scenario file tests" in err
+    assert "lonely.yaml, does not exist [missing_policy]" in err
+
+
+def test_json_names_the_kind_of_each_file(tmp_path: Path) -> None:
+    """--format json says whether each file was a policy, a scenario file, or skipped."""
+    folder = _policy_dir(tmp_path)
+    (folder / "other.yaml").write_text("a: 1\n", encoding="utf-8")
+    status, out, _ = run("validate", str(folder), "--format", "json")
+    assert status == 0
+    kinds = {Path(f["source"]).name: f["kind"] for f in json.loads(out)["files"]}
+    assert kinds == {
+        "minimal.yaml": "policy",
+        "minimal_test.yaml": "scenario",
+        "other.yaml": "skipped",
+        "retail.yaml": "policy",
+        "retail_test.yaml": "scenario",
+    }

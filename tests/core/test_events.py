@@ -37,15 +37,16 @@ def test_purchase_from_json_text() -> None:
     ("over", "field", "fragment"),
     [
         ({"at": "2026-03-01T10:00:00"}, "at", "timezone"),
-        ({"lines": [{"id": "l1", "amount": "-1"}]}, "lines.0.amount", "greater than or equal to 0"),
-        ({"currency": "rmb"}, "currency", "should match pattern"),
-        ({"lines": []}, "lines", "at least 1 item"),
+        ({"lines": [{"id": "l1", "amount": "-1"}]}, "lines.0.amount", "'-1' should be at least 0"),
+        ({"currency": "rmb"}, "currency", "'rmb' is not an ISO 4217 currency code"),
+        ({"lines": []}, "lines", "needs at least 1 item"),
         (
             {"lines": [{"id": "a", "amount": "1"}, {"id": "a", "amount": "2"}]},
             "",
             "line id 'a' appears twice",
         ),
-        ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+        ({"colour": "red"}, "colour", "unknown field 'colour' (fields: at, attributes, "),
+        ({"lines": [{"id": "l1", "amonut": "1"}]}, "lines.0.amonut", "did you mean 'amount'?"),
     ],
 )
 def test_bad_purchase_names_event_and_field(
@@ -57,6 +58,41 @@ def test_bad_purchase_names_event_and_field(
     assert info.value.event_id == "o1"
     assert info.value.field == field
     assert fragment in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"type": "purchse", "id": "o1", "at": "2026-03-01T10:00:00+08:00"},
+            "type",
+            "unknown event type 'purchse'; did you mean 'purchase'?",
+        ),
+        (
+            {"id": "o1", "at": "2026-03-01T10:00:00+08:00"},
+            "type",
+            "an event needs a 'type', one of: activity, adjustment, benefit_use, "
+            "points_extension, profile, purchase, redemption, redemption_cancel, refund, "
+            "tier_grant, or transfer",
+        ),
+        (
+            {"type": "redemption", "id": "o1", "at": "2026-03-01T10:00:00+08:00", "points": "x"},
+            "points",
+            "'x' is not a whole number",
+        ),
+        (
+            {"type": "redemption", "id": "o1", "at": "2026-13-01T10:00:00+08:00", "points": 1},
+            "at",
+            "'2026-13-01T10:00:00+08:00' is not a valid date-time (month value is outside "
+            "expected range of 1-12); write YYYY-MM-DDTHH:MM:SS+08:00",
+        ),
+    ],
+)
+def test_event_errors_are_in_plain_words(data: dict[str, object], field: str, message: str) -> None:
+    """A bad event type, a missing type, a bad number or date read as sentences, not pydantic text."""
+    with pytest.raises(EventError) as info:
+        memberkit.parse_event(data)
+    assert (info.value.field, info.value.message) == (field, message)
 
 
 def test_naive_datetime_object_is_refused() -> None:
@@ -99,3 +135,36 @@ def test_fingerprint_tells_content_apart() -> None:
     assert event_fingerprint(a) == event_fingerprint(
         purchase("o1", at(2026, 3, 1), ("l1", "x", "1"))
     )
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en", "unknown event type 'purchse'; did you mean 'purchase'?"),
+        ("zh_Hans", "未知事件类型“purchse”，是不是“purchase”？"),
+        ("zh_Hant", "未知事件類型「purchse」，是不是「purchase」？"),
+    ],
+)
+def test_an_event_error_explains_itself_in_each_locale(locale: str, text: str) -> None:
+    """A bad event's problem carries a reason code, so a host can show it in the member's locale."""
+    with pytest.raises(EventError) as info:
+        memberkit.parse_event({"type": "purchse", "id": "o1", "at": "2026-03-01T10:00:00+08:00"})
+    assert info.value.reason is not None
+    assert info.value.reason.code == "event.invalid.unknown_type_hint"
+    assert info.value.explain(locale) == text
+
+
+def test_an_order_in_another_currency_explains_itself_in_each_locale() -> None:
+    """An order in HKD for a CNY programme is refused with text in every shipped locale."""
+    policy = memberkit.parse_policy(
+        "memberkit: 1\nprogram: {id: p, currency: CNY, timezone: Asia/Shanghai, locale: zh_Hans}\n",
+        source="p.yaml",
+    )
+    member = memberkit.new_member("m1", memberkit.parse_event(_order()).at)
+    with pytest.raises(EventError) as info:
+        memberkit.apply(policy, member, memberkit.parse_event(_order(currency="HKD")))
+    assert info.value.code == "wrong_currency"
+    assert info.value.explain("zh_Hant") == (
+        "訂單幣別為 HKD，本計劃以 CNY 計算；請先換算金額再傳送訂單"
+    )
+    assert info.value.message == info.value.explain("en")

@@ -116,3 +116,10 @@ def test_the_explained_members_hold_different_tiers() -> None:
     tiers = [example.tier for example in _retail_report().examples]
     assert len(tiers) == 3
     assert len(set(tiers)) == 3
+
+
+def test_stages_are_listed_along_the_journey_not_in_rule_order() -> None:
+    """The retail programme tries won_back first, but the report lists new … churned, won_back."""
+    report = _retail_report(20)
+    assert report.stages is not None
+    assert list(report.stages) == ["new", "growing", "mature", "dormant", "churned", "won_back"]

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import doctest
 import re
+from pathlib import Path
 
 import pytest
 from tests.docs.builders import COOKBOOK, DOCS
 from tests.points.builders import findings
+
+from memberkit.testing import run_file
+
+RETAIL = DOCS.parent / "src" / "memberkit" / "examples" / "retail.yaml"
 
 
 def test_the_tutorial_examples_run_as_written() -> None:
@@ -41,3 +46,20 @@ def test_the_points_page_examples_are_valid_points_sections() -> None:
     assert len(blocks) == 5
     for block in blocks:
         assert findings(block) == []
+
+
+def test_the_cli_page_scenario_example_passes_against_the_bundled_retail_policy(
+    tmp_path: Path,
+) -> None:
+    """The scenario file shown in docs/cli.md is run against retail.yaml and every check passes."""
+    page = (DOCS / "cli.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"```yaml\n(memberkit_test: 1.*?)```", page, flags=re.DOTALL)
+    assert "policy: retail.yaml" in example
+    (tmp_path / "retail.yaml").write_bytes(RETAIL.read_bytes())
+    scenario = tmp_path / "retail_test.yaml"
+    scenario.write_text(example, encoding="utf-8")
+    suite = run_file(scenario)
+    checks = [c for s in suite.scenarios for c in s.checks]
+    assert [(c.kind, c.passed) for c in checks if not c.passed] == []
+    assert len(checks) == 8
+    assert (suite.passed, suite.failed) == (1, 0)

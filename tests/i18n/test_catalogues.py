@@ -10,18 +10,19 @@ from babel.messages.pofile import read_po
 
 import memberkit
 from memberkit import Reason
-from memberkit.i18n import explain, render
+from memberkit.i18n import UnknownLocaleWarning, explain, render
 
 SRC = Path(memberkit.__file__).parent
 LOCALES = ("en", "zh_Hans", "zh_Hant")
 # catalogue file -> (source folders or files whose codes it holds, the codes' prefix)
 PARTS = {
-    "core": ((SRC / "_engine.py",), "event"),
+    "core": ((SRC / "_engine.py", SRC / "_events.py"), "event"),
     "benefits": ((SRC / "benefits",), "benefit"),
     "points": ((SRC / "points",), "points"),
     "tiers": ((SRC / "tiers",), "tier"),
     "lifecycle": ((SRC / "lifecycle",), "lifecycle"),
     "rules": ((SRC / "rules",), "rule"),
+    "report": ((SRC / "cli",), "report"),
 }
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|[^}]*)?\}")
 
@@ -94,11 +95,15 @@ def test_an_unknown_code_renders_as_its_code_and_parameters() -> None:
     assert render(Reason.of("nowhere.code", n=3), "zh_Hans") == "nowhere.code(n=3)"
 
 
-def test_a_missing_locale_falls_back_to_the_default_then_english() -> None:
-    """A locale memberkit does not ship falls back to the programme's default locale."""
+def test_a_missing_locale_falls_back_to_the_default_then_english_with_a_warning() -> None:
+    """A locale memberkit does not ship falls back to the programme's default locale, and says so."""
     reason = Reason.of("event.duplicate", event_id="e1")
-    assert render(reason, "fr", default_locale="zh_Hans") == "事件 e1 已处理过，本次未做任何变更。"
-    assert render(reason, "fr") == "Event e1 was already applied; nothing changed."
+    with pytest.warns(UnknownLocaleWarning, match="'fr'.*showing 'zh_Hans'"):
+        assert (
+            render(reason, "fr", default_locale="zh_Hans") == "事件 e1 已处理过，本次未做任何变更。"
+        )
+    with pytest.warns(UnknownLocaleWarning, match="'fr'.*showing 'en'"):
+        assert render(reason, "fr") == "Event e1 was already applied; nothing changed."
     assert render(reason, "zh_Hant_TW") == "事件 e1 已處理過，本次未做任何變更。"
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from memberkit import LocalizedText, Money
-from memberkit.i18n import format_value
+from memberkit import LocalizedText, Money, Reason
+from memberkit.i18n import format_value, render
 from memberkit.i18n._render import _fill
 
 
@@ -83,3 +83,34 @@ def test_a_moment_can_be_shown_as_its_day() -> None:
     moment = datetime(2028, 1, 1, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert format_value(moment, "zh_Hant", style="date") == "2028年1月1日"
     assert format_value(moment, "en", style="date") == "Jan 1, 2028"
+
+
+@pytest.mark.parametrize(
+    ("limit", "text"),
+    [
+        (1, "Gift: the only use of this period is used (1); renews on Jan 1, 2027."),
+        (3, "Gift: all 3 uses of this period are used (3); renews on Jan 1, 2027."),
+    ],
+)
+def test_a_used_up_quota_agrees_with_its_count(limit: int, text: str) -> None:
+    """One use reads 'the only use ... is used', never 'all 1 use ... are used'."""
+    reason = Reason.of(
+        "benefit.quota_used",
+        name=LocalizedText({"en": "Gift"}),
+        limit=limit,
+        used=limit,
+        resets=date(2027, 1, 1),
+    )
+    assert render(reason, "en") == text
+
+
+@pytest.mark.parametrize(("points", "text"), [(1, "Base: +1 point."), (2, "Base: +2 points.")])
+def test_a_currency_name_agrees_with_the_points(points: int, text: str) -> None:
+    """'+1 point', not '+1 points': the currency's own English name follows the count."""
+    reason = Reason.of(
+        "points.earned",
+        rule=LocalizedText({"en": "Base"}),
+        points=points,
+        currency=LocalizedText({"en": "points"}),
+    )
+    assert render(reason, "en") == text

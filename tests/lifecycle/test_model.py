@@ -75,3 +75,28 @@ def test_a_window_needs_exactly_one_length() -> None:
     """Both days and months is ambiguous."""
     with pytest.raises(PolicyError, match="exactly one of 'days' or 'months'"):
         policy("lifecycle: {window: {days: 30, months: 1}}\n")
+
+
+STAGES = "stages: [{id: won_back, when: {frequency: 9}}, {id: new, when: {frequency: 1}}, {id: mature}]\ndefault: mature\n"
+
+
+def test_the_journey_order_lists_every_stage_once() -> None:
+    """`order` naming every stage once is valid."""
+    assert findings(STAGES + "order: [new, mature, won_back]") == []
+
+
+def test_the_journey_order_must_not_leave_a_stage_out() -> None:
+    """A stage left out of `order` would have no place in a report, so it is refused."""
+    (found,) = findings(STAGES + "order: [new, mature]")
+    assert (found.code, found.message) == (
+        "incomplete_order",
+        "order leaves out 'won_back'; list every stage once",
+    )
+
+
+def test_the_journey_order_names_known_stages_once() -> None:
+    """An unknown stage gets a suggestion; a stage listed twice is reported at the second."""
+    assert _messages(STAGES + "order: [new, matur, won_back, new, mature]") == [
+        ("lifecycle.order[1]", "unknown_stage"),
+        ("lifecycle.order[3]", "duplicate_id"),
+    ]

@@ -102,7 +102,7 @@ def test_an_amount_off_the_denomination_table_is_refused() -> None:
         "redeem: {denominations: [{points: 100, value: 3.5}, {points: 250, value: 8.75}]}\n"
     )
     _, outcome = _redeem(policy, _funded(policy), points=200)
-    assert outcome.explain("en") == "200 points is not a redeemable amount (allowed: 100 and 250)."
+    assert outcome.explain("en") == "200 points are not a redeemable amount (allowed: 100 and 250)."
 
 
 def test_earliest_expiry_is_spent_first() -> None:

@@ -216,7 +216,7 @@ def test_the_used_up_gift_explains_itself_per_stay(policy: memberkit.Policy) -> 
     decision = memberkit.check_benefit(
         policy, state, "welcome-gift", AT(2026, 5, 4), {"attr.stay": "R1"}
     )
-    assert "for this stay are used" in decision.explain("en")
+    assert "the only use for this stay is used" in decision.explain("en")
 
 
 def test_a_lower_tier_earned_by_last_years_nights_runs_its_own_full_term(

@@ -34,7 +34,7 @@ def test_a_failure_shows_expected_actual_and_explanation(pytester: pytest.Pytest
             "FAIL *policy_test.yaml:3:5: gift twice (wrong)",
             "*expected: allowed: true",
             "*actual:   allowed: false",
-            "*gift: all 1 use of this period are used (1)*",
+            "*gift: the only use of this period is used (1)*",
         ]
     )
     assert "Traceback" not in result.stdout.str()

@@ -26,7 +26,7 @@ def test_a_wrong_expectation_fails_readably(tmp_path: Path) -> None:
         "    expected: allowed: true",
         "    actual:   allowed: false",
         "    explanation:",
-        "      gift: all 1 use of this period are used (1); renews on Jan 1, 2027.",
+        "      gift: the only use of this period is used (1); renews on Jan 1, 2027.",
     ]
 
 

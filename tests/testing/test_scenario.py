@@ -39,7 +39,7 @@ def test_a_named_policy_is_relative_to_the_scenario_file() -> None:
 def test_an_unknown_key_is_located() -> None:
     """A misspelt expectation key is reported at its line and column."""
     text = PASSING.replace("benefit: {id: gift, allowed: true, remaining: 1}", "benfit: {id: gift}")
-    assert issues(text) == [(9, 9, "scenarios[0].expect[0].benfit", "extra_forbidden")]
+    assert issues(text) == [(9, 9, "scenarios[0].expect[0].benfit", "unknown_key")]
 
 
 def test_a_bad_event_is_located_at_its_field() -> None:
@@ -52,7 +52,7 @@ def test_a_bad_event_is_located_at_its_field() -> None:
 def test_a_missing_marker_is_reported() -> None:
     """A file without memberkit_test: 1 is not a scenario file."""
     assert issues(PASSING.replace("memberkit_test: 1\n", "")) == [
-        (1, 1, "memberkit_test", "missing")
+        (1, 1, "memberkit_test", "missing_key")
     ]
 
 
@@ -66,3 +66,27 @@ def test_a_naive_expectation_time_is_refused() -> None:
 def test_yaml_errors_are_located() -> None:
     """A scenario file that is not valid YAML reports where."""
     assert issues("memberkit_test: 1\nscenarios: [\n")[0][3] == "yaml_syntax"
+
+
+def test_a_bad_date_is_reported_once_in_plain_words() -> None:
+    """An impossible date is one issue with our code, not two with pydantic's union codes."""
+    text = PASSING.replace("joined: 2026-01-01", "joined: 2026-02-30", 1)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenarios(text, source="t_test.yaml")
+    assert [(i.path, i.message, i.code) for i in info.value.issues] == [
+        (
+            "scenarios[0].member.joined",
+            "'2026-02-30' is not a valid date: day value is outside expected range; "
+            "write YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+08:00 for a moment",
+            "bad_date",
+        )
+    ]
+
+
+def test_scenario_issue_codes_are_the_policy_codes() -> None:
+    """Scenario issues carry the codes policy issues use (unknown_key), not pydantic's types."""
+    text = PASSING.replace("benefit: {id: gift, allowed: true, remaining: 1}", "benfit: {id: gift}")
+    with pytest.raises(ScenarioError) as info:
+        parse_scenarios(text, source="t_test.yaml")
+    assert {i.code for i in info.value.issues} == {"unknown_key"}
+    assert "did you mean 'benefit'?" in info.value.issues[0].message

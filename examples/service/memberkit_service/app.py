@@ -28,6 +28,7 @@ from memberkit.points import balance, quote_points
 from memberkit.tiers import progress, tier_of
 
 from .members import Members, TooMuchContention, UnknownMember
+from .messages import message, request_locale
 from .present import jsonable, outcome_json
 from .storage import MemberExists, Store, open_store
 
@@ -49,20 +50,32 @@ class NewMember(BaseModel):
 
 
 class ApiError(Exception):
-    """An error answered as ``{"error": {...}}`` with an HTTP status."""
+    """An error answered as ``{"error": {...}}`` with an HTTP status, its message per locale."""
 
-    def __init__(self, status: int, code: str, message: str, **extra: str) -> None:
-        super().__init__(message)
+    def __init__(self, status: int, code: str, *, field: str = "", **params: object) -> None:
+        super().__init__(message(code, "en", **params))
         self.status = status
-        self.body = {"code": code, "message": message, **extra}
+        self.code = code
+        self.field = field
+        self.params = params
+
+    def body(self, locale: str) -> dict[str, str]:
+        """The error's JSON body with the message in ``locale``."""
+        body = {"code": self.code, "message": message(self.code, locale, **self.params)}
+        return {**body, "field": self.field} if self.field else body
 
 
 def _error(status: int, body: dict[str, str]) -> JSONResponse:
     return JSONResponse({"error": body}, status_code=status)
 
 
-def _event_error(exc: EventError) -> dict[str, str]:
-    return {"code": exc.code, "message": exc.message, "event_id": exc.event_id, "field": exc.field}
+def _event_error(exc: EventError, locale: str) -> dict[str, str]:
+    return {
+        "code": exc.code,
+        "message": exc.explain(locale),
+        "event_id": exc.event_id,
+        "field": exc.field,
+    }
 
 
 def parse_as_of(value: str, name: str = "as_of") -> datetime:
@@ -70,16 +83,9 @@ def parse_as_of(value: str, name: str = "as_of") -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ApiError(
-            422, "invalid_datetime", f"{name} is not an ISO 8601 datetime: {value!r}", field=name
-        ) from None
+        raise ApiError(422, "invalid_datetime", field=name, name=name, value=value) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ApiError(
-            422,
-            "naive_datetime",
-            f"{name} has no timezone offset; give one, e.g. 2026-11-11T10:00:00+08:00",
-            field=name,
-        )
+        raise ApiError(422, "naive_datetime", field=name, name=name)
     return moment
 
 
@@ -94,7 +100,25 @@ def _members(request: Request) -> Iterator[Members]:
 
 MembersDep = Annotated[Members, Depends(_members)]
 AsOf = Annotated[str, Query(description="aware ISO 8601 datetime, e.g. 2026-11-11T10:00+08:00")]
-Locale = Annotated[str | None, Query(description="locale of explanations, e.g. zh_Hans")]
+
+
+def _reader_locale(
+    request: Request,
+    locale: Annotated[
+        str | None,
+        Query(
+            description="locale of explanations and errors, e.g. zh_Hans, zh_TW, en (default: "
+            "Accept-Language, else the programme's)"
+        ),
+    ] = None,
+) -> str:
+    # Explanations and errors take the same locale, so a refusal and its reason read alike.
+    return request_locale(
+        locale, request.headers.get("accept-language", ""), request.app.state.default_locale
+    )
+
+
+Locale = Annotated[str, Depends(_reader_locale)]
 
 
 def create_app(
@@ -119,32 +143,44 @@ def create_app(
         return Members(chosen, factory(), max_attempts=max_attempts)
 
     api.state.open_members = open_members
+    api.state.default_locale = chosen.info.locale
+
+    def locale_of(request: Request) -> str:
+        return request_locale(
+            request.query_params.get("locale"),
+            request.headers.get("accept-language", ""),
+            chosen.info.locale,
+        )
 
     @api.exception_handler(RequestValidationError)
     def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        # The same error shape as every other 422, naming the first field at fault.
+        # The same error shape as every other 422, naming the first field at fault in words.
         first = exc.errors()[0] if exc.errors() else {}
         where = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+        name = where[-1] if where else ""
+        kind = {"missing": "missing_field", "extra_forbidden": "unknown_field"}.get(
+            str(first.get("type", "")), "invalid_value"
+        )
         return _error(
             422,
             {
                 "code": "invalid_request",
-                "message": str(first.get("msg", "invalid request")),
+                "message": message(kind, locale_of(request), name=name),
                 "field": ".".join(where),
             },
         )
 
     @api.exception_handler(ApiError)
     def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.body)
+        return _error(exc.status, exc.body(locale_of(request)))
 
     @api.exception_handler(EventConflict)
     def _conflict(request: Request, exc: EventConflict) -> JSONResponse:
-        return _error(409, _event_error(exc))
+        return _error(409, _event_error(exc, locale_of(request)))
 
     @api.exception_handler(EventError)
     def _bad_event(request: Request, exc: EventError) -> JSONResponse:
-        return _error(422, _event_error(exc))
+        return _error(422, _event_error(exc, locale_of(request)))
 
     @api.exception_handler(AsOfError)
     def _past(request: Request, exc: AsOfError) -> JSONResponse:
@@ -154,7 +190,12 @@ def create_app(
             409,
             {
                 "code": exc.code,
-                "message": str(exc),
+                "message": message(
+                    exc.code,
+                    locale_of(request),
+                    as_of=exc.as_of.isoformat(),
+                    last_event=exc.clock.isoformat(),
+                ),
                 "field": "as_of",
                 "last_event": exc.clock.isoformat(),
             },
@@ -162,20 +203,24 @@ def create_app(
 
     @api.exception_handler(StateError)
     def _bad_state(request: Request, exc: StateError) -> JSONResponse:
-        return _error(422, {"code": "invalid_member", "message": str(exc)})
+        text = message("invalid_member", locale_of(request), detail=str(exc))
+        return _error(422, {"code": "invalid_member", "message": text})
 
     @api.exception_handler(UnknownMember)
     def _unknown(request: Request, exc: UnknownMember) -> JSONResponse:
-        return _error(404, {"code": "unknown_member", "message": f"no member {exc.args[0]!r}"})
+        text = message("unknown_member", locale_of(request), member=exc.args[0])
+        return _error(404, {"code": "unknown_member", "message": text})
 
     @api.exception_handler(MemberExists)
     def _exists(request: Request, exc: MemberExists) -> JSONResponse:
-        message = f"member {exc.args[0]!r} already exists"
-        return _error(409, {"code": "member_exists", "message": message})
+        text = message("member_exists", locale_of(request), member=exc.args[0])
+        return _error(409, {"code": "member_exists", "message": text})
 
     @api.exception_handler(TooMuchContention)
     def _contention(request: Request, exc: TooMuchContention) -> JSONResponse:
-        return _error(409, {"code": "contention", "message": str(exc)})
+        member, attempts = exc.args[1:3] if len(exc.args) >= 3 else ("", 0)
+        text = message("contention", locale_of(request), member=member, attempts=attempts)
+        return _error(409, {"code": "contention", "message": text})
 
     @api.post("/members", status_code=201)
     def create_member(body: NewMember, service: MembersDep) -> dict[str, Any]:
@@ -200,7 +245,7 @@ def create_app(
         member_id: str,
         service: MembersDep,
         body: Annotated[Any, Body(description="one event, a list of events, or {events: [...]}")],
-        locale: Locale = None,
+        locale: Locale,
     ) -> dict[str, Any]:
         """Apply one event or a batch, atomically; event ids already applied are no-ops."""
         raw = body.get("events") if isinstance(body, dict) and "type" not in body else body
@@ -215,14 +260,12 @@ def create_app(
         }
 
     @api.get("/members/{member_id}/tier")
-    def tier(
-        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale = None
-    ) -> dict[str, Any]:
+    def tier(member_id: str, as_of: AsOf, service: MembersDep, locale: Locale) -> dict[str, Any]:
         """The tier in force at ``as_of``, since when, until when, and the way to the next one."""
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
         if service.policy.at(moment).tiers is None:
-            raise ApiError(404, "no_tiers", "the programme has no tier ladder")
+            raise ApiError(404, "no_tiers")
         decision = tier_of(service.policy, state, moment)
         ahead = progress(service.policy, state, moment)
         return {
@@ -245,14 +288,14 @@ def create_app(
         member_id: str,
         as_of: AsOf,
         service: MembersDep,
+        locale: Locale,
         currency: Annotated[str | None, Query(description="points currency id")] = None,
-        locale: Locale = None,
     ) -> dict[str, Any]:
         """Available and pending points at ``as_of``, and when the rest expires."""
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
         if service.policy.at(moment).points is None:
-            raise ApiError(404, "no_points", "the programme has no points")
+            raise ApiError(404, "no_points")
         decision = balance(service.policy, state, moment, currency)
         return {
             "member_id": member_id,
@@ -269,14 +312,12 @@ def create_app(
         }
 
     @api.get("/members/{member_id}/stage")
-    def stage(
-        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale = None
-    ) -> dict[str, Any]:
+    def stage(member_id: str, as_of: AsOf, service: MembersDep, locale: Locale) -> dict[str, Any]:
         """The member's lifecycle stage at ``as_of`` and the rule that decided it."""
         moment = parse_as_of(as_of)
         state, _ = service.get(member_id)
         if service.policy.at(moment).lifecycle is None:
-            raise ApiError(404, "no_lifecycle", "the programme has no lifecycle section")
+            raise ApiError(404, "no_lifecycle")
         decision = lifecycle_stage(service.policy, state, moment)
         return {
             "member_id": member_id,
@@ -289,7 +330,7 @@ def create_app(
 
     @api.get("/members/{member_id}/entitlements")
     def member_entitlements(
-        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale = None
+        member_id: str, as_of: AsOf, service: MembersDep, locale: Locale
     ) -> dict[str, Any]:
         """Every benefit of the programme for the member at ``as_of``, allowed or not, and why."""
         moment = parse_as_of(as_of)
@@ -321,13 +362,13 @@ def create_app(
             dict[str, Any],
             Body(description="an event not yet applied (a purchase when 'type' is omitted)"),
         ],
-        locale: Locale = None,
+        locale: Locale,
     ) -> dict[str, Any]:
         """The points an event would earn, rule by rule, without applying it (apply's own code)."""
         event = memberkit.parse_event({"type": "purchase", **body})
         state, _ = service.get(member_id)
         if service.policy.at(event.at).points is None:
-            raise ApiError(404, "no_points", "the programme has no points")
+            raise ApiError(404, "no_points")
         decision = quote_points(service.policy, state, event)
         return {
             "member_id": member_id,

@@ -103,5 +103,7 @@ class Members:
                 return Applied(tuple(outcomes), state, saved.version, attempt)
             # Lost update: someone wrote since we read. Redo the batch on what they wrote.
         raise TooMuchContention(
-            f"member {member_id!r} changed under {self.max_attempts} attempts; retry later"
+            f"member {member_id!r} changed under {self.max_attempts} attempts; retry later",
+            member_id,
+            self.max_attempts,
         )

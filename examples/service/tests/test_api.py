@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from builders import at, client, purchase, retail, use
 
 
@@ -145,7 +147,9 @@ def test_money_left_on_a_value_quota_is_an_exact_string(database: str) -> None:
 
 def test_a_naive_as_of_is_refused_with_the_parameter_named(database: str) -> None:
     """A query without a timezone offset answers 422 naming as_of."""
-    response = client(database).get("/members/m1/tier", params={"as_of": "2026-03-01T12:00:00"})
+    response = client(database).get(
+        "/members/m1/tier", params={"as_of": "2026-03-01T12:00:00", "locale": "en"}
+    )
     assert response.status_code == 422
     assert response.json()["error"] == {
         "code": "naive_datetime",
@@ -278,7 +282,9 @@ def test_a_question_before_the_last_event_is_refused_with_json(database: str) ->
     response = test_client.get("/members/m1/tier", params={"as_of": at(3, 1)})
     body = response.json()
     assert (response.status_code, body["error"]["code"]) == (409, "as_of_before_last_event")
-    assert "replay" in body["error"]["message"]
+    assert "重放" in body["error"]["message"]
+    english = test_client.get("/members/m1/tier", params={"as_of": at(3, 1), "locale": "en"})
+    assert "replay" in english.json()["error"]["message"]
 
 
 def test_a_quote_of_an_activity_is_answered(database: str) -> None:
@@ -290,3 +296,83 @@ def test_a_quote_of_an_activity_is_answered(database: str) -> None:
     )
     assert response.status_code == 200, response.text
     assert response.json()["accepted"] is True
+
+
+def test_errors_are_in_the_programmes_locale_by_default(database: str) -> None:
+    """Without a locale asked for, an error reads in the programme's own locale (zh_Hans)."""
+    response = client(database).get("/members/nobody/tier", params={"as_of": at(3, 1)})
+    assert response.json()["error"] == {"code": "unknown_member", "message": "没有会员“nobody”"}
+
+
+def test_accept_language_chooses_the_error_locale(database: str) -> None:
+    """Accept-Language zh-TW gives Traditional Chinese, en-US English, best quality first."""
+    test_client = client(database)
+    for header, text in (
+        ("zh-TW,zh;q=0.8", "沒有會員「nobody」"),
+        ("fr-FR, en-US;q=0.7, zh-CN;q=0.5", "no member 'nobody'"),
+    ):
+        response = test_client.get(
+            "/members/nobody/tier", params={"as_of": at(3, 1)}, headers={"Accept-Language": header}
+        )
+        assert response.json()["error"]["message"] == text
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en", "unknown event type 'purchse'; did you mean 'purchase'?"),
+        ("zh_Hans", "未知事件类型“purchse”，是不是“purchase”？"),
+        ("zh_Hant", "未知事件類型「purchse」，是不是「purchase」？"),
+    ],
+)
+def test_an_event_error_is_in_plain_words_in_the_locale(
+    database: str, locale: str, text: str
+) -> None:
+    """A misspelt event type is explained in words (not pydantic's tag text) in the locale."""
+    event = {**purchase("o1", at(3, 1)), "type": "purchse"}
+    response = client(database).post("/members/m1/events", json=event, params={"locale": locale})
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "invalid_event",
+        "message": text,
+        "event_id": "o1",
+        "field": "type",
+    }
+
+
+def test_an_unknown_event_field_is_named_without_pydantic_text(database: str) -> None:
+    """An extra field of an event is 'unknown field', not 'Extra inputs are not permitted'."""
+    event = {**purchase("o1", at(3, 1)), "colour": "red"}
+    response = client(database).post("/members/m1/events", json=event, params={"locale": "en"})
+    error = response.json()["error"]
+    assert error["field"] == "colour"
+    assert error["message"].startswith("unknown field 'colour' (fields: ")
+    assert "Extra inputs" not in error["message"]
+
+
+def test_a_malformed_registration_is_explained_in_words(database: str) -> None:
+    """POST /members without joined_at says the field is missing, in the locale asked."""
+    response = client(database).post(
+        "/members", json={"member_id": "m2"}, params={"locale": "zh_Hant"}
+    )
+    assert response.json()["error"] == {
+        "code": "invalid_request",
+        "message": "缺少必填欄位「joined_at」",
+        "field": "joined_at",
+    }
+
+
+def test_explanations_follow_accept_language_and_an_unshipped_locale_falls_back(
+    database: str,
+) -> None:
+    """Accept-Language zh-TW explains in Traditional Chinese; ?locale=fr uses the programme's."""
+    test_client = client(database)
+    test_client.post("/members/m1/events", json=purchase("o1", at(3, 1)))
+    again = purchase("o1", at(3, 1))
+    hant = test_client.post(
+        "/members/m1/events", json=again, headers={"Accept-Language": "zh-TW"}
+    ).json()
+    fr = test_client.post("/members/m1/events", json=again, params={"locale": "fr"}).json()
+    hans = test_client.post("/members/m1/events", json=again, params={"locale": "zh_Hans"}).json()
+    assert hant["outcomes"][0]["explanation"] == "事件 o1 已處理過，本次未做任何變更。"
+    assert fr["outcomes"][0]["explanation"] == hans["outcomes"][0]["explanation"]

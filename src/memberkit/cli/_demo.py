@@ -15,7 +15,9 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any, TextIO
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 
 from .._compiled import Policy
 from .._state import MemberState
@@ -26,6 +28,8 @@ from ..lifecycle import lifecycle_stage
 from ..points import balance, expiring
 from ..policy import parse_policy
 from ..tiers import progress, tier_of
+from ._options import add_locale_option, chosen_locale
+from ._words import say
 
 __all__ = ["DEMO_YEAR", "add_demo_parser", "bundled_example", "run_demo"]
 
@@ -51,17 +55,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def _locale(text: str) -> str:
-    # A mistyped locale would silently fall back to the programme's; say so instead.
-    try:
-        Locale.parse(text)
-    except (ValueError, UnknownLocaleError):
-        raise argparse.ArgumentTypeError(
-            f"unknown locale {text!r} (try zh_Hans, zh_Hant or en)"
-        ) from None
-    return text
-
-
 def add_demo_parser(sub: Any) -> None:
     """Register the demo subcommand."""
     demo = sub.add_parser(
@@ -73,13 +66,13 @@ def add_demo_parser(sub: Any) -> None:
     demo.add_argument(
         "--members", type=_positive, default=2000, metavar="N", help="members (default 2000)"
     )
+    add_locale_option(demo)
     demo.add_argument(
-        "--locale",
-        type=_locale,
-        default=None,
-        help="locale of names and explanations, e.g. zh_Hans, zh_Hant, en (default: programme's)",
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text report (default) or json with the same figures",
     )
-    demo.add_argument("--format", choices=("text", "json"), default="text")
 
 
 class _Bar:
@@ -111,7 +104,7 @@ def run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     source, text = bundled_example()
     policy = parse_policy(text, source=source)
     info = policy.info
-    locale = args.locale or info.locale
+    locale = chosen_locale(args.locale, info.locale, err, "demo")
     as_of = datetime(DEMO_YEAR, 12, 31, 23, 59, 59, tzinfo=info.tz)
     program = policy.at(as_of)
     rewards = tuple(
@@ -181,98 +174,225 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
-def _num(value: int | Decimal) -> str:
-    return f"{value:,}"
+def _num(value: int | Decimal, locale: str = "en") -> str:
+    return format_decimal(value, locale=_babel(locale))
 
 
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / max(whole, 1):5.1f}%"
 
 
+_ACTIVITY_WORDS = {
+    "checkin": "report.activity.checkin",
+    "referral": "report.activity.referral",
+    "review": "report.activity.review",
+    "share": "report.activity.share",
+    "signup": "report.activity.signup",
+}
+"""The synthetic members' activity kinds; a programme's other kinds are shown as written."""
+
+_EVENT_WORDS = {
+    "adjustment": "report.event.adjustment",
+    "benefit_use": "report.event.benefit_use",
+    "points_extension": "report.event.points_extension",
+    "profile": "report.event.profile",
+    "purchase": "report.event.purchase",
+    "redemption": "report.event.redemption",
+    "redemption_cancel": "report.event.redemption_cancel",
+    "refund": "report.event.refund",
+    "tier_grant": "report.event.tier_grant",
+    "transfer": "report.event.transfer",
+}
+
+_REFUSAL_WORDS = {
+    "benefit.condition_failed": "report.refused.benefit.condition_failed",
+    "benefit.not_in_tier": "report.refused.benefit.not_in_tier",
+    "benefit.quota_used": "report.refused.benefit.quota_used",
+    "points.below_min_redeem": "report.refused.points.below_min_redeem",
+    "points.insufficient": "report.refused.points.insufficient",
+    "points.over_order_share": "report.refused.points.over_order_share",
+}
+"""Short names of the refusals a year of the demo meets; any other is shown by its code."""
+
+
+def _event_label(kind: str, locale: str) -> str:
+    """An event type (``purchase``, ``activity:checkin``) in words of the locale."""
+    base, _, sub = kind.partition(":")
+    if base == "activity":
+        word = _ACTIVITY_WORDS.get(sub)
+        return say(locale, "report.event.activity", kind=say(locale, word) if word else sub)
+    code = _EVENT_WORDS.get(base)
+    return say(locale, code) if code else kind
+
+
+def _refusal_label(code: str, locale: str) -> str:
+    word = _REFUSAL_WORDS.get(code)
+    return say(locale, word) if word else code
+
+
 def _as_text(
     policy: Policy, report: DemoReport, explained: list[tuple[str, list[str]]], locale: str
 ) -> str:
     info = policy.info
-    day = report.as_of.date().isoformat()
-    year = report.as_of.year
+    day = report.as_of.date()
+    year = str(report.as_of.year)
+    program = policy.at(report.as_of)
+    benefit_names = program.benefits.by_id if program.benefits is not None else {}
     lines = [
-        f"memberkit demo — {info.name.get(locale)} ({info.id}), {info.currency}, {info.timezone}",
-        f"{report.members:,} synthetic members (seed {SEED}), their history replayed up to {day}",
+        say(
+            locale,
+            "report.demo.title",
+            programme=info.name,
+            id=info.id,
+            currency=info.currency,
+            timezone=info.timezone,
+        ),
+        say(locale, "report.demo.population", members=report.members, seed=str(SEED), day=day),
         "",
-        "Events",
+        say(locale, "report.demo.events"),
     ]
-    width = max((len(k) for k in report.events_by_type), default=0)
-    lines += [f"  {kind:<{width}}  {n:>9,}" for kind, n in report.events_by_type.items()]
-    summary = f"  {report.events:,} events: {report.accepted:,} applied, {report.refused:,} refused"
+    labels = {kind: _event_label(kind, locale) for kind in report.events_by_type}
+    width = max((_width(label) for label in labels.values()), default=0)
+    lines += [
+        f"  {_pad(labels[kind], width)}  {_num(n, locale):>9}"
+        for kind, n in report.events_by_type.items()
+    ]
+    summary = say(
+        locale,
+        "report.demo.events_summary",
+        events=report.events,
+        applied=report.accepted,
+        refused=report.refused,
+    )
     if report.errors:
-        summary += f", {sum(report.errors.values()):,} rejected as bad input"
-    lines.append(summary)
-    lines += [f"    refused: {code} × {n:,}" for code, n in report.refusals_by_reason.items()]
-    lines += [f"    rejected: {code} × {n:,}" for code, n in report.errors.items()]
+        rejected = say(locale, "report.demo.events_rejected", rejected=sum(report.errors.values()))
+        summary += _comma(locale) + rejected
+    lines.append(f"  {summary}")
+    lines += [
+        "    " + say(locale, "report.demo.refused", reason=_refusal_label(code, locale), count=n)
+        for code, n in report.refusals_by_reason.items()
+    ]
+    lines += [
+        "    " + say(locale, "report.demo.rejected", reason=code, count=n)
+        for code, n in report.errors.items()
+    ]
 
     def tier_name(tier: str) -> str:
         name = report.tier_names.get(tier)
         return name.get(locale) if name is not None else (tier or "—")
 
     if report.tiers is not None:
-        lines += ["", f"Tiers at {day}"]
+        lines += ["", say(locale, "report.demo.tiers", day=day)]
         for tier, n in report.tiers.items():
-            lines.append(f"  {_pad(tier_name(tier), 12)} {n:>8,}  {_pct(n, report.members)}")
+            lines.append(
+                f"  {_pad(tier_name(tier), 12)} {_num(n, locale):>8}  {_pct(n, report.members)}"
+            )
     if report.tier_movements:
-        lines += ["", f"Tier movements in {year}"]
+        lines += ["", say(locale, "report.demo.tier_movements", year=year)]
+        joined = say(locale, "report.demo.joined")
         for (before, after), n in report.tier_movements.items():
-            move = f"{tier_name(before) if before else '(joined)'} → {tier_name(after)}"
-            lines.append(f"  {_pad(move, 26)} {n:>8,}")
+            move = f"{tier_name(before) if before else joined} → {tier_name(after)}"
+            lines.append(f"  {_pad(move, 26)} {_num(n, locale):>8}")
     for figures in report.points or ():
-        title = f"{figures.name.get(locale)} ({figures.currency})"
-        lines += ["", f"Points: {title}, {year}"]
-        rows = [("issued", figures.issued)]
+        lines += [
+            "",
+            say(
+                locale,
+                "report.demo.points",
+                name=figures.name,
+                currency=figures.currency,
+                year=year,
+            ),
+        ]
+        rows = [(say(locale, "report.demo.issued"), figures.issued)]
         if figures.spendable:
-            rows += [("redeemed", figures.redeemed), ("expired", figures.expired)]
-        rows += [("reversed", -figures.by_kind.get("reverse", 0))]
-        rows += [(f"outstanding at {day}", figures.outstanding)]
-        lines += [f"  {label:<26} {_num(value):>14}" for label, value in rows]
+            rows += [
+                (say(locale, "report.demo.redeemed"), figures.redeemed),
+                (say(locale, "report.demo.expired"), figures.expired),
+            ]
+        rows += [(say(locale, "report.demo.reversed"), -figures.by_kind.get("reverse", 0))]
+        rows += [(say(locale, "report.demo.outstanding", day=day), figures.outstanding)]
+        lines += [f"  {_pad(label, 26)} {_num(value, locale):>14}" for label, value in rows]
         if figures.spendable and (figures.expiring_members or figures.expiring_points):
             lines.append(
-                f"  expiring within {EXPIRY_WINDOW_DAYS} days: {_num(figures.expiring_points)} "
-                f"held by {figures.expiring_members:,} members"
+                "  "
+                + say(
+                    locale,
+                    "report.demo.expiring",
+                    days=EXPIRY_WINDOW_DAYS,
+                    points=figures.expiring_points,
+                    members=figures.expiring_members,
+                )
             )
     if report.benefit_uses is not None:
-        lines += ["", f"Benefits used in {year}"]
-        uses = [f"  {b:<24} {n:>8,}" for b, n in report.benefit_uses.items()]
-        lines += uses or ["  (none)"]
+        lines += ["", say(locale, "report.demo.benefits", year=year)]
+        uses = []
+        for b, n in report.benefit_uses.items():
+            benefit = benefit_names.get(b)
+            label = benefit.name.get(locale) if benefit is not None else b
+            uses.append(f"  {_pad(label, 24)} {_num(n, locale):>8}")
+        lines += uses or ["  " + say(locale, "report.demo.none")]
     if report.stages is not None:
-        lines += ["", f"Lifecycle stages at {day}"]
+        lines += ["", say(locale, "report.demo.stages", day=day)]
         for stage, n in report.stages.items():
             name = report.stage_names.get(stage)
-            label = name.get(locale) if name is not None else (stage or "(none)")
-            lines.append(f"  {_pad(label, 14)} {n:>8,}  {_pct(n, report.members)}")
+            label = (
+                name.get(locale) if name is not None else (stage or say(locale, "report.demo.none"))
+            )
+            lines.append(f"  {_pad(label, 14)} {_num(n, locale):>8}  {_pct(n, report.members)}")
     if report.segments is not None:
-        lines += ["", f"RFM segments at {day}"]
+        lines += ["", say(locale, "report.demo.segments", day=day)]
         for segment, n in report.segments.items():
             name = report.segment_names.get(segment)
-            label = name.get(locale) if name is not None else (segment or "(none)")
-            lines.append(f"  {_pad(label, 22)} {n:>8,}  {_pct(n, report.members)}")
+            label = (
+                name.get(locale)
+                if name is not None
+                else (segment or say(locale, "report.demo.none"))
+            )
+            lines.append(f"  {_pad(label, 22)} {_num(n, locale):>8}  {_pct(n, report.members)}")
     if report.kpis is not None:
-        lines += ["", f"KPIs {year}"]
+        lines += ["", say(locale, "report.demo.kpis", year=year)]
         lines += [f"  {line}" for line in report.kpis.explain(locale).splitlines()]
         active = [
-            f"{m.month:%m}: {m.rate.value:.0%}"
+            f"{format_date(m.month, 'MMM', locale=_babel(locale))} "
+            f"{format_percent(m.rate.value, locale=_babel(locale))}"
             for m in report.kpis.monthly_active
             if m.rate.value is not None
         ]
         if active:
-            lines.append(f"  monthly active ({year}-MM: share): " + ", ".join(active))
+            lines.append(
+                "  " + say(locale, "report.demo.monthly_active", months=_comma(locale).join(active))
+            )
+        currencies = {f.currency: f.name for f in report.points or ()}
         for flows in report.kpis.points:
             if flows.breakage is not None:
-                lines.append(f"  breakage ({flows.currency}): {flows.breakage:.1%}")
+                share = format_percent(flows.breakage, "#,##0.0%", locale=_babel(locale))
+                name = currencies.get(flows.currency)
+                lines.append(
+                    "  "
+                    + say(
+                        locale,
+                        "report.demo.breakage",
+                        currency=name if name is not None else flows.currency,
+                        share=share,
+                    )
+                )
     if explained:
-        lines += ["", f"Three members explained ({locale})"]
+        lines += ["", say(locale, "report.demo.explained")]
         for member_id, texts in explained:
             lines += ["", f"  {member_id}"]
             for text in texts:
                 lines += [f"    {line}" for line in text.splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def _comma(locale: str) -> str:
+    # A list inside a Chinese sentence is separated by full-width commas.
+    return "，" if _babel(locale).language == "zh" else ", "
+
+
+def _babel(locale: str) -> Locale:
+    return Locale.parse(locale.replace("-", "_").split(".")[0])
 
 
 def _plain(value: object) -> object:

@@ -16,12 +16,14 @@ from typing import Any, TextIO
 
 from .._compiled import Policy
 from .._errors import MemberkitError, PolicyError
+from .._reasons import LocalizedText
 from ..policy import parse_policy
 from ..policy._yaml import Located, read_yaml
 from ..testing._collect import SampleMember, member_from_data
 from ..testing._impact import Impact, measure
 from ..testing._structure import Change, structural_diff
 from ._diff_html import diff_html
+from ._options import OutputError, add_locale_option, chosen_locale, write_output
 
 __all__ = ["add_diff_parser", "read_sample", "run_diff"]
 
@@ -35,12 +37,36 @@ class SampleError(MemberkitError):
 def add_diff_parser(sub: Any) -> None:
     """Register the diff subcommand."""
     diff = sub.add_parser("diff", help="compare two policies and their impact on a member sample")
-    diff.add_argument("old", metavar="OLD.yaml")
-    diff.add_argument("new", metavar="NEW.yaml")
-    diff.add_argument("--members", metavar="SAMPLE.jsonl", default=None)
-    diff.add_argument("--as-of", dest="as_of", metavar="DATE", default=None)
-    diff.add_argument("--format", choices=("text", "json", "html"), default="text")
-    diff.add_argument("--output", metavar="FILE", default=None)
+    diff.add_argument("old", metavar="OLD.yaml", help="the policy as it is")
+    diff.add_argument("new", metavar="NEW.yaml", help="the policy as it would become")
+    diff.add_argument(
+        "--members",
+        metavar="SAMPLE.jsonl",
+        default=None,
+        help="a member sample, one JSON object a line (id, joined, birthday, tags, events), "
+        "replayed under both policies (needs --as-of)",
+    )
+    diff.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="DATE",
+        default=None,
+        help="the moment the sample is judged at: a date (end of that day, programme timezone) "
+        "or a date-time with an offset",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text (default), json, or html (one self-contained file with charts)",
+    )
+    diff.add_argument(
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="write the report to FILE (its directory must exist) instead of stdout",
+    )
+    add_locale_option(diff, "locale of the HTML report (default: the new policy's)")
 
 
 def _load(path: str) -> tuple[Located, Policy]:
@@ -121,6 +147,17 @@ def _text(old: str, new: str, changes: list[Change], impact: Impact | None, as_o
     return "\n".join(lines) + "\n"
 
 
+def _names(old: Policy, new: Policy, part: str) -> dict[str, LocalizedText]:
+    """Display names of the tiers or benefits of both policies (the new one's where both have it)."""
+    names: dict[str, LocalizedText] = {}
+    for policy in (old, new):
+        for program in policy.versions:
+            section = getattr(program, part)
+            if section is not None:
+                names.update({key: item.name for key, item in section.by_id.items()})
+    return names
+
+
 def _n(value: object) -> str:
     from ..testing._kinds import plain
 
@@ -137,6 +174,13 @@ def _short(value: object) -> str:
 
 def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Compare the policies (and measure the sample) and write the report; returns the exit code."""
+    if args.output and not FilePath(args.output).parent.is_dir():
+        # Said before the sample is replayed, which may take minutes, rather than after.
+        parent = FilePath(args.output).parent
+        err.write(
+            f"memberkit diff: cannot write {args.output}: the directory {parent} does not exist\n"
+        )
+        return USAGE
     try:
         old_doc, old = _load(args.old)
         new_doc, new = _load(args.new)
@@ -175,11 +219,24 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
         report = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     elif args.format == "html":
-        report = diff_html(args.old, args.new, as_of_text, changes, impact)
+        report = diff_html(
+            args.old,
+            args.new,
+            datetime.fromisoformat(as_of_text) if as_of_text else None,
+            changes,
+            impact,
+            locale=chosen_locale(args.locale, new.info.locale, err, "diff"),
+            tier_names=_names(old, new, "tiers"),
+            benefit_names=_names(old, new, "benefits"),
+        )
     else:
         report = _text(args.old, args.new, changes, impact, as_of_text)
     if args.output:
-        FilePath(args.output).write_text(report, encoding="utf-8")
+        try:
+            write_output(args.output, report)
+        except OutputError as exc:
+            err.write(f"memberkit diff: {exc}\n")
+            return USAGE
     else:
         out.write(report)
     differs = bool(changes) or (impact is not None and impact.changed > 0)

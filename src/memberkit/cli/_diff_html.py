@@ -1,14 +1,21 @@
-"""The diff report as one self-contained HTML file: inline CSS and SVG charts, no network."""
+"""The diff report as one self-contained HTML file: inline CSS and SVG charts, no network.
+
+Every heading and label is in the chosen locale (the ``report`` catalogue); the ``data-card`` and
+``data-chart`` attributes stay stable English keys for tools.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from html import escape
 
+from .._reasons import LocalizedText
 from ..testing._impact import Impact
 from ..testing._structure import Change
+from ._words import say
 
 __all__ = ["diff_html"]
 
@@ -61,19 +68,43 @@ def _bars(
     return f"<figure>{''.join(parts)}<figcaption>{escape(title)}</figcaption></figure>"
 
 
-def _structure(changes: Sequence[Change]) -> str:
+def _structure(changes: Sequence[Change], locale: str) -> str:
     if not changes:
-        return "<p>No structural change.</p>"
+        none = say(locale, "report.diff.no_structure")
+        return f"<p>{escape(none)}</p>"
+    kinds = {kind: say(locale, code) for kind, code in _KIND_WORDS.items()}
     rows = "".join(
-        f'<tr><td class="{c.kind}">{c.kind}</td><td><code>{escape(c.path)}</code></td>'
+        f'<tr><td class="{c.kind}">{escape(kinds.get(c.kind, c.kind))}</td>'
+        f"<td><code>{escape(c.path)}</code></td>"
         f"<td>{escape(c.old_at or '')}</td><td>{escape(c.new_at or '')}</td>"
         f"<td><code>{escape(_short(c.old))}</code></td><td><code>{escape(_short(c.new))}</code></td></tr>"
         for c in changes
     )
-    return (
-        "<table><thead><tr><th>change</th><th>path</th><th>old line:col</th>"
-        f"<th>new line:col</th><th>old</th><th>new</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
+    head = "".join(f"<th>{escape(say(locale, code))}</th>" for code in _COLUMNS)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+_KIND_WORDS = {
+    "added": "report.diff.kind.added",
+    "changed": "report.diff.kind.changed",
+    "removed": "report.diff.kind.removed",
+}
+_COLUMNS = (
+    "report.diff.column.change",
+    "report.diff.column.path",
+    "report.diff.column.old_at",
+    "report.diff.column.new_at",
+    "report.diff.column.old",
+    "report.diff.column.new",
+)
+_CARDS = (
+    # (data-card key, stable for tools and tests; the label's text code)
+    ("members", "report.diff.card.members"),
+    ("decisions changed", "report.diff.card.changed"),
+    ("tier up", "report.diff.card.tier_up"),
+    ("tier down", "report.diff.card.tier_down"),
+    ("errors", "report.diff.card.errors"),
+)
 
 
 def _short(value: object) -> str:
@@ -81,39 +112,64 @@ def _short(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _named(names: Mapping[str, LocalizedText], key: str, locale: str) -> str:
+    name = names.get(key)
+    return name.get(locale) if name is not None else key
+
+
 def diff_html(
-    old: str, new: str, as_of: str, changes: Sequence[Change], impact: Impact | None
+    old: str,
+    new: str,
+    as_of: datetime | None,
+    changes: Sequence[Change],
+    impact: Impact | None,
+    *,
+    locale: str = "en",
+    tier_names: Mapping[str, LocalizedText] | None = None,
+    benefit_names: Mapping[str, LocalizedText] | None = None,
 ) -> str:
-    """The whole report: structure table, impact cards and charts, examples."""
-    body = [
-        f"<h1>Policy change: {escape(old)} → {escape(new)}</h1>",
-        f"<h2>Structure ({len(changes)} changes)</h2>",
-        _structure(changes),
-    ]
+    """The whole report in ``locale``: structure table, impact cards and charts, examples.
+
+    Tiers and benefits are shown by their names (``tier_names``, ``benefit_names``), not ids.
+    """
+    tiers = tier_names or {}
+    benefits = benefit_names or {}
+
+    def t(code: str, **params: object) -> str:
+        return escape(say(locale, code, **params))
+
+    title = t("report.diff.title", old=old, new=new)
+    structure = t("report.diff.structure", changes=len(changes))
+    body = [f"<h1>{title}</h1>", f"<h2>{structure}</h2>", _structure(changes, locale)]
     if impact is not None:
-        body.append(f"<h2>Impact on {impact.members} members as of {escape(as_of)}</h2>")
-        cards = [
-            ("members", impact.members),
-            ("decisions changed", impact.changed),
-            ("tier up", impact.tier_up),
-            ("tier down", impact.tier_down),
-            ("errors", impact.errors),
-        ]
+        heading = t("report.diff.impact", members=impact.members, as_of=as_of)
+        body.append(f"<h2>{heading}</h2>")
+        counts = {
+            "members": impact.members,
+            "decisions changed": impact.changed,
+            "tier up": impact.tier_up,
+            "tier down": impact.tier_down,
+            "errors": impact.errors,
+        }
         body.append(
             '<div class="cards">'
             + "".join(
-                f'<div class="card" data-card="{escape(k)}"><b>{v}</b>{escape(k)}</div>'
-                for k, v in cards
+                f'<div class="card" data-card="{escape(key)}"><b>{counts[key]}</b>{t(code)}</div>'
+                for key, code in _CARDS
             )
             + "</div>"
         )
+        before, after = say(locale, "report.diff.before"), say(locale, "report.diff.after")
         body.append(
             _bars(
-                "Members changing tier",
+                say(locale, "report.diff.tiers_chart"),
                 [
                     (
-                        "tier",
-                        [("up", impact.tier_up, "#1b7f3b"), ("down", impact.tier_down, "#b42318")],
+                        say(locale, "report.diff.tier"),
+                        [
+                            (say(locale, "report.diff.up"), impact.tier_up, "#1b7f3b"),
+                            (say(locale, "report.diff.down"), impact.tier_down, "#b42318"),
+                        ],
                     )
                 ],
                 "tiers",
@@ -121,50 +177,75 @@ def diff_html(
         )
         body.append(
             _bars(
-                "Points: per order and liability, before and after",
+                say(locale, "report.diff.points_chart"),
                 [
                     (
-                        "points per order",
+                        say(locale, "report.diff.per_order"),
                         [
-                            ("before", impact.per_order_before or Decimal(0), "#9fb3c8"),
-                            ("after", impact.per_order_after or Decimal(0), "#2680c2"),
+                            (before, impact.per_order_before or Decimal(0), "#9fb3c8"),
+                            (after, impact.per_order_after or Decimal(0), "#2680c2"),
                         ],
                     ),
                     (
-                        "points liability",
+                        say(locale, "report.diff.liability"),
                         [
-                            ("before", impact.liability_before, "#9fb3c8"),
-                            ("after", impact.liability_after, "#2680c2"),
+                            (before, impact.liability_before, "#9fb3c8"),
+                            (after, impact.liability_after, "#2680c2"),
                         ],
                     ),
                 ],
                 "points",
             )
         )
+        gained, lost = say(locale, "report.diff.gained"), say(locale, "report.diff.lost")
         benefit_rows = [
-            (bid, [("gained", b.gained, "#1b7f3b"), ("lost", b.lost, "#b42318")])
+            (
+                _named(benefits, bid, locale),
+                [(gained, b.gained, "#1b7f3b"), (lost, b.lost, "#b42318")],
+            )
             for bid, b in sorted(impact.benefits.items())
         ]
         if benefit_rows:
-            body.append(_bars("Members gaining and losing each benefit", benefit_rows, "benefits"))
+            body.append(_bars(say(locale, "report.diff.benefits_chart"), benefit_rows, "benefits"))
         examples = [
-            f"<li>{escape(m)}: {escape(str(a))} → {escape(str(b))}</li>"
+            "<li>"
+            + t(
+                "report.diff.tier_move",
+                member=m,
+                before=_named(tiers, str(a), locale) if a else None,
+                after=_named(tiers, str(b), locale) if b else None,
+            )
+            + "</li>"
             for m, a, b in impact.tier_up_examples + impact.tier_down_examples
         ]
         examples += [
-            f"<li>{escape(bid)}: lost by {escape(', '.join(b.lost_examples))}</li>"
+            "<li>"
+            + t(
+                "report.diff.lost_by",
+                benefit=_named(benefits, bid, locale),
+                members=tuple(b.lost_examples),
+            )
+            + "</li>"
             for bid, b in sorted(impact.benefits.items())
             if b.lost_examples
         ]
         examples += [
-            f"<li>{escape(bid)}: gained by {escape(', '.join(b.gained_examples))}</li>"
+            "<li>"
+            + t(
+                "report.diff.gained_by",
+                benefit=_named(benefits, bid, locale),
+                members=tuple(b.gained_examples),
+            )
+            + "</li>"
             for bid, b in sorted(impact.benefits.items())
             if b.gained_examples
         ]
         if examples:
-            body.append(f"<h2>Examples</h2><ul>{''.join(examples)}</ul>")
+            heading = t("report.diff.examples")
+            body.append(f"<h2>{heading}</h2><ul>{''.join(examples)}</ul>")
+    lang = escape(locale.replace("_", "-"))
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>memberkit diff: {escape(new)}</title><style>{_STYLE}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )

@@ -10,8 +10,8 @@ from importlib.metadata import version as _dist_version
 from typing import TextIO
 
 __version__ = _dist_version("memberkit")
-from .._errors import MemberkitError, PolicyError
-from ..policy import load_policy, policy_json_schema
+from .._errors import MemberkitError
+from ..policy import policy_json_schema
 
 __all__ = ["main"]
 
@@ -34,11 +34,29 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"memberkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    validate = sub.add_parser("validate", help="check policy files; every issue with file:line:col")
-    validate.add_argument("files", nargs="+", metavar="FILE")
-    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate = sub.add_parser(
+        "validate",
+        help="check policy and scenario files; every issue with file:line:col",
+        description="Check policies (and scenario files, *_test.yaml, as scenario files) without "
+        "running anything. Directories are walked; YAML in them that is not a memberkit file is "
+        "skipped. Exit 0 all valid, 1 an invalid file, 2 a missing or unreadable path.",
+    )
+    validate.add_argument(
+        "files", nargs="+", metavar="PATH", help="policy or scenario files, or directories"
+    )
+    validate.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: 'FILE: ok' or one located issue a line (default); json: every file and issue",
+    )
 
-    sub.add_parser("schema", help="print the JSON Schema of the policy format")
+    sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the policy format",
+        description="Print the JSON Schema of the policy format, for editors "
+        "(yaml-language-server) and other checkers.",
+    )
 
     from ._demo import add_demo_parser
     from ._diff import add_diff_parser
@@ -68,7 +86,9 @@ def main(
         return USAGE
     try:
         if args.command == "validate":
-            return _validate(args.files, args.format, out, err)
+            from ._validate import run_validate
+
+            return run_validate(args.files, args.format, out, err)
         if args.command == "schema":
             out.write(
                 json.dumps(policy_json_schema(), indent=2, ensure_ascii=False, sort_keys=True)
@@ -97,30 +117,3 @@ def main(
         return FINDINGS
     parser.print_help(err)
     return USAGE
-
-
-def _validate(files: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
-    results: list[dict[str, object]] = []
-    failed = unreadable = False
-    for path in files:
-        try:
-            load_policy(path)
-        except PolicyError as exc:
-            failed = True
-            # A file that cannot be read is a usage problem (wrong path), not a policy finding.
-            unreadable |= any(issue.code == "io" for issue in exc.issues)
-            results.append(
-                {"source": path, "valid": False, "issues": [i.as_dict() for i in exc.issues]}
-            )
-            if fmt == "text":
-                for issue in exc.issues:
-                    err.write(f"{issue}\n")
-            continue
-        results.append({"source": path, "valid": True, "issues": []})
-        if fmt == "text":
-            out.write(f"{path}: ok\n")
-    if fmt == "json":
-        out.write(json.dumps({"files": results}, indent=2, ensure_ascii=False) + "\n")
-    if unreadable:
-        return USAGE
-    return FINDINGS if failed else OK

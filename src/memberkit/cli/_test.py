@@ -14,6 +14,7 @@ from pathlib import Path as FilePath
 from typing import Any, TextIO
 
 from .._errors import PolicyError
+from .._locales import SHIPPED_LOCALES, shipped_locale
 from ..testing import Coverage, ScenarioError, SuiteResult, run_file
 from ..testing._report import (
     coverage_data,
@@ -22,6 +23,7 @@ from ..testing._report import (
     suite_data,
     summary_line,
 )
+from ._options import add_locale_option
 
 __all__ = ["add_test_parser", "find_scenario_files", "run_test"]
 
@@ -32,8 +34,13 @@ def add_test_parser(sub: Any) -> None:
     """Register the test subcommand."""
     test = sub.add_parser("test", help="run policy scenario files (*_test.yaml)")
     test.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or directories")
-    test.add_argument("--format", choices=("text", "json"), default="text")
-    test.add_argument("--locale", default=None, help="locale of explanations in failures")
+    test.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default; the last line is 'N passed, N failed') or json",
+    )
+    add_locale_option(test, "locale of explanations in failures (default: each programme's)")
     test.add_argument("--coverage", action="store_true", help="report rules no scenario exercised")
     test.add_argument(
         "--threshold",
@@ -80,11 +87,18 @@ def run_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not files:
         err.write("memberkit test: no *_test.yaml scenario files found\n")
         return USAGE
+    locale = args.locale
+    if locale is not None and shipped_locale(locale) is None:
+        err.write(
+            f"memberkit test: no texts in locale {locale!r} (memberkit ships "
+            f"{', '.join(SHIPPED_LOCALES)}); showing each programme's locale\n"
+        )
+        locale = None
     suites: list[SuiteResult] = []
     problems: list[dict[str, object]] = []
     for path in files:
         try:
-            suites.append(run_file(path, locale=args.locale))
+            suites.append(run_file(path, locale=locale))
         except (ScenarioError, PolicyError) as exc:
             for issue in exc.issues:
                 problems.append(issue.as_dict())

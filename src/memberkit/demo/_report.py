@@ -204,7 +204,10 @@ def _lifecycle(
     document = policy.document.lifecycle
     stage_specs = getattr(document, "stages", ()) or ()
     segment_specs = getattr(getattr(document, "rfm", None), "segments", ()) or ()
-    stage_ids = [str(spec.id) for spec in stage_specs]
+    # Stages are listed along the member's journey (the policy's ``order``), not in the order
+    # their conditions are tried, where "won back" must come first to take precedence.
+    journey = getattr(document, "order", ()) or ()
+    stage_ids = [str(sid) for sid in journey] or [str(spec.id) for spec in stage_specs]
     default = getattr(document, "default", None)
     if default is not None and default not in stage_ids:
         stage_ids.append(str(default))

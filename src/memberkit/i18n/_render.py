@@ -13,6 +13,7 @@ from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from .._locales import locale_chain, shipped_locale, warn_if_unknown
 from .._money import Money
 from .._reasons import LocalizedText, Reason
 from ._catalog import catalogue
@@ -33,15 +34,11 @@ def _babel_locale(locale: str) -> Locale:
 
 
 def _chain(locale: str, default_locale: str) -> tuple[str, ...]:
-    """Locales to try, most specific first: zh_Hant_TW → zh_Hant → default → en."""
-    out: list[str] = []
-    probe = locale
-    while probe:
-        out.append(probe)
-        probe = probe.rpartition("_")[0]
-    for fallback in (default_locale, "en"):
-        if fallback not in out:
-            out.append(fallback)
+    """Locales to try, most specific first: zh_TW → zh_Hant_TW → zh_Hant → default → en."""
+    out: list[str] = [locale]
+    for probe in (*locale_chain(locale), default_locale, "en"):
+        if probe not in out:
+            out.append(probe)
     return tuple(out)
 
 
@@ -102,6 +99,13 @@ def _zhe(rate: Decimal) -> str:
     return format(rate * 100, "f").rstrip("0").rstrip(".")
 
 
+def _singular(noun: str) -> str:
+    """An English plural noun made singular for a count of one: points → point, Miles → Mile."""
+    if noun.endswith("s") and not noun.endswith(("ss", "us", "is")):
+        return noun[:-1]
+    return noun
+
+
 def _plural(value: object) -> bool:
     if isinstance(value, Money):
         return value.amount != 1
@@ -111,7 +115,11 @@ def _plural(value: object) -> bool:
 
 
 def render(reason: Reason, locale: str, *, default_locale: str = "en") -> str:
-    """One reason as a sentence in ``locale`` (with fallback); never raises."""
+    """One reason as a sentence in ``locale`` (with fallback); never raises.
+
+    A locale memberkit ships no text for gives an ``UnknownLocaleWarning`` naming the fallback.
+    """
+    warn_if_unknown(locale, shipped_locale(default_locale) or "en")
     template = None
     for probe in _chain(locale, default_locale):
         template = catalogue(probe).get(reason.code)
@@ -133,7 +141,16 @@ def _fill(template: str, params: Mapping[str, object], locale: str) -> str:
             return match.group(0)
         value = params[name]
         if second is not None:
-            return second if _plural(value) else (first or "")
+            # ``{n|one thing|# things}``: ``#`` stands for the number itself.
+            chosen = second if _plural(value) else (first or "")
+            return chosen.replace("#", format_value(value, locale)) if "#" in chosen else chosen
+        if first and first.startswith("count="):
+            # ``{currency|count=points}``: a programme's own noun agreeing with a number.
+            text = format_value(value, locale)
+            count = params.get(first.removeprefix("count="))
+            if locale.split("_")[0] == "en" and count is not None and not _plural(count):
+                return _singular(text)
+            return text
         return format_value(value, locale, style=first or "")
 
     return _PLACEHOLDER.sub(one, template)

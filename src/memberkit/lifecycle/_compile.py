@@ -131,6 +131,24 @@ def check_lifecycle(section: LifecycleSection, ctx: CheckContext) -> list[Findin
     found += _duplicates(stage_ids, (*base, "stages"))
     if section.default is not None:
         found.append(_unknown("stage", section.default, tuple(stage_ids), (*base, "default")))
+    if section.order:
+        # The journey order is for people reading reports; a stage left out would have no place.
+        for index, stage_id in enumerate(section.order):
+            found.append(_unknown("stage", stage_id, tuple(stage_ids), (*base, "order", index)))
+        found += [
+            Finding((*base, "order", i), f"stage '{sid}' is listed twice", "duplicate_id")
+            for i, sid in enumerate(section.order)
+            if sid in section.order[:i]
+        ]
+        left_out = [sid for sid in stage_ids if sid not in section.order]
+        if left_out:
+            found.append(
+                Finding(
+                    (*base, "order"),
+                    f"order leaves out {', '.join(repr(s) for s in left_out)}; list every stage once",
+                    "incomplete_order",
+                )
+            )
     for index, stage in enumerate(section.stages):
         where: Path = (*base, "stages", index)
         if stage.when is None and stage.id != section.default:

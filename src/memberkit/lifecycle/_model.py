@@ -169,6 +169,12 @@ class LifecycleSection(_Frozen):
     default: Ident | None = Field(
         default=None, description="the stage of a member no stage condition holds for"
     )
+    order: tuple[Ident, ...] = Field(
+        default=(),
+        description="every stage id once, in the order a member moves through them (e.g. new, "
+        "growing, mature, dormant, churned, won_back); reports list stages in this order, while "
+        "`stages` keeps the order the conditions are tried in. Left out: reports follow `stages`",
+    )
     rfm: RfmSection | None = None
     bgnbd: BgNbdParams | None = None
     audiences: tuple[AudienceSpec, ...] = ()

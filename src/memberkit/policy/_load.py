@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .._compiled import CompiledProgram, Policy
-from .._compiled_base import CheckContext, did_you_mean
+from .._compiled_base import CheckContext, did_you_mean, did_you_mean_key
 from .._errors import PolicyError, PolicyIssue
 from .._money import currency_exponent, is_currency
 from .._paths import Finding, Path, format_path
@@ -218,7 +218,7 @@ def _describe(located: Located, path: Path, err: ErrorDetails) -> Iterable[tuple
     if kind == "extra_forbidden":
         allowed = _allowed_keys(path[:-1])
         name = str(path[-1])
-        hint = did_you_mean(name, allowed)
+        hint = did_you_mean_key(name, allowed)
         listed = f" (allowed: {', '.join(sorted(allowed))})" if allowed and not hint else ""
         yield Finding(path, f"unknown key '{name}'{hint}{listed}", "unknown_key"), True
         return
@@ -240,6 +240,11 @@ def _describe(located: Located, path: Path, err: ErrorDetails) -> Iterable[tuple
         hint = did_you_mean(str(value), options)
         yield Finding(path, f"'{value}' is not one of {expected}{hint}", "unknown_value"), False
         return
+    if kind in _DATE_KINDS:
+        # A ``date | datetime`` field fails once per member of the union with the same detail;
+        # one plain sentence (and no repeated pydantic wording) says what is wrong and the forms.
+        yield Finding(path, date_message(value, str(err["msg"])), "bad_date"), False
+        return
     if kind == "string_pattern_mismatch":
         plain = _PATTERNS.get(str(ctx.get("pattern", "")))
         if plain:
@@ -251,6 +256,30 @@ def _describe(located: Located, path: Path, err: ErrorDetails) -> Iterable[tuple
         message = f"{value!r}: {message}" if not message.startswith("value error") else message
     message = message.removeprefix("value error, ")
     yield Finding(path, message, _CODES.get(kind, "invalid_value")), False
+
+
+_DATE_KINDS = frozenset(
+    {
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "date_parsing",
+        "date_type",
+        "datetime_from_date_parsing",
+        "datetime_parsing",
+        "datetime_type",
+    }
+)
+
+
+def date_message(value: object, pydantic_message: str) -> str:
+    """A date or date-time that could not be read, in plain words with the forms accepted."""
+    detail = pydantic_message.partition(", ")[2] if ", " in pydantic_message else ""
+    shown = f"{value!r} is" if isinstance(value, str | int | float) else "this is"
+    reason = f": {detail}" if detail else ""
+    return (
+        f"{shown} not a valid date{reason}; write YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+08:00 "
+        "for a moment"
+    )
 
 
 _PATTERNS = {

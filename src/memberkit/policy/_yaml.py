@@ -375,6 +375,27 @@ def _offset_mark(data: bytes, offset: int) -> Mark:
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
+    """PyYAML's complaint as a policy author can act on it: what is wrong and how to fix it."""
+    problem = exc.problem or ""
+    context = exc.context or ""
+    opened = exc.context_mark.line + 1 if exc.context_mark is not None else None
+    since = f" (the block that starts on line {opened})" if opened is not None else ""
+    if "expected <block end>" in problem or ("expected ':'" in problem and "simple key" in context):
+        return (
+            "not valid YAML: this line is indented differently from the lines above it"
+            f"{since}; keys of one mapping, and the '- ' items of one list, must start in the "
+            "same column (use spaces, not tabs)"
+        )
+    if problem == "mapping values are not allowed here":
+        return (
+            "not valid YAML: a ':' where a value was expected; either this line is indented "
+            "too far, or a value that contains ': ' needs quotes"
+        )
+    if "found character '\\t'" in problem or "'\\t' that cannot start any token" in problem:
+        return "not valid YAML: a tab character; indent with spaces"
+    if "found unexpected end of stream" in problem and "quoted scalar" in context:
+        where = f" (it opens on line {opened})" if opened is not None else ""
+        return f"not valid YAML: a quote is not closed{where}"
+    parts = [p for p in (context, problem) if p]
     text = "; ".join(parts) or "not valid YAML"
     return f"not valid YAML: {text}"

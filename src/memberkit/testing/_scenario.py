@@ -20,7 +20,6 @@ must carry an offset; a bare date is read in the programme's timezone (``joined`
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,9 +29,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from .._compiled_base import did_you_mean_key
 from .._errors import EventError, MemberkitError, PolicyError, PolicyIssue
 from .._events import Event, parse_event
 from .._paths import Path, format_path
+from ..policy._load import _DATE_KINDS, date_message
 from ..policy._yaml import Located, read_yaml
 
 __all__ = [
@@ -209,6 +210,27 @@ class ScenarioFile(_Frozen):
     scenarios: Annotated[tuple[Scenario, ...], Field(min_length=1)]
 
 
+_CODES = {
+    "missing": "missing_key",
+    "extra_forbidden": "unknown_key",
+    "literal_error": "unknown_value",
+    "enum": "unknown_value",
+    "too_short": "too_short",
+    "string_too_short": "too_short",
+    "string_type": "wrong_type",
+    "int_type": "wrong_type",
+    "int_parsing": "wrong_type",
+    "bool_type": "wrong_type",
+    "bool_parsing": "wrong_type",
+    "dict_type": "wrong_type",
+    "list_type": "wrong_type",
+    "tuple_type": "wrong_type",
+    "model_type": "wrong_type",
+    "decimal_parsing": "wrong_type",
+    **dict.fromkeys(_DATE_KINDS, "bad_date"),
+}
+"""The same issue codes a policy's problems use, instead of pydantic's error types."""
+
 _KEYS = sorted(
     {
         name
@@ -285,6 +307,7 @@ def parse_scenarios(
         document = ScenarioFile.model_validate(located.data)
     except ValidationError as exc:
         issues = []
+        seen: set[tuple[Path, str]] = set()
         errors = exc.errors(include_url=False)
         for err in errors:
             loc = tuple(err["loc"])
@@ -295,15 +318,24 @@ def parse_scenarios(
                 # pydantic also counts a list whose items failed as too short; the items say why.
                 continue
             path = _data_path(located.data, loc)
+            kind = err["type"]
+            code = _CODES.get(kind, "invalid_value")
             message = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "missing":
+            if kind == "missing":
                 message = f"required key '{path[-1]}' is missing"
-            elif err["type"] == "extra_forbidden":
-                close = difflib.get_close_matches(str(path[-1]), _KEYS, n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+            elif kind == "extra_forbidden":
+                hint = did_you_mean_key(str(path[-1]), _KEYS)
                 message = f"unknown key '{path[-1]}'{hint}"
-            key = err["type"] == "extra_forbidden"
-            issues.append(_issue(located, path, message, err["type"], key=key))
+            elif kind in _DATE_KINDS:
+                # A date-or-date-time fails once per member of the union; say it once, plainly.
+                message = date_message(err.get("input"), message)
+            else:
+                message = message[:1].lower() + message[1:]
+            if (path, message) in seen:
+                continue
+            seen.add((path, message))
+            key = kind == "extra_forbidden"
+            issues.append(_issue(located, path, message, code, key=key))
         raise ScenarioError(issues) from None
     events: list[tuple[Event, ...]] = []
     issues = []

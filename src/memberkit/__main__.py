@@ -1,0 +1,8 @@
+"""``python -m memberkit``: the same command as the ``memberkit`` script."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
