@@ -13,6 +13,8 @@ from typing import Any
 
 from docs_markdown import anchor, cell, rst_to_markdown
 
+from memberkit._program import IDENT_PATTERN
+
 __all__ = ["policy_reference"]
 
 _DECIMAL_PATTERN_HINT = r"\d*\.?\d*"
@@ -247,7 +249,7 @@ def _type(node: dict[str, Any], defs: dict[str, Any], path: str) -> str:
             return f"mapping of id to {_type(values, defs, path + '.<id>')}"
         return "mapping"
     if kind == "string":
-        if node.get("pattern", "").startswith("^[^\\s"):
+        if node.get("pattern", "") == IDENT_PATTERN:
             return "id"
         if _DECIMAL_PATTERN_HINT in node.get("pattern", ""):
             return "decimal"

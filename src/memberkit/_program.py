@@ -14,6 +14,7 @@ from ._money import currency_exponent
 from ._reasons import LocalizedText
 
 __all__ = [
+    "IDENT_PATTERN",
     "LOCALES",
     "Name",
     "ProgramInfo",
@@ -25,7 +26,12 @@ __all__ = [
 LOCALES = ("en", "zh_Hans", "zh_Hant")
 """Locales memberkit ships message catalogues for; names may be given in any locale id."""
 
-Ident = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\s\[\]\"'.]+$")]
+# The quote needs no escape in a class; written bare, the pattern is also valid ECMA-262 with the
+# u flag, which editors (yaml-language-server) use to check the JSON Schema's patterns.
+IDENT_PATTERN = r"""^[^\s\[\]"'.]+$"""
+"""What an id may be: no spaces, dots, quotes or brackets (they would break policy paths)."""
+
+Ident = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=IDENT_PATTERN)]
 
 
 def _name(value: object) -> object:
@@ -36,12 +42,16 @@ def _name(value: object) -> object:
     return value
 
 
+_NameMapping = Mapping[
+    Annotated[str, StringConstraints(pattern=r"^(_|[a-z]{2,3}(_[A-Za-z0-9]+)*)$")],
+    Annotated[str, StringConstraints(min_length=1)],
+]
+
 Name = Annotated[
-    Mapping[
-        Annotated[str, StringConstraints(pattern=r"^(_|[a-z]{2,3}(_[A-Za-z0-9]+)*)$")],
-        Annotated[str, StringConstraints(min_length=1)],
-    ],
-    BeforeValidator(_name),
+    _NameMapping,
+    BeforeValidator(
+        _name, json_schema_input_type=Annotated[str, Field(min_length=1)] | _NameMapping
+    ),
 ]
 """A display name: a plain string, or a mapping of locale id to text (``{zh_Hans: 金卡, en: Gold}``)."""
 

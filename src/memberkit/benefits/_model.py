@@ -104,7 +104,9 @@ class BenefitValue(_Frozen):
         return self
 
 
-_Value = Annotated[BenefitValue, BeforeValidator(_scalar_value)]
+_Value = Annotated[
+    BenefitValue, BeforeValidator(_scalar_value, json_schema_input_type=_Amount | BenefitValue)
+]
 
 
 class QuotaSpec(_Frozen):

@@ -35,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from .._conditions import CONDITION_SCHEMA, condition_parser
+from .._conditions import condition_parser, condition_schema
 from .._program import Ident, Name
 from ..rules import Condition
 from ._vocabulary import AUDIENCE_FIELDS, RFM_FIELDS, STAGE_FIELDS
@@ -56,7 +56,7 @@ StageCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(STAGE_FIELDS, attributes=False)),
     PlainSerializer(repr, return_type=str),
-    WithJsonSchema(CONDITION_SCHEMA),
+    WithJsonSchema(condition_schema(STAGE_FIELDS, attributes=False)),
 ]
 """A condition over the lifecycle figures, the member and the moment."""
 
@@ -64,7 +64,7 @@ SegmentCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(RFM_FIELDS, attributes=False)),
     PlainSerializer(repr, return_type=str),
-    WithJsonSchema(CONDITION_SCHEMA),
+    WithJsonSchema(condition_schema(RFM_FIELDS, attributes=False)),
 ]
 """A condition over RFM scores: r, f, m, fm and rfm."""
 
@@ -72,7 +72,7 @@ AudienceCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(AUDIENCE_FIELDS, attributes=False)),
     PlainSerializer(repr, return_type=str),
-    WithJsonSchema(CONDITION_SCHEMA),
+    WithJsonSchema(condition_schema(AUDIENCE_FIELDS, attributes=False)),
 ]
 """A condition over the stage fields, the stage, the birthday month and expiring points."""
 

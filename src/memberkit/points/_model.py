@@ -22,13 +22,23 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from .._conditions import EventCondition
 from .._program import Ident, Name
@@ -60,7 +70,8 @@ _Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 _Share = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
 _Count = Annotated[int, Field(ge=1)]
 
-_PER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
+PER_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
+"""An amount of money as 'per' writes it: ``1 CNY``, ``0.5``, ``10 USD``."""
 _WORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_\-]*\s*$")
 
 
@@ -72,7 +83,7 @@ def _per(value: object) -> object:
     # "1 CNY" reads as the amount 1 of the programme's currency; the code, when given, is
     # checked against the programme's currency by the cross-checks.
     if isinstance(value, str):
-        match = _PER.match(value)
+        match = PER_PATTERN.match(value)
         if match is None and _WORD.match(value):
             # A bare word is most likely an attribute written as a unit.
             raise ValueError(
@@ -117,6 +128,12 @@ class PerAmount(_Frozen):
         if self.attribute is not None and self.currency is not None:
             raise ValueError("'currency' goes with an amount, not with an attribute")
         return self
+
+
+_PerInput = (
+    Annotated[str, Field(pattern=PER_PATTERN.pattern)] | Annotated[float, Field(gt=0)] | PerAmount
+)
+"""The forms 'per' takes in a policy: ``"1 CNY"``, ``10``, or the mapping."""
 
 
 class BaseSpec(_Frozen):
@@ -166,6 +183,10 @@ class MultiplySpec(_Frozen):
     default: _Positive = Decimal(1)
 
 
+_FactorInput = _Positive | MultiplySpec
+"""The forms 'multiply' takes: one factor for all (``multiply: 2``), or the mapping."""
+
+
 class EarnRule(_Frozen):
     """One earning rule: a rate per spend, a fixed number of points, or a multiplier."""
 
@@ -179,11 +200,14 @@ class EarnRule(_Frozen):
         default="purchase",
         description="purchase, tier_upgrade, or an activity kind (signup, referral, checkin...)",
     )
-    per: Annotated[PerAmount, BeforeValidator(_per)] | None = Field(
-        default=None, description="with points: earn `points` for every `per` of the base"
+    per: Annotated[PerAmount, BeforeValidator(_per, json_schema_input_type=_PerInput)] | None = (
+        Field(default=None, description="with points: earn `points` for every `per` of the base")
     )
     points: _Positive | None = None
-    multiply: Annotated[MultiplySpec, BeforeValidator(_factor)] | None = None
+    multiply: (
+        Annotated[MultiplySpec, BeforeValidator(_factor, json_schema_input_type=_FactorInput)]
+        | None
+    ) = None
     when: EventCondition | None = None
     except_: EventCondition | None = Field(default=None, alias="except")
     base: BaseSpec = BaseSpec()
@@ -244,6 +268,10 @@ class PendingSpec(_Frozen):
     )
 
 
+_PendingInput = Literal["immediate"] | Annotated[int, Field(ge=0, le=3650)] | PendingSpec
+"""The forms 'pending' takes: ``immediate``, a number of days, or the mapping."""
+
+
 class ExtensionCampaign(_Frozen):
     """A campaign: points whose last valid day falls in a window are pushed back, once.
 
@@ -275,24 +303,100 @@ class PaidExtensionSpec(_Frozen):
     max_months: Annotated[int, Field(ge=1, le=600)] = 12
 
 
+def _fixed_day(value: str) -> str:
+    month, day = (int(p) for p in value.split("-"))
+    # Checked against a common year: a fixed expiry day must exist every year (not 02-29).
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2001, month)[1]):
+        raise ValueError(
+            f'\'{value}\' is not a day every year has, written MM-DD (e.g. "12-31" or "02-28")'
+        )
+    return value
+
+
+_ACTIVITY_WORDS = ("purchase", "redemption")
+_NOT_ACTIVITY = (
+    "refund",
+    "redemption_cancel",
+    "transfer",
+    "adjustment",
+    "tier_grant",
+    "tier_upgrade",
+    "benefit_use",
+    "points_extension",
+)
+
+
+def _activity_kind(kind: str) -> str:
+    if kind in _NOT_ACTIVITY:
+        raise ValueError(
+            f"'{kind}' does not reset inactivity; list purchase, redemption or activity kinds"
+        )
+    hint = _misspelt(kind) if kind not in _ACTIVITY_WORDS else ""
+    if hint:
+        raise ValueError(f"'{kind}' is not purchase, redemption or an activity kind{hint}")
+    return kind
+
+
+def _misspelt(kind: str) -> str:
+    # Only a near miss (purchse, purchases) is a typo; purchase_online is a kind of its own.
+    close = difflib.get_close_matches(kind, _ACTIVITY_WORDS, n=1, cutoff=0.85)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 class ExpirySpec(_Frozen):
     """How points of a currency expire: rolling months, a fixed date, or inactivity."""
 
-    rolling_months: Annotated[int, Field(ge=1, le=600)] | None = None
-    round_to: Literal["day", "month_end", "quarter_end"] = "day"
-    fixed: Annotated[str, Field(pattern=r"^\d{2}-\d{2}$")] | None = Field(
-        default=None, description='"MM-DD": the last day points earned in year Y are valid'
+    rolling_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
+        default=None,
+        description="points are valid for this many months after the day they are earned",
     )
-    years_after_earning: Annotated[int, Field(ge=0, le=50)] = 1
-    inactivity_months: Annotated[int, Field(ge=1, le=600)] | None = None
-    activity: tuple[str, ...] = Field(
+    round_to: Literal["day", "month_end", "quarter_end"] = Field(
+        default="day",
+        description="with rolling_months: move the last valid day to the end of its month or "
+        "quarter",
+    )
+    fixed: Annotated[str, Field(pattern=r"^\d{2}-\d{2}$"), AfterValidator(_fixed_day)] | None = (
+        Field(default=None, description='"MM-DD": the last day points earned in year Y are valid')
+    )
+    years_after_earning: Annotated[int, Field(ge=0, le=50)] = Field(
+        default=1,
+        description="with fixed: the year of the last valid day, counted from the earning year "
+        "(1: points earned in 2026 last until the fixed day of 2027)",
+    )
+    inactivity_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
+        default=None,
+        description="all points expire once the member has done nothing that counts (activity) "
+        "for this many months",
+    )
+    activity: Annotated[
+        tuple[
+            Annotated[
+                str,
+                Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64),
+                AfterValidator(_activity_kind),
+            ],
+            ...,
+        ],
+        Field(min_length=1),
+    ] = Field(
         default=("purchase",),
-        description="what resets the inactivity clock: purchase and/or activity kinds",
+        description="with inactivity_months: what resets the inactivity clock: purchase, "
+        "redemption, and activity kinds (checkin, review...)",
     )
-    never_while_tier: tuple[Ident, ...] = ()
-    extend_on_upgrade_months: Annotated[int, Field(ge=0, le=600)] = 0
-    extensions: tuple[ExtensionCampaign, ...] = ()
-    paid_extension: PaidExtensionSpec | None = None
+    never_while_tier: tuple[Ident, ...] = Field(
+        default=(),
+        description="points do not expire while the member holds one of these tiers",
+    )
+    extend_on_upgrade_months: Annotated[int, Field(ge=0, le=600)] = Field(
+        default=0,
+        description="an upgrade pushes the expiry of the points held back by this many months",
+    )
+    extensions: tuple[ExtensionCampaign, ...] = Field(
+        default=(), description="campaigns that push back points expiring in a window, once"
+    )
+    paid_extension: PaidExtensionSpec | None = Field(
+        default=None, description="members may buy more time for their points"
+    )
 
     @model_validator(mode="after")
     def _one_style(self) -> ExpirySpec:
@@ -301,10 +405,44 @@ class ExpirySpec(_Frozen):
         ]
         if len(styles) != 1:
             raise ValueError("give exactly one of 'rolling_months', 'fixed' or 'inactivity_months'")
-        if self.fixed is not None:
-            month, day = (int(p) for p in self.fixed.split("-"))
-            if not (1 <= month <= 12 and 1 <= day <= 31) or (month, day) == (2, 29):
-                raise ValueError(f"'{self.fixed}' is not a day every year has (MM-DD)")
+        given = self.model_fields_set
+        # A key that would change nothing is refused, so an author is never misled by it.
+        found: list[tuple[tuple[str, ...], str, str]] = []
+        if "round_to" in given and self.rolling_months is None:
+            found.append(
+                (
+                    ("round_to",),
+                    "'round_to' applies to rolling_months only; remove it"
+                    + (" (the fixed day is already the last valid day)" if self.fixed else ""),
+                    "no_effect",
+                )
+            )
+        if "years_after_earning" in given and self.fixed is None:
+            found.append(
+                (
+                    ("years_after_earning",),
+                    "'years_after_earning' applies to fixed expiry only; remove it"
+                    + (
+                        " (rolling_months says how long points last)" if self.rolling_months else ""
+                    ),
+                    "no_effect",
+                )
+            )
+        if "activity" in given and self.inactivity_months is None:
+            found.append(
+                (
+                    ("activity",),
+                    "'activity' says what resets inactivity: it applies to inactivity_months "
+                    "only; remove it",
+                    "no_effect",
+                )
+            )
+        if found:
+            raise PydanticCustomError(
+                "rules",
+                "{summary}",
+                {"summary": "; ".join(f[1] for f in found), "findings": found},
+            )
         return self
 
 
@@ -414,7 +552,9 @@ class PointsSection(_Frozen):
     stacking: Literal["multiply", "add"] = "multiply"
     rounding: Literal["floor", "ceil", "half_up", "half_even"] = "floor"
     round: Literal["per_line", "per_order"] = "per_order"
-    pending: Annotated[PendingSpec, BeforeValidator(_pending)] = PendingSpec()
+    pending: Annotated[
+        PendingSpec, BeforeValidator(_pending, json_schema_input_type=_PendingInput)
+    ] = PendingSpec()
     expiry: ExpirySpec | None = None
     redeem: RedeemSpec | None = None
     transfer: TransferSpec | None = None

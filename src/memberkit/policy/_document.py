@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 from .._program import ProgramSection
 from ..benefits._model import BenefitsSection
@@ -36,7 +38,22 @@ class PolicyDocument(BaseModel):
     )
 
 
+DECIMAL_TEXT_PATTERN = r"^\s*[+-]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][+-]?\d+)?\s*$"
+"""A decimal written as text (``"0.95"``), as the loader reads it; ECMA-262 valid for editors."""
+
+
+class _PolicySchema(GenerateJsonSchema):
+    """pydantic's schema, with decimals written as text checked as numbers (not any string)."""
+
+    def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
+        found = super().decimal_schema(schema)
+        for option in found.get("anyOf", ()):
+            if option.get("type") == "string" and "pattern" not in option:
+                option["pattern"] = DECIMAL_TEXT_PATTERN
+        return found
+
+
 def policy_json_schema() -> dict[str, Any]:
     """The JSON Schema of the policy format, for editors (yaml-language-server) and CI."""
-    schema = PolicyDocument.model_json_schema(mode="validation")
+    schema = PolicyDocument.model_json_schema(mode="validation", schema_generator=_PolicySchema)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}

@@ -20,7 +20,7 @@ from .._compiled_base import CheckContext, did_you_mean
 from .._errors import PolicyError, PolicyIssue
 from .._money import currency_exponent, is_currency
 from .._paths import Finding, Path, format_path
-from .._program import LOCALES, ProgramInfo, timezone_problem
+from .._program import IDENT_PATTERN, LOCALES, ProgramInfo, timezone_problem
 from ..benefits._compile import check_benefits, compile_benefits
 from ..lifecycle._compile import check_lifecycle, compile_lifecycle
 from ..points._compile import check_points, compile_points
@@ -254,7 +254,7 @@ def _describe(located: Located, path: Path, err: ErrorDetails) -> Iterable[tuple
 
 
 _PATTERNS = {
-    r"^[^\s\[\]\"'.]+$": "is not a valid id: ids may not contain spaces, dots, quotes or brackets",
+    IDENT_PATTERN: "is not a valid id: ids may not contain spaces, dots, quotes or brackets",
     r"^[A-Z]{3}$": "is not an ISO 4217 currency code (three capital letters, e.g. CNY, USD)",
 }
 """Plain words for the patterns the models use, instead of the regular expression."""

@@ -84,12 +84,15 @@ def _measure_form(value: object) -> object:
     return value
 
 
+_MeasureOf = Literal["spend", "orders", "points", "activities", "sum"]
+
+
 class MeasureSpec(_Frozen):
     """A named qualifying measure: what is counted or summed in the window, optionally filtered."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    of: Literal["spend", "orders", "points", "activities", "sum"] = Field(
+    of: _MeasureOf = Field(
         description=(
             "spend: net purchase amount (refunds deducted); orders: purchase count; points: points "
             "earned in `currency` (earn, bonus, reverse); activities: count of activities of "
@@ -136,7 +139,9 @@ class MeasureSpec(_Frozen):
         return self
 
 
-_Measure = Annotated[MeasureSpec, BeforeValidator(_measure_form)]
+_Measure = Annotated[
+    MeasureSpec, BeforeValidator(_measure_form, json_schema_input_type=_MeasureOf | MeasureSpec)
+]
 
 
 class MembershipYear(_Frozen):
@@ -183,7 +188,7 @@ def _window_form(value: object) -> object:
                     "window", "'{kind}' takes a whole number from 1", {"kind": key}
                 )
             return {"kind": key, "n": arg}
-        if key == "membership_year":
+        if key == "membership_year" and (arg is None or isinstance(arg, Mapping)):
             year = MembershipYear.model_validate(arg or {})
             return {"kind": key, "start": year.start}
     raise PydanticCustomError(
@@ -202,11 +207,50 @@ def _window_show(window: WindowSpec) -> object:
     return window.kind
 
 
+def _counted(key: str) -> dict[str, object]:
+    return {
+        "type": "object",
+        "properties": {key: {"type": "integer", "minimum": 1, "maximum": 3660}},
+        "required": [key],
+        "additionalProperties": False,
+    }
+
+
 _WINDOW_SCHEMA: dict[str, object] = {
     "description": "calendar_year | calendar_quarter | calendar_month | lifetime | membership_year"
     " | {rolling_months: N} | {rolling_days: N} | {full_months: N}"
     " | {membership_year: {from: last_upgrade}}",
-    "anyOf": [{"type": "string"}, {"type": "object"}],
+    "anyOf": [
+        {
+            "enum": [
+                "calendar_year",
+                "calendar_quarter",
+                "calendar_month",
+                "lifetime",
+                "membership_year",
+            ]
+        },
+        _counted("rolling_months"),
+        _counted("rolling_days"),
+        _counted("full_months"),
+        {
+            "type": "object",
+            "properties": {
+                "membership_year": {
+                    "anyOf": [
+                        {"type": "null"},
+                        {
+                            "type": "object",
+                            "properties": {"from": {"enum": ["join", "last_upgrade"]}},
+                            "additionalProperties": False,
+                        },
+                    ]
+                }
+            },
+            "required": ["membership_year"],
+            "additionalProperties": False,
+        },
+    ],
 }
 
 Window = Annotated[
