@@ -337,6 +337,12 @@ def _activity_kind(kind: str) -> str:
     return kind
 
 
+def _some_activity(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    if not kinds:
+        raise ValueError("list at least one thing that resets inactivity, e.g. [purchase]")
+    return kinds
+
+
 def _misspelt(kind: str) -> str:
     # Only a near miss (purchse, purchases) is a typo; purchase_online is a kind of its own.
     close = difflib.get_close_matches(kind, _ACTIVITY_WORDS, n=1, cutoff=0.85)
@@ -377,7 +383,8 @@ class ExpirySpec(_Frozen):
             ],
             ...,
         ],
-        Field(min_length=1),
+        # Not min_length: pydantic would also report a list whose every item is refused as empty.
+        AfterValidator(_some_activity),
     ] = Field(
         default=("purchase",),
         description="with inactivity_months: what resets the inactivity clock: purchase, "
