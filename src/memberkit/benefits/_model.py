@@ -83,6 +83,10 @@ def _scalar_value(value: object) -> object:
 class BenefitValue(_Frozen):
     """What the benefit is worth: one number for all, or one per tier (a rate, a threshold...)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["by_tier"]}, {"required": ["default"]}]}
+    )
+
     by_tier: Mapping[Ident, _Amount] | None = Field(
         default=None, description="value per tier id, e.g. {silver: 0.95, gold: 0.9}"
     )
@@ -111,6 +115,10 @@ _Value = Annotated[
 
 class QuotaSpec(_Frozen):
     """How much of a benefit a member may use per period: a number of uses or a money cap."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["count"]}, {"required": ["value"]}]}
+    )
 
     count: Annotated[int, Field(ge=1)] | None = Field(default=None, description="uses per period")
     value: _Positive | None = Field(

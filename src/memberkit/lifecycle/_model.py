@@ -84,6 +84,10 @@ class _Frozen(BaseModel):
 class WindowSpec(_Frozen):
     """The window, ending at the moment asked about, over which frequency and monetary count."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["months"]}]}
+    )
+
     days: Annotated[int, Field(ge=1, le=3660)] | None = None
     months: Annotated[int, Field(ge=1, le=120)] | None = None
 

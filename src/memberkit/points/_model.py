@@ -112,6 +112,10 @@ class PerAmount(_Frozen):
     each line's, falling back to the order's when no line carries it.
     """
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["amount"]}, {"required": ["attribute"]}]}
+    )
+
     amount: _Positive | None = None
     currency: str | None = None
     attribute: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=64)] | None = Field(
@@ -146,6 +150,10 @@ class BaseSpec(_Frozen):
 
 class CapSpec(_Frozen):
     """At most ``points`` earned by the rule, and/or ``count`` times, per member per period."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["points"]}, {"required": ["count"]}]}
+    )
 
     points: _Positive | None = None
     count: _Count | None = None
@@ -191,7 +199,11 @@ class EarnRule(_Frozen):
     """One earning rule: a rate per spend, a fixed number of points, or a multiplier."""
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, arbitrary_types_allowed=True
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        arbitrary_types_allowed=True,
+        json_schema_extra={"oneOf": [{"required": ["points"]}, {"required": ["multiply"]}]},
     )
 
     id: Ident
@@ -279,6 +291,10 @@ class ExtensionCampaign(_Frozen):
     day (points 过期延期至 2027-03-31).
     """
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["months"]}, {"required": ["to"]}]}
+    )
+
     id: Ident
     name: Name | None = None
     expiring_from: date = Field(description="first last-valid-day the campaign extends")
@@ -351,6 +367,16 @@ def _misspelt(kind: str) -> str:
 
 class ExpirySpec(_Frozen):
     """How points of a currency expire: rolling months, a fixed date, or inactivity."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["rolling_months"]},
+                {"required": ["fixed"]},
+                {"required": ["inactivity_months"]},
+            ]
+        }
+    )
 
     rolling_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
         default=None,

@@ -249,7 +249,12 @@ def _schema_issues(located: Located, errors: list[ErrorDetails]) -> list[PolicyI
     grouped: dict[Path, list[tuple[str, str, bool]]] = {}
     order: list[Path] = []
     key_paths: set[Path] = set()
+    # pydantic reports a list whose every item was refused as also "too short" (it counts the
+    # items that survived validation): the items' own issues say what is wrong.
+    deeper = {tuple(err["loc"][:n]) for err in errors for n in range(len(err["loc"]))}
     for err in errors:
+        if err["type"] == "too_short" and tuple(err["loc"]) in deeper:
+            continue
         path, from_union = _real_path(located.data, err["loc"])
         for finding, at_key in _describe(located, path, err):
             if finding.path not in grouped:

@@ -76,6 +76,14 @@ class VersionSection(BaseModel):
             if moment.tzinfo is None:
                 raise ValueError(f"{value!r} has no timezone offset; add one, e.g. +08:00")
             return moment
+        if isinstance(value, str):
+            # A quoted date is a date too (local midnight), never a naive date-time.
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not a date (YYYY-MM-DD) or a date-time with an offset"
+                ) from None
         return value
 
 

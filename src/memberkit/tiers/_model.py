@@ -274,7 +274,7 @@ def _month_day(value: str) -> str:
     return value
 
 
-MonthDay = Annotated[str, AfterValidator(_month_day)]
+MonthDay = Annotated[str, Field(pattern=r"^\d{2}-\d{2}$"), AfterValidator(_month_day)]
 """A day of the year, ``MM-DD`` (quoted in YAML)."""
 
 
