@@ -42,7 +42,9 @@ CONDITION_SCHEMA: dict[str, object] = {"description": _ABOUT, "type": "object", 
 """The loosest schema of a condition: a non-empty mapping (the vocabulary is checked on load)."""
 
 
-def condition_schema(vocabulary: Mapping[str, FieldType], *, attributes: bool) -> dict[str, Any]:
+def condition_schema(
+    vocabulary: Mapping[str, FieldType], *, attributes: bool, title: str
+) -> dict[str, Any]:
     """The JSON Schema of a condition over ``vocabulary``: its field names, so editors complete
     them; the values are checked by the loader (their literal forms depend on the field's type)."""
     fields: dict[str, Any] = {}
@@ -62,6 +64,7 @@ def condition_schema(vocabulary: Mapping[str, FieldType], *, attributes: bool) -
     fields["any"] = {"type": "array", "items": nested, "minItems": 1}
     fields["not"] = nested
     schema: dict[str, Any] = {
+        "title": title,
         "description": _ABOUT,
         "type": "object",
         "minProperties": 1,
@@ -104,7 +107,11 @@ EventCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(EVENT_FIELDS | MEMBER_FIELDS | TIME_FIELDS)),
     PlainSerializer(_show, return_type=str),
-    WithJsonSchema(condition_schema(EVENT_FIELDS | MEMBER_FIELDS | TIME_FIELDS, attributes=True)),
+    WithJsonSchema(
+        condition_schema(
+            EVENT_FIELDS | MEMBER_FIELDS | TIME_FIELDS, attributes=True, title="Event condition"
+        )
+    ),
 ]
 """A condition on an event (amount, category, channel...), the member (tier, birthday) and time."""
 
@@ -112,6 +119,8 @@ MemberCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(MEMBER_FIELDS | TIME_FIELDS, attributes=False)),
     PlainSerializer(_show, return_type=str),
-    WithJsonSchema(condition_schema(MEMBER_FIELDS | TIME_FIELDS, attributes=False)),
+    WithJsonSchema(
+        condition_schema(MEMBER_FIELDS | TIME_FIELDS, attributes=False, title="Member condition")
+    ),
 ]
 """A condition on the member and the moment only."""

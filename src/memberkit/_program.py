@@ -67,10 +67,12 @@ def localized(name: Mapping[str, str] | None, default_locale: str, fallback: str
 class ProgramSection(BaseModel):
     """Who the programme is: its id, names, money, clock and language."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
     id: Ident
+    """the programme's id, e.g. ``acme``; states and explanations carry it"""
     name: Name | None = None
+    """the programme's display name: text, or a mapping of locale to text"""
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
         description="ISO 4217 code of the money members spend, e.g. CNY, USD, JPY"
     )

@@ -76,7 +76,7 @@ _WORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_\-]*\s*$")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
 
 def _per(value: object) -> object:
@@ -117,7 +117,9 @@ class PerAmount(_Frozen):
     )
 
     amount: _Positive | None = None
+    """the spend that earns ``points`` once, e.g. ``1`` (written ``per: 1 CNY``)"""
     currency: str | None = None
+    """the currency of amount, which must be the programme's, e.g. ``CNY`` (written ``per: 1 CNY``)"""
     attribute: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=64)] | None = Field(
         default=None, description="an event attribute to earn on (distance, nights...)"
     )
@@ -144,8 +146,11 @@ class BaseSpec(_Frozen):
     """What a rate rule earns on: net (after discounts) or gross line amounts, plus extras."""
 
     amount: Literal["net", "gross"] = "net"
+    """net: line amounts after discounts; gross: before, e.g. ``gross``"""
     shipping: bool = False
+    """whether shipping earns too, e.g. ``true``"""
     tax: bool = False
+    """whether tax earns too, e.g. ``true``"""
 
 
 class CapSpec(_Frozen):
@@ -156,8 +161,11 @@ class CapSpec(_Frozen):
     )
 
     points: _Positive | None = None
+    """the most points the rule earns per member per period, e.g. ``1000``"""
     count: _Count | None = None
+    """the most times the rule earns per member per period, e.g. ``10``"""
     per: CapPeriod = "lifetime"
+    """the period of the cap, on the programme's clock, e.g. ``year``"""
 
     @model_validator(mode="after")
     def _something(self) -> CapSpec:
@@ -175,7 +183,9 @@ class EarnCapSpec(_Frozen):
     """
 
     points: _Positive
+    """the most points of the currency a member earns per period, e.g. ``5000``"""
     per: Literal["day", "week", "month", "year"] = "day"
+    """the period of the cap, on the programme's clock, e.g. ``day``"""
 
 
 def _factor(value: object) -> object:
@@ -188,7 +198,9 @@ class MultiplySpec(_Frozen):
     """A multiplier: one factor for all (``multiply: 2``), or one per tier."""
 
     by_tier: Mapping[Ident, _Positive] | None = None
+    """the factor per tier id, e.g. ``{silver: 1.2, gold: 1.5}``"""
     default: _Positive = Decimal(1)
+    """the factor for the tiers by_tier does not list, e.g. ``2`` (written ``multiply: 2``)"""
 
 
 _FactorInput = _Positive | MultiplySpec
@@ -200,6 +212,7 @@ class EarnRule(_Frozen):
 
     model_config = ConfigDict(
         frozen=True,
+        use_attribute_docstrings=True,
         extra="forbid",
         populate_by_name=True,
         arbitrary_types_allowed=True,
@@ -207,7 +220,9 @@ class EarnRule(_Frozen):
     )
 
     id: Ident
+    """the rule's id, e.g. ``base``; explanations and caps name the rule by it"""
     name: Name | None = None
+    """the rule's display name in explanations, e.g. ``{zh_Hans: 消费积分, en: Purchase points}``"""
     on: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] = Field(
         default="purchase",
         description="purchase, tier_upgrade, or an activity kind (signup, referral, checkin...)",
@@ -216,17 +231,25 @@ class EarnRule(_Frozen):
         Field(default=None, description="with points: earn `points` for every `per` of the base")
     )
     points: _Positive | None = None
+    """points earned: per ``per`` of spend, or once per event, e.g. ``1`` or ``500``"""
     multiply: (
         Annotated[MultiplySpec, BeforeValidator(_factor, json_schema_input_type=_FactorInput)]
         | None
     ) = None
+    """multiplies what the other rules earn: a factor (``multiply: 2``) or per tier"""
     when: EventCondition | None = None
+    """the rule applies only to events (lines, for a rate) meeting this condition, e.g. ``{channel: app}``"""
     except_: EventCondition | None = Field(default=None, alias="except")
+    """the rule skips events (lines, for a rate) meeting this condition, e.g. ``{category: [gift_card]}``"""
     base: BaseSpec = BaseSpec()
+    """what a rate earns on: net or gross line amounts, with shipping and tax or not, e.g. ``{amount: gross, shipping: true}``"""
     currency: Ident | None = None
+    """the currency the rule earns; the default currency when omitted, e.g. ``growth``"""
     cap: CapSpec | tuple[CapSpec, ...] | None = None
+    """a cap on what the rule earns per member, or a list of caps, e.g. ``{count: 10, per: year}``"""
     min_order: _Amount | None = Field(
-        default=None, description="the rule earns only on orders of at least this net amount"
+        default=None,
+        description="the rule earns only on orders of at least this net amount, e.g. 100",
     )
     first_in: Literal["day", "week", "month", "year"] | None = Field(
         default=None,
@@ -234,7 +257,7 @@ class EarnRule(_Frozen):
     )
     min_points: _Positive | None = Field(
         default=None,
-        description="with per: an event the rule applies to earns at least this (500 miles)",
+        description="with per: an event the rule applies to earns at least this, e.g. 500 (miles)",
     )
 
     @model_validator(mode="after")
@@ -274,9 +297,11 @@ class PendingSpec(_Frozen):
     """When purchase points become spendable: after ``days`` (the return window) or on an event."""
 
     days: Annotated[int, Field(ge=0, le=3650)] = 0
+    """days after the purchase the points become spendable (the return window), e.g. ``7``"""
     until: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$")] | None = Field(
         default=None,
-        description="an activity kind whose `order` attribute releases that order's points",
+        description="an activity kind whose `order` attribute releases that order's points, "
+        "e.g. ``delivered``",
     )
 
 
@@ -296,11 +321,19 @@ class ExtensionCampaign(_Frozen):
     )
 
     id: Ident
+    """the campaign's id, e.g. ``covid-2020``"""
     name: Name | None = None
-    expiring_from: date = Field(description="first last-valid-day the campaign extends")
-    expiring_to: date = Field(description="last last-valid-day the campaign extends")
+    """the campaign's display name, e.g. ``积分延期``"""
+    expiring_from: date = Field(
+        description="first last-valid-day the campaign extends, e.g. 2020-02-01"
+    )
+    expiring_to: date = Field(
+        description="last last-valid-day the campaign extends, e.g. 2020-06-30"
+    )
     months: Annotated[int, Field(ge=1, le=600)] | None = None
+    """months each covered lot's expiry is pushed back, e.g. ``6``"""
     to: date | None = None
+    """the new last valid day of each covered lot, e.g. ``2027-03-31``"""
 
     @model_validator(mode="after")
     def _shape(self) -> ExtensionCampaign:
@@ -317,6 +350,7 @@ class PaidExtensionSpec(_Frozen):
     """Members may buy more time for their points (a ``points_extension`` event)."""
 
     max_months: Annotated[int, Field(ge=1, le=600)] = 12
+    """the most months one paid extension may add, e.g. ``12``"""
 
 
 def _fixed_day(value: str) -> str:
@@ -380,12 +414,12 @@ class ExpirySpec(_Frozen):
 
     rolling_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
         default=None,
-        description="points are valid for this many months after the day they are earned",
+        description="points are valid for this many months after the day they are earned, e.g. 24",
     )
     round_to: Literal["day", "month_end", "quarter_end"] = Field(
         default="day",
         description="with rolling_months: move the last valid day to the end of its month or "
-        "quarter",
+        "quarter, e.g. ``month_end``",
     )
     fixed: Annotated[str, Field(pattern=r"^\d{2}-\d{2}$"), AfterValidator(_fixed_day)] | None = (
         Field(default=None, description='"MM-DD": the last day points earned in year Y are valid')
@@ -414,7 +448,7 @@ class ExpirySpec(_Frozen):
     ] = Field(
         default=("purchase",),
         description="with inactivity_months: what resets the inactivity clock: purchase, "
-        "redemption, and activity kinds (checkin, review...)",
+        "redemption, and activity kinds (checkin, review...), e.g. ``[purchase, redemption, checkin]``",
     )
     never_while_tier: tuple[Ident, ...] = Field(
         default=(),
@@ -425,7 +459,9 @@ class ExpirySpec(_Frozen):
         description="an upgrade pushes the expiry of the points held back by this many months",
     )
     extensions: tuple[ExtensionCampaign, ...] = Field(
-        default=(), description="campaigns that push back points expiring in a window, once"
+        default=(),
+        description="campaigns that push back points expiring in a window, once, e.g. "
+        "``[{id: covid, expiring_from: 2020-02-01, expiring_to: 2020-06-30, months: 6}]``",
     )
     paid_extension: PaidExtensionSpec | None = Field(
         default=None, description="members may buy more time for their points"
@@ -483,15 +519,20 @@ class Denomination(_Frozen):
     """One row of a denomination table: ``points`` pay ``value`` of money."""
 
     points: _Count
+    """points the row costs, e.g. ``450``"""
     value: _Positive
+    """money the row pays, in the programme's currency, e.g. ``5``"""
 
 
 class RewardSpec(_Frozen):
     """A catalogue reward and its price in points."""
 
     id: Ident
+    """the reward's id, e.g. ``mug``; a redemption names it"""
     name: Name | None = None
+    """the reward's display name, e.g. ``{zh_Hans: 马克杯, en: Mug}``"""
     points: _Count
+    """the reward's price in points, e.g. ``800``"""
 
 
 class RedeemSpec(_Frozen):
@@ -501,17 +542,25 @@ class RedeemSpec(_Frozen):
         default=None, description="points worth one unit of the programme's currency"
     )
     denominations: tuple[Denomination, ...] = ()
+    """a table of points and the money they pay, e.g. ``[{points: 100, value: 1}, {points: 450, value: 5}]``"""
     min_points: Annotated[int, Field(ge=0)] = 0
+    """the fewest points one redemption may spend, e.g. ``100``"""
     step: _Count = 1
+    """points are spent in multiples of this, e.g. ``100``"""
     max_share_of_order: _Share | None = None
+    """the largest share of an order points may pay, 0..1, e.g. ``0.5``"""
     first_min_points: Annotated[int, Field(ge=0)] = Field(
-        default=0, description="the member's first redemption needs at least this balance"
+        default=0,
+        description="the member's first redemption needs at least this balance, e.g. 1000",
     )
     rewards: tuple[RewardSpec, ...] = ()
+    """the catalogue of rewards points buy, e.g. ``[{id: mug, points: 800}]``"""
     order: Literal["earliest_expiry", "earliest_earned", "latest_earned"] = "earliest_expiry"
+    """which lots a redemption spends first, e.g. ``earliest_expiry``"""
     cancel_expiry: Literal["original", "renew"] = Field(
         default="original",
-        description="points given back by a cancelled redemption keep their expiry, or restart it",
+        description="points given back by a cancelled redemption keep their expiry, or restart it, "
+        "e.g. ``renew``",
     )
 
 
@@ -523,14 +572,19 @@ class PartnerSpec(_Frozen):
     """
 
     id: Ident
+    """the partner's id, e.g. ``airline``; a transfer with partner: true names it"""
     rate: _Positive = Field(description="partner points per point of this programme")
     directions: Literal["both", "out", "in"] = "both"
+    """both, out (to the partner only) or in (from the partner only), e.g. ``out``"""
     min_points: Annotated[int, Field(ge=0)] = Field(
         default=0, description="the fewest of this programme's points one exchange may move"
     )
     max_per_year: _Count | None = None
+    """points exchanged per year in each direction, at most, e.g. ``50000``"""
     max_out_per_year: _Count | None = None
+    """points sent to the partner per year, at most (overrides max_per_year), e.g. ``20000``"""
     max_in_per_year: _Count | None = None
+    """points received from the partner per year, at most (overrides max_per_year), e.g. ``20000``"""
 
     def limit(self, direction: str) -> int | None:
         """The yearly limit of exchanges in ``direction`` (out or in)."""
@@ -546,7 +600,9 @@ class TransferSpec(_Frozen):
     """
 
     members: bool = True
+    """whether members may send points to other members, e.g. ``false``"""
     min_points: Annotated[int, Field(ge=0)] = 0
+    """the fewest points one transfer may move, e.g. ``100``"""
     max_per_year: _Count | None = Field(
         default=None, description="points a member may send per year"
     )
@@ -560,18 +616,26 @@ class TransferSpec(_Frozen):
         default=None, description="tiers whose members may receive points; everyone when omitted"
     )
     partners: tuple[PartnerSpec, ...] = ()
+    """partner programmes points are exchanged with (积分互通)"""
 
 
 class CurrencySpec(_Frozen):
     """One points currency: its precision, whether members spend it, expiry and redemption."""
 
     id: Ident
+    """the currency's id, e.g. ``growth``; rules and events name the currency by it"""
     name: Name | None = None
+    """the currency's display name, e.g. ``{zh_Hans: 成长值, en: growth value}``"""
     decimals: Annotated[int, Field(ge=0, le=4)] = 0
+    """decimal places of the currency's points, e.g. ``2`` for fractional points (0: whole points)"""
     spendable: bool = True
+    """false for a currency members cannot redeem (成长值 that only counts towards tiers)"""
     expiry: ExpirySpec | None = None
+    """how the currency's points expire; never, when omitted, e.g. ``{rolling_months: 24}``"""
     redeem: RedeemSpec | None = None
+    """how the currency's points are spent; not redeemable, when omitted, e.g. ``{points_per_unit: 100}``"""
     transfer: TransferSpec | None = None
+    """transfers of the currency between members and exchange with partners, e.g. ``{members: false, partners: [{id: airline, rate: 0.5}]}``"""
     earn_cap: EarnCapSpec | tuple[EarnCapSpec, ...] | None = Field(
         default=None, description="per-member caps across all rules of the currency"
     )
@@ -581,17 +645,27 @@ class PointsSection(_Frozen):
     """The points section of a policy."""
 
     currencies: tuple[CurrencySpec, ...] = ()
+    """the points currencies (积分, 成长值...), the default (first) one first; omit for one currency called points"""
     earn: tuple[EarnRule, ...] = ()
+    """the earning rules, applied in order, e.g. ``[{id: base, per: 1 CNY, points: 1}]``"""
     stacking: Literal["multiply", "add"] = "multiply"
+    """how several multipliers combine: multiply (2 × 1.5 = 3) or add (each adds its bonus part: 1 + 1 + 0.5)"""
     rounding: Literal["floor", "ceil", "half_up", "half_even"] = "floor"
+    """how fractional points are rounded, once per order or line, e.g. ``floor``"""
     round: Literal["per_line", "per_order"] = "per_order"
+    """round the order's total once (per_order) or each line's (per_line)"""
     pending: Annotated[
         PendingSpec, BeforeValidator(_pending, json_schema_input_type=_PendingInput)
     ] = PendingSpec()
+    """when purchase points become spendable: ``immediate``, a number of days, or ``{until: delivered}``"""
     expiry: ExpirySpec | None = None
+    """how the default currency's points expire; never, when omitted"""
     redeem: RedeemSpec | None = None
+    """how the default currency's points are spent"""
     transfer: TransferSpec | None = None
+    """transfers of the default currency between members and with partners, e.g. ``{members: true, max_per_year: 5000}``"""
     earn_cap: EarnCapSpec | tuple[EarnCapSpec, ...] | None = None
+    """caps across all rules of the default currency, e.g. ``{points: 5000, per: day}``"""
     reversal: Literal["pending_only", "up_to_balance", "negative"] = Field(
         default="up_to_balance",
         description="what a refund does when the points it takes back were already spent",

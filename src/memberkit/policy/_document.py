@@ -24,17 +24,25 @@ SCHEMA_ID = "https://memberkit.dev/schema/policy-1.json"
 class PolicyDocument(BaseModel):
     """A whole policy: the programme and its parts. Parts a programme does not run are omitted."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", title="memberkit policy")
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", title="memberkit policy"
+    )
 
     memberkit: Literal[1] = Field(description="format version of the policy file")
     program: ProgramSection
+    """who the programme is: its id, name, currency, timezone and locale"""
     tiers: TiersSection | None = None
+    """the tier ladder and how members move on it, e.g. ``{ladder: [{id: basic}, {id: gold, qualify: {spend: 8000}}]}``; omit it for a programme without tiers"""
     points: PointsSection | None = None
+    """earning, pending, expiry, redemption and transfer of points; omit it for a programme without points"""
     benefits: BenefitsSection | None = None
+    """the benefits (权益) members have, by tier, with conditions and quotas, e.g. ``[{id: free-shipping, tiers: [gold]}]``"""
     lifecycle: LifecycleSection | None = None
+    """lifecycle stages, RFM segments, BG/NBD parameters and audiences, e.g. ``{stages: [{id: new, when: {purchases: 0}}, {id: active}], default: active}``"""
     versions: tuple[VersionSection, ...] = Field(
         default=(),
-        description="later editions of the sections, oldest first, each with its effective_from",
+        description="later editions of the sections, oldest first, each with its effective_from, "
+        "e.g. ``[{effective_from: 2027-01-01, announced: 2026-11-15, benefits: [...]}]``",
     )
 
 

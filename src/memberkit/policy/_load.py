@@ -166,7 +166,7 @@ def _beyond_schema(data: object, failed: set[str]) -> list[Finding]:
     findings = _check_program(program)
     if findings:
         return findings
-    valid: dict[str, object] = {}
+    valid: dict[str, Any] = {}
     for name in SECTIONS:
         if name in failed or data.get(name) is None:
             continue
