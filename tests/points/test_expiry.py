@@ -240,3 +240,26 @@ def test_an_activity_that_cannot_reset_inactivity_is_refused(word: str, says: st
 def test_a_custom_activity_kind_near_purchase_is_its_own_kind() -> None:
     """purchase_online is an activity kind of its own, not a misspelt purchase."""
     assert _loaded(BASE + "expiry: {inactivity_months: 6, activity: [purchase_online]}\n")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "extend_on_upgrade_months: 6",
+        "extensions: [{id: c, expiring_from: 2026-01-01, expiring_to: 2026-06-30, months: 3}]",
+        "paid_extension: {max_months: 12}",
+    ],
+)
+def test_an_extension_is_refused_with_inactivity_expiry(key: str) -> None:
+    """Extensions move last valid days, which points under inactivity expiry do not have."""
+    with pytest.raises(memberkit.PolicyError) as caught:
+        _loaded(BASE + f"expiry: {{inactivity_months: 12, {key}}}\n")
+    (issue,) = caught.value.issues
+    assert issue.path == f"points.expiry.{key.split(':')[0]}"
+    assert issue.code == "no_effect"
+
+
+def test_pending_days_and_until_together_are_refused() -> None:
+    """pending: {days: 3, until: delivered} would ignore the days; it is refused."""
+    with pytest.raises(memberkit.PolicyError, match="not both"):
+        _loaded(BASE + "pending: {days: 3, until: delivered}\n")

@@ -304,6 +304,14 @@ class PendingSpec(_Frozen):
         "e.g. ``delivered``",
     )
 
+    @model_validator(mode="after")
+    def _one_way(self) -> PendingSpec:
+        if self.until is not None and self.days:
+            raise ValueError(
+                "pending gives days (after the return window) or until (on an event), not both"
+            )
+        return self
+
 
 _PendingInput = Literal["immediate"] | Annotated[int, Field(ge=0, le=3650)] | PendingSpec
 """The forms 'pending' takes: ``immediate``, a number of days, or the mapping."""
@@ -506,6 +514,18 @@ class ExpirySpec(_Frozen):
                     "no_effect",
                 )
             )
+        if self.inactivity_months is not None:
+            # Under inactivity expiry points have no last valid day for these to move.
+            for key in ("extend_on_upgrade_months", "extensions", "paid_extension"):
+                if key in given and getattr(self, key):
+                    found.append(
+                        (
+                            (key,),
+                            f"'{key}' moves the last valid day of points, which inactivity_months "
+                            "points do not have; remove it, or use rolling_months or fixed",
+                            "no_effect",
+                        )
+                    )
         if found:
             raise PydanticCustomError(
                 "rules",
