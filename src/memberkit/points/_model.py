@@ -516,16 +516,16 @@ class ExpirySpec(_Frozen):
             )
         if self.inactivity_months is not None:
             # Under inactivity expiry points have no last valid day for these to move.
-            for key in ("extend_on_upgrade_months", "extensions", "paid_extension"):
-                if key in given and getattr(self, key):
-                    found.append(
-                        (
-                            (key,),
-                            f"'{key}' moves the last valid day of points, which inactivity_months "
-                            "points do not have; remove it, or use rolling_months or fixed",
-                            "no_effect",
-                        )
-                    )
+            found.extend(
+                (
+                    (key,),
+                    f"'{key}' moves the last valid day of points, which inactivity_months "
+                    "points do not have; remove it, or use rolling_months or fixed",
+                    "no_effect",
+                )
+                for key in ("extend_on_upgrade_months", "extensions", "paid_extension")
+                if key in given and getattr(self, key)
+            )
         if found:
             raise PydanticCustomError(
                 "rules",
