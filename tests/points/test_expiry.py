@@ -263,3 +263,9 @@ def test_pending_days_and_until_together_are_refused() -> None:
     """pending: {days: 3, until: delivered} would ignore the days; it is refused."""
     with pytest.raises(memberkit.PolicyError, match="not both"):
         _loaded(BASE + "pending: {days: 3, until: delivered}\n")
+
+
+def test_a_misspelt_purchase_in_on_is_refused() -> None:
+    """on: purchse would earn on an activity nobody sends; it is refused with a suggestion."""
+    with pytest.raises(memberkit.PolicyError, match="did you mean 'purchase'"):
+        _loaded("earn:\n  - {id: base, on: purchse, points: 1}\n")

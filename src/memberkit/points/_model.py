@@ -207,6 +207,19 @@ _FactorInput = _Positive | MultiplySpec
 """The forms 'multiply' takes: one factor for all (``multiply: 2``), or the mapping."""
 
 
+def _event_kind(kind: str) -> str:
+    # purchase and tier_upgrade are words; anything else is an activity kind, so a near miss
+    # (purchse) would silently earn on an activity nobody sends.
+    if kind not in ("purchase", "tier_upgrade"):
+        close = difflib.get_close_matches(kind, ("purchase", "tier_upgrade"), n=1, cutoff=0.85)
+        if close:
+            raise ValueError(
+                f"'{kind}' is not purchase, tier_upgrade or an activity kind; "
+                f"did you mean '{close[0]}'?"
+            )
+    return kind
+
+
 class EarnRule(_Frozen):
     """One earning rule: a rate per spend, a fixed number of points, or a multiplier."""
 
@@ -223,7 +236,9 @@ class EarnRule(_Frozen):
     """the rule's id, e.g. ``base``; explanations and caps name the rule by it"""
     name: Name | None = None
     """the rule's display name in explanations, e.g. ``{zh_Hans: 消费积分, en: Purchase points}``"""
-    on: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] = Field(
+    on: Annotated[
+        str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64), AfterValidator(_event_kind)
+    ] = Field(
         default="purchase",
         description="purchase, tier_upgrade, or an activity kind (signup, referral, checkin...)",
     )

@@ -104,7 +104,9 @@ class MeasureSpec(_Frozen):
     name: Name | None = None
     """the measure's display name in explanations, e.g. ``{zh_Hans: 间夜, en: nights}``"""
     currency: Ident | None = Field(default=None, description="points currency, for of: points")
-    kind: str | None = Field(default=None, description="activity kind, for activities and sum")
+    kind: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] | None = Field(
+        default=None, description="activity kind, for activities and sum, e.g. ``checkin``"
+    )
     field: Annotated[str, Field(pattern=r"^attr\.[A-Za-z0-9_]+$")] | None = Field(
         default=None, description="custom attribute summed, e.g. attr.nights"
     )
