@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -133,6 +134,12 @@ def to_local(moment: datetime, tz: tzinfo) -> datetime:
     return moment.astimezone(tz)
 
 
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    # Reading the zone database walks the disk (~70 ms); it does not change while we run.
+    return tuple(sorted(available_timezones()))
+
+
 def timezone_problem(name: str) -> str | None:
     """Why ``name`` is not a usable IANA timezone, or None when it is."""
     try:
@@ -140,7 +147,7 @@ def timezone_problem(name: str) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         import difflib
 
-        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
+        close = difflib.get_close_matches(name, _zones(), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"unknown timezone '{name}'{hint}"
     return None

@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.policy.schema_strategies import events, from_schema
+from tests.policy.builders import events, from_schema
 
 import memberkit
 
@@ -81,7 +81,12 @@ def test_the_drawn_documents_sometimes_load() -> None:
     """The generator reaches the engine: among drawn documents with a valid programme some load."""
     loaded: list[bool] = []
 
-    @settings(max_examples=150, database=None, derandomize=True)
+    @settings(
+        max_examples=40,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(DOCUMENTS.map(_with_program))
     def draw(document: Any) -> None:
         loaded.append(_load(document) is not None)

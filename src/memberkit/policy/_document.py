@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,7 +17,7 @@ from ..points._model import PointsSection
 from ..tiers._model import TiersSection
 from ._versions import VersionSection
 
-__all__ = ["FORMAT_VERSION", "PolicyDocument", "policy_json_schema"]
+__all__ = ["FORMAT_VERSION", "PolicyDocument", "policy_json_schema", "shared_schema"]
 
 FORMAT_VERSION = 1
 SCHEMA_ID = "https://memberkit.dev/schema/policy-1.json"
@@ -63,5 +65,11 @@ class _PolicySchema(GenerateJsonSchema):
 
 def policy_json_schema() -> dict[str, Any]:
     """The JSON Schema of the policy format, for editors (yaml-language-server) and CI."""
+    return copy.deepcopy(shared_schema())
+
+
+@functools.cache
+def shared_schema() -> dict[str, Any]:
+    """The schema built once (pydantic takes ~0.2 s), shared: callers must not change it."""
     schema = PolicyDocument.model_json_schema(mode="validation", schema_generator=_PolicySchema)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}

@@ -25,7 +25,7 @@ from ..benefits._compile import check_benefits, compile_benefits
 from ..lifecycle._compile import check_lifecycle, compile_lifecycle
 from ..points._compile import check_points, compile_points
 from ..tiers._compile import check_tiers, compile_tiers
-from ._document import PolicyDocument, policy_json_schema
+from ._document import PolicyDocument, shared_schema
 from ._ids import declared_ids, declared_tier_names
 from ._versions import (
     SECTIONS,
@@ -367,7 +367,7 @@ _CODES = {
 
 def _allowed_keys(path: Path) -> set[str]:
     """The keys the schema allows at ``path`` (for 'did you mean' on unknown keys)."""
-    schema = policy_json_schema()
+    schema = shared_schema()
     defs = schema.get("$defs", {})
     nodes: list[dict[str, Any]] = [schema]
     for part in path:

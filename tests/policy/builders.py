@@ -1,4 +1,4 @@
-"""Hypothesis strategies that draw policy documents from the policy JSON Schema itself.
+"""Builders for the policy tests: hypothesis strategies that draw policies from the JSON Schema.
 
 A small generator of our own (hypothesis-jsonschema does not run on current hypothesis): it walks
 ``$ref``, ``anyOf``, ``enum``, ``const``, objects, arrays, strings with patterns, and bounded
@@ -66,7 +66,7 @@ class _Walker:
         self.defs = defs
 
     def strategy(self, node: _Schema, depth: int) -> st.SearchStrategy[Any]:
-        if depth > 12:
+        if depth > 10:
             return st.none()
         ref = node.get("$ref")
         if isinstance(ref, str):
@@ -99,7 +99,7 @@ class _Walker:
             return st.lists(
                 self.strategy(items, depth + 1),
                 min_size=node.get("minItems", 0),
-                max_size=min(node.get("maxItems", 3), 3),
+                max_size=min(node.get("maxItems", 2), 2),
             )
         if kind == "string":
             return self.text(node)
