@@ -9,7 +9,14 @@ from datetime import date, datetime, tzinfo
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from ._money import currency_exponent
 from ._reasons import LocalizedText
@@ -43,17 +50,27 @@ def _name(value: object) -> object:
     return value
 
 
+_LOCALE_PATTERN = r"^(_|[a-z]{2,3}(_[A-Za-z0-9]+)*)$"
+
 _NameMapping = Mapping[
-    Annotated[str, StringConstraints(pattern=r"^(_|[a-z]{2,3}(_[A-Za-z0-9]+)*)$")],
+    Annotated[str, StringConstraints(pattern=_LOCALE_PATTERN)],
     Annotated[str, StringConstraints(min_length=1)],
 ]
 
-Name = Annotated[
-    _NameMapping,
-    BeforeValidator(
-        _name, json_schema_input_type=Annotated[str, Field(min_length=1)] | _NameMapping
-    ),
-]
+# Written out rather than derived, so the mapping form is closed (a key that is not a locale id
+# is refused by the loader, so the schema refuses it too).
+_NAME_SCHEMA: dict[str, object] = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "patternProperties": {_LOCALE_PATTERN: {"type": "string", "minLength": 1}},
+            "additionalProperties": False,
+        },
+    ]
+}
+
+Name = Annotated[_NameMapping, BeforeValidator(_name), WithJsonSchema(_NAME_SCHEMA)]
 """A display name: a plain string, or a mapping of locale id to text (``{zh_Hans: 金卡, en: Gold}``)."""
 
 

@@ -180,6 +180,7 @@ def test_the_short_forms_are_in_the_schema(body: str) -> None:
         "benefits:\n  - {id: g, when: {birthday: days}}\n",
         "benefits:\n  - {id: g, when: {channle: app}}\n",
         "benefits:\n  - {id: 'has space'}\n",
+        "benefits:\n  - {id: gift, name: {ZH: 礼品}}\n",
     ],
 )
 def test_a_word_outside_a_closed_set_is_refused_by_both(body: str) -> None:
