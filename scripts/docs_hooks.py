@@ -1,4 +1,8 @@
-"""mkdocs hook: add the generated reference pages (policy, API, CLI) to the site at build time."""
+"""mkdocs hook: add the API and CLI reference pages to the site at build time.
+
+The policy, condition and code references are committed under docs/reference/ instead
+(``python scripts/docs_reference.py`` regenerates them; a test fails when one is stale).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from mkdocs.structure.files import File, Files
 
 
 def on_files(files: Files, config: Any) -> Files:
-    """Generate each reference page in memory; none is committed, so none can be stale."""
+    """Generate the API and CLI pages in memory; they follow the code of the build."""
     for relative, build in PAGES.items():
         files.append(File.generated(config, relative, content=build()))
     return files

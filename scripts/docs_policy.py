@@ -6,12 +6,15 @@ bundled example programmes, so nothing on the page is written by hand.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from docs_markdown import anchor, cell, rst_to_markdown
+
+from memberkit._program import IDENT_PATTERN
 
 __all__ = ["policy_reference"]
 
@@ -35,9 +38,24 @@ def policy_reference() -> str:
         "",
     ]
     seen: set[str] = set()
-    for path, node in _objects(schema, "", defs, seen):
+    _PATHS.clear()
+    objects = list(_objects(schema, "", defs, seen))
+    for path, node in objects:
         parts += _object_section(path, node, defs)
     return "\n".join(parts).rstrip() + "\n"
+
+
+_PATHS: dict[str, list[str]] = {}
+"""Every path each object definition (by title) appears at, the documented one first."""
+
+
+def _is_condition(node: dict[str, Any]) -> bool:
+    return str(node.get("title", "")).endswith(" condition")
+
+
+def _condition_link(node: dict[str, Any]) -> str:
+    title = str(node["title"])
+    return f"[{title.lower()}](conditions.md#{anchor(title)})"
 
 
 def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
@@ -62,6 +80,9 @@ def _without_null(node: dict[str, Any]) -> dict[str, Any]:
 def _children(node: dict[str, Any], defs: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """The object schemas directly below a property schema, with the path suffix to reach them."""
     node = _without_null(node)
+    if _is_condition(node):
+        # Conditions are documented on their own page, field by field.
+        return
     name, target = _resolve(node, defs)
     if name is not None:
         yield "", target
@@ -93,6 +114,8 @@ def _objects(
     if node.get("type") == "array" and isinstance(node.get("items"), dict):
         # A section that is a list (benefits): document the items at `path[]`.
         for suffix, child in _children(node["items"], defs):
+            if child.get("title"):
+                _PATHS.setdefault(str(child["title"]), []).append(path + "[]" + suffix)
             yield from _objects(child, path + "[]" + suffix, defs, seen)
         return
     yield path, node
@@ -100,6 +123,7 @@ def _objects(
         child_path = f"{path}.{key}" if path else key
         for suffix, child in _children(prop, defs):
             title = str(child.get("title") or child_path + suffix)
+            _PATHS.setdefault(title, []).append(child_path + suffix)
             if title in seen:
                 continue
             if child.get("properties") or child.get("type") == "array":
@@ -127,7 +151,7 @@ def _object_section(path: str, node: dict[str, Any], defs: dict[str, Any]) -> li
         if examples:
             shown = ", ".join(f"`{_yaml_inline(e)}`" for e in examples)
             description = f"{description}<br>*e.g.* {shown}" if description else f"*e.g.* {shown}"
-        elif (found := _bundled_example(key_path)) is not None:
+        elif (found := _example_anywhere(path, key)) is not None:
             source, text = found
             example = f"*e.g.* `{text}` in {source}"
             description = f"{description}<br>{example}" if description else example
@@ -139,16 +163,36 @@ def _object_section(path: str, node: dict[str, Any], defs: dict[str, Any]) -> li
 
 
 def _bundled_documents() -> list[tuple[str, Any]]:
-    """The example programmes shipped with memberkit, as plain data, for the Example column."""
+    """The example programmes shipped with memberkit and the cookbook's, for the examples."""
     from importlib import resources
+    from pathlib import Path
 
-    import yaml
+    from memberkit.policy._yaml import read_yaml
 
     folder = resources.files("memberkit").joinpath("examples")
-    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".yaml"))
+    names = sorted(
+        p.name for p in folder.iterdir() if p.name.endswith(".yaml") and "_test" not in p.name
+    )
     # The retail programme first: it uses most keys, so most examples come from one programme.
     names.sort(key=lambda n: n != "retail.yaml")
-    return [(n, yaml.safe_load(folder.joinpath(n).read_text(encoding="utf-8"))) for n in names]
+    found = [(n, read_yaml(folder.joinpath(n).read_bytes(), n).data) for n in names]
+    root = Path(__file__).resolve().parent.parent
+    found += [
+        (f"cookbook/{path.name}", read_yaml(path.read_bytes(), path.name).data)
+        for path in sorted((root / "docs" / "cookbook").glob("*.yaml"))
+    ]
+    # The real programmes the tests write out (an airline, a hotel...), for the rarer keys.
+    for path in sorted((root / "tests" / "programmes").glob("test_*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+                and "memberkit: 1" in node.value.value
+            ):
+                name = f"tests/programmes/{path.name}"
+                found.append((name, read_yaml(node.value.value, name).data))
+    return found
 
 
 _DOCUMENTS: list[tuple[str, Any]] | None = None
@@ -180,11 +224,37 @@ def _bundled_example(path: str) -> tuple[str, str] | None:
     for name, data in _DOCUMENTS:
         for value in _values_at(data, steps):
             text = yaml.safe_dump(
-                value, default_flow_style=True, allow_unicode=True, width=1000
+                _plain(value), default_flow_style=True, allow_unicode=True, width=1000
             ).strip()
             text = text.removesuffix("...").strip()
             if len(text) <= 90:
                 return f"`{name}`", text.replace("|", "\\|")
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """Policy data as YAML can write it: exact decimals shown as the numbers they are."""
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _example_anywhere(path: str, key: str) -> tuple[str, str] | None:
+    """A bundled example of ``key`` at ``path``, or wherever else the same object appears."""
+    places = [path]
+    for paths in _PATHS.values():
+        if path in paths:
+            places += [p for p in paths if p != path]
+    for place in places:
+        found = _bundled_example(f"{place}.{key}" if place else key)
+        if found is not None:
+            return found
     return None
 
 
@@ -203,12 +273,16 @@ def _yaml_inline(value: object) -> str:
 
 def _type(node: dict[str, Any], defs: dict[str, Any], path: str) -> str:
     node = _without_null(node)
+    if _is_condition(node):
+        return _condition_link(node)
     name, target = _resolve(node, defs)
     if name is not None:
         if target.get("type") == "array":
             return _type(target, defs, path)
+        title = str(target.get("title", name))
+        where = _PATHS.get(title, [path])[0]
         return (
-            f"[{target.get('title', name)}](#{anchor(path)})"
+            f"[{title}](#{anchor(where)})"
             if target.get("properties")
             else (
                 _type(
@@ -247,7 +321,7 @@ def _type(node: dict[str, Any], defs: dict[str, Any], path: str) -> str:
             return f"mapping of id to {_type(values, defs, path + '.<id>')}"
         return "mapping"
     if kind == "string":
-        if node.get("pattern", "").startswith("^[^\\s"):
+        if node.get("pattern", "") == IDENT_PATTERN:
             return "id"
         if _DECIMAL_PATTERN_HINT in node.get("pattern", ""):
             return "decimal"

@@ -9,7 +9,7 @@ loader expands them into located policy issues, so a condition's mistakes are al
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -22,22 +22,58 @@ from .rules import (
     FieldType,
     parse_condition,
 )
+from .rules._fields import CLOSED_VALUES, type_word
 
 __all__ = [
     "CONDITION_SCHEMA",
     "EventCondition",
     "MemberCondition",
     "condition_parser",
+    "condition_schema",
 ]
 
-CONDITION_SCHEMA: dict[str, object] = {
-    "description": (
-        "A condition in the rules language: a mapping of field to value (a list means 'in'), "
-        "or to {operator: value} with =, !=, <, <=, >, >=, in, not in, between; combined with "
-        "all / any / not."
-    ),
-    "type": "object",
-}
+_ABOUT = (
+    "A condition in the rules language: a mapping of field to value (a list means 'in'), "
+    "or to {operator: value} with =, !=, <, <=, >, >=, in, not in, between; combined with "
+    "all / any / not."
+)
+
+CONDITION_SCHEMA: dict[str, object] = {"description": _ABOUT, "type": "object", "minProperties": 1}
+"""The loosest schema of a condition: a non-empty mapping (the vocabulary is checked on load)."""
+
+
+def condition_schema(
+    vocabulary: Mapping[str, FieldType], *, attributes: bool, title: str
+) -> dict[str, Any]:
+    """The JSON Schema of a condition over ``vocabulary``: its field names, so editors complete
+    them; the values are checked by the loader (their literal forms depend on the field's type)."""
+    fields: dict[str, Any] = {}
+    for name, field_type in sorted(vocabulary.items()):
+        about: dict[str, Any] = {"description": f"{name}: {type_word(field_type)}"}
+        allowed = CLOSED_VALUES.get(name)
+        if allowed is not None:
+            word = {"enum": list(allowed)}
+            about["anyOf"] = [
+                word,
+                {"type": "array", "items": word, "minItems": 1},
+                {"type": "object", "minProperties": 1},
+            ]
+        fields[name] = about
+    nested = {"type": "object", "minProperties": 1}
+    fields["all"] = {"type": "array", "items": nested, "minItems": 1}
+    fields["any"] = {"type": "array", "items": nested, "minItems": 1}
+    fields["not"] = nested
+    schema: dict[str, Any] = {
+        "title": title,
+        "description": _ABOUT,
+        "type": "object",
+        "minProperties": 1,
+        "properties": fields,
+        "additionalProperties": False,
+    }
+    if attributes:
+        schema["patternProperties"] = {r"^attr\..+$": {}}
+    return schema
 
 
 def condition_parser(
@@ -71,7 +107,11 @@ EventCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(EVENT_FIELDS | MEMBER_FIELDS | TIME_FIELDS)),
     PlainSerializer(_show, return_type=str),
-    WithJsonSchema(CONDITION_SCHEMA),
+    WithJsonSchema(
+        condition_schema(
+            EVENT_FIELDS | MEMBER_FIELDS | TIME_FIELDS, attributes=True, title="Event condition"
+        )
+    ),
 ]
 """A condition on an event (amount, category, channel...), the member (tier, birthday) and time."""
 
@@ -79,6 +119,8 @@ MemberCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(MEMBER_FIELDS | TIME_FIELDS, attributes=False)),
     PlainSerializer(_show, return_type=str),
-    WithJsonSchema(CONDITION_SCHEMA),
+    WithJsonSchema(
+        condition_schema(MEMBER_FIELDS | TIME_FIELDS, attributes=False, title="Member condition")
+    ),
 ]
 """A condition on the member and the moment only."""

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from ._money import currency_exponent
 from ._reasons import LocalizedText
 
 __all__ = [
+    "IDENT_PATTERN",
     "LOCALES",
     "Name",
     "ProgramInfo",
@@ -25,7 +34,12 @@ __all__ = [
 LOCALES = ("en", "zh_Hans", "zh_Hant")
 """Locales memberkit ships message catalogues for; names may be given in any locale id."""
 
-Ident = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\s\[\]\"'.]+$")]
+# The quote needs no escape in a class; written bare, the pattern is also valid ECMA-262 with the
+# u flag, which editors (yaml-language-server) use to check the JSON Schema's patterns.
+IDENT_PATTERN = r"""^[^\s\[\]"'.]+$"""
+"""What an id may be: no spaces, dots, quotes or brackets (they would break policy paths)."""
+
+Ident = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=IDENT_PATTERN)]
 
 
 def _name(value: object) -> object:
@@ -36,13 +50,27 @@ def _name(value: object) -> object:
     return value
 
 
-Name = Annotated[
-    Mapping[
-        Annotated[str, StringConstraints(pattern=r"^(_|[a-z]{2,3}(_[A-Za-z0-9]+)*)$")],
-        Annotated[str, StringConstraints(min_length=1)],
-    ],
-    BeforeValidator(_name),
+_LOCALE_PATTERN = r"^(_|[a-z]{2,3}(_[A-Za-z0-9]+)*)$"
+
+_NameMapping = Mapping[
+    Annotated[str, StringConstraints(pattern=_LOCALE_PATTERN)],
+    Annotated[str, StringConstraints(min_length=1)],
 ]
+
+# Written out rather than derived, so the mapping form is closed (a key that is not a locale id
+# is refused by the loader, so the schema refuses it too).
+_NAME_SCHEMA: dict[str, object] = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "patternProperties": {_LOCALE_PATTERN: {"type": "string", "minLength": 1}},
+            "additionalProperties": False,
+        },
+    ]
+}
+
+Name = Annotated[_NameMapping, BeforeValidator(_name), WithJsonSchema(_NAME_SCHEMA)]
 """A display name: a plain string, or a mapping of locale id to text (``{zh_Hans: 金卡, en: Gold}``)."""
 
 
@@ -57,10 +85,12 @@ def localized(name: Mapping[str, str] | None, default_locale: str, fallback: str
 class ProgramSection(BaseModel):
     """Who the programme is: its id, names, money, clock and language."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
     id: Ident
+    """the programme's id, e.g. ``acme``; states and explanations carry it"""
     name: Name | None = None
+    """the programme's display name: text, or a mapping of locale to text"""
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
         description="ISO 4217 code of the money members spend, e.g. CNY, USD, JPY"
     )
@@ -142,6 +172,12 @@ def to_local(moment: datetime, tz: tzinfo) -> datetime:
     return moment.astimezone(tz)
 
 
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    # Reading the zone database walks the disk (~70 ms); it does not change while we run.
+    return tuple(sorted(available_timezones()))
+
+
 def timezone_problem(name: str) -> str | None:
     """Why ``name`` is not a usable IANA timezone, or None when it is."""
     try:
@@ -149,7 +185,7 @@ def timezone_problem(name: str) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         import difflib
 
-        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
+        close = difflib.get_close_matches(name, _zones(), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"unknown timezone '{name}'{hint}"
     return None

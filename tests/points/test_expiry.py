@@ -149,3 +149,123 @@ def test_upgrade_bonus() -> None:
     up, _ = on_tier_change(ctx, state, "silver", "gold")
     down, _ = on_tier_change(ctx, state, "platinum", "gold")
     assert (total(up), total(down)) == (1000, 0)
+
+
+def _loaded(points: str) -> memberkit.Policy:
+    """A whole policy with this points section, through the loader."""
+    head = "memberkit: 1\nprogram: {id: p, currency: CNY, timezone: Asia/Shanghai}\npoints:\n"
+    return memberkit.parse_policy(head + "".join(f"  {line}\n" for line in points.splitlines()))
+
+
+def test_a_redemption_resets_inactivity_when_listed() -> None:
+    """With activity: [purchase, redemption], spending points keeps the rest from expiring."""
+    body = (
+        BASE
+        + "pending: immediate\nredeem: {points_per_unit: 100}\n"
+        + "expiry: {inactivity_months: 6, activity: [purchase, redemption]}\n"
+    )
+    policy = points_policy(body)
+    state = applied(
+        policy,
+        member(),
+        purchase("o1", at(2026, 1, 10), ("l1", "general", "500")),
+        event("redemption", "r1", at(2026, 6, 1), points=100),
+    )
+    assert memberkit.balance(policy, state, at(2026, 7, 11)).available == 400
+    assert memberkit.balance(policy, state, at(2026, 12, 2)).available == 0
+
+
+def test_a_redemption_does_not_reset_inactivity_unless_listed() -> None:
+    """With the default activity (purchase), a redemption leaves the clock where it was."""
+    policy = points_policy(
+        BASE
+        + "pending: immediate\nredeem: {points_per_unit: 100}\nexpiry: {inactivity_months: 6}\n"
+    )
+    state = applied(
+        policy,
+        member(),
+        purchase("o1", at(2026, 1, 10), ("l1", "general", "500")),
+        event("redemption", "r1", at(2026, 6, 1), points=100),
+    )
+    assert memberkit.balance(policy, state, at(2026, 7, 11)).available == 0
+
+
+@pytest.mark.parametrize("fixed", ["02-29", "02-30", "02-31", "04-31", "13-01", "00-10", "12-00"])
+def test_a_fixed_day_not_in_every_year_is_refused_at_load(fixed: str) -> None:
+    """expiry.fixed must be a day every year has; the issue points at the value."""
+    with pytest.raises(memberkit.PolicyError) as caught:
+        _loaded(BASE + f'expiry: {{fixed: "{fixed}"}}\n')
+    (issue,) = caught.value.issues
+    assert issue.path == "points.expiry.fixed"
+    assert "is not a day every year has" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("expiry", "key"),
+    [
+        ("{inactivity_months: 12, round_to: month_end}", "round_to"),
+        ('{fixed: "12-31", round_to: quarter_end}', "round_to"),
+        ("{rolling_months: 12, years_after_earning: 2}", "years_after_earning"),
+        ("{rolling_months: 12, activity: [purchase]}", "activity"),
+    ],
+)
+def test_an_expiry_key_without_effect_is_refused(expiry: str, key: str) -> None:
+    """A key the chosen expiry style ignores is refused at that key, saying to remove it."""
+    with pytest.raises(memberkit.PolicyError) as caught:
+        _loaded(BASE + f"expiry: {expiry}\n")
+    (issue,) = caught.value.issues
+    assert issue.path == f"points.expiry.{key}"
+    assert "remove it" in issue.message
+    assert issue.code == "no_effect"
+
+
+@pytest.mark.parametrize(
+    ("word", "says"),
+    [
+        ("purchse", "did you mean 'purchase'?"),
+        ("refund", "does not reset inactivity"),
+        ("transfer", "does not reset inactivity"),
+        ("check in", "should match pattern"),
+    ],
+)
+def test_an_activity_that_cannot_reset_inactivity_is_refused(word: str, says: str) -> None:
+    """expiry.activity lists purchase, redemption or activity kinds; a typo or refund is refused."""
+    with pytest.raises(memberkit.PolicyError) as caught:
+        _loaded(BASE + f"expiry: {{inactivity_months: 6, activity: [purchase, '{word}']}}\n")
+    (issue,) = caught.value.issues
+    assert issue.path == "points.expiry.activity[1]"
+    assert says in issue.message
+
+
+def test_a_custom_activity_kind_near_purchase_is_its_own_kind() -> None:
+    """purchase_online is an activity kind of its own, not a misspelt purchase."""
+    assert _loaded(BASE + "expiry: {inactivity_months: 6, activity: [purchase_online]}\n")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "extend_on_upgrade_months: 6",
+        "extensions: [{id: c, expiring_from: 2026-01-01, expiring_to: 2026-06-30, months: 3}]",
+        "paid_extension: {max_months: 12}",
+    ],
+)
+def test_an_extension_is_refused_with_inactivity_expiry(key: str) -> None:
+    """Extensions move last valid days, which points under inactivity expiry do not have."""
+    with pytest.raises(memberkit.PolicyError) as caught:
+        _loaded(BASE + f"expiry: {{inactivity_months: 12, {key}}}\n")
+    (issue,) = caught.value.issues
+    assert issue.path == f"points.expiry.{key.split(':')[0]}"
+    assert issue.code == "no_effect"
+
+
+def test_pending_days_and_until_together_are_refused() -> None:
+    """pending: {days: 3, until: delivered} would ignore the days; it is refused."""
+    with pytest.raises(memberkit.PolicyError, match="not both"):
+        _loaded(BASE + "pending: {days: 3, until: delivered}\n")
+
+
+def test_a_misspelt_purchase_in_on_is_refused() -> None:
+    """on: purchse would earn on an activity nobody sends; it is refused with a suggestion."""
+    with pytest.raises(memberkit.PolicyError, match="did you mean 'purchase'"):
+        _loaded("earn:\n  - {id: base, on: purchse, points: 1}\n")

@@ -126,17 +126,14 @@ def test_a_paid_extension_is_explained_in_three_locales() -> None:
     [
         (BASE + FIXED, 3, "points.no_paid_extension"),
         (BASE + FIXED + PAID, 7, "points.extension_too_long"),
-        (
-            BASE + "expiry: {inactivity_months: 12, paid_extension: {}}\n",
-            3,
-            "points.nothing_to_extend",
-        ),
+        # With inactivity expiry nothing is dated: the policy itself is refused at load
+        # (tests/points/test_expiry.py::test_an_extension_is_refused_with_inactivity_expiry).
     ],
 )
 def test_a_paid_extension_the_policy_does_not_allow_is_refused(
     body: str, months: int, code: str
 ) -> None:
-    """Not offered, too long, or nothing dated to extend: refused, and nothing changes."""
+    """Not offered or too long: refused, and nothing changes."""
     policy = points_policy(body)
     before = _earned(policy)
     after, outcome = memberkit.apply(policy, before, _extension(months))

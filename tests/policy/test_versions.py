@@ -195,3 +195,15 @@ def test_a_tier_decision_uses_the_version_in_force() -> None:
         memberkit.tiers.tier_of(policy, early, at(2026, 3, 2)).tier,
         memberkit.tiers.tier_of(policy, late, at(2027, 3, 2)).tier,
     ) == ("silver", "basic")
+
+
+def test_a_quoted_effective_date_is_a_local_date() -> None:
+    """effective_from: "2027-01-01" (quoted) is local midnight, as the bare date is, not a crash."""
+    text = (
+        "memberkit: 1\nprogram: {id: p, currency: CNY, timezone: Asia/Shanghai}\n"
+        "versions:\n"
+        '  - {effective_from: "2027-01-01T00:00:00+00:00", announced: 2026-01-01}\n'
+        '  - {effective_from: "2028-01-01", announced: 2026-01-01}\n'
+    )
+    policy = memberkit.parse_policy(text)
+    assert len(policy.versions) == 3

@@ -355,3 +355,33 @@ def test_field_outside_the_vocabulary_is_unknown() -> None:
 
     _, findings = parse_condition({"tier": "gold"}, vocabulary=EVENT_FIELDS)
     assert [f.code for f in findings] == ["unknown_field"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "path"),
+    [
+        ({"birthday": "days"}, ("birthday",)),
+        ({"birthday": "7d"}, ("birthday",)),
+        ({"birthday": ["month", "yr"]}, ("birthday", 1)),
+        ({"birthday": {"!=": "months"}}, ("birthday", "!=")),
+    ],
+)
+def test_a_birthday_window_outside_day_week_month_is_refused(
+    condition: dict[str, object], path: tuple[object, ...]
+) -> None:
+    """birthday takes day, week or month: any other word could never hold, so it is an error."""
+    cond, findings = parse_condition(condition, vocabulary={"birthday": FieldType.TEXT_SET})
+    assert cond is None
+    (finding,) = findings
+    assert finding.path == path
+    assert finding.code == "unknown_value"
+    assert "write one of day, week, month" in finding.message
+
+
+def test_the_birthday_windows_parse() -> None:
+    """day, week and month are the birthday windows a condition may test."""
+    cond, findings = parse_condition(
+        {"birthday": ["day", "week", "month"]}, vocabulary={"birthday": FieldType.TEXT_SET}
+    )
+    assert findings == []
+    assert cond is not None

@@ -103,3 +103,43 @@ def test_a_money_sum_threshold_keeps_to_the_currencys_decimals() -> None:
             "  measures:\n    fare: {of: sum, kind: flight, field: attr.fare, unit: money}\n"
             "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {fare: 0.001}}\n"
         )
+
+
+@pytest.mark.parametrize("nights", [3, "3", "3.0"])
+def test_a_sum_measure_reads_numeric_text_as_earning_does(nights: object) -> None:
+    """A nights attribute sent as "3" counts three nights, as earning per night reads it."""
+    p = tiers_yaml(
+        "  measures:\n    nights: {of: sum, kind: stay, field: attr.nights}\n"
+        "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {nights: 3}}\n"
+    )
+    event = memberkit.parse_event(
+        {
+            "type": "activity",
+            "id": "s1",
+            "at": at(2026, 3, 1),
+            "kind": "stay",
+            "attributes": {"nights": nights},
+        }
+    )
+    state, _ = memberkit.apply(p, member(), event)
+    assert memberkit.tier_of(p, state, at(2026, 3, 2)).tier == "gold"
+
+
+@pytest.mark.parametrize("nights", ["three", "-3", "NaN", True])
+def test_a_sum_measure_counts_nothing_for_a_non_number(nights: object) -> None:
+    """Text that is not a number of 0 or more adds nothing to a sum."""
+    p = tiers_yaml(
+        "  measures:\n    nights: {of: sum, kind: stay, field: attr.nights}\n"
+        "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {nights: 1}}\n"
+    )
+    event = memberkit.parse_event(
+        {
+            "type": "activity",
+            "id": "s1",
+            "at": at(2026, 3, 1),
+            "kind": "stay",
+            "attributes": {"nights": nights},
+        }
+    )
+    state, _ = memberkit.apply(p, member(), event)
+    assert memberkit.tier_of(p, state, at(2026, 3, 2)).tier == "basic"

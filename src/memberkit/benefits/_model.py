@@ -70,7 +70,7 @@ _Positive = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
 
 def _scalar_value(value: object) -> object:
@@ -82,6 +82,10 @@ def _scalar_value(value: object) -> object:
 
 class BenefitValue(_Frozen):
     """What the benefit is worth: one number for all, or one per tier (a rate, a threshold...)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["by_tier"]}, {"required": ["default"]}]}
+    )
 
     by_tier: Mapping[Ident, _Amount] | None = Field(
         default=None, description="value per tier id, e.g. {silver: 0.95, gold: 0.9}"
@@ -104,11 +108,17 @@ class BenefitValue(_Frozen):
         return self
 
 
-_Value = Annotated[BenefitValue, BeforeValidator(_scalar_value)]
+_Value = Annotated[
+    BenefitValue, BeforeValidator(_scalar_value, json_schema_input_type=_Amount | BenefitValue)
+]
 
 
 class QuotaSpec(_Frozen):
     """How much of a benefit a member may use per period: a number of uses or a money cap."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["count"]}, {"required": ["value"]}]}
+    )
 
     count: Annotated[int, Field(ge=1)] | None = Field(default=None, description="uses per period")
     value: _Positive | None = Field(
@@ -179,10 +189,14 @@ _Quota = Annotated[
 class ValiditySpec(_Frozen):
     """The local dates between which a benefit exists, both included; either end may be open."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
+    )
 
-    valid_from: date | None = Field(default=None, alias="from", description="first day, YYYY-MM-DD")
-    until: date | None = Field(default=None, description="last day, YYYY-MM-DD")
+    valid_from: date | None = Field(
+        default=None, alias="from", description="first day, YYYY-MM-DD, e.g. 2026-01-01"
+    )
+    until: date | None = Field(default=None, description="last day, YYYY-MM-DD, e.g. 2026-12-31")
 
 
 class BenefitSpec(_Frozen):
@@ -190,15 +204,20 @@ class BenefitSpec(_Frozen):
 
     # The parsed condition is a plain class; EventCondition's validator builds it, pydantic
     # only checks the instance.
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+    )
 
     id: Ident
+    """the benefit's id, e.g. ``free-shipping``; a benefit_use event names it"""
     name: Name | None = None
+    """the benefit's display name, e.g. ``{zh_Hans: 包邮, en: Free shipping}``"""
     tiers: Annotated[tuple[Ident, ...], Field(min_length=1)] | None = Field(
         default=None,
         description="tier ids that have the benefit; by default the tiers of value.by_tier, or all",
     )
     value: _Value | None = None
+    """what the benefit is worth: a number for all, or per tier, e.g. ``0.9`` or ``{by_tier: {gold: 0.9}}``"""
     when: EventCondition | None = Field(
         default=None, description="a condition on the order, the member and the moment"
     )
@@ -206,6 +225,7 @@ class BenefitSpec(_Frozen):
         default=None, description="a quota, or a list of quotas that must all allow the use"
     )
     valid: ValiditySpec | None = None
+    """the dates the benefit exists between, e.g. ``{from: "2026-01-01", until: "2026-12-31"}``"""
 
     @property
     def quotas(self) -> tuple[QuotaSpec, ...]:
@@ -218,4 +238,4 @@ class BenefitSpec(_Frozen):
 class BenefitsSection(RootModel[tuple[BenefitSpec, ...]]):
     """The benefits section: a list of benefit specs (``section.root``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)

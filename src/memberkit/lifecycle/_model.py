@@ -35,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from .._conditions import CONDITION_SCHEMA, condition_parser
+from .._conditions import condition_parser, condition_schema
 from .._program import Ident, Name
 from ..rules import Condition
 from ._vocabulary import AUDIENCE_FIELDS, RFM_FIELDS, STAGE_FIELDS
@@ -56,7 +56,7 @@ StageCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(STAGE_FIELDS, attributes=False)),
     PlainSerializer(repr, return_type=str),
-    WithJsonSchema(CONDITION_SCHEMA),
+    WithJsonSchema(condition_schema(STAGE_FIELDS, attributes=False, title="Stage condition")),
 ]
 """A condition over the lifecycle figures, the member and the moment."""
 
@@ -64,7 +64,7 @@ SegmentCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(RFM_FIELDS, attributes=False)),
     PlainSerializer(repr, return_type=str),
-    WithJsonSchema(CONDITION_SCHEMA),
+    WithJsonSchema(condition_schema(RFM_FIELDS, attributes=False, title="Segment condition")),
 ]
 """A condition over RFM scores: r, f, m, fm and rfm."""
 
@@ -72,20 +72,28 @@ AudienceCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(AUDIENCE_FIELDS, attributes=False)),
     PlainSerializer(repr, return_type=str),
-    WithJsonSchema(CONDITION_SCHEMA),
+    WithJsonSchema(condition_schema(AUDIENCE_FIELDS, attributes=False, title="Audience condition")),
 ]
 """A condition over the stage fields, the stage, the birthday month and expiring points."""
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+    )
 
 
 class WindowSpec(_Frozen):
     """The window, ending at the moment asked about, over which frequency and monetary count."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["months"]}]}
+    )
+
     days: Annotated[int, Field(ge=1, le=3660)] | None = None
+    """the window's length in days, e.g. ``90``"""
     months: Annotated[int, Field(ge=1, le=120)] | None = None
+    """the window's length in months, e.g. ``12``"""
 
     @model_validator(mode="after")
     def _one(self) -> WindowSpec:
@@ -111,7 +119,9 @@ class StageSpec(_Frozen):
     """One lifecycle stage: its id, its name and the condition that places a member in it."""
 
     id: Ident
+    """the stage's id, e.g. ``new``"""
     name: Name | None = None
+    """the stage's display name, e.g. ``{zh_Hans: 引入期, en: New}``"""
     when: StageCondition | None = Field(
         default=None, description="the condition; only the default stage may leave it out"
     )
@@ -121,15 +131,20 @@ class SegmentSpec(_Frozen):
     """One RFM segment: the score cells or ranges it covers."""
 
     id: Ident
+    """the segment's id, e.g. ``champions``"""
     name: Name | None = None
+    """the segment's display name, e.g. ``{zh_Hans: 重要价值客户, en: Champions}``"""
     when: SegmentCondition | None = None
+    """the scores the segment covers, e.g. ``{r: {'>=': 4}, fm: {'>=': 4}}``"""
 
 
 class RfmSection(_Frozen):
     """RFM scoring: how many n-tiles, and the named segments (the first that holds wins)."""
 
     ntiles: Annotated[int, Field(ge=2, le=10)] = 5
+    """how many score levels each of R, F and M has, e.g. ``5``"""
     segments: tuple[SegmentSpec, ...] = ()
+    """the named segments; the first whose condition holds wins, e.g. ``[{id: champions, when: {r: {'>=': 4}, fm: {'>=': 4}}}]``"""
     default: Ident | None = Field(
         default=None, description="the segment of a member no segment condition holds for"
     )
@@ -139,17 +154,24 @@ class BgNbdParams(_Frozen):
     """Fitted BG/NBD parameters (Fader, Hardie & Lee 2005), in the summary's time unit."""
 
     r: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """shape of the gamma distribution of purchase rates, e.g. ``0.243``"""
     alpha: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """scale of the gamma distribution of purchase rates, e.g. ``4.414``"""
     a: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """first shape of the beta distribution of dropout probabilities, e.g. ``0.793``"""
     b: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """second shape of the beta distribution of dropout probabilities, e.g. ``2.426``"""
 
 
 class AudienceSpec(_Frozen):
     """A named audience (精准邀请): the members a campaign invites."""
 
     id: Ident
+    """the audience's id, e.g. ``gold-active``"""
     name: Name | None = None
+    """the audience's display name, e.g. ``{zh_Hans: 活跃金卡, en: Active gold}``"""
     when: AudienceCondition
+    """who is in the audience, e.g. ``{tier: [gold], activity_recency_days: {'<=': 90}}``"""
     expiring_within_days: Annotated[int, Field(ge=1, le=3660)] = Field(
         default=30, description="the horizon of the points_expiring field"
     )
@@ -159,13 +181,16 @@ class LifecycleSection(_Frozen):
     """The lifecycle section: stages, RFM, BG/NBD and audiences; every part is optional."""
 
     window: WindowSpec = Field(default_factory=lambda: WindowSpec(months=12))
+    """the window frequency and monetary are counted over, e.g. ``{months: 12}``"""
     churn_gap_days: Annotated[int, Field(ge=1, le=3660)] = Field(
         default=180,
         description="a gap of at least this many days between two purchases means the member "
         "had lapsed (was_churned)",
     )
     summary: SummarySpec = Field(default_factory=SummarySpec)
+    """how purchase histories are summarised, e.g. ``{unit: days, same_day: merge}``"""
     stages: tuple[StageSpec, ...] = ()
+    """the lifecycle stages; the first whose condition holds wins, e.g. ``[{id: new, when: {purchases: {'<=': 1}}}]``"""
     default: Ident | None = Field(
         default=None, description="the stage of a member no stage condition holds for"
     )
@@ -176,5 +201,8 @@ class LifecycleSection(_Frozen):
         "`stages` keeps the order the conditions are tried in. Left out: reports follow `stages`",
     )
     rfm: RfmSection | None = None
+    """RFM scoring and segments, e.g. ``{ntiles: 5, segments: [...], default: lost}``"""
     bgnbd: BgNbdParams | None = None
+    """fitted BG/NBD parameters, for p_alive and expected purchases, e.g. ``{r: 0.243, alpha: 4.414, a: 0.793, b: 2.426}``"""
     audiences: tuple[AudienceSpec, ...] = ()
+    """named audiences campaigns invite (精准邀请), e.g. ``[{id: gold-active, when: {tier: gold}}]``"""

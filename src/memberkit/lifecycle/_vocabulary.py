@@ -71,8 +71,19 @@ RFM_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
         "rfm": FieldType.TEXT,
     }
 )
-"""What an RFM segment's ``when:`` may test: the scores (1..n, n best), ``fm`` = (f + m) ÷ 2 and
-``rfm`` the three digits as text (``"545"``), for segments given as score cells."""
+"""What an RFM segment's ``when:`` may test: the scores (1..n, n best), for segments given as
+ranges of scores or as score cells.
+
+=====  ======  ================================================================
+field  type    meaning
+=====  ======  ================================================================
+r      NUMBER  recency score, 1..n (n: bought most recently)
+f      NUMBER  frequency score, 1..n (n: buys most often)
+m      NUMBER  monetary score, 1..n (n: spends most)
+fm     NUMBER  (f + m) ÷ 2
+rfm    TEXT    the three scores as digits, e.g. ``"545"``
+=====  ======  ================================================================
+"""
 
 AUDIENCE_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
     dict(STAGE_FIELDS)
@@ -82,9 +93,17 @@ AUDIENCE_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
         "points_expiring": FieldType.NUMBER,
     }
 )
-"""What an audience's ``when:`` may test: the stage fields, plus ``stage`` (the lifecycle stage
-id), ``months_to_birthday`` (0 in the birthday month, 1 the month before...) and
-``points_expiring`` (points that expire within the audience's ``expiring_within_days``)."""
+"""What an audience's ``when:`` may test: the stage fields, plus these.
+
+==================  ======  =========================================================
+field               type    meaning
+==================  ======  =========================================================
+stage               TEXT    the member's lifecycle stage id
+months_to_birthday  NUMBER  0 in the birthday month, 1 the month before...
+points_expiring     NUMBER  points that expire within the audience's
+                            ``expiring_within_days``
+==================  ======  =========================================================
+"""
 
 
 def _label(zh_hans: str, zh_hant: str, en: str) -> LocalizedText:

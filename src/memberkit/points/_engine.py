@@ -71,6 +71,9 @@ def _last_activity(state: MemberState, kinds: tuple[str, ...], until: datetime) 
     if "purchase" in kinds:
         moments += [o.at for o in state.orders if o.at <= until]
     moments += [a.at for a in state.activities if a.kind in kinds and a.at <= until]
+    if "redemption" in kinds:
+        # Spending points is using the programme: a redemption resets the clock as a purchase does.
+        moments += [r.at for r in state.points.redemptions if r.at <= until]
     return max(moments)
 
 

@@ -22,13 +22,23 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from .._conditions import EventCondition
 from .._program import Ident, Name
@@ -60,19 +70,20 @@ _Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 _Share = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
 _Count = Annotated[int, Field(ge=1)]
 
-_PER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
+PER_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
+"""An amount of money as 'per' writes it: ``1 CNY``, ``0.5``, ``10 USD``."""
 _WORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_\-]*\s*$")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
 
 def _per(value: object) -> object:
     # "1 CNY" reads as the amount 1 of the programme's currency; the code, when given, is
     # checked against the programme's currency by the cross-checks.
     if isinstance(value, str):
-        match = _PER.match(value)
+        match = PER_PATTERN.match(value)
         if match is None and _WORD.match(value):
             # A bare word is most likely an attribute written as a unit.
             raise ValueError(
@@ -101,8 +112,14 @@ class PerAmount(_Frozen):
     each line's, falling back to the order's when no line carries it.
     """
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["amount"]}, {"required": ["attribute"]}]}
+    )
+
     amount: _Positive | None = None
+    """the spend that earns ``points`` once, e.g. ``1`` (written ``per: 1 CNY``)"""
     currency: str | None = None
+    """the currency of amount, which must be the programme's, e.g. ``CNY`` (written ``per: 1 CNY``)"""
     attribute: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", max_length=64)] | None = Field(
         default=None, description="an event attribute to earn on (distance, nights...)"
     )
@@ -119,20 +136,36 @@ class PerAmount(_Frozen):
         return self
 
 
+_PerInput = (
+    Annotated[str, Field(pattern=PER_PATTERN.pattern)] | Annotated[float, Field(gt=0)] | PerAmount
+)
+"""The forms 'per' takes in a policy: ``"1 CNY"``, ``10``, or the mapping."""
+
+
 class BaseSpec(_Frozen):
     """What a rate rule earns on: net (after discounts) or gross line amounts, plus extras."""
 
     amount: Literal["net", "gross"] = "net"
+    """net: line amounts after discounts; gross: before, e.g. ``gross``"""
     shipping: bool = False
+    """whether shipping earns too, e.g. ``true``"""
     tax: bool = False
+    """whether tax earns too, e.g. ``true``"""
 
 
 class CapSpec(_Frozen):
     """At most ``points`` earned by the rule, and/or ``count`` times, per member per period."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["points"]}, {"required": ["count"]}]}
+    )
+
     points: _Positive | None = None
+    """the most points the rule earns per member per period, e.g. ``1000``"""
     count: _Count | None = None
+    """the most times the rule earns per member per period, e.g. ``10``"""
     per: CapPeriod = "lifetime"
+    """the period of the cap, on the programme's clock, e.g. ``year``"""
 
     @model_validator(mode="after")
     def _something(self) -> CapSpec:
@@ -150,7 +183,9 @@ class EarnCapSpec(_Frozen):
     """
 
     points: _Positive
+    """the most points of the currency a member earns per period, e.g. ``5000``"""
     per: Literal["day", "week", "month", "year"] = "day"
+    """the period of the cap, on the programme's clock, e.g. ``day``"""
 
 
 def _factor(value: object) -> object:
@@ -163,34 +198,73 @@ class MultiplySpec(_Frozen):
     """A multiplier: one factor for all (``multiply: 2``), or one per tier."""
 
     by_tier: Mapping[Ident, _Positive] | None = None
+    """the factor per tier id, e.g. ``{silver: 1.2, gold: 1.5}``"""
     default: _Positive = Decimal(1)
+    """the factor for the tiers by_tier does not list, e.g. ``2`` (written ``multiply: 2``)"""
+
+
+_FactorInput = _Positive | MultiplySpec
+"""The forms 'multiply' takes: one factor for all (``multiply: 2``), or the mapping."""
+
+
+def _event_kind(kind: str) -> str:
+    # purchase and tier_upgrade are words; anything else is an activity kind, so a near miss
+    # (purchse) would silently earn on an activity nobody sends.
+    if kind not in ("purchase", "tier_upgrade"):
+        close = difflib.get_close_matches(kind, ("purchase", "tier_upgrade"), n=1, cutoff=0.85)
+        if close:
+            raise ValueError(
+                f"'{kind}' is not purchase, tier_upgrade or an activity kind; "
+                f"did you mean '{close[0]}'?"
+            )
+    return kind
 
 
 class EarnRule(_Frozen):
     """One earning rule: a rate per spend, a fixed number of points, or a multiplier."""
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, arbitrary_types_allowed=True
+        frozen=True,
+        use_attribute_docstrings=True,
+        extra="forbid",
+        populate_by_name=True,
+        arbitrary_types_allowed=True,
+        json_schema_extra={"oneOf": [{"required": ["points"]}, {"required": ["multiply"]}]},
     )
 
     id: Ident
+    """the rule's id, e.g. ``base``; explanations and caps name the rule by it"""
     name: Name | None = None
-    on: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] = Field(
+    """the rule's display name in explanations, e.g. ``{zh_Hans: 消费积分, en: Purchase points}``"""
+    on: Annotated[
+        str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64), AfterValidator(_event_kind)
+    ] = Field(
         default="purchase",
         description="purchase, tier_upgrade, or an activity kind (signup, referral, checkin...)",
     )
-    per: Annotated[PerAmount, BeforeValidator(_per)] | None = Field(
-        default=None, description="with points: earn `points` for every `per` of the base"
+    per: Annotated[PerAmount, BeforeValidator(_per, json_schema_input_type=_PerInput)] | None = (
+        Field(default=None, description="with points: earn `points` for every `per` of the base")
     )
     points: _Positive | None = None
-    multiply: Annotated[MultiplySpec, BeforeValidator(_factor)] | None = None
+    """points earned: per ``per`` of spend, or once per event, e.g. ``1`` or ``500``"""
+    multiply: (
+        Annotated[MultiplySpec, BeforeValidator(_factor, json_schema_input_type=_FactorInput)]
+        | None
+    ) = None
+    """multiplies what the other rules earn: a factor (``multiply: 2``) or per tier"""
     when: EventCondition | None = None
+    """the rule applies only to events (lines, for a rate) meeting this condition, e.g. ``{channel: app}``"""
     except_: EventCondition | None = Field(default=None, alias="except")
+    """the rule skips events (lines, for a rate) meeting this condition, e.g. ``{category: [gift_card]}``"""
     base: BaseSpec = BaseSpec()
+    """what a rate earns on: net or gross line amounts, with shipping and tax or not, e.g. ``{amount: gross, shipping: true}``"""
     currency: Ident | None = None
+    """the currency the rule earns; the default currency when omitted, e.g. ``growth``"""
     cap: CapSpec | tuple[CapSpec, ...] | None = None
+    """a cap on what the rule earns per member, or a list of caps, e.g. ``{count: 10, per: year}``"""
     min_order: _Amount | None = Field(
-        default=None, description="the rule earns only on orders of at least this net amount"
+        default=None,
+        description="the rule earns only on orders of at least this net amount, e.g. 100",
     )
     first_in: Literal["day", "week", "month", "year"] | None = Field(
         default=None,
@@ -198,7 +272,7 @@ class EarnRule(_Frozen):
     )
     min_points: _Positive | None = Field(
         default=None,
-        description="with per: an event the rule applies to earns at least this (500 miles)",
+        description="with per: an event the rule applies to earns at least this, e.g. 500 (miles)",
     )
 
     @model_validator(mode="after")
@@ -238,10 +312,24 @@ class PendingSpec(_Frozen):
     """When purchase points become spendable: after ``days`` (the return window) or on an event."""
 
     days: Annotated[int, Field(ge=0, le=3650)] = 0
+    """days after the purchase the points become spendable (the return window), e.g. ``7``"""
     until: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$")] | None = Field(
         default=None,
-        description="an activity kind whose `order` attribute releases that order's points",
+        description="an activity kind whose `order` attribute releases that order's points, "
+        "e.g. ``delivered``",
     )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> PendingSpec:
+        if self.until is not None and self.days:
+            raise ValueError(
+                "pending gives days (after the return window) or until (on an event), not both"
+            )
+        return self
+
+
+_PendingInput = Literal["immediate"] | Annotated[int, Field(ge=0, le=3650)] | PendingSpec
+"""The forms 'pending' takes: ``immediate``, a number of days, or the mapping."""
 
 
 class ExtensionCampaign(_Frozen):
@@ -251,12 +339,24 @@ class ExtensionCampaign(_Frozen):
     day (points 过期延期至 2027-03-31).
     """
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["months"]}, {"required": ["to"]}]}
+    )
+
     id: Ident
+    """the campaign's id, e.g. ``covid-2020``"""
     name: Name | None = None
-    expiring_from: date = Field(description="first last-valid-day the campaign extends")
-    expiring_to: date = Field(description="last last-valid-day the campaign extends")
+    """the campaign's display name, e.g. ``积分延期``"""
+    expiring_from: date = Field(
+        description="first last-valid-day the campaign extends, e.g. 2020-02-01"
+    )
+    expiring_to: date = Field(
+        description="last last-valid-day the campaign extends, e.g. 2020-06-30"
+    )
     months: Annotated[int, Field(ge=1, le=600)] | None = None
+    """months each covered lot's expiry is pushed back, e.g. ``6``"""
     to: date | None = None
+    """the new last valid day of each covered lot, e.g. ``2027-03-31``"""
 
     @model_validator(mode="after")
     def _shape(self) -> ExtensionCampaign:
@@ -273,26 +373,122 @@ class PaidExtensionSpec(_Frozen):
     """Members may buy more time for their points (a ``points_extension`` event)."""
 
     max_months: Annotated[int, Field(ge=1, le=600)] = 12
+    """the most months one paid extension may add, e.g. ``12``"""
+
+
+def _fixed_day(value: str) -> str:
+    month, day = (int(p) for p in value.split("-"))
+    # Checked against a common year: a fixed expiry day must exist every year (not 02-29).
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2001, month)[1]):
+        raise ValueError(
+            f'\'{value}\' is not a day every year has, written MM-DD (e.g. "12-31" or "02-28")'
+        )
+    return value
+
+
+_ACTIVITY_WORDS = ("purchase", "redemption")
+_NOT_ACTIVITY = (
+    "refund",
+    "redemption_cancel",
+    "transfer",
+    "adjustment",
+    "tier_grant",
+    "tier_upgrade",
+    "benefit_use",
+    "points_extension",
+)
+
+
+def _activity_kind(kind: str) -> str:
+    if kind in _NOT_ACTIVITY:
+        raise ValueError(
+            f"'{kind}' does not reset inactivity; list purchase, redemption or activity kinds"
+        )
+    hint = _misspelt(kind) if kind not in _ACTIVITY_WORDS else ""
+    if hint:
+        raise ValueError(f"'{kind}' is not purchase, redemption or an activity kind{hint}")
+    return kind
+
+
+def _some_activity(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    if not kinds:
+        raise ValueError("list at least one thing that resets inactivity, e.g. [purchase]")
+    return kinds
+
+
+def _misspelt(kind: str) -> str:
+    # Only a near miss (purchse, purchases) is a typo; purchase_online is a kind of its own.
+    close = difflib.get_close_matches(kind, _ACTIVITY_WORDS, n=1, cutoff=0.85)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 class ExpirySpec(_Frozen):
     """How points of a currency expire: rolling months, a fixed date, or inactivity."""
 
-    rolling_months: Annotated[int, Field(ge=1, le=600)] | None = None
-    round_to: Literal["day", "month_end", "quarter_end"] = "day"
-    fixed: Annotated[str, Field(pattern=r"^\d{2}-\d{2}$")] | None = Field(
-        default=None, description='"MM-DD": the last day points earned in year Y are valid'
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["rolling_months"]},
+                {"required": ["fixed"]},
+                {"required": ["inactivity_months"]},
+            ]
+        }
     )
-    years_after_earning: Annotated[int, Field(ge=0, le=50)] = 1
-    inactivity_months: Annotated[int, Field(ge=1, le=600)] | None = None
-    activity: tuple[str, ...] = Field(
+
+    rolling_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
+        default=None,
+        description="points are valid for this many months after the day they are earned, e.g. 24",
+    )
+    round_to: Literal["day", "month_end", "quarter_end"] = Field(
+        default="day",
+        description="with rolling_months: move the last valid day to the end of its month or "
+        "quarter, e.g. ``month_end``",
+    )
+    fixed: Annotated[str, Field(pattern=r"^\d{2}-\d{2}$"), AfterValidator(_fixed_day)] | None = (
+        Field(default=None, description='"MM-DD": the last day points earned in year Y are valid')
+    )
+    years_after_earning: Annotated[int, Field(ge=0, le=50)] = Field(
+        default=1,
+        description="with fixed: the year of the last valid day, counted from the earning year "
+        "(1: points earned in 2026 last until the fixed day of 2027)",
+    )
+    inactivity_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
+        default=None,
+        description="all points expire once the member has done nothing that counts (activity) "
+        "for this many months",
+    )
+    activity: Annotated[
+        tuple[
+            Annotated[
+                str,
+                Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64),
+                AfterValidator(_activity_kind),
+            ],
+            ...,
+        ],
+        # Not min_length: pydantic would also report a list whose every item is refused as empty.
+        AfterValidator(_some_activity),
+    ] = Field(
         default=("purchase",),
-        description="what resets the inactivity clock: purchase and/or activity kinds",
+        description="with inactivity_months: what resets the inactivity clock: purchase, "
+        "redemption, and activity kinds (checkin, review...), e.g. ``[purchase, redemption, checkin]``",
     )
-    never_while_tier: tuple[Ident, ...] = ()
-    extend_on_upgrade_months: Annotated[int, Field(ge=0, le=600)] = 0
-    extensions: tuple[ExtensionCampaign, ...] = ()
-    paid_extension: PaidExtensionSpec | None = None
+    never_while_tier: tuple[Ident, ...] = Field(
+        default=(),
+        description="points do not expire while the member holds one of these tiers",
+    )
+    extend_on_upgrade_months: Annotated[int, Field(ge=0, le=600)] = Field(
+        default=0,
+        description="an upgrade pushes the expiry of the points held back by this many months",
+    )
+    extensions: tuple[ExtensionCampaign, ...] = Field(
+        default=(),
+        description="campaigns that push back points expiring in a window, once, e.g. "
+        "``[{id: covid, expiring_from: 2020-02-01, expiring_to: 2020-06-30, months: 6}]``",
+    )
+    paid_extension: PaidExtensionSpec | None = Field(
+        default=None, description="members may buy more time for their points"
+    )
 
     @model_validator(mode="after")
     def _one_style(self) -> ExpirySpec:
@@ -301,10 +497,56 @@ class ExpirySpec(_Frozen):
         ]
         if len(styles) != 1:
             raise ValueError("give exactly one of 'rolling_months', 'fixed' or 'inactivity_months'")
-        if self.fixed is not None:
-            month, day = (int(p) for p in self.fixed.split("-"))
-            if not (1 <= month <= 12 and 1 <= day <= 31) or (month, day) == (2, 29):
-                raise ValueError(f"'{self.fixed}' is not a day every year has (MM-DD)")
+        given = self.model_fields_set
+        # A key that would change nothing is refused, so an author is never misled by it.
+        found: list[tuple[tuple[str, ...], str, str]] = []
+        if "round_to" in given and self.rolling_months is None:
+            found.append(
+                (
+                    ("round_to",),
+                    "'round_to' applies to rolling_months only; remove it"
+                    + (" (the fixed day is already the last valid day)" if self.fixed else ""),
+                    "no_effect",
+                )
+            )
+        if "years_after_earning" in given and self.fixed is None:
+            found.append(
+                (
+                    ("years_after_earning",),
+                    "'years_after_earning' applies to fixed expiry only; remove it"
+                    + (
+                        " (rolling_months says how long points last)" if self.rolling_months else ""
+                    ),
+                    "no_effect",
+                )
+            )
+        if "activity" in given and self.inactivity_months is None:
+            found.append(
+                (
+                    ("activity",),
+                    "'activity' says what resets inactivity: it applies to inactivity_months "
+                    "only; remove it",
+                    "no_effect",
+                )
+            )
+        if self.inactivity_months is not None:
+            # Under inactivity expiry points have no last valid day for these to move.
+            found.extend(
+                (
+                    (key,),
+                    f"'{key}' moves the last valid day of points, which inactivity_months "
+                    "points do not have; remove it, or use rolling_months or fixed",
+                    "no_effect",
+                )
+                for key in ("extend_on_upgrade_months", "extensions", "paid_extension")
+                if key in given and getattr(self, key)
+            )
+        if found:
+            raise PydanticCustomError(
+                "rules",
+                "{summary}",
+                {"summary": "; ".join(f[1] for f in found), "findings": found},
+            )
         return self
 
 
@@ -312,15 +554,20 @@ class Denomination(_Frozen):
     """One row of a denomination table: ``points`` pay ``value`` of money."""
 
     points: _Count
+    """points the row costs, e.g. ``450``"""
     value: _Positive
+    """money the row pays, in the programme's currency, e.g. ``5``"""
 
 
 class RewardSpec(_Frozen):
     """A catalogue reward and its price in points."""
 
     id: Ident
+    """the reward's id, e.g. ``mug``; a redemption names it"""
     name: Name | None = None
+    """the reward's display name, e.g. ``{zh_Hans: 马克杯, en: Mug}``"""
     points: _Count
+    """the reward's price in points, e.g. ``800``"""
 
 
 class RedeemSpec(_Frozen):
@@ -330,17 +577,25 @@ class RedeemSpec(_Frozen):
         default=None, description="points worth one unit of the programme's currency"
     )
     denominations: tuple[Denomination, ...] = ()
+    """a table of points and the money they pay, e.g. ``[{points: 100, value: 1}, {points: 450, value: 5}]``"""
     min_points: Annotated[int, Field(ge=0)] = 0
+    """the fewest points one redemption may spend, e.g. ``100``"""
     step: _Count = 1
+    """points are spent in multiples of this, e.g. ``100``"""
     max_share_of_order: _Share | None = None
+    """the largest share of an order points may pay, 0..1, e.g. ``0.5``"""
     first_min_points: Annotated[int, Field(ge=0)] = Field(
-        default=0, description="the member's first redemption needs at least this balance"
+        default=0,
+        description="the member's first redemption needs at least this balance, e.g. 1000",
     )
     rewards: tuple[RewardSpec, ...] = ()
+    """the catalogue of rewards points buy, e.g. ``[{id: mug, points: 800}]``"""
     order: Literal["earliest_expiry", "earliest_earned", "latest_earned"] = "earliest_expiry"
+    """which lots a redemption spends first, e.g. ``earliest_expiry``"""
     cancel_expiry: Literal["original", "renew"] = Field(
         default="original",
-        description="points given back by a cancelled redemption keep their expiry, or restart it",
+        description="points given back by a cancelled redemption keep their expiry, or restart it, "
+        "e.g. ``renew``",
     )
 
 
@@ -352,14 +607,19 @@ class PartnerSpec(_Frozen):
     """
 
     id: Ident
+    """the partner's id, e.g. ``airline``; a transfer with partner: true names it"""
     rate: _Positive = Field(description="partner points per point of this programme")
     directions: Literal["both", "out", "in"] = "both"
+    """both, out (to the partner only) or in (from the partner only), e.g. ``out``"""
     min_points: Annotated[int, Field(ge=0)] = Field(
         default=0, description="the fewest of this programme's points one exchange may move"
     )
     max_per_year: _Count | None = None
+    """points exchanged per year in each direction, at most, e.g. ``50000``"""
     max_out_per_year: _Count | None = None
+    """points sent to the partner per year, at most (overrides max_per_year), e.g. ``20000``"""
     max_in_per_year: _Count | None = None
+    """points received from the partner per year, at most (overrides max_per_year), e.g. ``20000``"""
 
     def limit(self, direction: str) -> int | None:
         """The yearly limit of exchanges in ``direction`` (out or in)."""
@@ -375,7 +635,9 @@ class TransferSpec(_Frozen):
     """
 
     members: bool = True
+    """whether members may send points to other members, e.g. ``false``"""
     min_points: Annotated[int, Field(ge=0)] = 0
+    """the fewest points one transfer may move, e.g. ``100``"""
     max_per_year: _Count | None = Field(
         default=None, description="points a member may send per year"
     )
@@ -389,18 +651,26 @@ class TransferSpec(_Frozen):
         default=None, description="tiers whose members may receive points; everyone when omitted"
     )
     partners: tuple[PartnerSpec, ...] = ()
+    """partner programmes points are exchanged with (积分互通)"""
 
 
 class CurrencySpec(_Frozen):
     """One points currency: its precision, whether members spend it, expiry and redemption."""
 
     id: Ident
+    """the currency's id, e.g. ``growth``; rules and events name the currency by it"""
     name: Name | None = None
+    """the currency's display name, e.g. ``{zh_Hans: 成长值, en: growth value}``"""
     decimals: Annotated[int, Field(ge=0, le=4)] = 0
+    """decimal places of the currency's points, e.g. ``2`` for fractional points (0: whole points)"""
     spendable: bool = True
+    """false for a currency members cannot redeem (成长值 that only counts towards tiers)"""
     expiry: ExpirySpec | None = None
+    """how the currency's points expire; never, when omitted, e.g. ``{rolling_months: 24}``"""
     redeem: RedeemSpec | None = None
+    """how the currency's points are spent; not redeemable, when omitted, e.g. ``{points_per_unit: 100}``"""
     transfer: TransferSpec | None = None
+    """transfers of the currency between members and exchange with partners, e.g. ``{members: false, partners: [{id: airline, rate: 0.5}]}``"""
     earn_cap: EarnCapSpec | tuple[EarnCapSpec, ...] | None = Field(
         default=None, description="per-member caps across all rules of the currency"
     )
@@ -410,15 +680,27 @@ class PointsSection(_Frozen):
     """The points section of a policy."""
 
     currencies: tuple[CurrencySpec, ...] = ()
+    """the points currencies (积分, 成长值...), the default (first) one first; omit for one currency called points"""
     earn: tuple[EarnRule, ...] = ()
+    """the earning rules, applied in order, e.g. ``[{id: base, per: 1 CNY, points: 1}]``"""
     stacking: Literal["multiply", "add"] = "multiply"
+    """how several multipliers combine: multiply (2 × 1.5 = 3) or add (each adds its bonus part: 1 + 1 + 0.5)"""
     rounding: Literal["floor", "ceil", "half_up", "half_even"] = "floor"
+    """how fractional points are rounded, once per order or line, e.g. ``floor``"""
     round: Literal["per_line", "per_order"] = "per_order"
-    pending: Annotated[PendingSpec, BeforeValidator(_pending)] = PendingSpec()
+    """round the order's total once (per_order) or each line's (per_line)"""
+    pending: Annotated[
+        PendingSpec, BeforeValidator(_pending, json_schema_input_type=_PendingInput)
+    ] = PendingSpec()
+    """when purchase points become spendable: ``immediate``, a number of days, or ``{until: delivered}``"""
     expiry: ExpirySpec | None = None
+    """how the default currency's points expire; never, when omitted"""
     redeem: RedeemSpec | None = None
+    """how the default currency's points are spent"""
     transfer: TransferSpec | None = None
+    """transfers of the default currency between members and with partners, e.g. ``{members: true, max_per_year: 5000}``"""
     earn_cap: EarnCapSpec | tuple[EarnCapSpec, ...] | None = None
+    """caps across all rules of the default currency, e.g. ``{points: 5000, per: day}``"""
     reversal: Literal["pending_only", "up_to_balance", "negative"] = Field(
         default="up_to_balance",
         description="what a refund does when the points it takes back were already spent",

@@ -20,12 +20,12 @@ from .._compiled_base import CheckContext, did_you_mean, did_you_mean_key
 from .._errors import PolicyError, PolicyIssue
 from .._money import currency_exponent, is_currency
 from .._paths import Finding, Path, format_path
-from .._program import LOCALES, ProgramInfo, timezone_problem
+from .._program import IDENT_PATTERN, LOCALES, ProgramInfo, ProgramSection, timezone_problem
 from ..benefits._compile import check_benefits, compile_benefits
 from ..lifecycle._compile import check_lifecycle, compile_lifecycle
 from ..points._compile import check_points, compile_points
 from ..tiers._compile import check_tiers, compile_tiers
-from ._document import PolicyDocument, policy_json_schema
+from ._document import PolicyDocument, shared_schema
 from ._ids import declared_ids, declared_tier_names
 from ._versions import (
     SECTIONS,
@@ -56,7 +56,7 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
     """Validate and compile a policy given as text; raises PolicyError with every issue."""
     located = read_yaml(text, source)
     document = _validate(located)
-    findings = _check_program(document)
+    findings = _check_program(document.program)
     if findings:
         # Parts read the programme's currency and timezone; with those wrong their checks mislead.
         raise PolicyError([_locate(located, f) for f in findings])
@@ -144,8 +144,78 @@ def _validate(located: Located) -> PolicyDocument:
     try:
         return PolicyDocument.model_validate(located.data)
     except ValidationError as exc:
-        issues = _schema_issues(located, exc.errors(include_url=False))
+        errors = exc.errors(include_url=False)
+        issues = _schema_issues(located, errors)
+        failed = {str(err["loc"][0]) for err in errors if err["loc"]}
+        issues += [_locate(located, f) for f in _beyond_schema(located.data, failed)]
         raise PolicyError(issues) from None
+
+
+def _beyond_schema(data: object, failed: set[str]) -> list[Finding]:
+    """The programme checks and the cross-checks of the sections that are valid on their own.
+
+    A file with a schema mistake in one section still has every other mistake reported in the
+    same run, rather than one at a time as each is fixed.
+    """
+    if not isinstance(data, Mapping) or "program" in failed:
+        return []
+    try:
+        program = ProgramSection.model_validate(data.get("program"))
+    except ValidationError:
+        return []
+    findings = _check_program(program)
+    if findings:
+        return findings
+    valid: dict[str, Any] = {}
+    for name in SECTIONS:
+        if name in failed or data.get(name) is None:
+            continue
+        try:
+            single = PolicyDocument.model_validate(
+                {"memberkit": 1, "program": data["program"], name: data[name]}
+            )
+        except ValidationError:
+            continue
+        valid[name] = getattr(single, name)
+    if not valid:
+        return []
+    document = PolicyDocument.model_construct(memberkit=1, program=program, versions=(), **valid)
+    info = ProgramInfo.from_section(program)
+    ids = declared_ids(document)
+    # A section that failed still declares its ids as written, so references to them are not
+    # reported as unknown.
+    for key, more in _written_ids(data, failed).items():
+        ids[key] = ids[key] + tuple(i for i in more if i not in ids[key])
+    ctx = CheckContext(info=info, tier_names=declared_tier_names(document, info.locale), **ids)
+    return _cross_check(document, ctx)
+
+
+_ID_PLACES = {
+    "tier_ids": (("tiers", "ladder"), ("tiers", "paid")),
+    "currency_ids": (("points", "currencies"),),
+    "rule_ids": (("points", "earn"),),
+    "benefit_ids": (("benefits",),),
+    "stage_ids": (("lifecycle", "stages"),),
+}
+
+
+def _written_ids(data: Mapping[str, Any], sections: set[str]) -> dict[str, tuple[str, ...]]:
+    """The ids the given sections declare as written, read leniently from the raw data."""
+    found: dict[str, tuple[str, ...]] = {}
+    for key, places in _ID_PLACES.items():
+        ids: list[str] = []
+        for place in places:
+            if place[0] not in sections:
+                continue
+            node: object = data
+            for step in place:
+                node = node.get(step) if isinstance(node, Mapping) else None
+            items = node if isinstance(node, list) else []
+            ids.extend(
+                i["id"] for i in items if isinstance(i, Mapping) and isinstance(i.get("id"), str)
+            )
+        found[key] = tuple(ids)
+    return found
 
 
 def _real_path(data: object, loc: Sequence[int | str]) -> tuple[Path, bool]:
@@ -179,7 +249,12 @@ def _schema_issues(located: Located, errors: list[ErrorDetails]) -> list[PolicyI
     grouped: dict[Path, list[tuple[str, str, bool]]] = {}
     order: list[Path] = []
     key_paths: set[Path] = set()
+    # pydantic reports a list whose every item was refused as also "too short" (it counts the
+    # items that survived validation): the items' own issues say what is wrong.
+    deeper = {tuple(err["loc"][:n]) for err in errors for n in range(len(err["loc"]))}
     for err in errors:
+        if err["type"] == "too_short" and tuple(err["loc"]) in deeper:
+            continue
         path, from_union = _real_path(located.data, err["loc"])
         for finding, at_key in _describe(located, path, err):
             if finding.path not in grouped:
@@ -283,7 +358,7 @@ def date_message(value: object, pydantic_message: str) -> str:
 
 
 _PATTERNS = {
-    r"^[^\s\[\]\"'.]+$": "is not a valid id: ids may not contain spaces, dots, quotes or brackets",
+    IDENT_PATTERN: "is not a valid id: ids may not contain spaces, dots, quotes or brackets",
     r"^[A-Z]{3}$": "is not an ISO 4217 currency code (three capital letters, e.g. CNY, USD)",
 }
 """Plain words for the patterns the models use, instead of the regular expression."""
@@ -321,7 +396,7 @@ _CODES = {
 
 def _allowed_keys(path: Path) -> set[str]:
     """The keys the schema allows at ``path`` (for 'did you mean' on unknown keys)."""
-    schema = policy_json_schema()
+    schema = shared_schema()
     defs = schema.get("$defs", {})
     nodes: list[dict[str, Any]] = [schema]
     for part in path:
@@ -388,8 +463,7 @@ def _cross_check(document: PolicyDocument, ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def _check_program(document: PolicyDocument) -> list[Finding]:
-    program = document.program
+def _check_program(program: ProgramSection) -> list[Finding]:
     findings: list[Finding] = []
     problem = timezone_problem(program.timezone)
     if problem:

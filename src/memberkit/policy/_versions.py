@@ -46,7 +46,7 @@ SECTIONS = ("tiers", "points", "benefits", "lifecycle")
 class VersionSection(BaseModel):
     """One later edition of the programme: when it applies, when members were told, what changes."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
     effective_from: datetime | date = Field(
         description=(
@@ -54,12 +54,21 @@ class VersionSection(BaseModel):
             "or a date-time with an offset, e.g. 2027-01-01T00:00:00+08:00"
         )
     )
-    announced: date = Field(description="the date members were told of the change, YYYY-MM-DD")
-    note: str | None = Field(default=None, description="what changes, for people reading the file")
+    announced: date = Field(
+        description="the date members were told of the change, YYYY-MM-DD, e.g. 2026-11-15"
+    )
+    note: str | None = Field(
+        default=None,
+        description="what changes, for people reading the file, e.g. ``birthday gift for gold only``",
+    )
     tiers: TiersSection | None = None
+    """the tiers section from this version on (replaces it whole), written as the top-level ``tiers``, e.g. ``{ladder: [{id: basic}, {id: gold, qualify: {spend: 6000}}]}``"""
     points: PointsSection | None = None
+    """the points section from this version on (replaces it whole), written as the top-level ``points``, e.g. ``{earn: [{id: base, per: 1 CNY, points: 2}]}``"""
     benefits: BenefitsSection | None = None
+    """the benefits from this version on (replace them whole), written as the top-level ``benefits``, e.g. ``[{id: lounge, tiers: [gold]}]``"""
     lifecycle: LifecycleSection | None = None
+    """the lifecycle section from this version on (replaces it whole), written as the top-level ``lifecycle``, e.g. ``{stages: [{id: active}]}``"""
 
     @field_validator("effective_from", mode="before")
     @classmethod
@@ -76,6 +85,14 @@ class VersionSection(BaseModel):
             if moment.tzinfo is None:
                 raise ValueError(f"{value!r} has no timezone offset; add one, e.g. +08:00")
             return moment
+        if isinstance(value, str):
+            # A quoted date is a date too (local midnight), never a naive date-time.
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not a date (YYYY-MM-DD) or a date-time with an offset"
+                ) from None
         return value
 
 

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 __all__ = [
     "ATTRIBUTE_PREFIX",
+    "CLOSED_VALUES",
     "EVENT_FIELDS",
     "MEMBER_FIELDS",
     "MOMENT_FIELDS",
@@ -162,6 +163,11 @@ month     MONTH     the local month, 1..12
 day       NUMBER    the local day of the month, 1..31
 ========  ========  =====================================================================
 """
+
+CLOSED_VALUES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {"birthday": ("day", "week", "month")}
+)
+"""Text fields whose values are a closed set of words: any other word could never match."""
 
 MOMENT_FIELDS = frozenset(TIME_FIELDS)
 """Reserved names whose value comes from the moment, whatever vocabulary names them."""

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from .._paths import Finding, Path
 from ._ast import ALIASES, OPERATORS, ORDERING_OPERATORS, All, Any, Compare, Condition, Not
-from ._fields import ATTRIBUTE_PREFIX, ORDERED_TYPES, FieldType
+from ._fields import ATTRIBUTE_PREFIX, CLOSED_VALUES, ORDERED_TYPES, FieldType
 from ._literals import LiteralError, check_literal, literal_type, show
 
 __all__ = ["parse_condition"]
@@ -216,7 +216,27 @@ class _Parser:
             value = self.literal(field_type, raw, path)
         if value is None:
             return None
+        allowed = CLOSED_VALUES.get(name)
+        if allowed is not None and not self.closed(name, allowed, value, path):
+            return None
         return Compare(name, op, value, path, field_type=field_type)
+
+    def closed(self, name: str, allowed: tuple[str, ...], value: object, path: Path) -> bool:
+        # A word outside a closed set (birthday: days) would never match: refuse it, not ignore.
+        words = value if isinstance(value, tuple) else (value,)
+        ok = True
+        for index, word in enumerate(words):
+            if word in allowed:
+                continue
+            at = (*path, index) if isinstance(value, tuple) else path
+            self.problem(
+                at,
+                f"{show(word)} is not a value of '{name}': write one of "
+                f"{', '.join(allowed)}{_suggestion(str(word), allowed)}",
+                "unknown_value",
+            )
+            ok = False
+        return ok
 
     def attribute_type(self, raw: object, path: Path) -> FieldType | None:
         # A custom attribute takes its type from the literal; a list must agree on one type.

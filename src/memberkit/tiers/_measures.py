@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from .._facts import facts_at, line_values, order_values
@@ -198,9 +198,15 @@ def _activity_values(record: ActivityRecord) -> dict[str, object]:
 
 
 def _number(value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+    # Read as earning reads it (points per attribute): a number, or text of a number ("3");
+    # anything else, or a negative, adds nothing (earning refuses such an event outright).
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
         return Decimal(0)
-    return Decimal(value)
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return Decimal(0)
+    return number if number.is_finite() and number >= 0 else Decimal(0)
 
 
 def order_figures(

@@ -74,7 +74,7 @@ __all__ = [
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
 
 def _measure_form(value: object) -> object:
@@ -84,12 +84,17 @@ def _measure_form(value: object) -> object:
     return value
 
 
+_MeasureOf = Literal["spend", "orders", "points", "activities", "sum"]
+
+
 class MeasureSpec(_Frozen):
     """A named qualifying measure: what is counted or summed in the window, optionally filtered."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+    )
 
-    of: Literal["spend", "orders", "points", "activities", "sum"] = Field(
+    of: _MeasureOf = Field(
         description=(
             "spend: net purchase amount (refunds deducted); orders: purchase count; points: points "
             "earned in `currency` (earn, bonus, reverse); activities: count of activities of "
@@ -97,8 +102,11 @@ class MeasureSpec(_Frozen):
         )
     )
     name: Name | None = None
+    """the measure's display name in explanations, e.g. ``{zh_Hans: 间夜, en: nights}``"""
     currency: Ident | None = Field(default=None, description="points currency, for of: points")
-    kind: str | None = Field(default=None, description="activity kind, for activities and sum")
+    kind: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] | None = Field(
+        default=None, description="activity kind, for activities and sum, e.g. ``checkin``"
+    )
     field: Annotated[str, Field(pattern=r"^attr\.[A-Za-z0-9_]+$")] | None = Field(
         default=None, description="custom attribute summed, e.g. attr.nights"
     )
@@ -136,15 +144,20 @@ class MeasureSpec(_Frozen):
         return self
 
 
-_Measure = Annotated[MeasureSpec, BeforeValidator(_measure_form)]
+_Measure = Annotated[
+    MeasureSpec, BeforeValidator(_measure_form, json_schema_input_type=_MeasureOf | MeasureSpec)
+]
 
 
 class MembershipYear(_Frozen):
     """A membership year counted from the joining date or from the last upgrade."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
+    )
 
     start: Literal["join", "last_upgrade"] = Field(default="join", alias="from")
+    """join: the year runs from the joining anniversary; last_upgrade: from the last upgrade"""
 
 
 class WindowSpec(_Frozen):
@@ -183,7 +196,7 @@ def _window_form(value: object) -> object:
                     "window", "'{kind}' takes a whole number from 1", {"kind": key}
                 )
             return {"kind": key, "n": arg}
-        if key == "membership_year":
+        if key == "membership_year" and (arg is None or isinstance(arg, Mapping)):
             year = MembershipYear.model_validate(arg or {})
             return {"kind": key, "start": year.start}
     raise PydanticCustomError(
@@ -202,11 +215,63 @@ def _window_show(window: WindowSpec) -> object:
     return window.kind
 
 
+def _counted(unit: str) -> dict[str, object]:
+    return {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 3660,
+        "description": f"a window of this many {unit}, ending at the moment asked about",
+    }
+
+
 _WINDOW_SCHEMA: dict[str, object] = {
     "description": "calendar_year | calendar_quarter | calendar_month | lifetime | membership_year"
     " | {rolling_months: N} | {rolling_days: N} | {full_months: N}"
     " | {membership_year: {from: last_upgrade}}",
-    "anyOf": [{"type": "string"}, {"type": "object"}],
+    "anyOf": [
+        {
+            "enum": [
+                "calendar_year",
+                "calendar_quarter",
+                "calendar_month",
+                "lifetime",
+                "membership_year",
+            ]
+        },
+        {
+            "type": "object",
+            "title": "WindowForm",
+            "description": "a window written as a mapping: exactly one of these keys",
+            "properties": {
+                "rolling_months": _counted("months, e.g. ``{rolling_months: 12}``"),
+                "rolling_days": _counted("days, e.g. ``{rolling_days: 90}``"),
+                "full_months": _counted(
+                    "whole calendar months before the current one, e.g. ``{full_months: 12}``"
+                ),
+                "membership_year": {
+                    "description": "the membership year, from joining (default) or from the last "
+                    "upgrade, e.g. ``{membership_year: {from: last_upgrade}}``",
+                    "anyOf": [
+                        {"type": "null"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "from": {
+                                    "enum": ["join", "last_upgrade"],
+                                    "description": "where each membership year starts, e.g. "
+                                    "``last_upgrade``",
+                                }
+                            },
+                            "additionalProperties": False,
+                        },
+                    ],
+                },
+            },
+            "minProperties": 1,
+            "maxProperties": 1,
+            "additionalProperties": False,
+        },
+    ],
 }
 
 Window = Annotated[
@@ -230,7 +295,7 @@ def _month_day(value: str) -> str:
     return value
 
 
-MonthDay = Annotated[str, AfterValidator(_month_day)]
+MonthDay = Annotated[str, Field(pattern=r"^\d{2}-\d{2}$"), AfterValidator(_month_day)]
 """A day of the year, ``MM-DD`` (quoted in YAML)."""
 
 
@@ -241,19 +306,23 @@ class ValidityMonths(_Frozen):
     """Held for N months counted from the first day of the upgrade month."""
 
     months_from_upgrade_month: Annotated[int, Field(ge=1, le=1200)]
+    """months the tier is held, counted from the first day of the upgrade month, e.g. ``24``"""
 
 
 class ValidityFromUpgrade(_Frozen):
     """Held for N months counted from the day of the upgrade (15 Mar to the end of 14 Mar)."""
 
     months_from_upgrade: Annotated[int, Field(ge=1, le=1200)]
+    """months the tier is held, counted from the day of the upgrade, e.g. ``12``"""
 
 
 class ValidityUntil(_Frozen):
     """Held until the end of ``until`` (MM-DD) in the upgrade year plus ``years``."""
 
     until: MonthDay
+    """the last day the tier is held, "MM-DD", in the upgrade year plus ``years``"""
     years: Annotated[int, Field(ge=0, le=100)] = 1
+    """years after the upgrade year the ``until`` day falls in (1: the next year)"""
 
 
 Validity = (
@@ -267,17 +336,23 @@ Validity = (
 class TierSpec(_Frozen):
     """One step of the ladder: how to reach it, how to keep it, and how long it is held."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+    )
 
     id: Ident
+    """the tier's id, e.g. ``gold``; other sections name the tier by it"""
     name: Name | None = None
+    """the tier's display name, e.g. ``{zh_Hans: 金卡会员, en: Gold}``"""
     qualify: Threshold | None = Field(
         default=None, description="figures that reach this tier; the first tier has none"
     )
     retain: Threshold | None = Field(
         default=None, description="figures that keep this tier at a review (default: qualify)"
     )
-    inclusive: bool = Field(default=True, description="true: a threshold is met at >=; false: >")
+    inclusive: bool = Field(
+        default=True, description="true: a threshold is met at >=; false: >, e.g. ``false``"
+    )
     validity: Validity | None = Field(
         default=None, description="how long the tier is held once reached, whatever the figures"
     )
@@ -307,7 +382,9 @@ class PaidTierSpec(_Frozen):
     """A tier bought for a period (付费会员), granted by a TierGrant event with reason 'paid'."""
 
     id: Ident
+    """the paid tier's id, e.g. ``plus``"""
     name: Name | None = None
+    """the paid tier's display name, e.g. ``PLUS会员``"""
     months: Annotated[int, Field(ge=1, le=1200)] = Field(
         default=12, description="length of one paid period when the grant gives no end"
     )
@@ -321,6 +398,7 @@ class Downgrade(_Frozen):
     """How far a review may move a member down: to the figures, or at most ``max_steps``."""
 
     max_steps: Annotated[int, Field(ge=1, le=100)] | None = None
+    """at most this many steps down per review, e.g. ``1``"""
 
 
 def _downgrade_form(value: object) -> object:
@@ -338,7 +416,14 @@ _DOWNGRADE_SCHEMA: dict[str, object] = {
         {"const": "to_figures"},
         {
             "type": "object",
-            "properties": {"max_steps": {"type": "integer", "minimum": 1, "maximum": 100}},
+            "properties": {
+                "max_steps": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 100,
+                    "description": "at most this many steps down per review, e.g. 1",
+                }
+            },
             "additionalProperties": False,
         },
     ],
@@ -349,6 +434,7 @@ class FixedReview(_Frozen):
     """A review every year on a fixed local date."""
 
     fixed: MonthDay
+    """the day of the year of the review, "MM-DD", e.g. ``"04-01"``"""
 
 
 def _review_form(value: object) -> object:
@@ -361,19 +447,29 @@ def _review_form(value: object) -> object:
 class TiersSection(_Frozen):
     """The tiers section."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+    )
 
     measures: Mapping[Ident, _Measure] = Field(
         default_factory=dict,
         description="named measures; 'spend' (net spend) and 'orders' exist unless redefined",
     )
-    window: Window = Field(default=WindowSpec(kind="calendar_year"))
+    window: Window = Field(
+        default=WindowSpec(kind="calendar_year"),
+        # The default reads in the schema as it is written in a policy, not as its model.
+        json_schema_extra={"default": "calendar_year"},
+    )
+    """the window figures are counted in (default calendar_year)"""
     ladder: Annotated[tuple[TierSpec, ...], Field(min_length=1)]
+    """the tiers, lowest first; the first tier is where every member starts, e.g. ``[{id: basic}, {id: gold, qualify: {spend: 8000}}]``"""
     upgrade: Literal["immediate", "at_review"] = "immediate"
+    """immediate: a member moves up as soon as the figures qualify; at_review: at the next review"""
     review: Annotated[
         Literal["end_of_window", "anniversary", "monthly"] | FixedReview,
         BeforeValidator(_review_form),
     ] = "end_of_window"
+    """when tiers are reviewed for downgrades: end_of_window, anniversary, monthly or ``{fixed: MM-DD}``"""
     downgrade: Annotated[
         Downgrade, BeforeValidator(_downgrade_form), WithJsonSchema(_DOWNGRADE_SCHEMA)
     ] = Field(
@@ -384,9 +480,11 @@ class TiersSection(_Frozen):
         json_schema_extra={"default": "to_figures"},
     )
     grace_days: Annotated[int, Field(ge=0, le=3660)] = 0
+    """days after a review a member keeps the tier the review would take away, e.g. ``30``"""
     refunds: Literal["at_once", "at_review", "never"] = Field(
         default="at_review",
         description="whether a refund that drops figures below a threshold demotes at once, "
         "at the next review, or never (refunds are then not deducted)",
     )
     paid: tuple[PaidTierSpec, ...] = ()
+    """tiers members buy (付费会员), granted by a tier_grant event with reason paid"""
