@@ -108,6 +108,7 @@ class ProgramSection(BaseModel):
     )
     lateness_days: Annotated[int, Field(ge=0, le=366)] = Field(
         default=0,
+        examples=[2],
         description=(
             "how many days late an event may arrive and still be applied as if it had come in "
             "order (a till that syncs hours late); 0 refuses every event older than the "
@@ -116,6 +117,7 @@ class ProgramSection(BaseModel):
     )
     time_basis: Literal["days", "instants"] = Field(
         default="days",
+        examples=["instants"],
         description=(
             "how time-counted rules are cut: `days` (rolling qualification windows and "
             "inactivity deadlines are whole days in the programme's timezone, as programmes "

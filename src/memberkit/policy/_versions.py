@@ -90,9 +90,8 @@ class VersionSection(BaseModel):
             try:
                 return date.fromisoformat(value.strip())
             except ValueError:
-                raise ValueError(
-                    f"{value!r} is not a date (YYYY-MM-DD) or a date-time with an offset"
-                ) from None
+                # Not a date: the loader's own date message says what is wrong and what to write.
+                return value
         return value
 
 
