@@ -14,7 +14,6 @@ from memberkit.lifecycle import (
     bgnbd_fit,
     bgnbd_log_likelihood,
     bgnbd_p_alive,
-    hyp2f1,
 )
 
 # The CDNOW estimates of Fader, Hardie & Lee (2005), in weeks.
@@ -106,33 +105,6 @@ def test_a_busy_recent_buyer_is_almost_surely_alive() -> None:
     """With the last purchase at the end of observation, P(alive) = 1 / (1 + a / (b + x - 1))."""
     expected = 1 / (1 + CDNOW["a"] / (CDNOW["b"] + 499))
     assert bgnbd_p_alive(500, 400.0, 400.0, **CDNOW) == pytest.approx(expected, rel=1e-12)
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "c", "z", "expected"),
-    [
-        (1, 1, 2, 0.5, -math.log(0.5) / 0.5),
-        (0.5, 0.5, 1.5, 0.25, math.asin(0.5) / 0.5),
-        (2, 3, 4, 0.0, 1.0),
-        (1, 1, 1, 0.9, 1 / (1 - 0.9)),
-    ],
-)
-def test_hyp2f1_matches_known_closed_forms(
-    a: float, b: float, c: float, z: float, expected: float
-) -> None:
-    """2F1 equals its elementary closed forms (log, arcsine, geometric series)."""
-    assert hyp2f1(a, b, c, z) == pytest.approx(expected, rel=1e-12)
-
-
-@given(
-    st.floats(0.1, 60),
-    st.floats(0.1, 60),
-    st.floats(0.5, 80),
-    st.floats(0.0, 0.8),
-)
-def test_hyp2f1_agrees_with_the_plain_series(a: float, b: float, c: float, z: float) -> None:
-    """The Euler-transformed sum agrees with the plain series wherever that one is accurate."""
-    assert hyp2f1(a, b, c, z) == pytest.approx(direct_2f1(a, b, c, z, 20000), rel=1e-8)
 
 
 @given(st.integers(1, 300), st.floats(0, 1), st.floats(1, 500))

@@ -13,7 +13,6 @@ from ._bgnbd import (
     bgnbd_fit,
     bgnbd_log_likelihood,
     bgnbd_p_alive,
-    hyp2f1,
 )
 from ._kpis import CohortRetention, MonthActivity, PointsFlows, ProgrammeKpis, Rate, programme_kpis
 from ._model import (
@@ -27,6 +26,7 @@ from ._model import (
     WindowSpec,
 )
 from ._rfm import RfmInput, RfmScore, ntile_scores, rfm_inputs, rfm_scores
+from ._special import hyp2f1, log_hyp2f1
 from ._stages import LifecycleStage, lifecycle_stage
 from ._summaries import BgNbdSummary, PurchaseFigures, bgnbd_summary, figures, occasions
 from ._vocabulary import AUDIENCE_FIELDS, LIFECYCLE_FIELDS, RFM_FIELDS, STAGE_FIELDS
@@ -65,6 +65,7 @@ __all__ = [  # noqa: RUF022
     "figures",
     "hyp2f1",
     "lifecycle_stage",
+    "log_hyp2f1",
     "ntile_scores",
     "occasions",
     "programme_kpis",

@@ -10,8 +10,8 @@ first), t_x the time of the last purchase measured from the first purchase (not 
 last purchase), T the time from the first purchase to the end of observation, all in one unit.
 
 Everything is computed in log space with ``math.lgamma`` so that x in the hundreds or long
-histories neither overflow nor lose all precision, and the Gaussian hypergeometric function is
-summed by its series after Euler's transformation when that converges faster. The fit maximises
+histories neither overflow nor lose all precision; the Gaussian hypergeometric function comes
+from ``_special`` (checked against mpmath). The fit maximises
 the log-likelihood with Nelder–Mead on the logarithms of the parameters, in pure Python: the
 likelihood is smooth, has four parameters and costs a few ``lgamma`` calls per distinct summary,
 so a numerical library would add a dependency for no real gain.
@@ -24,16 +24,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from ._special import log_hyp2f1
+
 __all__ = [
     "BgNbdFit",
     "bgnbd_expected_purchases",
     "bgnbd_fit",
     "bgnbd_log_likelihood",
     "bgnbd_p_alive",
-    "hyp2f1",
 ]
-
-_MAX_TERMS = 200_000
 
 
 def _check_params(r: float, alpha: float, a: float, b: float) -> None:
@@ -47,56 +46,6 @@ def _check_summary(x: int, t_x: float, T: float) -> None:
             f"not a BG/NBD summary: x={x}, t_x={t_x}, T={T} "
             "(need x >= 0, 0 <= t_x <= T, and t_x = 0 when x = 0)"
         )
-
-
-def _log_series(a: float, b: float, c: float, z: float) -> tuple[float, float]:
-    """log|Σ (a)_k (b)_k / ((c)_k k!) z^k| and its sign, summed with a running scale."""
-    log_term = 0.0
-    sign = 1.0
-    scale = 0.0  # log of the largest term so far; the sum is kept relative to it
-    total = 1.0
-    k = 0
-    while True:
-        num = (a + k) * (b + k)
-        if num == 0:
-            break
-        log_term += math.log(abs(num)) - math.log((c + k) * (k + 1)) + math.log(z)
-        if num < 0:
-            sign = -sign
-        k += 1
-        if log_term > scale:
-            total *= math.exp(scale - log_term)
-            scale = log_term
-        piece = sign * math.exp(log_term - scale)
-        total += piece
-        # Terms shrink monotonically once k passes the parameters; stop when they no longer count.
-        if k > abs(a) + abs(b) and abs(piece) < 1e-17 * abs(total):
-            break
-        if k >= _MAX_TERMS:
-            raise ArithmeticError("2F1 series did not converge")
-    if total == 0:
-        return -math.inf, 0.0
-    return scale + math.log(abs(total)), math.copysign(1.0, total)
-
-
-def log_hyp2f1(a: float, b: float, c: float, z: float) -> tuple[float, float]:
-    """log|2F1(a, b; c; z)| and its sign, for 0 <= z < 1 and c > 0."""
-    if not 0 <= z < 1 or c <= 0:
-        raise ValueError("hyp2f1 needs 0 <= z < 1 and c > 0")
-    if z == 0:
-        return 0.0, 1.0
-    if c - a - b < 0:
-        # Euler: 2F1(a, b; c; z) = (1 - z)^(c-a-b) 2F1(c-a, c-b; c; z). With c - a - b < 0 the
-        # transformed series has smaller numerator parameters and converges much faster.
-        log_value, sign = _log_series(c - a, c - b, c, z)
-        return (c - a - b) * math.log1p(-z) + log_value, sign
-    return _log_series(a, b, c, z)
-
-
-def hyp2f1(a: float, b: float, c: float, z: float) -> float:
-    """The Gaussian hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 (may overflow)."""
-    log_value, sign = log_hyp2f1(a, b, c, z)
-    return sign * math.exp(log_value)
 
 
 def _log_odds_dead(
