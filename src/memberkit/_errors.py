@@ -6,7 +6,8 @@
      ├── PolicyError          a policy file or text is not a valid programme; holds every issue
      ├── EventError           an event cannot be applied (bad field, unknown order, ...); names the event id
      │    └── EventConflict   an event id was seen before with different content
-     └── StateError           a stored member state cannot be read back
+     ├── StateError           a stored member state cannot be read back
+     └── ModelError           a purchase or spend model cannot use its input (also a ValueError)
 
 Business outcomes (not enough points, not entitled, over quota) are results with reasons, never
 exceptions. Exceptions from yaml and pydantic never escape: they are turned into one of the above.
@@ -20,6 +21,7 @@ __all__ = [
     "EventConflict",
     "EventError",
     "MemberkitError",
+    "ModelError",
     "PolicyError",
     "PolicyIssue",
     "StateError",
@@ -93,3 +95,8 @@ class EventConflict(EventError):  # noqa: N818 - a kind of EventError, named for
 
 class StateError(MemberkitError):
     """A serialised member state is malformed or from an unknown format version."""
+
+
+class ModelError(MemberkitError, ValueError):
+    """A purchase or spend model cannot use its input: a summary that is not one, parameters out
+    of range, a population that cannot be fitted, transactions out of order."""

@@ -117,7 +117,7 @@ def test_p_alive_falls_as_the_silence_grows(x: int, share: float, T: float) -> N
 
 def test_a_summary_with_t_x_after_T_is_refused() -> None:
     """t_x cannot exceed T: the last purchase lies inside the observation."""
-    with pytest.raises(ValueError, match="not a BG/NBD summary"):
+    with pytest.raises(ValueError, match="not a purchase summary"):
         bgnbd_p_alive(2, 40, 30, **CDNOW)
 
 

@@ -6,15 +6,22 @@
 KPIs over member states; ``select_audience`` streams the members an audience invites.
 """
 
+from .._errors import ModelError
 from ._audiences import AudienceMember, select_audience
 from ._bgnbd import (
-    BgNbdFit,
     bgnbd_expected_purchases,
-    bgnbd_fit,
     bgnbd_log_likelihood,
     bgnbd_p_alive,
+    bgnbd_p_purchases,
 )
+from ._fit import BgNbdFit, bgnbd_fit, fit_purchases
 from ._kpis import CohortRetention, MonthActivity, PointsFlows, ProgrammeKpis, Rate, programme_kpis
+from ._mbgnbd import (
+    mbgnbd_expected_purchases,
+    mbgnbd_log_likelihood,
+    mbgnbd_p_alive,
+    mbgnbd_p_purchases,
+)
 from ._model import (
     AudienceSpec,
     BgNbdParams,
@@ -27,8 +34,15 @@ from ._model import (
 )
 from ._rfm import RfmInput, RfmScore, ntile_scores, rfm_inputs, rfm_scores
 from ._special import hyp2f1, log_hyp2f1
+from ._spend import (
+    GammaGammaFit,
+    gamma_gamma_expected_spend,
+    gamma_gamma_fit,
+    gamma_gamma_log_likelihood,
+)
 from ._stages import LifecycleStage, lifecycle_stage
 from ._summaries import BgNbdSummary, PurchaseFigures, bgnbd_summary, figures, occasions
+from ._transactions import MemberSummary, summarise_transactions
 from ._vocabulary import AUDIENCE_FIELDS, LIFECYCLE_FIELDS, RFM_FIELDS, STAGE_FIELDS
 
 # Plain sorted() order, as tests/test_exported_members.py pins it (not ruff's isort-style).
@@ -40,9 +54,12 @@ __all__ = [  # noqa: RUF022
     "BgNbdParams",
     "BgNbdSummary",
     "CohortRetention",
+    "GammaGammaFit",
     "LIFECYCLE_FIELDS",
     "LifecycleSection",
     "LifecycleStage",
+    "MemberSummary",
+    "ModelError",
     "MonthActivity",
     "PointsFlows",
     "ProgrammeKpis",
@@ -61,15 +78,25 @@ __all__ = [  # noqa: RUF022
     "bgnbd_fit",
     "bgnbd_log_likelihood",
     "bgnbd_p_alive",
+    "bgnbd_p_purchases",
     "bgnbd_summary",
     "figures",
+    "fit_purchases",
+    "gamma_gamma_expected_spend",
+    "gamma_gamma_fit",
+    "gamma_gamma_log_likelihood",
     "hyp2f1",
     "lifecycle_stage",
     "log_hyp2f1",
+    "mbgnbd_expected_purchases",
+    "mbgnbd_log_likelihood",
+    "mbgnbd_p_alive",
+    "mbgnbd_p_purchases",
     "ntile_scores",
     "occasions",
     "programme_kpis",
     "rfm_inputs",
     "rfm_scores",
     "select_audience",
+    "summarise_transactions",
 ]
