@@ -15,6 +15,8 @@ from ._bgnbd import (
     bgnbd_p_purchases,
 )
 from ._fit import BgNbdFit, bgnbd_fit, fit_purchases
+from ._holdout import HoldoutBucket, HoldoutReport, holdout_report
+from ._holdout_render import holdout_svg, holdout_text
 from ._kpis import CohortRetention, MonthActivity, PointsFlows, ProgrammeKpis, Rate, programme_kpis
 from ._mbgnbd import (
     mbgnbd_expected_purchases,
@@ -22,14 +24,17 @@ from ._mbgnbd import (
     mbgnbd_p_alive,
     mbgnbd_p_purchases,
 )
+from ._member_value import MemberValue, member_value
 from ._model import (
     AudienceSpec,
     BgNbdParams,
     LifecycleSection,
     RfmSection,
     SegmentSpec,
+    SpendParams,
     StageSpec,
     SummarySpec,
+    ValueSpec,
     WindowSpec,
 )
 from ._rfm import RfmInput, RfmScore, ntile_scores, rfm_inputs, rfm_scores
@@ -43,6 +48,7 @@ from ._spend import (
 from ._stages import LifecycleStage, lifecycle_stage
 from ._summaries import BgNbdSummary, PurchaseFigures, bgnbd_summary, figures, occasions
 from ._transactions import MemberSummary, summarise_transactions
+from ._value import PurchaseModel, customer_lifetime_value
 from ._vocabulary import AUDIENCE_FIELDS, LIFECYCLE_FIELDS, RFM_FIELDS, STAGE_FIELDS
 
 # Plain sorted() order, as tests/test_exported_members.py pins it (not ruff's isort-style).
@@ -55,15 +61,19 @@ __all__ = [  # noqa: RUF022
     "BgNbdSummary",
     "CohortRetention",
     "GammaGammaFit",
+    "HoldoutBucket",
+    "HoldoutReport",
     "LIFECYCLE_FIELDS",
     "LifecycleSection",
     "LifecycleStage",
     "MemberSummary",
+    "MemberValue",
     "ModelError",
     "MonthActivity",
     "PointsFlows",
     "ProgrammeKpis",
     "PurchaseFigures",
+    "PurchaseModel",
     "RFM_FIELDS",
     "Rate",
     "RfmInput",
@@ -71,8 +81,10 @@ __all__ = [  # noqa: RUF022
     "RfmSection",
     "STAGE_FIELDS",
     "SegmentSpec",
+    "SpendParams",
     "StageSpec",
     "SummarySpec",
+    "ValueSpec",
     "WindowSpec",
     "bgnbd_expected_purchases",
     "bgnbd_fit",
@@ -80,11 +92,15 @@ __all__ = [  # noqa: RUF022
     "bgnbd_p_alive",
     "bgnbd_p_purchases",
     "bgnbd_summary",
+    "customer_lifetime_value",
     "figures",
     "fit_purchases",
     "gamma_gamma_expected_spend",
     "gamma_gamma_fit",
     "gamma_gamma_log_likelihood",
+    "holdout_report",
+    "holdout_svg",
+    "holdout_text",
     "hyp2f1",
     "lifecycle_stage",
     "log_hyp2f1",
@@ -92,6 +108,7 @@ __all__ = [  # noqa: RUF022
     "mbgnbd_log_likelihood",
     "mbgnbd_p_alive",
     "mbgnbd_p_purchases",
+    "member_value",
     "ntile_scores",
     "occasions",
     "programme_kpis",
