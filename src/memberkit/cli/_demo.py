@@ -22,7 +22,8 @@ from .._state import MemberState
 from ..benefits import entitlements
 from ..demo import DemoReport, build_report, synthetic_members
 from ..demo._report import EXPIRY_WINDOW_DAYS
-from ..lifecycle import lifecycle_stage
+from ..demo._value import ValueFigures
+from ..lifecycle import holdout_text, lifecycle_stage
 from ..points import balance, expiring
 from ..policy import parse_policy
 from ..tiers import progress, tier_of
@@ -266,6 +267,8 @@ def _as_text(
         for flows in report.kpis.points:
             if flows.breakage is not None:
                 lines.append(f"  breakage ({flows.currency}): {flows.breakage:.1%}")
+    if report.value is not None:
+        lines += ["", *_value_lines(report.value, locale)]
     if explained:
         lines += ["", f"Three members explained ({locale})"]
         for member_id, texts in explained:
@@ -273,6 +276,22 @@ def _as_text(
             for text in texts:
                 lines += [f"    {line}" for line in text.splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def _value_lines(value: ValueFigures, locale: str) -> list[str]:
+    model = value.model
+    lines = [
+        f"Member value ({model.model}, fitted on this population in {model.unit})",
+        f"  {value.members:,} members who bought: expected value over the next "
+        f"{value.horizon_weeks} weeks {value.clv_total.amount:,} {value.clv_total.currency} "
+        f"(10% a year discount); the top fifth holds {value.top_fifth_share:.0%}",
+        f"  mean P(alive) {value.mean_p_alive:.0%}; win-back list (top fifth by value, "
+        f"P(alive) < 50%): {value.win_back:,} members",
+    ]
+    if value.holdout is not None:
+        text = holdout_text(value.holdout, locale).splitlines()
+        lines += [""] + [f"  {line}".rstrip() for line in text]
+    return lines
 
 
 def _plain(value: object) -> object:
@@ -325,6 +344,20 @@ def _as_json(
         data["lifecycle_stages"] = report.stages
     if report.segments is not None:
         data["rfm_segments"] = report.segments
+    if report.value is not None:
+        v = report.value
+        data["value"] = {
+            "model": v.model.model,
+            "unit": v.model.unit,
+            "parameters": {"r": v.model.r, "alpha": v.model.alpha, "a": v.model.a, "b": v.model.b},
+            "members": v.members,
+            "clv_total": str(v.clv_total.amount),
+            "horizon_weeks": v.horizon_weeks,
+            "top_fifth_share": str(v.top_fifth_share),
+            "win_back": v.win_back,
+            "mean_p_alive": str(v.mean_p_alive),
+            "holdout": v.holdout.as_dict() if v.holdout is not None else None,
+        }
     if report.kpis is not None:
         kpis = report.kpis
         data["kpis"] = {
