@@ -123,7 +123,6 @@ def fit_purchases(
     counts = collapse(summaries)
     modified = model == "mbgnbd"
     members = sum(counts.values())
-    groups = _grouped(counts)
     if backend == "auto":
         from ._fast import available
 
@@ -131,8 +130,11 @@ def fit_purchases(
     if backend == "numpy":
         from ._fast import fit_arrays
 
-        point, iterations, converged = fit_arrays(counts, modified, penalty, start, max_iterations)
+        point, iterations, converged, log_likelihood = fit_arrays(
+            counts, modified, penalty, start, max_iterations
+        )
     elif backend == "python":
+        groups = _grouped(counts)
 
         def objective(v: Sequence[float]) -> float:
             return _penalised(_negative_python(groups, modified, v), v, penalty)
@@ -145,10 +147,10 @@ def fit_purchases(
                 objective, point, max_iterations=max_iterations
             )
             iterations += used
+        log_likelihood = -_negative_python(groups, modified, list(point))
     else:
         raise ModelError(f"unknown backend {backend!r} (auto, python or numpy)")
     r, alpha, a, b = (math.exp(v) for v in point)
-    log_likelihood = -_negative_python(groups, modified, list(point))
     return BgNbdFit(r, alpha, a, b, log_likelihood, iterations, converged, members, model, penalty)
 
 

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from .._errors import ModelError
 from ._optimize import nelder_mead
@@ -113,19 +114,34 @@ def gamma_gamma_fit(
     penalty: float = 0.0,
     start: tuple[float, float, float] = (1.0, 1.0, 1.0),
     max_iterations: int = 4000,
+    backend: Literal["auto", "python", "numpy"] = "auto",
 ) -> GammaGammaFit:
     """Maximum-likelihood (p, q, γ) from (x, mean repeat amount) pairs of members with x >= 1.
 
     Identical pairs are collapsed with a weight; ``penalty`` adds penalty · Σ (log θ)², as in the
-    purchase-model fits. Nelder–Mead on the logarithms, restarted once from its own answer.
+    purchase-model fits. ``python``: Nelder–Mead on the logarithms, restarted once from its own
+    answer; ``numpy`` (the ``value`` extra): L-BFGS-B with the analytic gradient; ``auto`` picks
+    numpy when installed.
     """
     if not (math.isfinite(penalty) and penalty >= 0):
         raise ModelError(f"the penalty must be a number >= 0 (got {penalty})")
     counts: Counter[tuple[int, float]] = Counter(_pair(x, m) for x, m in members)
     if not counts:
         raise ModelError("cannot fit the spend model: no member has a repeat purchase")
-    rows = [(x, z, n, math.log(x), math.log(z)) for (x, z), n in counts.items()]
     total_n = sum(counts.values())
+    if backend == "auto":
+        from ._fast import available
+
+        backend = "numpy" if available() else "python"
+    if backend == "numpy":
+        from ._fast import fit_spend_arrays
+
+        found, used, ok, ll = fit_spend_arrays(counts, penalty, start, max_iterations)
+        p, q, gamma = (math.exp(t) for t in found)
+        return GammaGammaFit(p, q, gamma, ll, used, ok, total_n, penalty)
+    if backend != "python":
+        raise ModelError(f"unknown backend {backend!r} (auto, python or numpy)")
+    rows = [(x, z, n, math.log(x), math.log(z)) for (x, z), n in counts.items()]
 
     def negative(v: Sequence[float]) -> float:
         if any(abs(t) > 30 for t in v):
