@@ -37,6 +37,13 @@ from ._model import (
     ValueSpec,
     WindowSpec,
 )
+from ._pareto import (
+    ParetoNbdFit,
+    pareto_nbd_expected_purchases,
+    pareto_nbd_fit,
+    pareto_nbd_log_likelihood,
+    pareto_nbd_p_alive,
+)
 from ._rfm import RfmInput, RfmScore, ntile_scores, rfm_inputs, rfm_scores
 from ._special import hyp2f1, log_hyp2f1
 from ._spend import (
@@ -70,6 +77,7 @@ __all__ = [  # noqa: RUF022
     "MemberValue",
     "ModelError",
     "MonthActivity",
+    "ParetoNbdFit",
     "PointsFlows",
     "ProgrammeKpis",
     "PurchaseFigures",
@@ -111,6 +119,10 @@ __all__ = [  # noqa: RUF022
     "member_value",
     "ntile_scores",
     "occasions",
+    "pareto_nbd_expected_purchases",
+    "pareto_nbd_fit",
+    "pareto_nbd_log_likelihood",
+    "pareto_nbd_p_alive",
     "programme_kpis",
     "rfm_inputs",
     "rfm_scores",

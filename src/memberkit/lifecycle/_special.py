@@ -11,9 +11,10 @@ and c < a + b. Euler's transformation 2F1(a, b; c; z) = (1 - z)^(c-a-b) 2F1(c-a,
 that growth into a closed factor and a series whose terms fall like k^(c-a-b-1), far faster, but
 c - a or c - b may then be negative and the terms of mixed sign. Summing a mixed-sign series
 blindly was the old bug (2F1(59.5, 2.3; 28.66; 0.682) came out 11 times too large): the sum here
-tracks Σ|term| and the transformed form is used only when it cancels away fewer than five digits;
-otherwise the plain series is summed. The sum is kept with a running scale, so parameters in the
-hundreds do not overflow; ``log_hyp2f1`` returns the logarithm for values beyond a float.
+tracks Σ|term| and the transformed form is used only when it, with the rounding of c - a and
+c - b, loses fewer than five digits; otherwise the plain series is summed. The sum is kept with a
+running scale, so parameters in the hundreds do not overflow; ``log_hyp2f1`` returns the
+logarithm for values beyond a float. The sum stops on a proven bound of the rest (``_settled``).
 
 Near z = 1 with c < max(a, b) and c - a - b < 0 neither form is short: the plain series needs
 about (a + b - c) / (1 - z) terms. Past 200,000 terms the function refuses (ArithmeticError)
@@ -33,16 +34,38 @@ _LOG_RESCALE = math.log(_RESCALE)
 _MAX_CANCELLATION = 1e5
 
 
+def _settled(a: float, b: float, c: float, k: float) -> bool:
+    """Whether every term ratio after step k is at most max(this ratio, z).
+
+    The ratio is z·f(j) with f(j) = (a+j)(b+j) / ((c+j)(1+j)), and
+    f(j) - 1 = (A j + B) / ((c+j)(1+j)) with A = a+b-c-1, B = ab-c. Past the roots of the
+    numerator's factors (j > -a, -b) f is positive. With A <= 0 the numerator only falls: f - 1
+    shrinks while positive, then stays <= 0, so f never exceeds max(f(k), 1). With A > 0, f falls
+    from k on exactly when f' < 0 there, i.e. N(j) = -A j² - 2B j + A c - B(c+1) < 0 for j >= k;
+    N is a downward parabola with its top at j = -B/A.
+    """
+    if k <= max(-a, -b, 0.0):
+        return False
+    big_a = a + b - c - 1
+    big_b = a * b - c
+    if big_a <= 0:
+        return True
+
+    def n(j: float) -> float:
+        return -big_a * j * j - 2 * big_b * j + big_a * c - big_b * (c + 1)
+
+    top = -big_b / big_a
+    return n(k) < 0 and (k >= top or n(top) < 0)
+
+
 def _series(a: float, b: float, c: float, z: float) -> tuple[float, float, float]:
     """(log|S|, sign of S, Σ|term| / |S|) for S = Σ (a)_k (b)_k / ((c)_k k!) z^k."""
     term = 1.0
     total = 1.0
     magnitude = 1.0
     log_scale = 0.0
-    # Below this k the term ratio may still rise above 1 or change sign; the tail bound
-    # below only holds once the ratio has settled towards z.
-    settle = 2.0 * max(abs(a), abs(b), abs(c), 1.0)
     k = 0
+    settled = False  # once true it stays true (see _settled)
     while True:
         num = (a + k) * (b + k)
         if num == 0:
@@ -57,7 +80,8 @@ def _series(a: float, b: float, c: float, z: float) -> tuple[float, float, float
             total /= _RESCALE
             magnitude /= _RESCALE
             log_scale += _LOG_RESCALE
-        if k > settle:
+        if settled or _settled(a, b, c, k):
+            settled = True
             # Every later ratio is at most q < 1, so the tail is at most |term| q / (1 - q).
             q = max(abs(ratio), z)
             if q < 1 and abs(term) * q / (1 - q) <= 1e-17 * magnitude:
@@ -88,7 +112,11 @@ def log_hyp2f1(a: float, b: float, c: float, z: float) -> tuple[float, float]:
             log_value, sign, cancellation = _series(c - a, c - b, c, z)
         except ArithmeticError:
             cancellation = math.inf
-        if cancellation <= _MAX_CANCELLATION and sign > 0:
+        # c - a and c - b themselves carry the rounding of the larger inputs: 2F1(1.6, 8.3e6;
+        # 8.3e6 - 1; z) knows c - b only to 1e-9, so its transformed form cannot be trusted.
+        smallest = min(abs(c - a), abs(c - b)) or 1e-300
+        input_loss = max(a, b, c) / smallest
+        if cancellation * max(input_loss, 1.0) <= _MAX_CANCELLATION and sign > 0:
             return (c - a - b) * math.log1p(-z) + log_value, sign
     log_value, sign, _ = _series(a, b, c, z)
     return log_value, sign
