@@ -138,12 +138,13 @@ def holdout_svg(report: HoldoutReport, locale: str = "en") -> str:
     buckets = report.buckets
     top = max((max(b.actual_mean, b.expected_mean) for b in buckets), default=0.0) or 1.0
     left, bottom, height, group = 60, 260, 200, 56
-    width = left + group * len(buckets) + 20
+    width = max(left + group * len(buckets) + 20, 640)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="320" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="360" '
         f'font-family="sans-serif" font-size="12" role="img">',
+        f'<rect width="{width}" height="360" fill="white"/>',
         f"<title>{escape(_title(report, t))}</title>",
-        f'<text x="{left}" y="20" font-size="14">{escape(_title(report, t))}</text>',
+        f'<text x="10" y="20" font-size="14">{escape(_title(report, t))}</text>',
         f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#333"/>',
         f'<line x1="{left}" y1="{bottom}" x2="{left}" y2="{bottom - height}" stroke="#333"/>',
         f'<text x="{left - 6}" y="{bottom - height + 4}" text-anchor="end">{top:.2f}</text>',
@@ -165,11 +166,11 @@ def holdout_svg(report: HoldoutReport, locale: str = "en") -> str:
     parts += [
         f'<text x="{left + (width - left) / 2}" y="{bottom + 34}" text-anchor="middle">'
         f"{escape(t['bucket'])}</text>",
-        f'<rect x="{left}" y="290" width="12" height="12" fill="#2b6cb0"/>',
-        f'<text x="{left + 16}" y="300">{escape(t["actual"])}</text>',
-        f'<rect x="{left + 90}" y="290" width="12" height="12" fill="#ed8936"/>',
-        f'<text x="{left + 106}" y="300">{escape(t["expected"])}</text>',
-        f'<text x="{left + 200}" y="300">{escape(_verdict(report, t))}</text>',
+        f'<rect x="{left}" y="{bottom + 48}" width="12" height="12" fill="#2b6cb0"/>',
+        f'<text x="{left + 16}" y="{bottom + 58}">{escape(t["actual"])}</text>',
+        f'<rect x="{left + 90}" y="{bottom + 48}" width="12" height="12" fill="#ed8936"/>',
+        f'<text x="{left + 106}" y="{bottom + 58}">{escape(t["expected"])}</text>',
+        f'<text x="{left}" y="{bottom + 84}">{escape(_verdict(report, t))}</text>',
         "</svg>",
     ]
     return "\n".join(parts) + "\n"
