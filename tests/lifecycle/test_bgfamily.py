@@ -83,7 +83,7 @@ PARAMS = st.fixed_dictionaries(
         "r": st.floats(0.05, 5),
         "alpha": st.floats(0.5, 100),
         "a": st.floats(0.1, 5).filter(lambda v: abs(v - 1) > 0.01),
-        "b": st.floats(1.0, 10),
+        "b": st.floats(0.01, 10),  # a + b < 1 reaches 2F1 with c <= 0 for BG/NBD at x = 0
     }
 )
 
@@ -119,8 +119,6 @@ def test_expected_purchases_agree_with_mpmath(
     """Expected purchases in the next t agree with the published formula at 40 digits to 1e-9."""
     modified, _, expected_purchases, _, _ = model
     x, t_x, T = history
-    if not modified and x == 0 and params["a"] + params["b"] <= 1:
-        return
     expected = float(ref_expected(t, x, t_x, T, **params, modified=modified))
     got = expected_purchases(t, x, t_x, T, **params)
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-300)

@@ -81,6 +81,7 @@ def value_figures(
     tz = program.info.tz
     today: date = as_of.astimezone(tz).date()
     cut = today - timedelta(days=7 * HOLDOUT_WEEKS)
+    holdout = None
     try:
         calibration = list(
             summarise_transactions(
@@ -92,10 +93,12 @@ def value_figures(
                 tz=tz,
             )
         )
-        holdout = None
         if len(calibration) >= MIN_MEMBERS:
             fit = fit_purchases([s.triple for s in calibration], model=model_name)
             holdout = holdout_report(calibration, PurchaseModel.from_fit(fit, unit))
+    except (ModelError, ArithmeticError):
+        holdout = None  # the check is left out; the value figures below do not depend on it
+    try:
         everyone: list[MemberSummary] = list(
             summarise_transactions(
                 _rows(states, as_of), calibration_end=today, unit=unit, same_day=same_day, tz=tz
@@ -108,7 +111,7 @@ def value_figures(
         )
         repeaters = [(s.x, s.mean_repeat_amount) for s in everyone if s.mean_repeat_amount]
         spend = gamma_gamma_fit(repeaters)
-    except ModelError:
+    except (ModelError, ArithmeticError):
         return None
     currency = program.info.currency
     values: list[tuple[Money, float]] = []

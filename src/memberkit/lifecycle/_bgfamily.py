@@ -107,16 +107,36 @@ def expected_purchases(
         # The closed form divides by a - 1; step off the removable singularity.
         a = 1 + 1e-9
     b_post, c = (b + x + 1, a + b + x) if modified else (b + x, a + b + x - 1)
-    if c <= 0:
-        raise ModelError(
-            f"BG/NBD expected purchases for a member without repeat purchases need a + b > 1 "
-            f"(got a={a}, b={b}); refit, or use the MBG/NBD model"
-        )
     z = t / (alpha + T + t)
+    if c <= 0:
+        # BG/NBD, x = 0 and a + b <= 1 (a fit on data without drop-outs runs there).
+        return _expected_small_c(z, r, a, b) * p_alive(x, t_x, T, r, alpha, a, b, modified)
     log_f, _ = log_hyp2f1(r + x, b_post, c, z)
     log_second = (r + x) * math.log1p(-z) + log_f
     bracket = -math.expm1(log_second)
     return c / (a - 1) * bracket * p_alive(x, t_x, T, r, alpha, a, b, modified)
+
+
+def _expected_small_c(z: float, r: float, a: float, b: float) -> float:
+    """c0/(a-1) · [1 - (1-z)^r 2F1(r, b; c0; z)] for c0 = a + b - 1 in (-1, 0].
+
+    2F1 with c0 <= 0 is outside the series' domain; Gauss's contiguous relation
+      c(c-1)(z-1) F(c-1) + c[c-1-(2c-r-b-1)z] F(c) + (c-r)(c-b) z F(c+1) = 0,  c = c0 + 1 = a + b,
+    gives it from two 2F1s with c, c + 1 > 0. At c0 = 0 the product c0 · F(c0) tends to
+    r b z 2F1(r+1, b+1; 2; z).
+    """
+    c0 = a + b - 1
+    keep = r * math.log1p(-z)
+    if c0 == 0:
+        log_f, _ = log_hyp2f1(r + 1, b + 1, 2, z)
+        return -math.exp(keep + log_f) * r * b * z / (a - 1)
+    c = a + b
+    f_c = math.exp(keep + log_hyp2f1(r, b, c, z)[0])
+    f_c1 = math.exp(keep + log_hyp2f1(r, b, c + 1, z)[0])
+    scaled = -(c * (c - 1 - (2 * c - r - b - 1) * z) * f_c + (c - r) * (c - b) * z * f_c1) / (
+        c * (c - 1) * (z - 1)
+    )  # (1-z)^r 2F1(r, b; c0; z)
+    return c0 / (a - 1) * (1 - scaled)
 
 
 def log_likelihood_one(
