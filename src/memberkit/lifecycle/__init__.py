@@ -1,9 +1,13 @@
-"""Lifecycle: stages, RFM segments, probability alive (BG/NBD), programme KPIs and audiences.
+"""Lifecycle: stages, RFM segments, member value, programme KPIs and audiences.
 
 ``lifecycle_stage(policy, state, as_of)`` says which stage a member is in and which rule held;
-``rfm_scores`` scores a population; ``bgnbd_p_alive`` / ``bgnbd_expected_purchases`` /
-``bgnbd_fit`` implement Fader, Hardie & Lee (2005); ``programme_kpis`` streams the programme's
-KPIs over member states; ``select_audience`` streams the members an audience invites.
+``rfm_scores`` scores a population; the purchase models BG/NBD (Fader, Hardie & Lee 2005),
+MBG/NBD (Batislam et al. 2007) and Pareto/NBD (Schmittlein et al. 1987) give P(alive) and
+expected purchases, the gamma-gamma model expected spend, and ``customer_lifetime_value`` /
+``member_value`` the worth of a member in the programme's currency; ``summarise_transactions``
+and ``holdout_report`` check a model on the programme's own data; ``programme_kpis`` streams
+the programme's KPIs over member states; ``select_audience`` streams the members an audience
+invites.
 """
 
 from .._errors import ModelError
