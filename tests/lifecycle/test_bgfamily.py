@@ -36,7 +36,12 @@ def ref_expected(t, x, t_x, T, r, alpha, a, b, modified: bool):  # type: ignore[
     r, alpha, a, b = M(r), M(alpha), M(a), M(b)
     bp, c = (b + x + 1, a + b + x) if modified else (b + x, a + b + x - 1)
     z = M(t) / (alpha + T + t)
-    bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * mpmath.hyp2f1(r + x, bp, c, z)
+    keep = ((alpha + T) / (alpha + T + t)) ** (r + x)
+    if c == 0:
+        # c · 2F1(r, b; c; z) tends to r b z 2F1(r+1, b+1; 2; z) as c -> 0 (BG/NBD, x = 0, a+b = 1).
+        limit = (r + x) * bp * z * mpmath.hyp2f1(r + x + 1, bp + 1, 2, z)
+        return -keep * limit / (a - 1) * ref_p_alive(x, t_x, T, r, alpha, a, b, modified)
+    bracket = 1 - keep * mpmath.hyp2f1(r + x, bp, c, z)
     return c / (a - 1) * bracket * ref_p_alive(x, t_x, T, r, alpha, a, b, modified)
 
 
@@ -133,6 +138,17 @@ def test_p_purchases_agree_with_mpmath(
     modified, _, _, _, p_purchases = model
     expected = float(ref_p_purchases(n, t, **params, modified=modified))
     assert p_purchases(n, t, **params) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+def test_expected_purchases_at_a_plus_b_equal_to_one() -> None:
+    """At a + b = 1 exactly (c = 0 in the BG/NBD 2F1) the answer is the limit, checked against
+    mpmath just off the pole on both sides."""
+    params = {"r": 1.0, "alpha": 1.0, "a": 0.5, "b": 0.5}
+    got = bgnbd_expected_purchases(2.0, 0, 0.0, 1.0, **params)
+    for eps in ("1e-15", "-1e-15"):
+        b = M("0.5") + M(eps)
+        near = float(ref_expected(2.0, 0, 0.0, 1.0, 1.0, 1.0, M("0.5"), b, modified=False))
+        assert got == pytest.approx(near, rel=1e-9)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
