@@ -7,7 +7,8 @@
      ├── EventError           an event cannot be applied (bad field, unknown order, ...); names the event id
      │    └── EventConflict   an event id was seen before with different content
      ├── StateError           a stored member state cannot be read back
-     └── AsOfError            a question about a moment before the state's last event
+     ├── AsOfError            a question about a moment before the state's last event
+     └── ModelError           a purchase or spend model cannot use its input (also a ValueError)
 
 Business outcomes (not enough points, not entitled, over quota) are results with reasons, never
 exceptions. Exceptions from yaml and pydantic never escape: they are turned into one of the above.
@@ -27,6 +28,7 @@ __all__ = [
     "EventConflict",
     "EventError",
     "MemberkitError",
+    "ModelError",
     "PolicyError",
     "PolicyIssue",
     "StateError",
@@ -130,3 +132,8 @@ class AsOfError(MemberkitError):
         self.as_of = as_of
         self.clock = clock
         self.code = "as_of_before_last_event"
+
+
+class ModelError(MemberkitError, ValueError):
+    """A purchase or spend model cannot use its input: a summary that is not one, parameters out
+    of range, a population that cannot be fitted, transactions out of order."""

@@ -14,7 +14,6 @@ from memberkit.lifecycle import (
     bgnbd_fit,
     bgnbd_log_likelihood,
     bgnbd_p_alive,
-    hyp2f1,
 )
 
 # The CDNOW estimates of Fader, Hardie & Lee (2005), in weeks.
@@ -108,33 +107,6 @@ def test_a_busy_recent_buyer_is_almost_surely_alive() -> None:
     assert bgnbd_p_alive(500, 400.0, 400.0, **CDNOW) == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize(
-    ("a", "b", "c", "z", "expected"),
-    [
-        (1, 1, 2, 0.5, -math.log(0.5) / 0.5),
-        (0.5, 0.5, 1.5, 0.25, math.asin(0.5) / 0.5),
-        (2, 3, 4, 0.0, 1.0),
-        (1, 1, 1, 0.9, 1 / (1 - 0.9)),
-    ],
-)
-def test_hyp2f1_matches_known_closed_forms(
-    a: float, b: float, c: float, z: float, expected: float
-) -> None:
-    """2F1 equals its elementary closed forms (log, arcsine, geometric series)."""
-    assert hyp2f1(a, b, c, z) == pytest.approx(expected, rel=1e-12)
-
-
-@given(
-    st.floats(0.1, 60),
-    st.floats(0.1, 60),
-    st.floats(0.5, 80),
-    st.floats(0.0, 0.8),
-)
-def test_hyp2f1_agrees_with_the_plain_series(a: float, b: float, c: float, z: float) -> None:
-    """The Euler-transformed sum agrees with the plain series wherever that one is accurate."""
-    assert hyp2f1(a, b, c, z) == pytest.approx(direct_2f1(a, b, c, z, 20000), rel=1e-8)
-
-
 @given(st.integers(1, 300), st.floats(0, 1), st.floats(1, 500))
 def test_p_alive_falls_as_the_silence_grows(x: int, share: float, T: float) -> None:
     """The longer since the last purchase (smaller t_x for the same T), the less likely alive."""
@@ -145,7 +117,7 @@ def test_p_alive_falls_as_the_silence_grows(x: int, share: float, T: float) -> N
 
 def test_a_summary_with_t_x_after_T_is_refused() -> None:
     """t_x cannot exceed T: the last purchase lies inside the observation."""
-    with pytest.raises(ValueError, match="not a BG/NBD summary"):
+    with pytest.raises(ValueError, match="not a purchase summary"):
         bgnbd_p_alive(2, 40, 30, **CDNOW)
 
 

@@ -24,7 +24,8 @@ from .._state import MemberState
 from ..benefits import entitlements
 from ..demo import DemoReport, build_report, synthetic_members
 from ..demo._report import EXPIRY_WINDOW_DAYS
-from ..lifecycle import lifecycle_stage
+from ..demo._value import ValueFigures
+from ..lifecycle import holdout_text, lifecycle_stage
 from ..points import balance, expiring
 from ..policy import parse_policy
 from ..tiers import progress, tier_of
@@ -377,6 +378,8 @@ def _as_text(
                         share=share,
                     )
                 )
+    if report.value is not None:
+        lines += ["", *_value_lines(report.value, locale)]
     if explained:
         lines += ["", say(locale, "report.demo.explained")]
         for member_id, texts in explained:
@@ -393,6 +396,50 @@ def _comma(locale: str) -> str:
 
 def _babel(locale: str) -> Locale:
     return Locale.parse(locale.replace("-", "_").split(".")[0])
+
+
+_UNITS = {
+    ("Hans", "days"): "天",
+    ("Hans", "weeks"): "周",
+    ("Hant", "days"): "天",
+    ("Hant", "weeks"): "週",
+    ("zh", "days"): "天",
+    ("zh", "weeks"): "周",
+}
+"""The model's time unit in Chinese (English keeps the unit's own word)."""
+
+
+def _value_lines(value: ValueFigures, locale: str) -> list[str]:
+    model = value.model
+    babel = _babel(locale)
+    lines = [
+        say(
+            locale,
+            "report.demo.value_title",
+            model=model.model,
+            unit=_UNITS.get((babel.script or babel.language, model.unit), model.unit),
+        ),
+        "  "
+        + say(
+            locale,
+            "report.demo.value_total",
+            members=value.members,
+            weeks=value.horizon_weeks,
+            total=value.clv_total,
+            share=format_percent(value.top_fifth_share, "#,##0%", locale=babel),
+        ),
+        "  "
+        + say(
+            locale,
+            "report.demo.value_alive",
+            alive=format_percent(value.mean_p_alive, "#,##0%", locale=babel),
+            win_back=value.win_back,
+        ),
+    ]
+    if value.holdout is not None:
+        text = holdout_text(value.holdout, locale).splitlines()
+        lines += [""] + [f"  {line}".rstrip() for line in text]
+    return lines
 
 
 def _plain(value: object) -> object:
@@ -445,6 +492,20 @@ def _as_json(
         data["lifecycle_stages"] = report.stages
     if report.segments is not None:
         data["rfm_segments"] = report.segments
+    if report.value is not None:
+        v = report.value
+        data["value"] = {
+            "model": v.model.model,
+            "unit": v.model.unit,
+            "parameters": {"r": v.model.r, "alpha": v.model.alpha, "a": v.model.a, "b": v.model.b},
+            "members": v.members,
+            "clv_total": str(v.clv_total.amount),
+            "horizon_weeks": v.horizon_weeks,
+            "top_fifth_share": str(v.top_fifth_share),
+            "win_back": v.win_back,
+            "mean_p_alive": str(v.mean_p_alive),
+            "holdout": v.holdout.as_dict() if v.holdout is not None else None,
+        }
     if report.kpis is not None:
         kpis = report.kpis
         data["kpis"] = {

@@ -61,11 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     from ._demo import add_demo_parser
     from ._diff import add_diff_parser
     from ._explain import add_explain_parser
+    from ._holdout import add_holdout_parser
     from ._test import add_test_parser
 
     add_demo_parser(sub)
     add_diff_parser(sub)
     add_explain_parser(sub)
+    add_holdout_parser(sub)
     add_test_parser(sub)
     return parser
 
@@ -107,6 +109,10 @@ def main(
             from ._explain import run_explain
 
             return run_explain(args, out, err)
+        if args.command == "holdout":
+            from ._holdout import run_holdout
+
+            return run_holdout(args, out, err)
         if args.command == "test":
             from ._test import run_test
 

@@ -26,6 +26,7 @@ from .._state import MemberState, new_member
 from ..lifecycle import ProgrammeKpis, lifecycle_stage, programme_kpis, rfm_scores
 from ..points import expiring
 from ._synth import SyntheticMember
+from ._value import ValueFigures, value_figures
 
 __all__ = ["CurrencyFigures", "DemoReport", "MemberSummary", "build_report"]
 
@@ -105,6 +106,8 @@ class DemoReport:
     segment_names: dict[str, LocalizedText] = field(default_factory=dict)
     kpis: ProgrammeKpis | None = None
     """The programme's KPIs over the report's calendar year."""
+    value: ValueFigures | None = None
+    """Purchase and spend models fitted on the population, checked on a holdout, and CLV."""
     examples: tuple[MemberSummary, ...] = ()
 
 
@@ -228,6 +231,7 @@ def _lifecycle(
         "segments": segments,
         "segment_names": names,
         "kpis": programme_kpis(policy, tally.states, year_start, end),
+        "value": value_figures(policy, tally.states, as_of),
     }
 
 

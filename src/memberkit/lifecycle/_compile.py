@@ -12,7 +12,7 @@ from .._paths import Finding, Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
 from ..rules import Compare, Condition, Predicate, compile_condition
-from ._model import BgNbdParams, LifecycleSection, WindowSpec
+from ._model import BgNbdParams, LifecycleSection, ValueSpec, WindowSpec
 
 __all__ = [
     "CompiledAudience",
@@ -57,6 +57,7 @@ class CompiledLifecycle:
     segments: tuple[CompiledRule, ...]
     default_segment: CompiledRule | None
     bgnbd: BgNbdParams | None
+    value: ValueSpec | None
     audiences: Mapping[str, CompiledAudience]
     tier_ids: tuple[str, ...]
     """Ladder order, lowest first, for ``tier_rank`` and tier distributions."""
@@ -112,12 +113,31 @@ def _condition_refs(
     for node, value in _literals(condition, "stage"):
         found.append(_unknown("stage", str(value), ctx.stage_ids, (*base, *node.path)))
     for node, _ in _literals(condition, "p_alive"):
-        if section.bgnbd is None:
+        if section.bgnbd is None and section.value is None:
             found.append(
                 Finding(
                     (*base, *node.path),
-                    "p_alive needs BG/NBD parameters: add lifecycle.bgnbd {r, alpha, a, b}",
+                    "p_alive needs a purchase model: add lifecycle.bgnbd {r, alpha, a, b} "
+                    "or lifecycle.value {model, purchases, horizon}",
                     "missing_bgnbd",
+                )
+            )
+    for node, _ in _literals(condition, "expected_purchases"):
+        if section.value is None:
+            found.append(
+                Finding(
+                    (*base, *node.path),
+                    "expected_purchases needs lifecycle.value {model, purchases, horizon}",
+                    "missing_value",
+                )
+            )
+    for node, _ in _literals(condition, "clv"):
+        if section.value is None or section.value.spend is None:
+            found.append(
+                Finding(
+                    (*base, *node.path),
+                    "clv needs lifecycle.value with a spend model: value.spend {p, q, gamma}",
+                    "missing_value",
                 )
             )
     return [f for f in found if f is not None]
@@ -243,6 +263,7 @@ def compile_lifecycle(
             (s for s in segments if rfm is not None and s.id == rfm.default), None
         ),
         bgnbd=section.bgnbd,
+        value=section.value,
         audiences=MappingProxyType(audiences),
         tier_ids=ctx.tier_ids,
         points_currency=ctx.currency_ids[0] if ctx.currency_ids else "points",

@@ -17,6 +17,13 @@
           - {id: champions, name: Champions, when: {r: {">=": 4}, fm: {">=": 4}}}
         default: lost
       bgnbd: {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426}
+      value:                        # or, instead of bgnbd: P(alive), expected purchases and CLV
+        model: mbgnbd               # bgnbd or mbgnbd
+        purchases: {r: 0.525, alpha: 6.183, a: 0.891, b: 1.614}   # fitted in summary.unit
+        spend: {p: 6.25, q: 3.74, gamma: 15.44}   # gamma-gamma, amounts in the currency
+        horizon: 52                 # in summary.unit: the period of expected_purchases and clv
+        step: 4                     # in summary.unit: CLV is discounted step by step
+        discount_rate: 0.10         # per year
       audiences:
         - {id: gold-active, when: {tier: [gold, platinum], activity_recency_days: {"<=": 90}}}
 """
@@ -46,8 +53,10 @@ __all__ = [
     "LifecycleSection",
     "RfmSection",
     "SegmentSpec",
+    "SpendParams",
     "StageSpec",
     "SummarySpec",
+    "ValueSpec",
     "WindowSpec",
 ]
 
@@ -163,6 +172,42 @@ class BgNbdParams(_Frozen):
     """second shape of the beta distribution of dropout probabilities, e.g. ``2.426``"""
 
 
+class SpendParams(_Frozen):
+    """Fitted gamma-gamma spend parameters (Fader & Hardie); γ is in the programme's currency."""
+
+    p: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    q: Annotated[float, Field(gt=1, allow_inf_nan=False)] = Field(
+        description="must exceed 1: the population mean spend γp/(q-1) is infinite otherwise"
+    )
+    gamma: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class ValueSpec(_Frozen):
+    """What a member is worth: a purchase model, a spend model, a horizon and a discount rate.
+
+    Every time here (the parameters' α, ``horizon``, ``step``) is in ``summary.unit``; the
+    discount rate is per year whatever the unit.
+    """
+
+    model: Literal["bgnbd", "mbgnbd"] = Field(
+        description="bgnbd (Fader, Hardie & Lee 2005) or mbgnbd (Batislam et al. 2007; a one-time "
+        "buyer is not certainly alive)"
+    )
+    purchases: BgNbdParams = Field(description="r, alpha, a, b fitted in summary.unit")
+    spend: SpendParams | None = Field(
+        default=None, description="gamma-gamma p, q, gamma; needed by the clv field"
+    )
+    horizon: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] = Field(
+        description="the period, in summary.unit, of expected_purchases and clv"
+    )
+    step: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] = Field(
+        default=1, description="the discounting step of clv, in summary.unit"
+    )
+    discount_rate: Annotated[float, Field(ge=0, lt=10, allow_inf_nan=False)] = Field(
+        default=0, description="the yearly discount rate of clv (0.1 = 10% a year)"
+    )
+
+
 class AudienceSpec(_Frozen):
     """A named audience (精准邀请): the members a campaign invites."""
 
@@ -204,5 +249,16 @@ class LifecycleSection(_Frozen):
     """RFM scoring and segments, e.g. ``{ntiles: 5, segments: [...], default: lost}``"""
     bgnbd: BgNbdParams | None = None
     """fitted BG/NBD parameters, for p_alive and expected purchases, e.g. ``{r: 0.243, alpha: 4.414, a: 0.793, b: 2.426}``"""
+    value: ValueSpec | None = None
+    """member value: a purchase model (BG/NBD or MBG/NBD), a spend model, a horizon and a yearly discount rate, for ``p_alive``, ``expected_purchases`` and ``clv``, e.g. ``{model: bgnbd, purchases: {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426}, horizon: 52}``"""
     audiences: tuple[AudienceSpec, ...] = ()
     """named audiences campaigns invite (精准邀请), e.g. ``[{id: gold-active, when: {tier: gold}}]``"""
+
+    @model_validator(mode="after")
+    def _one_purchase_model(self) -> LifecycleSection:
+        if self.bgnbd is not None and self.value is not None:
+            raise ValueError(
+                "give either 'bgnbd' or 'value' (whose 'purchases' are the model's parameters), "
+                "not both"
+            )
+        return self

@@ -20,9 +20,9 @@ from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ..rules import Facts, Trace, clause_reason
 from ._access import aware, brought_to, lifecycle_of
-from ._bgnbd import bgnbd_p_alive
 from ._compile import CompiledLifecycle, CompiledRule
-from ._summaries import PurchaseFigures, bgnbd_summary, figures
+from ._member_value import MemberValue, value_of
+from ._summaries import PurchaseFigures, figures
 from ._vocabulary import FIELD_NAMES
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ class LifecycleStage(Explained):
     p_alive: Decimal | None
     reasons: tuple[Reason, ...]
     default_locale: str = "en"
+    value: MemberValue | None = None
+    """P(alive), expected purchases and CLV, when the policy has a purchase model."""
 
 
 def member_facts(
@@ -69,27 +71,11 @@ def member_facts(
     if tier is not None and tier in compiled.tier_ids:
         values["tier_rank"] = compiled.tier_ids.index(tier)
     p_alive: Decimal | None = None
-    if compiled.bgnbd is not None:
-        summary = bgnbd_summary(
-            state,
-            as_of,
-            info.tz,
-            unit="weeks" if compiled.unit == "weeks" else "days",
-            same_day="merge" if compiled.same_day == "merge" else "keep",
-        )
-        if summary is not None:
-            params = compiled.bgnbd
-            value = bgnbd_p_alive(
-                summary.x,
-                summary.t_x,
-                summary.T,
-                r=params.r,
-                alpha=params.alpha,
-                a=params.a,
-                b=params.b,
-            )
-            p_alive = Decimal(repr(value)).quantize(Decimal("0.0001"))
-            values["p_alive"] = p_alive
+    # P(alive), expected purchases and CLV, when the policy has a purchase model.
+    worth = value_of(compiled, state, as_of)
+    if worth is not None:
+        values.update(worth.values())
+        p_alive = worth.p_alive
     return Facts(at=local, values=values), figs, tier, p_alive
 
 
@@ -138,7 +124,8 @@ def lifecycle_stage(policy: Policy, state: MemberState, as_of: datetime) -> Life
     """The member's lifecycle stage at ``as_of``: which rule held, and the figures it read."""
     aware(as_of)
     compiled = lifecycle_of(policy, as_of)
-    facts, figs, tier, p_alive = member_facts(compiled, brought_to(policy, state, as_of), as_of)
+    now = brought_to(policy, state, as_of)
+    facts, figs, tier, p_alive = member_facts(compiled, now, as_of)
     chosen = stage_for(compiled, facts)
     reasons: list[Reason] = []
     if chosen is None:
@@ -153,10 +140,9 @@ def lifecycle_stage(policy: Policy, state: MemberState, as_of: datetime) -> Life
             )
         )
     reasons += _figures_reasons(compiled, figs)
-    if p_alive is not None:
-        reasons.append(
-            Reason.of("lifecycle.p_alive", format_path(("lifecycle", "bgnbd")), p_alive=p_alive)
-        )
+    worth = value_of(compiled, now, as_of) if p_alive is not None else None
+    if worth is not None:
+        reasons += worth.reasons
     return LifecycleStage(
         member_id=state.member_id,
         as_of=as_of,
@@ -167,5 +153,6 @@ def lifecycle_stage(policy: Policy, state: MemberState, as_of: datetime) -> Life
         figures=figs,
         p_alive=p_alive,
         reasons=tuple(reasons),
+        value=worth,
         default_locale=compiled.info.locale,
     )

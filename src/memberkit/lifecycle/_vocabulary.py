@@ -28,6 +28,8 @@ LIFECYCLE_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
         "max_gap_days": FieldType.NUMBER,
         "was_churned": FieldType.BOOL,
         "p_alive": FieldType.NUMBER,
+        "expected_purchases": FieldType.NUMBER,
+        "clv": FieldType.NUMBER,
         "tier_rank": FieldType.NUMBER,
     }
 )
@@ -48,8 +50,14 @@ recency_gap_ratio      NUMBER  recency_days ÷ median_gap_days: 3 means "three u
 max_gap_days           NUMBER  the longest gap between consecutive purchase occasions
 was_churned            BOOL    a gap of ``churn_gap_days`` or more lies between two past
                                purchase occasions: the member lapsed once and came back
-p_alive                NUMBER  BG/NBD probability the member is still active, 0..1
-                               (only when the policy gives ``lifecycle.bgnbd``)
+p_alive                NUMBER  probability the member is still active, 0..1 (BG/NBD or
+                               MBG/NBD: only when the policy gives ``lifecycle.bgnbd`` or
+                               ``lifecycle.value``)
+expected_purchases     NUMBER  purchases expected in the next ``value.horizon`` (in
+                               ``summary.unit``), from ``lifecycle.value``
+clv                    NUMBER  customer lifetime value: the discounted spend expected over
+                               ``value.horizon``, in the programme's currency (needs
+                               ``value.spend``)
 tier_rank              NUMBER  the position of the tier in force on the ladder, lowest 0
 =====================  ======  ===========================================================
 
@@ -132,6 +140,8 @@ FIELD_NAMES: Mapping[str, LocalizedText] = MappingProxyType(
         ),
         "was_churned": _label("曾经流失", "曾經流失", "churned before"),
         "p_alive": _label("仍活跃的概率", "仍活躍的機率", "probability still active"),
+        "expected_purchases": _label("预计购买次数", "預計購買次數", "expected purchases"),
+        "clv": _label("客户终身价值", "客戶終身價值", "customer lifetime value"),
         "tier_rank": _label("等级序号", "等級序號", "tier rank"),
         "r": _label("R 分", "R 分", "R score"),
         "f": _label("F 分", "F 分", "F score"),

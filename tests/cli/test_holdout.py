@@ -1,0 +1,84 @@
+"""`memberkit holdout`: the calibration/holdout check of a purchase model on a transactions CSV."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from tests.lifecycle.cdnow import rows
+
+from memberkit.cli import main
+
+
+@pytest.fixture(scope="module")
+def cdnow_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The CDNOW sample as a member,date,amount CSV ordered by member and date."""
+    path = tmp_path_factory.mktemp("holdout") / "cdnow.csv"
+    lines = ["member,date,amount"] + [f"{m},{d.isoformat()},{a}" for m, d, a in rows()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """The exit code, stdout and stderr of one command line."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+PERIODS = ("--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30")
+
+
+def test_the_table_totals_cdnows_holdout(cdnow_csv: Path, tmp_path: Path) -> None:
+    """2,357 members made 1,882 holdout purchases; the table, chart, SVG and fitted values show."""
+    svg = tmp_path / "chart.svg"
+    code, out, err = run("holdout", str(cdnow_csv), *PERIODS, "--svg", str(svg))
+    assert (code, err) == (0, "")
+    total = next(line for line in out.splitlines() if line.startswith("total"))
+    assert total.split()[1:3] == ["2357", "1882"]
+    assert "Holdout purchases per member" in out
+    assert '"r": 0.2426' in out  # BG/NBD fitted on the calibration period (r = 0.243)
+    assert '"p": 6.24' in out or '"p": 6.25' in out
+    assert svg.read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_json_output_has_every_bucket(cdnow_csv: Path) -> None:
+    """--format json gives each frequency bucket with actual and expected purchases."""
+    code, out, _ = run("holdout", str(cdnow_csv), *PERIODS, "--format", "json", "--model", "mbgnbd")
+    data = json.loads(out)
+    assert code == 0
+    assert data["model"] == "mbgnbd"
+    assert [b["repeat_purchases"] for b in data["buckets"]][-1] == "7+"
+    assert sum(b["actual"] for b in data["buckets"]) == data["actual"] == 1882
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_the_report_speaks_the_locale(cdnow_csv: Path, locale: str) -> None:
+    """The table's headings are in the chosen locale."""
+    _, out, _ = run("holdout", str(cdnow_csv), *PERIODS, "--locale", locale)
+    assert ("合计" if locale == "zh_Hans" else "合計") in out
+
+
+def test_an_unsorted_file_is_refused_with_the_reason(tmp_path: Path) -> None:
+    """Rows not ordered by member are a finding (exit 1) that says how they must be ordered."""
+    path = tmp_path / "t.csv"
+    path.write_text("member,date,amount\nb,2025-01-01,1\na,2025-01-02,1\n", encoding="utf-8")
+    code, _, err = run("holdout", str(path), *PERIODS)
+    assert code == 1
+    assert "ordered by member" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("missing.csv", *PERIODS),
+        ("x.csv", "--calibration-end", "1997-13-01", "--holdout-end", "1998-06-30"),
+    ],
+)
+def test_usage_mistakes_exit_2(args: tuple[str, ...]) -> None:
+    """A missing file or a bad date is a usage error with a message, not a traceback."""
+    code, _, err = run("holdout", *args)
+    assert code == 2
+    assert "memberkit holdout:" in err

@@ -1,0 +1,159 @@
+"""Member value from the policy: P(alive), expected purchases and CLV in conditions and reasons."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from tests.builders import at, days
+from tests.lifecycle.builders import findings, lifecycle_policy, section, shopper
+
+from memberkit import Money
+from memberkit.lifecycle import (
+    PurchaseModel,
+    customer_lifetime_value,
+    gamma_gamma_expected_spend,
+    lifecycle_stage,
+    member_value,
+    select_audience,
+)
+
+AS_OF = at(2026, 6, 1)
+PARAMS = {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}
+SPEND = {"p": 6.25, "q": 3.74, "gamma": 15.44}
+BODY = """
+summary: {unit: weeks, same_day: merge}
+value:
+  model: mbgnbd
+  purchases: {r: 0.525, alpha: 6.183, a: 0.891, b: 1.614}
+  spend: {p: 6.25, q: 3.74, gamma: 15.44}
+  horizon: 52
+  step: 4
+  discount_rate: 0.1
+stages:
+  - {id: win-back, name: {en: Win back, zh_Hans: 待挽回, zh_Hant: 待挽回}, when: {all: [{clv: {">=": 1000}}, {p_alive: {"<": 0.5}}]}}
+  - {id: valuable, name: {en: Valuable, zh_Hans: 高价值, zh_Hant: 高價值}, when: {clv: {">=": 1000}}}
+  - {id: other, name: Other}
+default: other
+audiences:
+  - {id: win-back-list, when: {all: [{clv: {">=": 1000}}, {p_alive: {"<": 0.5}}]}}
+  - {id: busy, when: {expected_purchases: {">=": 10}}}
+"""
+POLICY = lifecycle_policy(BODY)
+
+
+def busy_then_quiet(member_id: str = "m1") -> object:
+    """Twelve weekly purchases of 300 CNY, the last six weeks ago: P(alive) about 0.31."""
+    start = AS_OF - days(7 * (11 + 6))
+    return shopper(*((start + days(7 * i), "300") for i in range(12)), member_id=member_id)
+
+
+def busy_now(member_id: str = "m2") -> object:
+    """Twelve weekly purchases of 300 CNY up to last week."""
+    start = AS_OF - days(7 * 12)
+    return shopper(*((start + days(7 * i), "300") for i in range(12)), member_id=member_id)
+
+
+def test_the_figures_are_the_models_in_the_policys_unit() -> None:
+    """x, t_x and T are in weeks, and P(alive), E[purchases] and CLV come from those models."""
+    value = member_value(POLICY, busy_now(), AS_OF)
+    assert value is not None
+    assert (value.x, value.t_x, value.T, value.unit) == (11, 11.0, 12.0, "weeks")
+    model = PurchaseModel("mbgnbd", **PARAMS, unit="weeks")
+    assert float(value.p_alive) == pytest.approx(model.p_alive(11, 11.0, 12.0), abs=1e-4)
+    expected = model.expected_purchases(52, 11, 11.0, 12.0)
+    assert float(value.expected_purchases or 0) == pytest.approx(expected, abs=1e-4)
+    spend = gamma_gamma_expected_spend(11, Decimal(300), **SPEND)
+    assert value.expected_spend == Money(spend, "CNY").quantize()
+    clv = customer_lifetime_value(
+        model, 11, 11.0, 12.0, spend=spend, currency="CNY", horizon=52, discount_rate=0.1, step=4
+    )
+    assert value.clv == clv
+    assert value.clv.amount > 1000
+
+
+def test_a_valuable_member_gone_quiet_is_on_the_win_back_list() -> None:
+    """High CLV with P(alive) < 0.5 selects the quiet member for win-back, not the busy one."""
+    quiet, busy = busy_then_quiet(), busy_now()
+    chosen = [m.member_id for m in select_audience(POLICY, [quiet, busy], "win-back-list", AS_OF)]
+    assert chosen == ["m1"]
+    assert lifecycle_stage(POLICY, quiet, AS_OF).stage == "win-back"
+    assert lifecycle_stage(POLICY, busy, AS_OF).stage == "valuable"
+    busy_list = [m.member_id for m in select_audience(POLICY, [quiet, busy], "busy", AS_OF)]
+    assert busy_list == ["m2"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", ["customer lifetime value", "MBG/NBD", "52 weeks"]),
+        ("zh_Hans", ["客户终身价值", "仍然活跃的概率", "52 周"]),
+        ("zh_Hant", ["客戶終身價值", "仍然活躍的機率", "52 週"]),
+    ],
+)
+def test_the_stage_is_explained_in_the_members_language(locale: str, words: list[str]) -> None:
+    """The win-back stage names the CLV and P(alive) clauses and the figures in each locale."""
+    text = lifecycle_stage(POLICY, busy_then_quiet(), AS_OF).explain(locale)
+    for word in words:
+        assert word in text, text
+
+
+def test_a_member_who_never_bought_has_no_value_figures() -> None:
+    """No purchase, no model input: member_value is None and the default stage applies."""
+    nobody = shopper()
+    assert member_value(POLICY, nobody, AS_OF) is None
+    assert lifecycle_stage(POLICY, nobody, AS_OF).stage == "other"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("stages: [{id: a, when: {clv: {'>=': 1}}}]", "clv needs lifecycle.value"),
+        ("stages: [{id: a, when: {expected_purchases: {'>=': 1}}}]", "expected_purchases needs"),
+        (
+            "value: {model: bgnbd, purchases: {r: 1, alpha: 1, a: 1, b: 1}, horizon: 52}\n"
+            "stages: [{id: a, when: {clv: {'>=': 1}}}]",
+            "value.spend",
+        ),
+    ],
+)
+def test_value_fields_without_their_model_are_refused(body: str, message: str) -> None:
+    """A condition on clv or expected_purchases without the section that computes it is an error."""
+    assert any(message in f.message for f in findings(body))
+
+
+def test_bgnbd_and_value_together_are_refused() -> None:
+    """Two purchase models for one programme would be ambiguous: refused."""
+    with pytest.raises(ValueError, match="either 'bgnbd' or 'value'"):
+        section(
+            "bgnbd: {r: 1, alpha: 1, a: 1, b: 1}\n"
+            "value: {model: bgnbd, purchases: {r: 1, alpha: 1, a: 1, b: 1}, horizon: 52}"
+        )
+
+
+def test_clv_discounting_and_horizon_are_in_the_stated_units() -> None:
+    """The same member and horizon in days and in weeks give the same CLV when α is converted."""
+    weeks = PurchaseModel("bgnbd", 0.243, 4.414, 0.793, 2.426, "weeks")
+    days_model = PurchaseModel("bgnbd", 0.243, 4.414 * 7, 0.793, 2.426, "days")
+    spend = Decimal("35")
+    in_weeks = customer_lifetime_value(
+        weeks, 2, 30.43, 38.86, spend=spend, currency="USD", horizon=52, discount_rate=0.1, step=1
+    )
+    in_days = customer_lifetime_value(
+        days_model,
+        2,
+        30.43 * 7,
+        38.86 * 7,
+        spend=spend,
+        currency="USD",
+        horizon=364,
+        discount_rate=0.1,
+        step=7,
+    )
+    assert in_weeks == in_days
+    undiscounted = customer_lifetime_value(
+        weeks, 2, 30.43, 38.86, spend=spend, currency="USD", horizon=52, discount_rate=0
+    )
+    exact = Decimal(repr(weeks.expected_purchases(52, 2, 30.43, 38.86))) * spend
+    assert undiscounted.amount == exact.quantize(Decimal("0.01"))
+    assert in_weeks.amount < undiscounted.amount
