@@ -175,11 +175,17 @@ class BgNbdParams(_Frozen):
 class SpendParams(_Frozen):
     """Fitted gamma-gamma spend parameters (Fader & Hardie); γ is in the programme's currency."""
 
-    p: Annotated[float, Field(gt=0, allow_inf_nan=False)]
-    q: Annotated[float, Field(gt=1, allow_inf_nan=False)] = Field(
-        description="must exceed 1: the population mean spend γp/(q-1) is infinite otherwise"
+    p: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+        description="shape of each purchase's spend around the member's mean", examples=[6.25]
     )
-    gamma: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    q: Annotated[float, Field(gt=1, allow_inf_nan=False)] = Field(
+        description="must exceed 1: the population mean spend γp/(q-1) is infinite otherwise",
+        examples=[3.74],
+    )
+    gamma: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+        description="scale of the members' mean spends, in the programme's currency",
+        examples=[15.44],
+    )
 
 
 class ValueSpec(_Frozen):
@@ -191,20 +197,29 @@ class ValueSpec(_Frozen):
 
     model: Literal["bgnbd", "mbgnbd"] = Field(
         description="bgnbd (Fader, Hardie & Lee 2005) or mbgnbd (Batislam et al. 2007; a one-time "
-        "buyer is not certainly alive)"
+        "buyer is not certainly alive)",
+        examples=["mbgnbd"],
     )
-    purchases: BgNbdParams = Field(description="r, alpha, a, b fitted in summary.unit")
+    purchases: BgNbdParams = Field(
+        description="r, alpha, a, b fitted in summary.unit",
+        examples=[{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}],
+    )
     spend: SpendParams | None = Field(
-        default=None, description="gamma-gamma p, q, gamma; needed by the clv field"
+        default=None,
+        description="gamma-gamma p, q, gamma; needed by the clv field",
+        examples=[{"p": 6.25, "q": 3.74, "gamma": 15.44}],
     )
     horizon: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] = Field(
-        description="the period, in summary.unit, of expected_purchases and clv"
+        description="the period, in summary.unit, of expected_purchases and clv",
+        examples=[52],
     )
     step: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] = Field(
-        default=1, description="the discounting step of clv, in summary.unit"
+        default=1, description="the discounting step of clv, in summary.unit", examples=[4]
     )
     discount_rate: Annotated[float, Field(ge=0, lt=10, allow_inf_nan=False)] = Field(
-        default=0, description="the yearly discount rate of clv (0.1 = 10% a year)"
+        default=0,
+        description="the yearly discount rate of clv (0.1 = 10% a year)",
+        examples=[0.1],
     )
 
 
