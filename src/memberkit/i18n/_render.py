@@ -15,7 +15,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from .._money import Money
 from .._reasons import LocalizedText, Reason
-from ._catalog import catalogue
+from ._catalog import catalogue, clean_locale
 
 __all__ = ["explain", "format_value", "render"]
 
@@ -35,11 +35,11 @@ def _babel_locale(locale: str) -> Locale:
 def _chain(locale: str, default_locale: str) -> tuple[str, ...]:
     """Locales to try, most specific first: zh_Hant_TW → zh_Hant → default → en."""
     out: list[str] = []
-    probe = locale
+    probe = clean_locale(locale, "")
     while probe:
         out.append(probe)
         probe = probe.rpartition("_")[0]
-    for fallback in (default_locale, "en"):
+    for fallback in (clean_locale(default_locale), "en"):
         if fallback not in out:
             out.append(fallback)
     return tuple(out)
@@ -51,6 +51,7 @@ def format_value(value: object, locale: str, *, style: str = "") -> str:
     Styles: ``percent``; ``date`` (a moment shown as its day); ``zhe`` (a price multiplier as 折: 0.85 → 85); ``off`` (a multiplier as
     the share taken off: 0.9 → 10%); ``or`` (a list joined with "or"); ``range`` (a pair as a–b).
     """
+    locale = clean_locale(locale)
     loc = _babel_locale(locale)
     if isinstance(value, Reason):
         # A reason inside a reason (one way to reach a tier among several) renders in place.
