@@ -32,6 +32,7 @@ from ._events import (
     check_order_money,
     event_fingerprint,
 )
+from ._limits import memberkit_context
 from ._money import currency_exponent
 from ._reasons import Reason
 from ._state import ActivityRecord, LineRecord, MemberState, OrderRecord, RefundRecord
@@ -63,6 +64,7 @@ class Outcome(Explained):
         return not (self.duplicate or self.refused)
 
 
+@memberkit_context
 def advance(
     policy: Policy, state: MemberState, until: datetime
 ) -> tuple[MemberState, list[Reason]]:
@@ -80,6 +82,7 @@ def _advance(
     return state, tier_reasons + point_reasons
 
 
+@memberkit_context
 def apply(policy: Policy, state: MemberState, event: Event) -> tuple[MemberState, Outcome]:
     """Apply one event; a repeated event id with the same content changes nothing.
 
@@ -158,6 +161,7 @@ def _react(ctx: ApplyContext, state: MemberState, reasons: list[Reason]) -> Memb
     return new
 
 
+@memberkit_context
 def replay(
     policy: Policy,
     state: MemberState,

@@ -12,9 +12,10 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -27,6 +28,20 @@ from pydantic import (
 )
 
 from ._errors import EventError
+from ._limits import (
+    MAX_ATTRIBUTES,
+    MAX_EVENT_BYTES,
+    MAX_EVENT_DEPTH,
+    MAX_EVENT_POINTS,
+    MAX_ITEMS,
+    MAX_MONEY,
+    MAX_MONEY_DECIMALS,
+    MAX_POLICY_DECIMALS,
+    MAX_QUANTITY,
+    MAX_TAGS,
+    MAX_TEXT,
+    year_problem,
+)
 from ._money import is_currency
 
 __all__ = [
@@ -50,16 +65,44 @@ __all__ = [
     "parse_events",
 ]
 
+_D = TypeVar("_D", date, datetime)
+
+
+def _supported_year(value: _D) -> _D:
+    problem = year_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 Id = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
-NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-AttrValue = str | int | Decimal | bool
+NonNegative = Annotated[
+    Decimal,
+    Field(ge=0, lt=MAX_MONEY, allow_inf_nan=False, decimal_places=MAX_MONEY_DECIMALS),
+]
+"""Money: below 10^15, at most 6 decimals (the currency's own precision is checked later)."""
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Tags = Annotated[tuple[Text, ...], Field(max_length=MAX_TAGS)]
+Moment = Annotated[AwareDatetime, AfterValidator(_supported_year)]
+Day = Annotated[date, AfterValidator(_supported_year)]
+EventPoints = Annotated[int, Field(ge=1, le=MAX_EVENT_POINTS)]
+AttrValue = (
+    Text
+    | Annotated[int, Field(ge=-MAX_MONEY, le=MAX_MONEY)]
+    | Annotated[
+        Decimal,
+        Field(gt=-MAX_MONEY, lt=MAX_MONEY, allow_inf_nan=False, decimal_places=MAX_POLICY_DECIMALS),
+    ]
+    | bool
+)
+Attributes = Annotated[Mapping[Text, AttrValue], Field(max_length=MAX_ATTRIBUTES)]
 
 
 class _Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     id: Id
-    at: AwareDatetime
+    at: Moment
 
     @field_validator("at", mode="before")
     @classmethod
@@ -78,15 +121,15 @@ class Line(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     id: Id
-    sku: str = ""
-    category: str = ""
-    quantity: Annotated[int, Field(ge=1)] = 1
+    sku: Text = ""
+    category: Text = ""
+    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)] = 1
     amount: NonNegative
     """Net amount paid for the whole line (all units), after line and order discounts."""
     gross: NonNegative | None = None
     """List price of the line before discounts, for programmes that earn on gross."""
-    tags: tuple[str, ...] = ()
-    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+    tags: Tags = ()
+    attributes: Attributes = Field(default_factory=dict)
 
 
 class Purchase(_Event):
@@ -94,14 +137,14 @@ class Purchase(_Event):
 
     type: Literal["purchase"] = "purchase"
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-    lines: tuple[Line, ...] = Field(min_length=1)
+    lines: tuple[Line, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     shipping: NonNegative = Decimal(0)
     tax: NonNegative = Decimal(0)
-    channel: str = ""
-    store: str = ""
-    payment_method: str = ""
-    tags: tuple[str, ...] = ()
-    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+    channel: Text = ""
+    store: Text = ""
+    payment_method: Text = ""
+    tags: Tags = ()
+    attributes: Attributes = Field(default_factory=dict)
 
     @field_validator("currency")
     @classmethod
@@ -131,7 +174,7 @@ class RefundLine(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     line: Id
-    quantity: Annotated[int, Field(ge=1)] | None = None
+    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)] | None = None
 
 
 class Refund(_Event):
@@ -139,7 +182,7 @@ class Refund(_Event):
 
     type: Literal["refund"] = "refund"
     order: Id
-    lines: tuple[RefundLine, ...] = ()
+    lines: tuple[RefundLine, ...] = Field(default=(), max_length=MAX_ITEMS)
 
 
 class Activity(_Event):
@@ -147,9 +190,9 @@ class Activity(_Event):
 
     type: Literal["activity"] = "activity"
     kind: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)]
-    channel: str = ""
-    tags: tuple[str, ...] = ()
-    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+    channel: Text = ""
+    tags: Tags = ()
+    attributes: Attributes = Field(default_factory=dict)
 
 
 class Redemption(_Event):
@@ -158,7 +201,7 @@ class Redemption(_Event):
     type: Literal["redemption"] = "redemption"
     currency: Id | None = None
     """Points currency id from the policy; the policy's first spendable currency when omitted."""
-    points: Annotated[int, Field(ge=1)] | None = None
+    points: EventPoints | None = None
     reward: Id | None = None
     order_amount: NonNegative | None = None
     """Total of the order being paid, for the maximum share payable by points."""
@@ -185,7 +228,7 @@ class Transfer(_Event):
     type: Literal["transfer"] = "transfer"
     direction: Literal["out", "in"]
     currency: Id | None = None
-    points: Annotated[int, Field(ge=1)]
+    points: EventPoints
     counterparty: Id
     """The other member's id, or a partner programme's id for an exchange."""
     partner: bool = False
@@ -196,8 +239,8 @@ class Adjustment(_Event):
 
     type: Literal["adjustment"] = "adjustment"
     currency: Id | None = None
-    points: int
-    reason: Annotated[str, StringConstraints(min_length=1)]
+    points: Annotated[int, Field(ge=-MAX_EVENT_POINTS, le=MAX_EVENT_POINTS)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
 
     @field_validator("points")
     @classmethod
@@ -218,9 +261,9 @@ class PointsExtension(_Event):
     type: Literal["points_extension"] = "points_extension"
     currency: Id | None = None
     months: Annotated[int, Field(ge=1, le=600)]
-    expiring_by: date | None = None
+    expiring_by: Day | None = None
     price: NonNegative | None = None
-    reason: Annotated[str, StringConstraints(min_length=1)] = "paid"
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)] = "paid"
 
 
 class TierGrant(_Event):
@@ -228,9 +271,9 @@ class TierGrant(_Event):
 
     type: Literal["tier_grant"] = "tier_grant"
     tier: Id
-    start: AwareDatetime | None = None
+    start: Moment | None = None
     """Start of the grant (default: the event's time; a paid renewal runs on from the period held)."""
-    until: AwareDatetime | None = None
+    until: Moment | None = None
     """End of the grant; a paid tier's period comes from the policy when omitted."""
     reason: Literal["match", "invitation", "paid", "manual"] = "manual"
 
@@ -248,17 +291,17 @@ class BenefitUse(_Event):
     benefit: Id
     value: NonNegative | None = None
     """For benefits capped by value: how much of the cap this use takes."""
-    channel: str = ""
-    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+    channel: Text = ""
+    attributes: Attributes = Field(default_factory=dict)
 
 
 class ProfileUpdate(_Event):
     """The member's profile changed: a birthday set or corrected, tags added or removed."""
 
     type: Literal["profile"] = "profile"
-    birthday: date | None = None
-    add_tags: tuple[str, ...] = ()
-    remove_tags: tuple[str, ...] = ()
+    birthday: Day | None = None
+    add_tags: Tags = ()
+    remove_tags: Tags = ()
 
     @model_validator(mode="after")
     def _no_overlap(self) -> ProfileUpdate:
@@ -310,10 +353,7 @@ _TYPES = {
 def parse_event(data: Mapping[str, Any] | str | bytes | object) -> Event:
     """Validate one event from a mapping or a JSON text; errors name the event id and field."""
     if isinstance(data, str | bytes):
-        try:
-            data = json.loads(data)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise EventError("?", f"not valid JSON: {exc}", code="invalid_json") from None
+        data = _from_json(data)
     if not isinstance(data, Mapping):
         raise EventError(
             "?", f"an event is a JSON object, not {type(data).__name__}", code="invalid_event"
@@ -321,13 +361,80 @@ def parse_event(data: Mapping[str, Any] | str | bytes | object) -> Event:
     try:
         return _EVENT.validate_python(data)
     except ValidationError as exc:
-        event_id = str(data.get("id", "?"))
         field, message = _first_error(exc)
-        raise EventError(event_id, message, field=field, code="invalid_event") from None
+        raise EventError(_shown_id(data), message, field=field, code="invalid_event") from None
+
+
+def _from_json(text: str | bytes) -> object:
+    if len(text) > MAX_EVENT_BYTES:
+        raise EventError(
+            "?",
+            f"the event is {len(text):,} characters; an event may be at most {MAX_EVENT_BYTES:,}",
+            code="too_large",
+        )
+    try:
+        data = json.loads(text, parse_int=_json_int)
+    except RecursionError:
+        # Nesting deeper than Python's stack: refused like any nesting past the limit below.
+        data = None
+        depth = MAX_EVENT_DEPTH + 1
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise EventError("?", f"not valid JSON: {_short(str(exc))}", code="invalid_json") from None
+    else:
+        depth = _depth(data)
+    if depth > MAX_EVENT_DEPTH:
+        raise EventError(
+            "?",
+            f"the JSON nests deeper than {MAX_EVENT_DEPTH} levels; an event never needs this",
+            code="too_deep",
+        )
+    return data
+
+
+def _json_int(text: str) -> int | Decimal:
+    # int() refuses more than 4,300 digits with a message about sys.set_int_max_str_digits; a
+    # Decimal holds any length, and the field's bound then refuses it by name.
+    return int(text) if len(text) <= 40 else Decimal(text)
+
+
+def _depth(data: object) -> int:
+    """How deeply a parsed JSON value nests (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[object] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_EVENT_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _shown_id(data: Mapping[str, Any]) -> str:
+    """The event's id as the error shows it: text, cut to the longest id an event may have."""
+    value = data.get("id", "?")
+    return _short(str(value) if isinstance(value, str | int | float) else "?", 128)
 
 
 def parse_events(items: Iterable[Mapping[str, Any] | str | bytes]) -> list[Event]:
     """Validate a batch of events at the edge, in one call; the first bad one raises."""
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise EventError(
+            "?",
+            f"parse_events takes a list of events, not {type(items).__name__}; "
+            "use parse_event for one event",
+            code="invalid_event",
+        )
     return [parse_event(item) for item in items]
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, TypeAdapter, ValidationError
 
 from ._errors import StateError
+from ._limits import memberkit_context
 from .benefits._state import BenefitState
 from .points._state import PointsState
 from .tiers._state import TierState
@@ -212,11 +213,13 @@ def new_member(
 _ADAPTER: TypeAdapter[MemberState] = TypeAdapter(MemberState)
 
 
+@memberkit_context
 def state_to_json(state: MemberState) -> str:
     """Serialise a member state to JSON (Decimals as strings, datetimes in ISO 8601 with offset)."""
     return _ADAPTER.dump_json(state).decode()
 
 
+@memberkit_context
 def state_from_json(text: str | bytes | Mapping[str, Any]) -> MemberState:
     """Read a member state back; a malformed or unknown-format state raises StateError."""
     try:

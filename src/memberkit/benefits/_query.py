@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .._errors import EventError
 from .._facts import event_values
+from .._limits import memberkit_context
 from .._reasons import Reason
 from .._state import MemberState
 from ._decide import decide
@@ -59,6 +60,7 @@ def _tier_at(program: CompiledProgram, state: MemberState, as_of: datetime) -> s
     return state.tiers.tier_at(as_of)
 
 
+@memberkit_context
 def check_benefit(
     policy: Policy,
     state: MemberState,
@@ -85,6 +87,7 @@ def check_benefit(
     return decide(program.info, benefit, state, as_of, tier, context_values(context))
 
 
+@memberkit_context
 def entitlements(policy: Policy, state: MemberState, as_of: datetime) -> Entitlements:
     """Every benefit of the programme for the member at ``as_of``, allowed or not, with reasons."""
     _aware(as_of)

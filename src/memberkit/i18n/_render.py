@@ -13,6 +13,7 @@ from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from .._limits import memberkit_context
 from .._money import Money
 from .._reasons import LocalizedText, Reason
 from ._catalog import catalogue, clean_locale
@@ -111,6 +112,7 @@ def _plural(value: object) -> bool:
     return True
 
 
+@memberkit_context
 def render(reason: Reason, locale: str, *, default_locale: str = "en") -> str:
     """One reason as a sentence in ``locale`` (with fallback); never raises."""
     template = None
@@ -140,6 +142,7 @@ def _fill(template: str, params: Mapping[str, object], locale: str) -> str:
     return _PLACEHOLDER.sub(one, template)
 
 
+@memberkit_context
 def explain(reasons: Iterable[Reason], locale: str, *, default_locale: str = "en") -> str:
     """Every reason rendered, one sentence per line."""
     return "\n".join(render(r, locale, default_locale=default_locale) for r in reasons)

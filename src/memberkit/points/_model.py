@@ -31,6 +31,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .._conditions import EventCondition
+from .._limits import MAX_MULTIPLIER, MAX_RULE_POINTS
 from .._program import Ident, Name
 
 __all__ = [
@@ -59,6 +60,9 @@ _Positive = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 _Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 _Share = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
 _Count = Annotated[int, Field(ge=1)]
+_Factor = Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
+"""A multiplier: several may stack, so each stays small enough for the product to stay exact."""
+_RulePoints = Annotated[Decimal, Field(gt=0, le=MAX_RULE_POINTS, allow_inf_nan=False)]
 
 # Matched against the stripped text, so no two quantifiers compete for the same spaces: a
 # pattern with ``\s*`` on both sides of an optional group backtracks quadratically on a long run
@@ -173,8 +177,8 @@ def _factor(value: object) -> object:
 class MultiplySpec(_Frozen):
     """A multiplier: one factor for all (``multiply: 2``), or one per tier."""
 
-    by_tier: Mapping[Ident, _Positive] | None = None
-    default: _Positive = Decimal(1)
+    by_tier: Mapping[Ident, _Factor] | None = None
+    default: _Factor = Decimal(1)
 
 
 class EarnRule(_Frozen):
@@ -193,7 +197,7 @@ class EarnRule(_Frozen):
     per: Annotated[PerAmount, BeforeValidator(_per)] | None = Field(
         default=None, description="with points: earn `points` for every `per` of the base"
     )
-    points: _Positive | None = None
+    points: _RulePoints | None = None
     multiply: Annotated[MultiplySpec, BeforeValidator(_factor)] | None = None
     when: EventCondition | None = None
     except_: EventCondition | None = Field(default=None, alias="except")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .._errors import EventError
 from .._events import Purchase, check_order_money
+from .._limits import memberkit_context
 from .._reasons import Reason
 from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints, resolve_currency
 from ._decisions import Balance, ExpiringPoints, PointsQuote, QuoteLine
@@ -49,6 +50,7 @@ def _advanced(program: CompiledProgram, state: MemberState, as_of: datetime) -> 
     return state
 
 
+@memberkit_context
 def quote_points(policy: Policy, state: MemberState, purchase: Purchase) -> PointsQuote:
     """What ``purchase`` would earn now, every contributing rule in order; changes nothing."""
     from ._earn import earn_purchase
@@ -107,6 +109,7 @@ def _protection(
     ]
 
 
+@memberkit_context
 def balance(
     policy: Policy, state: MemberState, as_of: datetime, currency: str | None = None
 ) -> Balance:
@@ -142,6 +145,7 @@ def balance(
     )
 
 
+@memberkit_context
 def expiring(
     policy: Policy,
     state: MemberState,

@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 from .._compiled import CompiledProgram, Policy
 from .._compiled_base import CheckContext, did_you_mean
 from .._errors import PolicyError, PolicyIssue
+from .._limits import memberkit_context
 from .._money import currency_exponent, is_currency
 from .._paths import Finding, Path, format_path
 from .._program import LOCALES, ProgramInfo, timezone_problem
@@ -66,6 +67,7 @@ def load_policy(path: str | FilePath) -> Policy:
     return parse_policy(raw, source=source)
 
 
+@memberkit_context
 def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
     """Validate and compile a policy given as text; raises PolicyError with every issue."""
     located = read_yaml(text, source)
