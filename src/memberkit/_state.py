@@ -20,6 +20,7 @@ from pydantic import BeforeValidator, PlainSerializer, TypeAdapter, ValidationEr
 
 from ._errors import StateError
 from ._limits import memberkit_context
+from ._state_checks import StateId, StateMoment
 from .benefits._state import BenefitState
 from .points._state import PointsState
 from .tiers._state import TierState
@@ -62,7 +63,7 @@ AttrValue = Annotated[
 class LineRecord:
     """A purchased line and how much of it has been refunded so far."""
 
-    id: str
+    id: StateId
     sku: str
     category: str
     quantity: int
@@ -88,8 +89,8 @@ class LineRecord:
 class RefundRecord:
     """A refund applied to an order: when, how much money went back, and from which lines."""
 
-    id: str
-    at: datetime
+    id: StateId
+    at: StateMoment
     amount: Decimal
     lines: tuple[tuple[str, Decimal], ...] = ()
     """(line id, money given back for that line), for the lines this refund touched. Empty in
@@ -107,8 +108,8 @@ class RefundRecord:
 class OrderRecord:
     """A purchase as the programme remembers it, for refunds, qualification and lifecycle."""
 
-    id: str
-    at: datetime
+    id: StateId
+    at: StateMoment
     currency: str
     lines: tuple[LineRecord, ...]
     shipping: Decimal = Decimal(0)
@@ -147,8 +148,8 @@ class OrderRecord:
 class ActivityRecord:
     """A non-purchase activity (sign-up, check-in, review, a flight's segments...)."""
 
-    id: str
-    at: datetime
+    id: StateId
+    at: StateMoment
     kind: str
     channel: str = ""
     tags: tuple[str, ...] = ()
@@ -159,13 +160,13 @@ class ActivityRecord:
 class MemberState:
     """Everything memberkit knows about one member, as of the last event applied."""
 
-    member_id: str
-    joined_at: datetime
+    member_id: StateId
+    joined_at: StateMoment
     birthday: date | None = None
     tags: tuple[str, ...] = ()
-    clock: datetime | None = None
+    clock: StateMoment | None = None
     """Time of the latest event applied; events must arrive in time order."""
-    seen: tuple[tuple[str, str], ...] = ()
+    seen: tuple[tuple[StateId, str], ...] = ()
     """(event id, fingerprint) of every event applied, oldest first, for idempotency."""
     orders: tuple[OrderRecord, ...] = ()
     activities: tuple[ActivityRecord, ...] = ()
@@ -212,6 +213,12 @@ def new_member(
 
 _ADAPTER: TypeAdapter[MemberState] = TypeAdapter(MemberState)
 
+_MESSAGES = {
+    "timezone_aware": "the datetime has no timezone offset (a stored state keeps offsets)",
+    "string_too_short": "the id is empty",
+}
+"""Plainer words for the state checks of ``_state_checks`` than pydantic's own."""
+
 
 @memberkit_context
 def state_to_json(state: MemberState) -> str:
@@ -230,7 +237,8 @@ def state_from_json(text: str | bytes | Mapping[str, Any]) -> MemberState:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise StateError(f"invalid member state at {where or 'top level'}: {err['msg']}") from None
+        message = _MESSAGES.get(err["type"], err["msg"])
+        raise StateError(f"invalid member state at {where or 'top level'}: {message}") from None
     if state.format != STATE_FORMAT:
         raise StateError(
             f"member state format {state.format} is not supported (expected {STATE_FORMAT})"
