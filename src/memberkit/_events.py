@@ -40,6 +40,8 @@ from ._limits import (
     MAX_QUANTITY,
     MAX_TAGS,
     MAX_TEXT,
+    MAX_YEAR,
+    MIN_YEAR,
     year_problem,
 )
 from ._money import is_currency
@@ -83,8 +85,18 @@ NonNegative = Annotated[
 """Money: below 10^15, at most 6 decimals (the currency's own precision is checked later)."""
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Tags = Annotated[tuple[Text, ...], Field(max_length=MAX_TAGS)]
+
+
+def _supported_birthday(value: date) -> date:
+    # Personal data never appears in a message, not even the value being refused.
+    if year_problem(value) is not None:
+        raise ValueError(f"the birthday is outside the supported years {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
 Moment = Annotated[AwareDatetime, AfterValidator(_supported_year)]
 Day = Annotated[date, AfterValidator(_supported_year)]
+Birthday = Annotated[date, AfterValidator(_supported_birthday)]
 EventPoints = Annotated[int, Field(ge=1, le=MAX_EVENT_POINTS)]
 AttrValue = (
     Text
@@ -299,7 +311,7 @@ class ProfileUpdate(_Event):
     """The member's profile changed: a birthday set or corrected, tags added or removed."""
 
     type: Literal["profile"] = "profile"
-    birthday: Day | None = None
+    birthday: Birthday | None = None
     add_tags: Tags = ()
     remove_tags: Tags = ()
 
