@@ -227,3 +227,12 @@ def test_host_decimal_settings_change_nothing(setting: dict[str, Any]) -> None:
     expected = run()
     with decimal.localcontext(decimal.Context(**setting)):
         assert run() == expected
+
+
+@pytest.mark.parametrize("day", ["02-30", "04-31", "02-29", "13-01", "00-10"])
+def test_an_expiry_day_some_years_lack_is_refused(day: str) -> None:
+    """expiry.fixed names a day every year has; 02-30 or 04-31 is refused at validation."""
+    text = _HEAD + _RULES + f'  expiry: {{fixed: "{day}"}}\n'
+    with pytest.raises(PolicyError) as caught:
+        memberkit.parse_policy(text, source="p.yaml")
+    assert [i.path for i in caught.value.issues] == ["points.expiry"]

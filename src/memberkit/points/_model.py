@@ -23,6 +23,7 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -318,7 +319,8 @@ class ExpirySpec(_Frozen):
             raise ValueError("give exactly one of 'rolling_months', 'fixed' or 'inactivity_months'")
         if self.fixed is not None:
             month, day = (int(p) for p in self.fixed.split("-"))
-            if not (1 <= month <= 12 and 1 <= day <= 31) or (month, day) == (2, 29):
+            # 2001 is a common year: a day it lacks (02-29, 02-30, 04-31) is missing some years.
+            if not (1 <= month <= 12 and 1 <= day <= monthrange(2001, month)[1]):
                 raise ValueError(f"'{self.fixed}' is not a day every year has (MM-DD)")
         return self
 
