@@ -33,6 +33,7 @@ from ._limits import (
     MAX_EVENT_BYTES,
     MAX_EVENT_DEPTH,
     MAX_EVENT_POINTS,
+    MAX_ID,
     MAX_ITEMS,
     MAX_MONEY,
     MAX_MONEY_DECIMALS,
@@ -77,7 +78,7 @@ def _supported_year(value: _D) -> _D:
     return value
 
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID, strip_whitespace=True)]
 NonNegative = Annotated[
     Decimal,
     Field(ge=0, lt=MAX_MONEY, allow_inf_nan=False, decimal_places=MAX_MONEY_DECIMALS),

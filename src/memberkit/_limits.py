@@ -9,7 +9,7 @@ arithmetic never meets a number it cannot hold. The bounds are far beyond any re
 - numbers in a policy: below 10^15 in size, at most 9 decimals; a multiplier at most 100, the
   points of one earning rule at most 10^9;
 - dates: years 1900 to 2999 (an expiry or a review some centuries ahead still fits a ``date``);
-- texts in an event: ids up to 128 characters, other texts up to 256, up to 1,000 lines of up to
+- texts in an event: ids (and a new member's id) up to 128 characters, other texts up to 256, up to 1,000 lines of up to
   10^6 units, 100 tags and 100 attributes; an event as JSON text up to 1 MB, nested at most 16 levels.
 
 The engine computes in its own decimal context (:data:`CONTEXT`), entered by every public entry
@@ -39,6 +39,7 @@ __all__ = [
     "MAX_EVENT_BYTES",
     "MAX_EVENT_DEPTH",
     "MAX_EVENT_POINTS",
+    "MAX_ID",
     "MAX_ITEMS",
     "MAX_MONEY",
     "MAX_MONEY_DECIMALS",
@@ -66,6 +67,7 @@ MAX_POLICY_DECIMALS = 9
 MAX_MULTIPLIER = 100
 MAX_RULE_POINTS = 10**9
 MAX_TEXT = 256
+MAX_ID = 128
 MAX_ITEMS = 1000
 MAX_QUANTITY = 10**6
 MAX_TAGS = 100

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, TypeAdapter, ValidationError
 
 from ._errors import StateError
-from ._limits import memberkit_context
+from ._limits import MAX_ID, MAX_YEAR, MIN_YEAR, memberkit_context, year_problem
 from ._state_checks import StateId, StateMoment
 from .benefits._state import BenefitState
 from .points._state import PointsState
@@ -202,10 +202,16 @@ def new_member(
     tags: tuple[str, ...] | list[str] = (),
 ) -> MemberState:
     """The state of a member who has just joined: nothing earned, base tier."""
-    if not member_id:
+    if not member_id or not member_id.strip():
         raise StateError("member_id must not be empty")
+    if len(member_id) > MAX_ID:
+        raise StateError(f"member_id is {len(member_id):,} characters; at most {MAX_ID}")
     if joined_at.tzinfo is None or joined_at.utcoffset() is None:
         raise StateError("joined_at has no timezone offset; give one, e.g. +08:00")
+    for when, name in ((joined_at, "joined_at"), (birthday, "birthday")):
+        if when is not None and year_problem(when) is not None:
+            # (The birthday itself is personal data: the message names the field, not the value.)
+            raise StateError(f"{name} is outside the supported years {MIN_YEAR} to {MAX_YEAR}")
     return MemberState(
         member_id=member_id, joined_at=joined_at, birthday=birthday, tags=tuple(tags)
     )

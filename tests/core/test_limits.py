@@ -7,6 +7,7 @@ decimal.InvalidOperation, OverflowError, RecursionError, ValueError or TypeError
 from __future__ import annotations
 
 import decimal
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
@@ -236,3 +237,21 @@ def test_an_expiry_day_some_years_lack_is_refused(day: str) -> None:
     with pytest.raises(PolicyError) as caught:
         memberkit.parse_policy(text, source="p.yaml")
     assert [i.path for i in caught.value.issues] == ["points.expiry"]
+
+
+@pytest.mark.parametrize(
+    ("member_id", "joined", "birthday", "match"),
+    [
+        ("x" * 129, at(2026, 1, 1), None, "at most 128"),
+        ("   ", at(2026, 1, 1), None, "must not be empty"),
+        ("m1", at(2026, 1, 1).replace(year=9999), None, "joined_at is outside"),
+        ("m1", at(2026, 1, 1), date(1, 1, 1), "birthday is outside"),
+    ],
+    ids=["129-character id", "blank id", "joined in 9999", "born in year 1"],
+)
+def test_new_member_refuses_what_the_state_could_not_hold(
+    member_id: str, joined: datetime, birthday: date | None, match: str
+) -> None:
+    """new_member refuses an overlong or blank id and dates outside the supported years."""
+    with pytest.raises(memberkit.StateError, match=match):
+        memberkit.new_member(member_id, joined, birthday=birthday)
