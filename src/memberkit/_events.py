@@ -345,7 +345,16 @@ _EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 def _first_error(exc: ValidationError) -> tuple[str, str]:
     err = exc.errors(include_url=False)[0]
     field = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in _TYPES))
-    return field, str(err["msg"])
+    message = str(err["msg"])
+    if err["type"] in _BOUNDS:
+        # Say that the limit is memberkit's supported range, not a rule of the programme.
+        message += " (the range memberkit supports)"
+    return field, message
+
+
+_BOUNDS = frozenset(
+    {"less_than", "less_than_equal", "too_long", "string_too_long", "decimal_max_places"}
+)
 
 
 _TYPES = {
