@@ -8,7 +8,8 @@ arithmetic never meets a number it cannot hold. The bounds are far beyond any re
 - points moved by one event (a redemption, a transfer, an adjustment): at most 10^12;
 - numbers in a policy: below 10^15 in size, at most 9 decimals; a multiplier at most 100, the
   points of one earning rule at most 10^9;
-- dates: years 1900 to 2999 (an expiry or a review some centuries ahead still fits a ``date``);
+- dates: years 1900 to 2999 in input (an expiry or a review some centuries ahead still fits a
+  ``date``); a stored state may hold moments the engine derived up to 8999;
 - texts in an event: ids (and a new member's id) up to 128 characters, other texts up to 256, up to 1,000 lines of up to
   10^6 units, 100 tags and 100 attributes; an event as JSON text up to 1 MB, nested at most 16 levels.
 
@@ -36,6 +37,7 @@ from typing import ParamSpec, TypeVar
 __all__ = [
     "CONTEXT",
     "MAX_ATTRIBUTES",
+    "MAX_DERIVED_YEAR",
     "MAX_EVENT_BYTES",
     "MAX_EVENT_DEPTH",
     "MAX_EVENT_POINTS",
@@ -59,6 +61,10 @@ __all__ = [
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999
+MAX_DERIVED_YEAR = 8999
+"""The latest year a stored state may hold: what the engine derives from input up to 2999 (an
+expiry 50 years on, a tier held 100 years, extensions stacked) stays below it, and arithmetic on
+it (a year added) stays far from ``datetime``'s year 9999."""
 MAX_MONEY = Decimal(10) ** 15
 MAX_MONEY_DECIMALS = 6
 MAX_EVENT_POINTS = 10**12
@@ -103,11 +109,11 @@ def memberkit_context(func: Callable[_P, _R]) -> Callable[_P, _R]:
     return inside
 
 
-def year_problem(day: date) -> str | None:
-    """Why a date is outside the supported years, or None."""
-    if MIN_YEAR <= day.year <= MAX_YEAR:
+def year_problem(day: date, latest: int = MAX_YEAR) -> str | None:
+    """Why a date is outside the supported years (``MIN_YEAR`` to ``latest``), or None."""
+    if MIN_YEAR <= day.year <= latest:
         return None
-    return f"{day.isoformat()} is outside the supported years {MIN_YEAR} to {MAX_YEAR}"
+    return f"{day.isoformat()} is outside the supported years {MIN_YEAR} to {latest}"
 
 
 def policy_number_problem(value: int | Decimal) -> str | None:

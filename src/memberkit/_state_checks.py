@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, AwareDatetime, StringConstraints
 
-from ._limits import year_problem
+from ._limits import MAX_DERIVED_YEAR, year_problem
 
 __all__ = ["StateId", "StateMoment"]
 
 
 def _supported(value: datetime) -> datetime:
-    problem = year_problem(value)
+    # Not the input bound: a state holds moments derived from input (expiries, grant ends).
+    problem = year_problem(value, MAX_DERIVED_YEAR)
     if problem is not None:
         raise ValueError(problem)
     return value
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # pydantic's AwareDatetime reads as Any to mypy; the value is
     StateMoment = datetime
 else:
     StateMoment = Annotated[AwareDatetime, AfterValidator(_supported)]
-    """A moment in a stored state: with a timezone offset, in the supported years."""
+    """A moment in a stored state: with a timezone offset, between 1900 and 8999."""
 
 StateId = Annotated[str, StringConstraints(min_length=1)]
 """An id in a stored state (a member, an order, a line, a lot): never empty."""

@@ -166,6 +166,7 @@ _STRICT = [
     (("points", "lots", 0, "id"), "", "points.lots.0.id", "id is empty"),
     (("seen", 0, 0), "", "seen.0.0", "id is empty"),
     (("clock",), "9999-12-31T23:00:00+00:00", "clock", "supported years"),
+    (("clock",), "1000-01-01T00:00:00+00:00", "clock", "supported years"),
 ]
 
 
@@ -186,4 +187,21 @@ def test_strict_loading_refuses_naive_times_and_empty_ids(
 def test_a_rich_state_still_loads() -> None:
     """The unbroken state of the strict-loading table loads back equal to itself."""
     state = _rich_state()
+    assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
+
+
+def test_a_state_with_moments_derived_past_2999_loads_back() -> None:
+    """An order on the last supported day earns points available in 3000; the state loads back."""
+    policy = memberkit.load_policy(str(resources.files("memberkit") / "examples" / "retail.yaml"))
+    event = memberkit.parse_event(
+        {
+            "type": "purchase",
+            "id": "o1",
+            "at": "2999-12-30T12:00:00+08:00",
+            "currency": "CNY",
+            "lines": [{"id": "l1", "amount": "100"}],
+        }
+    )
+    state, _ = memberkit.apply(policy, member(), event)
+    assert max(lot.available_at or lot.earned_at for lot in state.points.lots).year == 3000
     assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
