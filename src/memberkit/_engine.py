@@ -34,6 +34,7 @@ from ._events import (
     event_fingerprint,
     legacy_fingerprint,
 )
+from ._limits import memberkit_context
 from ._money import currency_exponent
 from ._reasons import Reason
 from ._state import ActivityRecord, LineRecord, MemberState, OrderRecord, RefundRecord
@@ -65,6 +66,7 @@ class Outcome(Explained):
         return not (self.duplicate or self.refused)
 
 
+@memberkit_context
 def advance(
     policy: Policy, state: MemberState, until: datetime
 ) -> tuple[MemberState, list[Reason]]:
@@ -78,6 +80,7 @@ def advance(
     return advanced(policy, state, until, reasons), reasons
 
 
+@memberkit_context
 def apply(policy: Policy, state: MemberState, event: Event) -> tuple[MemberState, Outcome]:
     """Apply one event; a repeated event id with the same content changes nothing.
 
@@ -258,6 +261,7 @@ def _check_history(
         )
 
 
+@memberkit_context
 def replay(
     policy: Policy,
     state: MemberState,

@@ -13,9 +13,10 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -29,6 +30,23 @@ from pydantic import (
 
 from ._errors import EventError
 from ._instants import fixed_offset
+from ._limits import (
+    MAX_ATTRIBUTES,
+    MAX_EVENT_BYTES,
+    MAX_EVENT_DEPTH,
+    MAX_EVENT_POINTS,
+    MAX_ID,
+    MAX_ITEMS,
+    MAX_MONEY,
+    MAX_MONEY_DECIMALS,
+    MAX_POLICY_DECIMALS,
+    MAX_QUANTITY,
+    MAX_TAGS,
+    MAX_TEXT,
+    MAX_YEAR,
+    MIN_YEAR,
+    year_problem,
+)
 from ._money import is_currency
 from ._reasons import Reason
 from .i18n import render
@@ -54,16 +72,54 @@ __all__ = [
     "parse_events",
 ]
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
-NonNegative = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-AttrValue = str | int | Decimal | bool
+_D = TypeVar("_D", date, datetime)
+
+
+def _supported_year(value: _D) -> _D:
+    problem = year_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID, strip_whitespace=True)]
+NonNegative = Annotated[
+    Decimal,
+    Field(ge=0, lt=MAX_MONEY, allow_inf_nan=False, decimal_places=MAX_MONEY_DECIMALS),
+]
+"""Money: below 10^15, at most 6 decimals (the currency's own precision is checked later)."""
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Tags = Annotated[tuple[Text, ...], Field(max_length=MAX_TAGS)]
+
+
+def _supported_birthday(value: date) -> date:
+    # Personal data never appears in a message, not even the value being refused.
+    if year_problem(value) is not None:
+        raise ValueError(f"the birthday is outside the supported years {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_supported_year)]
+Day = Annotated[date, AfterValidator(_supported_year)]
+Birthday = Annotated[date, AfterValidator(_supported_birthday)]
+EventPoints = Annotated[int, Field(ge=1, le=MAX_EVENT_POINTS)]
+AttrValue = (
+    Text
+    | Annotated[int, Field(ge=-MAX_MONEY, le=MAX_MONEY)]
+    | Annotated[
+        Decimal,
+        Field(gt=-MAX_MONEY, lt=MAX_MONEY, allow_inf_nan=False, decimal_places=MAX_POLICY_DECIMALS),
+    ]
+    | bool
+)
+Attributes = Annotated[Mapping[Text, AttrValue], Field(max_length=MAX_ATTRIBUTES)]
 
 
 class _Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     id: Id
-    at: AwareDatetime
+    at: Moment
 
     @field_validator("at", mode="before")
     @classmethod
@@ -87,15 +143,15 @@ class Line(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     id: Id
-    sku: str = ""
-    category: str = ""
-    quantity: Annotated[int, Field(ge=1)] = 1
+    sku: Text = ""
+    category: Text = ""
+    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)] = 1
     amount: NonNegative
     """Net amount paid for the whole line (all units), after line and order discounts."""
     gross: NonNegative | None = None
     """List price of the line before discounts, for programmes that earn on gross."""
-    tags: tuple[str, ...] = ()
-    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+    tags: Tags = ()
+    attributes: Attributes = Field(default_factory=dict)
 
 
 class Purchase(_Event):
@@ -103,14 +159,14 @@ class Purchase(_Event):
 
     type: Literal["purchase"] = "purchase"
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-    lines: tuple[Line, ...] = Field(min_length=1)
+    lines: tuple[Line, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     shipping: NonNegative = Decimal(0)
     tax: NonNegative = Decimal(0)
-    channel: str = ""
-    store: str = ""
-    payment_method: str = ""
-    tags: tuple[str, ...] = ()
-    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+    channel: Text = ""
+    store: Text = ""
+    payment_method: Text = ""
+    tags: Tags = ()
+    attributes: Attributes = Field(default_factory=dict)
 
     @field_validator("currency")
     @classmethod
@@ -140,7 +196,7 @@ class RefundLine(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     line: Id
-    quantity: Annotated[int, Field(ge=1)] | None = None
+    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)] | None = None
 
 
 class Refund(_Event):
@@ -148,7 +204,7 @@ class Refund(_Event):
 
     type: Literal["refund"] = "refund"
     order: Id
-    lines: tuple[RefundLine, ...] = ()
+    lines: tuple[RefundLine, ...] = Field(default=(), max_length=MAX_ITEMS)
 
 
 class Activity(_Event):
@@ -156,9 +212,9 @@ class Activity(_Event):
 
     type: Literal["activity"] = "activity"
     kind: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)]
-    channel: str = ""
-    tags: tuple[str, ...] = ()
-    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+    channel: Text = ""
+    tags: Tags = ()
+    attributes: Attributes = Field(default_factory=dict)
 
 
 class Redemption(_Event):
@@ -167,7 +223,7 @@ class Redemption(_Event):
     type: Literal["redemption"] = "redemption"
     currency: Id | None = None
     """Points currency id from the policy; the policy's first spendable currency when omitted."""
-    points: Annotated[int, Field(ge=1)] | None = None
+    points: EventPoints | None = None
     reward: Id | None = None
     order_amount: NonNegative | None = None
     """Total of the order being paid, for the maximum share payable by points."""
@@ -194,7 +250,7 @@ class Transfer(_Event):
     type: Literal["transfer"] = "transfer"
     direction: Literal["out", "in"]
     currency: Id | None = None
-    points: Annotated[int, Field(ge=1)]
+    points: EventPoints
     counterparty: Id
     """The other member's id, or a partner programme's id for an exchange."""
     partner: bool = False
@@ -205,8 +261,8 @@ class Adjustment(_Event):
 
     type: Literal["adjustment"] = "adjustment"
     currency: Id | None = None
-    points: int
-    reason: Annotated[str, StringConstraints(min_length=1)]
+    points: Annotated[int, Field(ge=-MAX_EVENT_POINTS, le=MAX_EVENT_POINTS)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
 
     @field_validator("points")
     @classmethod
@@ -227,9 +283,9 @@ class PointsExtension(_Event):
     type: Literal["points_extension"] = "points_extension"
     currency: Id | None = None
     months: Annotated[int, Field(ge=1, le=600)]
-    expiring_by: date | None = None
+    expiring_by: Day | None = None
     price: NonNegative | None = None
-    reason: Annotated[str, StringConstraints(min_length=1)] = "paid"
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)] = "paid"
 
 
 class TierGrant(_Event):
@@ -237,9 +293,9 @@ class TierGrant(_Event):
 
     type: Literal["tier_grant"] = "tier_grant"
     tier: Id
-    start: AwareDatetime | None = None
+    start: Moment | None = None
     """Start of the grant (default: the event's time; a paid renewal runs on from the period held)."""
-    until: AwareDatetime | None = None
+    until: Moment | None = None
     """End of the grant, the first moment it no longer holds; a paid tier's period comes from the
     policy when omitted."""
     through: date | None = None
@@ -268,17 +324,17 @@ class BenefitUse(_Event):
     benefit: Id
     value: NonNegative | None = None
     """For benefits capped by value: how much of the cap this use takes."""
-    channel: str = ""
-    attributes: Mapping[str, AttrValue] = Field(default_factory=dict)
+    channel: Text = ""
+    attributes: Attributes = Field(default_factory=dict)
 
 
 class ProfileUpdate(_Event):
     """The member's profile changed: a birthday set or corrected, tags added or removed."""
 
     type: Literal["profile"] = "profile"
-    birthday: date | None = None
-    add_tags: tuple[str, ...] = ()
-    remove_tags: tuple[str, ...] = ()
+    birthday: Birthday | None = None
+    add_tags: Tags = ()
+    remove_tags: Tags = ()
 
     @model_validator(mode="after")
     def _no_overlap(self) -> ProfileUpdate:
@@ -399,6 +455,9 @@ def _first_error(exc: ValidationError, data: Mapping[str, Any]) -> tuple[str, Re
         return field, Reason.of("event.invalid.too_short", least=int(ctx.get("min_length", 1)))
     # Checks of our own validators already speak plainly; pydantic's rarer ones are passed on.
     message = str(err["msg"]).removeprefix("Value error, ")
+    if kind in _BOUNDS:
+        # Say that the limit is memberkit's supported range, not a rule of the programme.
+        message += " (the range memberkit supports)"
     if message.startswith("Input should"):
         message = f"{shown} should" + message.removeprefix("Input should")
     return field, Reason.of("event.invalid.other", message=message[:1].lower() + message[1:])
@@ -421,6 +480,11 @@ def _fields_at(data: Mapping[str, Any], loc: list[int | str]) -> list[str]:
     return []
 
 
+_BOUNDS = frozenset(
+    {"less_than", "less_than_equal", "too_long", "string_too_long", "decimal_max_places"}
+)
+
+
 _TYPES = {
     "purchase",
     "refund",
@@ -439,28 +503,90 @@ _TYPES = {
 def parse_event(data: Mapping[str, Any] | str | bytes | object) -> Event:
     """Validate one event from a mapping or a JSON text; errors name the event id and field."""
     if isinstance(data, str | bytes):
-        try:
-            data = json.loads(data)
-        except (ValueError, UnicodeDecodeError) as exc:
-            reason = Reason.of("event.invalid.json", detail=str(exc))
-            raise EventError(
-                "?", render(reason, "en"), code="invalid_json", reason=reason
-            ) from None
+        data = _from_json(data)
     if not isinstance(data, Mapping):
         reason = Reason.of("event.invalid.not_an_event", kind=type(data).__name__)
         raise EventError("?", render(reason, "en"), code="invalid_event", reason=reason)
     try:
         return _EVENT.validate_python(data)
     except ValidationError as exc:
-        event_id = str(data.get("id", "?"))
         field, reason = _first_error(exc, data)
         raise EventError(
-            event_id, render(reason, "en"), field=field, code="invalid_event", reason=reason
+            _shown_id(data), render(reason, "en"), field=field, code="invalid_event", reason=reason
         ) from None
+
+
+def _from_json(text: str | bytes) -> object:
+    if len(text) > MAX_EVENT_BYTES:
+        raise EventError(
+            "?",
+            f"the event is {len(text):,} characters; an event may be at most {MAX_EVENT_BYTES:,}",
+            code="too_large",
+        )
+    try:
+        data = json.loads(text, parse_int=_json_int)
+    except RecursionError:
+        # Nesting deeper than Python's stack: refused like any nesting past the limit below.
+        data = None
+        depth = MAX_EVENT_DEPTH + 1
+    except (ValueError, UnicodeDecodeError) as exc:
+        reason = Reason.of("event.invalid.json", detail=_short(str(exc)))
+        raise EventError("?", render(reason, "en"), code="invalid_json", reason=reason) from None
+    else:
+        depth = _depth(data)
+    if depth > MAX_EVENT_DEPTH:
+        raise EventError(
+            "?",
+            f"the JSON nests deeper than {MAX_EVENT_DEPTH} levels; an event never needs this",
+            code="too_deep",
+        )
+    return data
+
+
+def _json_int(text: str) -> int | Decimal:
+    # int() refuses more than 4,300 digits with a message about sys.set_int_max_str_digits; a
+    # Decimal holds any length, and the field's bound then refuses it by name.
+    return int(text) if len(text) <= 40 else Decimal(text)
+
+
+def _depth(data: object) -> int:
+    """How deeply a parsed JSON value nests (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[object] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_EVENT_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _shown_id(data: Mapping[str, Any]) -> str:
+    """The event's id as the error shows it: text, cut to the longest id an event may have."""
+    value = data.get("id", "?")
+    return _short(str(value) if isinstance(value, str | int | float) else "?", 128)
 
 
 def parse_events(items: Iterable[Mapping[str, Any] | str | bytes]) -> list[Event]:
     """Validate a batch of events at the edge, in one call; the first bad one raises."""
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise EventError(
+            "?",
+            f"parse_events takes a list of events, not {type(items).__name__}; "
+            "use parse_event for one event",
+            code="invalid_event",
+        )
     return [parse_event(item) for item in items]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -180,8 +181,23 @@ def _zones() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
 
 
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")
+"""An IANA zone id: Area/Location or Area/Region/Location, never a path."""
+
+_MACHINE_ZONES = frozenset({"localtime", "posixrules", "factory"})
+"""Names in the zone database whose meaning depends on the machine (its own setting, its build)."""
+
+
 def timezone_problem(name: str) -> str | None:
     """Why ``name`` is not a usable IANA timezone, or None when it is."""
+    if name.lower() in _MACHINE_ZONES or name.startswith(("posix/", "right/")):
+        # The same policy must give the same answers on every server, whatever its clock says.
+        return (
+            f"timezone '{name}' depends on the machine the policy runs on; "
+            "name an IANA zone such as Asia/Shanghai"
+        )
+    if len(name) > 64 or not _ZONE_NAME.fullmatch(name):
+        return f"'{name[:64]}' is not an IANA timezone name such as Asia/Shanghai"
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -19,6 +19,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, TypeAdapter, ValidationError
 
 from ._errors import StateError
+from ._limits import MAX_ID, MAX_YEAR, MIN_YEAR, memberkit_context, year_problem
+from ._state_checks import StateId, StateMoment
 from .benefits._state import BenefitState
 from .points._state import PointsState
 from .tiers._state import TierState
@@ -62,7 +64,7 @@ AttrValue = Annotated[
 class LineRecord:
     """A purchased line and how much of it has been refunded so far."""
 
-    id: str
+    id: StateId
     sku: str
     category: str
     quantity: int
@@ -88,8 +90,8 @@ class LineRecord:
 class RefundRecord:
     """A refund applied to an order: when, how much money went back, and from which lines."""
 
-    id: str
-    at: datetime
+    id: StateId
+    at: StateMoment
     amount: Decimal
     lines: tuple[tuple[str, Decimal], ...] = ()
     """(line id, money given back for that line), for the lines this refund touched. Empty in
@@ -107,8 +109,8 @@ class RefundRecord:
 class OrderRecord:
     """A purchase as the programme remembers it, for refunds, qualification and lifecycle."""
 
-    id: str
-    at: datetime
+    id: StateId
+    at: StateMoment
     currency: str
     lines: tuple[LineRecord, ...]
     shipping: Decimal = Decimal(0)
@@ -147,8 +149,8 @@ class OrderRecord:
 class ActivityRecord:
     """A non-purchase activity (sign-up, check-in, review, a flight's segments...)."""
 
-    id: str
-    at: datetime
+    id: StateId
+    at: StateMoment
     kind: str
     channel: str = ""
     tags: tuple[str, ...] = ()
@@ -159,20 +161,20 @@ class ActivityRecord:
 class MemberState:
     """Everything memberkit knows about one member, as of the last event applied."""
 
-    member_id: str
-    joined_at: datetime
+    member_id: StateId
+    joined_at: StateMoment
     birthday: date | None = None
     tags: tuple[str, ...] = ()
-    clock: datetime | None = None
+    clock: StateMoment | None = None
     """Time of the latest event applied; events must arrive in time order. The state holds what
     time brought up to this moment; what it brings after is worked out whenever asked."""
-    advanced_to: datetime | None = None
+    advanced_to: StateMoment | None = None
     """How far ``advance`` brought the state past its last event (None: not past it). What
     time brought up to this moment is carried out in the state, and was reported once."""
     base: MemberState | None = None
     """The member as of the last event, kept while the state is advanced past it and time
     changed something since, so a question about a moment in between is answered exactly."""
-    seen: tuple[tuple[str, str], ...] = ()
+    seen: tuple[tuple[StateId, str], ...] = ()
     """(event id, fingerprint) of every event applied, oldest first, for idempotency."""
     orders: tuple[OrderRecord, ...] = ()
     activities: tuple[ActivityRecord, ...] = ()
@@ -217,10 +219,16 @@ def new_member(
     tags: tuple[str, ...] | list[str] = (),
 ) -> MemberState:
     """The state of a member who has just joined: nothing earned, base tier."""
-    if not member_id:
+    if not member_id or not member_id.strip():
         raise StateError("member_id must not be empty")
+    if len(member_id) > MAX_ID:
+        raise StateError(f"member_id is {len(member_id):,} characters; at most {MAX_ID}")
     if joined_at.tzinfo is None or joined_at.utcoffset() is None:
         raise StateError("joined_at has no timezone offset; give one, e.g. +08:00")
+    for when, name in ((joined_at, "joined_at"), (birthday, "birthday")):
+        if when is not None and year_problem(when) is not None:
+            # (The birthday itself is personal data: the message names the field, not the value.)
+            raise StateError(f"{name} is outside the supported years {MIN_YEAR} to {MAX_YEAR}")
     return MemberState(
         member_id=member_id, joined_at=joined_at, birthday=birthday, tags=tuple(tags)
     )
@@ -228,12 +236,20 @@ def new_member(
 
 _ADAPTER: TypeAdapter[MemberState] = TypeAdapter(MemberState)
 
+_MESSAGES = {
+    "timezone_aware": "the datetime has no timezone offset (a stored state keeps offsets)",
+    "string_too_short": "the id is empty",
+}
+"""Plainer words for the state checks of ``_state_checks`` than pydantic's own."""
 
+
+@memberkit_context
 def state_to_json(state: MemberState) -> str:
     """Serialise a member state to JSON (Decimals as strings, datetimes in ISO 8601 with offset)."""
     return _ADAPTER.dump_json(state).decode()
 
 
+@memberkit_context
 def state_from_json(text: str | bytes | Mapping[str, Any]) -> MemberState:
     """Read a member state back; a malformed or unknown-format state raises StateError."""
     try:
@@ -244,7 +260,8 @@ def state_from_json(text: str | bytes | Mapping[str, Any]) -> MemberState:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise StateError(f"invalid member state at {where or 'top level'}: {err['msg']}") from None
+        message = _MESSAGES.get(err["type"], err["msg"])
+        raise StateError(f"invalid member state at {where or 'top level'}: {message}") from None
     if state.format == 1:
         return _migrate_from_1(state)
     if state.format != STATE_FORMAT:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from importlib import resources
 
 import pytest
 from hypothesis import given
@@ -24,12 +27,15 @@ moments = st.builds(
 )
 money = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+ids = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=8
+)
 attrs = st.lists(
     st.tuples(text, st.one_of(text, st.integers(), money, st.booleans())), max_size=3
 ).map(lambda xs: tuple(sorted(dict(xs).items())))
 lines = st.builds(
     LineRecord,
-    id=text,
+    id=ids,
     sku=text,
     category=text,
     quantity=st.integers(1, 50),
@@ -42,7 +48,7 @@ lines = st.builds(
 )
 orders = st.builds(
     OrderRecord,
-    id=text,
+    id=ids,
     at=moments,
     currency=st.just("CNY"),
     lines=st.lists(lines, min_size=1, max_size=3).map(tuple),
@@ -53,12 +59,12 @@ orders = st.builds(
     payment_method=text,
     tags=st.lists(text, max_size=2).map(tuple),
     attributes=attrs,
-    refunds=st.lists(st.builds(RefundRecord, id=text, at=moments, amount=money), max_size=2).map(
+    refunds=st.lists(st.builds(RefundRecord, id=ids, at=moments, amount=money), max_size=2).map(
         tuple
     ),
 )
 activities = st.builds(
-    ActivityRecord, id=text, at=moments, kind=text, channel=text, attributes=attrs
+    ActivityRecord, id=ids, at=moments, kind=text, channel=text, attributes=attrs
 )
 states = st.builds(
     lambda m, j, o, a, b, c, tags: member(m, j).evolve(
@@ -120,3 +126,82 @@ def test_join_time_keeps_its_offset() -> None:
     assert memberkit.state_from_json(
         memberkit.state_to_json(state)
     ).joined_at.utcoffset() == timedelta(hours=8)
+
+
+def _rich_state() -> memberkit.MemberState:
+    """A member with an order, a lot, a journal entry and a tier change, to break field by field."""
+    policy = memberkit.load_policy(str(resources.files("memberkit") / "examples" / "retail.yaml"))
+    event = memberkit.parse_event(
+        {
+            "type": "purchase",
+            "id": "o1",
+            "at": "2026-03-01T12:00:00+08:00",
+            "currency": "CNY",
+            "lines": [{"id": "l1", "amount": "30000"}],
+        }
+    )
+    state, _ = memberkit.apply(policy, member(), event)
+    return state
+
+
+def _break(path: tuple[str | int, ...], value: object) -> dict[str, object]:
+    data = json.loads(memberkit.state_to_json(_rich_state()))
+    node = data
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    return data
+
+
+_STRICT = [
+    (("joined_at",), "2026-01-01T00:00:00", "joined_at", "timezone offset"),
+    (("clock",), "2026-03-01T12:00:00", "clock", "timezone offset"),
+    (("orders", 0, "at"), "2026-03-01T12:00:00", "orders.0.at", "timezone offset"),
+    (("points", "lots", 0, "earned_at"), "2026-03-01T12:00", "points.lots.0.earned_at", "offset"),
+    (("points", "journal", 0, "at"), "2026-03-01T12:00:00", "points.journal.0.at", "offset"),
+    (("tiers", "history", 0, "at"), "2026-03-01T12:00:00", "tiers.history.0.at", "offset"),
+    (("member_id",), "", "member_id", "id is empty"),
+    (("orders", 0, "id"), "", "orders.0.id", "id is empty"),
+    (("orders", 0, "lines", 0, "id"), "", "orders.0.lines.0.id", "id is empty"),
+    (("points", "lots", 0, "id"), "", "points.lots.0.id", "id is empty"),
+    (("seen", 0, 0), "", "seen.0.0", "id is empty"),
+    (("clock",), "9999-12-31T23:00:00+00:00", "clock", "supported years"),
+    (("clock",), "1000-01-01T00:00:00+00:00", "clock", "supported years"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "where", "message"), _STRICT, ids=[s[2] + " " + s[3] for s in _STRICT]
+)
+def test_strict_loading_refuses_naive_times_and_empty_ids(
+    path: tuple[str | int, ...], value: object, where: str, message: str
+) -> None:
+    """A stored state with a naive datetime or an empty id is a StateError naming the field."""
+    broken = _break(path, value)
+    with pytest.raises(StateError, match=f"at {re.escape(where)}: .*{message}"):
+        memberkit.state_from_json(broken)
+    with pytest.raises(StateError, match=f"at {re.escape(where)}: .*{message}"):
+        memberkit.state_from_json(json.dumps(broken))
+
+
+def test_a_rich_state_still_loads() -> None:
+    """The unbroken state of the strict-loading table loads back equal to itself."""
+    state = _rich_state()
+    assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
+
+
+def test_a_state_with_moments_derived_past_2999_loads_back() -> None:
+    """An order on the last supported day earns points available in 3000; the state loads back."""
+    policy = memberkit.load_policy(str(resources.files("memberkit") / "examples" / "retail.yaml"))
+    event = memberkit.parse_event(
+        {
+            "type": "purchase",
+            "id": "o1",
+            "at": "2999-12-30T12:00:00+08:00",
+            "currency": "CNY",
+            "lines": [{"id": "l1", "amount": "100"}],
+        }
+    )
+    state, _ = memberkit.apply(policy, member(), event)
+    assert max(lot.available_at or lot.earned_at for lot in state.points.lots).year == 3000
+    assert memberkit.state_from_json(memberkit.state_to_json(state)) == state

@@ -62,6 +62,7 @@ def test_near_one_it_agrees_or_refuses(a: float, b: float, c: float, z: float) -
         (0.243 + 500, 2.426 + 500, 0.793 + 2.426 + 499, 0.999999),  # x = 500, horizon ≫ T
         (1.0, 0.5, 1000.0, 0.999),
         (2.0, 3.0, 4.0, 0.0),
+        (32.0, 0.5, 5.0, 0.5),  # an Euler transform with alternating terms cancelled digits
         # A runaway BG/NBD fit (b ~ 8e6): the stopping rule must not wait for k ~ b.
         (1.6180260883192843, 8294212.957983383, 8294211.957983385, 0.5699236743774148),
     ],

@@ -3,14 +3,23 @@
 Run it with ``uvicorn memberkit_service.app:app`` from ``examples/service``. Settings come from the
 environment, read here at the edge and nowhere else:
 
+- ``MEMBERKIT_API_KEYS``: the API keys (comma-separated) a client must send, as
+  ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``; the service refuses to start without one;
 - ``MEMBERKIT_POLICY``: path of the policy file (the bundled retail programme when unset);
-- ``MEMBERKIT_DATABASE_URL``: ``sqlite:///memberkit.db`` (default) or ``postgresql://...``.
+- ``MEMBERKIT_DATABASE_URL``: ``sqlite:///memberkit.db`` (default) or ``postgresql://...``;
+- ``MEMBERKIT_POOL_SIZE``: PostgreSQL connections the service may hold (default 10);
+- ``MEMBERKIT_MAX_BODY_BYTES``: the largest request body accepted (default 1,000,000 bytes).
+
+See the README's threat model for what these protect against and what they do not.
 """
 
 from __future__ import annotations
 
+import functools
+import hmac
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from importlib import resources
 from typing import Annotated, Any
@@ -19,6 +28,8 @@ from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import memberkit
 from memberkit import AsOfError, EventConflict, EventError, Policy, StateError
@@ -30,11 +41,17 @@ from memberkit.tiers import progress, tier_of
 from .members import Members, TooMuchContention, UnknownMember
 from .messages import message, request_locale
 from .present import jsonable, outcome_json
-from .storage import MemberExists, Store, open_store
+from .storage import MemberExists, PoolExhausted, PostgresPool, Store, open_store
 
 __all__ = ["NewMember", "create_app", "parse_as_of"]
 
 DEFAULT_DATABASE_URL = "sqlite:///memberkit.db"
+DEFAULT_MAX_BODY_BYTES = 1_000_000
+"""A batch of a few thousand events; one event may be at most 1 MB anyway (memberkit's bound)."""
+DEFAULT_POOL_SIZE = 10
+
+_LOCALE = r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8}){0,3}$"
+"""A locale identifier (zh_Hant_TW): letters and digits, so ?locale= never names a path."""
 
 
 class NewMember(BaseModel):
@@ -89,8 +106,106 @@ def parse_as_of(value: str, name: str = "as_of") -> datetime:
     return moment
 
 
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+}
+
+
+class _BodyTooLarge(HTTPException):
+    """The body grew past the limit while it was read (a client that sent no Content-Length)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit:,} bytes")
+
+
+class _Guard:
+    """Checks every HTTP request before routing: an API key, then the size of the body.
+
+    Pure ASGI, so a request without a valid key is answered 401 before its body is read, and a
+    body announced (or found, while streaming) larger than the limit is answered 413.
+    """
+
+    def __init__(self, app: ASGIApp, keys: tuple[bytes, ...], max_body: int) -> None:
+        self.app = app
+        self.keys = keys
+        self.max_body = max_body
+
+    def _authorised(self, scope: Scope) -> bool:
+        given = b""
+        for name, value in scope["headers"]:
+            if name == b"authorization" and value[:7].lower() == b"bearer ":
+                given = value[7:].strip()
+            elif name == b"x-api-key":
+                given = value.strip()
+        # Compare with every key in constant time, so the time taken tells nothing of a key.
+        # (Every key, not up to the first match: a list, not a short-circuiting generator.)
+        matches = [hmac.compare_digest(given, key) for key in self.keys]
+        return bool(given) and any(matches)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if not self._authorised(scope):
+            response = _error(401, {"code": "unauthorized", "message": _UNAUTHORISED})
+            response.headers["WWW-Authenticate"] = "Bearer"
+            await response(scope, receive, send)
+            return
+        announced = dict(scope["headers"]).get(b"content-length")
+        if announced is not None and (not announced.isdigit() or int(announced) > self.max_body):
+            message = f"the request body is larger than {self.max_body:,} bytes"
+            await _error(413, {"code": "request_too_large", "message": message})(
+                scope, receive, send
+            )
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise _BodyTooLarge(self.max_body)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+_UNAUTHORISED = "send an API key: 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
+
+
+def _keys(api_keys: Collection[str] | None) -> tuple[bytes, ...]:
+    if api_keys is None:
+        api_keys = [k for k in os.environ.get("MEMBERKIT_API_KEYS", "").split(",") if k.strip()]
+    keys = tuple(k.strip().encode() for k in api_keys if k.strip())
+    if not keys:
+        # Authentication is on by default: a service that would accept anyone's +1,000,000 points
+        # does not start at all.
+        raise RuntimeError(
+            "the service needs at least one API key: set MEMBERKIT_API_KEYS (comma-separated) "
+            "or pass api_keys to create_app"
+        )
+    return keys
+
+
+def _nothing() -> None:
+    """Nothing to close (SQLite, or a store factory the caller owns)."""
+
+
+def _setting(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
 def _members(request: Request) -> Iterator[Members]:
-    # One connection per request: a store object is used by one thread at a time.
+    # A store per request, used by this request's thread only; on PostgreSQL its connection is
+    # borrowed from the service's pool and given back here.
     members: Members = request.app.state.open_members()
     try:
         yield members
@@ -108,7 +223,9 @@ def _reader_locale(
         str | None,
         Query(
             description="locale of explanations and errors, e.g. zh_Hans, zh_TW, en (default: "
-            "Accept-Language, else the programme's)"
+            "Accept-Language, else the programme's)",
+            max_length=32,
+            pattern=_LOCALE,
         ),
     ] = None,
 ) -> str:
@@ -127,15 +244,46 @@ def create_app(
     *,
     max_attempts: int = 10,
     store_factory: Callable[[], Store] | None = None,
+    api_keys: Collection[str] | None = None,
+    max_body_bytes: int | None = None,
+    pool_size: int | None = None,
 ) -> FastAPI:
-    """The service for one policy and one database; each request gets its own connection."""
+    """The service for one policy and one database, behind API keys and a request-size limit.
+
+    On PostgreSQL the requests share one pool of at most ``pool_size`` connections; close it with
+    ``app.state.close()`` (the application's shutdown does) when the app is dropped.
+    """
+    keys = _keys(api_keys)
+    limit = max_body_bytes or _setting("MEMBERKIT_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
     if policy is None:
         path = os.environ.get("MEMBERKIT_POLICY")
         policy = memberkit.load_policy(path) if path else _bundled_policy()
     url = database_url or os.environ.get("MEMBERKIT_DATABASE_URL", DEFAULT_DATABASE_URL)
-    factory = store_factory or (lambda: open_store(url))
+    close: Callable[[], None] = _nothing
+    factory: Callable[[], Store]
+    if store_factory is not None:
+        factory = store_factory
+    elif url.startswith(("postgresql://", "postgres://")):
+        pool = PostgresPool(
+            url, max_size=pool_size or _setting("MEMBERKIT_POOL_SIZE", DEFAULT_POOL_SIZE)
+        )
+        factory, close = pool.store, pool.close
+    else:
+        factory = functools.partial(open_store, url)  # SQLite connections are cheap
     chosen: Policy = policy
-    api = FastAPI(title=f"memberkit service: {chosen.info.id}", version=memberkit.__version__)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        yield
+        close()
+
+    api = FastAPI(
+        title=f"memberkit service: {chosen.info.id}",
+        version=memberkit.__version__,
+        lifespan=lifespan,
+    )
+    api.add_middleware(_Guard, keys=keys, max_body=limit)
+    api.state.close = close
     # Created at start-up so the first requests do not race to create the table.
     factory().close()
 
@@ -169,6 +317,29 @@ def create_app(
                 "field": ".".join(where),
             },
         )
+
+    @api.exception_handler(HTTPException)
+    def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        # Unknown paths, wrong methods, bodies past the limit: the same JSON shape as the rest.
+        code = _STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}")
+        response = _error(exc.status_code, {"code": code, "message": str(exc.detail)})
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @api.exception_handler(PoolExhausted)
+    def _busy(request: Request, exc: PoolExhausted) -> JSONResponse:
+        message = "every database connection stayed busy; retry shortly"
+        response = _error(503, {"code": "busy", "message": message})
+        response.headers["Retry-After"] = "1"
+        return response
+
+    @api.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A bug or an outage: JSON like every other answer, with nothing of the internals (the
+        # server's log has the traceback).
+        message = "an unexpected error on the server; the request may be retried"
+        return _error(500, {"code": "internal_error", "message": message})
 
     @api.exception_handler(ApiError)
     def _api_error(request: Request, exc: ApiError) -> JSONResponse:

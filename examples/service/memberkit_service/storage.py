@@ -5,18 +5,23 @@ write names the version it read (``UPDATE ... WHERE version = ?``): if another w
 first, no row matches, the write reports a lost update and the caller re-reads and retries. A
 store never overwrites a state it did not read.
 
-Each ``Store`` object owns one database connection and is used by one thread at a time; open one
-per thread (``open_store(url)`` is cheap for SQLite).
+Each ``Store`` object holds one database connection and is used by one thread at a time; open one
+per thread (``open_store(url)`` is cheap for SQLite). On PostgreSQL a service borrows connections
+from one ``PostgresPool`` instead: a connection per request would open as many server sessions as
+there are concurrent requests, and a server refuses clients past ``max_connections``.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 __all__ = [
     "MemberExists",
+    "PoolExhausted",
+    "PostgresPool",
     "PostgresStore",
     "SqliteStore",
     "Store",
@@ -137,38 +142,32 @@ class PostgresStore:
     byte-identical).
     """
 
-    def __init__(self, url: str) -> None:
-        try:
-            import psycopg  # type: ignore[import-not-found, unused-ignore]
-        except ImportError as exc:  # pragma: no cover - depends on the machine
-            raise RuntimeError(
-                "a postgresql:// URL needs psycopg: pip install 'psycopg[binary]'"
-            ) from exc
-        self._psycopg: Any = psycopg
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        connection: Any = None,
+        release: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Connect to ``url``, or use a ``connection`` borrowed from a pool and ``release`` it."""
+        self._psycopg: Any = _psycopg()
+        if connection is not None:
+            # Borrowed from a PostgresPool, which created the table when it opened.
+            self._db: Any = connection
+            self._release = release
+            return
+        if url is None:
+            raise ValueError("PostgresStore needs a URL or a connection")
         # Autocommit, as for SQLite: the compare-and-set UPDATE is one atomic statement (under
         # READ COMMITTED a concurrent UPDATE of the row waits, then re-checks the version), and no
         # transaction stays open, holding locks, between a read and the write that follows it.
-        self._db: Any = psycopg.connect(url, autocommit=True)
+        self._db = self._psycopg.connect(url, autocommit=True)
+        self._release = None
         try:
-            self._create_table()
+            _create_table(self._db)
         except BaseException:
             self._db.close()
             raise
-
-    def _create_table(self) -> None:
-        # Two sessions running CREATE TABLE IF NOT EXISTS at once on a database without the table
-        # both try to create it, and one fails with a UniqueViolation on pg_type (found by the
-        # tests on a real server; several workers starting together do exactly that). So the
-        # table is created under a transaction-scoped advisory lock, and only when it is missing.
-        if self._table_exists():
-            return
-        with self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-            self._db.execute(_SCHEMA)
-
-    def _table_exists(self) -> bool:
-        row = self._db.execute("SELECT to_regclass('member_state') IS NOT NULL").fetchone()
-        return bool(row[0])
 
     def create(self, member_id: str, state: str) -> StoredState:
         """Store a new member at version 1; raises ``MemberExists`` if the id is taken.
@@ -209,8 +208,91 @@ class PostgresStore:
         return StoredState(member_id, expected_version + 1, state)
 
     def close(self) -> None:
-        """Release the connection."""
-        self._db.close()
+        """Release the connection: back to its pool when borrowed, otherwise closed."""
+        if self._release is not None:
+            release, self._release = self._release, None
+            release(self._db)
+        else:
+            self._db.close()
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg  # type: ignore[import-not-found, unused-ignore]
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        raise RuntimeError(
+            "a postgresql:// URL needs psycopg: pip install 'psycopg[binary]'"
+        ) from exc
+    return psycopg
+
+
+def _create_table(db: Any) -> None:
+    # Two sessions running CREATE TABLE IF NOT EXISTS at once on a database without the table
+    # both try to create it, and one fails with a UniqueViolation on pg_type (found by the
+    # tests on a real server; several workers starting together do exactly that). So the
+    # table is created under a transaction-scoped advisory lock, and only when it is missing.
+    row = db.execute("SELECT to_regclass('member_state') IS NOT NULL").fetchone()
+    if row[0]:
+        return
+    with db.transaction():
+        db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+        db.execute(_SCHEMA)
+
+
+class PoolExhausted(Exception):  # noqa: N818 - names the situation
+    """Every pooled connection stayed busy for the whole wait; the request may be retried."""
+
+
+class PostgresPool:
+    """A bounded pool of PostgreSQL connections (psycopg_pool), shared by a service's threads.
+
+    ``store()`` borrows a connection as a ``PostgresStore``; closing that store gives the
+    connection back. At most ``max_size`` sessions are open whatever the number of concurrent
+    requests; a request that waits longer than ``timeout`` seconds for one raises
+    ``PoolExhausted`` (the service answers 503 with Retry-After), never a server-side refusal.
+    """
+
+    def __init__(
+        self, url: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 30.0
+    ) -> None:
+        _psycopg()
+        try:
+            from psycopg_pool import (  # type: ignore[import-not-found, unused-ignore]
+                ConnectionPool,
+                PoolTimeout,
+            )
+        except ImportError as exc:  # pragma: no cover - depends on the machine
+            raise RuntimeError(
+                "a connection pool needs psycopg-pool: pip install psycopg-pool"
+            ) from exc
+        self._timeout_error: Any = PoolTimeout
+        self._pool: Any = ConnectionPool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            kwargs={"autocommit": True},
+            open=False,
+        )
+        self._pool.open(wait=True, timeout=timeout)
+        try:
+            with self._pool.connection() as db:
+                _create_table(db)
+        except BaseException:
+            self._pool.close()
+            raise
+
+    def store(self) -> PostgresStore:
+        """A store on a borrowed connection; ``close()`` it to give the connection back."""
+        try:
+            db = self._pool.getconn()
+        except self._timeout_error as exc:
+            raise PoolExhausted(str(exc)) from None
+        return PostgresStore(connection=db, release=self._pool.putconn)
+
+    def close(self) -> None:
+        """Close every connection of the pool."""
+        self._pool.close()
 
 
 def open_store(url: str) -> Store:

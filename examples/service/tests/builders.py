@@ -7,6 +7,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from memberkit_service import create_app
 
@@ -39,9 +40,26 @@ def retail() -> Policy:
     return memberkit.parse_policy(text, source="retail.yaml")
 
 
+API_KEY = "test-key-0123456789"
+"""The key every test client sends (the service refuses to start without one)."""
+
+OPENED: list[FastAPI] = []
+"""Apps built by ``client``; conftest closes their connection pools after each test."""
+
+
+def app(database: str, programme: Policy | None = None, **kw: Any) -> FastAPI:
+    """The service on ``database`` for ``programme`` (the test policy), with the test API key."""
+    kw.setdefault("api_keys", (API_KEY,))
+    built = create_app(programme or policy(), database, **kw)
+    OPENED.append(built)
+    return built
+
+
 def client(database: str, programme: Policy | None = None, **kw: Any) -> TestClient:
     """A test client on the (empty) database at URL ``database``, with member ``m1`` registered."""
-    test_client = TestClient(create_app(programme or policy(), database, **kw))
+    test_client = TestClient(
+        app(database, programme, **kw), headers={"Authorization": f"Bearer {API_KEY}"}
+    )
     response = test_client.post(
         "/members", json={"member_id": "m1", "joined_at": "2026-01-01T00:00:00+08:00"}
     )

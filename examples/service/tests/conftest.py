@@ -60,6 +60,16 @@ def postgres_url() -> Iterator[str]:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+@pytest.fixture(autouse=True)
+def _close_apps() -> Iterator[None]:
+    """Close the connection pools of the apps a test built, before its schema is dropped."""
+    from builders import OPENED
+
+    yield
+    while OPENED:
+        OPENED.pop().state.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A database URL for an empty store: a SQLite file, then a PostgreSQL schema."""

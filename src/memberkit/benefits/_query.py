@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .._errors import EventError
 from .._facts import event_values
+from .._limits import memberkit_context
 from .._reasons import Reason
 from .._state import MemberState
 from ._decide import decide
@@ -56,6 +57,7 @@ def _aware(moment: datetime) -> None:
         raise EventError("-", "as_of has no timezone offset", field="as_of", code="naive_datetime")
 
 
+@memberkit_context
 def check_benefit(
     policy: Policy,
     state: MemberState,
@@ -83,6 +85,7 @@ def check_benefit(
     return decide(program.info, benefit, now, as_of, tier, context_values(context))
 
 
+@memberkit_context
 def entitlements(policy: Policy, state: MemberState, as_of: datetime) -> Entitlements:
     """Every benefit of the programme for the member at ``as_of``, allowed or not, with reasons."""
     _aware(as_of)
@@ -114,6 +117,7 @@ _CALENDAR_FAILURES = frozenset(
 birthday month not met. Tier and quota refusals are the member's, not the calendar's."""
 
 
+@memberkit_context
 def benefit_window(
     policy: Policy,
     state: MemberState,

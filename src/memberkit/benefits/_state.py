@@ -8,8 +8,9 @@ counter behind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
+
+from .._state_checks import StateMoment
 
 __all__ = ["BenefitState", "BenefitUseRecord"]
 
@@ -20,7 +21,7 @@ class BenefitUseRecord:
 
     event_id: str
     benefit: str
-    at: datetime
+    at: StateMoment
     value: Decimal | None = None
     """The money the use declared (what it takes from a value cap); None when not given."""
     keys: tuple[tuple[str, str], ...] = ()

@@ -13,10 +13,11 @@ from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from .._limits import memberkit_context
 from .._locales import locale_chain, shipped_locale, warn_if_unknown
 from .._money import Money
 from .._reasons import LocalizedText, Reason
-from ._catalog import catalogue
+from ._catalog import catalogue, clean_locale
 
 __all__ = ["explain", "format_value", "render"]
 
@@ -34,10 +35,15 @@ def _babel_locale(locale: str) -> Locale:
 
 
 def _chain(locale: str, default_locale: str) -> tuple[str, ...]:
-    """Locales to try, most specific first: zh_TW → zh_Hant_TW → zh_Hant → default → en."""
-    out: list[str] = [locale]
-    for probe in (*locale_chain(locale), default_locale, "en"):
-        if probe not in out:
+    """Locales to try, most specific first: zh_TW → zh_Hant_TW → zh_Hant → default → en.
+
+    A locale is a word, never a path: anything that is not a locale identifier is dropped here.
+    """
+    out: list[str] = []
+    cleaned = clean_locale(locale, "")
+    chain = (cleaned, *locale_chain(cleaned)) if cleaned else ()
+    for probe in (*chain, clean_locale(default_locale), "en"):
+        if probe and probe not in out:
             out.append(probe)
     return tuple(out)
 
@@ -48,6 +54,7 @@ def format_value(value: object, locale: str, *, style: str = "") -> str:
     Styles: ``percent``; ``date`` (a moment shown as its day); ``zhe`` (a price multiplier as 折: 0.85 → 85); ``off`` (a multiplier as
     the share taken off: 0.9 → 10%); ``or`` (a list joined with "or"); ``range`` (a pair as a–b).
     """
+    locale = clean_locale(locale)
     loc = _babel_locale(locale)
     if isinstance(value, Reason):
         # A reason inside a reason (one way to reach a tier among several) renders in place.
@@ -114,6 +121,7 @@ def _plural(value: object) -> bool:
     return True
 
 
+@memberkit_context
 def render(reason: Reason, locale: str, *, default_locale: str = "en") -> str:
     """One reason as a sentence in ``locale`` (with fallback); never raises.
 
@@ -156,6 +164,7 @@ def _fill(template: str, params: Mapping[str, object], locale: str) -> str:
     return _PLACEHOLDER.sub(one, template)
 
 
+@memberkit_context
 def explain(reasons: Iterable[Reason], locale: str, *, default_locale: str = "en") -> str:
     """Every reason rendered, one sentence per line."""
     return "\n".join(render(r, locale, default_locale=default_locale) for r in reasons)

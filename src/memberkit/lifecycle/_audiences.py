@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from .._decision import Explained
 from .._errors import EventError
 from .._facts import birthday_in_year
+from .._limits import memberkit_context
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ..rules import Facts
@@ -78,6 +79,7 @@ def _points_expiring(
     return total
 
 
+@memberkit_context
 def select_audience(
     policy: Policy, states: Iterable[MemberState], audience_id: str, as_of: datetime
 ) -> Iterator[AudienceMember]:

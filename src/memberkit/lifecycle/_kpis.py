@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from .._decision import Explained
 from .._errors import EventError
+from .._limits import memberkit_context
 from .._money import Money
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
@@ -172,6 +173,7 @@ def _currency_name(policy: Policy, moment: datetime, currency: str) -> Localized
     return LocalizedText({"en": currency})
 
 
+@memberkit_context
 def programme_kpis(
     policy: Policy,
     states: Iterable[MemberState],

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .._decision import Explained
+from .._limits import memberkit_context
 from .._money import Money
 from .._paths import format_path
 from .._reasons import LocalizedText, Reason
@@ -147,6 +148,7 @@ def _score_facts(compiled: CompiledLifecycle, r: int, f: int, m: int) -> Facts:
 _EPOCH = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
 
+@memberkit_context
 def rfm_scores(
     policy: Policy,
     states: Iterable[MemberState] | Iterable[RfmInput],

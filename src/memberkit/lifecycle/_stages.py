@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .._decision import Explained
 from .._facts import member_values
+from .._limits import memberkit_context
 from .._money import Money
 from .._paths import format_path
 from .._reasons import LocalizedText, Reason
@@ -120,6 +121,7 @@ def _figures_reasons(compiled: CompiledLifecycle, figs: PurchaseFigures) -> list
     ]
 
 
+@memberkit_context
 def lifecycle_stage(policy: Policy, state: MemberState, as_of: datetime) -> LifecycleStage:
     """The member's lifecycle stage at ``as_of``: which rule held, and the figures it read."""
     aware(as_of)

@@ -41,6 +41,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .._conditions import EventCondition
+from .._limits import MAX_MULTIPLIER, MAX_RULE_POINTS
 from .._program import Ident, Name
 
 __all__ = [
@@ -69,10 +70,19 @@ _Positive = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 _Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 _Share = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
 _Count = Annotated[int, Field(ge=1)]
+_Factor = Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
+"""A multiplier: several may stack, so each stays small enough for the product to stay exact."""
+_RulePoints = Annotated[Decimal, Field(gt=0, le=MAX_RULE_POINTS, allow_inf_nan=False)]
 
 PER_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
 """An amount of money as 'per' writes it: ``1 CNY``, ``0.5``, ``10 USD``."""
-_WORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_\-]*\s*$")
+# Matched against the stripped text, so no two quantifiers compete for the same spaces: a
+# pattern with ``\s*`` on both sides of an optional group backtracks quadratically on a long run
+# of blanks (a 1 MB policy once ran for minutes in validate).
+_PER = re.compile(r"(\d+(?:\.\d+)?)\s*([A-Z]{3})?")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_PER_MAX_LENGTH = 40
+"""Longer than any amount a programme writes ('1000000.000001 CNY'); longer text is refused."""
 
 
 class _Frozen(BaseModel):
@@ -83,8 +93,14 @@ def _per(value: object) -> object:
     # "1 CNY" reads as the amount 1 of the programme's currency; the code, when given, is
     # checked against the programme's currency by the cross-checks.
     if isinstance(value, str):
-        match = PER_PATTERN.match(value)
-        if match is None and _WORD.match(value):
+        text = value.strip()
+        if len(text) > _PER_MAX_LENGTH:
+            raise ValueError(
+                f"{text[:_PER_MAX_LENGTH]!r}... is too long for an amount such as '1 CNY' "
+                f"(at most {_PER_MAX_LENGTH} characters)"
+            )
+        match = _PER.fullmatch(text)
+        if match is None and _WORD.fullmatch(text):
             # A bare word is most likely an attribute written as a unit.
             raise ValueError(
                 f"{value!r} is not an amount such as '1 CNY' or 10; "
@@ -197,13 +213,13 @@ def _factor(value: object) -> object:
 class MultiplySpec(_Frozen):
     """A multiplier: one factor for all (``multiply: 2``), or one per tier."""
 
-    by_tier: Mapping[Ident, _Positive] | None = None
+    by_tier: Mapping[Ident, _Factor] | None = None
     """the factor per tier id, e.g. ``{silver: 1.2, gold: 1.5}``"""
-    default: _Positive = Decimal(1)
+    default: _Factor = Decimal(1)
     """the factor for the tiers by_tier does not list, e.g. ``2`` (written ``multiply: 2``)"""
 
 
-_FactorInput = _Positive | MultiplySpec
+_FactorInput = _Factor | MultiplySpec
 """The forms 'multiply' takes: one factor for all (``multiply: 2``), or the mapping."""
 
 
@@ -245,7 +261,7 @@ class EarnRule(_Frozen):
     per: Annotated[PerAmount, BeforeValidator(_per, json_schema_input_type=_PerInput)] | None = (
         Field(default=None, description="with points: earn `points` for every `per` of the base")
     )
-    points: _Positive | None = None
+    points: _RulePoints | None = None
     """points earned: per ``per`` of spend, or once per event, e.g. ``1`` or ``500``"""
     multiply: (
         Annotated[MultiplySpec, BeforeValidator(_factor, json_schema_input_type=_FactorInput)]

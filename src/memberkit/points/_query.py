@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .._errors import EventError
 from .._events import Redemption
+from .._limits import memberkit_context
 from .._reasons import Reason
 from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints, resolve_currency
 from ._decisions import (
@@ -72,6 +73,7 @@ def _start_of(day: date, info: ProgramInfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=info.tz)
 
 
+@memberkit_context
 def quote_points(policy: Policy, state: MemberState, event: Event) -> PointsQuote:
     """What ``event`` would earn if applied now, rule by rule in booking order; changes nothing.
 
@@ -139,6 +141,7 @@ def _protection(
     ]
 
 
+@memberkit_context
 def balance(
     policy: Policy, state: MemberState, as_of: datetime, currency: str | None = None
 ) -> Balance:
@@ -173,6 +176,7 @@ def balance(
     )
 
 
+@memberkit_context
 def expiring(
     policy: Policy,
     state: MemberState,
@@ -255,6 +259,7 @@ def expiring(
     )
 
 
+@memberkit_context
 def expired(
     policy: Policy,
     state: MemberState,
@@ -308,6 +313,7 @@ def expired(
     return ExpiredPoints(since, through, chosen.id, total, items, tuple(reasons), info.locale)
 
 
+@memberkit_context
 def held_lots(
     policy: Policy, state: MemberState, as_of: datetime, currency: str | None = None
 ) -> HeldLots:
@@ -353,6 +359,7 @@ def held_lots(
     return HeldLots(as_of, chosen.id, tuple(out), tuple(reasons), info.locale)
 
 
+@memberkit_context
 def redemption_check(policy: Policy, state: MemberState, redemption: Redemption) -> RedemptionCheck:
     """Whether ``redemption`` would be accepted at its time, with every rule it breaks if not.
 
@@ -362,7 +369,9 @@ def redemption_check(policy: Policy, state: MemberState, redemption: Redemption)
     from .._engine import apply
 
     program = policy.at(redemption.at)
-    new, outcome = apply(policy, state, redemption)
+    # Brought to the redemption's moment first, quietly: the answer says why the redemption
+    # would (not) go through, not what time did before it (which depends on what was told).
+    new, outcome = apply(policy, _at(policy, state, redemption.at), redemption)
     if not outcome.accepted:
         return RedemptionCheck(redemption.id, False, 0, None, outcome.reasons, program.info.locale)
     record = new.points.redemptions[-1]
@@ -376,6 +385,7 @@ def redemption_check(policy: Policy, state: MemberState, redemption: Redemption)
     )
 
 
+@memberkit_context
 def max_redeemable(
     policy: Policy,
     state: MemberState,

@@ -15,8 +15,9 @@ pushed list it in ``extensions``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
+
+from .._state_checks import StateId, StateMoment
 
 __all__ = ["CapUse", "Earning", "JournalEntry", "Lot", "PointsState", "RedemptionRecord"]
 
@@ -27,7 +28,7 @@ Points = int | Decimal
 class JournalEntry:
     """One movement of points: signed (credits positive, debits negative), with its cause."""
 
-    at: datetime
+    at: StateMoment
     event_id: str
     currency: str
     kind: str
@@ -42,13 +43,13 @@ class JournalEntry:
 class Lot:
     """Points credited together: spendable from ``available_at`` (None: waiting for an event)."""
 
-    id: str
+    id: StateId
     currency: str
     amount: int | Decimal
     remaining: int | Decimal
-    earned_at: datetime
-    available_at: datetime | None
-    expires_at: datetime | None
+    earned_at: StateMoment
+    available_at: StateMoment | None
+    expires_at: StateMoment | None
     """First moment the lot is no longer valid (None: no date; inactivity may still expire it)."""
     source: str
     """The event that credited the lot."""
@@ -77,7 +78,7 @@ class CapUse:
     rule: str
     """The rule id, or ``currency.<id>`` for what the event earned under the member's caps."""
     event_id: str
-    at: datetime
+    at: StateMoment
     points: int | Decimal
 
 
@@ -85,8 +86,8 @@ class CapUse:
 class RedemptionRecord:
     """A redemption, with the points it took from each lot, so a cancel can put them back."""
 
-    id: str
-    at: datetime
+    id: StateId
+    at: StateMoment
     currency: str
     points: int
     taken: tuple[tuple[str, int | Decimal], ...]

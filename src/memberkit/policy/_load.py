@@ -7,6 +7,7 @@ that is not valid YAML is not validated, and a document with schema errors is no
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path as FilePath
@@ -18,10 +19,12 @@ from pydantic_core import ErrorDetails
 from .._compiled import CompiledProgram, Policy
 from .._compiled_base import CheckContext, did_you_mean, did_you_mean_key
 from .._errors import PolicyError, PolicyIssue
+from .._limits import memberkit_context
 from .._money import currency_exponent, is_currency
 from .._paths import Finding, Path, format_path
 from .._program import IDENT_PATTERN, LOCALES, ProgramInfo, ProgramSection, timezone_problem
 from ..benefits._compile import check_benefits, compile_benefits
+from ..i18n._catalog import clean_locale
 from ..lifecycle._compile import check_lifecycle, compile_lifecycle
 from ..points._compile import check_points, compile_points
 from ..tiers._compile import check_tiers, compile_tiers
@@ -34,7 +37,7 @@ from ._versions import (
     order_findings,
     replaced_sections,
 )
-from ._yaml import Located, read_yaml
+from ._yaml import MAX_BYTES, Located, read_yaml
 
 __all__ = ["load_policy", "parse_policy", "validate_policy"]
 
@@ -43,15 +46,28 @@ def load_policy(path: str | FilePath) -> Policy:
     """Read, validate and compile the policy file at ``path``; raises PolicyError with every issue."""
     source = str(path)
     try:
-        raw = FilePath(path).read_bytes()
+        with FilePath(path).open("rb") as handle:
+            # The size is checked before the text is read: a policy path that names a huge file
+            # (or a device that never ends) must not fill the memory first. One byte more than
+            # the limit is enough to know the limit is passed.
+            if os.fstat(handle.fileno()).st_size > MAX_BYTES:
+                raw = b""
+                too_large = True
+            else:
+                raw = handle.read(MAX_BYTES + 1)
+                too_large = len(raw) > MAX_BYTES
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise PolicyError(
             [PolicyIssue(source, 0, 0, "", f"cannot read the file: {reason}", "io")]
         ) from None
+    if too_large:
+        message = f"the file is larger than a policy may be ({MAX_BYTES:,} bytes at most)"
+        raise PolicyError([PolicyIssue(source, 0, 0, "", message, "too_large")])
     return parse_policy(raw, source=source)
 
 
+@memberkit_context
 def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
     """Validate and compile a policy given as text; raises PolicyError with every issue."""
     located = read_yaml(text, source)
@@ -496,4 +512,5 @@ def _known_locale(locale: str) -> bool:
     # test is whether CLDR has data for it.
     from babel import localedata
 
-    return bool(locale) and localedata.exists(locale)
+    # A well-formed id first: a locale never becomes a file name babel looks up.
+    return clean_locale(locale, "") != "" and localedata.exists(locale)

@@ -20,12 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import yaml
 from yaml import events as ev
 
 from .._errors import PolicyError, PolicyIssue
+from .._limits import policy_number_problem, year_problem
 from .._paths import Path, format_path
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "Mark", "read_yaml"]
@@ -91,6 +93,27 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
+_NUMBER_TEXT = 40
+"""Longer number text is refused before it is converted (int() of 4,301 digits raises)."""
+
+
+def _out_of_range(text: str, value: object) -> str | None:
+    """Why a plain number or date is outside what memberkit supports, or None."""
+    if isinstance(value, date):
+        return year_problem(value)
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | _TooLong):
+        return None
+    if isinstance(value, _TooLong):
+        return f"a number of {len(text):,} characters is outside the supported range"
+    return policy_number_problem(value)
+
+
+class _TooLong(str):
+    """A plain scalar that reads as a number but is too long to convert safely."""
+
+    __slots__ = ()
+
+
 def _scalar(value: str, plain: bool) -> object:
     """The value of a scalar: quoted scalars are text; plain ones are resolved by the core schema.
 
@@ -103,6 +126,10 @@ def _scalar(value: str, plain: bool) -> object:
         return None
     if value in _BOOL:
         return _BOOL[value]
+    if len(value) > _NUMBER_TEXT and (
+        _INT.match(value) or _INT_OCT.match(value) or _INT_HEX.match(value) or _FLOAT.match(value)
+    ):
+        return _TooLong(value)
     if _INT.match(value):
         return int(value)
     if _INT_OCT.match(value):
@@ -110,8 +137,6 @@ def _scalar(value: str, plain: bool) -> object:
     if _INT_HEX.match(value):
         return int(value[2:], 16)
     if _FLOAT.match(value):
-        from decimal import Decimal
-
         return Decimal(value)
     if _DATE.match(value):
         try:
@@ -288,7 +313,13 @@ class _Composer:
             return False
         if isinstance(event, ev.ScalarEvent):
             plain = event.style is None
-            self.add(_scalar(event.value, plain), 1, mark, event.anchor)
+            value = _scalar(event.value, plain)
+            problem = _out_of_range(event.value, value) if plain else None
+            if problem is not None:
+                # Bounds at the edge: the engine's arithmetic never meets a number it cannot hold.
+                self.fail(mark, problem, "out_of_range", path)
+                value = event.value
+            self.add(value, 1, mark, event.anchor)
             return True
         if len(self.stack) >= MAX_DEPTH:
             self.fail(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .._limits import memberkit_context
 from ._decisions import Need, PathProgress, TierDecision, TierProgress
 from ._model import MeasureSpec, PaidTierSpec, TierSpec, TiersSection, WindowSpec
 from ._state import TierChange, TierGrantRecord, TierState
@@ -42,6 +43,7 @@ __all__ = [
 # read the state) are imported when first called rather than here.
 
 
+@memberkit_context
 def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision:
     """The tier in force at ``as_of``, since when, until when, the figures, and the reasons."""
     from ._query import tier_of as query
@@ -49,6 +51,7 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
     return query(policy, state, as_of)
 
 
+@memberkit_context
 def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgress:
     """For every way to the next tier what is still missing, and what keeps the current one."""
     from ._query import progress as query

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .._state_checks import StateMoment
+
 __all__ = ["TierChange", "TierGrantRecord", "TierState"]
 
 
@@ -27,11 +29,11 @@ __all__ = ["TierChange", "TierGrantRecord", "TierState"]
 class TierChange:
     """The member entered ``tier`` at ``at`` for ``reason``; held until ``valid_until`` at least."""
 
-    at: datetime
+    at: StateMoment
     tier: str
     reason: str
     """initial, upgrade, requalify, retain, downgrade, refund, lifetime, grant, grant_end."""
-    valid_until: datetime | None = None
+    valid_until: StateMoment | None = None
     event_id: str = ""
 
 
@@ -41,8 +43,8 @@ class TierGrantRecord:
 
     event_id: str
     tier: str
-    start: datetime
-    end: datetime | None
+    start: StateMoment
+    end: StateMoment | None
     reason: str
     """match, invitation, paid or manual (from the TierGrant event)."""
     alongside: bool = False
@@ -61,7 +63,7 @@ class TierState:
     earned: tuple[TierChange, ...] = ()
     """Changes of the tier the figures earned, without grants (the last one holds)."""
     grants: tuple[TierGrantRecord, ...] = ()
-    reviewed_until: datetime | None = None
+    reviewed_until: StateMoment | None = None
     """The latest review (or validity end) already carried out."""
     pending: TierChange | None = None
     """A downgrade decided at a review, taking effect when its grace period ends."""
