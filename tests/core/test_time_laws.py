@@ -31,6 +31,8 @@ class Shape:
     """The choices a generated policy is made of."""
 
     window: str
+    upgrade: str
+    validity: bool
     downgrade: str
     silver: int
     gold: int
@@ -50,8 +52,10 @@ def _tiers(shape: Shape, silver: int, gold: int) -> str:
         "  ladder:\n"
         "    - {id: basic}\n"
         f"    - {{id: silver, qualify: {{spend: {silver}}}}}\n"
-        f"    - {{id: gold, qualify: {{spend: {gold}}}, retain: {{spend: {gold // 2}}}}}\n"
-        "  upgrade: immediate\n"
+        f"    - {{id: gold, qualify: {{spend: {gold}}}, retain: {{spend: {gold // 2}}}"
+        + (", validity: {months_from_upgrade: 6}" if shape.validity else "")
+        + "}\n"
+        f"  upgrade: {shape.upgrade}\n"
         f"  downgrade: {shape.downgrade}\n"
         + ("  review: monthly\n" if "rolling" in shape.window else "")
     )
@@ -133,7 +137,9 @@ def policy_of(shape: Shape) -> Policy:
 
 shapes = st.builds(
     Shape,
-    window=st.sampled_from(["calendar_year", "{rolling_months: 12}"]),
+    window=st.sampled_from(["calendar_year", "{rolling_months: 12}", "{rolling_days: 90}"]),
+    upgrade=st.sampled_from(["immediate", "immediate", "at_review"]),
+    validity=st.booleans(),
     downgrade=st.sampled_from(["to_figures", "{max_steps: 1}"]),
     silver=st.sampled_from([500, 1500]),
     gold=st.sampled_from([2000, 4000]),
@@ -147,7 +153,7 @@ shapes = st.builds(
 )
 policies = shapes.map(policy_of)
 
-KINDS = ("buy", "buy", "refund", "checkin", "redeem", "grant")
+KINDS = ("buy", "buy", "refund", "checkin", "redeem", "grant", "later", "use")
 steps = st.lists(
     st.tuples(
         st.sampled_from(KINDS),
@@ -160,7 +166,8 @@ steps = st.lists(
 
 
 def events_of(spec: list[tuple[str, int, int]]) -> list[memberkit.Event]:
-    """A history from a generated spec: purchases, refunds, check-ins, redemptions, grants."""
+    """A history from a generated spec: purchases, refunds, check-ins, redemptions, grants
+    (of gold from now, or of silver from later), benefit uses."""
     out: list[memberkit.Event] = []
     moment = START
     orders: list[str] = []
@@ -177,8 +184,8 @@ def events_of(spec: list[tuple[str, int, int]]) -> list[memberkit.Event]:
                     {"type": "redemption", "id": eid, "at": moment, "points": n // 4 + 1}
                 )
             )
-        elif kind == "grant":
-            out.append(grant(eid, moment, "gold", until=moment + timedelta(days=n // 8 + 1)))
+        elif kind in ("grant", "later", "use"):
+            out.append(next_event(kind, eid, moment, n, None))
         else:
             out.append(purchase(eid, moment, ("l1", "general", str(n + 9))))
             orders.append(eid)
@@ -205,6 +212,8 @@ def answers(p: Policy, state: MemberState, when: datetime) -> dict[str, Any]:
         "ship": memberkit.check_benefit(p, state, "ship", when),
         "entitlements": memberkit.entitlements(p, state, when),
         "stage": memberkit.lifecycle_stage(p, state, when),
+        "expired": memberkit.expired(p, state, day - timedelta(days=90), day + timedelta(days=30)),
+        "max_redeemable": memberkit.max_redeemable(p, state, when),
     }
     return out
 
@@ -271,9 +280,11 @@ def test_advancing_twice_is_advancing_once(
     assert twice == memberkit.advance(p, state, u)[0]
 
 
-def next_event(kind: str, eid: str, when: datetime, n: int, state: MemberState) -> memberkit.Event:
+def next_event(
+    kind: str, eid: str, when: datetime, n: int, state: MemberState | None
+) -> memberkit.Event:
     """One more event of ``kind`` at ``when`` for a member in ``state``."""
-    if kind == "refund" and state.orders and not state.orders[-1].fully_refunded:
+    if kind == "refund" and state and state.orders and not state.orders[-1].fully_refunded:
         return refund(eid, when, state.orders[-1].id)
     if kind == "checkin":
         return activity(eid, when, "checkin")
@@ -283,6 +294,13 @@ def next_event(kind: str, eid: str, when: datetime, n: int, state: MemberState) 
         )
     if kind == "grant":
         return grant(eid, when, "gold", until=when + timedelta(days=n // 8 + 1))
+    if kind == "later":
+        start = when + timedelta(hours=n)
+        return grant(eid, when, "silver", start=start, until=start + timedelta(days=n // 20 + 1))
+    if kind == "use":
+        return memberkit.parse_event(
+            {"type": "benefit_use", "id": eid, "at": when, "benefit": "gift"}
+        )
     return purchase(eid, when, ("l1", "general", str(n + 9)))
 
 
