@@ -164,6 +164,35 @@ def test_a_quote_after_a_review_took_the_tier_uses_the_tier_then() -> None:
     assert quoted_and_booked(MULTIPLIED, state, order) == (1000, 1000)
 
 
+VALIDITY = policy("""
+tiers:
+  window: {rolling_months: 3}
+  review: {fixed: "12-01"}
+  ladder:
+    - {id: basic, name: Basic}
+    - {id: gold, name: Gold, qualify: {spend: 1000}, validity: {months_from_upgrade: 6}}
+  upgrade: immediate
+points:
+  earn:
+    - {id: base, per: 1 CNY, points: 1}
+    - {id: gold-bonus, multiply: {by_tier: {gold: 1.5}}}
+""")
+"""Gold on 1,000 spent in the trailing 3 months, held 6 months from the upgrade day."""
+
+
+def test_a_quote_after_a_validity_ended_uses_the_tier_then() -> None:
+    """Gold from 1 Feb 2026 is valid through 31 Jul; the review at its end finds nothing spent in
+    the last 3 months, so an order of 200 quotes 300 on 31 Jul and 200 on 15 Aug, as booked."""
+    state = memberkit.replay(
+        VALIDITY, joined(2026), [purchase("o1", at(2026, 2, 1), ("l1", "general", "1000"))]
+    )
+    last_day = purchase("o2", at(2026, 7, 31, 23), ("l1", "general", "200"))
+    after = purchase("o2", at(2026, 8, 15), ("l1", "general", "200"))
+    assert quoted_and_booked(VALIDITY, state, last_day) == (300, 300)
+    assert quoted_and_booked(VALIDITY, state, after) == (200, 200)
+    assert memberkit.tier_of(VALIDITY, state, after.at).tier == "basic"
+
+
 def test_an_activity_is_quoted() -> None:
     """quote_points of a check-in quotes its 5 points, as apply books them."""
     state = memberkit.replay(
