@@ -173,6 +173,9 @@ def events_of(spec: list[tuple[str, int, int]]) -> list[memberkit.Event]:
     orders: list[str] = []
     for i, (kind, n, hours) in enumerate(spec):
         moment += timedelta(hours=hours)
+        if hours % 4 == 0:
+            # Midnight is when reviews, versions and whole-day deadlines fall: events meet them.
+            moment = (moment + timedelta(days=1)).replace(hour=0, minute=0)
         eid = f"e{i}"
         if kind == "refund" and orders:
             out.append(refund(eid, moment, orders.pop()))
@@ -218,8 +221,8 @@ def answers(p: Policy, state: MemberState, when: datetime) -> dict[str, Any]:
     return out
 
 
-moments = st.integers(0, 24 * 900)
-"""Hours after 1 Jan 2026."""
+moments = st.integers(0, 24 * 900) | st.integers(0, 900).map(lambda day: 24 * day)
+"""Hours after 1 Jan 2026 (often a midnight, when reviews, versions and deadlines fall)."""
 
 
 @given(policies, steps, moments, moments, st.floats(0, 1))
