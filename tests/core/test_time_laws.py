@@ -8,12 +8,12 @@ survive JSON.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from tests.builders import activity, at, member, purchase, refund
 from tests.tiers.builders import grant
@@ -225,7 +225,19 @@ moments = st.integers(0, 24 * 900) | st.integers(0, 900).map(lambda day: 24 * da
 """Hours after 1 Jan 2026 (often a midnight, when reviews, versions and deadlines fall)."""
 
 
+PENDING = Shape(
+    "calendar_year", "immediate", False, "to_figures", 500, 2000, "fixed", False, 3, 1, "days", None
+)
+"""A plain shape with points pending for 3 days."""
+
+
 @given(policies, steps, moments, moments, st.floats(0, 1))
+# Found by this law: 10 points bought at 01:00 on 1 Jan become spendable on 4 Jan; on 5 Jan the
+# check that finds the most redeemable must say the same of the stored state and of the state
+# advanced to 9 Jan (it said "points now available" only of the first).
+@example(policy_of(PENDING), [("buy", 1, 1)], 100, 200, 0.0)
+# Likewise "the gold grant has ended" (with the upgrade gift's 100 points to redeem).
+@example(policy_of(replace(PENDING, pending=0)), [("grant", 1, 1)], 30, 60, 0.0)
 def test_asking_later_changes_nothing(
     p: Policy, spec: list[tuple[str, int, int]], first: int, second: int, share: float
 ) -> None:
