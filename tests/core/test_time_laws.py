@@ -1,8 +1,12 @@
 """Laws of time (issue 12), over generated policies and event histories.
 
-Asking later changes nothing; advancing composes and commutes with applying; a quote is the
-booking; the tier earning and protection read is the tier ``tier_of`` reports; advanced states
-survive JSON.
+Asking later changes nothing, and asking about a moment before the last event is refused;
+advancing composes and commutes with applying; a quote is the booking; the tier earning,
+benefits and expiry protection read is the tier ``tier_of`` reports; advanced states survive
+JSON. The generated policies are small ladders (immediate or at-review upgrades, calendar or
+rolling windows, sometimes a validity) with points (pending days, fixed, rolling or inactivity
+expiry, sometimes protected by gold), two benefits and lifecycle stages, and sometimes a later
+version that lowers gold's threshold and changes the earning rate.
 """
 
 from __future__ import annotations
