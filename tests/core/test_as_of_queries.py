@@ -211,3 +211,21 @@ def test_due_moments_list_what_time_will_do() -> None:
     assert datetime(2027, 3, 2, tzinfo=shanghai) in moments
     assert datetime(2027, 1, 1, tzinfo=shanghai) in moments
     assert moments == tuple(sorted(moments))
+
+
+def test_held_lots_under_inactivity_expiry_show_the_deadline_the_last_activity_sets() -> None:
+    """Inactive 12 months after a 1 Mar 2026 order: valid through 1 Mar 2027, then a check-in moves it."""
+    idle = policy(
+        """points:
+  earn:
+    - {id: base, per: 1 CNY, points: 1}
+    - {id: checkin, on: checkin, points: 5}
+  expiry: {inactivity_months: 12, activity: [purchase, checkin]}
+"""
+    )
+    state, _ = memberkit.apply(idle, member(), purchase("o1", at(2026, 3, 1), ("l1", "x", "100")))
+    lots = memberkit.held_lots(idle, state, at(2026, 6, 1)).lots
+    assert [h.valid_through for h in lots] == [date(2027, 3, 1)]
+    state, _ = memberkit.apply(idle, state, activity("c1", at(2026, 9, 1), "checkin"))
+    lots = memberkit.held_lots(idle, state, at(2026, 9, 2)).lots
+    assert {h.valid_through for h in lots} == {date(2027, 9, 1)}

@@ -329,11 +329,19 @@ def held_lots(
     chosen = _currency(points, currency)
     info = program.info
     shield = chosen.expiry.never_while_tier if chosen.expiry is not None else ()
+    # Under inactivity expiry a lot has no date of its own: it lasts until the deadline the
+    # member's last activity sets, which the next activity moves.
+    idle: datetime | None = None
+    if chosen.expiry is not None and chosen.expiry.inactivity_months is not None:
+        from ._engine import _last_activity, inactivity_deadline
+
+        last = _last_activity(now, chosen.expiry.activity, as_of)
+        idle = inactivity_deadline(info, last, chosen.expiry.inactivity_months)
     out: list[HeldLot] = []
     for lot in now.points.lots:
         if lot.currency != chosen.id or lot.expired or lot.remaining <= 0:
             continue
-        moment = lot.expires_at
+        moment = lot.expires_at if idle is None or lot.earned_at >= idle else idle
         protected = False
         if moment is not None and shield:
             effective = effective_expiry(moment, shield, now.tiers)
