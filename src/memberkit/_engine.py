@@ -106,6 +106,7 @@ def apply_captured(
                 event.id,
                 "this event id was already applied with different content; ids must be unique",
                 code="event_conflict",
+                reason=Reason.of("event.error.conflict", event_id=event.id),
             )
         return state, Outcome(
             event.id, True, (Reason.of("event.duplicate", event_id=event.id),), locale
@@ -120,6 +121,7 @@ def apply_captured(
             "to memberkit.apply_late (within program.lateness_days), or replay the history",
             field="at",
             code="out_of_order",
+            reason=Reason.of("event.error.out_of_order", at=event.at, last=state.clock),
         )
     if event.at < state.joined_at and not isinstance(event, ProfileUpdate):
         raise EventError(
@@ -128,6 +130,7 @@ def apply_captured(
             f"({state.joined_at.isoformat()})",
             field="at",
             code="before_join",
+            reason=Reason.of("event.error.before_join", at=event.at, joined=state.joined_at),
         )
 
     reasons: list[Reason] = []
@@ -298,7 +301,10 @@ def _record(state: MemberState, event: Event) -> tuple[MemberState, tuple[Refund
     if isinstance(event, Purchase):
         if state.order(event.id) is not None:
             raise EventError(
-                event.id, "an order with this id already exists", code="duplicate_order"
+                event.id,
+                "an order with this id already exists",
+                code="duplicate_order",
+                reason=Reason.of("event.error.duplicate_order", order=event.id),
             )
         order = OrderRecord(
             id=event.id,
@@ -356,10 +362,15 @@ def _record_refund(
             f"refund of unknown order {event.order!r}",
             field="order",
             code="unknown_order",
+            reason=Reason.of("event.error.unknown_order", order=event.order),
         )
     if event.at < order.at:
         raise EventError(
-            event.id, "refund is dated before its order", field="at", code="refund_before_order"
+            event.id,
+            "refund is dated before its order",
+            field="at",
+            code="refund_before_order",
+            reason=Reason.of("event.error.refund_before_order", order=order.id),
         )
     # Whole-order refund: every unit still held comes back.
     wanted: dict[str, int] = {}
@@ -369,7 +380,10 @@ def _record_refund(
         }
         if not wanted:
             raise EventError(
-                event.id, f"order {order.id!r} is already fully refunded", code="over_refund"
+                event.id,
+                f"order {order.id!r} is already fully refunded",
+                code="over_refund",
+                reason=Reason.of("event.error.fully_refunded", order=order.id),
             )
     for i, item in enumerate(event.lines):
         line = order.line(item.line)
@@ -380,6 +394,7 @@ def _record_refund(
                 f"order {order.id!r} has no line {item.line!r} (lines: {known})",
                 field=f"lines.{i}.line",
                 code="unknown_line",
+                reason=Reason.of("event.error.unknown_line", order=order.id, line=item.line),
             )
         quantity = item.quantity if item.quantity is not None else line.remaining_quantity
         total = wanted.get(line.id, 0) + quantity
@@ -390,6 +405,12 @@ def _record_refund(
                 f"{line.remaining_quantity} remain",
                 field=f"lines.{i}.quantity",
                 code="over_refund",
+                reason=Reason.of(
+                    "event.error.over_refund",
+                    units=total,
+                    line=line.id,
+                    left=line.remaining_quantity,
+                ),
             )
         wanted[line.id] = total
 
