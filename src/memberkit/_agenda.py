@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from ._compiled import Policy
 from ._errors import AsOfError, EventError
 from ._reasons import Reason
+from ._renames import carry_over, read_through
 from ._state import MemberState
 from .points import _engine as points_engine
 from .tiers import _engine as tiers_engine
@@ -71,6 +72,7 @@ def run_until(
     """
     sink: list[Reason] = [] if reasons is None else reasons
     done = start
+    state = read_through(policy.at(done), state)
     state = tiers_engine.begin(policy.at(done), state)
     # Campaigns reach the lots held at the start (they have no date of their own).
     state = points_engine.run_due(policy.at(done), state, done, done, sink)
@@ -88,6 +90,10 @@ def run_until(
         if moment is None:
             break
         now = policy.at(moment)
+        if at_boundary and moment == boundary:
+            # Members holding what the version renames move first: all that is due at its start
+            # is decided under its ids.
+            state = carry_over(program, now, state, moment, sink)
         state = tiers_engine.run_due(now, state, moment, sink)
         state = points_engine.run_due(now, state, done, moment, sink)
         if at_boundary and moment == boundary:
@@ -96,6 +102,14 @@ def run_until(
             state = points_engine.run_due(now, state, moment, moment, sink)
         done = moment
     return state
+
+
+def _read(policy: Policy, state: MemberState) -> MemberState:
+    """The state (and the member as of its last event) read through the policy's renames."""
+    base = state.base
+    read_base = None if base is None else read_through(policy.at(settled(base)), base)
+    state = read_through(policy.at(settled(state)), state)
+    return state if read_base is base else state.evolve(base=read_base)
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:
@@ -113,6 +127,7 @@ def advanced(
     time changed something, so later questions about moments in between stay exact.
     """
     check_as_of(state, until)
+    state = _read(policy, state)
     origin = state.origin
     if until <= settled(state) and state.advanced_to is not None:
         if until == state.advanced_to:

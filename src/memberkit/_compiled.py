@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,28 @@ from .tiers._compile import CompiledTiers
 if TYPE_CHECKING:
     from .policy._document import PolicyDocument
 
-__all__ = ["CompiledProgram", "Policy"]
+__all__ = ["CompiledProgram", "Policy", "Renames"]
+
+
+@dataclass(frozen=True, slots=True)
+class Renames:
+    """Old id -> new id for the tiers and points currencies members hold (policy ``renames:``)."""
+
+    tiers: Mapping[str, str] = field(default_factory=dict)
+    currencies: Mapping[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.tiers or self.currencies)
+
+    def then(self, later: Renames) -> Renames:
+        """This mapping followed by ``later``: every old id to where it ends up, and later's own."""
+        return Renames(
+            tiers={**{a: later.tiers.get(b, b) for a, b in self.tiers.items()}, **later.tiers},
+            currencies={
+                **{a: later.currencies.get(b, b) for a, b in self.currencies.items()},
+                **later.currencies,
+            },
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +51,11 @@ class CompiledProgram:
     lifecycle: CompiledLifecycle | None
     effective_from: datetime | None = None
     """When this version starts to apply; None for the first version."""
+    renames: Renames = field(default_factory=Renames)
+    """What this version renames at its start (its ``renames:``; for the first version, empty)."""
+    reads: Renames = field(default_factory=Renames)
+    """Every id an earlier edition used, or the top-level ``renames:`` names, to its id here:
+    a member state holding an id this version does not know is read through it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from ..benefits._model import BenefitsSection
 from ..lifecycle._model import LifecycleSection
 from ..points._model import PointsSection
 from ..tiers._model import TiersSection
+from ._renames import RenamesSection
 from ._versions import VersionSection
 
 __all__ = ["FORMAT_VERSION", "PolicyDocument", "policy_json_schema"]
@@ -30,6 +31,13 @@ class PolicyDocument(BaseModel):
     points: PointsSection | None = None
     benefits: BenefitsSection | None = None
     lifecycle: LifecycleSection | None = None
+    renames: RenamesSection | None = Field(
+        default=None,
+        description=(
+            "ids the previous edition of this file used -> ids it uses now, for member states "
+            "stored under it: {tiers: {gold: vip}, currencies: {stars: beans}}"
+        ),
+    )
     versions: tuple[VersionSection, ...] = Field(
         default=(),
         description="later editions of the sections, oldest first, each with its effective_from",

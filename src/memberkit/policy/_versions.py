@@ -29,6 +29,7 @@ from ..lifecycle._model import LifecycleSection
 from ..points._model import PointsSection
 from ..tiers._model import TiersSection
 from ._losses import Loss, losses
+from ._renames import RenamesSection
 
 __all__ = [
     "SECTIONS",
@@ -56,6 +57,13 @@ class VersionSection(BaseModel):
     )
     announced: date = Field(description="the date members were told of the change, YYYY-MM-DD")
     note: str | None = Field(default=None, description="what changes, for people reading the file")
+    renames: RenamesSection | None = Field(
+        default=None,
+        description=(
+            "where members go who hold a tier or points currency this version drops: "
+            "{tiers: {gold: vip}, currencies: {stars: beans}}"
+        ),
+    )
     tiers: TiersSection | None = None
     points: PointsSection | None = None
     benefits: BenefitsSection | None = None
