@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
+from ..testing._held import HeldChange
 from ..testing._impact import Impact
 from ..testing._structure import Change
 
@@ -76,20 +77,42 @@ def _structure(changes: Sequence[Change]) -> str:
     )
 
 
+def _held(held: Sequence[HeldChange], impact: Impact | None) -> str:
+    rows = "".join(
+        f'<tr data-held="{escape(c.kind)}"><td>{escape(c.kind)}</td>'
+        f"<td><code>{escape(c.old)}</code></td>"
+        f"<td>{'<code>' + escape(c.new) + '</code>' if c.new else 'dropped, no rename'}</td>"
+        f"<td>{escape(c.at.isoformat()) if c.at else ''}</td><td><code>{escape(c.path)}</code></td>"
+        f"<td>{impact.held[i] if impact is not None else ''}</td></tr>"
+        for i, c in enumerate(held)
+    )
+    return (
+        "<table><thead><tr><th>kind</th><th>old id</th><th>new id</th><th>from</th>"
+        f"<th>where</th><th>members holding it</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
 def _short(value: object) -> str:
     text = "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
 def diff_html(
-    old: str, new: str, as_of: str, changes: Sequence[Change], impact: Impact | None
+    old: str,
+    new: str,
+    as_of: str,
+    changes: Sequence[Change],
+    impact: Impact | None,
+    held: Sequence[HeldChange] = (),
 ) -> str:
-    """The whole report: structure table, impact cards and charts, examples."""
+    """The whole report: structure table, renamed or dropped ids, impact cards, examples."""
     body = [
         f"<h1>Policy change: {escape(old)} → {escape(new)}</h1>",
         f"<h2>Structure ({len(changes)} changes)</h2>",
         _structure(changes),
     ]
+    if held:
+        body += [f"<h2>Held by members ({len(held)} renamed or dropped)</h2>", _held(held, impact)]
     if impact is not None:
         body.append(f"<h2>Impact on {impact.members} members as of {escape(as_of)}</h2>")
         cards = [
