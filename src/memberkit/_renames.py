@@ -55,7 +55,7 @@ def carry_over(
                     _tier_path(now, new),
                     previous=_tier_name(before, last.tier),
                     tier=_tier_name(now, new),
-                    at=moment,
+                    on=now.info.local_date(moment),
                 )
             )
         earned = tiers.earned[-1] if tiers.earned else None
@@ -77,7 +77,7 @@ def carry_over(
                         previous=_currency_name(before, old),
                         currency=_currency_name(now, new),
                         points=held,
-                        at=moment,
+                        on=now.info.local_date(moment),
                     )
                 )
         points = _points(points, step.currencies, moment)
@@ -117,13 +117,17 @@ def read_through(program: CompiledProgram, state: MemberState) -> MemberState:
     if not unknown_tiers and not unknown_currencies:
         return state
     reads = program.reads
-    _refuse(state, unknown_tiers - set(reads.tiers), "tier", "tiers", ct.by_id if ct else {})
     _refuse(
         state,
-        unknown_currencies - set(reads.currencies),
-        "points currency",
-        "currencies",
-        cp.by_id if cp else {},
+        (
+            ("tier", "tiers", unknown_tiers - set(reads.tiers), tuple(ct.by_id) if ct else ()),
+            (
+                "points currency",
+                "currencies",
+                unknown_currencies - set(reads.currencies),
+                tuple(cp.by_id) if cp else (),
+            ),
+        ),
     )
     mapping = Renames(
         tiers={a: b for a, b in reads.tiers.items() if ct is not None and a not in ct.by_id},
@@ -146,20 +150,31 @@ def read_through(program: CompiledProgram, state: MemberState) -> MemberState:
 
 
 def _refuse(
-    state: MemberState, unknown: set[str], word: str, kind: str, known: Mapping[str, object]
+    state: MemberState, kinds: tuple[tuple[str, str, set[str], tuple[str, ...]], ...]
 ) -> None:
-    if not unknown:
-        return
+    """Raise StateError naming every held id no rename explains, and the renames to write."""
     import difflib
 
-    name = sorted(unknown)[0]
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    target = close[0] if close else (next(iter(known), "<id>"))
+    held: list[str] = []
+    lists: list[str] = []
+    written: list[str] = []
+    for word, key, unknown, known in kinds:
+        if not unknown:
+            continue
+        pairs: list[str] = []
+        for name in sorted(unknown):
+            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            held.append(f"the {word} '{name}'{hint}")
+            pairs.append(f"{name}: {close[0] if close else '<' + word.split()[-1] + '>'}")
+        lists.append(f"its {key}: {', '.join(known)}")
+        written.append(f"{key}: {{{', '.join(pairs)}}}")
+    if not held:
+        return
     raise StateError(
-        f"member {state.member_id!r} holds the {word} '{name}', which the policy does not "
-        f"have{hint}; if the policy renamed it, say so at the top level of the policy: "
-        f"renames: {{{kind}: {{{name}: {target}}}}}"
+        f"member {state.member_id!r} holds {' and '.join(held)}, which the policy does not "
+        f"have ({'; '.join(lists)}); if the policy renamed them, say where they went at the top "
+        f"level of the policy: renames: {{{', '.join(written)}}}"
     )
 
 
