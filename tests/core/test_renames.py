@@ -4,9 +4,11 @@ through the policy's renames, and an id nothing explains refused with a StateErr
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.builders import at, member, purchase, refund
 
 import memberkit
@@ -266,3 +268,55 @@ def test_a_state_before_the_version_is_untouched_by_reading() -> None:
     advanced, _ = memberkit.advance(policy, state, at(2026, 6, 30))
     assert advanced.tiers.history[-1].tier == "gold"
     assert {lot.currency for lot in advanced.points.lots} == {"stars"}
+
+
+def _same_names() -> Policy:
+    """The versioned programme with the version keeping the ids gold and stars (no rename of
+    them; platinum still folds into gold)."""
+    parts = NEW_PARTS.replace("vip", "gold").replace("beans", "stars")
+    version = (
+        "  - effective_from: 2026-07-01\n    announced: 2026-06-01\n"
+        "    renames: {tiers: {platinum: gold}}\n" + indented(parts, 4)
+    )
+    return memberkit.parse_policy(HEAD + OLD_PARTS + "versions:\n" + version, source="s.yaml")
+
+
+SAME = _same_names()
+RENAMED = versioned()
+TIER_AS = {"gold": "vip"}
+
+_events = st.lists(
+    st.tuples(st.integers(0, 500), st.integers(1, 3000), st.booleans()), min_size=1, max_size=8
+)
+
+
+@given(_events, st.integers(0, 700))
+def test_a_rename_changes_nothing_but_the_names(
+    events: list[tuple[int, int, bool]], asked: int
+) -> None:
+    """Under any history, the renaming version and one keeping the old ids agree on tier,
+    balance and expiry schedule at any moment, gold read as vip and stars as beans."""
+    start = at(2026, 1, 2)
+    history: list[memberkit.Event] = []
+    orders: list[str] = []
+    for n, (day, amount, is_refund) in enumerate(sorted(events)):
+        when = start + timedelta(days=day, minutes=n)
+        if is_refund and orders:
+            history.append(refund(f"r{n}", when, orders.pop(0)))
+        else:
+            history.append(purchase(f"o{n}", when, ("l1", "general", str(amount))))
+            orders.append(f"o{n}")
+    as_of = max(start + timedelta(days=asked), history[-1].at)
+    same = memberkit.replay(SAME, member(), history, as_of=as_of)
+    renamed = memberkit.replay(RENAMED, member(), history, as_of=as_of)
+    tier_same = memberkit.tier_of(SAME, same, as_of).tier
+    assert memberkit.tier_of(RENAMED, renamed, as_of).tier == (
+        TIER_AS.get(tier_same, tier_same) if as_of >= at(2026, 7, 1, 0, 0) else tier_same
+    )
+    held_same = memberkit.balance(SAME, same, as_of)
+    held_renamed = memberkit.balance(RENAMED, renamed, as_of)
+    assert (held_renamed.available, held_renamed.pending, held_renamed.schedule) == (
+        held_same.available,
+        held_same.pending,
+        held_same.schedule,
+    )
