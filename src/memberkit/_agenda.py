@@ -63,8 +63,12 @@ def run_until(
     start: datetime,
     until: datetime,
     reasons: list[Reason] | None,
+    *,
+    read: bool = True,
 ) -> MemberState:
     """Carry out, in time order, every agenda item due in (``start``, ``until``].
+
+    The state is first read through the policy's renames (``read=False``: the caller did).
 
     ``reasons`` collects what happened (None: nobody reads them). Items are processed one moment
     at a time; at each moment the tiers part goes first, then the points part; a version starting
@@ -72,7 +76,8 @@ def run_until(
     """
     sink: list[Reason] = [] if reasons is None else reasons
     done = start
-    state = read_through(policy.at(done), state)
+    if read:
+        state = read_through(policy.at(done), state)
     state = tiers_engine.begin(policy.at(done), state)
     # Campaigns reach the lots held at the start (they have no date of their own).
     state = points_engine.run_due(policy.at(done), state, done, done, sink)
@@ -139,7 +144,7 @@ def advanced(
     if until < start:
         # Before joining nothing has happened yet; the base tier is the one recorded at joining.
         return tiers_engine.begin(policy.at(start), start_state)
-    now = run_until(policy, start_state, start, until, None if quiet else reasons)
+    now = run_until(policy, start_state, start, until, None if quiet else reasons, read=False)
     now = now.evolve(advanced_to=None, base=None)
     changed = now != origin
     return now.evolve(advanced_to=until, base=origin if changed else None)
