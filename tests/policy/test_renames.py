@@ -137,3 +137,22 @@ def test_the_schema_describes_renames() -> None:
     assert "renames" in schema["properties"]
     assert "renames" in schema["$defs"]["VersionSection"]["properties"]
     assert set(schema["$defs"]["RenamesSection"]["properties"]) == {"tiers", "currencies"}
+
+
+NOTICE_HEAD = HEAD.replace("locale: en}", "locale: en, notice_days: 30}").replace(
+    "announced: 2026-11-01", "announced: 2026-12-20"
+)
+
+
+def test_a_pure_rename_needs_no_notice() -> None:
+    """gold → vip with the same threshold takes nothing away: no short_notice at 12 days."""
+    renames = "    renames: {tiers: {gold: vip}, currencies: {stars: beans}}\n"
+    assert issues(renames + LADDER + BEANS, NOTICE_HEAD) == []
+
+
+def test_a_rename_that_raises_the_threshold_needs_notice() -> None:
+    """gold → vip at 2000 instead of 1000 is a higher threshold: short notice is flagged."""
+    renames = "    renames: {tiers: {gold: vip}, currencies: {stars: beans}}\n"
+    ladder = LADDER.replace("spend: 1000", "spend: 2000")
+    found = issues(renames + ladder + BEANS, NOTICE_HEAD)
+    assert [code for _, code, _ in found] == ["short_notice"]

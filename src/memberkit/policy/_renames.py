@@ -24,7 +24,7 @@ currency of the same precision, one to one (merging two balances would mix their
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,7 +35,13 @@ from .._program import Ident
 if TYPE_CHECKING:
     from ._document import PolicyDocument
 
-__all__ = ["RenamesSection", "edition_ids", "removal_findings", "rename_findings"]
+__all__ = [
+    "RenamesSection",
+    "edition_ids",
+    "removal_findings",
+    "rename_findings",
+    "renamed_data",
+]
 
 
 class RenamesSection(BaseModel):
@@ -206,3 +212,38 @@ def removal_findings(
                 )
             )
     return findings
+
+
+_TIER_LISTS = frozenset({"tiers", "never_while_tier", "receive_tiers"})
+"""Keys whose value lists tier ids (benefits, expiry protection, transfers)."""
+
+
+def renamed_data(data: Any, renames: RenamesSection | None) -> Any:
+    """A section as written, with the ids ``renames`` moves written as their new ids.
+
+    The notice lint compares a version with the edition before it; with the old ids renamed, a
+    tier that only changed its name compares equal instead of counting as removed.
+    """
+    if renames is None or not (renames.tiers or renames.currencies):
+        return data
+    return _rename(data, dict(renames.tiers), dict(renames.currencies), None)
+
+
+def _rename(data: Any, tiers: dict[str, str], currencies: dict[str, str], key: str | None) -> Any:
+    if isinstance(data, Mapping):
+        out: dict[Any, Any] = {}
+        for k, v in data.items():
+            if k == "by_tier" and isinstance(v, Mapping):
+                out[k] = {tiers.get(t, t): x for t, x in v.items()}
+            elif k == "id" and isinstance(v, str) and key in ("ladder", "paid"):
+                out[k] = tiers.get(v, v)
+            elif isinstance(v, str) and (k == "currency" or (k == "id" and key == "currencies")):
+                out[k] = currencies.get(v, v)
+            elif k in _TIER_LISTS and isinstance(v, list):
+                out[k] = [tiers.get(t, t) if isinstance(t, str) else t for t in v]
+            else:
+                out[k] = _rename(v, tiers, currencies, str(k))
+        return out
+    if isinstance(data, list):
+        return [_rename(item, tiers, currencies, key) for item in data]
+    return data

@@ -29,7 +29,7 @@ from ..lifecycle._model import LifecycleSection
 from ..points._model import PointsSection
 from ..tiers._model import TiersSection
 from ._losses import Loss, losses
-from ._renames import RenamesSection
+from ._renames import RenamesSection, renamed_data
 
 __all__ = [
     "SECTIONS",
@@ -165,7 +165,9 @@ def notice_findings(
             continue
         taken: list[Loss] = []
         for name in replaced_sections(version):
-            taken += losses(name, before.get(name), after.get(name))
+            # A renamed tier or currency is compared with what it became, not counted as removed.
+            was = renamed_data(before.get(name), version.renames)
+            taken += losses(name, was, after.get(name))
         if not taken:
             continue
         earliest = version.announced + timedelta(days=notice_days)
