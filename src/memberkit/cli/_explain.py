@@ -20,7 +20,6 @@ from ..benefits import entitlements
 from ..lifecycle import lifecycle_stage
 from ..points import balance
 from ..policy import load_policy
-from ..policy._ids import declared_ids
 from ..testing._kinds import plain
 from ..tiers import progress, tier_of
 from ._diff import parse_as_of
@@ -110,7 +109,9 @@ def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         lines.append(f"tier: {data['tier'] or '-'}")
     if program.points is not None:
-        for currency in declared_ids(policy.document)["currency_ids"] or (None,):
+        # The currencies of the edition in force: a version may rename them.
+        named = tuple(program.points.by_id) if program.points.section.currencies else ()
+        for currency in named or (None,):
             held = balance(policy, state, as_of, currency)
             data["points"][held.currency] = {
                 "available": plain(held.available),
