@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ._program import ProgramInfo
@@ -23,21 +24,20 @@ __all__ = ["CompiledProgram", "Policy", "Renames"]
 class Renames:
     """Old id -> new id for the tiers and points currencies members hold (policy ``renames:``)."""
 
-    tiers: Mapping[str, str] = field(default_factory=dict)
-    currencies: Mapping[str, str] = field(default_factory=dict)
+    tiers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    currencies: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def __bool__(self) -> bool:
         return bool(self.tiers or self.currencies)
 
     def then(self, later: Renames) -> Renames:
         """This mapping followed by ``later``: every old id to where it ends up, and later's own."""
-        return Renames(
-            tiers={**{a: later.tiers.get(b, b) for a, b in self.tiers.items()}, **later.tiers},
-            currencies={
-                **{a: later.currencies.get(b, b) for a, b in self.currencies.items()},
-                **later.currencies,
-            },
-        )
+        tiers = {**{a: later.tiers.get(b, b) for a, b in self.tiers.items()}, **later.tiers}
+        currencies = {
+            **{a: later.currencies.get(b, b) for a, b in self.currencies.items()},
+            **later.currencies,
+        }
+        return Renames(tiers=MappingProxyType(tiers), currencies=MappingProxyType(currencies))
 
 
 @dataclass(frozen=True, slots=True)

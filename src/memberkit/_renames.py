@@ -119,24 +119,27 @@ def read_through(program: CompiledProgram, state: MemberState) -> MemberState:
     unknown_currencies = set() if cp is None else currencies - set(cp.by_id)
     if not unknown_tiers and not unknown_currencies:
         return state
-    reads = program.reads
+    tier_ids: tuple[str, ...] = tuple(ct.by_id) if ct is not None else ()
+    currency_ids: tuple[str, ...] = tuple(cp.by_id) if cp is not None else ()
+    known_tiers, known_currencies = set(tier_ids), set(currency_ids)
+    # Only a rename that lands on an id this edition has explains a held id.
+    tier_reads = {a: b for a, b in program.reads.tiers.items() if b in known_tiers}
+    currency_reads = {a: b for a, b in program.reads.currencies.items() if b in known_currencies}
     _refuse(
         state,
         (
-            ("tier", "tiers", unknown_tiers - set(reads.tiers), tuple(ct.by_id) if ct else ()),
+            ("tier", "tiers", unknown_tiers - set(tier_reads), tier_ids),
             (
                 "points currency",
                 "currencies",
-                unknown_currencies - set(reads.currencies),
-                tuple(cp.by_id) if cp else (),
+                unknown_currencies - set(currency_reads),
+                currency_ids,
             ),
         ),
     )
     mapping = Renames(
-        tiers={a: b for a, b in reads.tiers.items() if ct is not None and a not in ct.by_id},
-        currencies={
-            a: b for a, b in reads.currencies.items() if cp is not None and a not in cp.by_id
-        },
+        tiers={a: b for a, b in tier_reads.items() if a not in known_tiers},
+        currencies={a: b for a, b in currency_reads.items() if a not in known_currencies},
     )
     ts = state.tiers
     if mapping.tiers:

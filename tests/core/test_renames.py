@@ -320,3 +320,27 @@ def test_a_rename_changes_nothing_but_the_names(
         held_same.pending,
         held_same.schedule,
     )
+
+
+def test_renames_chain_across_versions() -> None:
+    """gold → vip on 1 Jul 2026, vip → elite on 1 Jan 2027: the March gold member is elite in
+    2027, held since March, and a state stored before both reads as elite too."""
+    later = (
+        "  - effective_from: 2027-01-01\n    announced: 2026-12-01\n"
+        "    renames: {tiers: {vip: elite}}\n"
+        + indented(NEW_PARTS.replace("vip", "elite"), 4)
+    )
+    version = (
+        "  - effective_from: 2026-07-01\n    announced: 2026-06-01\n"
+        f"    renames: {RENAMES}\n" + indented(NEW_PARTS, 4) + later
+    )
+    policy = memberkit.parse_policy(HEAD + OLD_PARTS + "versions:\n" + version)
+    state = gold_member(policy)
+    decision = memberkit.tier_of(policy, state, at(2027, 2, 1))
+    assert (decision.tier, decision.since) == ("elite", at(2026, 3, 1))
+    advanced, _ = memberkit.advance(policy, state, at(2027, 2, 1))
+    assert [c.tier for c in advanced.tiers.history if c.reason == "renamed"] == ["vip", "elite"]
+    # A state stored under the old file, first read in February 2027 at its last event.
+    stored = gold_member(OLD)
+    later_state, _ = memberkit.apply(policy, stored, purchase("o2", at(2027, 2, 1)))
+    assert memberkit.tier_of(policy, later_state, at(2027, 2, 1)).tier == "elite"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path as FilePath
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
@@ -116,7 +117,10 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
 def _renames(section: RenamesSection | None) -> Renames:
     if section is None:
         return Renames()
-    return Renames(tiers=dict(section.tiers), currencies=dict(section.currencies))
+    return Renames(
+        tiers=MappingProxyType(dict(section.tiers)),
+        currencies=MappingProxyType(dict(section.currencies)),
+    )
 
 
 def _compile(
