@@ -285,3 +285,21 @@ def test_a_versions_rename_is_listed_with_its_start(tmp_path: Path) -> None:
         {"kind": "tier", "old": "gold", "new": "vip", "path": "versions[0].renames.tiers.gold",
          "at": "2027-01-01T00:00:00+08:00", "members": None},
     ]
+
+
+def test_the_html_report_has_a_row_per_renamed_or_dropped_id(tmp_path: Path) -> None:
+    """The HTML report lists gold → vip (1 member) and the dropped stars (2 members)."""
+    old, new, sample = renamed_files(tmp_path, "renames: {tiers: {gold: vip}}\n")
+    target = tmp_path / "report.html"
+    code, _, _ = run(
+        "diff", old, new, "--members", sample, "--as-of", "2026-06-01", "--format", "html",
+        "--output", str(target),
+    )
+    page = target.read_text(encoding="utf-8")
+    assert code == 1
+    assert "<h2>Held by members (2 renamed or dropped)</h2>" in page
+    assert (
+        '<tr data-held="tier"><td>tier</td><td><code>gold</code></td><td><code>vip</code></td>'
+        "<td></td><td><code>renames.tiers.gold</code></td><td>1</td></tr>"
+    ) in page
+    assert "<td>dropped, no rename</td>" in page
