@@ -25,6 +25,7 @@ from ._compiled import Policy
 from ._errors import AsOfError, EventError
 from ._instants import fixed_offset
 from ._reasons import Reason
+from ._renames import carry_over, read_through
 from ._state import MemberState
 from .points import _engine as points_engine
 from .tiers import _engine as tiers_engine
@@ -63,8 +64,12 @@ def run_until(
     start: datetime,
     until: datetime,
     reasons: list[Reason] | None,
+    *,
+    read: bool = True,
 ) -> MemberState:
     """Carry out, in time order, every agenda item due in (``start``, ``until``].
+
+    The state is first read through the policy's renames (``read=False``: the caller did).
 
     ``reasons`` collects what happened (None: nobody reads them). Items are processed one moment
     at a time; at each moment the tiers part goes first, then the points part; a version starting
@@ -72,6 +77,8 @@ def run_until(
     """
     sink: list[Reason] = [] if reasons is None else reasons
     done = start
+    if read:
+        state = read_through(policy.at(done), state)
     state = tiers_engine.begin(policy.at(done), state)
     # Campaigns reach the lots held at the start (they have no date of their own), and lots
     # whose protecting tier the last event took away expire at that very moment.
@@ -90,6 +97,10 @@ def run_until(
         if moment is None:
             break
         now = policy.at(moment)
+        if at_boundary and moment == boundary:
+            # Members holding what the version renames move first: all that is due at its start
+            # is decided under its ids.
+            state = carry_over(program, now, state, moment, sink)
         state = tiers_engine.run_due(now, state, moment, sink)
         state = points_engine.run_due(now, state, done, moment, reasons)
         if at_boundary and moment == boundary:
@@ -98,6 +109,14 @@ def run_until(
             state = points_engine.run_due(now, state, moment, moment, reasons)
         done = moment
     return state
+
+
+def _read(policy: Policy, state: MemberState) -> MemberState:
+    """The state (and the member as of its last event) read through the policy's renames."""
+    base = state.base
+    read_base = None if base is None else read_through(policy.at(settled(base)), base)
+    state = read_through(policy.at(settled(state)), state)
+    return state if read_base is base else state.evolve(base=read_base)
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:
@@ -116,6 +135,7 @@ def advanced(
     """
     check_as_of(state, until)
     until = fixed_offset(until)
+    state = _read(policy, state)
     origin = state.origin
     if until <= settled(state) and state.advanced_to is not None:
         if until == state.advanced_to:
@@ -127,7 +147,7 @@ def advanced(
     if until < start:
         # Before joining nothing has happened yet; the base tier is the one recorded at joining.
         return tiers_engine.begin(policy.at(start), start_state)
-    now = run_until(policy, start_state, start, until, None if quiet else reasons)
+    now = run_until(policy, start_state, start, until, None if quiet else reasons, read=False)
     # Every part returns the very same objects when time changed nothing, so identity is a
     # cheap and exact test of whether the member as of the last event must be kept.
     changed = not (

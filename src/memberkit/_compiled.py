@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from ._program import ProgramInfo
@@ -15,7 +17,27 @@ from .tiers._compile import CompiledTiers
 if TYPE_CHECKING:
     from .policy._document import PolicyDocument
 
-__all__ = ["CompiledProgram", "Policy"]
+__all__ = ["CompiledProgram", "Policy", "Renames"]
+
+
+@dataclass(frozen=True, slots=True)
+class Renames:
+    """Old id -> new id for the tiers and points currencies members hold (policy ``renames:``)."""
+
+    tiers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    currencies: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __bool__(self) -> bool:
+        return bool(self.tiers or self.currencies)
+
+    def then(self, later: Renames) -> Renames:
+        """This mapping followed by ``later``: every old id to where it ends up, and later's own."""
+        tiers = {**{a: later.tiers.get(b, b) for a, b in self.tiers.items()}, **later.tiers}
+        currencies = {
+            **{a: later.currencies.get(b, b) for a, b in self.currencies.items()},
+            **later.currencies,
+        }
+        return Renames(tiers=MappingProxyType(tiers), currencies=MappingProxyType(currencies))
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +51,11 @@ class CompiledProgram:
     lifecycle: CompiledLifecycle | None
     effective_from: datetime | None = None
     """When this version starts to apply; None for the first version."""
+    renames: Renames = field(default_factory=Renames)
+    """What this version renames at its start (its ``renames:``; for the first version, empty)."""
+    reads: Renames = field(default_factory=Renames)
+    """Every id an earlier edition used, or the top-level ``renames:`` names, to its id here:
+    a member state holding an id this version does not know is read through it."""
 
 
 @dataclass(frozen=True, slots=True)

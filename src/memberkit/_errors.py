@@ -6,7 +6,8 @@
      ├── PolicyError          a policy file or text is not a valid programme; holds every issue
      ├── EventError           an event cannot be applied (bad field, unknown order, ...); names the event id
      │    └── EventConflict   an event id was seen before with different content
-     ├── StateError           a stored member state cannot be read back
+     ├── StateError           a stored member state cannot be read back, or holds a tier or
+     │                        currency the policy neither has nor renames
      ├── AsOfError            a question about a moment before the state's last event
      └── ModelError           a purchase or spend model cannot use its input (also a ValueError)
 
@@ -117,7 +118,8 @@ class EventConflict(EventError):  # noqa: N818 - a kind of EventError, named for
 
 
 class StateError(MemberkitError):
-    """A serialised member state is malformed or from an unknown format version."""
+    """A member state is malformed, from an unknown format version, or holds a tier or points
+    currency the policy neither has nor renames (policy ``renames:``)."""
 
 
 class AsOfError(MemberkitError):

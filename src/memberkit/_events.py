@@ -402,6 +402,9 @@ def _first_error(exc: ValidationError, data: Mapping[str, Any]) -> tuple[str, Re
     value = err.get("input")
     ctx: dict[str, Any] = dict(err.get("ctx") or {})
     shown = repr(value) if isinstance(value, str | int | float | Decimal) else "—"
+    if any(str(part) in _PERSONAL for part in loc):
+        # A personal field's value never appears in an error message or a log (privacy).
+        shown = "***"
     detail = str(err["msg"]).partition(", ")[2]
     types = tuple(sorted(_TYPES))
     if kind == "union_tag_invalid":
@@ -479,6 +482,9 @@ def _fields_at(data: Mapping[str, Any], loc: list[int | str]) -> list[str]:
         return sorted((RefundLine if model is Refund else Line).model_fields)
     return []
 
+
+_PERSONAL = frozenset({"birthday", "phone", "email", "e_mail", "name"})
+"""Fields that hold personal data: their values are masked in messages."""
 
 _BOUNDS = frozenset(
     {"less_than", "less_than_equal", "too_long", "string_too_long", "decimal_max_places"}

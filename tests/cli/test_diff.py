@@ -245,3 +245,152 @@ def test_the_html_names_tiers_and_benefits_not_ids() -> None:
 def test_the_html_defaults_to_the_new_policys_locale() -> None:
     """Without --locale the HTML is in the new policy's own locale."""
     assert '<html lang="zh-Hans">' in _html()
+
+
+RENAMED_OLD = """memberkit: 1
+program: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: en}
+tiers:
+  ladder:
+    - {id: basic}
+    - {id: gold, qualify: {spend: 1000}}
+  upgrade: immediate
+points:
+  currencies:
+    - {id: stars}
+  earn:
+    - {id: base, per: 1 CNY, points: 1}
+"""
+
+RENAMED_SAMPLE = [
+    # m1 spends 2000: gold, 2000 stars. m2 spends 200: basic, 200 stars. m3: nothing at all.
+    {
+        "id": "m1",
+        "joined": "2026-01-01",
+        "events": [
+            {
+                "type": "purchase",
+                "id": "o1",
+                "at": "2026-03-01T10:00:00+08:00",
+                "currency": "CNY",
+                "lines": [{"id": "l", "category": "c", "amount": "2000"}],
+            }
+        ],
+    },
+    {
+        "id": "m2",
+        "joined": "2026-01-01",
+        "events": [
+            {
+                "type": "purchase",
+                "id": "o2",
+                "at": "2026-03-01T10:00:00+08:00",
+                "currency": "CNY",
+                "lines": [{"id": "l", "category": "c", "amount": "200"}],
+            }
+        ],
+    },
+    {"id": "m3", "joined": "2026-01-01", "events": []},
+]
+
+
+def renamed_files(tmp_path: Path, top: str) -> tuple[str, str, str]:
+    """The old policy, a new one renaming gold to vip and stars to beans, and the sample."""
+    new = RENAMED_OLD.replace("gold", "vip").replace("stars", "beans")
+    new = new.replace("program:", top + "program:", 1)
+    paths = (tmp_path / "old.yaml", tmp_path / "new.yaml", tmp_path / "sample.jsonl")
+    paths[0].write_text(RENAMED_OLD, encoding="utf-8")
+    paths[1].write_text(new, encoding="utf-8")
+    paths[2].write_text("".join(json.dumps(m) + "\n" for m in RENAMED_SAMPLE), encoding="utf-8")
+    return str(paths[0]), str(paths[1]), str(paths[2])
+
+
+def test_renames_and_drops_are_listed_with_the_members_holding_them(tmp_path: Path) -> None:
+    """gold → vip is held by m1 alone; stars, dropped with no rename, by m1 and m2."""
+    old, new, sample = renamed_files(tmp_path, "renames: {tiers: {gold: vip}}\n")
+    code, out, _ = run(
+        "diff", old, new, "--members", sample, "--as-of", "2026-06-01", "--format", "json"
+    )
+    assert code == 1
+    data = json.loads(out)
+    assert data["held"] == [
+        {
+            "kind": "tier",
+            "old": "gold",
+            "new": "vip",
+            "path": "renames.tiers.gold",
+            "at": None,
+            "members": 1,
+        },
+        {
+            "kind": "currency",
+            "old": "stars",
+            "new": None,
+            "path": "points",
+            "at": None,
+            "members": 2,
+        },
+    ]
+    # A renamed tier is the same tier: nobody moves.
+    assert (data["impact"]["tiers"]["up"], data["impact"]["tiers"]["down"]) == (0, 0)
+
+
+def test_the_text_report_says_what_to_write_for_a_drop(tmp_path: Path) -> None:
+    """The text report names the rename, the drop and the renames entry that would fix it."""
+    old, new, sample = renamed_files(tmp_path, "renames: {tiers: {gold: vip}}\n")
+    _, out, _ = run("diff", old, new, "--members", sample, "--as-of", "2026-06-01")
+    assert "  renamed  tier gold → vip (renames.tiers.gold): held by 1 member\n" in out
+    assert (
+        "  dropped  currency stars with no rename (points): stored states holding it will not "
+        "load; add renames: {currencies: {stars: ...}}: held by 2 members\n"
+    ) in out
+
+
+def test_a_versions_rename_is_listed_with_its_start(tmp_path: Path) -> None:
+    """A version of the new file renaming gold from 2027 is listed with that moment."""
+    old, _, _ = renamed_files(tmp_path, "")
+    version = (
+        "versions:\n  - effective_from: 2027-01-01\n    announced: 2026-11-01\n"
+        "    renames: {tiers: {gold: vip}}\n    tiers:\n      ladder:\n        - {id: basic}\n"
+        "        - {id: vip, qualify: {spend: 1000}}\n      upgrade: immediate\n"
+    )
+    new = tmp_path / "versioned.yaml"
+    new.write_text(RENAMED_OLD + version, encoding="utf-8")
+    code, out, _ = run("diff", old, str(new), "--format", "json")
+    assert code == 1
+    assert json.loads(out)["held"] == [
+        {
+            "kind": "tier",
+            "old": "gold",
+            "new": "vip",
+            "path": "versions[0].renames.tiers.gold",
+            "at": "2027-01-01T00:00:00+08:00",
+            "members": None,
+        },
+    ]
+
+
+def test_the_html_report_has_a_row_per_renamed_or_dropped_id(tmp_path: Path) -> None:
+    """The HTML report lists gold → vip (1 member) and the dropped stars (2 members)."""
+    old, new, sample = renamed_files(tmp_path, "renames: {tiers: {gold: vip}}\n")
+    target = tmp_path / "report.html"
+    code, _, _ = run(
+        "diff",
+        old,
+        new,
+        "--members",
+        sample,
+        "--as-of",
+        "2026-06-01",
+        "--format",
+        "html",
+        "--output",
+        str(target),
+    )
+    page = target.read_text(encoding="utf-8")
+    assert code == 1
+    assert "<h2>Held by members (2 renamed or dropped)</h2>" in page
+    assert (
+        '<tr data-held="tier"><td>tier</td><td><code>gold</code></td><td><code>vip</code></td>'
+        "<td></td><td><code>renames.tiers.gold</code></td><td>1</td></tr>"
+    ) in page
+    assert "<td>dropped, no rename</td>" in page

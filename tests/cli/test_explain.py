@@ -204,3 +204,41 @@ def test_regional_chinese_reads_traditional(tmp_path: Path) -> None:
     assert (code, err) == (0, "")
     assert "等級：普通會員" in out
     assert "等级" not in out
+
+
+def test_explain_reads_a_stored_state_through_a_version_that_renamed_the_currency(
+    tmp_path: Path,
+) -> None:
+    """A state stored in March with 300 stars shows 300 beans after the version renaming them."""
+    head = "memberkit: 1\nprogram: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: en}\n"
+    stars = "  currencies:\n    - {id: stars}\n  earn:\n    - {id: base, per: 1 CNY, points: 1}\n"
+    text = (
+        head
+        + "points:\n"
+        + stars
+        + "versions:\n  - effective_from: 2026-07-01\n    announced: 2026-06-01\n"
+        + "    renames: {currencies: {stars: beans}}\n    points:\n"
+        + "".join("    " + line + "\n" for line in stars.replace("stars", "beans").splitlines())
+    )
+    policy_path = tmp_path / "p.yaml"
+    policy_path.write_text(text, encoding="utf-8")
+    policy = memberkit.load_policy(policy_path)
+    state = memberkit.replay(
+        policy,
+        memberkit.new_member("m1", at(2026, 1, 1, 0, 0)),
+        [purchase("p1", at(2026, 3, 10), ("l1", "apparel", "300"))],
+    )
+    stored = tmp_path / "state.json"
+    stored.write_text(memberkit.state_to_json(state), encoding="utf-8")
+    code, out, err = run(
+        "explain",
+        str(policy_path),
+        "--state",
+        str(stored),
+        "--as-of",
+        "2026-08-01",
+        "--format",
+        "json",
+    )
+    assert (code, err) == (0, "")
+    assert json.loads(out)["points"]["beans"]["available"] == 300

@@ -18,8 +18,9 @@ LOCALES = ("en", "zh_Hans", "zh_Hant")
 PARTS = {
     "core": ((SRC / "_engine.py", SRC / "_events.py"), "event"),
     "benefits": ((SRC / "benefits",), "benefit"),
-    "points": ((SRC / "points",), "points"),
-    "tiers": ((SRC / "tiers",), "tier"),
+    # The core's renames (``_renames.py``) speak for the parts whose ids they carry over.
+    "points": ((SRC / "points", SRC / "_renames.py"), "points"),
+    "tiers": ((SRC / "tiers", SRC / "_renames.py"), "tier"),
     "lifecycle": ((SRC / "lifecycle",), "lifecycle"),
     "rules": ((SRC / "rules",), "rule"),
     "report": ((SRC / "cli",), "report"),

@@ -20,6 +20,7 @@ from .._reasons import LocalizedText
 from ..policy import parse_policy
 from ..policy._yaml import Located, read_yaml
 from ..testing._collect import SampleMember, member_from_data
+from ..testing._held import HeldChange, held_changes
 from ..testing._impact import Impact, measure
 from ..testing._structure import Change, structural_diff
 from ._diff_html import diff_html
@@ -109,7 +110,32 @@ def read_sample(path: str, tz: tzinfo) -> Iterator[SampleMember]:
                 raise SampleError(f"{path}:{number}: {exc}") from None
 
 
-def _text(old: str, new: str, changes: list[Change], impact: Impact | None, as_of: str) -> str:
+_PLURAL = {"tier": "tiers", "currency": "currencies"}
+
+
+def _held_line(change: HeldChange, members: int | None) -> str:
+    when = f" from {change.at.isoformat()}" if change.at is not None else ""
+    if change.new is not None:
+        what = f"renamed  {change.kind} {change.old} → {change.new}{when} ({change.path})"
+    else:
+        what = (
+            f"dropped  {change.kind} {change.old} with no rename ({change.path}): stored states "
+            f"holding it will not load; add renames: {{{_PLURAL[change.kind]}: "
+            f"{{{change.old}: ...}}}}"
+        )
+    if members is None:
+        return f"  {what}"
+    return f"  {what}: held by {members} member{'' if members == 1 else 's'}"
+
+
+def _text(
+    old: str,
+    new: str,
+    changes: list[Change],
+    impact: Impact | None,
+    as_of: str,
+    held: list[HeldChange],
+) -> str:
     lines = [f"memberkit diff {old} → {new}", f"structure: {len(changes)} changes"]
     for c in changes:
         where = f"{c.old_at or '-'} → {c.new_at or '-'}"
@@ -119,6 +145,10 @@ def _text(old: str, new: str, changes: list[Change], impact: Impact | None, as_o
             "changed": f"{_short(c.old)} → {_short(c.new)}",
         }[c.kind]
         lines.append(f"  {c.kind:<8} {c.path} ({where}): {shown}")
+    if held:
+        lines.append(f"held by members: {len(held)} renamed or dropped")
+        for index, change in enumerate(held):
+            lines.append(_held_line(change, impact.held[index] if impact is not None else None))
     if impact is not None:
         lines.append(f"impact on {impact.members} members as of {as_of} ({impact.changed} changed)")
         lines.append(f"  tiers: {impact.tier_up} up, {impact.tier_down} down")
@@ -192,6 +222,7 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"memberkit diff: {exc}\n")
         return USAGE
     changes = structural_diff(old_doc, new_doc)
+    held = held_changes(old, new)
     impact: Impact | None = None
     as_of_text = ""
     if args.members is not None:
@@ -205,7 +236,7 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return USAGE
         as_of_text = as_of.isoformat()
         try:
-            impact = measure(old, new, read_sample(args.members, old.info.tz), as_of)
+            impact = measure(old, new, read_sample(args.members, old.info.tz), as_of, held)
         except SampleError as exc:
             err.write(f"memberkit diff: {exc}\n")
             return USAGE
@@ -215,6 +246,10 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "new": args.new,
             "as_of": as_of_text or None,
             "structure": [c.as_dict() for c in changes],
+            "held": [
+                c.as_dict(impact.held[i] if impact is not None else None)
+                for i, c in enumerate(held)
+            ],
             "impact": impact.as_dict() if impact is not None else None,
         }
         report = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -228,9 +263,10 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             locale=chosen_locale(args.locale, new.info.locale, err, "diff"),
             tier_names=_names(old, new, "tiers"),
             benefit_names=_names(old, new, "benefits"),
+            held=held,
         )
     else:
-        report = _text(args.old, args.new, changes, impact, as_of_text)
+        report = _text(args.old, args.new, changes, impact, as_of_text, held)
     if args.output:
         try:
             write_output(args.output, report)
@@ -239,5 +275,5 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return USAGE
     else:
         out.write(report)
-    differs = bool(changes) or (impact is not None and impact.changed > 0)
+    differs = bool(changes) or bool(held) or (impact is not None and impact.changed > 0)
     return FINDINGS if differs else OK

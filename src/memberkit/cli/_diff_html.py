@@ -13,6 +13,7 @@ from decimal import Decimal
 from html import escape
 
 from .._reasons import LocalizedText
+from ..testing._held import HeldChange
 from ..testing._impact import Impact
 from ..testing._structure import Change
 from ._words import say
@@ -107,6 +108,33 @@ _CARDS = (
 )
 
 
+def _held(held: Sequence[HeldChange], impact: Impact | None, locale: str) -> str:
+    def t(code: str, **params: object) -> str:
+        return escape(say(locale, code, **params))
+
+    dropped = t("report.diff.held_dropped")
+    rows = "".join(
+        f'<tr data-held="{escape(c.kind)}"><td>{escape(c.kind)}</td>'
+        f"<td><code>{escape(c.old)}</code></td>"
+        f"<td>{'<code>' + escape(c.new) + '</code>' if c.new else dropped}</td>"
+        f"<td>{escape(c.at.isoformat()) if c.at else ''}</td><td><code>{escape(c.path)}</code></td>"
+        f"<td>{impact.held[i] if impact is not None else ''}</td></tr>"
+        for i, c in enumerate(held)
+    )
+    head = "".join(
+        f"<th>{t(code)}</th>"
+        for code in (
+            "report.diff.held_kind",
+            "report.diff.held_old",
+            "report.diff.held_new",
+            "report.diff.held_from",
+            "report.diff.held_where",
+            "report.diff.held_members",
+        )
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
 def _short(value: object) -> str:
     text = "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -127,6 +155,7 @@ def diff_html(
     locale: str = "en",
     tier_names: Mapping[str, LocalizedText] | None = None,
     benefit_names: Mapping[str, LocalizedText] | None = None,
+    held: Sequence[HeldChange] = (),
 ) -> str:
     """The whole report in ``locale``: structure table, impact cards and charts, examples.
 
@@ -141,6 +170,8 @@ def diff_html(
     title = t("report.diff.title", old=old, new=new)
     structure = t("report.diff.structure", changes=len(changes))
     body = [f"<h1>{title}</h1>", f"<h2>{structure}</h2>", _structure(changes, locale)]
+    if held:
+        body += [f"<h2>{t('report.diff.held', count=len(held))}</h2>", _held(held, impact, locale)]
     if impact is not None:
         heading = t("report.diff.impact", members=impact.members, as_of=as_of)
         body.append(f"<h2>{heading}</h2>")

@@ -27,7 +27,6 @@ from ..benefits import entitlements
 from ..lifecycle import lifecycle_stage
 from ..points import balance
 from ..policy import load_policy
-from ..policy._ids import declared_ids
 from ..testing._kinds import plain
 from ..tiers import progress, tier_of
 from ._demo import _pad, _width
@@ -192,7 +191,9 @@ def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         lines.append(say(locale, "report.explain.tier", tier=data["tier"]))
     if program.points is not None:
-        for currency in declared_ids(policy.document)["currency_ids"] or (None,):
+        # The currencies of the edition in force: a version may rename them.
+        named = tuple(program.points.by_id) if program.points.section.currencies else ()
+        for currency in named or (None,):
             held = balance(policy, state, as_of, currency)
             data["points"][held.currency] = {
                 "available": plain(held.available),

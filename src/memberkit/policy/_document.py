@@ -15,6 +15,7 @@ from ..benefits._model import BenefitsSection
 from ..lifecycle._model import LifecycleSection
 from ..points._model import PointsSection
 from ..tiers._model import TiersSection
+from ._renames import RenamesSection
 from ._versions import VersionSection
 
 __all__ = ["FORMAT_VERSION", "PolicyDocument", "policy_json_schema", "shared_schema"]
@@ -41,6 +42,14 @@ class PolicyDocument(BaseModel):
     """the benefits (权益) members have, by tier, with conditions and quotas, e.g. ``[{id: free-shipping, tiers: [gold]}]``"""
     lifecycle: LifecycleSection | None = None
     """lifecycle stages, RFM segments, BG/NBD parameters and audiences, e.g. ``{stages: [{id: new, when: {purchases: 0}}, {id: active}], default: active}``"""
+    renames: RenamesSection | None = Field(
+        default=None,
+        description=(
+            "ids the previous edition of this file used -> ids it uses now, for member states "
+            "stored under it, e.g. ``{tiers: {gold: vip}, currencies: {stars: beans}}``"
+        ),
+        examples=[{"tiers": {"gold": "vip"}}],
+    )
     versions: tuple[VersionSection, ...] = Field(
         default=(),
         description="later editions of the sections, oldest first, each with its effective_from, "

@@ -11,12 +11,13 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path as FilePath
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .._compiled import CompiledProgram, Policy
+from .._compiled import CompiledProgram, Policy, Renames
 from .._compiled_base import CheckContext, did_you_mean, did_you_mean_key
 from .._errors import PolicyError, PolicyIssue
 from .._limits import memberkit_context
@@ -30,6 +31,7 @@ from ..points._compile import check_points, compile_points
 from ..tiers._compile import check_tiers, compile_tiers
 from ._document import PolicyDocument, shared_schema
 from ._ids import declared_ids, declared_tier_names
+from ._renames import RenamesSection, removal_findings, rename_findings
 from ._versions import (
     SECTIONS,
     effective_moment,
@@ -101,6 +103,12 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
                 message = f"in the version from {version.effective_from}: {message}"
             findings.append(Finding(path, message, finding.code))
     findings += order_findings(document.versions, info.tz)
+    findings += rename_findings(document.renames, ("renames",), None, document)
+    for index, version in enumerate(document.versions):
+        where: Path = ("versions", index)
+        before, after = editions[index], editions[index + 1]
+        findings += rename_findings(version.renames, (*where, "renames"), before, after)
+        findings += removal_findings(version.renames, where, before, after)
     base = {name: located.data.get(name) for name in SECTIONS}
     raw_versions = located.data.get("versions")
     findings += notice_findings(
@@ -112,14 +120,31 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
     )
     if findings:
         raise PolicyError([_locate(located, f) for f in findings])
-    compiled = [_compile(document, info, None)]
+    reads = _renames(document.renames)
+    compiled = [_compile(document, info, None, Renames(), reads)]
     for version, edition in zip(document.versions, editions[1:], strict=True):
-        compiled.append(_compile(edition, info, effective_moment(version, info.tz)))
+        step = _renames(version.renames)
+        reads = reads.then(step)
+        moment = effective_moment(version, info.tz)
+        compiled.append(_compile(edition, info, moment, step, reads))
     return Policy(source=source, document=document, versions=tuple(compiled))
 
 
+def _renames(section: RenamesSection | None) -> Renames:
+    if section is None:
+        return Renames()
+    return Renames(
+        tiers=MappingProxyType(dict(section.tiers)),
+        currencies=MappingProxyType(dict(section.currencies)),
+    )
+
+
 def _compile(
-    document: PolicyDocument, info: ProgramInfo, effective_from: datetime | None
+    document: PolicyDocument,
+    info: ProgramInfo,
+    effective_from: datetime | None,
+    renames: Renames,
+    reads: Renames,
 ) -> CompiledProgram:
     ctx = _context(document, info)
     return CompiledProgram(
@@ -129,6 +154,8 @@ def _compile(
         benefits=compile_benefits(document.benefits, info, ctx) if document.benefits else None,
         lifecycle=compile_lifecycle(document.lifecycle, info, ctx) if document.lifecycle else None,
         effective_from=effective_from,
+        renames=renames,
+        reads=reads,
     )
 
 

@@ -29,6 +29,7 @@ from ..lifecycle._model import LifecycleSection
 from ..points._model import PointsSection
 from ..tiers._model import TiersSection
 from ._losses import Loss, losses
+from ._renames import RenamesSection, renamed_data
 
 __all__ = [
     "SECTIONS",
@@ -60,6 +61,13 @@ class VersionSection(BaseModel):
     note: str | None = Field(
         default=None,
         description="what changes, for people reading the file, e.g. ``birthday gift for gold only``",
+    )
+    renames: RenamesSection | None = Field(
+        default=None,
+        description=(
+            "where members go who hold a tier or points currency this version drops, e.g. "
+            "``{tiers: {gold: vip}, currencies: {stars: beans}}``"
+        ),
     )
     tiers: TiersSection | None = None
     """the tiers section from this version on (replaces it whole), written as the top-level ``tiers``, e.g. ``{ladder: [{id: basic}, {id: gold, qualify: {spend: 6000}}]}``"""
@@ -173,7 +181,9 @@ def notice_findings(
             continue
         taken: list[Loss] = []
         for name in replaced_sections(version):
-            taken += losses(name, before.get(name), after.get(name))
+            # A renamed tier or currency is compared with what it became, not counted as removed.
+            was = renamed_data(before.get(name), version.renames)
+            taken += losses(name, was, after.get(name))
         if not taken:
             continue
         earliest = version.announced + timedelta(days=notice_days)

@@ -23,7 +23,6 @@ from .._state import MemberState, new_member
 from ..benefits import entitlements
 from ..lifecycle import lifecycle_stage
 from ..points import balance
-from ..policy._ids import declared_ids
 from ..tiers import tier_of
 from ._kinds import plain
 
@@ -141,9 +140,12 @@ def _decisions(policy: Policy, state: MemberState, as_of: datetime) -> dict[str,
             }
             for item in ent.items
         }
-    if policy.at(as_of).points is not None:
+    points = policy.at(as_of).points
+    if points is not None:
         held: dict[str, object] = {}
-        for currency in declared_ids(policy.document)["currency_ids"] or (None,):
+        # The currencies of the edition in force: a version may rename them.
+        named = tuple(points.by_id) if points.section.currencies else ()
+        for currency in named or (None,):
             found = balance(policy, state, as_of, currency)
             held[found.currency] = {
                 "available": plain(found.available),

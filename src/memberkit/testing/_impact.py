@@ -7,7 +7,7 @@ kept, so a sample of any size streams through in constant memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from .._compiled import Policy
 from .._errors import MemberkitError
 from ..policy._ids import declared_ids
 from ._collect import SampleMember, collect
+from ._held import HeldChange, holds
 from ._kinds import plain
 
 __all__ = ["EXAMPLES", "BenefitImpact", "Impact", "measure"]
@@ -57,6 +58,9 @@ class Impact:
     benefits: dict[str, BenefitImpact] = field(default_factory=dict)
     errors: int = 0
     error_examples: list[tuple[str, str]] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)
+    """For each renamed or dropped tier or currency (``held_changes``), the members holding it
+    under the old policy."""
 
     @property
     def per_order_before(self) -> Decimal | None:
@@ -137,12 +141,25 @@ def _allowed(decisions: object) -> dict[str, bool]:
     }
 
 
-def measure(old: Policy, new: Policy, members: Iterable[SampleMember], as_of: datetime) -> Impact:
-    """Replay every member under both policies and count what changes at ``as_of``."""
+def measure(
+    old: Policy,
+    new: Policy,
+    members: Iterable[SampleMember],
+    as_of: datetime,
+    held: Sequence[HeldChange] = (),
+) -> Impact:
+    """Replay every member under both policies and count what changes at ``as_of``.
+
+    ``held`` lists the tiers and currencies the change renames or drops; the impact counts the
+    members holding each. A tier the new policy renames is the same tier, not a move.
+    """
     ladder = list(declared_ids(old.document)["tier_ids"])
     ladder += [t for t in declared_ids(new.document)["tier_ids"] if t not in ladder]
     order = {tier: n for n, tier in enumerate(ladder)}
-    impact = Impact()
+    edition = new.at(as_of)
+    known = set(edition.tiers.by_id) if edition.tiers is not None else set()
+    renamed = {a: b for a, b in edition.reads.tiers.items() if a not in known}
+    impact = Impact(held=[0] * len(held))
     for member in members:
         impact.members += 1
         try:
@@ -152,17 +169,20 @@ def measure(old: Policy, new: Policy, members: Iterable[SampleMember], as_of: da
             impact.errors += 1
             _keep(impact.error_examples, (member.member_id, str(exc)))
             continue
+        for index, change in enumerate(held):
+            impact.held[index] += holds(before.decisions, change)
+        was_tier = renamed.get(before.tier, before.tier) if before.tier is not None else None
         had, has = _allowed(before.decisions), _allowed(after.decisions)
         allowed_before = {b for b, ok in had.items() if ok}
         allowed_after = {b for b, ok in has.items() if ok}
         if (
             allowed_before != allowed_after
-            or before.tier != after.tier
+            or was_tier != after.tier
             or before.liability != after.liability
             or dict(before.order_points) != dict(after.order_points)
         ):
             impact.changed += 1
-        up = _rank(order, after.tier) - _rank(order, before.tier)
+        up = _rank(order, after.tier) - _rank(order, was_tier)
         example = (member.member_id, before.tier, after.tier)
         if up > 0:
             impact.tier_up += 1

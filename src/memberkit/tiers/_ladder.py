@@ -87,10 +87,14 @@ def earned_since(history: tuple[TierChange, ...], upto: datetime | None = None) 
         return None
     tier = changes[-1].tier
     since = changes[-1].at
-    for change in reversed(changes):
+    for index in range(len(changes) - 1, -1, -1):
+        change = changes[index]
         if change.tier != tier:
             break
         since = change.at
+        if change.reason == "renamed" and index > 0:
+            # A renamed tier is the same standing under a new id: held since the old id was.
+            tier = changes[index - 1].tier
     return since
 
 

@@ -12,7 +12,8 @@ Reasons recorded in ``TierChange.reason``: ``initial`` (base tier at joining), `
 (figures reached a higher tier), ``requalify`` (the tier was earned again; held longer),
 ``retain`` (a review kept the tier), ``downgrade`` (a review or validity end moved the member
 down), ``refund`` (a refund took the figures below the tier, refunds: at_once), ``lifetime``,
-``grant`` / ``grant_end`` (a match, invitation or paid period started or ended).
+``grant`` / ``grant_end`` (a match, invitation or paid period started or ended), ``renamed``
+(a version renamed the tier, policy ``renames:``: the same standing under the new id).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class TierChange:
     at: StateMoment
     tier: str
     reason: str
-    """initial, upgrade, requalify, retain, downgrade, refund, lifetime, grant, grant_end."""
+    """initial, upgrade, requalify, retain, downgrade, refund, lifetime, grant, grant_end, renamed."""
     valid_until: StateMoment | None = None
     event_id: str = ""
 
