@@ -67,11 +67,9 @@ def main() -> None:
         state = _history(member, start, orders)
     # The bundled retail programme: tiers, multipliers, the member cap, daily check-ins.
     _history(member, start, 1200, RETAIL, "retail example")
-    print(
-        memberkit.balance(POLICY, state, start + timedelta(days=120))
-        .explain("zh_Hans")
-        .splitlines()[0]
-    )
+    # Asked at the last event: a state answers from its last event on (docs/time.md).
+    assert state.clock is not None
+    print(memberkit.balance(POLICY, state, state.clock).explain("zh_Hans").splitlines()[0])
 
 
 def _history(

@@ -171,7 +171,8 @@ def diff_html(
     structure = t("report.diff.structure", changes=len(changes))
     body = [f"<h1>{title}</h1>", f"<h2>{structure}</h2>", _structure(changes, locale)]
     if held:
-        body += [f"<h2>{t('report.diff.held', count=len(held))}</h2>", _held(held, impact, locale)]
+        heading = t("report.diff.held", count=len(held))
+        body += [f"<h2>{heading}</h2>", _held(held, impact, locale)]
     if impact is not None:
         heading = t("report.diff.impact", members=impact.members, as_of=as_of)
         body.append(f"<h2>{heading}</h2>")
