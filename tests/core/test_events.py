@@ -99,3 +99,12 @@ def test_fingerprint_tells_content_apart() -> None:
     assert event_fingerprint(a) == event_fingerprint(
         purchase("o1", at(2026, 3, 1), ("l1", "x", "1"))
     )
+
+
+@pytest.mark.parametrize("kind", ["purchase", "tier_upgrade"])
+def test_an_activity_cannot_take_the_name_of_an_engine_trigger(kind: str) -> None:
+    """An activity of kind 'tier_upgrade' would earn the upgrade gift each time: refused (fuzz)."""
+    data = {"type": "activity", "id": "a2", "at": "2026-04-01T10:00:00+08:00", "kind": kind}
+    with pytest.raises(EventError, match="reserved") as caught:
+        memberkit.parse_event(data)
+    assert (caught.value.event_id, caught.value.code) == ("a2", "invalid_event")
