@@ -147,6 +147,11 @@ def _use_state(state: MemberState, data: bytes, strict: bool) -> None:
             ask(policy, state, moment)
         except memberkit.MemberkitError:
             continue
+        except (KeyError, IndexError) as exc:
+            # Loading does not check a state against itself (a tier history without the earned
+            # tiers it implies, a key left out and defaulted): issue 16, item 3 (strict loading).
+            _known(strict, exc)
+            return
 
 
 def _dropped_keys(given: object, kept: object, path: str) -> str:
