@@ -341,44 +341,59 @@ class MemberMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.state.clock is not None)
     @rule(
+        data=st.data(),
+        kind=st.sampled_from(["purchase", "checkin", "refund"]),
         fraction=st.floats(min_value=0.05, max_value=0.95),
         amount=st.integers(min_value=1, max_value=3000),
     )
-    def late_purchase(self, fraction: float, amount: int) -> None:
+    def late_event(self, data: st.DataObject, kind: str, fraction: float, amount: int) -> None:
+        """An event dated between the checkpoint and the last event, given to apply_late."""
         clock = self._last()
         floor = max(
             clock - timedelta(days=self.policy.at(clock).info.lateness_days),
             self.checkpoint.clock or self.checkpoint.joined_at,
             self.state.joined_at,
         )
-        moment = floor + (clock - floor) * fraction
-        moment = moment.replace(microsecond=0)
+        moment = (floor + (clock - floor) * fraction).replace(microsecond=0)
         if not floor < moment < clock:
             return
-        order_id = self._id("o")
-        event = memberkit.parse_event(
-            {
+        body: dict[str, Any] = {"at": moment}
+        if kind == "purchase":
+            body |= {
                 "type": "purchase",
-                "id": order_id,
-                "at": moment,
+                "id": self._id("o"),
                 "currency": self._currency_info(),
                 "lines": [{"id": "l0", "category": "general", "amount": Decimal(amount)}],
             }
-        )
+        elif kind == "checkin":
+            body |= {"type": "activity", "id": self._id("c"), "kind": "checkin"}
+        else:
+            # A whole refund of an order placed before the late moment and still refundable now.
+            earlier = sorted(
+                o.id for o in self.state.orders if o.id in self.orders and o.at < moment
+            )
+            if not earlier:
+                return
+            order_id = data.draw(st.sampled_from(earlier), label="order")
+            body |= {"type": "refund", "id": self._id("r"), "order": order_id}
+        event = memberkit.parse_event(body)
         try:
             new, outcome = memberkit.apply_late(
                 self.policy, self.state, event, earlier=self.checkpoint, since=self.since
             )
         except memberkit.EventError as refused:
-            # The only refusal allowed here: the late order would make a later event fail.
+            # The only refusal allowed here: the late event would make a later one fail.
             if refused.code != "late_conflict":
                 raise
-            note("late purchase conflicts")
+            note(f"late {kind} conflicts")
             return
-        note(f"late purchase {'accepted' if outcome.accepted else 'refused'}")
+        note(f"late {kind} {'accepted' if outcome.accepted else 'refused'}")
         if outcome.accepted:
             self._accept(event, new)
-            self.orders[order_id] = [("l0", 1)]
+            if kind == "purchase":
+                self.orders[event.id] = [("l0", 1)]
+            elif kind == "refund":
+                del self.orders[body["order"]]
 
     @precondition(lambda self: bool(self.accepted))
     @rule(data=st.data())
