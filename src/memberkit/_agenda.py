@@ -139,7 +139,7 @@ def advanced(
     origin = state.origin
     if until <= settled(state) and state.advanced_to is not None:
         if until == state.advanced_to:
-            return state
+            return tiers_engine.begin(policy.at(until), state)
         start_state, quiet = origin, True
     else:
         start_state, quiet = state, False

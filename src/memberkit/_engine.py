@@ -229,7 +229,19 @@ def apply_late(
     current = earlier
     outcome: Outcome | None = None
     for item in ordered:
-        current, result = apply(policy, current, item)
+        try:
+            current, result = apply(policy, current, item)
+        except EventError as failed:
+            if item is event:
+                raise
+            # A later event that no longer applies (a refund of units the late one took back) is
+            # the late event's conflict: the later one was fine when it came.
+            raise EventError(
+                event.id,
+                f"applied in order, this event would make the later event {item.id!r} fail "
+                f"({failed.code}: {failed.message}); cancel or correct it first",
+                code="late_conflict",
+            ) from None
         if item is event:
             outcome = result
         elif not result.accepted:

@@ -216,6 +216,19 @@ class Activity(_Event):
     tags: Tags = ()
     attributes: Attributes = Field(default_factory=dict)
 
+    @field_validator("kind")
+    @classmethod
+    def _not_a_trigger(cls, value: str) -> str:
+        # An earning rule's ``on:`` names what it reacts to; 'purchase' and 'tier_upgrade' are the
+        # engine's own triggers, so an activity of that kind would earn an order's or an upgrade's
+        # points (the upgrade gift on every such activity).
+        if value in ("purchase", "tier_upgrade"):
+            raise ValueError(
+                f"activity kind {value!r} is reserved: send an order as a purchase event; "
+                "an upgrade happens when the tiers part decides it"
+            )
+        return value
+
 
 class Redemption(_Event):
     """The member spends points: on a catalogue reward, or as payment towards an order."""

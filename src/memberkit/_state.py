@@ -16,7 +16,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer, TypeAdapter, ValidationError
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+    with_config,
+)
 
 from ._errors import StateError
 from ._limits import MAX_ID, MAX_YEAR, MIN_YEAR, memberkit_context, year_problem
@@ -60,6 +67,11 @@ AttrValue = Annotated[
 ]
 
 
+_CLOSED = ConfigDict(extra="forbid")
+"""A stored state with a key memberkit does not know is refused, never read without it."""
+
+
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class LineRecord:
     """A purchased line and how much of it has been refunded so far."""
@@ -86,6 +98,7 @@ class LineRecord:
         return self.amount - self.refunded_amount
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class RefundRecord:
     """A refund applied to an order: when, how much money went back, and from which lines."""
@@ -105,6 +118,7 @@ class RefundRecord:
         return Decimal(0)
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class OrderRecord:
     """A purchase as the programme remembers it, for refunds, qualification and lifecycle."""
@@ -145,6 +159,7 @@ class OrderRecord:
         return None
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class ActivityRecord:
     """A non-purchase activity (sign-up, check-in, review, a flight's segments...)."""
@@ -157,6 +172,7 @@ class ActivityRecord:
     attributes: tuple[tuple[str, AttrValue], ...] = ()
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class MemberState:
     """Everything memberkit knows about one member, as of the last event applied."""

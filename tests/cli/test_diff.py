@@ -185,6 +185,8 @@ def test_chromium_renders_the_report(chromium: str, tmp_path: Path) -> None:
         "2026-08-15",
         "--format",
         "html",
+        "--locale",
+        "en",
         "--output",
         str(target),
     )

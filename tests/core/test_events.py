@@ -168,3 +168,12 @@ def test_an_order_in_another_currency_explains_itself_in_each_locale() -> None:
         "訂單幣別為 HKD，本計劃以 CNY 計算；請先換算金額再傳送訂單"
     )
     assert info.value.message == info.value.explain("en")
+
+
+@pytest.mark.parametrize("kind", ["purchase", "tier_upgrade"])
+def test_an_activity_cannot_take_the_name_of_an_engine_trigger(kind: str) -> None:
+    """An activity of kind 'tier_upgrade' would earn the upgrade gift each time: refused (fuzz)."""
+    data = {"type": "activity", "id": "a2", "at": "2026-04-01T10:00:00+08:00", "kind": kind}
+    with pytest.raises(EventError, match="reserved") as caught:
+        memberkit.parse_event(data)
+    assert (caught.value.event_id, caught.value.code) == ("a2", "invalid_event")

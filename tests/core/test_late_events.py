@@ -81,3 +81,19 @@ def test_apply_still_refuses_an_out_of_order_event() -> None:
     with pytest.raises(memberkit.EventError) as caught:
         memberkit.apply(LATE, _applied(O1, O3), O2)
     assert caught.value.code == "out_of_order"
+
+
+def test_a_late_refund_that_would_make_a_later_refund_fail_is_a_late_conflict() -> None:
+    """o1's line was partly refunded at 15:00; a whole refund dated 12:00 would leave nothing.
+
+    Found by the state machine: the later refund's own error (over_refund, naming r2) escaped
+    instead of a late_conflict naming the late event.
+    """
+    order = purchase("o1", at(2026, 3, 1, 10), ("l1", "x", "100", 2))
+    part = refund("r2", at(2026, 3, 1, 15), "o1", ("l1", 2))
+    state = _applied(order, part)
+    late = refund("r3", at(2026, 3, 1, 12), "o1")
+    with pytest.raises(memberkit.EventError) as caught:
+        memberkit.apply_late(LATE, state, late, earlier=member(), since=[order, part])
+    assert (caught.value.event_id, caught.value.code) == ("r3", "late_conflict")
+    assert "'r2'" in caught.value.message

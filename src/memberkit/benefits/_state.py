@@ -10,11 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pydantic import ConfigDict, with_config
+
 from .._state_checks import StateMoment
 
 __all__ = ["BenefitState", "BenefitUseRecord"]
 
 
+_CLOSED = ConfigDict(extra="forbid")
+"""A stored state with a key memberkit does not know is refused, never read without it."""
+
+
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class BenefitUseRecord:
     """One accepted use of a benefit: which, when, by which event, and how much of a value cap."""
@@ -28,6 +35,7 @@ class BenefitUseRecord:
     """The attributes quotas are counted apart by (``(("stay", "R123"),)``), as text."""
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class BenefitState:
     """What the benefits part remembers about a member: every accepted use, oldest first."""

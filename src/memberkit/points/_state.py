@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pydantic import ConfigDict, with_config
+
 from .._state_checks import StateId, StateMoment
 
 __all__ = ["CapUse", "Earning", "JournalEntry", "Lot", "PointsState", "RedemptionRecord"]
@@ -24,6 +26,11 @@ __all__ = ["CapUse", "Earning", "JournalEntry", "Lot", "PointsState", "Redemptio
 Points = int | Decimal
 
 
+_CLOSED = ConfigDict(extra="forbid")
+"""A stored state with a key memberkit does not know is refused, never read without it."""
+
+
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
     """One movement of points: signed (credits positive, debits negative), with its cause."""
@@ -39,6 +46,7 @@ class JournalEntry:
     """The earning rule id, reward id or adjustment reason that caused the movement."""
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class Lot:
     """Points credited together: spendable from ``available_at`` (None: waiting for an event)."""
@@ -58,6 +66,7 @@ class Lot:
     """Extension campaigns (their ids) and paid extensions (their event ids) that pushed it."""
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class Earning:
     """What one rule earned on one line of an order ('' for the order level), and what is left."""
@@ -71,6 +80,7 @@ class Earning:
     kind: str = "earn"
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class CapUse:
     """Cap room one event used for one rule: points and one use (while anything is left)."""
@@ -82,6 +92,7 @@ class CapUse:
     points: int | Decimal
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class RedemptionRecord:
     """A redemption, with the points it took from each lot, so a cancel can put them back."""
@@ -96,6 +107,7 @@ class RedemptionRecord:
     cancelled: bool = False
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class PointsState:
     """What the points part remembers; balances are always derived from the lots."""

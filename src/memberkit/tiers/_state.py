@@ -21,11 +21,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import ConfigDict, with_config
+
 from .._state_checks import StateMoment
 
 __all__ = ["TierChange", "TierGrantRecord", "TierState"]
 
 
+_CLOSED = ConfigDict(extra="forbid")
+"""A stored state with a key memberkit does not know is refused, never read without it."""
+
+
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class TierChange:
     """The member entered ``tier`` at ``at`` for ``reason``; held until ``valid_until`` at least."""
@@ -38,6 +45,7 @@ class TierChange:
     event_id: str = ""
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class TierGrantRecord:
     """A tier granted from outside the ladder (match, invitation, paid period) for a period."""
@@ -56,6 +64,7 @@ class TierGrantRecord:
         return self.start <= moment and (self.end is None or moment < self.end)
 
 
+@with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
 class TierState:
     """Every tier change of the member, oldest first (the last one is in force)."""
