@@ -6,7 +6,15 @@ without HTTP, for a worker or a message consumer; ``open_store(url)`` opens the 
 
 from .app import create_app
 from .members import Applied, Members, TooMuchContention, UnknownMember
-from .storage import MemberExists, PostgresStore, SqliteStore, Store, StoredState, open_store
+from .storage import (
+    MemberExists,
+    PostgresStore,
+    SqliteStore,
+    Store,
+    StoredHistory,
+    StoredState,
+    open_store,
+)
 
 __all__ = [
     "Applied",
@@ -15,6 +23,7 @@ __all__ = [
     "PostgresStore",
     "SqliteStore",
     "Store",
+    "StoredHistory",
     "StoredState",
     "TooMuchContention",
     "UnknownMember",

@@ -5,6 +5,12 @@
 compare-and-set on the version. When another writer changed the member in between, the whole
 read-apply-write is redone on the fresh state, at most ``max_attempts`` times; after that the
 caller gets ``TooMuchContention`` (HTTP 409) and nothing is written. An update is never lost.
+
+Every event that changed the member is logged with the write that applied it, after the member's
+registration state. An event older than the member's last one (a till that syncs hours late) is
+then applied where it belongs with ``memberkit.apply_late``, from that checkpoint and the logged
+events, within the policy's ``program.lateness_days``; beyond that it is refused (``too_late``),
+and so is one that would make a later event fail (``late_conflict``).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 import memberkit
-from memberkit import MemberState, Outcome, Policy
+from memberkit import Event, EventError, MemberState, Outcome, Policy
 
 from .storage import Store, StoredState
 
@@ -91,14 +97,33 @@ class Members:
             state, version = self.get(member_id)
             if self._after_read is not None:
                 self._after_read(attempt)
+            history: tuple[MemberState, list[Event]] | None = None
             outcomes: list[Outcome] = []
+            logged: list[Event] = []
             for event in events:
-                state, outcome = memberkit.apply(self.policy, state, event)
+                try:
+                    state, outcome = memberkit.apply(self.policy, state, event)
+                except EventError as exc:
+                    if exc.code != "out_of_order":
+                        raise
+                    if history is None:
+                        history = self._history(member_id, version, exc)
+                    earlier, since = history
+                    state, outcome = memberkit.apply_late(
+                        self.policy, state, event, earlier=earlier, since=[*since, *logged]
+                    )
                 outcomes.append(outcome)
-            if all(o.duplicate or o.refused for o in outcomes):
+                if not (outcome.duplicate or outcome.refused):
+                    logged.append(event)  # the state now records it: so must the log
+            if not logged:
                 # Nothing changed: no write, so a resent batch never contends with anyone.
                 return Applied(tuple(outcomes), state, version, attempt)
-            saved = self.store.save(member_id, memberkit.state_to_json(state), version)
+            saved = self.store.save(
+                member_id,
+                memberkit.state_to_json(state),
+                version,
+                [event.model_dump_json() for event in logged],
+            )
             if saved is not None:
                 return Applied(tuple(outcomes), state, saved.version, attempt)
             # Lost update: someone wrote since we read. Redo the batch on what they wrote.
@@ -106,4 +131,20 @@ class Members:
             f"member {member_id!r} changed under {self.max_attempts} attempts; retry later",
             member_id,
             self.max_attempts,
+        )
+
+    def _history(
+        self, member_id: str, version: int, late: EventError
+    ) -> tuple[MemberState, list[Event]]:
+        """The member's checkpoint and the events applied since, up to ``version``.
+
+        A member stored before the service kept a history has none: its late event is refused
+        as it always was (``late``, the ``out_of_order`` error).
+        """
+        stored = self.store.history(member_id, version)
+        if stored is None:
+            raise late
+        return (
+            memberkit.state_from_json(stored.checkpoint),
+            [memberkit.parse_event(text) for text in stored.events],
         )

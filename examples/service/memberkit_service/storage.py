@@ -9,12 +9,18 @@ Each ``Store`` object holds one database connection and is used by one thread at
 per thread (``open_store(url)`` is cheap for SQLite). On PostgreSQL a service borrows connections
 from one ``PostgresPool`` instead: a connection per request would open as many server sessions as
 there are concurrent requests, and a server refuses clients past ``max_connections``.
+
+Beside each state a store keeps the member's history, which the service needs to apply a late
+event (``memberkit.apply_late``): the member's registration state (``member_checkpoint``) and the
+events applied since (``member_event``, keyed by the version whose write applied them). Both are
+written in the same transaction as the state they lead to, so the history is never short of an
+applied event nor holds one twice.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,18 +31,40 @@ __all__ = [
     "PostgresStore",
     "SqliteStore",
     "Store",
+    "StoredHistory",
     "StoredState",
     "open_store",
     "sqlite_path",
 ]
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS member_state (
     member_id TEXT PRIMARY KEY,
     version   INTEGER NOT NULL,
     state     TEXT NOT NULL
 )
-"""
+""",
+    # The state a member's history starts from: the state it was registered with.
+    """
+CREATE TABLE IF NOT EXISTS member_checkpoint (
+    member_id TEXT PRIMARY KEY,
+    state     TEXT NOT NULL
+)
+""",
+    # The events applied since the checkpoint, in the order they were applied: ``version`` is the
+    # member version their write produced, ``position`` their place in that write.
+    """
+CREATE TABLE IF NOT EXISTS member_event (
+    member_id TEXT NOT NULL,
+    version   INTEGER NOT NULL,
+    position  INTEGER NOT NULL,
+    event     TEXT NOT NULL,
+    PRIMARY KEY (member_id, version, position)
+)
+""",
+)
+_TABLES = ("member_state", "member_checkpoint", "member_event")
 
 # Key of the advisory lock that serializes creating the table on PostgreSQL (any constant works;
 # this one is "memberkit" in ASCII, truncated to fit a bigint).
@@ -57,23 +85,42 @@ class StoredState:
     state: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoredHistory:
+    """A member's checkpoint state and the events applied since, as JSON text, oldest first."""
+
+    member_id: str
+    checkpoint: str
+    events: tuple[str, ...]
+
+
 class Store(Protocol):
     """What the service needs from a database: create, read, and compare-and-set a state."""
 
     def create(self, member_id: str, state: str) -> StoredState:
-        """Store a new member at version 1; raises ``MemberExists`` if the id is taken."""
+        """Store a new member at version 1, with ``state`` as its checkpoint.
+
+        Raises ``MemberExists`` if the id is taken.
+        """
         ...
 
     def load(self, member_id: str) -> StoredState | None:
         """The stored state, or None for an unknown member."""
         ...
 
-    def save(self, member_id: str, state: str, expected_version: int) -> StoredState | None:
-        """Write ``state`` if the stored version is still ``expected_version``.
+    def save(
+        self, member_id: str, state: str, expected_version: int, events: Sequence[str] = ()
+    ) -> StoredState | None:
+        """Write ``state`` and log ``events`` if the stored version is still ``expected_version``.
 
         Returns the new stored state (version + 1), or None when another writer changed the
-        member since it was read (a lost update that the caller must retry, never ignore).
+        member since it was read (a lost update that the caller must retry, never ignore); then
+        neither the state nor the events are written.
         """
+        ...
+
+    def history(self, member_id: str, version: int) -> StoredHistory | None:
+        """The checkpoint and the events logged up to ``version``; None without a checkpoint."""
         ...
 
     def close(self) -> None:
@@ -93,7 +140,8 @@ class SqliteStore:
         if path != ":memory:":
             # WAL lets readers proceed while one writer writes, which is what a service does.
             self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        for statement in _SCHEMA:
+            self._db.execute(statement)
 
     def create(self, member_id: str, state: str) -> StoredState:
         """Store a new member at version 1; raises ``MemberExists`` if the id is taken.
@@ -102,13 +150,25 @@ class SqliteStore:
         """
         if _NUL in member_id:
             raise ValueError(f"a member id cannot contain NUL characters: {member_id!r}")
+        self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.execute(
                 "INSERT INTO member_state (member_id, version, state) VALUES (?, 1, ?)",
                 (member_id, state),
             )
+            # A checkpoint left by a member stored before (none is ever deleted today) is replaced.
+            self._db.execute(
+                "INSERT OR REPLACE INTO member_checkpoint (member_id, state) VALUES (?, ?)",
+                (member_id, state),
+            )
+            self._db.execute("DELETE FROM member_event WHERE member_id = ?", (member_id,))
         except sqlite3.IntegrityError:
+            self._db.execute("ROLLBACK")
             raise MemberExists(member_id) from None
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
         return StoredState(member_id, 1, state)
 
     def load(self, member_id: str) -> StoredState | None:
@@ -118,16 +178,52 @@ class SqliteStore:
         ).fetchone()
         return None if row is None else StoredState(member_id, int(row[0]), str(row[1]))
 
-    def save(self, member_id: str, state: str, expected_version: int) -> StoredState | None:
-        """Compare-and-set: write only if nobody wrote since ``expected_version`` was read."""
-        cursor = self._db.execute(
-            "UPDATE member_state SET state = ?, version = version + 1 "
-            "WHERE member_id = ? AND version = ?",
-            (state, member_id, expected_version),
-        )
-        if cursor.rowcount != 1:
-            return None
+    def save(
+        self, member_id: str, state: str, expected_version: int, events: Sequence[str] = ()
+    ) -> StoredState | None:
+        """Compare-and-set: write only if nobody wrote since ``expected_version`` was read.
+
+        The state and its logged events are one transaction: both are written, or neither.
+        """
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = self._db.execute(
+                "UPDATE member_state SET state = ?, version = version + 1 "
+                "WHERE member_id = ? AND version = ?",
+                (state, member_id, expected_version),
+            )
+            if cursor.rowcount != 1:
+                self._db.execute("ROLLBACK")
+                return None
+            self._db.executemany(
+                "INSERT INTO member_event (member_id, version, position, event) "
+                "VALUES (?, ?, ?, ?)",
+                [(member_id, expected_version + 1, i, e) for i, e in enumerate(events)],
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
         return StoredState(member_id, expected_version + 1, state)
+
+    def history(self, member_id: str, version: int) -> StoredHistory | None:
+        """The checkpoint and the events logged up to ``version``; None without a checkpoint."""
+        # One read transaction: both reads see the same snapshot.
+        self._db.execute("BEGIN")
+        try:
+            row = self._db.execute(
+                "SELECT state FROM member_checkpoint WHERE member_id = ?", (member_id,)
+            ).fetchone()
+            rows = self._db.execute(
+                "SELECT event FROM member_event WHERE member_id = ? AND version <= ? "
+                "ORDER BY version, position",
+                (member_id, version),
+            ).fetchall()
+        finally:
+            self._db.execute("COMMIT")
+        if row is None:
+            return None
+        return StoredHistory(member_id, str(row[0]), tuple(str(r[0]) for r in rows))
 
     def close(self) -> None:
         """Release the connection."""
@@ -177,10 +273,17 @@ class PostgresStore:
         if _NUL in member_id:
             raise ValueError(f"a member id cannot contain NUL characters: {member_id!r}")
         try:
-            self._db.execute(
-                "INSERT INTO member_state (member_id, version, state) VALUES (%s, 1, %s)",
-                (member_id, state),
-            )
+            with self._db.transaction():
+                self._db.execute(
+                    "INSERT INTO member_state (member_id, version, state) VALUES (%s, 1, %s)",
+                    (member_id, state),
+                )
+                self._db.execute(
+                    "INSERT INTO member_checkpoint (member_id, state) VALUES (%s, %s) "
+                    "ON CONFLICT (member_id) DO UPDATE SET state = EXCLUDED.state",
+                    (member_id, state),
+                )
+                self._db.execute("DELETE FROM member_event WHERE member_id = %s", (member_id,))
         except self._psycopg.errors.UniqueViolation:
             raise MemberExists(member_id) from None
         return StoredState(member_id, 1, state)
@@ -194,18 +297,50 @@ class PostgresStore:
         ).fetchone()
         return None if row is None else StoredState(member_id, int(row[0]), str(row[1]))
 
-    def save(self, member_id: str, state: str, expected_version: int) -> StoredState | None:
-        """Compare-and-set: write only if nobody wrote since ``expected_version`` was read."""
+    def save(
+        self, member_id: str, state: str, expected_version: int, events: Sequence[str] = ()
+    ) -> StoredState | None:
+        """Compare-and-set: write only if nobody wrote since ``expected_version`` was read.
+
+        The state and its logged events are one transaction: both are written, or neither.
+        """
         if _NUL in member_id:
             return None  # never stored (see ``load``), so there is nothing to compare and set
-        cursor = self._db.execute(
-            "UPDATE member_state SET state = %s, version = version + 1 "
-            "WHERE member_id = %s AND version = %s",
-            (state, member_id, expected_version),
-        )
-        if cursor.rowcount != 1:
-            return None
+        with self._db.transaction():
+            cursor = self._db.execute(
+                "UPDATE member_state SET state = %s, version = version + 1 "
+                "WHERE member_id = %s AND version = %s",
+                (state, member_id, expected_version),
+            )
+            if cursor.rowcount != 1:
+                return None
+            if events:
+                with self._db.cursor() as insert:
+                    insert.executemany(
+                        "INSERT INTO member_event (member_id, version, position, event) "
+                        "VALUES (%s, %s, %s, %s)",
+                        [(member_id, expected_version + 1, i, e) for i, e in enumerate(events)],
+                    )
         return StoredState(member_id, expected_version + 1, state)
+
+    def history(self, member_id: str, version: int) -> StoredHistory | None:
+        """The checkpoint and the events logged up to ``version``; None without a checkpoint."""
+        if _NUL in member_id:
+            return None
+        with self._db.transaction():
+            # One snapshot for both reads (READ COMMITTED would take one per statement).
+            self._db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            row = self._db.execute(
+                "SELECT state FROM member_checkpoint WHERE member_id = %s", (member_id,)
+            ).fetchone()
+            rows = self._db.execute(
+                "SELECT event FROM member_event WHERE member_id = %s AND version <= %s "
+                "ORDER BY version, position",
+                (member_id, version),
+            ).fetchall()
+        if row is None:
+            return None
+        return StoredHistory(member_id, str(row[0]), tuple(str(r[0]) for r in rows))
 
     def close(self) -> None:
         """Release the connection: back to its pool when borrowed, otherwise closed."""
@@ -231,12 +366,14 @@ def _create_table(db: Any) -> None:
     # both try to create it, and one fails with a UniqueViolation on pg_type (found by the
     # tests on a real server; several workers starting together do exactly that). So the
     # table is created under a transaction-scoped advisory lock, and only when it is missing.
-    row = db.execute("SELECT to_regclass('member_state') IS NOT NULL").fetchone()
+    present = " AND ".join(f"to_regclass('{table}') IS NOT NULL" for table in _TABLES)
+    row = db.execute(f"SELECT {present}").fetchone()
     if row[0]:
         return
     with db.transaction():
         db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-        db.execute(_SCHEMA)
+        for statement in _SCHEMA:
+            db.execute(statement)
 
 
 class PoolExhausted(Exception):  # noqa: N818 - names the situation

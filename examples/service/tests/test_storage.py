@@ -116,3 +116,34 @@ def test_saving_a_member_id_with_a_nul_character_is_a_lost_update(
 ) -> None:
     """A save for an id holding NUL finds no stored member and writes nothing."""
     assert open_stores().save("m\x00x", "{}", expected_version=1) is None
+
+
+def test_a_new_member_starts_its_history_at_its_first_state(
+    open_stores: Callable[[], Store],
+) -> None:
+    """Creating a member stores its first state as the checkpoint, with no events after it."""
+    store = open_stores()
+    store.create("m1", "first")
+    history = store.history("m1", 1)
+    assert history is not None
+    assert (history.checkpoint, history.events) == ("first", ())
+
+
+def test_a_save_logs_its_events_and_a_lost_update_logs_none(
+    open_stores: Callable[[], Store],
+) -> None:
+    """The events of a write are logged with it; a write at a stale version logs nothing."""
+    first, second = open_stores(), open_stores()
+    first.create("m1", "a")
+    assert first.save("m1", "b", expected_version=1, events=["e1", "e2"]) is not None
+    assert second.save("m1", "c", expected_version=1, events=["lost"]) is None
+    assert first.save("m1", "d", expected_version=2, events=["e3"]) is not None
+    full, older = first.history("m1", 3), second.history("m1", 2)
+    assert full is not None
+    assert older is not None
+    assert (full.events, older.events) == (("e1", "e2", "e3"), ("e1", "e2"))
+
+
+def test_an_unknown_member_has_no_history(open_stores: Callable[[], Store]) -> None:
+    """The history of an id never stored is None."""
+    assert open_stores().history("nobody", 1) is None
