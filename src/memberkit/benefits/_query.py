@@ -13,11 +13,12 @@ from .._facts import event_values
 from .._limits import memberkit_context
 from .._reasons import Reason
 from .._state import MemberState
+from ._compile import CompiledBenefit
 from ._decide import decide
 from ._decisions import BenefitDecision, BenefitWindow, Entitlements
 
 if TYPE_CHECKING:
-    from .._compiled import Policy
+    from .._compiled import CompiledProgram, Policy
     from .._events import Event
 
 __all__ = ["benefit_window", "check_benefit", "context_values", "entitlements"]
@@ -52,6 +53,18 @@ def _at(policy: Policy, state: MemberState, as_of: datetime) -> MemberState:
     return state_at(policy, state, as_of)
 
 
+def _benefit(program: CompiledProgram, benefit_id: str) -> CompiledBenefit:
+    """The benefit with this id in the version in force; an unknown id is an ``EventError``."""
+    benefits = program.benefits
+    benefit = benefits.get(benefit_id) if benefits is not None else None
+    if benefit is None:
+        known = tuple(benefits.by_id) if benefits is not None else ()
+        raise EventError(
+            "-", unknown_benefit_message(benefit_id, known), field="benefit", code="unknown_benefit"
+        )
+    return benefit
+
+
 def _aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise EventError("-", "as_of has no timezone offset", field="as_of", code="naive_datetime")
@@ -73,13 +86,7 @@ def check_benefit(
     """
     _aware(as_of)
     program = policy.at(as_of)
-    benefits = program.benefits
-    benefit = benefits.get(benefit_id) if benefits is not None else None
-    if benefit is None:
-        known = tuple(benefits.by_id) if benefits is not None else ()
-        raise EventError(
-            "-", unknown_benefit_message(benefit_id, known), field="benefit", code="unknown_benefit"
-        )
+    benefit = _benefit(program, benefit_id)
     now = _at(policy, state, as_of)
     tier = now.tiers.tier_at(as_of)
     return decide(program.info, benefit, now, as_of, tier, context_values(context))
@@ -135,13 +142,7 @@ def benefit_window(
     """
     _aware(as_of)
     program = policy.at(as_of)
-    benefits = program.benefits
-    benefit = benefits.get(benefit_id) if benefits is not None else None
-    if benefit is None:
-        known = tuple(benefits.by_id) if benefits is not None else ()
-        raise EventError(
-            "-", unknown_benefit_message(benefit_id, known), field="benefit", code="unknown_benefit"
-        )
+    benefit = _benefit(program, benefit_id)
     info = program.info
     now = _at(policy, state, as_of)
     tier = now.tiers.tier_at(as_of)

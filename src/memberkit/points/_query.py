@@ -31,10 +31,13 @@ from ._decisions import (
 from ._ledger import Holdings, effective_expiry, holdings, last_day, protected_at
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .._compiled import CompiledProgram, Policy
     from .._events import Event
     from .._program import ProgramInfo
     from .._state import MemberState
+    from ._state import JournalEntry
 
 # The engine, the agenda and the member state import this package; they are imported when a
 # query runs so that importing memberkit has no cycle.
@@ -113,6 +116,18 @@ def quote_points(policy: Policy, state: MemberState, event: Event) -> PointsQuot
     if not found:
         reasons.append(Reason.of("points.nothing_earned", EARN_PATH))
     return PointsQuote(event.id, lines, tuple(totals.items()), tuple(reasons), program.info.locale)
+
+
+def _lost_by_day(
+    entries: Iterable[JournalEntry], currency: str, info: ProgramInfo
+) -> tuple[tuple[date, Points], ...]:
+    """Points of ``currency`` expired or forfeited in ``entries``, by their last valid day."""
+    by_day: dict[date, Points] = {}
+    for entry in entries:
+        if entry.kind in ("expire", "forfeit") and entry.currency == currency:
+            day = info.local_date(entry.at - _INSTANT)
+            by_day[day] = by_day.get(day, 0) - entry.points
+    return tuple(sorted(by_day.items()))
 
 
 def _protection(
@@ -219,12 +234,7 @@ def expiring(
     later = run_until(policy, now, as_of, until, None)
     # What time alone would expire by then is exactly the journal's new expire entries.
     fresh = later.points.journal[len(now.points.journal) :]
-    by_day: dict[date, Points] = {}
-    for entry in fresh:
-        if entry.kind == "expire" and entry.currency == chosen.id:
-            day = info.local_date(entry.at - _INSTANT)
-            by_day[day] = by_day.get(day, 0) - entry.points
-    items = tuple(sorted(by_day.items()))
+    items = _lost_by_day(fresh, chosen.id, info)
     total = sum((v for _, v in items), 0)
     reasons = [
         Reason.of("points.will_expire", chosen.path, points=amount, currency=chosen.name, date=day)
@@ -285,16 +295,8 @@ def expired(
         from .._agenda import run_until, settled
 
         state = run_until(policy, state, settled(state), end - _INSTANT, None)
-    by_day: dict[date, Points] = {}
-    for entry in state.points.journal:
-        if (
-            entry.kind in ("expire", "forfeit")
-            and entry.currency == chosen.id
-            and start <= entry.at < end
-        ):
-            day = info.local_date(entry.at - _INSTANT)
-            by_day[day] = by_day.get(day, 0) - entry.points
-    items = tuple(sorted(by_day.items()))
+    journal = state.points.journal
+    items = _lost_by_day((e for e in journal if start <= e.at < end), chosen.id, info)
     total = sum((v for _, v in items), 0)
     reasons = [
         Reason.of("points.expired", chosen.path, points=amount, currency=chosen.name, date=day)
