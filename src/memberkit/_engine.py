@@ -37,7 +37,14 @@ from ._events import (
 from ._limits import memberkit_context
 from ._money import currency_exponent
 from ._reasons import Reason
-from ._state import ActivityRecord, LineRecord, MemberState, OrderRecord, RefundRecord
+from ._state import (
+    ActivityRecord,
+    LineRecord,
+    MemberState,
+    OrderRecord,
+    RefundRecord,
+    seen_after,
+)
 from .benefits import _engine as benefits_engine
 from .points import _engine as points_engine
 from .tiers import _engine as tiers_engine
@@ -160,7 +167,10 @@ def apply_captured(
         return state, Outcome(event.id, False, refusal.reasons, locale, refused=True)
 
     new = new.evolve(
-        clock=event.at, seen=(*new.seen, (event.id, fingerprint)), advanced_to=None, base=None
+        clock=event.at,
+        seen=seen_after(new.seen, event.id, fingerprint),
+        advanced_to=None,
+        base=None,
     )
     return new, Outcome(event.id, False, tuple(reasons), locale)
 

@@ -10,6 +10,7 @@ activities. Each part keeps its own sub-state (points lots and journal, tier his
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -208,10 +209,7 @@ class MemberState:
 
     def fingerprint_of(self, event_id: str) -> str | None:
         """The fingerprint recorded for an event id, or None if the id is new."""
-        for seen_id, fp in self.seen:
-            if seen_id == event_id:
-                return fp
-        return None
+        return _seen_index(self.seen).get(event_id)
 
     @property
     def origin(self) -> MemberState:
@@ -225,6 +223,45 @@ class MemberState:
     def evolve(self, **changes: Any) -> MemberState:
         """A copy with some fields changed (the state itself never changes)."""
         return replace(self, **changes)
+
+
+# Every apply asks whether its event id was seen. The answer comes from a dict per ``seen`` tuple,
+# derived data kept beside the state (keyed by the tuple's identity, the tuple held so the key
+# stays its own, bounded in size); recording an event extends the previous tuple's dict.
+_SEEN: dict[int, tuple[tuple[tuple[str, str], ...], dict[str, str]]] = {}
+_SEEN_KEPT = 256
+
+
+def _seen_index(seen: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    known = _SEEN.get(id(seen))
+    if known is not None and known[0] is seen:
+        return known[1]
+    index: dict[str, str] = {}
+    for seen_id, fp in seen:
+        index.setdefault(seen_id, fp)
+    return _keep_seen(seen, index)
+
+
+def _keep_seen(seen: tuple[tuple[str, str], ...], index: dict[str, str]) -> dict[str, str]:
+    if len(_SEEN) >= _SEEN_KEPT:
+        # Threads may share the index: losing an entry to a race only costs a rebuild later.
+        with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+            del _SEEN[next(iter(_SEEN))]
+    _SEEN[id(seen)] = (seen, index)
+    return index
+
+
+def seen_after(
+    seen: tuple[tuple[str, str], ...], event_id: str, fingerprint: str
+) -> tuple[tuple[str, str], ...]:
+    """``seen`` with one more event recorded (its index extended rather than rebuilt)."""
+    out = (*seen, (event_id, fingerprint))
+    known = _SEEN.get(id(seen))
+    if known is not None and known[0] is seen:
+        index = dict(known[1])
+        index.setdefault(event_id, fingerprint)
+        _keep_seen(out, index)
+    return out
 
 
 def new_member(

@@ -160,19 +160,21 @@ class CompiledPoints:
     tier_names: Mapping[str, LocalizedText] = field(default_factory=dict)
     """Each declared tier's display name, to name tiers in explanations."""
 
-    @property
-    def shields(self) -> Mapping[str, tuple[str, ...]]:
-        """Per currency, the tiers that keep its points from expiring (``never_while_tier``)."""
-        return {
+    shields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per currency, the tiers that keep its points from expiring (``never_while_tier``)."""
+    has_campaigns: bool = False
+    """Whether any currency declares expiry extension campaigns."""
+
+    def __post_init__(self) -> None:
+        # Both are read at every agenda moment: worked out once, when the policy is compiled.
+        shields = {
             c.id: c.expiry.never_while_tier
             for c in self.currencies
             if c.expiry is not None and c.expiry.never_while_tier
         }
-
-    @property
-    def has_campaigns(self) -> bool:
-        """Whether any currency declares expiry extension campaigns."""
-        return any(c.expiry is not None and c.expiry.extensions for c in self.currencies)
+        campaigns = any(c.expiry is not None and c.expiry.extensions for c in self.currencies)
+        object.__setattr__(self, "shields", shields)
+        object.__setattr__(self, "has_campaigns", campaigns)
 
     def tier_name(self, tier: str | None) -> LocalizedText | str:
         """The display name of ``tier`` (its id when the policy gives none; "—" for no tier)."""

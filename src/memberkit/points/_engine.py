@@ -41,7 +41,16 @@ from .._state import MemberState
 from ._compile import PENDING_PATH, REVERSAL_PATH, CompiledPoints, resolve_currency
 from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
 from ._extend import apply_campaigns, extend_paid, push_lots
-from ._ledger import add_debt, credit, effective_expiry, expiry_for, spend
+from ._ledger import (
+    add_debt,
+    credit,
+    dates_reached,
+    effective_expiry,
+    expiry_for,
+    first_edge,
+    released_between,
+    spend,
+)
 from ._spend import cancel, redeem
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
 from ._transfer import adjust, transfer
@@ -111,31 +120,14 @@ def next_due(
     if points is None:
         return None
     lots = state.points.lots
-    # One pass over the live lots: the inner loop of every apply and query.
-    found = [
-        edge
-        for lot in lots
-        if lot.remaining > 0 and not lot.expired
-        for edge in (lot.expires_at, lot.available_at)
-        if edge is not None and after < edge <= until
-    ]
-    first: datetime | None = min(found) if found else None
+    first = first_edge(lots, after, until)
     if points.shields:
-        kept: dict[datetime, datetime | None] = {}
-        for lot in lots:
-            shield = points.shields.get(lot.currency)
-            if (
-                not shield
-                or lot.remaining <= 0
-                or lot.expired
-                or lot.expires_at is None
-                or lot.expires_at > after
-            ):
+        # Lots kept past their date by a protected tier fall due when the tier is known to end.
+        for date_, currency_id in dates_reached(lots, after):
+            shield = points.shields.get(currency_id)
+            if not shield:
                 continue
-            # Kept past its date by a protected tier: due when the tier is known to end.
-            if lot.expires_at not in kept:
-                kept[lot.expires_at] = effective_expiry(lot.expires_at, shield, state.tiers)
-            edge = kept[lot.expires_at]
+            edge = effective_expiry(date_, shield, state.tiers)
             if edge is not None and after < edge <= until and (first is None or edge < first):
                 first = edge
     for currency in points.currencies:
@@ -187,14 +179,8 @@ def run_due(
         sink += found
     if reasons is not None and after < moment:
         released: dict[str, Points] = {}
-        for lot in state.points.lots:
-            if (
-                _live(lot)
-                and lot.available_at is not None
-                and after < lot.available_at <= moment
-                and lot.earned_at < lot.available_at
-            ):
-                released[lot.currency] = released.get(lot.currency, 0) + lot.remaining
+        for _, currency_id, amount in released_between(state.points.lots, after, moment):
+            released[currency_id] = released.get(currency_id, 0) + amount
         for currency_id, amount in released.items():
             currency = points.by_id[currency_id]
             reasons.append(
@@ -221,39 +207,35 @@ def _expire(
     due: dict[str, datetime] = {}
     lots_now = state.points.lots
     # Lots whose date has come (a protected tier only ever postpones expiry, so a date still
-    # ahead is never due): one comprehension, since a long history is mostly lots not yet due.
-    dated = [
-        lot
-        for lot in lots_now
-        if lot.expires_at is not None and lot.expires_at <= until and _live(lot)
-    ]
+    # ahead is never due). Lots share expiry dates (a fixed 31 Dec expires a whole year's lots
+    # at once), and a protected tier's answer depends only on the date: worked out once per date
+    # from the index, so the lots are only scanned when some of them really expire.
+    answers: dict[tuple[datetime, str], datetime] = {}
+    for date_, currency_id in dates_reached(lots_now, until):
+        expiry = points.by_id[currency_id].expiry
+        if expiry is None or expiry.inactivity_months is not None:
+            continue
+        moment = effective_expiry(date_, expiry.never_while_tier, state.tiers)
+        if moment is not None and moment <= until:
+            answers[(date_, currency_id)] = moment
+    if answers:
+        for lot in lots_now:
+            if lot.expires_at is not None and _live(lot):
+                found = answers.get((lot.expires_at, lot.currency))
+                if found is not None:
+                    due[lot.id] = found
     for currency in points.currencies:
         expiry = currency.expiry
-        if expiry is None:
+        if expiry is None or expiry.inactivity_months is None:
             continue
-        protected = expiry.never_while_tier
-        if expiry.inactivity_months is not None:
-            lots = [lot for lot in lots_now if lot.currency == currency.id and _live(lot)]
-            if not lots:
-                continue
-            last = _last_activity(state, expiry.activity, until)
-            deadline = inactivity_deadline(info, last, expiry.inactivity_months)
-            moment = effective_expiry(deadline, protected, state.tiers)
-            if moment is not None and moment <= until:
-                due.update({lot.id: moment for lot in lots if lot.earned_at < deadline})
+        lots = [lot for lot in lots_now if lot.currency == currency.id and _live(lot)]
+        if not lots:
             continue
-        # Lots share expiry dates (a fixed 31 Dec expires a whole year's lots at once), and a
-        # protected tier's answer depends only on the date: work it out once per date.
-        answers: dict[datetime, datetime | None] = {}
-        for lot in dated:
-            if lot.currency != currency.id:
-                continue
-            assert lot.expires_at is not None
-            if lot.expires_at not in answers:
-                answers[lot.expires_at] = effective_expiry(lot.expires_at, protected, state.tiers)
-            moment = answers[lot.expires_at]
-            if moment is not None and moment <= until:
-                due[lot.id] = moment
+        last = _last_activity(state, expiry.activity, until)
+        deadline = inactivity_deadline(info, last, expiry.inactivity_months)
+        moment = effective_expiry(deadline, expiry.never_while_tier, state.tiers)
+        if moment is not None and moment <= until:
+            due.update({lot.id: moment for lot in lots if lot.earned_at < deadline})
     if not due:
         return state
     entries: list[JournalEntry] = []

@@ -7,7 +7,9 @@ credits pay off first.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -28,14 +30,18 @@ __all__ = [
     "available",
     "credit",
     "credit_new",
+    "dates_reached",
+    "edges",
     "effective_expiry",
     "expiry_for",
+    "first_edge",
     "holdings",
     "insufficient",
     "journaled",
     "last_day",
     "protected_at",
     "pushed",
+    "released_between",
     "spend",
     "spend_order",
 ]
@@ -227,6 +233,109 @@ def spend(
     return replace(state, lots=tuple(out)), tuple(taken), left
 
 
+# --- the index of due moments ---------------------------------------------------------------------
+#
+# At every agenda moment the points part asks for its next due moment: the first date at which a
+# live lot becomes spendable or expires. A scan of the lots makes every event cost as much as the
+# member's history; instead each lots tuple gets, once, the sorted moments of its live lots. The
+# index is derived data kept beside the state, never in it: it is keyed by the tuple's identity
+# (the tuple is held, so the key stays its own) and bounded in size. Crediting a lot, the common
+# change, extends its tuple's index with the new lot's moments instead of sorting anew.
+
+
+@dataclass(slots=True)
+class Edges:
+    """The sorted moments of a lots tuple's live lots: all of them, and the expiry dates alone."""
+
+    moments: list[datetime]
+    expiries: list[tuple[datetime, str]]
+    """(expiry date, currency) of each live dated lot."""
+    releases: list[tuple[datetime, str, Points]]
+    """(moment, currency, points) of each live lot that becomes spendable after it was earned."""
+
+
+_EDGES: dict[int, tuple[tuple[Lot, ...], Edges]] = {}
+_EDGES_KEPT = 256
+
+
+def _live(lot: Lot) -> bool:
+    return lot.remaining > 0 and not lot.expired
+
+
+def _remember(lots: tuple[Lot, ...], found: Edges) -> Edges:
+    if len(_EDGES) >= _EDGES_KEPT:
+        # The oldest entry goes first (dicts keep insertion order). Threads may share the index:
+        # losing an entry to a race only costs a sort later.
+        with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+            del _EDGES[next(iter(_EDGES))]
+    _EDGES[id(lots)] = (lots, found)
+    return found
+
+
+def edges(lots: tuple[Lot, ...]) -> Edges:
+    """The moments at which a live lot of ``lots`` becomes spendable or expires, sorted."""
+    known = _EDGES.get(id(lots))
+    if known is not None and known[0] is lots:
+        return known[1]
+    live = [lot for lot in lots if _live(lot)]
+    expiries = sorted((lot.expires_at, lot.currency) for lot in live if lot.expires_at is not None)
+    moments = [m for m, _ in expiries]
+    moments += [lot.available_at for lot in live if lot.available_at is not None]
+    releases = sorted(
+        (lot.available_at, lot.currency, lot.remaining)
+        for lot in live
+        if lot.available_at is not None and lot.earned_at < lot.available_at
+    )
+    return _remember(lots, Edges(sorted(moments), expiries, releases))
+
+
+def first_edge(lots: tuple[Lot, ...], after: datetime, until: datetime) -> datetime | None:
+    """The first moment in (``after``, ``until``] at which a live lot changes by time alone."""
+    found = edges(lots).moments
+    i = bisect_right(found, after)
+    if i < len(found) and found[i] <= until:
+        return found[i]
+    return None
+
+
+def dates_reached(lots: tuple[Lot, ...], until: datetime) -> list[tuple[datetime, str]]:
+    """The distinct (expiry date, currency) of live lots dated at or before ``until``."""
+    found = edges(lots).expiries
+    return sorted(set(found[: bisect_right(found, until, key=_first)]))
+
+
+def released_between(
+    lots: tuple[Lot, ...], after: datetime, until: datetime
+) -> list[tuple[datetime, str, Points]]:
+    """(moment, currency, points) of live lots that become spendable in (``after``, ``until``]."""
+    found = edges(lots).releases
+    return found[bisect_right(found, after, key=_first) : bisect_right(found, until, key=_first)]
+
+
+def _first(pair: tuple[datetime, str] | tuple[datetime, str, Points]) -> datetime:
+    return pair[0]
+
+
+def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
+    out = (*lots, lot)
+    known = _EDGES.get(id(lots))
+    if known is not None and known[0] is lots:
+        moments, expiries = list(known[1].moments), known[1].expiries
+        releases = known[1].releases
+        if _live(lot):
+            if lot.available_at is not None:
+                insort(moments, lot.available_at)
+                if lot.earned_at < lot.available_at:
+                    releases = list(releases)
+                    insort(releases, (lot.available_at, lot.currency, lot.remaining))
+            if lot.expires_at is not None:
+                insort(moments, lot.expires_at)
+                expiries = list(expiries)
+                insort(expiries, (lot.expires_at, lot.currency))
+        _remember(out, Edges(moments, expiries, releases))
+    return out
+
+
 def credit(state: PointsState, lot: Lot) -> PointsState:
     """Add a lot; a debt in its currency is paid off from it first."""
     owed = state.debt_of(lot.currency)
@@ -237,7 +346,7 @@ def credit(state: PointsState, lot: Lot) -> PointsState:
             (cid, value - repay if cid == lot.currency else value) for cid, value in state.debt
         )
         state = replace(state, debt=tuple(d for d in debt if d[1] != 0))
-    return replace(state, lots=(*state.lots, lot))
+    return replace(state, lots=_appended(state.lots, lot))
 
 
 def credit_new(
