@@ -34,8 +34,10 @@ from ._events import (
     event_fingerprint,
     legacy_fingerprint,
 )
+from ._fold import fold
 from ._limits import memberkit_context
 from ._money import currency_exponent
+from ._program import ProgramInfo
 from ._reasons import Reason
 from ._state import (
     ActivityRecord,
@@ -152,6 +154,8 @@ def apply_captured(
 
     if isinstance(event, Purchase):
         check_order_money(event, program.info.currency, program.info.currency_decimals)
+    if isinstance(event, Refund):
+        _check_refund_horizon(program.info, advanced_state, event)
     recorded, refunded = _record(advanced_state, event)
     ctx = ApplyContext(
         program=program,
@@ -168,11 +172,13 @@ def apply_captured(
 
     new = new.evolve(
         clock=event.at,
-        seen=seen_after(new.seen, event.id, fingerprint),
+        seen=seen_after(new.seen, event.id, fingerprint, event.at),
         advanced_to=None,
         base=None,
     )
-    return new, Outcome(event.id, False, tuple(reasons), locale)
+    # A quote (``capture``) throws the state away: nothing to fold.
+    kept = fold(policy, new) if capture is None else new
+    return kept, Outcome(event.id, False, tuple(reasons), locale)
 
 
 def _react(ctx: ApplyContext, state: MemberState, reasons: list[Reason]) -> MemberState:
@@ -269,14 +275,23 @@ def _check_history(
     state: MemberState, earlier: MemberState, since: Sequence[Event], event_id: str
 ) -> None:
     """Refuse a checkpoint and events that do not lead to ``state`` exactly."""
-    before = {seen_id for seen_id, _ in earlier.seen}
-    expected = [(i, fp) for i, fp in state.seen if i not in before]
+    before = {entry[0] for entry in earlier.seen}
+    expected = [(i, fp) for i, fp, _ in state.seen if i not in before]
     given = sorted(since, key=lambda e: e.at)
     fingerprints = dict(expected)
     matches = len(given) == len(expected) and all(
         fingerprints.get(e.id) in (event_fingerprint(e), legacy_fingerprint(e)) for e in given
     )
-    if not matches or len(before) + len(expected) != len(state.seen):
+    # Every id the checkpoint recorded is still recorded here, unless folded since (older than
+    # the oldest id the state holds).
+    held = {entry[0] for entry in state.seen}
+    oldest = state.seen[0][2] if state.seen else None
+    lost = [
+        entry
+        for entry in earlier.seen
+        if entry[0] not in held and (oldest is None or entry[2] >= oldest)
+    ]
+    if not matches or lost:
         raise EventError(
             event_id,
             "'earlier' and 'since' do not lead to this state: give a stored state of the member "
@@ -372,6 +387,37 @@ def _record(state: MemberState, event: Event) -> tuple[MemberState, tuple[Refund
         birthday = event.birthday if event.birthday is not None else state.birthday
         return state.evolve(tags=tuple(tags), birthday=birthday), ()
     return state, ()
+
+
+def _check_refund_horizon(info: ProgramInfo, state: MemberState, event: Refund) -> None:
+    """Refuse a refund later than ``program.refund_days`` after its order."""
+    days = info.refund_days
+    if days is None:
+        return
+    order = state.order(event.order)
+    if order is None:
+        if state.folded is not None and state.folded.orders:
+            raise EventError(
+                event.id,
+                f"refund of unknown order {event.order!r} (orders older than "
+                f"program.refund_days, {days} days, are no longer held)",
+                field="order",
+                code="unknown_order",
+                reason=Reason.of("event.error.unknown_order", order=event.order),
+            )
+        return
+    if info.local_date(event.at) - info.local_date(order.at) > timedelta(days=days):
+        placed = info.local_date(order.at)
+        raise EventError(
+            event.id,
+            f"order {order.id!r} was placed on {placed.isoformat()}; the programme accepts "
+            f"refunds within {days} days of an order (program.refund_days)",
+            field="order",
+            code="refund_past_horizon",
+            reason=Reason.of(
+                "event.error.refund_past_horizon", order=order.id, days=days, placed=placed
+            ),
+        )
 
 
 def _record_refund(

@@ -643,25 +643,17 @@ def check_order_money(event: Purchase, currency: str, decimals: int) -> None:
             )
 
 
-def _instants(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, dict):
-        return {k: _instants(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_instants(v) for v in value]
-    if isinstance(value, Decimal | date):
-        return str(value)
-    return value
-
-
 def event_fingerprint(event: Event) -> str:
     """A short digest of the event's content, to tell a true duplicate from a reused id.
 
     Moments are digested as instants: the same event sent again with ``Z`` instead of
-    ``+08:00`` is the same event.
+    ``+08:00`` is the same event. The digest is of the event's JSON form with its keys sorted,
+    each moment written as a UTC instant (only top-level fields hold moments).
     """
-    data = _instants(event.model_dump(mode="python", exclude_defaults=False))
+    data = event.model_dump(mode="json")
+    for name, value in event.__dict__.items():
+        if isinstance(value, datetime):
+            data[name] = value.astimezone(UTC).isoformat()
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.blake2b(blob, digest_size=12).hexdigest()
 

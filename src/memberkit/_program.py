@@ -116,6 +116,26 @@ class ProgramSection(BaseModel):
             "member's last one. Late events go through `memberkit.apply_late`"
         ),
     )
+    refund_days: Annotated[int, Field(ge=1, le=36600)] | None = Field(
+        default=None,
+        examples=[365],
+        description=(
+            "how many days after an order a refund of it is accepted (and after a redemption, "
+            "its cancel); later ones are refused. With it the member state stays small: orders, "
+            "refund detail and event ids older than this (and than what the policy's windows "
+            "read) are folded into totals. Omitted: every order stays refundable and the state "
+            "keeps the whole history"
+        ),
+    )
+    journal_days: Annotated[int, Field(ge=1, le=36600)] | None = Field(
+        default=None,
+        examples=[730],
+        description=(
+            "how many days journal lines are kept line by line before they are summed per "
+            "currency and kind (the state keeps longer what the policy reads: a year for yearly "
+            "transfer limits, the refund horizon, the tier window). Omitted: kept for good"
+        ),
+    )
     time_basis: Literal["days", "instants"] = Field(
         default="days",
         examples=["instants"],
@@ -143,6 +163,8 @@ class ProgramInfo:
     leap_birthday: Literal["feb28", "mar1"] = "feb28"
     time_basis: Literal["days", "instants"] = "days"
     lateness_days: int = 0
+    refund_days: int | None = None
+    journal_days: int | None = None
 
     @classmethod
     def from_section(cls, section: ProgramSection) -> ProgramInfo:
@@ -159,6 +181,8 @@ class ProgramInfo:
             leap_birthday=section.leap_birthday,
             time_basis=section.time_basis,
             lateness_days=section.lateness_days,
+            refund_days=section.refund_days,
+            journal_days=section.journal_days,
         )
 
     def local(self, moment: datetime) -> datetime:

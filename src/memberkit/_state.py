@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -36,6 +36,8 @@ from .tiers._state import TierState
 __all__ = [
     "STATE_FORMAT",
     "ActivityRecord",
+    "Folded",
+    "FoldedPurchases",
     "LineRecord",
     "MemberState",
     "OrderRecord",
@@ -45,8 +47,8 @@ __all__ = [
     "state_to_json",
 ]
 
-STATE_FORMAT = 2
-"""The layout written now. Format 1 (memberkit 0.1) is read and migrated (``_migrate``)."""
+STATE_FORMAT = 3
+"""The layout written now. Formats 1 (memberkit 0.1) and 2 are read and migrated."""
 
 
 def _dump_attr(value: object) -> object:
@@ -66,6 +68,16 @@ AttrValue = Annotated[
     PlainSerializer(_dump_attr, when_used="json"),
     BeforeValidator(_load_attr),
 ]
+
+
+def _dated_seen(value: object) -> object:
+    # Formats 1 and 2 recorded (event id, fingerprint): the day is filled in by the migration.
+    if isinstance(value, list | tuple):
+        return [
+            [*entry, 0] if isinstance(entry, list | tuple) and len(entry) == 2 else entry
+            for entry in value
+        ]
+    return value
 
 
 _CLOSED = ConfigDict(extra="forbid")
@@ -175,6 +187,61 @@ class ActivityRecord:
 
 @with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
+class FoldedPurchases:
+    """Purchase occasions folded out of ``orders``: what whole-history lifecycle figures read.
+
+    Orders fully refunded are left out; days are local days of the programme.
+    """
+
+    orders: int
+    days: int
+    """Distinct purchase days."""
+    amount: Decimal
+    """Net amount of the orders."""
+    first_day: date
+    first_day_amount: Decimal
+    first_order_amount: Decimal
+    last_day: date
+    gaps: tuple[tuple[int, int], ...] = ()
+    """(days between consecutive purchase days, how many times), shortest first."""
+
+
+Points = int | Decimal
+
+
+@with_config(_CLOSED)
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Totals of records older than the policy's horizons (``program.refund_days``): see
+    ``memberkit._fold``. Absent while nothing has been folded."""
+
+    orders_before: StateMoment | None = None
+    """Orders and activities dated before this moment are folded."""
+    journal_before: StateMoment | None = None
+    """Journal lines dated before this moment are folded into ``journal``."""
+    orders: int = 0
+    events: int = 0
+    """Event ids no longer held in ``seen``."""
+    purchases: FoldedPurchases | None = None
+    last_activity: tuple[tuple[str, StateMoment], ...] = ()
+    """(activity kind, or ``purchase`` / ``redemption``, latest folded moment)."""
+    journal: tuple[tuple[str, str, Points], ...] = ()
+    """(currency, kind, points) summed over the folded journal lines."""
+    cap_uses: tuple[tuple[str, int, Points], ...] = ()
+    """(rule or cap key, uses that earned points, points) of folded cap uses."""
+    redemptions: tuple[tuple[str, int], ...] = ()
+    """(currency, redemptions not cancelled) folded."""
+
+    def last(self, kind: str) -> datetime | None:
+        """The latest folded moment of ``kind`` (None when none was folded)."""
+        for name, at in self.last_activity:
+            if name == kind:
+                return at
+        return None
+
+
+@with_config(_CLOSED)
+@dataclass(frozen=True, slots=True)
 class MemberState:
     """Everything memberkit knows about one member, as of the last event applied."""
 
@@ -191,13 +258,16 @@ class MemberState:
     base: MemberState | None = None
     """The member as of the last event, kept while the state is advanced past it and time
     changed something since, so a question about a moment in between is answered exactly."""
-    seen: tuple[tuple[StateId, str], ...] = ()
-    """(event id, fingerprint) of every event applied, oldest first, for idempotency."""
+    seen: Annotated[tuple[tuple[StateId, str, int], ...], BeforeValidator(_dated_seen)] = ()
+    """(event id, fingerprint, day) of the events applied, oldest first, for idempotency; the day
+    (a proleptic ordinal of the event's UTC date) lets ids past the refund horizon be folded."""
     orders: tuple[OrderRecord, ...] = ()
     activities: tuple[ActivityRecord, ...] = ()
     points: PointsState = field(default_factory=PointsState)
     tiers: TierState = field(default_factory=TierState)
     benefits: BenefitState = field(default_factory=BenefitState)
+    folded: Folded | None = None
+    """Totals of what the policy's horizons folded out of the records above."""
     format: int = STATE_FORMAT
 
     def order(self, order_id: str) -> OrderRecord | None:
@@ -228,21 +298,22 @@ class MemberState:
 # Every apply asks whether its event id was seen. The answer comes from a dict per ``seen`` tuple,
 # derived data kept beside the state (keyed by the tuple's identity, the tuple held so the key
 # stays its own, bounded in size); recording an event extends the previous tuple's dict.
-_SEEN: dict[int, tuple[tuple[tuple[str, str], ...], dict[str, str]]] = {}
+Seen = tuple[tuple[str, str, int], ...]
+_SEEN: dict[int, tuple[Seen, dict[str, str]]] = {}
 _SEEN_KEPT = 256
 
 
-def _seen_index(seen: tuple[tuple[str, str], ...]) -> dict[str, str]:
+def _seen_index(seen: Seen) -> dict[str, str]:
     known = _SEEN.get(id(seen))
     if known is not None and known[0] is seen:
         return known[1]
     index: dict[str, str] = {}
-    for seen_id, fp in seen:
+    for seen_id, fp, _ in seen:
         index.setdefault(seen_id, fp)
     return _keep_seen(seen, index)
 
 
-def _keep_seen(seen: tuple[tuple[str, str], ...], index: dict[str, str]) -> dict[str, str]:
+def _keep_seen(seen: Seen, index: dict[str, str]) -> dict[str, str]:
     if len(_SEEN) >= _SEEN_KEPT:
         # Threads may share the index: losing an entry to a race only costs a rebuild later.
         with contextlib.suppress(KeyError, RuntimeError, StopIteration):
@@ -251,11 +322,9 @@ def _keep_seen(seen: tuple[tuple[str, str], ...], index: dict[str, str]) -> dict
     return index
 
 
-def seen_after(
-    seen: tuple[tuple[str, str], ...], event_id: str, fingerprint: str
-) -> tuple[tuple[str, str], ...]:
+def seen_after(seen: Seen, event_id: str, fingerprint: str, at: datetime) -> Seen:
     """``seen`` with one more event recorded (its index extended rather than rebuilt)."""
-    out = (*seen, (event_id, fingerprint))
+    out = (*seen, (event_id, fingerprint, at.astimezone(UTC).date().toordinal()))
     known = _SEEN.get(id(seen))
     if known is not None and known[0] is seen:
         index = dict(known[1])
@@ -316,10 +385,12 @@ def state_from_json(text: str | bytes | Mapping[str, Any]) -> MemberState:
         message = _MESSAGES.get(err["type"], err["msg"])
         raise StateError(f"invalid member state at {where or 'top level'}: {message}") from None
     if state.format == 1:
-        return _migrate_from_1(state)
+        return _migrate_from_2(_migrate_from_1(state))
+    if state.format == 2:
+        return _migrate_from_2(state)
     if state.format != STATE_FORMAT:
         raise StateError(
-            f"member state format {state.format} is not supported (expected 1 or {STATE_FORMAT})"
+            f"member state format {state.format} is not supported (expected 1 to {STATE_FORMAT})"
         )
     return state
 
@@ -342,4 +413,16 @@ def _migrate_from_1(state: MemberState) -> MemberState:
         return replace(entry, rule=lot) if lot in expired else entry
 
     journal = tuple(named(e) for e in state.points.journal)
-    return replace(state, format=STATE_FORMAT, points=replace(state.points, journal=journal))
+    return replace(state, format=2, points=replace(state.points, journal=journal))
+
+
+def _migrate_from_2(state: MemberState) -> MemberState:
+    """A format 2 state in today's layout.
+
+    Format 3 dates each seen event id by day, so ids past the refund horizon can be folded.
+    Format 2 recorded no dates: every id is dated by the last event, kept the longest.
+    """
+    moment = state.clock or state.joined_at
+    day = moment.astimezone(UTC).date().toordinal()
+    seen = tuple((entry[0], entry[1], day) for entry in state.seen)
+    return replace(state, format=STATE_FORMAT, seen=seen)

@@ -177,3 +177,67 @@ def test_an_activity_cannot_take_the_name_of_an_engine_trigger(kind: str) -> Non
     with pytest.raises(EventError, match="reserved") as caught:
         memberkit.parse_event(data)
     assert (caught.value.event_id, caught.value.code) == ("a2", "invalid_event")
+
+
+def _digest_as_stored(event: memberkit.Event) -> str:
+    """The digest as states of formats 2 and 3 recorded it (the reference definition)."""
+    import hashlib
+    import json
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    def instants(value: object) -> object:
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat()
+        if isinstance(value, dict):
+            return {k: instants(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [instants(v) for v in value]
+        if isinstance(value, Decimal | date):
+            return str(value)
+        return value
+
+    data = instants(event.model_dump(mode="python", exclude_defaults=False))
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {
+            "type": "purchase",
+            "id": "o-1",
+            "at": "2026-11-11T10:00:00+08:00",
+            "currency": "CNY",
+            "channel": "app",
+            "attributes": {"城市": "上海", "n": 3, "rate": "0.50", "vip": True},
+            "lines": [
+                {"id": "l1", "category": "鞋", "amount": "399.90", "quantity": 2, "gross": "500"},
+                {"id": "l2", "amount": "1E+2", "tags": ["sale"], "attributes": {"b": 1, "a": 2}},
+            ],
+        },
+        {"type": "refund", "id": "r-1", "at": "2026-11-12T00:00:00Z", "order": "o-1"},
+        {"type": "activity", "id": "c-1", "at": "2026-11-12T08:00:00-05:00", "kind": "checkin"},
+        {
+            "type": "tier_grant",
+            "id": "g-1",
+            "at": "2026-11-12T08:00:00+08:00",
+            "tier": "gold",
+            "start": "2026-11-13T00:00:00+08:00",
+            "until": "2027-11-13T00:00:00+08:00",
+        },
+        {
+            "type": "profile",
+            "id": "p-1",
+            "at": "2026-11-12T08:00:00+09:00",
+            "birthday": "1990-02-28",
+        },
+    ],
+)
+def test_the_fingerprint_is_the_digest_states_recorded(data: dict[str, object]) -> None:
+    """The faster digest equals the one stored states hold, so their duplicates are recognised."""
+    from memberkit._events import event_fingerprint
+
+    event = memberkit.parse_event(data)
+    assert event_fingerprint(event) == _digest_as_stored(event)

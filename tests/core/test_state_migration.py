@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import memberkit
+from memberkit._state import STATE_FORMAT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "state_format1_retail.json"
 RETAIL = memberkit.load_policy(Path(memberkit.__file__).parent / "examples" / "retail.yaml")
@@ -14,9 +15,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_a_format_1_state_loads_as_the_current_format() -> None:
-    """The committed 0.1 state (a year of retail events) reads back in format 2."""
+    """The committed 0.1 state (a year of retail events) reads back in today's format."""
     state = memberkit.state_from_json(FIXTURE.read_text(encoding="utf-8"))
-    assert state.format == 2
+    assert state.format == STATE_FORMAT
     assert (state.advanced_to, state.base) == (None, None)
 
 
@@ -62,3 +63,102 @@ def test_a_migrated_state_answers_and_takes_new_events() -> None:
     assert (
         memberkit.balance(RETAIL, state, datetime(2026, 9, 1, tzinfo=SHANGHAI)).available > before
     )
+
+
+FORMAT2 = Path(__file__).parent / "fixtures" / "state_format2_retail.json"
+
+
+def _format2_events() -> list[memberkit.Event]:
+    """The events the committed format-2 state was written from (memberkit before folding)."""
+    start = datetime(2025, 1, 5, 10, tzinfo=SHANGHAI)
+    events: list[dict[str, object]] = []
+    for i in range(1, 41):
+        at = start + timedelta(days=9 * i)
+        events.append(
+            {
+                "type": "purchase",
+                "id": f"o{i}",
+                "at": at.isoformat(),
+                "currency": "CNY",
+                "channel": "app" if i % 2 else "store",
+                "lines": [
+                    {"id": "l1", "category": "shoes", "amount": "399.90"},
+                    {"id": "l2", "category": "socks", "amount": "59.00", "quantity": 2},
+                ],
+            }
+        )
+        if i % 6 == 0:
+            events.append(
+                {
+                    "type": "refund",
+                    "id": f"r{i}",
+                    "at": (at + timedelta(hours=3)).isoformat(),
+                    "order": f"o{i}",
+                    "lines": [{"line": "l2", "quantity": 1}],
+                }
+            )
+        if i % 4 == 0:
+            events.append(
+                {
+                    "type": "activity",
+                    "id": f"c{i}",
+                    "at": (at + timedelta(hours=5)).isoformat(),
+                    "kind": "checkin",
+                }
+            )
+        if i == 30:
+            events.append(
+                {
+                    "type": "redemption",
+                    "id": "x30",
+                    "at": (at + timedelta(hours=6)).isoformat(),
+                    "currency": "points",
+                    "reward": "tote-bag",
+                }
+            )
+    return memberkit.parse_events(events)
+
+
+def test_a_format_2_state_loads_dated_by_its_last_event() -> None:
+    """The committed format-2 state reads back in today's format; its ids are dated by the clock."""
+    state = memberkit.state_from_json(FORMAT2.read_text(encoding="utf-8"))
+    assert state.format == STATE_FORMAT
+    assert state.clock is not None
+    day = state.clock.astimezone(UTC).date().toordinal()
+    assert state.seen
+    assert {entry[2] for entry in state.seen} == {day}
+
+
+def test_a_format_2_state_decides_as_a_replay_does_today() -> None:
+    """Balance, tier and the next event's outcome equal a replay of the same events today."""
+    stored = memberkit.state_from_json(FORMAT2.read_text(encoding="utf-8"))
+    events = _format2_events()
+    fresh = memberkit.replay(RETAIL, memberkit.new_member("m-f2", stored.joined_at), events)
+    assert stored.clock == fresh.clock
+    later = stored.clock + timedelta(days=40) if stored.clock else stored.joined_at
+    assert memberkit.balance(RETAIL, stored, later) == memberkit.balance(RETAIL, fresh, later)
+    assert (
+        memberkit.tier_of(RETAIL, stored, later).tier
+        == memberkit.tier_of(RETAIL, fresh, later).tier
+    )
+    (next_order,) = memberkit.parse_events(
+        [
+            {
+                "type": "purchase",
+                "id": "o41",
+                "at": later.isoformat(),
+                "currency": "CNY",
+                "lines": [{"id": "l1", "category": "shoes", "amount": "800"}],
+            }
+        ]
+    )
+    after_stored, outcome_stored = memberkit.apply(RETAIL, stored, next_order)
+    after_fresh, outcome_fresh = memberkit.apply(RETAIL, fresh, next_order)
+    assert outcome_stored.reasons == outcome_fresh.reasons
+    assert memberkit.balance(RETAIL, after_stored, later) == memberkit.balance(
+        RETAIL, after_fresh, later
+    )
+    # An event of the stored history sent again is still a duplicate.
+    again, outcome = memberkit.apply(RETAIL, stored, events[-1])
+    assert outcome.duplicate
+    assert again == stored

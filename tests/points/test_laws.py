@@ -137,7 +137,7 @@ def test_replay_equals_applying_one_by_one(steps: list[tuple[str, int, int]]) ->
     states = _run(member(), events)
     if not states:
         return
-    accepted = [e for e in events if any(e.id == seen for seen, _ in states[-1].seen)]
+    accepted = [e for e in events if any(e.id == seen for seen, _, _ in states[-1].seen)]
     assert memberkit.replay(POLICY, member(), accepted) == states[-1]
 
 

@@ -148,6 +148,11 @@ def _conserved(policy: Policy, state: MemberState) -> None:
     state, _ = memberkit.advance(policy, state, moment)
     for currency in ("points", "growth"):
         by_kind: dict[str, Any] = {}
+        # Journal lines past the policy's journal horizon are kept as sums per currency and kind.
+        folded = state.folded.journal if state.folded is not None else ()
+        for folded_currency, kind, points in folded:
+            if folded_currency == currency:
+                by_kind[kind] = by_kind.get(kind, 0) + points
         for e in state.points.journal:
             if e.currency == currency:
                 by_kind[e.kind] = by_kind.get(e.kind, 0) + e.points

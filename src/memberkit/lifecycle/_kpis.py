@@ -213,6 +213,18 @@ def programme_kpis(
     for state in states:
         if state.joined_at >= end:
             continue
+        folded = state.folded.orders_before if state.folded is not None else None
+        if folded is not None and folded > start:
+            # The member's records before this moment are folded into totals (the policy's
+            # horizons, program.refund_days): a period before it cannot be counted per month.
+            raise EventError(
+                "-",
+                f"the period starts on {start.isoformat()}, but member {state.member_id!r} keeps "
+                f"orders from {folded.isoformat()} on (older ones are folded by the policy's "
+                "horizons); start the period later, or replay the members' events first",
+                field="start",
+                code="period_before_history",
+            )
         members += 1
         for month, month_end in months:
             if state.joined_at < month_end:

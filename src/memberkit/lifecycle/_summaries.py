@@ -10,7 +10,7 @@ into two payments is not counted as buying twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
@@ -46,8 +46,13 @@ class Occasion:
 def occasions(
     state: MemberState, as_of: datetime, tz: tzinfo, same_day: Literal["merge", "keep"]
 ) -> tuple[Occasion, ...]:
-    """The member's purchase occasions up to ``as_of``, oldest first."""
-    found: list[Occasion] = []
+    """The member's purchase occasions up to ``as_of``, oldest first.
+
+    Occasions the state folded (``MemberState.folded``, older than every window the policy
+    reads) come back as stand-ins with the same count, first and last day, gaps between days
+    and amounts of the first and of the rest together: what whole-history figures read.
+    """
+    found: list[Occasion] = list(_folded_occasions(state, same_day))
     for order in sorted(state.orders, key=lambda o: o.at):
         if order.at > as_of or order.fully_refunded:
             continue
@@ -58,6 +63,24 @@ def occasions(
         else:
             found.append(Occasion(day, amount))
     return tuple(found)
+
+
+def _folded_occasions(state: MemberState, same_day: Literal["merge", "keep"]) -> list[Occasion]:
+    folded = state.folded.purchases if state.folded is not None else None
+    if folded is None:
+        return []
+    first = folded.first_day_amount if same_day == "merge" else folded.first_order_amount
+    days = [folded.first_day]
+    for gap, count in folded.gaps:
+        for _ in range(count):
+            days.append(days[-1] + timedelta(days=gap))
+    if same_day == "keep":
+        # Orders on a day already counted: occasions 0 days apart.
+        days[1:1] = [folded.first_day] * (folded.orders - folded.days)
+    out = [Occasion(days[0], first)] + [Occasion(day, Decimal(0)) for day in days[1:]]
+    if len(out) > 1:
+        out[-1] = Occasion(out[-1].day, folded.amount - first)
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -130,8 +153,17 @@ def figures(
     in_window = [o for o in found if o.day >= start]
     gaps = [(b.day - a.day).days for a, b in pairwise(found)]
     recency = (today - found[-1].day).days if found else None
+    folded_activity = [
+        at
+        for kind, at in (state.folded.last_activity if state.folded is not None else ())
+        if kind not in ("purchase", "redemption") and at <= as_of
+    ]
     last_activity = max(
-        (a.at.astimezone(tz).date() for a in state.activities if a.at <= as_of), default=None
+        (
+            at.astimezone(tz).date()
+            for at in (*folded_activity, *(a.at for a in state.activities if a.at <= as_of))
+        ),
+        default=None,
     )
     last_seen = max(
         (d for d in (found[-1].day if found else None, last_activity) if d is not None),

@@ -84,19 +84,35 @@ def _room(
     cap: CompiledCap, rule: CompiledRule, state: MemberState, local_at: datetime
 ) -> Decimal | None:
     """Points the rule may still earn under ``cap`` (None: no points limit), 0 when used up."""
-    uses = [u for u in _uses(state, rule.id, cap_span(cap.per, local_at)) if u.points > 0]
-    if cap.count is not None and len(uses) >= cap.count:
+    count, used = _used(state, rule.id, cap_span(cap.per, local_at))
+    if cap.count is not None and count >= cap.count:
         return Decimal(0)
     if cap.points is None:
         return None
-    return max(Decimal(0), cap.points - sum((Decimal(u.points) for u in uses), Decimal(0)))
+    return max(Decimal(0), cap.points - used)
 
 
 def _member_room(cap: CompiledCap, key: str, state: MemberState, local_at: datetime) -> Decimal:
     """Points of a currency the member may still earn in the cap's period, from all rules."""
     assert cap.points is not None
-    uses = _uses(state, key, cap_span(cap.per, local_at))
-    return cap.points - sum((Decimal(u.points) for u in uses), Decimal(0))
+    return cap.points - _used(state, key, cap_span(cap.per, local_at))[1]
+
+
+def _used(
+    state: MemberState, key: str, span: tuple[datetime, datetime] | None
+) -> tuple[int, Decimal]:
+    """How many uses of ``key`` in ``span`` earned points, and the points they earned.
+
+    A lifetime cap (``span`` None) counts the uses the state folded too.
+    """
+    uses = [u for u in _uses(state, key, span) if u.points > 0]
+    count, used = len(uses), sum((Decimal(u.points) for u in uses), Decimal(0))
+    if span is None and state.folded is not None:
+        for folded_key, folded_count, folded_points in state.folded.cap_uses:
+            if folded_key == key:
+                count += folded_count
+                used += Decimal(folded_points)
+    return count, used
 
 
 class _Earner:

@@ -37,7 +37,7 @@ from .._events import (
 from .._instants import fixed_offset
 from .._program import ProgramInfo
 from .._reasons import Reason
-from .._state import MemberState
+from .._state import ActivityRecord, MemberState, OrderRecord
 from ._compile import PENDING_PATH, REVERSAL_PATH, CompiledPoints, resolve_currency
 from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
 from ._extend import apply_campaigns, extend_paid, push_lots
@@ -52,7 +52,7 @@ from ._ledger import (
     spend,
 )
 from ._spend import cancel, redeem
-from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
+from ._state import CapUse, Earning, JournalEntry, Lot, PointsState, RedemptionRecord
 from ._transfer import adjust, transfer
 
 __all__ = [
@@ -76,14 +76,35 @@ def _last_day(info: ProgramInfo, expires_at: datetime) -> object:
 
 
 def _last_activity(state: MemberState, kinds: tuple[str, ...], until: datetime) -> datetime:
-    moments = [state.joined_at]
+    """The latest moment by ``until`` the member did something of ``kinds`` (joining counts).
+
+    Records are kept in time order, so each search runs back from the latest; what the state
+    folded (``MemberState.folded``) keeps the latest moment of each kind.
+    """
+    moments: list[datetime | None] = []
+    folded = state.folded
     if "purchase" in kinds:
-        moments += [o.at for o in state.orders if o.at <= until]
-    moments += [a.at for a in state.activities if a.kind in kinds and a.at <= until]
+        moments.append(_latest(state.orders, until, None))
+    moments.append(_latest(state.activities, until, kinds))
     if "redemption" in kinds:
         # Spending points is using the programme: a redemption resets the clock as a purchase does.
-        moments += [r.at for r in state.points.redemptions if r.at <= until]
-    return max(moments)
+        moments.append(_latest(state.points.redemptions, until, None))
+    if folded is not None:
+        moments += [folded.last(kind) for kind in kinds]
+    return max([state.joined_at, *(m for m in moments if m is not None and m <= until)])
+
+
+def _latest(
+    records: Sequence[OrderRecord | ActivityRecord | RedemptionRecord],
+    until: datetime,
+    kinds: tuple[str, ...] | None,
+) -> datetime | None:
+    for record in reversed(records):
+        if record.at > until:
+            continue
+        if kinds is None or getattr(record, "kind", None) in kinds:
+            return record.at
+    return None
 
 
 def inactivity_deadline(info: ProgramInfo, last: datetime, months: int) -> datetime:
@@ -181,8 +202,10 @@ def run_due(
         released: dict[str, Points] = {}
         for _, currency_id, amount in released_between(state.points.lots, after, moment):
             released[currency_id] = released.get(currency_id, 0) + amount
-        for currency_id, amount in released.items():
-            currency = points.by_id[currency_id]
+        for currency in points.currencies:
+            if currency.id not in released:
+                continue
+            amount = released[currency.id]
             reasons.append(
                 Reason.of(
                     "points.now_available",
@@ -240,6 +263,8 @@ def _expire(
         return state
     entries: list[JournalEntry] = []
     lots_out: list[Lot] = []
+    # One explanation per currency and day, however many lots held the points.
+    lost: dict[tuple[date, str], Points] = {}
     for lot in state.points.lots:
         moment = due.get(lot.id)
         if moment is None:
@@ -251,13 +276,16 @@ def _expire(
         entries.append(
             JournalEntry(moment, lot.source, lot.currency, "expire", -lot.remaining, lot.id)
         )
+        key = (info.local_date(moment - _INSTANT), lot.currency)
+        lost[key] = lost.get(key, 0) + lot.remaining
+    for (day, currency_id), amount in sorted(
+        lost.items(),
+        key=lambda item: (item[0][0], points.currencies.index(points.by_id[item[0][1]])),
+    ):
+        currency = points.by_id[currency_id]
         reasons.append(
             Reason.of(
-                "points.expired",
-                points.by_id[lot.currency].path,
-                points=lot.remaining,
-                currency=points.by_id[lot.currency].name,
-                date=info.local_date(moment - _INSTANT),
+                "points.expired", currency.path, points=amount, currency=currency.name, date=day
             )
         )
     entries.sort(key=lambda e: e.at)

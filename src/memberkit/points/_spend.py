@@ -102,7 +102,11 @@ def redeem(
             )
         )
     balance = available(state.points, currency.id, event.at)
-    first = not any(r.currency == currency.id and not r.cancelled for r in state.points.redemptions)
+    first = not any(
+        r.currency == currency.id and not r.cancelled for r in state.points.redemptions
+    ) and not any(
+        c == currency.id and n for c, n in (state.folded.redemptions if state.folded else ())
+    )
     if first and balance < redeem.first_min_points:
         failures.append(
             Reason.of(
@@ -151,8 +155,23 @@ def cancel(
     record = next((r for r in ps.redemptions if r.id == event.redemption), None)
     if record is None or record.cancelled:
         why = "unknown redemption" if record is None else "redemption already cancelled"
+        horizon = ctx.program.info.refund_days
+        if record is None and horizon is not None:
+            why = f"unknown redemption (or one older than program.refund_days, {horizon} days)"
         raise EventError(
             event.id, f"{why} {event.redemption!r}", field="redemption", code="bad_redemption"
+        )
+    horizon = ctx.program.info.refund_days
+    if (
+        horizon is not None
+        and (info.local_date(event.at) - info.local_date(record.at)).days > horizon
+    ):
+        raise EventError(
+            event.id,
+            f"redemption {record.id!r} was made on {info.local_date(record.at).isoformat()}; "
+            f"the programme accepts cancels within {horizon} days (program.refund_days)",
+            field="redemption",
+            code="cancel_past_horizon",
         )
     currency = points.by_id[record.currency]
     renew = currency.redeem is not None and currency.redeem.cancel_expiry == "renew"

@@ -169,19 +169,27 @@ def collect(policy: Policy, member: SampleMember, as_of: datetime) -> Collected:
         member.member_id, member.joined_at, birthday=member.birthday, tags=member.tags
     )
     refused = 0
-    orders: set[str] = set()
-    for event, state, was_refused in replay_member(policy, member, as_of):  # noqa: B007
+    earned: dict[str, Decimal] = {}
+    for event, state, was_refused in replay_member(policy, member, as_of):
         refused += was_refused
-        if isinstance(event, Purchase):
-            orders.add(event.id)
-    earned: dict[str, Decimal] = dict.fromkeys(sorted(orders), Decimal(0))
+        if isinstance(event, Purchase) and event.id not in earned:
+            # What the order earned is read as it is booked (the journal's newest lines): a
+            # policy's horizons may fold the line away later.
+            total = Decimal(0)
+            for entry in reversed(state.points.journal):
+                if entry.event_id != event.id:
+                    break
+                if entry.kind in _EARNING:
+                    total += Decimal(entry.points)
+            earned[event.id] = total
+    earned = dict(sorted(earned.items()))
     liability = Decimal(0)
+    if state.folded is not None:
+        liability += sum((Decimal(p) for _, _, p in state.folded.journal), Decimal(0))
     for entry in state.points.journal:
         if entry.at > as_of:
             continue
         liability += Decimal(entry.points)
-        if entry.kind in _EARNING and entry.event_id in earned:
-            earned[entry.event_id] += Decimal(entry.points)
     try:
         decisions = _decisions(policy, state, as_of)
     except MemberkitError as exc:

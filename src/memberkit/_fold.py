@@ -1,0 +1,421 @@
+"""Folding: the member state keeps what future decisions need, and totals of the rest.
+
+A policy states its horizons: how long an order stays refundable (``program.refund_days``) and
+how long journal lines are kept line by line (``program.journal_days``). After each event,
+records older than what any rule of the policy can still read are folded into ``Folded``:
+
+- orders and activities older than the longest lookback of the policy's readers (the refund
+  horizon, the tier window and its review, the lifecycle window, ``first_in`` periods) leave the
+  state; lifecycle keeps their purchase occasions as totals and a histogram of gaps, and the
+  inactivity clock keeps the latest of each kind;
+- refund detail (earnings), event ids and redemptions older than the refund horizon leave it: a
+  refund, a repeated event or a cancel that old is refused instead of guessed;
+- cap uses older than the refund horizon and the longest cap period become per-rule totals
+  (what a lifetime cap reads);
+- journal lines older than the journal horizon (and than what transfers' yearly limits, refunds
+  and tier measures of points read) become per-currency, per-kind sums;
+- lots spent or expired that no kept redemption names leave the lots.
+
+A policy whose tiers read the whole membership (a ``lifetime`` window, ``lifetime_requires``)
+keeps every order: folding never changes a decision. Cut-offs fall on local midnights, so a
+purchase day is never split between the records and the totals.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from ._compiled import CompiledProgram, Policy
+from ._instants import fixed_offset
+from ._state import ActivityRecord, Folded, FoldedPurchases, MemberState, OrderRecord
+from .points._state import Lot, PointsState
+
+__all__ = ["Horizons", "fold", "horizons"]
+
+_YEAR = 366
+_MONTH = 31
+
+
+@dataclass(frozen=True, slots=True)
+class Horizons:
+    """How many days back from the last event each kind of record is still read."""
+
+    refund: int
+    orders: int | None
+    """Orders and activities (None: the policy reads the whole membership; never folded)."""
+    caps: int
+    journal: int | None
+    """Journal lines (None: the policy states no journal horizon; kept for good)."""
+
+
+def _tier_days(program: CompiledProgram) -> int | None:
+    tiers = program.tiers
+    if tiers is None:
+        return 0
+    if any(t.lifetime_requires is not None for t in tiers.ladder):
+        return None
+    window = tiers.window
+    kind, n = window.kind, window.n
+    days: int | None
+    if kind in ("calendar_year", "membership_year"):
+        days = _YEAR
+    elif kind == "calendar_quarter":
+        days = 92
+    elif kind == "calendar_month":
+        days = _MONTH
+    elif kind == "rolling_months":
+        days = n * _MONTH + 1
+    elif kind == "rolling_days":
+        days = n
+    elif kind == "full_months":
+        days = (n + 1) * _MONTH
+    else:
+        return None
+    # A review reads the window that ended at it; a review on another date (an anniversary, a
+    # fixed day) may read a window that ended up to a year before.
+    return days if tiers.review == "end_of_window" else days + _YEAR
+
+
+def _program_days(program: CompiledProgram) -> tuple[int | None, int]:
+    """(days of orders the program reads, days of cap uses it reads)."""
+    orders = _tier_days(program)
+    caps = 0
+    points = program.points
+    if points is not None:
+        for rule in points.rules:
+            if rule.first_in is not None and orders is not None:
+                orders = max(orders, _period_days(rule.first_in))
+            for cap in rule.caps:
+                caps = max(caps, _period_days(cap.per))
+        for currency in points.currencies:
+            for cap in currency.earn_caps:
+                caps = max(caps, _period_days(cap.per))
+    lifecycle = program.lifecycle
+    if lifecycle is not None and orders is not None:
+        window = lifecycle.window
+        orders = max(orders, window.days or (window.months or 0) * _MONTH + 1)
+    return orders, caps
+
+
+def _period_days(per: str) -> int:
+    return {"day": 1, "week": 7, "month": _MONTH}.get(per, _YEAR)
+
+
+_KNOWN: dict[int, tuple[Policy, Horizons | None]] = {}
+
+
+def horizons(policy: Policy) -> Horizons | None:
+    """The policy's horizons over all its versions (None: it states none; nothing is folded)."""
+    known = _KNOWN.get(id(policy))
+    if known is not None and known[0] is policy:
+        return known[1]
+    found = _horizons(policy)
+    if len(_KNOWN) > 64:
+        _KNOWN.clear()
+    _KNOWN[id(policy)] = (policy, found)
+    return found
+
+
+def _horizons(policy: Policy) -> Horizons | None:
+    refund_days = [v.info.refund_days for v in policy.versions]
+    if any(days is None for days in refund_days):
+        return None
+    refund = max(days for days in refund_days if days is not None)
+    orders: int | None = refund
+    caps = refund
+    journal: int | None = refund
+    reads_points = False
+    transfers = False
+    for version in policy.versions:
+        read, cap_days = _program_days(version)
+        orders = None if read is None or orders is None else max(orders, read)
+        caps = max(caps, cap_days + refund)
+        stated = version.info.journal_days
+        journal = None if stated is None or journal is None else max(journal, stated)
+        if version.tiers is not None and any(
+            m.of == "points" for m in version.tiers.measures.values()
+        ):
+            reads_points = True
+        if version.points is not None:
+            transfers = transfers or any(c.transfer is not None for c in version.points.currencies)
+    if journal is not None:
+        journal = max(journal, _YEAR if transfers else 0)
+        if reads_points:
+            journal = None if orders is None else max(journal, orders)
+    return Horizons(refund=refund, orders=orders, caps=caps, journal=journal)
+
+
+def _cutoff(program: CompiledProgram, clock: datetime, days: int) -> datetime:
+    """The local midnight ``days`` whole days before the day of ``clock``."""
+    day = program.info.local_date(clock) - timedelta(days=days)
+    return fixed_offset(datetime(day.year, day.month, day.day, tzinfo=program.info.tz))
+
+
+def fold(policy: Policy, state: MemberState) -> MemberState:
+    """The state with every record older than the policy's horizons folded into totals."""
+    found = horizons(policy)
+    clock = state.clock
+    if found is None or clock is None:
+        return state
+    program = policy.at(clock)
+    folded = state.folded or Folded()
+    changed = False
+    refund_cut = _cutoff(program, clock, found.refund)
+
+    # Event ids: a repeated event older than the refund horizon is refused as out of order.
+    seen_day = refund_cut.date().toordinal()
+    if state.seen and state.seen[0][2] < seen_day:
+        k = 0
+        while k < len(state.seen) and state.seen[k][2] < seen_day:
+            k += 1
+        state = replace(state, seen=state.seen[k:])
+        folded = replace(folded, events=folded.events + k)
+        changed = True
+
+    refundable = {o.id for o in state.orders[_older(state.orders, refund_cut) :]}
+    ps, folded, points_changed = _fold_points(
+        program, state.points, folded, found, clock, refund_cut, refundable
+    )
+    changed = changed or points_changed
+
+    if found.orders is not None:
+        order_cut = _cutoff(program, clock, found.orders)
+        old_orders = _older(state.orders, order_cut)
+        old_activities = _older(state.activities, order_cut)
+        if old_orders or old_activities:
+            folded = _fold_orders(
+                program, folded, state.orders[:old_orders], state.activities[:old_activities]
+            )
+            folded = replace(folded, orders_before=order_cut)
+            state = replace(
+                state,
+                orders=state.orders[old_orders:],
+                activities=state.activities[old_activities:],
+            )
+            changed = True
+    if not changed:
+        return state
+    return replace(state, points=ps, folded=folded)
+
+
+def _older(records: Sequence[OrderRecord | ActivityRecord], cut: datetime) -> int:
+    """How many records at the start are dated before ``cut`` (records are in time order)."""
+    return bisect_left(records, cut, key=_at)
+
+
+def _at(record: OrderRecord | ActivityRecord) -> datetime:
+    return record.at
+
+
+def _fold_orders(
+    program: CompiledProgram,
+    folded: Folded,
+    orders: tuple[OrderRecord, ...],
+    activities: Sequence[ActivityRecord],
+) -> Folded:
+    last: dict[str, datetime] = dict(folded.last_activity)
+    for record in activities:
+        if record.kind not in last or record.at > last[record.kind]:
+            last[record.kind] = record.at
+    purchases = folded.purchases
+    for order in orders:
+        if "purchase" not in last or order.at > last["purchase"]:
+            last["purchase"] = order.at
+        if order.fully_refunded:
+            continue
+        day = program.info.local_date(order.at)
+        purchases = _add_purchase(purchases, day, order.net_amount)
+    return replace(
+        folded,
+        orders=folded.orders + len(orders),
+        purchases=purchases,
+        last_activity=tuple(sorted(last.items())),
+    )
+
+
+def _add_purchase(p: FoldedPurchases | None, day: date, amount: Decimal) -> FoldedPurchases:
+    if p is None:
+        return FoldedPurchases(
+            orders=1,
+            days=1,
+            amount=amount,
+            first_day=day,
+            first_day_amount=amount,
+            first_order_amount=amount,
+            last_day=day,
+        )
+    if day == p.last_day:
+        first_day_amount = p.first_day_amount + amount if day == p.first_day else p.first_day_amount
+        return replace(
+            p, orders=p.orders + 1, amount=p.amount + amount, first_day_amount=first_day_amount
+        )
+    gaps = Counter(dict(p.gaps))
+    gaps[(day - p.last_day).days] += 1
+    return replace(
+        p,
+        orders=p.orders + 1,
+        days=p.days + 1,
+        amount=p.amount + amount,
+        last_day=day,
+        gaps=tuple(sorted(gaps.items())),
+    )
+
+
+def _fold_points(
+    program: CompiledProgram,
+    ps: PointsState,
+    folded: Folded,
+    found: Horizons,
+    clock: datetime,
+    refund_cut: datetime,
+    refundable: set[str],
+) -> tuple[PointsState, Folded, bool]:
+    changed = False
+    # Redemptions past the refund horizon can no longer be cancelled.
+    k = 0
+    while k < len(ps.redemptions) and ps.redemptions[k].at < refund_cut:
+        k += 1
+    if k:
+        counts = Counter(dict(folded.redemptions))
+        for record in ps.redemptions[:k]:
+            if not record.cancelled:
+                counts[record.currency] += 1
+        last = dict(folded.last_activity)
+        newest = max(r.at for r in ps.redemptions[:k])
+        if "redemption" not in last or newest > last["redemption"]:
+            last["redemption"] = newest
+        folded = replace(
+            folded,
+            redemptions=tuple(sorted(counts.items())),
+            last_activity=tuple(sorted(last.items())),
+        )
+        ps = replace(ps, redemptions=ps.redemptions[k:])
+        changed = True
+
+    # Refund detail of orders past the refund horizon (earnings are booked in order).
+    if ps.earnings:
+        k = 0
+        while k < len(ps.earnings) and ps.earnings[k].order not in refundable:
+            k += 1
+        if k:
+            ps = replace(ps, earnings=ps.earnings[k:])
+            changed = True
+
+    cap_cut = _cutoff(program, clock, found.caps)
+    k = 0
+    while k < len(ps.cap_uses) and ps.cap_uses[k].at < cap_cut:
+        k += 1
+    if k:
+        totals: dict[str, tuple[int, int | Decimal]] = {
+            key: (count, points) for key, count, points in folded.cap_uses
+        }
+        for use in ps.cap_uses[:k]:
+            count, points = totals.get(use.rule, (0, 0))
+            totals[use.rule] = (count + (1 if use.points > 0 else 0), points + use.points)
+        folded = replace(
+            folded, cap_uses=tuple((key, c, p) for key, (c, p) in sorted(totals.items()))
+        )
+        ps = replace(ps, cap_uses=ps.cap_uses[k:])
+        changed = True
+
+    if found.journal is not None:
+        journal_cut = _cutoff(program, clock, found.journal)
+        k = 0
+        while k < len(ps.journal) and ps.journal[k].at < journal_cut:
+            k += 1
+        if k:
+            sums: dict[tuple[str, str], int | Decimal] = {
+                (currency, kind): points for currency, kind, points in folded.journal
+            }
+            for entry in ps.journal[:k]:
+                key = (entry.currency, entry.kind)
+                sums[key] = sums.get(key, 0) + entry.points
+            folded = replace(
+                folded,
+                journal=tuple((c, kind, p) for (c, kind), p in sorted(sums.items())),
+                journal_before=journal_cut,
+            )
+            ps = replace(ps, journal=ps.journal[k:])
+            changed = True
+
+    # Lots spent or expired leave the state once no redemption that could be cancelled names
+    # them (a cancel gives points back to the lots they came from). Looked at when something
+    # else was folded (about once a day), not at every event.
+    if not changed:
+        return ps, folded, False
+    named = {lot_id for r in ps.redemptions for lot_id, _ in r.taken}
+    if any(_closed(lot) and lot.id not in named for lot in ps.lots):
+        ps = replace(ps, lots=tuple(lot for lot in ps.lots if not _closed(lot) or lot.id in named))
+    ps = replace(ps, lots=_merged(program, ps.lots, named, refund_cut, clock))
+    return ps, folded, changed
+
+
+def _merged(
+    program: CompiledProgram,
+    lots: tuple[Lot, ...],
+    named: set[str],
+    refund_cut: datetime,
+    clock: datetime,
+) -> tuple[Lot, ...]:
+    """Lots past the refund horizon that only their date tells apart, merged into one.
+
+    A member kept from expiry by a protected tier, or who never redeems, holds a lot per order
+    for years. Past the refund horizon no refund names a lot and no cancel gives points back to
+    it (lots a cancellable redemption took from are left alone), so lots of one currency with
+    the same date and extensions behave as one: they are spent, pushed and expire together. Only
+    currencies spent earliest expiry first, without campaigns or inactivity expiry, are merged
+    (undated lots only where the currency never expires): there the earning moment of a lot
+    decides nothing once it is past the horizon.
+    """
+    points = program.points
+    if points is None:
+        return lots
+    groups: dict[tuple[str, datetime | None, tuple[str, ...]], list[int]] = {}
+    for index, lot in enumerate(lots):
+        currency = points.by_id.get(lot.currency)
+        if (
+            currency is None
+            or lot.id in named
+            or lot.earned_at >= refund_cut
+            or (lot.expires_at is None and currency.expiry is not None)
+            or lot.available_at is None
+            or lot.available_at > clock
+            or lot.expired
+            or lot.remaining <= 0
+            or currency.spending_order != "earliest_expiry"
+            or (currency.expiry is not None and currency.expiry.extensions)
+        ):
+            continue
+        groups.setdefault((lot.currency, lot.expires_at, lot.extensions), []).append(index)
+    merging = [indexes for indexes in groups.values() if len(indexes) > 1]
+    if not merging:
+        return lots
+    out: list[Lot | None] = list(lots)
+    for indexes in merging:
+        group = [lots[i] for i in indexes]
+        out[indexes[0]] = replace(
+            group[0],
+            amount=_total(lot.amount for lot in group),
+            remaining=_total(lot.remaining for lot in group),
+            earned_at=min(lot.earned_at for lot in group),
+            available_at=max(lot.available_at for lot in group if lot.available_at is not None),
+        )
+        for i in indexes[1:]:
+            out[i] = None
+    return tuple(lot for lot in out if lot is not None)
+
+
+def _total(values: Iterable[int | Decimal]) -> int | Decimal:
+    total: int | Decimal = 0
+    for value in values:
+        total += value
+    return total
+
+
+def _closed(lot: Lot) -> bool:
+    return lot.remaining <= 0 and (lot.expired or lot.available_at is not None)

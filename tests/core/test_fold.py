@@ -1,0 +1,208 @@
+"""Folding: a policy's horizons keep the state small without changing a single decision."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import memberkit
+from memberkit import EventError
+from memberkit.i18n._render import render
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RETAIL_TEXT = (Path(memberkit.__file__).parent / "examples" / "retail.yaml").read_text(
+    encoding="utf-8"
+)
+REFUND_DAYS = 30
+
+
+def _with_horizons(text: str, refund: int, journal: int) -> str:
+    marker = "  notice_days: 30\n"
+    assert marker in text
+    return text.replace(marker, f"{marker}  refund_days: {refund}\n  journal_days: {journal}\n")
+
+
+def _without_horizons(text: str) -> str:
+    lines = [
+        line
+        for line in text.splitlines(keepends=True)
+        if not line.startswith(("  refund_days:", "  journal_days:"))
+    ]
+    return "".join(lines)
+
+
+KEEP = memberkit.parse_policy(_without_horizons(RETAIL_TEXT), source="keep.yaml")
+FOLD = memberkit.parse_policy(
+    _with_horizons(_without_horizons(RETAIL_TEXT), REFUND_DAYS, 60), source="fold.yaml"
+)
+START = datetime(2025, 1, 6, 10, tzinfo=SHANGHAI)
+
+
+def _purchase(i: int, at: datetime, amount: str, lines: int) -> dict[str, object]:
+    return {
+        "type": "purchase",
+        "id": f"o{i}",
+        "at": at.isoformat(),
+        "currency": "CNY",
+        "channel": "app" if i % 2 else "store",
+        "lines": [
+            {"id": f"l{k}", "category": "shoes" if k == 0 else "socks", "amount": amount}
+            for k in range(lines)
+        ],
+    }
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[dict[str, object]]:
+    """Years of purchases, refunds within the horizon, check-ins, redemptions and cancels."""
+    events: list[dict[str, object]] = []
+    at = START
+    orders: list[tuple[int, datetime, int]] = []
+    redemptions: list[tuple[str, datetime]] = []
+    for i in range(draw(st.integers(5, 60))):
+        at += timedelta(days=draw(st.integers(0, 40)), hours=draw(st.integers(0, 23)))
+        kind = draw(st.sampled_from(["purchase"] * 5 + ["refund", "checkin", "redeem", "cancel"]))
+        if kind == "purchase":
+            lines = draw(st.integers(1, 3))
+            amount = str(draw(st.integers(1, 3000)))
+            events.append(_purchase(i, at, amount, lines))
+            orders.append((i, at, lines))
+        elif kind == "refund" and orders:
+            number, placed, lines = orders[-1]
+            if (at.date() - placed.date()).days <= REFUND_DAYS:
+                events.append(
+                    {
+                        "type": "refund",
+                        "id": f"r{i}",
+                        "at": at.isoformat(),
+                        "order": f"o{number}",
+                        "lines": [{"line": f"l{draw(st.integers(0, lines - 1))}"}],
+                    }
+                )
+                orders.pop()
+        elif kind == "checkin":
+            events.append(
+                {"type": "activity", "id": f"c{i}", "at": at.isoformat(), "kind": "checkin"}
+            )
+        elif kind == "redeem":
+            events.append(
+                {
+                    "type": "redemption",
+                    "id": f"x{i}",
+                    "at": at.isoformat(),
+                    "currency": "points",
+                    "reward": "tote-bag",
+                }
+            )
+            redemptions.append((f"x{i}", at))
+        elif kind == "cancel" and redemptions:
+            rid, made = redemptions.pop()
+            if (at.date() - made.date()).days <= REFUND_DAYS:
+                events.append(
+                    {
+                        "type": "redemption_cancel",
+                        "id": f"k{i}",
+                        "at": at.isoformat(),
+                        "redemption": rid,
+                    }
+                )
+    return events
+
+
+def _run(policy: memberkit.Policy, events: list[dict[str, object]]) -> tuple[object, ...]:
+    state = memberkit.new_member("m1", START - timedelta(days=1))
+    outcomes = []
+    for event in memberkit.parse_events(events):
+        try:
+            state, outcome = memberkit.apply(policy, state, event)
+        except EventError as error:
+            outcomes.append(("error", error.code))
+            continue
+        outcomes.append((outcome.accepted, tuple(r.code for r in outcome.reasons)))
+    return state, outcomes
+
+
+@settings(max_examples=40, deadline=None)
+@given(histories(), st.integers(0, 400))
+def test_folding_changes_no_decision(events: list[dict[str, object]], later: int) -> None:
+    """Every outcome, balance, tier and lifecycle answer is the same with horizons as without."""
+    kept, kept_outcomes = _run(KEEP, events)
+    folded, folded_outcomes = _run(FOLD, events)
+    assert folded_outcomes == kept_outcomes
+    assert isinstance(kept, memberkit.MemberState)
+    assert isinstance(folded, memberkit.MemberState)
+    as_of = (kept.clock or START) + timedelta(days=later)
+    assert memberkit.balance(FOLD, folded, as_of) == memberkit.balance(KEEP, kept, as_of)
+    assert memberkit.tier_of(FOLD, folded, as_of).tier == memberkit.tier_of(KEEP, kept, as_of).tier
+    assert memberkit.lifecycle_stage(FOLD, folded, as_of).explain(
+        "en"
+    ) == memberkit.lifecycle_stage(KEEP, kept, as_of).explain("en")
+    assert memberkit.state_from_json(memberkit.state_to_json(folded)) == folded
+
+
+def test_a_refund_past_the_horizon_is_refused_with_its_reason() -> None:
+    """An order 31 days old under refund_days: 30 is not refunded; the state is unchanged."""
+    events = memberkit.parse_events(
+        [
+            _purchase(1, START, "500", 1),
+            {
+                "type": "refund",
+                "id": "r1",
+                "at": (START + timedelta(days=31)).isoformat(),
+                "order": "o1",
+            },
+        ]
+    )
+    state = memberkit.new_member("m1", START - timedelta(days=1))
+    state, _ = memberkit.apply(FOLD, state, events[0])
+    with pytest.raises(EventError) as refused:
+        memberkit.apply(FOLD, state, events[1])
+    assert refused.value.code == "refund_past_horizon"
+    assert "30 days" in str(refused.value)
+    assert refused.value.reason is not None
+    assert "30 天" in render(refused.value.reason, "zh_Hans")
+
+
+def test_ten_years_of_weekly_purchases_stay_within_the_horizon() -> None:
+    """The folded state after ten years is no bigger than after two: bounded by the horizons."""
+    sizes = {}
+    state = memberkit.new_member("m1", START - timedelta(days=1))
+    events = memberkit.parse_events(
+        [_purchase(i, START + timedelta(weeks=i), "199", 2) for i in range(52 * 10)]
+    )
+    for i, event in enumerate(events, start=1):
+        state, _ = memberkit.apply(FOLD, state, event)
+        if i in (52 * 2, 52 * 10):
+            sizes[i] = len(memberkit.state_to_json(state))
+    assert state.folded is not None
+    assert state.folded.purchases is not None
+    assert state.folded.orders + len(state.orders) == 520
+    assert sizes[520] <= sizes[104] * 1.2
+    kept, _ = _run(KEEP, [json.loads(e.model_dump_json()) for e in events])
+    assert isinstance(kept, memberkit.MemberState)
+    assert sizes[520] * 5 < len(memberkit.state_to_json(kept))
+    assert memberkit.balance(FOLD, state, state.clock or START) == memberkit.balance(
+        KEEP, kept, kept.clock or START
+    )
+
+
+def test_a_folded_member_keeps_whole_history_lifecycle_figures() -> None:
+    """First purchase and purchase count survive folding: the member is not 'new' again."""
+    state = memberkit.new_member("m1", START - timedelta(days=1))
+    for event in memberkit.parse_events(
+        [_purchase(i, START + timedelta(days=20 * i), "100", 1) for i in range(40)]
+    ):
+        state, _ = memberkit.apply(FOLD, state, event)
+    assert state.folded is not None
+    assert state.folded.orders > 0
+    purchases = state.folded.purchases
+    assert purchases is not None
+    assert purchases.first_day == START.date()
+    assert purchases.amount == Decimal(100) * purchases.orders
