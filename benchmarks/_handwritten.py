@@ -190,9 +190,7 @@ def prepare_book(
                 category, _amount = lines[event.order][line_id]
                 lines[event.order][line_id] = (category, ZERO)
     ids = sorted(order_at, key=lambda i: order_at[i])
-    spend = tuple(
-        sum((a for c, a in lines[i].values() if c != "gift_card"), ZERO) for i in ids
-    )
+    spend = tuple(sum((a for c, a in lines[i].values() if c != "gift_card"), ZERO) for i in ids)
     counts = tuple(0 if all(a == 0 for _, a in lines[i].values()) else 1 for i in ids)
     book = PlainTierBook(
         tuple(change_at), tuple(change_tier), tuple(order_at[i] for i in ids), spend, counts

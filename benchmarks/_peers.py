@@ -60,7 +60,7 @@ class Peer:
             return None
         if self.module == "zen":
             compiled = engine.compile_expression(expression)
-            return lambda context: compiled.evaluate(context)  # type: ignore[arg-type]
+            return lambda context: compiled.evaluate(context)
         program = engine.compile(expression)
         from cel.stdlib import add_stdlib_to_context
 
@@ -151,7 +151,11 @@ def _moment(peer: Peer, at: datetime) -> object:
 
 
 def points_context(
-    peer: Peer, member: PlainMember, lines: Sequence[tuple[str, Decimal]], at: datetime, channel: str
+    peer: Peer,
+    member: PlainMember,
+    lines: Sequence[tuple[str, Decimal]],
+    at: datetime,
+    channel: str,
 ) -> dict[str, Any]:
     """The points expression's variables for one quote."""
     last = member.last_order
@@ -171,12 +175,16 @@ def points_context(
     }
 
 
-def tier_context(peer: Peer, book: PlainTierBook, start: datetime, as_of: datetime) -> dict[str, Any]:
+def tier_context(
+    peer: Peer, book: PlainTierBook, start: datetime, as_of: datetime
+) -> dict[str, Any]:
     """The figures expression's variables: every order as (epoch seconds, amount, count)."""
     return {
         "orders": [
             {"at": at.timestamp(), "amount": _number(peer, amount), "count": count}
-            for at, amount, count in zip(book.order_at, book.order_spend, book.order_count, strict=True)
+            for at, amount, count in zip(
+                book.order_at, book.order_spend, book.order_count, strict=True
+            )
         ],
         "start": start.timestamp(),
         "asOf": as_of.timestamp(),

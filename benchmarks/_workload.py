@@ -80,7 +80,12 @@ def long_member_events(count: int) -> list[memberkit.Event]:
             events.append(_event({"type": "activity", "id": f"v{i}", "at": at, "kind": "review"}))
         elif slot == 7:
             # The purchase five events back (slot 2); every other time only its first line.
-            refund: dict[str, Any] = {"type": "refund", "id": f"r{i}", "at": at, "order": f"o{i - 5}"}
+            refund: dict[str, Any] = {
+                "type": "refund",
+                "id": f"r{i}",
+                "at": at,
+                "order": f"o{i - 5}",
+            }
             if i % 20 == 7:
                 refund["lines"] = [{"line": "l0"}]
             events.append(_event(refund))
