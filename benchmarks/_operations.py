@@ -299,10 +299,15 @@ def batch_row(size: Size) -> Row:
     with tempfile.TemporaryDirectory() as folder:
         events = Path(folder) / "events.jsonl"
         with events.open("w", encoding="utf-8") as out:
+            # A member line (id, joined, birthday), then that member's events, each naming it.
             for state, evs in pairs:
+                head = {"member": state.member_id, "joined": state.joined_at.isoformat()}
+                if state.birthday is not None:
+                    head["birthday"] = state.birthday.isoformat()
+                out.write(json.dumps(head) + "\n")
                 for event in evs:
-                    line = {"member": state.member_id, **event.model_dump(mode="json")}
-                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                    data = json.loads(event.model_dump_json(exclude_none=True))
+                    out.write(json.dumps({"member": state.member_id, **data}) + "\n")
         times = []
         for workers in (1, 2):
             argv = [
