@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -220,8 +221,6 @@ def load_row(size: Size) -> Row:
 def _process(
     argv: list[str], timeout: float = 600.0
 ) -> tuple[float, subprocess.CompletedProcess[str]]:
-    import time
-
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
     return time.perf_counter() - started, done
