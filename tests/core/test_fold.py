@@ -206,3 +206,21 @@ def test_a_folded_member_keeps_whole_history_lifecycle_figures() -> None:
     assert purchases is not None
     assert purchases.first_day == START.date()
     assert purchases.amount == Decimal(100) * purchases.orders
+
+
+def test_questions_about_folded_days_are_refused_not_undercounted() -> None:
+    """Expired points before the kept journal, and KPIs before the kept orders, are refused."""
+    state = memberkit.new_member("m1", START - timedelta(days=1))
+    for event in memberkit.parse_events(
+        [_purchase(i, START + timedelta(days=20 * i), "100", 1) for i in range(40)]
+    ):
+        state, _ = memberkit.apply(FOLD, state, event)
+    assert state.clock is not None
+    with pytest.raises(EventError) as early:
+        memberkit.expired(FOLD, state, START.date(), state.clock.date())
+    assert early.value.code == "before_journal"
+    recent = state.clock.date() - timedelta(days=30)
+    assert memberkit.expired(FOLD, state, recent, state.clock.date()).points >= 0
+    with pytest.raises(EventError) as kpis:
+        memberkit.programme_kpis(FOLD, [state], START, state.clock)
+    assert kpis.value.code == "period_before_history"

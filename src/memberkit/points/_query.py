@@ -291,6 +291,17 @@ def expired(
     info = program.info
     start = _start_of(since, info)
     end = _start_of(through + timedelta(days=1), info)
+    folded = state.folded.journal_before if state.folded is not None else None
+    if folded is not None and start < folded:
+        # Earlier journal lines are kept only as sums (program.journal_days).
+        raise EventError(
+            "-",
+            f"since {since.isoformat()} is before the journal this state keeps line by line "
+            f"(from {info.local_date(folded).isoformat()}, program.journal_days); ask from then "
+            "on, or replay the member's events",
+            field="since",
+            code="before_journal",
+        )
     if state.clock is None or end > state.clock:
         from .._agenda import run_until, settled
 
