@@ -68,7 +68,12 @@ def histories(draw: st.DrawFn) -> list[dict[str, object]]:
     redemptions: list[tuple[str, datetime]] = []
     for i in range(draw(st.integers(5, 60))):
         at += timedelta(days=draw(st.integers(0, 40)), hours=draw(st.integers(0, 23)))
-        kind = draw(st.sampled_from(["purchase"] * 5 + ["refund", "checkin", "redeem", "cancel"]))
+        kind = draw(
+            st.sampled_from(
+                ["purchase"] * 5
+                + ["refund", "checkin", "redeem", "cancel", "signup", "review", "adjust", "extend"]
+            )
+        )
         if kind == "purchase":
             lines = draw(st.integers(1, 3))
             amount = str(draw(st.integers(1, 3000)))
@@ -87,9 +92,28 @@ def histories(draw: st.DrawFn) -> list[dict[str, object]]:
                     }
                 )
                 orders.pop()
-        elif kind == "checkin":
+        elif kind in ("checkin", "signup", "review"):
+            events.append({"type": "activity", "id": f"c{i}", "at": at.isoformat(), "kind": kind})
+        elif kind == "adjust":
             events.append(
-                {"type": "activity", "id": f"c{i}", "at": at.isoformat(), "kind": "checkin"}
+                {
+                    "type": "adjustment",
+                    "id": f"a{i}",
+                    "at": at.isoformat(),
+                    "currency": "points",
+                    "points": draw(st.integers(-300, 300).filter(bool)),
+                    "reason": "staff",
+                }
+            )
+        elif kind == "extend":
+            events.append(
+                {
+                    "type": "points_extension",
+                    "id": f"e{i}",
+                    "at": at.isoformat(),
+                    "currency": "points",
+                    "months": draw(st.integers(1, 6)),
+                }
             )
         elif kind == "redeem":
             events.append(
