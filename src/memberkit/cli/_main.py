@@ -62,12 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     from ._diff import add_diff_parser
     from ._explain import add_explain_parser
     from ._holdout import add_holdout_parser
+    from ._replay import add_replay_parser
     from ._test import add_test_parser
 
     add_demo_parser(sub)
     add_diff_parser(sub)
     add_explain_parser(sub)
     add_holdout_parser(sub)
+    add_replay_parser(sub)
     add_test_parser(sub)
     return parser
 
@@ -113,6 +115,10 @@ def main(
             from ._holdout import run_holdout
 
             return run_holdout(args, out, err)
+        if args.command == "replay":
+            from ._replay import run_replay
+
+            return run_replay(args, out, err)
         if args.command == "test":
             from ._test import run_test
 
