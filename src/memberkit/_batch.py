@@ -276,7 +276,7 @@ def _replay_task(policy: Policy, task: _Task, as_of: datetime | None, source: st
     member = task.member
     problems: list[BatchProblem] = []
 
-    def problem(number: int, event_id: str, message: str, code: str) -> None:
+    def refuse(number: int, event_id: str, message: str, code: str) -> None:
         problems.append(BatchProblem(source, number, member, event_id, message, code))
 
     datas: list[dict[str, Any]] = []
@@ -286,16 +286,16 @@ def _replay_task(policy: Policy, task: _Task, as_of: datetime | None, source: st
         try:
             data = _from_json(raw)
         except EventError as exc:
-            problem(number, "?", exc.message, exc.code)
+            refuse(number, "?", exc.message, exc.code)
             continue
         if not isinstance(data, dict) or data.get("member") != member:
             # (Only a line that names the member twice gets here: the reader grouped it by one.)
-            problem(number, "?", "the line names its member more than once", "no_member")
+            refuse(number, "?", "the line names its member more than once", "no_member")
             continue
         del data["member"]
         if "type" not in data and data.keys() <= _MEMBER_KEYS:
             if profile is not None:
-                problem(
+                refuse(
                     number,
                     "-",
                     f"a second member line (the first is line {profile[0]})",
@@ -306,7 +306,7 @@ def _replay_task(policy: Policy, task: _Task, as_of: datetime | None, source: st
             continue
         datas.append(data)
         numbers.append(number)
-    events = _validate(datas, numbers, problem)
+    events = _validate(datas, numbers, refuse)
     joined: datetime | None = None
     birthday: date | None = None
     tags: tuple[str, ...] = ()
@@ -314,14 +314,14 @@ def _replay_task(policy: Policy, task: _Task, as_of: datetime | None, source: st
         try:
             joined, birthday, tags = _profile(profile[1], policy.info.tz)
         except ValueError as exc:
-            problem(profile[0], "-", str(exc), "invalid_member")
+            refuse(profile[0], "-", str(exc), "invalid_member")
     if problems or task.broken or events is None:
         return member, None, problems, 0
     if joined is None:
         joined = min((e.at for e in events), default=None)
     first = task.lines[0][0]
     if joined is None:
-        problem(first, "-", 'a member line without events needs "joined"', "invalid_member")
+        refuse(first, "-", 'a member line without events needs "joined"', "invalid_member")
         return member, None, problems, 0
     try:
         state = new_member(member, joined, birthday=birthday, tags=tags)
@@ -330,16 +330,16 @@ def _replay_task(policy: Policy, task: _Task, as_of: datetime | None, source: st
         where = next(
             (n for n, e in zip(numbers, events, strict=True) if e.id == exc.event_id), first
         )
-        problem(where, exc.event_id, exc.message, exc.code)
+        refuse(where, exc.event_id, exc.message, exc.code)
         return member, None, problems, 0
     except MemberkitError as exc:
-        problem(first, "-", str(exc), getattr(exc, "code", "invalid_member"))
+        refuse(first, "-", str(exc), getattr(exc, "code", "invalid_member"))
         return member, None, problems, 0
     return member, state_to_json(state), problems, len(events)
 
 
 def _validate(
-    datas: list[dict[str, Any]], numbers: list[int], problem: Callable[[int, str, str, str], None]
+    datas: list[dict[str, Any]], numbers: list[int], refuse: Callable[[int, str, str, str], None]
 ) -> list[Event] | None:
     """The member's events validated in one call; on failure each bad line is named in full."""
     try:
@@ -350,7 +350,7 @@ def _validate(
         try:
             parse_event(datas[index])
         except EventError as exc:
-            problem(numbers[index], exc.event_id, exc.message, exc.code)
+            refuse(numbers[index], exc.event_id, exc.message, exc.code)
     return None
 
 
