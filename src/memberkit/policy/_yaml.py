@@ -13,6 +13,13 @@ here, iteratively, so that:
   key); mapping keys are always text.
 
 Every problem is reported with its ``line:column`` (1-based), as a ``PolicyError``.
+
+libyaml's C parser reads the text when PyYAML was built with it (``yaml.__with_libyaml__``), about
+ten times faster than the pure-Python one, and gives the same events with the same marks (lines,
+and columns counted in characters). Its error messages differ, so any problem it meets, or the
+composer meets in its events, sends the text through the pure-Python parser again: a policy
+that fails is always reported in the words and at the places below, whichever parser is
+installed, and the same limits apply to both since the composer enforces them.
 """
 
 from __future__ import annotations
@@ -31,6 +38,9 @@ from .._limits import policy_number_problem, year_problem
 from .._paths import Path, format_path
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "Mark", "read_yaml"]
+
+C_LOADER: type[yaml.CSafeLoader] | None = yaml.CSafeLoader if yaml.__with_libyaml__ else None
+"""libyaml's parser when PyYAML has it, else None (then only the pure-Python parser is used)."""
 
 MAX_BYTES = 1_000_000
 """Largest policy file accepted; real programmes are a few kilobytes."""
@@ -312,7 +322,7 @@ class _Composer:
         if not self.count(1, mark):
             return False
         if isinstance(event, ev.ScalarEvent):
-            plain = event.style is None
+            plain = not event.style  # None from the pure-Python parser, '' from libyaml
             value = _scalar(event.value, plain)
             problem = _out_of_range(event.value, value) if plain else None
             if problem is not None:
@@ -362,6 +372,9 @@ def read_yaml(text: str | bytes, source: str) -> Located:
             ) from None
     if len(text) > MAX_BYTES:
         raise PolicyError([_issue(source, start, _too_big(len(text)), "too_large")])
+    composer = _fast(text, source, C_LOADER) if C_LOADER is not None else None
+    if composer is not None:
+        return _located(composer, source)
     composer = _Composer(source)
     try:
         complete = composer.compose(yaml.parse(text, Loader=yaml.SafeLoader))
@@ -378,6 +391,24 @@ def read_yaml(text: str | bytes, source: str) -> Located:
         ) from None
     if composer.issues or not complete:
         raise PolicyError(composer.issues)
+    return _located(composer, source)
+
+
+def _fast(text: str, source: str, loader: type[yaml.CSafeLoader]) -> _Composer | None:
+    """The document composed from libyaml's events, or None when anything is wrong with it."""
+    composer = _Composer(source)
+    try:
+        complete = composer.compose(yaml.parse(text, Loader=loader))
+    except Exception:
+        # Whatever libyaml refuses (or a text it cannot take), the pure-Python parser words.
+        return None
+    if composer.issues or not complete:
+        return None
+    return composer
+
+
+def _located(composer: _Composer, source: str) -> Located:
+    start = Mark(1, 1)
     if composer.root is None:
         raise PolicyError([_issue(source, start, "the policy is empty", "empty")])
     if not isinstance(composer.root, dict):
