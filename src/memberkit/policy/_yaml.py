@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml import events as ev
@@ -50,9 +50,8 @@ MAX_NODES = 200_000
 """Most values a document may hold once aliases are expanded."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """A 1-based position in the policy text."""
+class Mark(NamedTuple):
+    """A 1-based position in the policy text (a tuple: one is made for every value read)."""
 
     line: int
     column: int
@@ -171,6 +170,10 @@ class _Frame:
     key_marks: dict[str, Mark] = field(default_factory=dict)
 
 
+_ENDS = frozenset({ev.MappingEndEvent, ev.SequenceEndEvent})
+"""The events that close a mapping or a list (both parsers emit these exact classes)."""
+
+
 class _Composer:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -209,7 +212,7 @@ class _Composer:
             return False
         return True
 
-    def add(self, value: Any, size: int, mark: Mark, anchor: str | None) -> None:
+    def add(self, value: Any, size: int, anchor: str | None) -> None:
         """Place a finished value into its parent (or make it the document)."""
         if anchor is not None:
             self.anchors[anchor] = (value, size)
@@ -266,12 +269,12 @@ class _Composer:
         return True
 
     def step(self, event: ev.Event) -> bool:
-        mark = _mark(event)
-        if isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
+        if event.__class__ in _ENDS:
             frame = self.stack.pop()
             frame.container.pop("\x00dup", None) if isinstance(frame.container, dict) else None
-            self.add(frame.container, frame.size, self.values.get(frame.path, mark), frame.anchor)
+            self.add(frame.container, frame.size, frame.anchor)
             return True
+        mark = _mark(event)
         path = self.child_path()
         if path is None:
             assert isinstance(event, ev.NodeEvent)
@@ -299,7 +302,7 @@ class _Composer:
             self.values.setdefault(path, mark)
             if not self.count(size, mark):
                 return False
-            self.add(value, size, mark, None)
+            self.add(value, size, None)
             return True
         assert isinstance(event, ev.NodeEvent)
         tag = getattr(event, "tag", None)
@@ -329,7 +332,7 @@ class _Composer:
                 # Bounds at the edge: the engine's arithmetic never meets a number it cannot hold.
                 self.fail(mark, problem, "out_of_range", path)
                 value = event.value
-            self.add(value, 1, mark, event.anchor)
+            self.add(value, 1, event.anchor)
             return True
         if len(self.stack) >= MAX_DEPTH:
             self.fail(
