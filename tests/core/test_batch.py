@@ -224,6 +224,25 @@ def test_a_policy_round_trips_through_pickle_and_decides_the_same() -> None:
     )
 
 
+def test_spawned_workers_rebuild_the_policy_from_its_pickle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the spawn start method (nothing inherited), workers write what one process writes."""
+    import multiprocessing
+    import types
+
+    from memberkit import _batch
+
+    spawn = types.SimpleNamespace(get_context=lambda: multiprocessing.get_context("spawn"))
+    lines = [_buy(m, f"{m}1", at(2026, 1, 5), "2500") for m in ("a", "b", "c")]
+    events = _write(tmp_path / "e.jsonl", lines)
+    replay_batch(RETAIL, events, tmp_path / "one.jsonl")
+    monkeypatch.setattr(_batch, "multiprocessing", spawn)
+    report = replay_batch(RETAIL, events, tmp_path / "two.jsonl", workers=2)
+    assert report.written == 3
+    assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+
+
 # --- the law: batch (two workers) equals per-member replay -------------------------------------
 
 _KIND = st.sampled_from(["buy", "big", "refund", "checkin", "adjust", "redeem"])
