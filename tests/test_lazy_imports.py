@@ -26,6 +26,7 @@ EXTRAS = (
     "memberkit.lifecycle._fast",
     "memberkit.demo",
     "memberkit.testing._runner",
+    "memberkit.testing._scenario",
     "memberkit._batch",
     "numpy",
     "scipy",
@@ -77,6 +78,14 @@ def test_each_import_chain_works_first_thing(name: str) -> None:
 def test_every_public_name_resolves_from_a_fresh_facade() -> None:
     """Every name in ``__all__`` resolves through the lazy table in one fresh interpreter."""
     _loaded_after("import memberkit\nfor n in memberkit.__all__: getattr(memberkit, n)")
+
+
+def test_validate_knows_the_scenario_marker_without_importing_the_scenarios() -> None:
+    """The marker ``validate`` looks for is the scenario files' own."""
+    from memberkit.cli._validate import MARKER
+    from memberkit.testing import MARKER as SCENARIO_MARKER
+
+    assert MARKER == SCENARIO_MARKER
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
