@@ -80,6 +80,16 @@ def test_every_public_name_resolves_from_a_fresh_facade() -> None:
     _loaded_after("import memberkit\nfor n in memberkit.__all__: getattr(memberkit, n)")
 
 
+def test_version_loads_no_policy_machinery() -> None:
+    """``memberkit --version`` answers without the loader, the models or the engine."""
+    loaded = _loaded_after(
+        "import io, contextlib\nfrom memberkit.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['--version']) == 0"
+    )
+    assert "memberkit.cli._main" in loaded
+    assert sorted(m for m in loaded if m.startswith(("memberkit.policy", "pydantic"))) == []
+
+
 def test_validate_knows_the_scenario_marker_without_importing_the_scenarios() -> None:
     """The marker ``validate`` looks for is the scenario files' own."""
     from memberkit.cli._validate import MARKER

@@ -37,15 +37,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE, f"{self.prog}: error: {message}\n")
 
 
-_LIGHT = frozenset({"validate", "schema"})
+_LIGHT = frozenset({"validate", "schema", "--version"})
 """Commands that need only the policy loader: the others' modules (the engine, the demo, the
 scenario runner) are not imported to build their parsers, so these start fast."""
 _HEAVY = ("demo", "diff", "explain", "holdout", "replay", "test")
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
-    """The subcommand named on the command line (the first word that is not an option)."""
-    return next((word for word in argv if not word.startswith("-")), None)
+    """The subcommand named on the command line (the first word that is not an option);
+    ``--version`` before any command counts as a light one (it needs no subcommand's parser)."""
+    command = next((word for word in argv if not word.startswith("-")), None)
+    if command is None and "--version" in argv:
+        return "--version"
+    return command
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
