@@ -5,7 +5,9 @@ Usage: python benchmarks/bench_batch.py [MEMBERS] [--workers N]   (defaults: 200
 The events file is the demo's seeded synthetic year (src/memberkit/demo/_synth.py) for the
 bundled retail programme, written as JSON lines with a member line each. Each run is timed end
 to end (reading, validating, replaying, writing), best of three; the ratio is 1 worker's time
-over N workers'. The second table times the validation of every event line one by one
+over N workers'. ``cpu bound`` is the speed-up the CPU times allow with a free core per worker
+(the main process's CPU counted as serial): on a machine shared with other jobs the measured
+speed-up falls below it, and the gap is other jobs' use of the cores. The second table times the validation of every event line one by one
 (``parse_event``) against one pydantic call per member (what the batch does).
 """
 
@@ -15,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -52,6 +55,12 @@ def write_events(path: Path, members: int) -> tuple[memberkit.Policy, int]:
     return policy, count
 
 
+def cpu(who: int) -> float:
+    """CPU seconds (user + system) used so far by this process or its finished children."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def best(runs: int, work: object) -> float:
     """The fastest of ``runs`` timings of ``work()`` in seconds."""
     times = []
@@ -77,17 +86,29 @@ def main() -> None:
             f"batch replay: {args.members} members, {count} events, retail programme; "
             f"python {platform.python_version()}, {os.cpu_count()} cpus; best of {args.runs}"
         )
-        print(f"{'workers':>8} {'seconds':>9} {'members/s':>10} {'events/s':>10} {'speed-up':>9}")
-        base = 0.0
+        print(
+            f"{'workers':>8} {'seconds':>9} {'members/s':>10} {'events/s':>10} {'speed-up':>9}"
+            f" {'cpu main':>9} {'cpu workers':>12} {'cpu bound':>10}"
+        )
+        base = base_cpu = 0.0
         for workers in sorted({1, args.workers}):
+            main_before, children_before = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
             seconds = best(
                 args.runs,
                 lambda w=workers: memberkit.replay_batch(policy, events, out, workers=w),
             )
+            main_cpu = (cpu(resource.RUSAGE_SELF) - main_before) / args.runs
+            worker_cpu = (cpu(resource.RUSAGE_CHILDREN) - children_before) / args.runs
             base = base or seconds
+            base_cpu = base_cpu or main_cpu + worker_cpu
+            # What the wall-clock speed-up would be with a free core per worker: the one-process
+            # CPU time over the main process's CPU time (counted as if all serial) plus one
+            # worker's share. On a shared machine the measured speed-up falls below it.
+            bound = base_cpu / (main_cpu + worker_cpu / workers)
             print(
                 f"{workers:>8} {seconds:>9.2f} {args.members / seconds:>10,.0f} "
                 f"{count / seconds:>10,.0f} {base / seconds:>8.2f}x"
+                f" {main_cpu:>9.2f} {worker_cpu:>12.2f} {bound:>9.2f}x"
             )
         datas = []
         for raw in events.read_text(encoding="utf-8").splitlines():
