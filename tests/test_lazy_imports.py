@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -102,3 +103,21 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
     """A name memberkit does not export raises AttributeError, as any module does."""
     with pytest.raises(AttributeError, match="no attribute 'frobnicate'"):
         memberkit.frobnicate  # noqa: B018 - the access is the test
+
+
+@pytest.mark.parametrize(
+    "package",
+    [
+        "memberkit",
+        "memberkit.policy",
+        "memberkit.benefits",
+        "memberkit.points",
+        "memberkit.lifecycle",
+        "memberkit.testing",
+        "memberkit.demo",
+    ],
+)
+def test_the_lazy_table_lists_exactly_the_exports(package: str) -> None:
+    """Each lazy package's import table and its ``__all__`` name the same things."""
+    module = importlib.import_module(package)
+    assert sorted(module._EXPORTS) == module.__all__
