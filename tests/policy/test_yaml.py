@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.policy.builders import yaml_parser_named
 
 from memberkit import PolicyError
@@ -77,3 +79,13 @@ def test_what_libyaml_refuses_is_worded_by_the_pure_parser() -> None:
     assert [str(i) for i in info.value.issues] == [
         "p.yaml:2:1: not valid YAML: a tab character; indent with spaces [yaml_syntax]"
     ]
+
+
+@given(st.text(max_size=12) | st.sampled_from(["~", "null", "True", "0x1F", "0o17", "-.5", "+3"]))
+def test_text_skipped_by_its_first_character_matches_no_pattern(text: str) -> None:
+    """A plain scalar read as text without the patterns could not have matched one of them."""
+    if text and text[0] not in _yaml._TYPED_START:
+        patterns = (_yaml._NULL, _yaml._INT, _yaml._INT_OCT, _yaml._INT_HEX, _yaml._FLOAT)
+        assert not any(p.match(text) for p in (*patterns, _yaml._DATE))
+        assert text not in _yaml._BOOL
+        assert _yaml._scalar(text, True) == text

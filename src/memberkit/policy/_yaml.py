@@ -102,6 +102,10 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
+_TYPED_START = frozenset("0123456789+-.~nNtTfF")
+"""The first characters of a null, a boolean, a number or a date above; any other plain scalar
+(most of a policy: ids, names, words) is text without trying the patterns."""
+
 _NUMBER_TEXT = 40
 """Longer number text is refused before it is converted (int() of 4,301 digits raises)."""
 
@@ -129,7 +133,7 @@ def _scalar(value: str, plain: bool) -> object:
     Decimal-looking numbers stay exact: they are kept as text of a number, never a binary float,
     and pydantic's Decimal fields read them exactly.
     """
-    if not plain:
+    if not plain or (value and value[0] not in _TYPED_START):
         return value
     if _NULL.match(value):
         return None
@@ -172,6 +176,8 @@ class _Frame:
 
 _ENDS = frozenset({ev.MappingEndEvent, ev.SequenceEndEvent})
 """The events that close a mapping or a list (both parsers emit these exact classes)."""
+_FRAMING = frozenset({ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent})
+"""Events that carry nothing the document needs."""
 
 
 class _Composer:
@@ -252,9 +258,10 @@ class _Composer:
 
     def compose(self, stream: Any) -> bool:
         for event in stream:
-            if isinstance(event, ev.StreamStartEvent | ev.StreamEndEvent | ev.DocumentEndEvent):
+            kind = event.__class__
+            if kind in _FRAMING:
                 continue
-            if isinstance(event, ev.DocumentStartEvent):
+            if kind is ev.DocumentStartEvent:
                 self.documents += 1
                 if self.documents > 1:
                     self.fail(
