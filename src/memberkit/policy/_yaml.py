@@ -334,7 +334,10 @@ class _Composer:
         if isinstance(event, ev.ScalarEvent):
             plain = not event.style  # None from the pure-Python parser, '' from libyaml
             value = _scalar(event.value, plain)
-            problem = _out_of_range(event.value, value) if plain else None
+            # (Text, the common case, has no range: only numbers, dates and overlong digits do.)
+            problem = (
+                _out_of_range(event.value, value) if plain and type(value) is not str else None
+            )
             if problem is not None:
                 # Bounds at the edge: the engine's arithmetic never meets a number it cannot hold.
                 self.fail(mark, problem, "out_of_range", path)
