@@ -109,7 +109,8 @@ def replay_batch(
     members ``out`` already holds a complete line for are skipped and the others appended;
     otherwise ``out`` is overwritten. Raises ``OSError`` when a file cannot be read or written,
     ``EventError`` for a naive ``as_of``, ``StateError`` when ``out`` holds a complete line that
-    is not a member state; problems in the events file are returned, never raised.
+    is not a member state, ``ValueError`` for fewer than one worker; problems in the events file
+    are returned, never raised.
     """
     if workers < 1:
         raise ValueError("workers must be at least 1")
