@@ -28,11 +28,14 @@ _RAISERS = {
     "problem": "policy",
     "fail": "policy",
     "_issue": "policy",
+    "BatchProblem": "batch",
+    "refuse": "batch",
 }
 _AREAS = {
     "policy": "a policy file (`PolicyError`, one issue per mistake)",
     "event": "an event (`EventError`; `EventConflict` for a reused id)",
     "state": "a member state (`StateError`)",
+    "batch": "a line of a batch events file (`BatchProblem`, `memberkit replay`)",
 }
 
 

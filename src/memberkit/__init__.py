@@ -7,82 +7,210 @@
 ... ''', source="demo.yaml")
 >>> policy.info.currency_decimals
 2
+
+Names are imported on first use (PEP 562): ``import memberkit`` loads none of the engine, the
+pydantic models or the optional parts, so a command that needs only the policy loader (``memberkit
+validate``) starts fast. ``from memberkit import X`` works for every name in ``__all__``.
 """
 
-from ._agenda import due_moments
-from ._compiled import Policy
-from ._engine import Outcome, advance, apply, apply_late, replay
-from ._errors import (
-    AsOfError,
-    EventConflict,
-    EventError,
-    MemberkitError,
-    PolicyError,
-    PolicyIssue,
-    StateError,
-)
-from ._events import (
-    Activity,
-    Adjustment,
-    BenefitUse,
-    Event,
-    Line,
-    PointsExtension,
-    ProfileUpdate,
-    Purchase,
-    Redemption,
-    RedemptionCancel,
-    Refund,
-    RefundLine,
-    TierGrant,
-    Transfer,
-    parse_event,
-    parse_events,
-)
-from ._money import Money
-from ._reasons import LocalizedText, Reason
-from ._state import MemberState, new_member, state_from_json, state_to_json
-from .benefits import (
-    BenefitDecision,
-    BenefitWindow,
-    Entitlements,
-    benefit_window,
-    check_benefit,
-    entitlements,
-)
-from .lifecycle import (
-    AudienceMember,
-    LifecycleStage,
-    ProgrammeKpis,
-    RfmScore,
-    bgnbd_expected_purchases,
-    bgnbd_fit,
-    bgnbd_p_alive,
-    lifecycle_stage,
-    programme_kpis,
-    rfm_scores,
-    select_audience,
-)
-from .points import (
-    Balance,
-    ExpiredPoints,
-    ExpiringPoints,
-    HeldLot,
-    HeldLots,
-    PointsQuote,
-    RedemptionCheck,
-    balance,
-    expired,
-    expiring,
-    held_lots,
-    max_redeemable,
-    quote_points,
-    redemption_check,
-)
-from .policy import load_policy, parse_policy, policy_json_schema, validate_policy
-from .tiers import TierDecision, TierProgress, progress, tier_of
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._agenda import (
+        due_moments,
+    )
+    from ._batch import (
+        BatchProblem,
+        BatchReport,
+        replay_batch,
+    )
+    from ._compiled import (
+        Policy,
+    )
+    from ._engine import (
+        Outcome,
+        advance,
+        apply,
+        apply_late,
+        replay,
+    )
+    from ._errors import (
+        AsOfError,
+        EventConflict,
+        EventError,
+        MemberkitError,
+        PolicyError,
+        PolicyIssue,
+        StateError,
+    )
+    from ._events import (
+        Activity,
+        Adjustment,
+        BenefitUse,
+        Event,
+        Line,
+        PointsExtension,
+        ProfileUpdate,
+        Purchase,
+        Redemption,
+        RedemptionCancel,
+        Refund,
+        RefundLine,
+        TierGrant,
+        Transfer,
+        parse_event,
+        parse_events,
+    )
+    from ._money import (
+        Money,
+    )
+    from ._reasons import (
+        LocalizedText,
+        Reason,
+    )
+    from ._state import (
+        MemberState,
+        new_member,
+        state_from_json,
+        state_to_json,
+    )
+    from .benefits import (
+        BenefitDecision,
+        BenefitWindow,
+        Entitlements,
+        benefit_window,
+        check_benefit,
+        entitlements,
+    )
+    from .lifecycle import (
+        AudienceMember,
+        LifecycleStage,
+        ProgrammeKpis,
+        RfmScore,
+        bgnbd_expected_purchases,
+        bgnbd_fit,
+        bgnbd_p_alive,
+        lifecycle_stage,
+        programme_kpis,
+        rfm_scores,
+        select_audience,
+    )
+    from .points import (
+        Balance,
+        ExpiredPoints,
+        ExpiringPoints,
+        HeldLot,
+        HeldLots,
+        PointsQuote,
+        RedemptionCheck,
+        balance,
+        expired,
+        expiring,
+        held_lots,
+        max_redeemable,
+        quote_points,
+        redemption_check,
+    )
+    from .policy import (
+        load_policy,
+        parse_policy,
+        policy_json_schema,
+        validate_policy,
+    )
+    from .tiers import (
+        TierDecision,
+        TierProgress,
+        progress,
+        tier_of,
+    )
 
 __version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "Activity": "._events",
+    "Adjustment": "._events",
+    "AsOfError": "._errors",
+    "AudienceMember": ".lifecycle",
+    "Balance": ".points",
+    "BatchProblem": "._batch",
+    "BatchReport": "._batch",
+    "BenefitDecision": ".benefits",
+    "BenefitUse": "._events",
+    "BenefitWindow": ".benefits",
+    "Entitlements": ".benefits",
+    "Event": "._events",
+    "EventConflict": "._errors",
+    "EventError": "._errors",
+    "ExpiredPoints": ".points",
+    "ExpiringPoints": ".points",
+    "HeldLot": ".points",
+    "HeldLots": ".points",
+    "LifecycleStage": ".lifecycle",
+    "Line": "._events",
+    "LocalizedText": "._reasons",
+    "MemberState": "._state",
+    "MemberkitError": "._errors",
+    "Money": "._money",
+    "Outcome": "._engine",
+    "PointsExtension": "._events",
+    "PointsQuote": ".points",
+    "Policy": "._compiled",
+    "PolicyError": "._errors",
+    "PolicyIssue": "._errors",
+    "ProfileUpdate": "._events",
+    "ProgrammeKpis": ".lifecycle",
+    "Purchase": "._events",
+    "Reason": "._reasons",
+    "Redemption": "._events",
+    "RedemptionCancel": "._events",
+    "RedemptionCheck": ".points",
+    "Refund": "._events",
+    "RefundLine": "._events",
+    "RfmScore": ".lifecycle",
+    "StateError": "._errors",
+    "TierDecision": ".tiers",
+    "TierGrant": "._events",
+    "TierProgress": ".tiers",
+    "Transfer": "._events",
+    "advance": "._engine",
+    "apply": "._engine",
+    "apply_late": "._engine",
+    "balance": ".points",
+    "benefit_window": ".benefits",
+    "bgnbd_expected_purchases": ".lifecycle",
+    "bgnbd_fit": ".lifecycle",
+    "bgnbd_p_alive": ".lifecycle",
+    "check_benefit": ".benefits",
+    "due_moments": "._agenda",
+    "entitlements": ".benefits",
+    "expired": ".points",
+    "expiring": ".points",
+    "held_lots": ".points",
+    "lifecycle_stage": ".lifecycle",
+    "load_policy": ".policy",
+    "max_redeemable": ".points",
+    "new_member": "._state",
+    "parse_event": "._events",
+    "parse_events": "._events",
+    "parse_policy": ".policy",
+    "policy_json_schema": ".policy",
+    "programme_kpis": ".lifecycle",
+    "progress": ".tiers",
+    "quote_points": ".points",
+    "redemption_check": ".points",
+    "replay": "._engine",
+    "replay_batch": "._batch",
+    "rfm_scores": ".lifecycle",
+    "select_audience": ".lifecycle",
+    "state_from_json": "._state",
+    "state_to_json": "._state",
+    "tier_of": ".tiers",
+    "validate_policy": ".policy",
+}
+"""Where each public name lives: the facade's one table, read by ``__getattr__``."""
 
 __all__ = [
     "Activity",
@@ -90,6 +218,8 @@ __all__ = [
     "AsOfError",
     "AudienceMember",
     "Balance",
+    "BatchProblem",
+    "BatchReport",
     "BenefitDecision",
     "BenefitUse",
     "BenefitWindow",
@@ -155,6 +285,7 @@ __all__ = [
     "quote_points",
     "redemption_check",
     "replay",
+    "replay_batch",
     "rfm_scores",
     "select_audience",
     "state_from_json",
@@ -162,3 +293,17 @@ __all__ = [
     "tier_of",
     "validate_policy",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use and keep it here."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'memberkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

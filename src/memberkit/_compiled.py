@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -60,12 +60,25 @@ class CompiledProgram:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """A loaded, validated, compiled programme. Immutable; safe to share between threads."""
+    """A loaded, validated, compiled programme. Immutable; safe to share between threads.
+
+    It pickles (to reach worker processes): the pickle holds the validated document, and
+    unpickling compiles it again, so the copy decides exactly as the original.
+    """
 
     source: str
     document: PolicyDocument
     versions: tuple[CompiledProgram, ...]
     """Oldest first; the first has no start, each later one starts at its ``effective_from``."""
+
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[[str, PolicyDocument], Policy], tuple[str, PolicyDocument]]:
+        # The compiled closures cannot be pickled; the validated document can, and compiling it
+        # again gives the same decisions. This is how a policy reaches a worker process.
+        from .policy._load import rebuild_policy
+
+        return rebuild_policy, (self.source, self.document)
 
     @property
     def info(self) -> ProgramInfo:

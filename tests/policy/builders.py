@@ -8,14 +8,36 @@ random text, so ids, timezones and currencies sometimes line up and a drawn poli
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 import regress
 from hypothesis import strategies as st
 
-__all__ = ["EVENT_KINDS", "WORDS", "events", "from_schema"]
+from memberkit.policy import _yaml
+
+__all__ = ["EVENT_KINDS", "PARSERS", "WORDS", "events", "from_schema", "yaml_parser_named"]
+
+PARSERS = ("libyaml", "python")
+"""The YAML parsers the loader can read with; located errors and limits must not depend on it."""
+
+
+@contextmanager
+def yaml_parser_named(name: str) -> Iterator[None]:
+    """Read policies with ``name``'s parser inside the block (libyaml is skipped when absent)."""
+    saved = _yaml.C_LOADER
+    if name == "libyaml" and saved is None:
+        pytest.skip("PyYAML was built without libyaml")
+    _yaml.C_LOADER = saved if name == "libyaml" else None
+    try:
+        yield
+    finally:
+        _yaml.C_LOADER = saved
+
 
 WORDS = (
     "Asia/Shanghai",

@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.policy.builders import PARSERS, yaml_parser_named
 
 import memberkit
 
@@ -55,10 +56,14 @@ def as_yaml(program: dict[str, object], *, block: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.parametrize("parser", PARSERS)
 @given(programs(), st.booleans())
-def test_every_generated_valid_policy_loads(program: dict[str, object], block: bool) -> None:
-    """A valid programme section loads, in either YAML style, with its facts intact."""
-    policy = memberkit.parse_policy(as_yaml(program, block=block), source="gen.yaml")
+def test_every_generated_valid_policy_loads(
+    parser: str, program: dict[str, object], block: bool
+) -> None:
+    """A valid programme section loads, in either YAML style and with either parser, intact."""
+    with yaml_parser_named(parser):
+        policy = memberkit.parse_policy(as_yaml(program, block=block), source="gen.yaml")
     info = policy.info
     assert (info.id, info.currency, info.timezone, info.locale) == (
         program["id"],
@@ -69,16 +74,19 @@ def test_every_generated_valid_policy_loads(program: dict[str, object], block: b
     assert info.notice_days == program.get("notice_days", 0)
 
 
+@pytest.mark.parametrize("parser", PARSERS)
 @given(programs(), st.sampled_from(["lcoale", "curency", "timezon", "colour"]))
 def test_a_planted_unknown_key_is_reported_at_its_line(
-    program: dict[str, object], key: str
+    parser: str, program: dict[str, object], key: str
 ) -> None:
-    """An extra key in a block-style programme is the one issue, on the line it was written."""
+    """An extra key in a block-style programme is the one issue, on its line, with either parser."""
     text = as_yaml(program, block=True) + f"  {key}: 1\n"
-    issues = memberkit.validate_policy(text, source="gen.yaml")
+    with yaml_parser_named(parser):
+        issues = memberkit.validate_policy(text, source="gen.yaml")
     assert [(i.line, i.column, i.code) for i in issues] == [(len(program) + 3, 3, "unknown_key")]
 
 
+@pytest.mark.usefixtures("yaml_parser")
 @pytest.mark.parametrize(
     ("text", "value"),
     [
@@ -98,6 +106,7 @@ def test_yaml_11_booleans_and_quoted_numbers_stay_text(text: str, value: str) ->
     assert str(data["k"]) == value
 
 
+@pytest.mark.usefixtures("yaml_parser")
 def test_a_mapping_key_is_always_text() -> None:
     """`on:` as a key stays the text 'on' (YAML 1.1 would make it True)."""
     from memberkit.policy._yaml import read_yaml
@@ -105,12 +114,14 @@ def test_a_mapping_key_is_always_text() -> None:
     assert list(read_yaml("on: purchase\n1: x\n", "t.yaml").data) == ["on", "1"]
 
 
+@pytest.mark.usefixtures("yaml_parser")
 def test_a_second_document_is_refused() -> None:
     """A policy file holds one YAML document; a second one is an error at its line."""
     issues = memberkit.validate_policy("memberkit: 1\n---\nmemberkit: 1\n", source="two.yaml")
     assert [(i.line, i.code) for i in issues] == [(2, "many_documents")]
 
 
+@pytest.mark.usefixtures("yaml_parser")
 @pytest.mark.parametrize(
     ("text", "where", "code"),
     [
@@ -126,6 +137,7 @@ def test_malformed_documents_are_located(text: str, where: tuple[int, int], code
     assert [((i.line, i.column), i.code) for i in issues] == [(where, code)]
 
 
+@pytest.mark.usefixtures("yaml_parser")
 def test_text_that_is_not_utf8_is_refused() -> None:
     """Bytes that are not UTF-8 are refused with a located message, not a decode traceback."""
     issues = memberkit.validate_policy(b"memberkit: 1\nid: \xff\n", source="a.yaml")

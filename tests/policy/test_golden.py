@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test here runs with libyaml's parser and the pure-Python one (tests/policy/conftest.py).
+pytestmark = pytest.mark.usefixtures("yaml_parser")
+
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(GOLDEN.glob("*.yaml"))
 

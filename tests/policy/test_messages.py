@@ -7,6 +7,9 @@ import pytest
 import memberkit
 from memberkit import PolicyError
 
+# Every test here runs with libyaml's parser and the pure-Python one (tests/policy/conftest.py).
+pytestmark = pytest.mark.usefixtures("yaml_parser")
+
 HEAD = "memberkit: 1\nprogram: {id: p, currency: CNY, timezone: Asia/Shanghai, locale: zh_Hans}\n"
 
 

@@ -9,6 +9,9 @@ import pytest
 import memberkit
 from memberkit.policy._yaml import MAX_BYTES
 
+# Every test here runs with libyaml's parser and the pure-Python one (tests/policy/conftest.py).
+pytestmark = pytest.mark.usefixtures("yaml_parser")
+
 _HEAD = "memberkit: 1\nprogram: {id: t, currency: CNY, timezone: Asia/Shanghai}\n"
 
 

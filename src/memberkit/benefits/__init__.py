@@ -6,10 +6,35 @@ benefit opens and closes (the birthday month, a validity period). Using a benefi
 event applied with ``memberkit.apply``; quotas are worked out from the recorded uses.
 """
 
-from ._decisions import BenefitDecision, BenefitWindow, Entitlements, QuotaStatus
-from ._model import BenefitSpec, BenefitsSection, BenefitValue, QuotaSpec, ValiditySpec
-from ._query import benefit_window, check_benefit, entitlements
-from ._state import BenefitState, BenefitUseRecord
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._decisions import (
+        BenefitDecision,
+        BenefitWindow,
+        Entitlements,
+        QuotaStatus,
+    )
+    from ._model import (
+        BenefitSpec,
+        BenefitsSection,
+        BenefitValue,
+        QuotaSpec,
+        ValiditySpec,
+    )
+    from ._query import (
+        benefit_window,
+        check_benefit,
+        entitlements,
+    )
+    from ._state import (
+        BenefitState,
+        BenefitUseRecord,
+    )
+
 
 __all__ = [
     "BenefitDecision",
@@ -27,3 +52,36 @@ __all__ = [
     "check_benefit",
     "entitlements",
 ]
+
+
+_EXPORTS: dict[str, str] = {
+    "BenefitDecision": "._decisions",
+    "BenefitSpec": "._model",
+    "BenefitState": "._state",
+    "BenefitUseRecord": "._state",
+    "BenefitValue": "._model",
+    "BenefitWindow": "._decisions",
+    "BenefitsSection": "._model",
+    "Entitlements": "._decisions",
+    "QuotaSpec": "._model",
+    "QuotaStatus": "._decisions",
+    "ValiditySpec": "._model",
+    "benefit_window": "._query",
+    "check_benefit": "._query",
+    "entitlements": "._query",
+}
+"""Where each name lives; imported on first use (PEP 562), so importing the package is cheap."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name from its module on first use and keep it here."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

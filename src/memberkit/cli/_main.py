@@ -6,16 +6,28 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from importlib.metadata import version as _dist_version
-from typing import TextIO
+from typing import Any, TextIO
 
-__version__ = _dist_version("memberkit")
 from .._errors import MemberkitError
-from ..policy import policy_json_schema
 
 __all__ = ["main"]
 
 OK, FINDINGS, USAGE = 0, 1, 2
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed distribution's version, looked up only when asked for
+    (importlib.metadata costs more start-up time than the rest of ``memberkit validate``'s parser).
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"memberkit {version('memberkit')}\n")
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,13 +37,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+_LIGHT = frozenset({"validate", "schema", "--version"})
+"""Commands that need only the policy loader: the others' modules (the engine, the demo, the
+scenario runner) are not imported to build their parsers, so these start fast."""
+_HEAVY = ("demo", "diff", "explain", "holdout", "replay", "test")
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line (the first word that is not an option);
+    ``--version`` before any command counts as a light one (it needs no subcommand's parser)."""
+    command = next((word for word in argv if not word.startswith("-")), None)
+    if command is None and "--version" in argv:
+        return "--version"
+    return command
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="memberkit",
         description="Membership and loyalty programmes as YAML policies.",
         epilog="Exit codes: 0 ok, 1 findings, 2 usage error.",
     )
-    parser.add_argument("--version", action="version", version=f"memberkit {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     validate = sub.add_parser(
@@ -58,16 +85,25 @@ def _parser() -> argparse.ArgumentParser:
         "(yaml-language-server) and other checkers.",
     )
 
+    if command in _LIGHT:
+        # The command is known and light: the other commands are only names here (so a usage
+        # error still lists every choice); their options are never parsed in this run.
+        for name in _HEAVY:
+            sub.add_parser(name)
+        return parser
+
     from ._demo import add_demo_parser
     from ._diff import add_diff_parser
     from ._explain import add_explain_parser
     from ._holdout import add_holdout_parser
+    from ._replay import add_replay_parser
     from ._test import add_test_parser
 
     add_demo_parser(sub)
     add_diff_parser(sub)
     add_explain_parser(sub)
     add_holdout_parser(sub)
+    add_replay_parser(sub)
     add_test_parser(sub)
     return parser
 
@@ -78,9 +114,10 @@ def main(
     """Run the command line; returns the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    parser = _parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(_command_of(words))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else USAGE
     if args.command is None:
@@ -92,6 +129,8 @@ def main(
 
             return run_validate(args.files, args.format, out, err)
         if args.command == "schema":
+            from ..policy import policy_json_schema
+
             out.write(
                 json.dumps(policy_json_schema(), indent=2, ensure_ascii=False, sort_keys=True)
             )
@@ -113,6 +152,10 @@ def main(
             from ._holdout import run_holdout
 
             return run_holdout(args, out, err)
+        if args.command == "replay":
+            from ._replay import run_replay
+
+            return run_replay(args, out, err)
         if args.command == "test":
             from ._test import run_test
 

@@ -18,11 +18,14 @@ from typing import TextIO
 from .._errors import PolicyError, PolicyIssue
 from ..policy import parse_policy
 from ..policy._yaml import read_yaml
-from ..testing import MARKER, ScenarioError, parse_scenarios
 
 __all__ = ["find_validate_files", "run_validate"]
 
 OK, FINDINGS, USAGE = 0, 1, 2
+
+MARKER = "memberkit_test"
+"""The top-level key of a scenario file: ``memberkit.testing.MARKER``, written here so that checking
+policies does not import the scenario models (a test pins that the two are the same)."""
 
 _POLICY_KEYS = frozenset({"memberkit", "program"})
 """Top-level keys that make a YAML file found in a directory a policy (either one will do, so a
@@ -94,6 +97,8 @@ def _read(path: FilePath) -> bytes | PolicyIssue:
 
 def _check_scenarios(raw: bytes, source: str) -> tuple[list[PolicyIssue], FilePath | None, int]:
     """Issues of a scenario file, the policy it tests, and how many scenarios it holds."""
+    from ..testing import ScenarioError, parse_scenarios
+
     try:
         loaded = parse_scenarios(raw, source=source)
     except ScenarioError as exc:

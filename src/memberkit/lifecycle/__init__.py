@@ -10,57 +10,119 @@ the programme's KPIs over member states; ``select_audience`` streams the members
 invites.
 """
 
-from .._errors import ModelError
-from ._audiences import AudienceMember, select_audience
-from ._bgnbd import (
-    bgnbd_expected_purchases,
-    bgnbd_log_likelihood,
-    bgnbd_p_alive,
-    bgnbd_p_purchases,
-)
-from ._fit import BgNbdFit, bgnbd_fit, fit_purchases
-from ._holdout import HoldoutBucket, HoldoutReport, holdout_report
-from ._holdout_render import holdout_svg, holdout_text
-from ._kpis import CohortRetention, MonthActivity, PointsFlows, ProgrammeKpis, Rate, programme_kpis
-from ._mbgnbd import (
-    mbgnbd_expected_purchases,
-    mbgnbd_log_likelihood,
-    mbgnbd_p_alive,
-    mbgnbd_p_purchases,
-)
-from ._member_value import MemberValue, member_value
-from ._model import (
-    AudienceSpec,
-    BgNbdParams,
-    LifecycleSection,
-    RfmSection,
-    SegmentSpec,
-    SpendParams,
-    StageSpec,
-    SummarySpec,
-    ValueSpec,
-    WindowSpec,
-)
-from ._pareto import (
-    ParetoNbdFit,
-    pareto_nbd_expected_purchases,
-    pareto_nbd_fit,
-    pareto_nbd_log_likelihood,
-    pareto_nbd_p_alive,
-)
-from ._rfm import RfmInput, RfmScore, ntile_scores, rfm_inputs, rfm_scores
-from ._special import hyp2f1, log_hyp2f1
-from ._spend import (
-    GammaGammaFit,
-    gamma_gamma_expected_spend,
-    gamma_gamma_fit,
-    gamma_gamma_log_likelihood,
-)
-from ._stages import LifecycleStage, lifecycle_stage
-from ._summaries import BgNbdSummary, PurchaseFigures, bgnbd_summary, figures, occasions
-from ._transactions import MemberSummary, summarise_transactions
-from ._value import PurchaseModel, customer_lifetime_value
-from ._vocabulary import AUDIENCE_FIELDS, LIFECYCLE_FIELDS, RFM_FIELDS, STAGE_FIELDS
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._errors import (
+        ModelError,
+    )
+    from ._audiences import (
+        AudienceMember,
+        select_audience,
+    )
+    from ._bgnbd import (
+        bgnbd_expected_purchases,
+        bgnbd_log_likelihood,
+        bgnbd_p_alive,
+        bgnbd_p_purchases,
+    )
+    from ._fit import (
+        BgNbdFit,
+        bgnbd_fit,
+        fit_purchases,
+    )
+    from ._holdout import (
+        HoldoutBucket,
+        HoldoutReport,
+        holdout_report,
+    )
+    from ._holdout_render import (
+        holdout_svg,
+        holdout_text,
+    )
+    from ._kpis import (
+        CohortRetention,
+        MonthActivity,
+        PointsFlows,
+        ProgrammeKpis,
+        Rate,
+        programme_kpis,
+    )
+    from ._mbgnbd import (
+        mbgnbd_expected_purchases,
+        mbgnbd_log_likelihood,
+        mbgnbd_p_alive,
+        mbgnbd_p_purchases,
+    )
+    from ._member_value import (
+        MemberValue,
+        member_value,
+    )
+    from ._model import (
+        AudienceSpec,
+        BgNbdParams,
+        LifecycleSection,
+        RfmSection,
+        SegmentSpec,
+        SpendParams,
+        StageSpec,
+        SummarySpec,
+        ValueSpec,
+        WindowSpec,
+    )
+    from ._pareto import (
+        ParetoNbdFit,
+        pareto_nbd_expected_purchases,
+        pareto_nbd_fit,
+        pareto_nbd_log_likelihood,
+        pareto_nbd_p_alive,
+    )
+    from ._rfm import (
+        RfmInput,
+        RfmScore,
+        ntile_scores,
+        rfm_inputs,
+        rfm_scores,
+    )
+    from ._special import (
+        hyp2f1,
+        log_hyp2f1,
+    )
+    from ._spend import (
+        GammaGammaFit,
+        gamma_gamma_expected_spend,
+        gamma_gamma_fit,
+        gamma_gamma_log_likelihood,
+    )
+    from ._stages import (
+        LifecycleStage,
+        lifecycle_stage,
+    )
+    from ._summaries import (
+        BgNbdSummary,
+        PurchaseFigures,
+        bgnbd_summary,
+        figures,
+        occasions,
+    )
+    from ._transactions import (
+        MemberSummary,
+        summarise_transactions,
+    )
+    from ._value import (
+        PurchaseModel,
+        customer_lifetime_value,
+    )
+    from ._vocabulary import (
+        AUDIENCE_FIELDS,
+        LIFECYCLE_FIELDS,
+        RFM_FIELDS,
+        STAGE_FIELDS,
+    )
+
 
 # Plain sorted() order, as tests/test_exported_members.py pins it (not ruff's isort-style).
 __all__ = [  # noqa: RUF022
@@ -133,3 +195,90 @@ __all__ = [  # noqa: RUF022
     "select_audience",
     "summarise_transactions",
 ]
+
+
+_EXPORTS: dict[str, str] = {
+    "AUDIENCE_FIELDS": "._vocabulary",
+    "AudienceMember": "._audiences",
+    "AudienceSpec": "._model",
+    "BgNbdFit": "._fit",
+    "BgNbdParams": "._model",
+    "BgNbdSummary": "._summaries",
+    "CohortRetention": "._kpis",
+    "GammaGammaFit": "._spend",
+    "HoldoutBucket": "._holdout",
+    "HoldoutReport": "._holdout",
+    "LIFECYCLE_FIELDS": "._vocabulary",
+    "LifecycleSection": "._model",
+    "LifecycleStage": "._stages",
+    "MemberSummary": "._transactions",
+    "MemberValue": "._member_value",
+    "ModelError": ".._errors",
+    "MonthActivity": "._kpis",
+    "ParetoNbdFit": "._pareto",
+    "PointsFlows": "._kpis",
+    "ProgrammeKpis": "._kpis",
+    "PurchaseFigures": "._summaries",
+    "PurchaseModel": "._value",
+    "RFM_FIELDS": "._vocabulary",
+    "Rate": "._kpis",
+    "RfmInput": "._rfm",
+    "RfmScore": "._rfm",
+    "RfmSection": "._model",
+    "STAGE_FIELDS": "._vocabulary",
+    "SegmentSpec": "._model",
+    "SpendParams": "._model",
+    "StageSpec": "._model",
+    "SummarySpec": "._model",
+    "ValueSpec": "._model",
+    "WindowSpec": "._model",
+    "bgnbd_expected_purchases": "._bgnbd",
+    "bgnbd_fit": "._fit",
+    "bgnbd_log_likelihood": "._bgnbd",
+    "bgnbd_p_alive": "._bgnbd",
+    "bgnbd_p_purchases": "._bgnbd",
+    "bgnbd_summary": "._summaries",
+    "customer_lifetime_value": "._value",
+    "figures": "._summaries",
+    "fit_purchases": "._fit",
+    "gamma_gamma_expected_spend": "._spend",
+    "gamma_gamma_fit": "._spend",
+    "gamma_gamma_log_likelihood": "._spend",
+    "holdout_report": "._holdout",
+    "holdout_svg": "._holdout_render",
+    "holdout_text": "._holdout_render",
+    "hyp2f1": "._special",
+    "lifecycle_stage": "._stages",
+    "log_hyp2f1": "._special",
+    "mbgnbd_expected_purchases": "._mbgnbd",
+    "mbgnbd_log_likelihood": "._mbgnbd",
+    "mbgnbd_p_alive": "._mbgnbd",
+    "mbgnbd_p_purchases": "._mbgnbd",
+    "member_value": "._member_value",
+    "ntile_scores": "._rfm",
+    "occasions": "._summaries",
+    "pareto_nbd_expected_purchases": "._pareto",
+    "pareto_nbd_fit": "._pareto",
+    "pareto_nbd_log_likelihood": "._pareto",
+    "pareto_nbd_p_alive": "._pareto",
+    "programme_kpis": "._kpis",
+    "rfm_inputs": "._rfm",
+    "rfm_scores": "._rfm",
+    "select_audience": "._audiences",
+    "summarise_transactions": "._transactions",
+}
+"""Where each name lives; imported on first use (PEP 562), so importing the package is cheap."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name from its module on first use and keep it here."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

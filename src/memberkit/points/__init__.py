@@ -10,39 +10,53 @@ cancels, transfers and partner exchanges, adjustments and paid expiry extensions
 (``points_extension``).
 """
 
-from ._decisions import (
-    Balance,
-    ExpiredPoints,
-    ExpiringPoints,
-    HeldLot,
-    HeldLots,
-    PointsQuote,
-    QuoteLine,
-    RedemptionCheck,
-)
-from ._model import (
-    CapSpec,
-    CurrencySpec,
-    EarnCapSpec,
-    EarnRule,
-    ExpirySpec,
-    ExtensionCampaign,
-    PaidExtensionSpec,
-    PartnerSpec,
-    PointsSection,
-    RedeemSpec,
-    TransferSpec,
-)
-from ._query import (
-    balance,
-    expired,
-    expiring,
-    held_lots,
-    max_redeemable,
-    quote_points,
-    redemption_check,
-)
-from ._state import CapUse, Earning, JournalEntry, Lot, PointsState, RedemptionRecord
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._decisions import (
+        Balance,
+        ExpiredPoints,
+        ExpiringPoints,
+        HeldLot,
+        HeldLots,
+        PointsQuote,
+        QuoteLine,
+        RedemptionCheck,
+    )
+    from ._model import (
+        CapSpec,
+        CurrencySpec,
+        EarnCapSpec,
+        EarnRule,
+        ExpirySpec,
+        ExtensionCampaign,
+        PaidExtensionSpec,
+        PartnerSpec,
+        PointsSection,
+        RedeemSpec,
+        TransferSpec,
+    )
+    from ._query import (
+        balance,
+        expired,
+        expiring,
+        held_lots,
+        max_redeemable,
+        quote_points,
+        redemption_check,
+    )
+    from ._state import (
+        CapUse,
+        Earning,
+        JournalEntry,
+        Lot,
+        PointsState,
+        RedemptionRecord,
+    )
+
 
 __all__ = [
     "Balance",
@@ -78,3 +92,54 @@ __all__ = [
     "quote_points",
     "redemption_check",
 ]
+
+
+_EXPORTS: dict[str, str] = {
+    "Balance": "._decisions",
+    "CapSpec": "._model",
+    "CapUse": "._state",
+    "CurrencySpec": "._model",
+    "EarnCapSpec": "._model",
+    "EarnRule": "._model",
+    "Earning": "._state",
+    "ExpiredPoints": "._decisions",
+    "ExpiringPoints": "._decisions",
+    "ExpirySpec": "._model",
+    "ExtensionCampaign": "._model",
+    "HeldLot": "._decisions",
+    "HeldLots": "._decisions",
+    "JournalEntry": "._state",
+    "Lot": "._state",
+    "PaidExtensionSpec": "._model",
+    "PartnerSpec": "._model",
+    "PointsQuote": "._decisions",
+    "PointsSection": "._model",
+    "PointsState": "._state",
+    "QuoteLine": "._decisions",
+    "RedeemSpec": "._model",
+    "RedemptionCheck": "._decisions",
+    "RedemptionRecord": "._state",
+    "TransferSpec": "._model",
+    "balance": "._query",
+    "expired": "._query",
+    "expiring": "._query",
+    "held_lots": "._query",
+    "max_redeemable": "._query",
+    "quote_points": "._query",
+    "redemption_check": "._query",
+}
+"""Where each name lives; imported on first use (PEP 562), so importing the package is cheap."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name from its module on first use and keep it here."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,8 +1,26 @@
 """Policies: load a YAML programme, validate it with exact locations, compile it once."""
 
-from .._compiled import CompiledProgram, Policy
-from ._document import FORMAT_VERSION, PolicyDocument, policy_json_schema
-from ._load import load_policy, parse_policy, validate_policy
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._compiled import (
+        CompiledProgram,
+        Policy,
+    )
+    from ._document import (
+        FORMAT_VERSION,
+        PolicyDocument,
+        policy_json_schema,
+    )
+    from ._load import (
+        load_policy,
+        parse_policy,
+        validate_policy,
+    )
+
 
 __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exported_members.py pins
     "CompiledProgram",
@@ -14,3 +32,30 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exported_members.py 
     "policy_json_schema",
     "validate_policy",
 ]
+
+
+_EXPORTS: dict[str, str] = {
+    "CompiledProgram": ".._compiled",
+    "FORMAT_VERSION": "._document",
+    "Policy": ".._compiled",
+    "PolicyDocument": "._document",
+    "load_policy": "._load",
+    "parse_policy": "._load",
+    "policy_json_schema": "._document",
+    "validate_policy": "._load",
+}
+"""Where each name lives; imported on first use (PEP 562), so importing the package is cheap."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name from its module on first use and keep it here."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -41,7 +41,7 @@ from ._versions import (
 )
 from ._yaml import MAX_BYTES, Located, read_yaml
 
-__all__ = ["load_policy", "parse_policy", "validate_policy"]
+__all__ = ["load_policy", "parse_policy", "rebuild_policy", "validate_policy"]
 
 
 def load_policy(path: str | FilePath) -> Policy:
@@ -120,6 +120,29 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
     )
     if findings:
         raise PolicyError([_locate(located, f) for f in findings])
+    return _compile_policy(document, info, editions, source)
+
+
+@memberkit_context
+def rebuild_policy(source: str, document: PolicyDocument) -> Policy:
+    """Compile a document that a ``Policy`` was already built from (how a ``Policy`` unpickles).
+
+    The document was validated and cross-checked when the policy was first loaded, so only the
+    compilation runs again: a worker process rebuilds its closures instead of receiving them.
+    """
+    info = ProgramInfo.from_section(document.program)
+    editions = [document]
+    for version in document.versions:
+        replaced = replaced_sections(version)
+        editions.append(
+            editions[-1].model_copy(update={name: getattr(version, name) for name in replaced})
+        )
+    return _compile_policy(document, info, editions, source)
+
+
+def _compile_policy(
+    document: PolicyDocument, info: ProgramInfo, editions: list[PolicyDocument], source: str
+) -> Policy:
     reads = _renames(document.renames)
     compiled = [_compile(document, info, None, Renames(), reads)]
     for version, edition in zip(document.versions, editions[1:], strict=True):

@@ -13,6 +13,13 @@ here, iteratively, so that:
   key); mapping keys are always text.
 
 Every problem is reported with its ``line:column`` (1-based), as a ``PolicyError``.
+
+libyaml's C parser reads the text when PyYAML was built with it (``yaml.__with_libyaml__``), about
+ten times faster than the pure-Python one, and gives the same events with the same marks (lines,
+and columns counted in characters). Its error messages differ, so any problem it meets, or the
+composer meets in its events, sends the text through the pure-Python parser again: a policy
+that fails is always reported in the words and at the places below, whichever parser is
+installed, and the same limits apply to both since the composer enforces them.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml import events as ev
@@ -32,6 +39,9 @@ from .._paths import Path, format_path
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "Mark", "read_yaml"]
 
+C_LOADER: type[yaml.CSafeLoader] | None = yaml.CSafeLoader if yaml.__with_libyaml__ else None
+"""libyaml's parser when PyYAML has it, else None (then only the pure-Python parser is used)."""
+
 MAX_BYTES = 1_000_000
 """Largest policy file accepted; real programmes are a few kilobytes."""
 MAX_DEPTH = 64
@@ -40,9 +50,8 @@ MAX_NODES = 200_000
 """Most values a document may hold once aliases are expanded."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """A 1-based position in the policy text."""
+class Mark(NamedTuple):
+    """A 1-based position in the policy text (a tuple: one is made for every value read)."""
 
     line: int
     column: int
@@ -93,6 +102,10 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
+_TYPED_START = frozenset("0123456789+-.~nNtTfF")
+"""The first characters of a null, a boolean, a number or a date above; any other plain scalar
+(most of a policy: ids, names, words) is text without trying the patterns."""
+
 _NUMBER_TEXT = 40
 """Longer number text is refused before it is converted (int() of 4,301 digits raises)."""
 
@@ -120,7 +133,7 @@ def _scalar(value: str, plain: bool) -> object:
     Decimal-looking numbers stay exact: they are kept as text of a number, never a binary float,
     and pydantic's Decimal fields read them exactly.
     """
-    if not plain:
+    if not plain or (value and value[0] not in _TYPED_START):
         return value
     if _NULL.match(value):
         return None
@@ -161,6 +174,12 @@ class _Frame:
     key_marks: dict[str, Mark] = field(default_factory=dict)
 
 
+_ENDS = frozenset({ev.MappingEndEvent, ev.SequenceEndEvent})
+"""The events that close a mapping or a list (both parsers emit these exact classes)."""
+_FRAMING = frozenset({ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent})
+"""Events that carry nothing the document needs."""
+
+
 class _Composer:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -199,7 +218,7 @@ class _Composer:
             return False
         return True
 
-    def add(self, value: Any, size: int, mark: Mark, anchor: str | None) -> None:
+    def add(self, value: Any, size: int, anchor: str | None) -> None:
         """Place a finished value into its parent (or make it the document)."""
         if anchor is not None:
             self.anchors[anchor] = (value, size)
@@ -239,9 +258,10 @@ class _Composer:
 
     def compose(self, stream: Any) -> bool:
         for event in stream:
-            if isinstance(event, ev.StreamStartEvent | ev.StreamEndEvent | ev.DocumentEndEvent):
+            kind = event.__class__
+            if kind in _FRAMING:
                 continue
-            if isinstance(event, ev.DocumentStartEvent):
+            if kind is ev.DocumentStartEvent:
                 self.documents += 1
                 if self.documents > 1:
                     self.fail(
@@ -256,12 +276,12 @@ class _Composer:
         return True
 
     def step(self, event: ev.Event) -> bool:
-        mark = _mark(event)
-        if isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
+        if event.__class__ in _ENDS:
             frame = self.stack.pop()
             frame.container.pop("\x00dup", None) if isinstance(frame.container, dict) else None
-            self.add(frame.container, frame.size, self.values.get(frame.path, mark), frame.anchor)
+            self.add(frame.container, frame.size, frame.anchor)
             return True
+        mark = _mark(event)
         path = self.child_path()
         if path is None:
             assert isinstance(event, ev.NodeEvent)
@@ -289,7 +309,7 @@ class _Composer:
             self.values.setdefault(path, mark)
             if not self.count(size, mark):
                 return False
-            self.add(value, size, mark, None)
+            self.add(value, size, None)
             return True
         assert isinstance(event, ev.NodeEvent)
         tag = getattr(event, "tag", None)
@@ -312,14 +332,17 @@ class _Composer:
         if not self.count(1, mark):
             return False
         if isinstance(event, ev.ScalarEvent):
-            plain = event.style is None
+            plain = not event.style  # None from the pure-Python parser, '' from libyaml
             value = _scalar(event.value, plain)
-            problem = _out_of_range(event.value, value) if plain else None
+            # (Text, the common case, has no range: only numbers, dates and overlong digits do.)
+            problem = (
+                _out_of_range(event.value, value) if plain and type(value) is not str else None
+            )
             if problem is not None:
                 # Bounds at the edge: the engine's arithmetic never meets a number it cannot hold.
                 self.fail(mark, problem, "out_of_range", path)
                 value = event.value
-            self.add(value, 1, mark, event.anchor)
+            self.add(value, 1, event.anchor)
             return True
         if len(self.stack) >= MAX_DEPTH:
             self.fail(
@@ -362,6 +385,9 @@ def read_yaml(text: str | bytes, source: str) -> Located:
             ) from None
     if len(text) > MAX_BYTES:
         raise PolicyError([_issue(source, start, _too_big(len(text)), "too_large")])
+    composer = _fast(text, source, C_LOADER) if C_LOADER is not None else None
+    if composer is not None:
+        return _located(composer, source)
     composer = _Composer(source)
     try:
         complete = composer.compose(yaml.parse(text, Loader=yaml.SafeLoader))
@@ -378,6 +404,24 @@ def read_yaml(text: str | bytes, source: str) -> Located:
         ) from None
     if composer.issues or not complete:
         raise PolicyError(composer.issues)
+    return _located(composer, source)
+
+
+def _fast(text: str, source: str, loader: type[yaml.CSafeLoader]) -> _Composer | None:
+    """The document composed from libyaml's events, or None when anything is wrong with it."""
+    composer = _Composer(source)
+    try:
+        complete = composer.compose(yaml.parse(text, Loader=loader))
+    except Exception:
+        # Whatever libyaml refuses (or a text it cannot take), the pure-Python parser words.
+        return None
+    if composer.issues or not complete:
+        return None
+    return composer
+
+
+def _located(composer: _Composer, source: str) -> Located:
+    start = Mark(1, 1)
     if composer.root is None:
         raise PolicyError([_issue(source, start, "the policy is empty", "empty")])
     if not isinstance(composer.root, dict):

@@ -5,10 +5,31 @@ memberkit installed, pytest collects the same files (see ``memberkit.testing._pl
 ``run_file(path)`` runs one file from Python and returns the results.
 """
 
-from ._coverage import Coverage
-from ._kinds import CheckResult
-from ._runner import ScenarioResult, SuiteResult, run_file, run_suite
-from ._scenario import MARKER, ScenarioError, load_scenarios, parse_scenarios
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._coverage import (
+        Coverage,
+    )
+    from ._kinds import (
+        CheckResult,
+    )
+    from ._runner import (
+        ScenarioResult,
+        SuiteResult,
+        run_file,
+        run_suite,
+    )
+    from ._scenario import (
+        MARKER,
+        ScenarioError,
+        load_scenarios,
+        parse_scenarios,
+    )
+
 
 __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exported_members.py pins
     "CheckResult",
@@ -22,3 +43,32 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exported_members.py 
     "run_file",
     "run_suite",
 ]
+
+
+_EXPORTS: dict[str, str] = {
+    "CheckResult": "._kinds",
+    "Coverage": "._coverage",
+    "MARKER": "._scenario",
+    "ScenarioError": "._scenario",
+    "ScenarioResult": "._runner",
+    "SuiteResult": "._runner",
+    "load_scenarios": "._scenario",
+    "parse_scenarios": "._scenario",
+    "run_file": "._runner",
+    "run_suite": "._runner",
+}
+"""Where each name lives; imported on first use (PEP 562), so importing the package is cheap."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name from its module on first use and keep it here."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
