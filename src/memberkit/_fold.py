@@ -377,11 +377,13 @@ def _merged(
         return lots
     groups: dict[tuple[str, datetime | None, tuple[str, ...]], list[int]] = {}
     for index, lot in enumerate(lots):
+        if lot.earned_at >= refund_cut:
+            # Lots are credited in time order (a merged lot keeps the place of its first).
+            break
         currency = points.by_id.get(lot.currency)
         if (
             currency is None
             or lot.id in named
-            or lot.earned_at >= refund_cut
             or (lot.expires_at is None and currency.expiry is not None)
             or lot.available_at is None
             or lot.available_at > clock

@@ -10,7 +10,6 @@ activities. Each part keeps its own sub-state (points lots and journal, tier his
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -28,6 +27,7 @@ from pydantic import (
 
 from ._errors import StateError
 from ._limits import MAX_ID, MAX_YEAR, MIN_YEAR, memberkit_context, year_problem
+from ._memo import IdentityMemo
 from ._state_checks import StateId, StateMoment
 from .benefits._state import BenefitState
 from .points._state import PointsState
@@ -299,37 +299,27 @@ class MemberState:
 # derived data kept beside the state (keyed by the tuple's identity, the tuple held so the key
 # stays its own, bounded in size); recording an event extends the previous tuple's dict.
 Seen = tuple[tuple[str, str, int], ...]
-_SEEN: dict[int, tuple[Seen, dict[str, str]]] = {}
-_SEEN_KEPT = 256
+_SEEN: IdentityMemo[Seen, dict[str, str]] = IdentityMemo()
 
 
 def _seen_index(seen: Seen) -> dict[str, str]:
-    known = _SEEN.get(id(seen))
-    if known is not None and known[0] is seen:
-        return known[1]
+    known = _SEEN.get(seen)
+    if known is not None:
+        return known
     index: dict[str, str] = {}
     for seen_id, fp, _ in seen:
         index.setdefault(seen_id, fp)
-    return _keep_seen(seen, index)
-
-
-def _keep_seen(seen: Seen, index: dict[str, str]) -> dict[str, str]:
-    if len(_SEEN) >= _SEEN_KEPT:
-        # Threads may share the index: losing an entry to a race only costs a rebuild later.
-        with contextlib.suppress(KeyError, RuntimeError, StopIteration):
-            del _SEEN[next(iter(_SEEN))]
-    _SEEN[id(seen)] = (seen, index)
-    return index
+    return _SEEN.put(seen, index)
 
 
 def seen_after(seen: Seen, event_id: str, fingerprint: str, at: datetime) -> Seen:
     """``seen`` with one more event recorded (its index extended rather than rebuilt)."""
     out = (*seen, (event_id, fingerprint, at.astimezone(UTC).date().toordinal()))
-    known = _SEEN.get(id(seen))
-    if known is not None and known[0] is seen:
-        index = dict(known[1])
+    known = _SEEN.get(seen)
+    if known is not None:
+        index = dict(known)
         index.setdefault(event_id, fingerprint)
-        _keep_seen(out, index)
+        _SEEN.put(out, index)
     return out
 
 

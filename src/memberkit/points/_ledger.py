@@ -7,7 +7,6 @@ credits pay off first.
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +17,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from .._instants import fixed_offset
+from .._memo import IdentityMemo
 from .._program import ProgramInfo
 from .._reasons import Reason
 from ..tiers._state import TierState
@@ -254,29 +254,18 @@ class Edges:
     """(moment, currency, points) of each live lot that becomes spendable after it was earned."""
 
 
-_EDGES: dict[int, tuple[tuple[Lot, ...], Edges]] = {}
-_EDGES_KEPT = 256
+_EDGES: IdentityMemo[tuple[Lot, ...], Edges] = IdentityMemo()
 
 
 def _live(lot: Lot) -> bool:
     return lot.remaining > 0 and not lot.expired
 
 
-def _remember(lots: tuple[Lot, ...], found: Edges) -> Edges:
-    if len(_EDGES) >= _EDGES_KEPT:
-        # The oldest entry goes first (dicts keep insertion order). Threads may share the index:
-        # losing an entry to a race only costs a sort later.
-        with contextlib.suppress(KeyError, RuntimeError, StopIteration):
-            del _EDGES[next(iter(_EDGES))]
-    _EDGES[id(lots)] = (lots, found)
-    return found
-
-
 def edges(lots: tuple[Lot, ...]) -> Edges:
     """The moments at which a live lot of ``lots`` becomes spendable or expires, sorted."""
-    known = _EDGES.get(id(lots))
-    if known is not None and known[0] is lots:
-        return known[1]
+    known = _EDGES.get(lots)
+    if known is not None:
+        return known
     live = [lot for lot in lots if _live(lot)]
     expiries = sorted((lot.expires_at, lot.currency) for lot in live if lot.expires_at is not None)
     moments = [m for m, _ in expiries]
@@ -286,7 +275,7 @@ def edges(lots: tuple[Lot, ...]) -> Edges:
         for lot in live
         if lot.available_at is not None and lot.earned_at < lot.available_at
     )
-    return _remember(lots, Edges(sorted(moments), expiries, releases))
+    return _EDGES.put(lots, Edges(sorted(moments), expiries, releases))
 
 
 def first_edge(lots: tuple[Lot, ...], after: datetime, until: datetime) -> datetime | None:
@@ -318,10 +307,10 @@ def _first(pair: tuple[datetime, str] | tuple[datetime, str, Points]) -> datetim
 
 def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
     out = (*lots, lot)
-    known = _EDGES.get(id(lots))
-    if known is not None and known[0] is lots:
-        moments, expiries = list(known[1].moments), known[1].expiries
-        releases = known[1].releases
+    known = _EDGES.get(lots)
+    if known is not None:
+        moments, expiries = list(known.moments), known.expiries
+        releases = known.releases
         if _live(lot):
             if lot.available_at is not None:
                 insort(moments, lot.available_at)
@@ -332,7 +321,7 @@ def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
                 insort(moments, lot.expires_at)
                 expiries = list(expiries)
                 insort(expiries, (lot.expires_at, lot.currency))
-        _remember(out, Edges(moments, expiries, releases))
+        _EDGES.put(out, Edges(moments, expiries, releases))
     return out
 
 
