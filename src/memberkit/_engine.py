@@ -106,11 +106,10 @@ def apply_captured(
     """``apply``, recording what the points part books in ``capture`` (for quotes)."""
     program = policy.at(event.at)
     locale = program.info.locale
-    fingerprint = event_fingerprint(event)
     known = state.fingerprint_of(event.id)
     if known is not None:
         # States written by memberkit 0.1 recorded the digest of the moments as written.
-        if known != fingerprint and known != legacy_fingerprint(event):
+        if known != event_fingerprint(event) and known != legacy_fingerprint(event):
             raise EventConflict(
                 event.id,
                 "this event id was already applied with different content; ids must be unique",
@@ -170,14 +169,18 @@ def apply_captured(
     except Refused as refusal:
         return state, Outcome(event.id, False, refusal.reasons, locale, refused=True)
 
+    if capture is not None:
+        # A quote throws the state away: its event is not recorded, nor the state folded.
+        return new.evolve(clock=event.at, advanced_to=None, base=None), Outcome(
+            event.id, False, tuple(reasons), locale
+        )
     new = new.evolve(
         clock=event.at,
-        seen=seen_after(new.seen, event.id, fingerprint, event.at),
+        seen=seen_after(new.seen, event.id, event_fingerprint(event), event.at),
         advanced_to=None,
         base=None,
     )
-    # A quote (``capture``) throws the state away: nothing to fold.
-    kept = fold(policy, new) if capture is None else new
+    kept = fold(policy, new)
     return kept, Outcome(event.id, False, tuple(reasons), locale)
 
 
