@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.builders import SHANGHAI, at
 
 from memberkit.tiers._model import (
@@ -14,7 +16,7 @@ from memberkit.tiers._model import (
     ValidityUntil,
     WindowSpec,
 )
-from memberkit.tiers._windows import review_moments, validity_end, window_span
+from memberkit.tiers._windows import next_review, review_moments, validity_end, window_span
 
 JOINED = at(2024, 2, 29, 10)
 
@@ -218,3 +220,35 @@ def test_refunding_an_order_from_before_a_rolling_window_does_not_lower_its_figu
         state, outcome = memberkit.apply(shop, state, event)
         assert outcome.accepted
     assert memberkit.tier_of(shop, state, at(2027, 3, 2)).figures["growth"] == 0
+
+
+_SCHEDULES = [
+    ("end_of_window", WindowSpec(kind="calendar_year")),
+    ("end_of_window", WindowSpec(kind="calendar_quarter")),
+    ("end_of_window", WindowSpec(kind="calendar_month")),
+    ("end_of_window", WindowSpec(kind="membership_year")),
+    ("end_of_window", WindowSpec(kind="membership_year", start="last_upgrade")),
+    ("anniversary", WindowSpec(kind="rolling_months", n=12)),
+    ("monthly", WindowSpec(kind="rolling_days", n=90)),
+    (FixedReview(fixed="02-29"), WindowSpec(kind="calendar_year")),
+    (FixedReview(fixed="04-01"), WindowSpec(kind="rolling_months", n=12)),
+]
+
+
+@given(
+    schedule=st.sampled_from(_SCHEDULES),
+    minutes=st.integers(min_value=0, max_value=6 * 366 * 24 * 60),
+    upgraded=st.none() | st.integers(min_value=0, max_value=3 * 366 * 24 * 60),
+)
+def test_the_next_review_is_the_first_of_the_schedule(
+    schedule: tuple[str | FixedReview, WindowSpec], minutes: int, upgraded: int | None
+) -> None:
+    """``next_review`` (worked out once per day) equals the first moment the schedule yields."""
+    review, window = schedule
+    after = (JOINED + timedelta(minutes=minutes)).astimezone(SHANGHAI)
+    # The last upgrade is one the member already had at ``after``.
+    upgrade = None if upgraded is None else JOINED + timedelta(minutes=min(upgraded, minutes))
+    expected = next(
+        review_moments(review, window, after, after + timedelta(days=800), JOINED, upgrade), None
+    )
+    assert next_review(review, window, after, JOINED, upgrade) == expected

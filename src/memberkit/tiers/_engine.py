@@ -40,7 +40,7 @@ from ._ladder import (
 from ._model import ValidityFromUpgrade
 from ._review import review
 from ._state import TierChange, TierGrantRecord
-from ._windows import midnight, review_moments
+from ._windows import midnight, next_review
 
 __all__ = ["begin", "current_tier", "next_due", "on_event", "on_version", "run_due"]
 
@@ -119,11 +119,9 @@ def _next_due(
     candidates: list[tuple[datetime, bool]] = []
     earned = state.tiers.earned_change
     upgraded = _last_upgrade_at(state)
-    for moment in review_moments(
-        ct.review, ct.window, local_done, local_until, state.joined_at, upgraded
-    ):
-        candidates.append((moment, True))
-        break
+    review = next_review(ct.review, ct.window, local_done, state.joined_at, upgraded)
+    if review is not None and review <= local_until:
+        candidates.append((review, True))
     if earned is not None and earned.valid_until is not None and done < earned.valid_until <= until:
         candidates.append((earned.valid_until, True))
     pending = state.tiers.pending

@@ -11,13 +11,14 @@ import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
 from .._instants import fixed_offset
 from ._model import FixedReview, ValidityFromUpgrade, ValidityMonths, ValidityUntil, WindowSpec
 
-__all__ = ["Span", "midnight", "review_moments", "validity_end", "window_span"]
+__all__ = ["Span", "midnight", "next_review", "review_moments", "validity_end", "window_span"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,55 @@ def review_moments(
         if candidate > until:
             return
         yield candidate
+
+
+def next_review(
+    review: str | FixedReview,
+    window: WindowSpec,
+    after: datetime,
+    joined: datetime,
+    last_upgrade: datetime | None,
+) -> datetime | None:
+    """The first review moment strictly after the local moment ``after`` (None: none ahead).
+
+    Reviews fall on local midnights, so the answer depends only on ``after``'s local day (the
+    first review day after it); it is worked out once per day and schedule.
+    """
+    tz = after.tzinfo
+    assert tz is not None
+    uses_dates = review == "anniversary" or (
+        not isinstance(review, FixedReview) and window.kind == "membership_year"
+    )
+    joined_day = joined.astimezone(tz).date() if uses_dates else None
+    upgrade_day = (
+        last_upgrade.astimezone(tz).date() if uses_dates and last_upgrade is not None else None
+    )
+    if uses_dates and window.kind == "membership_year" and window.start == "last_upgrade":
+        # A year from an upgrade starts just after it: the exact moment matters.
+        return next(
+            review_moments(review, window, after, after + _AHEAD, joined, last_upgrade), None
+        )
+    return _next_review_day(review, window, after.date(), tz, joined_day, upgrade_day)
+
+
+_AHEAD = relativedelta(years=2, days=1)
+
+
+@lru_cache(maxsize=8192)
+def _next_review_day(
+    review: str | FixedReview,
+    window: WindowSpec,
+    day: date,
+    tz: tzinfo,
+    joined_day: date | None,
+    upgrade_day: date | None,
+) -> datetime | None:
+    end_of_day = midnight(day + timedelta(days=1), tz) - timedelta(microseconds=1)
+    joined = midnight(joined_day or day, tz)
+    upgraded = midnight(upgrade_day, tz) if upgrade_day is not None else None
+    return next(
+        review_moments(review, window, end_of_day, end_of_day + _AHEAD, joined, upgraded), None
+    )
 
 
 def _schedule(
