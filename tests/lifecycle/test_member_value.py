@@ -59,7 +59,7 @@ def test_the_figures_are_the_models_in_the_policys_unit() -> None:
     value = member_value(POLICY, busy_now(), AS_OF)
     assert value is not None
     assert (value.x, value.t_x, value.T, value.unit) == (11, 11.0, 12.0, "weeks")
-    model = PurchaseModel("mbgnbd", **PARAMS, unit="weeks")
+    model = PurchaseModel("mbgnbd", tuple(PARAMS.values()), "weeks")
     assert float(value.p_alive) == pytest.approx(model.p_alive(11, 11.0, 12.0), abs=1e-4)
     expected = model.expected_purchases(52, 11, 11.0, 12.0)
     assert float(value.expected_purchases or 0) == pytest.approx(expected, abs=1e-4)
@@ -133,8 +133,8 @@ def test_bgnbd_and_value_together_are_refused() -> None:
 
 def test_clv_discounting_and_horizon_are_in_the_stated_units() -> None:
     """The same member and horizon in days and in weeks give the same CLV when α is converted."""
-    weeks = PurchaseModel("bgnbd", 0.243, 4.414, 0.793, 2.426, "weeks")
-    days_model = PurchaseModel("bgnbd", 0.243, 4.414 * 7, 0.793, 2.426, "days")
+    weeks = PurchaseModel("bgnbd", (0.243, 4.414, 0.793, 2.426), "weeks")
+    days_model = PurchaseModel("bgnbd", (0.243, 4.414 * 7, 0.793, 2.426), "days")
     spend = Decimal("35")
     in_weeks = customer_lifetime_value(
         weeks, 2, 30.43, 38.86, spend=spend, currency="USD", horizon=52, discount_rate=0.1, step=1

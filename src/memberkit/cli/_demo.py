@@ -497,7 +497,7 @@ def _as_json(
         data["value"] = {
             "model": v.model.model,
             "unit": v.model.unit,
-            "parameters": {"r": v.model.r, "alpha": v.model.alpha, "a": v.model.a, "b": v.model.b},
+            "parameters": v.model.named,
             "members": v.members,
             "clv_total": str(v.clv_total.amount),
             "horizon_weeks": v.horizon_weeks,

@@ -13,16 +13,18 @@ invites.
 from .._errors import ModelError
 from ._audiences import AudienceMember, select_audience
 from ._bgnbd import (
+    bgnbd_conditional_p_purchases,
     bgnbd_expected_purchases,
     bgnbd_log_likelihood,
     bgnbd_p_alive,
     bgnbd_p_purchases,
 )
-from ._fit import BgNbdFit, bgnbd_fit, fit_purchases
+from ._fit import BgNbdFit, ParetoNbdFit, bgnbd_fit, fit_purchases, pareto_nbd_fit
 from ._holdout import HoldoutBucket, HoldoutReport, holdout_report
 from ._holdout_render import holdout_svg, holdout_text
 from ._kpis import CohortRetention, MonthActivity, PointsFlows, ProgrammeKpis, Rate, programme_kpis
 from ._mbgnbd import (
+    mbgnbd_conditional_p_purchases,
     mbgnbd_expected_purchases,
     mbgnbd_log_likelihood,
     mbgnbd_p_alive,
@@ -42,11 +44,11 @@ from ._model import (
     WindowSpec,
 )
 from ._pareto import (
-    ParetoNbdFit,
+    pareto_nbd_conditional_p_purchases,
     pareto_nbd_expected_purchases,
-    pareto_nbd_fit,
     pareto_nbd_log_likelihood,
     pareto_nbd_p_alive,
+    pareto_nbd_p_purchases,
 )
 from ._rfm import RfmInput, RfmScore, ntile_scores, rfm_inputs, rfm_scores
 from ._special import hyp2f1, log_hyp2f1
@@ -98,6 +100,7 @@ __all__ = [  # noqa: RUF022
     "SummarySpec",
     "ValueSpec",
     "WindowSpec",
+    "bgnbd_conditional_p_purchases",
     "bgnbd_expected_purchases",
     "bgnbd_fit",
     "bgnbd_log_likelihood",
@@ -116,6 +119,7 @@ __all__ = [  # noqa: RUF022
     "hyp2f1",
     "lifecycle_stage",
     "log_hyp2f1",
+    "mbgnbd_conditional_p_purchases",
     "mbgnbd_expected_purchases",
     "mbgnbd_log_likelihood",
     "mbgnbd_p_alive",
@@ -123,10 +127,12 @@ __all__ = [  # noqa: RUF022
     "member_value",
     "ntile_scores",
     "occasions",
+    "pareto_nbd_conditional_p_purchases",
     "pareto_nbd_expected_purchases",
     "pareto_nbd_fit",
     "pareto_nbd_log_likelihood",
     "pareto_nbd_p_alive",
+    "pareto_nbd_p_purchases",
     "programme_kpis",
     "rfm_inputs",
     "rfm_scores",
