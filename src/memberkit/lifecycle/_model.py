@@ -37,8 +37,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -203,6 +205,23 @@ class SpendParams(_Frozen):
     )
 
 
+def _which_parameters(value: object) -> str:
+    """Pareto/NBD's parameters are told apart from BG/NBD's by their own names (s, beta), so a
+    mistake in them is reported against the model the author meant."""
+    if isinstance(value, ParetoNbdParams):
+        return "ParetoNbdParams"
+    if isinstance(value, dict) and ("s" in value or "beta" in value):
+        return "ParetoNbdParams"
+    return "BgNbdParams"
+
+
+PurchaseParams = Annotated[
+    Annotated[BgNbdParams, Tag("BgNbdParams")] | Annotated[ParetoNbdParams, Tag("ParetoNbdParams")],
+    Discriminator(_which_parameters),
+]
+"""A purchase model's parameters: (r, alpha, a, b) or (r, alpha, s, beta)."""
+
+
 class ValueSpec(_Frozen):
     """What a member is worth: a purchase model, a spend model, a horizon and a discount rate.
 
@@ -215,7 +234,7 @@ class ValueSpec(_Frozen):
         "buyer is not certainly alive) or pareto_nbd (Schmittlein, Morrison & Colombo 1987)",
         examples=["mbgnbd"],
     )
-    purchases: BgNbdParams | ParetoNbdParams = Field(
+    purchases: PurchaseParams = Field(
         description="the model's parameters fitted in summary.unit: r, alpha, a, b for bgnbd and "
         "mbgnbd; r, alpha, s, beta for pareto_nbd",
         examples=[
