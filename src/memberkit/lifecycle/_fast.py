@@ -186,28 +186,39 @@ def fit_spend_arrays(
 
 _STEP = 1e-30
 """The complex step: f(v + ih)·Im / h is f's derivative to full precision, with no cancellation."""
-_MAX_TERMS = 5000
+_MAX_TERMS = 50_000
 
 
 def _log_series_1(b: Any, c: Any, z: Any) -> Any:
-    """log 2F1(1, b; c; z) on arrays, b, c > 0, 0 <= z < 1, complex-step aware: the series of
-    ``_pareto._log_series_1`` with the same stopping rule on the real parts. NaN where it would
-    need more than ``_MAX_TERMS`` terms (z too close to 1: the fit steps back from there)."""
+    """log 2F1(1, b; c; z) on arrays, 0 < b < c, 0 <= z < 1, complex-step aware.
+
+    The series of ``_pareto._log_series_1``: every ratio (b+k)/(c+k)·z is below z < 1, so after
+    a term the rest is at most term·z/(1-z). Terms are taken in blocks (16, 32, ... 8192 at a
+    time, a cumulative product each), and only the entries not yet converged go on: an entry
+    with z near 1 (a small y with α far from β) needs thousands of terms, the others a dozen.
+    NaN past 50,000 terms (z above about 0.999): an infinite value the search steps back from;
+    such a fit is at a boundary (nobody drops out) where a penalty belongs.
+    """
     import numpy as np
 
-    total = np.ones(np.broadcast_shapes(b.shape, c.shape, z.shape), dtype=complex)
-    term = total.copy()
-    z_real = np.broadcast_to(z.real, total.shape)
-    for k in range(_MAX_TERMS):
-        ratio = (b + k) / (c + k) * z
-        term = term * ratio
-        total = total + term
-        q = np.maximum(ratio.real, z_real)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            done = (q < 1) & (term.real * q / (1 - q) <= 1e-17 * total.real)
-        if done.all():
-            return np.log(total)
-    return np.full(total.shape, np.nan, dtype=complex)
+    shape = np.broadcast_shapes(b.shape, c.shape, z.shape)
+    b, c, z = (np.broadcast_to(v, shape).reshape(-1) for v in (b, c, z))
+    total = np.ones(b.shape, dtype=complex)
+    last = np.ones(b.shape, dtype=complex)
+    active = np.arange(b.size)
+    start, block = 0, 16
+    while active.size and start < _MAX_TERMS:
+        ks = start + np.arange(block)
+        ratios = (b[active, None] + ks) / (c[active, None] + ks) * z[active, None]
+        terms = last[active, None] * np.cumprod(ratios, axis=1)
+        total[active] += terms.sum(axis=1)
+        last[active] = terms[:, -1]
+        q = z[active].real
+        done = (q < 1) & (last[active].real * q <= 1e-17 * (1 - q) * total[active].real)
+        active = active[~done]
+        start, block = start + block, min(2 * block, 8192)
+    total[active] = np.nan
+    return np.log(total).reshape(shape)
 
 
 def fit_pareto_arrays(
@@ -244,6 +255,12 @@ def fit_pareto_arrays(
     total = float(n.sum())
 
     def value_and_gradient(v: Any) -> tuple[float, Any]:
+        # z = 1 (α vanishing beside β, or the reverse) is a log of 0: an infinite value the
+        # search steps back from, not a warning.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return complex_steps(v)
+
+    def complex_steps(v: Any) -> tuple[float, Any]:
         params = np.exp(np.asarray(v, dtype=float) + 1j * _STEP * np.eye(4))
         r, alpha, s, beta = (params[:, i : i + 1] for i in range(4))
         head = total * (-loggamma(r[:, 0]) + r[:, 0] * np.log(alpha[:, 0]))
@@ -263,8 +280,7 @@ def fit_pareto_arrays(
         rx = r + x
         alive = -rx * np.log(alpha + T) - s * np.log(beta + T)
         early, late = log_g[:, tx_at], log_g[:, T_at]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_a0 = early + np.log(-np.expm1(late - early))
+        log_a0 = early + np.log(-np.expm1(late - early))
         gone = np.log(s) - np.log(r + s + x) + log_a0
         gone = np.where(gone_rows & (late.real < early.real), gone, -np.inf)
         top = np.maximum(alive.real, gone.real)

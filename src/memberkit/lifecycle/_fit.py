@@ -242,7 +242,9 @@ def pareto_nbd_fit(
     if _resolve(backend) == "numpy":
         from ._fast import fit_pareto_arrays
 
-        point, iterations, converged, _ = fit_pareto_arrays(counts, penalty, start, max_iterations)
+        point, iterations, converged, found = fit_pareto_arrays(
+            counts, penalty, start, max_iterations
+        )
     else:
 
         def negative(v: Sequence[float]) -> float:
@@ -257,13 +259,14 @@ def pareto_nbd_fit(
         point, iterations, converged = nelder_mead_restarted(
             negative, [math.log(v) for v in start], max_iterations=max_iterations
         )
+        found = log_likelihood(*(math.exp(t) for t in point))
     r, alpha, s, beta = (math.exp(t) for t in point)
     return ParetoNbdFit(
         r,
         alpha,
         s,
         beta,
-        log_likelihood(r, alpha, s, beta),
+        found,
         iterations,
         converged,
         sum(counts.values()),
