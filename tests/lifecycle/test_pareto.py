@@ -305,4 +305,4 @@ def test_fit_purchases_selects_pareto_nbd() -> None:
     fit = fit_purchases(sample, model="pareto_nbd", backend="python", max_iterations=200)
     assert fit.model == "pareto_nbd"
     assert set(fit.parameters) == {"r", "alpha", "s", "beta"}
-    assert fit == pareto_nbd_fit(sample, start=(1, 1, 1, 1), backend="python", max_iterations=200)
+    assert fit == pareto_nbd_fit(sample, backend="python", max_iterations=200)

@@ -186,7 +186,7 @@ def fit_spend_arrays(
 
 _STEP = 1e-30
 """The complex step: f(v + ih)·Im / h is f's derivative to full precision, with no cancellation."""
-_MAX_TERMS = 50_000
+_MAX_TERMS = 5_000
 
 
 def _log_series_1(b: Any, c: Any, z: Any) -> Any:
@@ -196,8 +196,9 @@ def _log_series_1(b: Any, c: Any, z: Any) -> Any:
     a term the rest is at most term·z/(1-z). Terms are taken in blocks (16, 32, ... 8192 at a
     time, a cumulative product each), and only the entries not yet converged go on: an entry
     with z near 1 (a small y with α far from β) needs thousands of terms, the others a dozen.
-    NaN past 50,000 terms (z above about 0.999): an infinite value the search steps back from;
-    such a fit is at a boundary (nobody drops out) where a penalty belongs.
+    NaN past 5,000 terms (z above about 0.99, α and β a hundredfold apart): an infinite value
+    the search steps back from, so that no evaluation costs seconds; a maximum out there is a
+    boundary (nobody drops out) where a penalty belongs, or the pure-Python backend.
     """
     import numpy as np
 
@@ -208,7 +209,7 @@ def _log_series_1(b: Any, c: Any, z: Any) -> Any:
     active = np.arange(b.size)
     start, block = 0, 16
     while active.size and start < _MAX_TERMS:
-        ks = start + np.arange(block)
+        ks: Any = start + np.arange(block)
         ratios = (b[active, None] + ks) / (c[active, None] + ks) * z[active, None]
         terms = last[active, None] * np.cumprod(ratios, axis=1)
         total[active] += terms.sum(axis=1)
@@ -221,6 +222,33 @@ def _log_series_1(b: Any, c: Any, z: Any) -> Any:
     return np.log(total).reshape(shape)
 
 
+def _log_pair_series(b: Any, c: Any, z: Any, x_of: Any, y_of: Any) -> Any:
+    """log 2F1(1, b; c; z) for each pair (b and c of its x, z of its y), complex-step aware.
+
+    The k-th term is coef_k(x)·z(y)^k with coef_k = Π_{j<k} (b+j)/(c+j): the coefficients are
+    made once per distinct x and the powers once per distinct y, so a pair costs a product per
+    term. 16 (then 64) terms settle every pair whose z is not near 1; the few left, ``_log_series_1``
+    finishes.
+    """
+    import numpy as np
+
+    pairs = x_of.size
+    for terms_count in (16, 64) if pairs * 64 <= 4_000_000 else (16,):
+        ks = np.arange(terms_count)
+        coef = np.cumprod((b[..., None] + ks) / (c[..., None] + ks), axis=-1)
+        powers = np.cumprod(np.broadcast_to(z[..., None], (*z.shape, terms_count)), axis=-1)
+        terms = coef[:, x_of, :] * powers[:, y_of, :]
+        total = 1 + terms.sum(axis=-1)
+        q = z[0].real[y_of]
+        done = (q < 1) & (terms[0, :, -1].real * q <= 1e-17 * (1 - q) * total[0].real)
+        if done.all():
+            return np.log(total)
+    out = np.log(total)
+    rest = ~done
+    out[:, rest] = _log_series_1(b[:, x_of[rest]], c[:, x_of[rest]], z[:, y_of[rest]])
+    return out
+
+
 def fit_pareto_arrays(
     counts: Counter[tuple[int, float, float]],
     penalty: float,
@@ -230,12 +258,13 @@ def fit_pareto_arrays(
     """The Pareto/NBD fit on arrays: log-parameters, iterations, success, log-likelihood.
 
     The likelihood is ``_pareto``'s, with G(y) evaluated once per distinct (x, y) pair (y being
-    t_x or T). Its gradient comes from complex steps: the four perturbed likelihoods are one
-    (4, rows) complex evaluation, exact to float precision, so L-BFGS-B can close in on a
-    flat optimum (CDNOW's β) without the noise of finite differences.
+    t_x or T). G's gradient comes from complex steps (the four stepped series are one (4, pairs)
+    complex evaluation, exact to float precision, where finite differences would be noise);
+    the rest of the gradient is written out. An exact gradient is what lets L-BFGS-B close in
+    on a flat optimum such as CDNOW's β.
     """
     import numpy as np
-    from scipy.special import loggamma
+    from scipy.special import digamma, gammaln
 
     keys = list(counts)
     size = len(keys)
@@ -243,14 +272,16 @@ def fit_pareto_arrays(
     t_x = np.fromiter((k[1] for k in keys), dtype=float, count=size)
     T = np.fromiter((k[2] for k in keys), dtype=float, count=size)  # noqa: N806
     n = np.fromiter(counts.values(), dtype=float, count=size)
-    xs, x_at = np.unique(x, return_inverse=True)
-    x_weight = np.bincount(x_at, weights=n)
+    x_values, x_index = np.unique(x, return_inverse=True)
+    x_weight = np.bincount(x_index, weights=n)
     # G(y) depends on x and y only: one series per distinct (x, y) pair.
     pairs = np.stack([np.concatenate([x, x]), np.concatenate([t_x, T])], axis=1)
     distinct, pair_at = np.unique(pairs, axis=0, return_inverse=True)
     pair_at = pair_at.reshape(-1)
     tx_at, T_at = pair_at[:size], pair_at[size:]  # noqa: N806
-    px, py = distinct[:, 0], distinct[:, 1]
+    # A pair's series is Σ_k coef_k(x) z(y)^k: coefficients per distinct x, powers per distinct y.
+    xs, x_of = np.unique(distinct[:, 0], return_inverse=True)
+    ys, y_of = np.unique(distinct[:, 1], return_inverse=True)
     gone_rows = t_x < T
     total = float(n.sum())
 
@@ -258,37 +289,70 @@ def fit_pareto_arrays(
         # z = 1 (α vanishing beside β, or the reverse) is a log of 0: an infinite value the
         # search steps back from, not a warning.
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return complex_steps(v)
+            return likelihood(np.asarray(v, dtype=float))
 
-    def complex_steps(v: Any) -> tuple[float, Any]:
-        params = np.exp(np.asarray(v, dtype=float) + 1j * _STEP * np.eye(4))
-        r, alpha, s, beta = (params[:, i : i + 1] for i in range(4))
-        head = total * (-loggamma(r[:, 0]) + r[:, 0] * np.log(alpha[:, 0]))
-        head = head + total * s[:, 0] * np.log(beta[:, 0])
-        head = head + (loggamma(r + xs) * x_weight).sum(axis=1)
-        a1 = r + s + px
+    def log_g(v: Any) -> tuple[Any, Any]:
+        """log G on the distinct pairs and its gradient, by complex steps: (P,) and (4, P)."""
+        r, alpha, s, beta = (
+            p[:, None] for p in np.exp(v + 1j * _STEP * np.eye(4)).T
+        )  # each (4, 1): row i is stepped in parameter i
         if alpha[0, 0].real >= beta[0, 0].real:
-            z = (alpha - beta) / (alpha + py)
-            log_g = -s * np.log1p(-z) + _log_series_1(r + px, a1 + 1, z) - a1 * np.log(alpha + py)
+            z = (alpha - beta) / (alpha + ys)
+            b = r + xs
+            front = (-s * np.log1p(-z))[:, y_of]
+            base = np.log(alpha + ys)
         else:
-            z = (beta - alpha) / (beta + py)
-            log_g = (
-                (1 - r - px) * np.log1p(-z)
-                + _log_series_1(s + 1, a1 + 1, z)
-                - a1 * np.log(beta + py)
-            )
-        rx = r + x
-        alive = -rx * np.log(alpha + T) - s * np.log(beta + T)
-        early, late = log_g[:, tx_at], log_g[:, T_at]
-        log_a0 = early + np.log(-np.expm1(late - early))
-        gone = np.log(s) - np.log(r + s + x) + log_a0
-        gone = np.where(gone_rows & (late.real < early.real), gone, -np.inf)
-        top = np.maximum(alive.real, gone.real)
-        rows = top + np.log(np.exp(alive - top) + np.exp(gone - top))
-        values = head + (rows * n).sum(axis=1)
-        value = float(values[0].real)
+            z = (beta - alpha) / (beta + ys)
+            b = s + 1 + 0 * xs
+            front = (1 - r - xs)[:, x_of] * np.log1p(-z)[:, y_of]
+            base = np.log(beta + ys)
+        c = r + s + xs + 1
+        series = _log_pair_series(b, c, z, x_of, y_of)
+        out = front + series - (c - 1)[:, x_of] * base[:, y_of]
+        return out[0].real, out.imag / _STEP
+
+    def likelihood(v: Any) -> tuple[float, Any]:
+        r, alpha, s, beta = np.exp(v)
+        g, dg = log_g(v)
+        early, late = g[tx_at], g[T_at]
+        gap = late - early
+        valid = gone_rows & (gap < 0)
+        drop = -np.expm1(gap)  # 1 - G(T)/G(t_x)
+        rsx = r + s + x
+        gone = np.where(valid, math.log(s) - np.log(rsx) + early + np.log(drop), -np.inf)
+        log_at, log_bt = np.log(alpha + T), np.log(beta + T)
+        alive = -(r + x) * log_at - s * log_bt
+        rows = np.logaddexp(alive, gone)
+        head = total * (r * math.log(alpha) + s * math.log(beta) - float(gammaln(r)))
+        value = head + _dot(x_weight, gammaln(r + x_values)) + _dot(n, rows)
         if not math.isfinite(value):
             return -math.inf, np.zeros(4)
-        return value, values.imag / _STEP
+        # Each row is a mixture of "alive" and "gone": its gradient is theirs weighted by the
+        # posterior weight w of "gone"; d log A0 = (dG(t_x)/G(t_x) - e^gap dG(T)/G(T)) / drop.
+        w = np.exp(gone - rows)
+        nw, na = n * w, n * (1 - w)
+        d_a0 = np.where(valid, (dg[:, tx_at] - np.exp(gap) * dg[:, T_at]) / drop, 0.0)
+        d_alive = (
+            -r * _dot(na, log_at),
+            -alpha * _dot(na, (r + x) / (alpha + T)),
+            -s * _dot(na, log_bt),
+            -beta * s * _dot(na, 1 / (beta + T)),
+        )
+        d_gone = d_a0 @ nw + np.array(
+            [-r * _dot(nw, 1 / rsx), 0.0, float(nw.sum()) - s * _dot(nw, 1 / rsx), 0.0]
+        )
+        d_head = np.array(
+            [
+                r
+                * (
+                    total * (math.log(alpha) - float(digamma(r)))
+                    + _dot(x_weight, digamma(r + x_values))
+                ),
+                total * r,
+                total * s * math.log(beta),
+                total * s,
+            ]
+        )
+        return value, d_head + np.array(d_alive) + d_gone
 
     return _minimise(value_and_gradient, start, penalty, max_iterations)

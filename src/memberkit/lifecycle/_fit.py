@@ -159,6 +159,13 @@ def check_penalty(penalty: float) -> None:
         raise ModelError(f"the penalty must be a number >= 0 (got {penalty})")
 
 
+def _check_start(start: tuple[float, float, float, float] | None) -> None:
+    if start is not None and (
+        len(start) != 4 or not all(math.isfinite(v) and v > 0 for v in start)
+    ):
+        raise ModelError(f"start must be four positive numbers, got {start}")
+
+
 def _resolve(backend: Backend) -> Backend:
     if backend == "auto":
         from ._fast import available
@@ -174,23 +181,24 @@ def fit_purchases(
     *,
     model: ModelName = "bgnbd",
     penalty: float = 0.0,
-    start: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0),
+    start: tuple[float, float, float, float] | None = None,
     backend: Backend = "auto",
     max_iterations: int = 4000,
 ) -> PurchaseFit:
     """Maximum-likelihood parameters of ``model`` from (x, t_x, T) summaries (one unit).
 
-    (r, α, a, b) for bgnbd and mbgnbd, (r, α, s, β) for pareto_nbd; ``start`` in the same order.
+    (r, α, a, b) for bgnbd and mbgnbd, (r, α, s, β) for pareto_nbd; ``start`` in the same order
+    (left out: (1, 1, 1, 1) for the BG models, and ``pareto_nbd_fit``'s own start).
     """
     if model not in MODEL_NAMES:
         raise ModelError(f"unknown purchase model {model!r} (bgnbd, mbgnbd or pareto_nbd)")
     check_penalty(penalty)
-    if len(start) != 4 or not all(math.isfinite(v) and v > 0 for v in start):
-        raise ModelError(f"start must be four positive numbers, got {start}")
+    _check_start(start)
     if model == "pareto_nbd":
         return pareto_nbd_fit(
             summaries, start=start, penalty=penalty, max_iterations=max_iterations, backend=backend
         )
+    start = start or (1.0, 1.0, 1.0, 1.0)
     counts = collapse(summaries)
     modified = model == "mbgnbd"
     members = sum(counts.values())
@@ -218,7 +226,7 @@ def fit_purchases(
 def pareto_nbd_fit(
     summaries: Iterable[tuple[int, float, float]],
     *,
-    start: tuple[float, float, float, float] = (0.5, 10.0, 0.5, 10.0),
+    start: tuple[float, float, float, float] | None = None,
     penalty: float = 0.0,
     max_iterations: int = 2000,
     backend: Backend = "auto",
@@ -228,11 +236,17 @@ def pareto_nbd_fit(
     ``numpy``: L-BFGS-B with complex-step gradients, fast on 100,000 members; ``python``:
     Nelder–Mead on the logarithms, whose every step costs two short series per distinct
     summary, so on more than a few thousand distinct summaries fit a sample. ``penalty`` as in
-    ``fit_purchases``.
+    ``fit_purchases``. Left out, ``start`` is r = s = 0.5 and α = β = a third of the mean T:
+    α and β are times in the summaries' unit, and a start on their scale keeps the search away
+    from α and β far apart, where the series are long.
     """
     check_penalty(penalty)
+    _check_start(start)
     counts = collapse(summaries)
     rows = list(counts.items())
+    if start is None:
+        scale = math.fsum(T * n for (_, _, T), n in rows) / sum(counts.values()) / 3 or 1.0
+        start = (0.5, scale, 0.5, scale)
 
     def log_likelihood(r: float, alpha: float, s: float, beta: float) -> float:
         return math.fsum(
