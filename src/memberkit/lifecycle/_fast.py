@@ -275,13 +275,13 @@ def fit_pareto_arrays(
     x_values, x_index = np.unique(x, return_inverse=True)
     x_weight = np.bincount(x_index, weights=n)
     # G(y) depends on x and y only: one series per distinct (x, y) pair.
-    pairs = np.stack([np.concatenate([x, x]), np.concatenate([t_x, T])], axis=1)
-    distinct, pair_at = np.unique(pairs, axis=0, return_inverse=True)
-    pair_at = pair_at.reshape(-1)
-    tx_at, T_at = pair_at[:size], pair_at[size:]  # noqa: N806
     # A pair's series is Σ_k coef_k(x) z(y)^k: coefficients per distinct x, powers per distinct y.
-    xs, x_of = np.unique(distinct[:, 0], return_inverse=True)
-    ys, y_of = np.unique(distinct[:, 1], return_inverse=True)
+    xs = x_values
+    ys, y_index = np.unique(np.concatenate([t_x, T]), return_inverse=True)
+    keys_xy = np.concatenate([x_index, x_index]) * ys.size + y_index
+    distinct, pair_at = np.unique(keys_xy, return_inverse=True)
+    x_of, y_of = distinct // ys.size, distinct % ys.size
+    tx_at, T_at = pair_at[:size], pair_at[size:]  # noqa: N806
     gone_rows = t_x < T
     total = float(n.sum())
 
