@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from tests.builders import SHANGHAI, at
 
 import memberkit
 from memberkit.cli._demo import bundled_example
 from memberkit.demo import build_report, synthetic_members
+from memberkit.lifecycle._fast import available
 
 
 def test_the_retail_demo_fits_checks_and_values_the_population() -> None:
@@ -32,3 +36,38 @@ def test_the_retail_demo_fits_checks_and_values_the_population() -> None:
     assert holdout.actual == sum(b.actual for b in holdout.buckets) > 0
     # The model, fitted on the calibration period, should land within a third of the truth.
     assert abs(holdout.expected - holdout.actual) < holdout.actual / 3
+
+
+@pytest.mark.skipif(
+    not available() and os.environ.get("MEMBERKIT_REQUIRE_NUMPY") != "1",
+    reason="the synthetic population has almost no drop-outs: Pareto/NBD fits to a boundary, "
+    "which takes minutes in pure Python",
+)
+def test_a_policy_selecting_pareto_nbd_is_fitted_with_it() -> None:
+    """The demo fits the policy's model: with value.model pareto_nbd the values (and the holdout
+    check, when its fit stays within reach) are Pareto/NBD's, named by r, alpha, s and beta."""
+    source, text = bundled_example()
+    value_section = (
+        "lifecycle:\n"
+        "  value:\n"
+        "    model: pareto_nbd\n"
+        "    purchases: {r: 0.553, alpha: 74.0, s: 0.606, beta: 81.7}\n"
+        "    horizon: 365\n"
+    )
+    body = text.decode("utf-8")
+    assert body.count("\nlifecycle:\n") == 1
+    policy = memberkit.parse_policy(
+        body.replace("\nlifecycle:\n", "\n" + value_section), source=source
+    )
+    report = build_report(
+        policy,
+        synthetic_members(150, year=2026, tz=SHANGHAI, rewards=("tote-bag",)),
+        count=150,
+        as_of=at(2026, 12, 31, 23, 59),
+    )
+    value = report.value
+    assert value is not None
+    assert value.model.model == "pareto_nbd"
+    assert set(value.model.named) == {"r", "alpha", "s", "beta"}
+    assert value.holdout is None or value.holdout.model.model == "pareto_nbd"
+    assert value.clv_total.amount > 0

@@ -266,8 +266,8 @@ def pareto_nbd_fit(
                 return math.inf
             try:
                 value = log_likelihood(*(math.exp(t) for t in v))
-            except ArithmeticError:
-                return math.inf  # a 2F1 too close to z = 1: not where the maximum is
+            except ModelError:
+                return math.inf  # a 2F1 too close to z = 1: the search steps back
             return _penalised(-value, v, penalty)
 
         point, iterations, converged = nelder_mead_restarted(

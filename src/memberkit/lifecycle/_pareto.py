@@ -67,7 +67,11 @@ def _log_series_1(b: float, c: float, z: float) -> float:
         if q < 1 and term * q / (1 - q) <= 1e-17 * total:
             return math.log(total)
         if k >= 1_000_000:
-            raise ArithmeticError(f"2F1(1, {b}; {c}; {z}) needs more than a million terms")
+            raise ModelError(
+                f"Pareto/NBD is out of reach here: 2F1(1, {b:.6g}; {c:.6g}; {z:.10g}) needs more "
+                "than a million terms (alpha and beta are orders of magnitude apart, as a fit on "
+                "data with almost no drop-outs gives; refit with a penalty)"
+            )
 
 
 def _log_g(y: float, x: int, r: float, alpha: float, s: float, beta: float) -> float:
