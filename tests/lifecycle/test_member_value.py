@@ -157,3 +157,55 @@ def test_clv_discounting_and_horizon_are_in_the_stated_units() -> None:
     exact = Decimal(repr(weeks.expected_purchases(52, 2, 30.43, 38.86))) * spend
     assert undiscounted.amount == exact.quantize(Decimal("0.01"))
     assert in_weeks.amount < undiscounted.amount
+
+
+PARETO_POLICY = lifecycle_policy(
+    BODY.replace(
+        "  model: mbgnbd\n  purchases: {r: 0.525, alpha: 6.183, a: 0.891, b: 1.614}",
+        "  model: pareto_nbd\n  purchases: {r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669}",
+    )
+)
+
+
+def test_a_policy_selecting_pareto_nbd_values_members_with_it() -> None:
+    """With value.model pareto_nbd, P(alive), expected purchases and the chances of 0, 1, 2 and
+    3+ purchases are Pareto/NBD's, and the win-back list is drawn on its figures."""
+    value = member_value(PARETO_POLICY, busy_now(), AS_OF)
+    assert value is not None
+    assert value.model == "pareto_nbd"
+    model = PurchaseModel("pareto_nbd", (0.553, 10.578, 0.606, 11.669), "weeks")
+    assert float(value.p_alive) == pytest.approx(model.p_alive(11, 11.0, 12.0), abs=1e-4)
+    expected = model.expected_purchases(52, 11, 11.0, 12.0)
+    assert float(value.expected_purchases or 0) == pytest.approx(expected, abs=1e-4)
+    chances = value.purchase_chances
+    assert chances is not None
+    for n in range(3):
+        own = model.conditional_p_purchases(n, 52, 11, 11.0, 12.0)
+        assert float(chances[n]) == pytest.approx(own, abs=1e-4)
+    assert sum(chances) == pytest.approx(1, abs=2e-4)
+    members = [busy_then_quiet(), busy_now()]
+    chosen = select_audience(PARETO_POLICY, members, "win-back-list", AS_OF)
+    wanted = []
+    for member in members:
+        worth = member_value(PARETO_POLICY, member, AS_OF)
+        assert worth is not None and worth.clv is not None
+        if worth.clv.amount >= 1000 and worth.p_alive < Decimal("0.5"):
+            wanted.append(worth.member_id)
+    assert [m.member_id for m in chosen] == wanted
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", ["Pareto/NBD", "Chance of no purchase in the next 52 weeks"]),
+        ("zh_Hans", ["Pareto/NBD", "未来 52 周内不购买的概率"]),
+        ("zh_Hant", ["Pareto/NBD", "未來 52 週內不購買的機率"]),
+    ],
+)
+def test_the_chances_of_purchases_are_explained(locale: str, words: list[str]) -> None:
+    """The member's chances of 0, 1, 2 and 3+ purchases over the horizon are told in each locale."""
+    value = member_value(PARETO_POLICY, busy_then_quiet(), AS_OF)
+    assert value is not None
+    text = value.explain(locale)
+    for word in words:
+        assert word in text, text
