@@ -188,7 +188,8 @@ def test_a_policy_selecting_pareto_nbd_values_members_with_it() -> None:
     wanted = []
     for member in members:
         worth = member_value(PARETO_POLICY, member, AS_OF)
-        assert worth is not None and worth.clv is not None
+        assert worth is not None
+        assert worth.clv is not None
         if worth.clv.amount >= 1000 and worth.p_alive < Decimal("0.5"):
             wanted.append(worth.member_id)
     assert [m.member_id for m in chosen] == wanted

@@ -16,7 +16,7 @@ and mixing over the gamma and beta priors gives each formula below. Every one is
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .._errors import ModelError
 from ._special import log_hyp2f1
@@ -33,6 +33,7 @@ __all__ = [
     "logistic",
     "p_alive",
     "p_purchases",
+    "sum_checked",
 ]
 
 
@@ -176,10 +177,19 @@ def log_likelihood(
 ) -> float:
     """The log-likelihood of a population's (x, t_x, T) summaries, each checked."""
     check_params(r, alpha, a, b)
+    return sum_checked(
+        summaries, lambda x, t_x, T: log_likelihood_one(x, t_x, T, r, alpha, a, b, modified)
+    )
+
+
+def sum_checked(
+    summaries: Iterable[tuple[int, float, float]], term: Callable[[int, float, float], float]
+) -> float:
+    """Σ term(x, t_x, T) over summaries, each checked to be one a history can produce."""
     total = 0.0
     for x, t_x, T in summaries:
         check_summary(x, t_x, T)
-        total += log_likelihood_one(x, t_x, T, r, alpha, a, b, modified)
+        total += term(x, t_x, T)
     return total
 
 

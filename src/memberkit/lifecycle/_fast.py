@@ -42,6 +42,18 @@ def _dot(u: Any, w: Any) -> float:
     return float(np.multiply(u, w).sum())
 
 
+def _columns(counts: Counter[tuple[int, float, float]]) -> tuple[Any, Any, Any, Any]:
+    """The distinct summaries as arrays x, t_x, T and their weights n."""
+    import numpy as np
+
+    size = len(counts)
+    x = np.fromiter((k[0] for k in counts), dtype=float, count=size)
+    t_x = np.fromiter((k[1] for k in counts), dtype=float, count=size)
+    T = np.fromiter((k[2] for k in counts), dtype=float, count=size)  # noqa: N806
+    n = np.fromiter(counts.values(), dtype=float, count=size)
+    return x, t_x, T, n
+
+
 def _minimise(
     value_and_gradient: Any, start: Any, penalty: float, max_iterations: int
 ) -> tuple[list[float], int, bool, float]:
@@ -90,12 +102,8 @@ def fit_arrays(
     import numpy as np
     from scipy.special import digamma, gammaln
 
-    keys = list(counts)
-    size = len(keys)
-    x = np.fromiter((k[0] for k in keys), dtype=float, count=size)
-    t_x = np.fromiter((k[1] for k in keys), dtype=float, count=size)
-    T = np.fromiter((k[2] for k in keys), dtype=float, count=size)  # noqa: N806
-    n = np.fromiter(counts.values(), dtype=float, count=size)
+    x, t_x, T, n = _columns(counts)  # noqa: N806
+    size = x.size
     # Summaries in whole days or weeks share few distinct x, t_x and T: logs and gammas are
     # taken once per distinct value and spread with an index, not once per row.
     xs, x_at = np.unique(x, return_inverse=True)
@@ -266,12 +274,8 @@ def fit_pareto_arrays(
     import numpy as np
     from scipy.special import digamma, gammaln
 
-    keys = list(counts)
-    size = len(keys)
-    x = np.fromiter((k[0] for k in keys), dtype=float, count=size)
-    t_x = np.fromiter((k[1] for k in keys), dtype=float, count=size)
-    T = np.fromiter((k[2] for k in keys), dtype=float, count=size)  # noqa: N806
-    n = np.fromiter(counts.values(), dtype=float, count=size)
+    x, t_x, T, n = _columns(counts)  # noqa: N806
+    size = x.size
     x_values, x_index = np.unique(x, return_inverse=True)
     x_weight = np.bincount(x_index, weights=n)
     # G(y) depends on x and y only: one series per distinct (x, y) pair.

@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable, Iterable
 
 from .._errors import ModelError
-from ._bgfamily import check_count, check_period, check_summary, logistic
+from ._bgfamily import check_count, check_period, check_summary, logistic, sum_checked
 
 __all__ = [
     "check_params",
@@ -177,11 +177,9 @@ def pareto_nbd_log_likelihood(
 ) -> float:
     """The log-likelihood of a population's (x, t_x, T) summaries under Pareto/NBD."""
     check_params(r, alpha, s, beta)
-    total = 0.0
-    for x, t_x, T in summaries:
-        check_summary(x, t_x, T)
-        total += log_likelihood_one(x, t_x, T, r, alpha, s, beta)
-    return total
+    return sum_checked(
+        summaries, lambda x, t_x, T: log_likelihood_one(x, t_x, T, r, alpha, s, beta)
+    )
 
 
 def _log_nbd(n: int, t: float, r: float, alpha: float) -> float:
