@@ -84,7 +84,7 @@ def _minimise(
         options={"maxiter": max_iterations, "ftol": 1e-15, "gtol": 1e-9},
     )
     log_likelihood, _ = value_and_gradient(result.x)
-    return [float(v) for v in result.x], int(result.nit), _converged(result), log_likelihood
+    return [float(v) for v in result.x], int(result.nit), _converged(result), float(log_likelihood)
 
 
 def fit_arrays(
