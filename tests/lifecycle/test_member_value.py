@@ -86,13 +86,14 @@ def test_a_valuable_member_gone_quiet_is_on_the_win_back_list() -> None:
 @pytest.mark.parametrize(
     ("locale", "words"),
     [
-        ("en", ["customer lifetime value", "MBG/NBD", "52 weeks"]),
-        ("zh_Hans", ["客户终身价值", "仍然活跃的概率", "52 周"]),
-        ("zh_Hant", ["客戶終身價值", "仍然活躍的機率", "52 週"]),
+        ("en", ["customer lifetime value", "MBG/NBD", "52 weeks", "Chance of no purchase"]),
+        ("zh_Hans", ["客户终身价值", "仍然活跃的概率", "52 周", "未来 52 周内不购买的概率"]),
+        ("zh_Hant", ["客戶終身價值", "仍然活躍的機率", "52 週", "未來 52 週內不購買的機率"]),
     ],
 )
 def test_the_stage_is_explained_in_the_members_language(locale: str, words: list[str]) -> None:
-    """The win-back stage names the CLV and P(alive) clauses and the figures in each locale."""
+    """The win-back stage names the CLV and P(alive) clauses and the figures (the chances of 0,
+    1, 2 and 3+ purchases among them) in each locale."""
     text = lifecycle_stage(POLICY, busy_then_quiet(), AS_OF).explain(locale)
     for word in words:
         assert word in text, text
