@@ -1,8 +1,9 @@
 """The array backend of the purchase-model fits: numpy for the likelihood, scipy to minimise.
 
-Optional (the ``value`` extra). The likelihood is the one in ``_fit`` evaluated on arrays of
-distinct summaries with their weights; terms that depend on x alone are computed once per
-distinct x and spread with an index.
+Optional (the ``value`` extra). The likelihoods are those of ``_fit`` (BG/NBD, MBG/NBD),
+``_pareto`` (Pareto/NBD) and ``_spend`` (gamma-gamma), evaluated on arrays of distinct summaries
+with their weights; terms that depend on x alone are computed once per distinct x and spread
+with an index. One L-BFGS-B driver (``_minimise``) serves every fit.
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ A0 is a difference of two close numbers when t_x is near T; it is taken in log s
 log G(t_x) + log(1 - e^(log G(T) - log G(t_x))), which keeps its relative error near 1e-13 / the
 relative gap. Each 2F1 is turned by Euler's transformation into 2F1(1, b; c; z) with positive
 b and c, whose terms are all positive and fall at least geometrically (ratio <= z).
+
+The chance of n purchases in a period (for a member drawn from the population, or given the
+member's own history) is Fader & Hardie's 2006 expression, whose integral over the lifetime is
+taken by tanh-sinh quadrature. The fits are in ``_fit``.
 """
 
 from __future__ import annotations
