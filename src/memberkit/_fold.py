@@ -33,6 +33,7 @@ from decimal import Decimal
 from ._compiled import CompiledProgram, Policy
 from ._instants import fixed_offset
 from ._state import ActivityRecord, Folded, FoldedPurchases, MemberState, OrderRecord
+from .points._compile import CompiledCurrency
 from .points._state import Lot, PointsState
 
 __all__ = ["Horizons", "fold", "horizons"]
@@ -365,12 +366,10 @@ def _merged(
     """Lots past the refund horizon that only their date tells apart, merged into one.
 
     A member kept from expiry by a protected tier, or who never redeems, holds a lot per order
-    for years. Past the refund horizon no refund names a lot and no cancel gives points back to
-    it (lots a cancellable redemption took from are left alone), so lots of one currency with
-    the same date and extensions behave as one: they are spent, pushed and expire together. Only
-    currencies spent earliest expiry first, without campaigns or inactivity expiry, are merged
-    (undated lots only where the currency never expires): there the earning moment of a lot
-    decides nothing once it is past the horizon.
+    for years. Past the refund horizon no refund names a lot, so lots of one currency with the
+    same date and extensions behave as one (they are spent, pushed and expire together) where
+    ``_mergeable`` says the currency allows it. Lots a cancellable redemption took from are left
+    alone. Undated lots are merged only where the currency never expires.
     """
     points = program.points
     if points is None:
@@ -389,8 +388,7 @@ def _merged(
             or lot.available_at > clock
             or lot.expired
             or lot.remaining <= 0
-            or currency.spending_order != "earliest_expiry"
-            or (currency.expiry is not None and currency.expiry.extensions)
+            or not _mergeable(currency)
         ):
             continue
         groups.setdefault((lot.currency, lot.expires_at, lot.extensions), []).append(index)
@@ -410,6 +408,26 @@ def _merged(
         for i in indexes[1:]:
             out[i] = None
     return tuple(lot for lot in out if lot is not None)
+
+
+def _mergeable(currency: CompiledCurrency) -> bool:
+    """Whether lots of ``currency`` told apart only by their earning moment behave as one.
+
+    Spent earliest expiry first, without campaigns or inactivity expiry. And where expiry can be
+    pushed (on upgrade, bought) a cancelled redemption must renew its points: restored to the
+    lots they came from, they would come back with or without a push that happened in between
+    depending on whether their own lot was spent out when it came.
+    """
+    expiry = currency.expiry
+    if currency.spending_order != "earliest_expiry":
+        return False
+    if expiry is None:
+        return True
+    if expiry.inactivity_months is not None or expiry.extensions:
+        return False
+    pushes = bool(expiry.extend_on_upgrade_months) or expiry.paid_extension is not None
+    renews = currency.redeem is not None and currency.redeem.cancel_expiry == "renew"
+    return not pushes or renews or currency.redeem is None
 
 
 def _total(values: Iterable[int | Decimal]) -> int | Decimal:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 from tests.lifecycle.cdnow import rows
 
 from memberkit.cli import main
+from memberkit.lifecycle._fast import available
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +84,21 @@ def test_usage_mistakes_exit_2(args: tuple[str, ...]) -> None:
     code, _, err = run("holdout", *args)
     assert code == 2
     assert "memberkit holdout:" in err
+
+
+@pytest.mark.skipif(
+    not available() and os.environ.get("MEMBERKIT_REQUIRE_NUMPY") != "1",
+    reason="the Pareto/NBD fit on CDNOW takes seconds only with the value extra",
+)
+def test_pareto_nbd_is_checked_and_fitted_on_the_calibration_period(cdnow_csv: Path) -> None:
+    """--model pareto_nbd fits r, alpha, s, beta (Fader & Hardie's CDNOW figures) and checks them."""
+    code, out, err = run("holdout", str(cdnow_csv), *PERIODS, "--model", "pareto_nbd")
+    assert (code, err) == (0, "")
+    assert "Pareto/NBD fitted on the calibration period" in out
+    assert '"r": 0.5533, "alpha": 10.5777, "s": 0.6062, "beta": 11.6687' in out
+    code, out, _ = run(
+        "holdout", str(cdnow_csv), *PERIODS, "--model", "pareto_nbd", "--format", "json"
+    )
+    data = json.loads(out)
+    assert set(data["parameters"]) == {"r", "alpha", "s", "beta"}
+    assert data["actual"] == 1882

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import mpmath
 import pytest
 from hypothesis import given
@@ -9,10 +11,12 @@ from hypothesis import strategies as st
 
 from memberkit.lifecycle import (
     ModelError,
+    bgnbd_conditional_p_purchases,
     bgnbd_expected_purchases,
     bgnbd_log_likelihood,
     bgnbd_p_alive,
     bgnbd_p_purchases,
+    mbgnbd_conditional_p_purchases,
     mbgnbd_expected_purchases,
     mbgnbd_log_likelihood,
     mbgnbd_p_alive,
@@ -181,9 +185,55 @@ def test_mbgnbd_does_not_call_a_one_time_buyer_certainly_alive() -> None:
         lambda: bgnbd_p_alive(0, 0.0, 30.0, r=-1, alpha=1, a=1, b=1),
         lambda: mbgnbd_expected_purchases(-1, 1, 1.0, 3.0, r=1, alpha=1, a=2, b=1),
         lambda: bgnbd_p_purchases(-2, 3.0, r=1, alpha=1, a=2, b=1),
+        lambda: bgnbd_conditional_p_purchases(1, 3.0, 2, 5.0, 4.0, r=1, alpha=1, a=2, b=1),
+        lambda: mbgnbd_conditional_p_purchases(1, -3.0, 2, 1.0, 4.0, r=1, alpha=1, a=2, b=1),
+        lambda: mbgnbd_conditional_p_purchases(-1, 3.0, 2, 1.0, 4.0, r=1, alpha=1, a=2, b=1),
     ],
 )
 def test_impossible_inputs_are_model_errors(call) -> None:  # type: ignore[no-untyped-def]
     """A summary no history can produce, bad parameters or counts raise ModelError, a MemberkitError."""
     with pytest.raises(ModelError):
         call()
+
+
+def ref_conditional(n, t, x, t_x, T, r, alpha, a, b, modified: bool):  # type: ignore[no-untyped-def]
+    """P(n purchases in (T, T+t] | x, t_x, T) at 40 digits: alive with the posterior
+    λ ~ Gamma(r+x, α+T), p ~ Beta(a, b+x) (MBG: b+x+1), or gone and buying nothing."""
+    alive = ref_p_alive(x, t_x, T, r, alpha, a, b, modified)
+    b_post = M(b) + x + (1 if modified else 0)
+    future = ref_p_purchases(n, t, M(r) + x, M(alpha) + T, a, b_post, modified=False)
+    return alive * future + ((1 - alive) if n == 0 else 0)
+
+
+CONDITIONAL = [(False, bgnbd_conditional_p_purchases), (True, mbgnbd_conditional_p_purchases)]
+
+
+@pytest.mark.parametrize("model", CONDITIONAL, ids=IDS)
+@given(params=PARAMS, history=histories(), n=st.integers(0, 60), t=st.floats(0.1, 200))
+def test_conditional_p_purchases_agree_with_mpmath(
+    model: tuple, params: dict[str, float], history: tuple[int, float, float], n: int, t: float
+) -> None:
+    """A member's own P(n purchases in the next t) agrees with its 40-digit form to 1e-9."""
+    modified, conditional = model
+    x, t_x, T = history
+    expected = float(ref_conditional(n, t, x, t_x, T, **params, modified=modified))
+    got = conditional(n, t, x, t_x, T, **params)
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("model", CONDITIONAL, ids=IDS)
+@pytest.mark.parametrize("history", [(0, 0.0, 38.0), (2, 30.43, 38.86), (150, 37.0, 38.0)])
+def test_conditional_p_purchases_sum_to_one_with_the_expected_mean(
+    model: tuple, history: tuple[int, float, float]
+) -> None:
+    """Over n = 0, 1, 2, ... a member's P(n in 39 weeks) adds up to 1, and Σ n·P(n) is the
+    closed-form expected purchases (FHL eq. 10): the derivation checked by an independent form."""
+    modified, conditional = model
+    params = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    probabilities = [conditional(n, 39.0, *history, **params) for n in range(1500)]
+    assert math.fsum(probabilities) == pytest.approx(1, abs=1e-12)
+    mean = math.fsum(n * p for n, p in enumerate(probabilities))
+    expected = (mbgnbd_expected_purchases if modified else bgnbd_expected_purchases)(
+        39.0, *history, **params
+    )
+    assert mean == pytest.approx(expected, rel=1e-9)

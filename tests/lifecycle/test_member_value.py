@@ -59,7 +59,7 @@ def test_the_figures_are_the_models_in_the_policys_unit() -> None:
     value = member_value(POLICY, busy_now(), AS_OF)
     assert value is not None
     assert (value.x, value.t_x, value.T, value.unit) == (11, 11.0, 12.0, "weeks")
-    model = PurchaseModel("mbgnbd", **PARAMS, unit="weeks")
+    model = PurchaseModel("mbgnbd", tuple(PARAMS.values()), "weeks")
     assert float(value.p_alive) == pytest.approx(model.p_alive(11, 11.0, 12.0), abs=1e-4)
     expected = model.expected_purchases(52, 11, 11.0, 12.0)
     assert float(value.expected_purchases or 0) == pytest.approx(expected, abs=1e-4)
@@ -86,13 +86,14 @@ def test_a_valuable_member_gone_quiet_is_on_the_win_back_list() -> None:
 @pytest.mark.parametrize(
     ("locale", "words"),
     [
-        ("en", ["customer lifetime value", "MBG/NBD", "52 weeks"]),
-        ("zh_Hans", ["客户终身价值", "仍然活跃的概率", "52 周"]),
-        ("zh_Hant", ["客戶終身價值", "仍然活躍的機率", "52 週"]),
+        ("en", ["customer lifetime value", "MBG/NBD", "52 weeks", "Chance of no purchase"]),
+        ("zh_Hans", ["客户终身价值", "仍然活跃的概率", "52 周", "未来 52 周内不购买的概率"]),
+        ("zh_Hant", ["客戶終身價值", "仍然活躍的機率", "52 週", "未來 52 週內不購買的機率"]),
     ],
 )
 def test_the_stage_is_explained_in_the_members_language(locale: str, words: list[str]) -> None:
-    """The win-back stage names the CLV and P(alive) clauses and the figures in each locale."""
+    """The win-back stage names the CLV and P(alive) clauses and the figures (the chances of 0,
+    1, 2 and 3+ purchases among them) in each locale."""
     text = lifecycle_stage(POLICY, busy_then_quiet(), AS_OF).explain(locale)
     for word in words:
         assert word in text, text
@@ -133,8 +134,8 @@ def test_bgnbd_and_value_together_are_refused() -> None:
 
 def test_clv_discounting_and_horizon_are_in_the_stated_units() -> None:
     """The same member and horizon in days and in weeks give the same CLV when α is converted."""
-    weeks = PurchaseModel("bgnbd", 0.243, 4.414, 0.793, 2.426, "weeks")
-    days_model = PurchaseModel("bgnbd", 0.243, 4.414 * 7, 0.793, 2.426, "days")
+    weeks = PurchaseModel("bgnbd", (0.243, 4.414, 0.793, 2.426), "weeks")
+    days_model = PurchaseModel("bgnbd", (0.243, 4.414 * 7, 0.793, 2.426), "days")
     spend = Decimal("35")
     in_weeks = customer_lifetime_value(
         weeks, 2, 30.43, 38.86, spend=spend, currency="USD", horizon=52, discount_rate=0.1, step=1
@@ -157,3 +158,56 @@ def test_clv_discounting_and_horizon_are_in_the_stated_units() -> None:
     exact = Decimal(repr(weeks.expected_purchases(52, 2, 30.43, 38.86))) * spend
     assert undiscounted.amount == exact.quantize(Decimal("0.01"))
     assert in_weeks.amount < undiscounted.amount
+
+
+PARETO_POLICY = lifecycle_policy(
+    BODY.replace(
+        "  model: mbgnbd\n  purchases: {r: 0.525, alpha: 6.183, a: 0.891, b: 1.614}",
+        "  model: pareto_nbd\n  purchases: {r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669}",
+    )
+)
+
+
+def test_a_policy_selecting_pareto_nbd_values_members_with_it() -> None:
+    """With value.model pareto_nbd, P(alive), expected purchases and the chances of 0, 1, 2 and
+    3+ purchases are Pareto/NBD's, and the win-back list is drawn on its figures."""
+    value = member_value(PARETO_POLICY, busy_now(), AS_OF)
+    assert value is not None
+    assert value.model == "pareto_nbd"
+    model = PurchaseModel("pareto_nbd", (0.553, 10.578, 0.606, 11.669), "weeks")
+    assert float(value.p_alive) == pytest.approx(model.p_alive(11, 11.0, 12.0), abs=1e-4)
+    expected = model.expected_purchases(52, 11, 11.0, 12.0)
+    assert float(value.expected_purchases or 0) == pytest.approx(expected, abs=1e-4)
+    chances = value.purchase_chances
+    assert chances is not None
+    for n in range(3):
+        own = model.conditional_p_purchases(n, 52, 11, 11.0, 12.0)
+        assert float(chances[n]) == pytest.approx(own, abs=1e-4)
+    assert sum(chances) == pytest.approx(1, abs=2e-4)
+    members = [busy_then_quiet(), busy_now()]
+    chosen = select_audience(PARETO_POLICY, members, "win-back-list", AS_OF)
+    wanted = []
+    for member in members:
+        worth = member_value(PARETO_POLICY, member, AS_OF)
+        assert worth is not None
+        assert worth.clv is not None
+        if worth.clv.amount >= 1000 and worth.p_alive < Decimal("0.5"):
+            wanted.append(worth.member_id)
+    assert [m.member_id for m in chosen] == wanted
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", ["Pareto/NBD", "Chance of no purchase in the next 52 weeks"]),
+        ("zh_Hans", ["Pareto/NBD", "未来 52 周内不购买的概率"]),
+        ("zh_Hant", ["Pareto/NBD", "未來 52 週內不購買的機率"]),
+    ],
+)
+def test_the_chances_of_purchases_are_explained(locale: str, words: list[str]) -> None:
+    """The member's chances of 0, 1, 2 and 3+ purchases over the horizon are told in each locale."""
+    value = member_value(PARETO_POLICY, busy_then_quiet(), AS_OF)
+    assert value is not None
+    text = value.explain(locale)
+    for word in words:
+        assert word in text, text

@@ -26,6 +26,7 @@ from ..demo import DemoReport, build_report, synthetic_members
 from ..demo._report import EXPIRY_WINDOW_DAYS
 from ..demo._value import ValueFigures
 from ..lifecycle import holdout_text, lifecycle_stage
+from ..lifecycle._fit import MODEL_NAMES
 from ..points import balance, expiring
 from ..policy import parse_policy
 from ..tiers import progress, tier_of
@@ -416,7 +417,7 @@ def _value_lines(value: ValueFigures, locale: str) -> list[str]:
         say(
             locale,
             "report.demo.value_title",
-            model=model.model,
+            model=MODEL_NAMES[model.model],
             unit=_UNITS.get((babel.script or babel.language, model.unit), model.unit),
         ),
         "  "
@@ -497,7 +498,7 @@ def _as_json(
         data["value"] = {
             "model": v.model.model,
             "unit": v.model.unit,
-            "parameters": {"r": v.model.r, "alpha": v.model.alpha, "a": v.model.a, "b": v.model.b},
+            "parameters": v.model.named,
             "members": v.members,
             "clv_total": str(v.clv_total.amount),
             "horizon_weeks": v.horizon_weeks,

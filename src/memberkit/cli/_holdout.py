@@ -57,7 +57,12 @@ def add_holdout_parser(sub: Any) -> None:
     p.add_argument(
         "--unit", choices=("days", "weeks"), default="weeks", help="time unit of the fit"
     )
-    p.add_argument("--model", choices=("bgnbd", "mbgnbd"), default="bgnbd", help="purchase model")
+    p.add_argument(
+        "--model",
+        choices=("bgnbd", "mbgnbd", "pareto_nbd"),
+        default="bgnbd",
+        help="purchase model (pareto_nbd fits fast only with the value extra)",
+    )
     p.add_argument(
         "--same-day",
         choices=("merge", "keep"),
@@ -123,7 +128,7 @@ def run_holdout(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     spend = gamma_gamma_fit(repeaters, penalty=args.penalty) if repeaters else None
     value = {
         "model": args.model,
-        "purchases": {k: round(getattr(fit, k), 4) for k in ("r", "alpha", "a", "b")},
+        "purchases": {k: round(v, 4) for k, v in fit.parameters.items()},
     }
     if spend is not None:
         value["spend"] = {k: round(getattr(spend, k), 4) for k in ("p", "q", "gamma")}

@@ -115,23 +115,26 @@ def value_figures(
         return None
     currency = program.info.currency
     values: list[tuple[Money, float]] = []
-    for s in everyone:
-        mean = s.mean_repeat_amount if s.mean_repeat_amount else None
-        per_purchase = gamma_gamma_expected_spend(
-            s.x if mean else 0, mean, p=spend.p, q=spend.q, gamma=spend.gamma
-        )
-        clv = customer_lifetime_value(
-            model,
-            s.x,
-            s.t_x,
-            s.T,
-            spend=per_purchase,
-            currency=currency,
-            horizon=HORIZON_WEEKS * 7 / per,
-            discount_rate=DISCOUNT_RATE,
-            step=28 / per,
-        )
-        values.append((clv, model.p_alive(s.x, s.t_x, s.T)))
+    try:
+        for s in everyone:
+            mean = s.mean_repeat_amount if s.mean_repeat_amount else None
+            per_purchase = gamma_gamma_expected_spend(
+                s.x if mean else 0, mean, p=spend.p, q=spend.q, gamma=spend.gamma
+            )
+            clv = customer_lifetime_value(
+                model,
+                s.x,
+                s.t_x,
+                s.T,
+                spend=per_purchase,
+                currency=currency,
+                horizon=HORIZON_WEEKS * 7 / per,
+                discount_rate=DISCOUNT_RATE,
+                step=28 / per,
+            )
+            values.append((clv, model.p_alive(s.x, s.t_x, s.T)))
+    except (ModelError, ArithmeticError):
+        return None  # parameters at a boundary the closed forms cannot reach
     values.sort(key=lambda v: v[0].amount, reverse=True)
     total = sum((v[0].amount for v in values), Decimal(0))
     top = values[: max(1, len(values) // 5)]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         select_audience,
     )
     from ._bgnbd import (
+        bgnbd_conditional_p_purchases,
         bgnbd_expected_purchases,
         bgnbd_log_likelihood,
         bgnbd_p_alive,
@@ -31,8 +32,10 @@ if TYPE_CHECKING:
     )
     from ._fit import (
         BgNbdFit,
+        ParetoNbdFit,
         bgnbd_fit,
         fit_purchases,
+        pareto_nbd_fit,
     )
     from ._holdout import (
         HoldoutBucket,
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
         programme_kpis,
     )
     from ._mbgnbd import (
+        mbgnbd_conditional_p_purchases,
         mbgnbd_expected_purchases,
         mbgnbd_log_likelihood,
         mbgnbd_p_alive,
@@ -74,11 +78,11 @@ if TYPE_CHECKING:
         WindowSpec,
     )
     from ._pareto import (
-        ParetoNbdFit,
+        pareto_nbd_conditional_p_purchases,
         pareto_nbd_expected_purchases,
-        pareto_nbd_fit,
         pareto_nbd_log_likelihood,
         pareto_nbd_p_alive,
+        pareto_nbd_p_purchases,
     )
     from ._rfm import (
         RfmInput,
@@ -160,6 +164,7 @@ __all__ = [  # noqa: RUF022
     "SummarySpec",
     "ValueSpec",
     "WindowSpec",
+    "bgnbd_conditional_p_purchases",
     "bgnbd_expected_purchases",
     "bgnbd_fit",
     "bgnbd_log_likelihood",
@@ -178,6 +183,7 @@ __all__ = [  # noqa: RUF022
     "hyp2f1",
     "lifecycle_stage",
     "log_hyp2f1",
+    "mbgnbd_conditional_p_purchases",
     "mbgnbd_expected_purchases",
     "mbgnbd_log_likelihood",
     "mbgnbd_p_alive",
@@ -185,10 +191,12 @@ __all__ = [  # noqa: RUF022
     "member_value",
     "ntile_scores",
     "occasions",
+    "pareto_nbd_conditional_p_purchases",
     "pareto_nbd_expected_purchases",
     "pareto_nbd_fit",
     "pareto_nbd_log_likelihood",
     "pareto_nbd_p_alive",
+    "pareto_nbd_p_purchases",
     "programme_kpis",
     "rfm_inputs",
     "rfm_scores",
@@ -215,7 +223,7 @@ _EXPORTS: dict[str, str] = {
     "MemberValue": "._member_value",
     "ModelError": ".._errors",
     "MonthActivity": "._kpis",
-    "ParetoNbdFit": "._pareto",
+    "ParetoNbdFit": "._fit",
     "PointsFlows": "._kpis",
     "ProgrammeKpis": "._kpis",
     "PurchaseFigures": "._summaries",
@@ -232,6 +240,7 @@ _EXPORTS: dict[str, str] = {
     "SummarySpec": "._model",
     "ValueSpec": "._model",
     "WindowSpec": "._model",
+    "bgnbd_conditional_p_purchases": "._bgnbd",
     "bgnbd_expected_purchases": "._bgnbd",
     "bgnbd_fit": "._fit",
     "bgnbd_log_likelihood": "._bgnbd",
@@ -250,6 +259,7 @@ _EXPORTS: dict[str, str] = {
     "hyp2f1": "._special",
     "lifecycle_stage": "._stages",
     "log_hyp2f1": "._special",
+    "mbgnbd_conditional_p_purchases": "._mbgnbd",
     "mbgnbd_expected_purchases": "._mbgnbd",
     "mbgnbd_log_likelihood": "._mbgnbd",
     "mbgnbd_p_alive": "._mbgnbd",
@@ -257,10 +267,12 @@ _EXPORTS: dict[str, str] = {
     "member_value": "._member_value",
     "ntile_scores": "._rfm",
     "occasions": "._summaries",
+    "pareto_nbd_conditional_p_purchases": "._pareto",
     "pareto_nbd_expected_purchases": "._pareto",
-    "pareto_nbd_fit": "._pareto",
+    "pareto_nbd_fit": "._fit",
     "pareto_nbd_log_likelihood": "._pareto",
     "pareto_nbd_p_alive": "._pareto",
+    "pareto_nbd_p_purchases": "._pareto",
     "programme_kpis": "._kpis",
     "rfm_inputs": "._rfm",
     "rfm_scores": "._rfm",

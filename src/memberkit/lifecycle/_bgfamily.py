@@ -16,6 +16,7 @@ and mixing over the gamma and beta priors gives each formula below. Every one is
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 
 from .._errors import ModelError
 from ._special import log_hyp2f1
@@ -25,10 +26,14 @@ __all__ = [
     "check_params",
     "check_period",
     "check_summary",
+    "conditional_p_purchases",
     "expected_purchases",
+    "log_likelihood",
     "log_likelihood_one",
+    "logistic",
     "p_alive",
     "p_purchases",
+    "sum_checked",
 ]
 
 
@@ -76,12 +81,15 @@ def p_alive(
     x: int, t_x: float, T: float, r: float, alpha: float, a: float, b: float, modified: bool
 ) -> float:
     """P(alive | x, t_x, T) = 1 / (1 + odds of having dropped out)."""
-    log_odds = _log_odds_dead(x, t_x, T, r, alpha, a, b, modified)
-    # A numerically stable logistic: never exp() of a large positive number.
-    if log_odds > 0:
-        e = math.exp(-log_odds)
+    return logistic(_log_odds_dead(x, t_x, T, r, alpha, a, b, modified))
+
+
+def logistic(log_odds_dead: float) -> float:
+    """1 / (1 + e^log_odds), never exp() of a large positive number."""
+    if log_odds_dead > 0:
+        e = math.exp(-log_odds_dead)
         return e / (1 + e)
-    return 1 / (1 + math.exp(log_odds))
+    return 1 / (1 + math.exp(log_odds_dead))
 
 
 def expected_purchases(
@@ -159,6 +167,32 @@ def log_likelihood_one(
     return head + beta + high + math.log1p(math.exp(low - high))
 
 
+def log_likelihood(
+    summaries: Iterable[tuple[int, float, float]],
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    modified: bool,
+) -> float:
+    """The log-likelihood of a population's (x, t_x, T) summaries, each checked."""
+    check_params(r, alpha, a, b)
+    return sum_checked(
+        summaries, lambda x, t_x, T: log_likelihood_one(x, t_x, T, r, alpha, a, b, modified)
+    )
+
+
+def sum_checked(
+    summaries: Iterable[tuple[int, float, float]], term: Callable[[int, float, float], float]
+) -> float:
+    """Σ term(x, t_x, T) over summaries, each checked to be one a history can produce."""
+    total = 0.0
+    for x, t_x, T in summaries:
+        check_summary(x, t_x, T)
+        total += term(x, t_x, T)
+    return total
+
+
 def _log_beta(p: float, q: float) -> float:
     return math.lgamma(p) + math.lgamma(q) - math.lgamma(p + q)
 
@@ -211,3 +245,29 @@ def p_purchases(
     # Dropped out right after the n-th purchase (MBG/NBD: n = 0 is dropping out at time 0).
     dead = math.exp(_log_beta(a + 1, b + n - 1 + shift) - prior)
     return alive + dead * _nbd_tail(n, t, r, alpha)
+
+
+def conditional_p_purchases(
+    n: int,
+    t: float,
+    x: int,
+    t_x: float,
+    T: float,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    modified: bool,
+) -> float:
+    """P(n purchases in (T, T + t] | x, t_x, T).
+
+    A member alive at T has λ ~ Gamma(r + x, α + T) and p ~ Beta(a, b + x) (MBG/NBD:
+    b + x + 1), the posterior of the likelihood's "alive" term; from T on they buy and drop out
+    after each purchase exactly as a member just after the first purchase does in
+    ``p_purchases``. A member already gone buys nothing:
+      P(n) = P(alive) · P_X(n; t, r + x, α + T, a, b') + (1 - P(alive)) · δ(n = 0).
+    """
+    alive = p_alive(x, t_x, T, r, alpha, a, b, modified)
+    b_post = b + x + 1 if modified else b + x
+    future = p_purchases(n, t, r + x, alpha + T, a, b_post, False)
+    return alive * future + (1 - alive if n == 0 else 0.0)

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from . import _bgfamily as family
 
 __all__ = [
+    "bgnbd_conditional_p_purchases",
     "bgnbd_expected_purchases",
     "bgnbd_log_likelihood",
     "bgnbd_p_alive",
@@ -63,6 +64,18 @@ def bgnbd_p_purchases(n: int, t: float, *, r: float, alpha: float, a: float, b: 
     return family.p_purchases(n, t, r, alpha, a, b, False)
 
 
+def bgnbd_conditional_p_purchases(
+    n: int, t: float, x: int, t_x: float, T: float, *, r: float, alpha: float, a: float, b: float
+) -> float:
+    """P(n purchases in (T, T + t] | x, t_x, T): this member's own chance, given their history,
+    of buying exactly n times in the next ``t`` (the unit of the summary and the parameters)."""
+    family.check_params(r, alpha, a, b)
+    family.check_summary(x, t_x, T)
+    family.check_period(t)
+    family.check_count(n)
+    return family.conditional_p_purchases(n, t, x, t_x, T, r, alpha, a, b, False)
+
+
 def bgnbd_log_likelihood(
     summaries: Iterable[tuple[int, float, float]],
     *,
@@ -71,10 +84,5 @@ def bgnbd_log_likelihood(
     a: float,
     b: float,
 ) -> float:
-    """The log-likelihood of a population's (x, t_x, T) summaries under the parameters."""
-    family.check_params(r, alpha, a, b)
-    total = 0.0
-    for x, t_x, T in summaries:
-        family.check_summary(x, t_x, T)
-        total += family.log_likelihood_one(x, t_x, T, r, alpha, a, b, False)
-    return total
+    """The log-likelihood of a population's (x, t_x, T) summaries under BG/NBD."""
+    return family.log_likelihood(summaries, r, alpha, a, b, False)

@@ -68,12 +68,7 @@ class HoldoutReport:
         return {
             "model": self.model.model,
             "unit": self.model.unit,
-            "parameters": {
-                "r": self.model.r,
-                "alpha": self.model.alpha,
-                "a": self.model.a,
-                "b": self.model.b,
-            },
+            "parameters": self.model.named,
             "holdout_length": self.holdout_length,
             "members": self.members,
             "actual": self.actual,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ._fit import MODEL_NAMES
 from ._holdout import HoldoutReport
 
 __all__ = ["holdout_svg", "holdout_text"]
@@ -52,7 +53,6 @@ _LABELS: dict[str, dict[str, str]] = {
         "verdict": "預測 {expected:.1f} 次，實際 {actual} 次（偏差 {gap:+.1%}）。",
     },
 }
-_MODEL_NAMES = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD"}
 
 
 def _labels(locale: str) -> dict[str, str]:
@@ -61,7 +61,7 @@ def _labels(locale: str) -> dict[str, str]:
 
 def _title(report: HoldoutReport, t: dict[str, str]) -> str:
     return t["title"].format(
-        model=_MODEL_NAMES[report.model.model],
+        model=MODEL_NAMES[report.model.model],
         length=f"{report.holdout_length:g}",
         unit=t[report.model.unit],
     )

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from . import _bgfamily as family
 
 __all__ = [
+    "mbgnbd_conditional_p_purchases",
     "mbgnbd_expected_purchases",
     "mbgnbd_log_likelihood",
     "mbgnbd_p_alive",
@@ -55,6 +56,18 @@ def mbgnbd_p_purchases(n: int, t: float, *, r: float, alpha: float, a: float, b:
     return family.p_purchases(n, t, r, alpha, a, b, True)
 
 
+def mbgnbd_conditional_p_purchases(
+    n: int, t: float, x: int, t_x: float, T: float, *, r: float, alpha: float, a: float, b: float
+) -> float:
+    """P(n purchases in (T, T + t] | x, t_x, T): this member's own chance, given their history,
+    of buying exactly n times in the next ``t`` (the unit of the summary and the parameters)."""
+    family.check_params(r, alpha, a, b)
+    family.check_summary(x, t_x, T)
+    family.check_period(t)
+    family.check_count(n)
+    return family.conditional_p_purchases(n, t, x, t_x, T, r, alpha, a, b, True)
+
+
 def mbgnbd_log_likelihood(
     summaries: Iterable[tuple[int, float, float]],
     *,
@@ -64,9 +77,4 @@ def mbgnbd_log_likelihood(
     b: float,
 ) -> float:
     """The log-likelihood of a population's (x, t_x, T) summaries under MBG/NBD."""
-    family.check_params(r, alpha, a, b)
-    total = 0.0
-    for x, t_x, T in summaries:
-        family.check_summary(x, t_x, T)
-        total += family.log_likelihood_one(x, t_x, T, r, alpha, a, b, True)
-    return total
+    return family.log_likelihood(summaries, r, alpha, a, b, True)

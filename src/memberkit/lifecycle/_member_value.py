@@ -9,6 +9,7 @@ The figures go into lifecycle conditions as ``p_alive``, ``expected_purchases`` 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -21,6 +22,7 @@ from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._access import aware, brought_to, lifecycle_of
 from ._compile import CompiledLifecycle
+from ._fit import MODEL_NAMES
 from ._spend import gamma_gamma_expected_spend
 from ._summaries import occasions
 from ._transactions import unit_days
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MemberValue", "member_value", "value_of"]
 
-_MODEL_NAMES = {"bgnbd": "BG/NBD", "mbgnbd": "MBG/NBD"}
 _UNIT_NAMES = {
     "days": LocalizedText({"en": "days", "zh_Hans": "天", "zh_Hant": "天"}, "en"),
     "weeks": LocalizedText({"en": "weeks", "zh_Hans": "周", "zh_Hant": "週"}, "en"),
@@ -54,6 +55,9 @@ class MemberValue(Explained):
     T: float
     p_alive: Decimal
     expected_purchases: Decimal | None
+    purchase_chances: tuple[Decimal, ...] | None
+    """P(0), P(1), P(2) and P(3 or more) purchases in the next ``horizon`` (in ``unit``), given
+    the member's own history (None with ``bgnbd:``, which has no horizon)."""
     expected_spend: Money | None
     """The expected amount of one purchase (gamma-gamma), when the policy has a spend model."""
     clv: Money | None
@@ -68,6 +72,19 @@ class MemberValue(Explained):
         if self.clv is not None:
             out["clv"] = self.clv.amount
         return out
+
+
+def _chances(
+    model: PurchaseModel,
+    horizon: float,
+    x: int,
+    t_x: float,
+    T: float,  # noqa: N803 - the paper's T
+) -> tuple[Decimal, ...]:
+    """P(0), P(1), P(2) and P(3 or more) purchases in the next ``horizon``, to four places."""
+    few = [model.conditional_p_purchases(n, horizon, x, t_x, T) for n in range(3)]
+    more = max(0.0, 1 - math.fsum(few))
+    return tuple(Decimal(repr(p)).quantize(_FOUR) for p in (*few, more))
 
 
 def value_of(
@@ -90,15 +107,16 @@ def value_of(
     params = spec.purchases if spec is not None else compiled.bgnbd
     assert params is not None
     name = spec.model if spec is not None else "bgnbd"
-    model = PurchaseModel(name, params.r, params.alpha, params.a, params.b, unit)
+    model = PurchaseModel(name, tuple(params.model_dump().values()), unit)
     p_alive = Decimal(repr(model.p_alive(x, t_x, T))).quantize(_FOUR)
     where = format_path(("lifecycle", "value" if spec is not None else "bgnbd"))
     reasons = [
-        Reason.of("lifecycle.p_alive_model", where, p_alive=p_alive, model=_MODEL_NAMES[name])
+        Reason.of("lifecycle.p_alive_model", where, p_alive=p_alive, model=MODEL_NAMES[name])
         if spec is not None
         else Reason.of("lifecycle.p_alive", where, p_alive=p_alive)
     ]
     expected: Decimal | None = None
+    chances: tuple[Decimal, ...] | None = None
     spend: Money | None = None
     clv: Money | None = None
     if spec is not None:
@@ -110,6 +128,19 @@ def value_of(
                 "lifecycle.expected_purchases",
                 where,
                 expected=expected,
+                horizon=horizon,
+                unit=unit_name,
+            )
+        )
+        chances = _chances(model, spec.horizon, x, t_x, T)
+        reasons.append(
+            Reason.of(
+                "lifecycle.purchase_chances",
+                where,
+                none=chances[0],
+                one=chances[1],
+                two=chances[2],
+                more=chances[3],
                 horizon=horizon,
                 unit=unit_name,
             )
@@ -155,6 +186,7 @@ def value_of(
         T=T,
         p_alive=p_alive,
         expected_purchases=expected,
+        purchase_chances=chances,
         expected_spend=spend,
         clv=clv,
         reasons=tuple(reasons),

@@ -18,8 +18,9 @@
         default: lost
       bgnbd: {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426}
       value:                        # or, instead of bgnbd: P(alive), expected purchases and CLV
-        model: mbgnbd               # bgnbd or mbgnbd
+        model: mbgnbd               # bgnbd, mbgnbd or pareto_nbd
         purchases: {r: 0.525, alpha: 6.183, a: 0.891, b: 1.614}   # fitted in summary.unit
+                                    # pareto_nbd: {r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669}
         spend: {p: 6.25, q: 3.74, gamma: 15.44}   # gamma-gamma, amounts in the currency
         horizon: 52                 # in summary.unit: the period of expected_purchases and clv
         step: 4                     # in summary.unit: CLV is discounted step by step
@@ -36,8 +37,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -51,6 +54,7 @@ __all__ = [
     "AudienceSpec",
     "BgNbdParams",
     "LifecycleSection",
+    "ParetoNbdParams",
     "RfmSection",
     "SegmentSpec",
     "SpendParams",
@@ -172,6 +176,19 @@ class BgNbdParams(_Frozen):
     """second shape of the beta distribution of dropout probabilities, e.g. ``2.426``"""
 
 
+class ParetoNbdParams(_Frozen):
+    """Fitted Pareto/NBD parameters (Schmittlein, Morrison & Colombo 1987), in the summary's unit."""
+
+    r: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """shape of the gamma distribution of purchase rates, e.g. ``0.553``"""
+    alpha: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """scale of the gamma distribution of purchase rates (a time in summary.unit), e.g. ``10.578``"""
+    s: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """shape of the gamma distribution of dropout rates, e.g. ``0.606``"""
+    beta: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """scale of the gamma distribution of dropout rates (a time in summary.unit), e.g. ``11.669``"""
+
+
 class SpendParams(_Frozen):
     """Fitted gamma-gamma spend parameters (Fader & Hardie); γ is in the programme's currency."""
 
@@ -188,6 +205,23 @@ class SpendParams(_Frozen):
     )
 
 
+def _which_parameters(value: object) -> str:
+    """Pareto/NBD's parameters are told apart from BG/NBD's by their own names (s, beta), so a
+    mistake in them is reported against the model the author meant."""
+    if isinstance(value, ParetoNbdParams):
+        return "ParetoNbdParams"
+    if isinstance(value, dict) and ("s" in value or "beta" in value):
+        return "ParetoNbdParams"
+    return "BgNbdParams"
+
+
+PurchaseParams = Annotated[
+    Annotated[BgNbdParams, Tag("BgNbdParams")] | Annotated[ParetoNbdParams, Tag("ParetoNbdParams")],
+    Discriminator(_which_parameters),
+]
+"""A purchase model's parameters: (r, alpha, a, b) or (r, alpha, s, beta)."""
+
+
 class ValueSpec(_Frozen):
     """What a member is worth: a purchase model, a spend model, a horizon and a discount rate.
 
@@ -195,14 +229,18 @@ class ValueSpec(_Frozen):
     discount rate is per year whatever the unit.
     """
 
-    model: Literal["bgnbd", "mbgnbd"] = Field(
-        description="bgnbd (Fader, Hardie & Lee 2005) or mbgnbd (Batislam et al. 2007; a one-time "
-        "buyer is not certainly alive)",
+    model: Literal["bgnbd", "mbgnbd", "pareto_nbd"] = Field(
+        description="bgnbd (Fader, Hardie & Lee 2005), mbgnbd (Batislam et al. 2007; a one-time "
+        "buyer is not certainly alive) or pareto_nbd (Schmittlein, Morrison & Colombo 1987)",
         examples=["mbgnbd"],
     )
-    purchases: BgNbdParams = Field(
-        description="r, alpha, a, b fitted in summary.unit",
-        examples=[{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}],
+    purchases: PurchaseParams = Field(
+        description="the model's parameters fitted in summary.unit: r, alpha, a, b for bgnbd and "
+        "mbgnbd; r, alpha, s, beta for pareto_nbd",
+        examples=[
+            {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426},
+            {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669},
+        ],
     )
     spend: SpendParams | None = Field(
         default=None,
@@ -221,6 +259,14 @@ class ValueSpec(_Frozen):
         description="the yearly discount rate of clv (0.1 = 10% a year)",
         examples=[0.1],
     )
+
+    @model_validator(mode="after")
+    def _parameters_of_the_model(self) -> ValueSpec:
+        pareto = self.model == "pareto_nbd"
+        if pareto != isinstance(self.purchases, ParetoNbdParams):
+            wanted = "r, alpha, s, beta" if pareto else "r, alpha, a, b"
+            raise ValueError(f"model {self.model} takes purchases {{{wanted}}}")
+        return self
 
 
 class AudienceSpec(_Frozen):
@@ -265,7 +311,7 @@ class LifecycleSection(_Frozen):
     bgnbd: BgNbdParams | None = None
     """fitted BG/NBD parameters, for p_alive and expected purchases, e.g. ``{r: 0.243, alpha: 4.414, a: 0.793, b: 2.426}``"""
     value: ValueSpec | None = None
-    """member value: a purchase model (BG/NBD or MBG/NBD), a spend model, a horizon and a yearly discount rate, for ``p_alive``, ``expected_purchases`` and ``clv``, e.g. ``{model: bgnbd, purchases: {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426}, horizon: 52}``"""
+    """member value: a purchase model (BG/NBD, MBG/NBD or Pareto/NBD), a spend model, a horizon and a yearly discount rate, for ``p_alive``, ``expected_purchases`` and ``clv``, e.g. ``{model: bgnbd, purchases: {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426}, horizon: 52}``"""
     audiences: tuple[AudienceSpec, ...] = ()
     """named audiences campaigns invite (精准邀请), e.g. ``[{id: gold-active, when: {tier: gold}}]``"""
 

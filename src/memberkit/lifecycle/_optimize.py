@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-__all__ = ["nelder_mead"]
+__all__ = ["nelder_mead", "nelder_mead_restarted"]
 
 
 def nelder_mead(
@@ -59,3 +59,15 @@ def nelder_mead(
         values = [values[0]] + [f(p) for p in simplex[1:]]
     best_index = min(range(n + 1), key=values.__getitem__)
     return simplex[best_index], values[best_index], max_iterations, False
+
+
+def nelder_mead_restarted(
+    f: Callable[[Sequence[float]], float], start: Sequence[float], *, max_iterations: int = 4000
+) -> tuple[list[float], int, bool]:
+    """Nelder–Mead run twice, the second from the first's answer with a fresh simplex (the usual
+    guard against a collapsed one). Returns the point, the iterations and whether it converged."""
+    point, iterations, converged = list(start), 0, False
+    for _ in range(2):
+        point, _value, used, converged = nelder_mead(f, point, max_iterations=max_iterations)
+        iterations += used
+    return point, iterations, converged

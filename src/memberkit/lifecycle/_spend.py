@@ -27,7 +27,8 @@ from decimal import Decimal
 from typing import Literal
 
 from .._errors import ModelError
-from ._optimize import nelder_mead
+from ._fit import check_penalty
+from ._optimize import nelder_mead_restarted
 
 __all__ = [
     "GammaGammaFit",
@@ -123,8 +124,7 @@ def gamma_gamma_fit(
     answer; ``numpy`` (the ``value`` extra): L-BFGS-B with the analytic gradient; ``auto`` picks
     numpy when installed.
     """
-    if not (math.isfinite(penalty) and penalty >= 0):
-        raise ModelError(f"the penalty must be a number >= 0 (got {penalty})")
+    check_penalty(penalty)
     counts: Counter[tuple[int, float]] = Counter(_pair(x, m) for x, m in members)
     if not counts:
         raise ModelError("cannot fit the spend model: no member has a repeat purchase")
@@ -156,11 +156,9 @@ def gamma_gamma_fit(
             )
         return -value + penalty * sum(t * t for t in v)
 
-    point = [math.log(v) for v in start]
-    iterations, converged = 0, False
-    for _ in range(2):
-        point, _value, used, converged = nelder_mead(negative, point, max_iterations=max_iterations)
-        iterations += used
+    point, iterations, converged = nelder_mead_restarted(
+        negative, [math.log(v) for v in start], max_iterations=max_iterations
+    )
     p, q, gamma = (math.exp(t) for t in point)
     log_likelihood = math.fsum(n * _log_density(x, z, p, q, gamma) for x, z, n, _, _ in rows)
     return GammaGammaFit(p, q, gamma, log_likelihood, iterations, converged, total_n, penalty)

@@ -1,4 +1,5 @@
-"""A fitted purchase model with its time unit, and customer lifetime value in money.
+"""A fitted purchase model (BG/NBD, MBG/NBD or Pareto/NBD) with its time unit, and customer
+lifetime value in money.
 
 Time-unit confusion is the classic CLV bug: parameters fitted in weeks applied to a horizon in
 days. Here the unit travels with the parameters (``PurchaseModel.unit``), every period argument is
@@ -23,7 +24,8 @@ from decimal import Decimal
 from .._errors import ModelError
 from .._money import Money
 from . import _bgfamily as family
-from ._fit import BgNbdFit, ModelName
+from . import _pareto as pareto
+from ._fit import ModelName, PurchaseFit
 from ._transactions import Unit, unit_days
 
 __all__ = ["PurchaseModel", "customer_lifetime_value"]
@@ -31,50 +33,98 @@ __all__ = ["PurchaseModel", "customer_lifetime_value"]
 _DAYS_PER_YEAR = 365.25
 
 
+_NAMES: dict[str, tuple[str, str, str, str]] = {
+    "bgnbd": ("r", "alpha", "a", "b"),
+    "mbgnbd": ("r", "alpha", "a", "b"),
+    "pareto_nbd": ("r", "alpha", "s", "beta"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class PurchaseModel:
-    """BG/NBD or MBG/NBD parameters and the time unit they were fitted in."""
+    """A purchase model's parameters and the time unit they were fitted in.
+
+    ``parameters`` are (r, α, a, b) for ``bgnbd`` and ``mbgnbd`` and (r, α, s, β) for
+    ``pareto_nbd``; α and β are times in ``unit``, the others have no unit. Every period and
+    summary given to the methods is in ``unit`` too.
+    """
 
     model: ModelName
-    r: float
-    alpha: float
-    a: float
-    b: float
+    parameters: tuple[float, float, float, float]
     unit: Unit
 
     def __post_init__(self) -> None:
-        if self.model not in ("bgnbd", "mbgnbd"):
-            raise ModelError(f"unknown purchase model {self.model!r} (bgnbd or mbgnbd)")
+        if self.model not in _NAMES:
+            raise ModelError(f"unknown purchase model {self.model!r} (bgnbd, mbgnbd or pareto_nbd)")
         unit_days(self.unit)
-        family.check_params(self.r, self.alpha, self.a, self.b)
+        if len(self.parameters) != 4:
+            raise ModelError(f"{self.model} needs four parameters {_NAMES[self.model]}")
+        if self.model == "pareto_nbd":
+            pareto.check_params(*self.parameters)
+        else:
+            family.check_params(*self.parameters)
 
     @classmethod
-    def from_fit(cls, fit: BgNbdFit, unit: Unit) -> PurchaseModel:
+    def from_fit(cls, fit: PurchaseFit, unit: Unit) -> PurchaseModel:
         """The model a fit found, on the unit its summaries were in."""
-        return cls(fit.model, fit.r, fit.alpha, fit.a, fit.b, unit)
+        r, alpha, third, fourth = fit.parameters.values()
+        return cls(fit.model, (r, alpha, third, fourth), unit)
 
     @property
-    def _modified(self) -> bool:
-        return self.model == "mbgnbd"
+    def named(self) -> dict[str, float]:
+        """The parameters by name (r, alpha, a, b or r, alpha, s, beta)."""
+        return dict(zip(_NAMES[self.model], self.parameters, strict=True))
 
     def p_alive(self, x: int, t_x: float, T: float) -> float:  # noqa: N803 - the paper's T
         """P(alive | x, t_x, T), the summary in this model's unit."""
         family.check_summary(x, t_x, T)
-        return family.p_alive(x, t_x, T, self.r, self.alpha, self.a, self.b, self._modified)
+        if self.model == "pareto_nbd":
+            r, alpha, s, beta = self.parameters
+            return pareto.pareto_nbd_p_alive(x, t_x, T, r=r, alpha=alpha, s=s, beta=beta)
+        return family.p_alive(x, t_x, T, *self.parameters, self.model == "mbgnbd")
 
     def expected_purchases(self, t: float, x: int, t_x: float, T: float) -> float:  # noqa: N803
         """Expected purchases in the next ``t`` (this model's unit) given (x, t_x, T)."""
         family.check_summary(x, t_x, T)
         family.check_period(t)
-        return family.expected_purchases(
-            t, x, t_x, T, self.r, self.alpha, self.a, self.b, self._modified
-        )
+        if self.model == "pareto_nbd":
+            r, alpha, s, beta = self.parameters
+            return pareto.pareto_nbd_expected_purchases(
+                t, x, t_x, T, r=r, alpha=alpha, s=s, beta=beta
+            )
+        return family.expected_purchases(t, x, t_x, T, *self.parameters, self.model == "mbgnbd")
 
     def p_purchases(self, n: int, t: float) -> float:
-        """P(n repeat purchases in the first ``t`` after the first purchase), population level."""
+        """P(n purchases in the first ``t`` (this model's unit) after the first purchase), for a
+        member drawn from the population."""
         family.check_count(n)
         family.check_period(t)
-        return family.p_purchases(n, t, self.r, self.alpha, self.a, self.b, self._modified)
+        if self.model == "pareto_nbd":
+            r, alpha, s, beta = self.parameters
+            return pareto.pareto_nbd_p_purchases(n, t, r=r, alpha=alpha, s=s, beta=beta)
+        return family.p_purchases(n, t, *self.parameters, self.model == "mbgnbd")
+
+    def conditional_p_purchases(
+        self,
+        n: int,
+        t: float,
+        x: int,
+        t_x: float,
+        T: float,  # noqa: N803 - the paper's T
+    ) -> float:
+        """P(n purchases in the next ``t`` (this model's unit) | x, t_x, T): this member's own
+        chance, given their history, of buying exactly n times in (T, T + t]."""
+        family.check_count(n)
+        family.check_period(t)
+        family.check_summary(x, t_x, T)
+        if self.model == "pareto_nbd":
+            r, alpha, s, beta = self.parameters
+            return pareto.pareto_nbd_conditional_p_purchases(
+                n, t, x, t_x, T, r=r, alpha=alpha, s=s, beta=beta
+            )
+        return family.conditional_p_purchases(
+            n, t, x, t_x, T, *self.parameters, self.model == "mbgnbd"
+        )
 
 
 def customer_lifetime_value(

@@ -50,9 +50,9 @@ recency_gap_ratio      NUMBER  recency_days ÷ median_gap_days: 3 means "three u
 max_gap_days           NUMBER  the longest gap between consecutive purchase occasions
 was_churned            BOOL    a gap of ``churn_gap_days`` or more lies between two past
                                purchase occasions: the member lapsed once and came back
-p_alive                NUMBER  probability the member is still active, 0..1 (BG/NBD or
-                               MBG/NBD: only when the policy gives ``lifecycle.bgnbd`` or
-                               ``lifecycle.value``)
+p_alive                NUMBER  probability the member is still active, 0..1 (BG/NBD,
+                               MBG/NBD or Pareto/NBD: only when the policy gives
+                               ``lifecycle.bgnbd`` or ``lifecycle.value``)
 expected_purchases     NUMBER  purchases expected in the next ``value.horizon`` (in
                                ``summary.unit``), from ``lifecycle.value``
 clv                    NUMBER  customer lifetime value: the discounted spend expected over
