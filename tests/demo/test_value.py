@@ -76,3 +76,27 @@ def test_a_policy_selecting_pareto_nbd_is_fitted_with_it(monkeypatch: pytest.Mon
     assert value.holdout is not None
     assert value.holdout.model.model == "pareto_nbd"
     assert value.clv_total.amount > 0
+
+
+def test_the_demo_values_the_whole_history_whatever_the_states_keep() -> None:
+    """Horizons fold old orders out of the states; the value section reads the replayed orders."""
+    source, raw = bundled_example()
+    text = raw.decode("utf-8")
+    assert "  refund_days:" in text
+    kept_text = "".join(
+        line
+        for line in text.splitlines(keepends=True)
+        if not line.startswith(("  refund_days:", "  journal_days:"))
+    )
+    reports = [
+        build_report(
+            memberkit.parse_policy(body, source=source),
+            synthetic_members(120, year=2026, tz=SHANGHAI, rewards=("tote-bag",)),
+            count=120,
+            as_of=at(2026, 12, 31, 23, 59),
+        )
+        for body in (text, kept_text)
+    ]
+    folded, kept = (report.value for report in reports)
+    assert folded is not None
+    assert folded == kept

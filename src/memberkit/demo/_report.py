@@ -19,7 +19,7 @@ from .._agenda import state_at
 from .._compiled import Policy
 from .._engine import apply
 from .._errors import EventError
-from .._events import Activity, Event
+from .._events import Activity, Event, Purchase, Refund
 from .._program import localized
 from .._reasons import LocalizedText
 from .._state import MemberState, new_member
@@ -128,6 +128,9 @@ class _Tally:
     stages: Counter[str] = field(default_factory=Counter)
     stage_names: dict[str, LocalizedText] = field(default_factory=dict)
     states: list[MemberState] = field(default_factory=list)
+    orders: dict[tuple[str, str], tuple[datetime, Decimal, bool]] = field(default_factory=dict)
+    """(member, order) -> (when, net amount, fully refunded), as last seen while replaying: a
+    state keeps only the orders its policy's horizons need."""
     accepted: int = 0
     refused: int = 0
     events: int = 0
@@ -231,7 +234,19 @@ def _lifecycle(
         "segments": segments,
         "segment_names": names,
         "kpis": programme_kpis(policy, tally.states, year_start, end),
-        "value": value_figures(policy, tally.states, as_of),
+        "value": value_figures(
+            policy,
+            tally.states,
+            as_of,
+            orders=sorted(
+                (
+                    (member, at, net)
+                    for (member, _), (at, net, refunded) in tally.orders.items()
+                    if at <= as_of and not refunded
+                ),
+                key=lambda row: (row[0], row[1]),
+            ),
+        ),
     }
 
 
@@ -252,6 +267,14 @@ def _replay(
             tally.refusals.update(r.code for r in outcome.reasons[:1])
         elif outcome.accepted:
             tally.accepted += 1
+        if isinstance(event, Purchase | Refund) and not outcome.duplicate:
+            order = state.order(event.id if isinstance(event, Purchase) else event.order)
+            if order is not None:
+                tally.orders[(state.member_id, order.id)] = (
+                    order.at,
+                    order.net_amount,
+                    order.fully_refunded,
+                )
     return state_at(policy, state, max(as_of, state.clock or as_of))
 
 

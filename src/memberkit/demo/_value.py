@@ -66,10 +66,23 @@ def _rows(
                 yield state.member_id, order.at, order.net_amount
 
 
+OrderRow = tuple[str, datetime, Decimal]
+"""(member id, when, net amount) of an order not fully refunded."""
+
+
 def value_figures(
-    policy: Policy, states: list[MemberState], as_of: datetime
+    policy: Policy,
+    states: list[MemberState],
+    as_of: datetime,
+    *,
+    orders: list[OrderRow] | None = None,
 ) -> ValueFigures | None:
-    """Fit, check and value the population; None when it is too small to fit."""
+    """Fit, check and value the population; None when it is too small to fit.
+
+    The purchase history comes from ``orders`` (as the replay saw them) when given; otherwise
+    from the states, which hold only the orders the policy's horizons keep.
+    """
+    rows: list[OrderRow] = list(_rows(states, as_of)) if orders is None else orders
     program = policy.at(as_of)
     section = program.lifecycle
     unit: Unit = "weeks" if section is not None and section.unit == "weeks" else "days"
@@ -85,7 +98,7 @@ def value_figures(
     try:
         calibration = list(
             summarise_transactions(
-                _rows(states, as_of),
+                iter(rows),
                 calibration_end=cut,
                 holdout_end=today,
                 unit=unit,
@@ -101,7 +114,7 @@ def value_figures(
     try:
         everyone: list[MemberSummary] = list(
             summarise_transactions(
-                _rows(states, as_of), calibration_end=today, unit=unit, same_day=same_day, tz=tz
+                iter(rows), calibration_end=today, unit=unit, same_day=same_day, tz=tz
             )
         )
         if len(everyone) < MIN_MEMBERS:
