@@ -413,21 +413,16 @@ def _merged(
 def _mergeable(currency: CompiledCurrency) -> bool:
     """Whether lots of ``currency`` told apart only by their earning moment behave as one.
 
-    Spent earliest expiry first, without campaigns or inactivity expiry. And where expiry can be
-    pushed (on upgrade, bought) a cancelled redemption must renew its points: restored to the
-    lots they came from, they would come back with or without a push that happened in between
-    depending on whether their own lot was spent out when it came.
+    Spent earliest expiry first, without campaigns or inactivity expiry. (A push on upgrade or a
+    bought extension reaches the points held, merged or not; a cancelled redemption's points
+    come back with the date they had when spent, whichever lot they came from: ``_spend``.)
     """
     expiry = currency.expiry
     if currency.spending_order != "earliest_expiry":
         return False
     if expiry is None:
         return True
-    if expiry.inactivity_months is not None or expiry.extensions:
-        return False
-    pushes = bool(expiry.extend_on_upgrade_months) or expiry.paid_extension is not None
-    renews = currency.redeem is not None and currency.redeem.cancel_expiry == "renew"
-    return not pushes or renews or currency.redeem is None
+    return expiry.inactivity_months is None and not expiry.extensions
 
 
 def _total(values: Iterable[int | Decimal]) -> int | Decimal:

@@ -5,6 +5,7 @@ their cancels. Not enough points, or a rule not met, is a refusal with reasons (
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 
 from .._context import ApplyContext, Refused
@@ -14,9 +15,9 @@ from .._money import Money
 from .._program import localized
 from .._reasons import Reason
 from .._state import MemberState
-from ._compile import CompiledPoints, resolve_currency, unknown
-from ._ledger import available, credit_new, insufficient, spend
-from ._state import JournalEntry, Lot, RedemptionRecord
+from ._compile import CompiledCurrency, CompiledPoints, resolve_currency, unknown
+from ._ledger import available, credit_new, effective_expiry, insufficient, spend
+from ._state import JournalEntry, Lot, PointsState, RedemptionRecord
 
 Points = int | Decimal
 
@@ -121,9 +122,17 @@ def redeem(
         failures.append(insufficient(path, amount, balance, currency))
     if failures:
         raise Refused(*failures)
+    held = {lot.id: lot for lot in state.points.lots}
     ps, taken, _ = spend(state.points, currency.id, amount, event.at, redeem.order)
     record = RedemptionRecord(
-        event.id, event.at, currency.id, amount, taken, event.reward or "", value
+        event.id,
+        event.at,
+        currency.id,
+        amount,
+        taken,
+        event.reward or "",
+        value,
+        until=tuple(held[lot_id].expires_at for lot_id, _ in taken),
     )
     entry = JournalEntry(event.at, event.id, currency.id, "redeem", -amount, event.reward or "")
     ps = replace(ps, redemptions=(*ps.redemptions, record), journal=(*ps.journal, entry))
@@ -144,6 +153,52 @@ def redeem(
             value=Money(value, info.currency) if value is not None else None,
         )
     return state.evolve(points=ps), [reason]
+
+
+def _restore(
+    ps: PointsState,
+    record: RedemptionRecord,
+    state: MemberState,
+    at: datetime,
+    currency: CompiledCurrency,
+) -> tuple[PointsState, list[Points]]:
+    """Give a cancelled redemption's points back as they were when spent.
+
+    Each part comes back with the expiry it had then, whatever happened to its lot since (a
+    push on upgrade or a bought extension reached only the points still held). A part whose
+    date has passed, unless a protected tier kept it, expires at once. A part goes back into
+    its lot while that lot still has the same date; otherwise it is a lot of its own.
+    """
+    shield = currency.expiry.never_while_tier if currency.expiry is not None else ()
+    by_id = {lot.id: i for i, lot in enumerate(ps.lots)}
+    lots = list(ps.lots)
+    lost: list[Points] = []
+    for (lot_id, give), until in zip(record.taken, record.until, strict=True):
+        if until is not None and until <= at:
+            moment = effective_expiry(until, shield, state.tiers)
+            if moment is not None and moment <= at:
+                lost.append(give)
+                continue
+        index = by_id.get(lot_id)
+        lot = lots[index] if index is not None else None
+        if index is not None and lot is not None and lot.expires_at == until and not lot.expired:
+            lots[index] = replace(lot, remaining=lot.remaining + give)
+            continue
+        origin = lot.earned_at if lot is not None else record.at
+        lots.append(
+            Lot(
+                id=f"{lot_id}+{record.id}",
+                currency=record.currency,
+                amount=give,
+                remaining=give,
+                earned_at=origin,
+                available_at=record.at,
+                expires_at=until,
+                source=lot.source if lot is not None else record.id,
+                extensions=lot.extensions if lot is not None else (),
+            )
+        )
+    return replace(ps, lots=tuple(lots)), lost
 
 
 def cancel(
@@ -183,7 +238,14 @@ def cancel(
     )
     if renew:
         ps = credit_new(ps, event.id, currency, record.points, event.at, info)
+    elif record.until:
+        ps, lost = _restore(ps, record, state, event.at, currency)
+        journal += [
+            JournalEntry(event.at, event.id, record.currency, "expire", -give, record.reward)
+            for give in lost
+        ]
     else:
+        # A redemption stored without the expiry of what it took: back to the lots as they are.
         back = dict(record.taken)
         lots: list[Lot] = []
         for lot in ps.lots:
@@ -191,8 +253,6 @@ def cancel(
             if not give:
                 lots.append(lot)
             elif lot.expired:
-                # Points whose lot expired meanwhile come back only to expire at once; a lot
-                # spent to zero before its date is restored and the next time step expires it.
                 journal.append(
                     JournalEntry(event.at, event.id, lot.currency, "expire", -give, record.reward)
                 )

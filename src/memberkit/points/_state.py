@@ -105,6 +105,9 @@ class RedemptionRecord:
     reward: str = ""
     value: Decimal | None = None
     cancelled: bool = False
+    until: tuple[StateMoment | None, ...] = ()
+    """The expiry each part of ``taken`` had when it was spent (same order). Empty in states
+    stored before it was kept: their cancels give points back to the lots as they are."""
 
 
 @with_config(_CLOSED)
