@@ -610,8 +610,9 @@ class RedeemSpec(_Frozen):
     """which lots a redemption spends first, e.g. ``earliest_expiry``"""
     cancel_expiry: Literal["original", "renew"] = Field(
         default="original",
-        description="points given back by a cancelled redemption keep their expiry, or restart it, "
-        "e.g. ``renew``",
+        description="points given back by a cancelled redemption keep the expiry they had when "
+        "spent (``original``: a push on upgrade or a bought extension since did not reach them; "
+        "those already past their date expire at once), or restart it, e.g. ``renew``",
     )
 
 
