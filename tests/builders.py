@@ -92,3 +92,12 @@ def state_on(
     """The member replayed with the events dated up to ``when`` (how to ask about a past moment)."""
     known = [e for e in events if e.at <= when]
     return memberkit.replay(p, start or member(), known, as_of=when)
+
+
+def without_horizons(text: str) -> str:
+    """A policy text with its ``program.refund_days`` and ``journal_days`` lines left out."""
+    return "".join(
+        line
+        for line in text.splitlines(keepends=True)
+        if not line.startswith(("  refund_days:", "  journal_days:"))
+    )

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.builders import without_horizons
 
 import memberkit
 from memberkit import EventError
@@ -29,18 +30,9 @@ def _with_horizons(text: str, refund: int, journal: int) -> str:
     return text.replace(marker, f"{marker}  refund_days: {refund}\n  journal_days: {journal}\n")
 
 
-def _without_horizons(text: str) -> str:
-    lines = [
-        line
-        for line in text.splitlines(keepends=True)
-        if not line.startswith(("  refund_days:", "  journal_days:"))
-    ]
-    return "".join(lines)
-
-
-KEEP = memberkit.parse_policy(_without_horizons(RETAIL_TEXT), source="keep.yaml")
+KEEP = memberkit.parse_policy(without_horizons(RETAIL_TEXT), source="keep.yaml")
 FOLD = memberkit.parse_policy(
-    _with_horizons(_without_horizons(RETAIL_TEXT), REFUND_DAYS, 60), source="fold.yaml"
+    _with_horizons(without_horizons(RETAIL_TEXT), REFUND_DAYS, 60), source="fold.yaml"
 )
 START = datetime(2025, 1, 6, 10, tzinfo=SHANGHAI)
 

@@ -33,6 +33,7 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
+from tests.builders import without_horizons
 
 import memberkit
 from memberkit import Event, MemberState, Policy
@@ -42,12 +43,8 @@ _RETAIL_TEXT = (resources.files("memberkit") / "examples" / "retail.yaml").read_
 # refund horizon is left out: the machine refunds orders after their points expired, a year and
 # more later (folding under horizons has its own laws, tests/core/test_fold.py).
 RETAIL = memberkit.parse_policy(
-    "".join(
-        line
-        for line in _RETAIL_TEXT.replace(
-            "  notice_days: 30\n", "  notice_days: 30\n  lateness_days: 3\n", 1
-        ).splitlines(keepends=True)
-        if not line.startswith(("  refund_days:", "  journal_days:"))
+    without_horizons(
+        _RETAIL_TEXT.replace("  notice_days: 30\n", "  notice_days: 30\n  lateness_days: 3\n", 1)
     ),
     source="retail.yaml",
 )
