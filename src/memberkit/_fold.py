@@ -25,18 +25,22 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from ._compiled import CompiledProgram, Policy
 from ._instants import fixed_offset
+from ._memo import IdentityMemo
 from ._state import ActivityRecord, Folded, FoldedPurchases, MemberState, OrderRecord
 from .points._compile import CompiledCurrency
 from .points._state import Lot, PointsState
 
 __all__ = ["Horizons", "fold", "horizons"]
+
+T = TypeVar("T")
 
 _YEAR = 366
 _MONTH = 31
@@ -107,19 +111,15 @@ def _period_days(per: str) -> int:
     return {"day": 1, "week": 7, "month": _MONTH}.get(per, _YEAR)
 
 
-_KNOWN: dict[int, tuple[Policy, Horizons | None]] = {}
+_KNOWN: IdentityMemo[Policy, tuple[Horizons | None]] = IdentityMemo(64)
 
 
 def horizons(policy: Policy) -> Horizons | None:
     """The policy's horizons over all its versions (None: it states none; nothing is folded)."""
-    known = _KNOWN.get(id(policy))
-    if known is not None and known[0] is policy:
-        return known[1]
-    found = _horizons(policy)
-    if len(_KNOWN) > 64:
-        _KNOWN.clear()
-    _KNOWN[id(policy)] = (policy, found)
-    return found
+    known = _KNOWN.get(policy)
+    if known is None:
+        known = _KNOWN.put(policy, (_horizons(policy),))
+    return known[0]
 
 
 def _horizons(policy: Policy) -> Horizons | None:
@@ -171,9 +171,7 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
     # Event ids: a repeated event older than the refund horizon is refused as out of order.
     seen_day = refund_cut.date().toordinal()
     if state.seen and state.seen[0][2] < seen_day:
-        k = 0
-        while k < len(state.seen) and state.seen[k][2] < seen_day:
-            k += 1
+        k = _leading(state.seen, lambda entry: entry[2] < seen_day)
         state = replace(state, seen=state.seen[k:])
         folded = replace(folded, events=folded.events + k)
         changed = True
@@ -202,6 +200,15 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
     if not changed:
         return state
     return replace(state, points=ps, folded=folded)
+
+
+def _leading(records: Sequence[T], folds: Callable[[T], bool]) -> int:
+    """How many records at the start ``folds`` takes (records are kept in time order; the first
+    it does not take ends the run, so a record out of order is only kept longer)."""
+    k = 0
+    while k < len(records) and folds(records[k]):
+        k += 1
+    return k
 
 
 def _older(records: Sequence[OrderRecord | ActivityRecord], cut: datetime) -> int:
@@ -278,9 +285,7 @@ def _fold_points(
 ) -> tuple[PointsState, Folded, bool]:
     changed = False
     # Redemptions past the refund horizon can no longer be cancelled.
-    k = 0
-    while k < len(ps.redemptions) and ps.redemptions[k].at < refund_cut:
-        k += 1
+    k = _leading(ps.redemptions, lambda record: record.at < refund_cut)
     if k:
         counts = Counter(dict(folded.redemptions))
         for record in ps.redemptions[:k]:
@@ -300,17 +305,13 @@ def _fold_points(
 
     # Refund detail of orders past the refund horizon (earnings are booked in order).
     if ps.earnings:
-        k = 0
-        while k < len(ps.earnings) and ps.earnings[k].order not in refundable:
-            k += 1
+        k = _leading(ps.earnings, lambda earning: earning.order not in refundable)
         if k:
             ps = replace(ps, earnings=ps.earnings[k:])
             changed = True
 
     cap_cut = _cutoff(program, clock, found.caps)
-    k = 0
-    while k < len(ps.cap_uses) and ps.cap_uses[k].at < cap_cut:
-        k += 1
+    k = _leading(ps.cap_uses, lambda use: use.at < cap_cut)
     if k:
         totals: dict[str, tuple[int, int | Decimal]] = {
             key: (count, points) for key, count, points in folded.cap_uses
@@ -326,9 +327,7 @@ def _fold_points(
 
     if found.journal is not None:
         journal_cut = _cutoff(program, clock, found.journal)
-        k = 0
-        while k < len(ps.journal) and ps.journal[k].at < journal_cut:
-            k += 1
+        k = _leading(ps.journal, lambda entry: entry.at < journal_cut)
         if k:
             sums: dict[tuple[str, str], int | Decimal] = {
                 (currency, kind): points for currency, kind, points in folded.journal
