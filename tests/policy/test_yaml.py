@@ -81,7 +81,10 @@ def test_what_libyaml_refuses_is_worded_by_the_pure_parser() -> None:
     ]
 
 
-@given(st.text(max_size=12) | st.sampled_from(["~", "null", "True", "0x1F", "0o17", "-.5", "+3"]))
+@given(
+    st.text(max_size=12)
+    | st.sampled_from(["~", "null", "True", "0x1F", "0o17", "-.5", "+3", "\n", "\n12"])
+)
 def test_text_skipped_by_its_first_character_matches_no_pattern(text: str) -> None:
     """A plain scalar read as text without the patterns could not have matched one of them."""
     if text and text[0] not in _yaml._TYPED_START:
@@ -89,3 +92,11 @@ def test_text_skipped_by_its_first_character_matches_no_pattern(text: str) -> No
         assert not any(p.match(text) for p in (*patterns, _yaml._DATE))
         assert text not in _yaml._BOOL
         assert _yaml._scalar(text, True) == text
+
+
+@pytest.mark.parametrize("text", ["", "12", "0x1F", "0o17", "-.5", "2024-01-31", "null"])
+def test_a_trailing_newline_is_never_part_of_a_typed_scalar(text: str) -> None:
+    """The core-schema patterns match the whole scalar; `$` would also accept a final newline."""
+    patterns = (_yaml._NULL, _yaml._INT, _yaml._INT_OCT, _yaml._INT_HEX, _yaml._FLOAT, _yaml._DATE)
+    assert not any(p.match(text + "\n") for p in patterns)
+    assert _yaml._scalar(text + "\n", True) == text + "\n"

@@ -93,13 +93,13 @@ def _mark(event: ev.Event) -> Mark:
 
 # --- scalars: the YAML 1.2 core schema ---------------------------------------------------------
 
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)\Z")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"^[-+]?[0-9]+$")
-_INT_OCT = re.compile(r"^0o[0-7]+$")
-_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_INT = re.compile(r"^[-+]?[0-9]+\Z")
+_INT_OCT = re.compile(r"^0o[0-7]+\Z")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 _TYPED_START = frozenset("0123456789+-.~nNtTfF")

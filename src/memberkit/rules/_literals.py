@@ -48,8 +48,8 @@ MONTHS: Mapping[str, int] = {
     **{f"{number}月": number for number in range(1, 13)},
 }
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\Z")
 
 
 def show(value: object) -> str:
