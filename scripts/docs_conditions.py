@@ -20,7 +20,11 @@ from docs_markdown import anchor, cell, rst_to_markdown
 __all__ = ["conditions_reference", "field_meanings", "rst_table"]
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "memberkit"
-VOCABULARY_FILES = (SRC / "rules" / "_fields.py", SRC / "lifecycle" / "_vocabulary.py")
+VOCABULARY_FILES = (
+    SRC / "rules" / "_fields.py",
+    SRC / "lifecycle" / "_vocabulary.py",
+    SRC / "points" / "_timed_model.py",
+)
 
 
 def rst_table(text: str) -> list[list[str]]:

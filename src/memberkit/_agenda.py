@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ._compiled import Policy
+from ._compiled import CompiledProgram, Policy
 from ._errors import AsOfError, EventError
 from ._instants import fixed_offset
 from ._reasons import Reason
 from ._renames import carry_over, read_through
 from ._state import MemberState
 from .points import _engine as points_engine
+from .points._timed import TierMoment
 from .tiers import _engine as tiers_engine
 
 __all__ = ["advanced", "check_as_of", "due_moments", "run_until", "settled", "state_at"]
@@ -101,14 +102,29 @@ def run_until(
             # Members holding what the version renames move first: all that is due at its start
             # is decided under its ids.
             state = carry_over(program, now, state, moment, sink)
-        state = tiers_engine.run_due(now, state, moment, sink)
-        state = points_engine.run_due(now, state, done, moment, reasons)
+        tier_moment = None
+        if now.points is not None and now.points.timed:
+            before = state.tiers.current
+            reviewed = tiers_engine.reviews_at(now, state, moment)
+            state = tiers_engine.run_due(now, state, moment, sink)
+            tier_moment = TierMoment(reviewed, _went_down(now, before, state.tiers.current))
+        else:
+            state = tiers_engine.run_due(now, state, moment, sink)
+        state = points_engine.run_due(now, state, done, moment, reasons, tier_moment)
         if at_boundary and moment == boundary:
             state = tiers_engine.on_version(now, state, moment, sink)
             # A tier reached on the version's first day can end protection or start it.
             state = points_engine.run_due(now, state, moment, moment, reasons)
         done = moment
     return state
+
+
+def _went_down(program: CompiledProgram, before: str | None, after: str | None) -> bool:
+    """Whether the ladder tier went down from ``before`` to ``after``."""
+    if program.points is None:
+        return False
+    order = program.points.tier_order
+    return before in order and after in order and order.index(after) < order.index(before)
 
 
 def _read(policy: Policy, state: MemberState) -> MemberState:

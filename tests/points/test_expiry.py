@@ -223,8 +223,8 @@ def test_an_expiry_key_without_effect_is_refused(expiry: str, key: str) -> None:
     ("word", "says"),
     [
         ("purchse", "did you mean 'purchase'?"),
-        ("refund", "does not reset inactivity"),
-        ("transfer", "does not reset inactivity"),
+        ("refund", "does not count as activity"),
+        ("transfer", "does not count as activity"),
         ("check in", "should match pattern"),
     ],
 )

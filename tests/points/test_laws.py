@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.builders import activity, at, purchase, refund
 from tests.points.builders import event, member, points_policy
 
 import memberkit
-from memberkit import MemberState
+from memberkit import MemberState, Policy
 
-POLICY = points_policy(
+_BODY = (
     "currencies:\n"
     "  - id: points\n"
     "    expiry: {rolling_months: 2, paid_extension: {max_months: 3}}\n"
@@ -30,6 +31,18 @@ POLICY = points_policy(
     "pending: {days: 3}\n"
     "reversal: negative\n"
 )
+POLICY = points_policy(_BODY)
+
+TIMED = points_policy(
+    _BODY + "timed:\n"
+    "  - id: decay\n"
+    "    at: {inactive: {days: 10}, every: {days: 3}, times: 5, activity: [purchase, checkin]}\n"
+    "    do: {expire: 10%, min_points: 7, rounding: half_up}\n"
+    "  - {id: block, at: {every: {months: 1}}, when: {balance: {'>': 2000}}, do: {expire: 25%}}\n"
+    "  - {id: keep, at: {every: {months: 2}, from: calendar}, do: {extend_months: 1}}\n"
+    "  - {id: reset, currency: growth, at: 2026-03-31, do: {expire: all}}\n"
+)
+"""The same programme with timed rules of every kind that needs no tiers acting on it."""
 
 _step = st.tuples(
     st.sampled_from(
@@ -83,20 +96,22 @@ def _events(steps: list[tuple[str, int, int]]) -> list[memberkit.Event]:
     return out
 
 
-def _run(state: MemberState, events: list[memberkit.Event]) -> list[MemberState]:
+def _run(
+    state: MemberState, events: list[memberkit.Event], policy: Policy = POLICY
+) -> list[MemberState]:
     states = []
     for item in events:
         try:
-            state, _ = memberkit.apply(POLICY, state, item)
+            state, _ = memberkit.apply(policy, state, item)
         except memberkit.EventError:
             continue  # e.g. a partial refund of a line already returned
         states.append(state)
     return states
 
 
-def _check_conservation(state: MemberState) -> None:
+def _check_conservation(state: MemberState, policy: Policy = POLICY) -> None:
     moment = state.clock or state.joined_at
-    state, _ = memberkit.advance(POLICY, state, moment)
+    state, _ = memberkit.advance(policy, state, moment)
     for currency in ("points", "growth"):
         journal: dict[str, Any] = {}
         for e in state.points.journal:
@@ -108,7 +123,7 @@ def _check_conservation(state: MemberState) -> None:
         reversed_ = -journal.get("reverse", 0)
         out = -journal.get("transfer_out", 0)
         into = journal.get("transfer_in", 0)
-        held = memberkit.balance(POLICY, state, moment, currency)
+        held = memberkit.balance(policy, state, moment, currency)
         available_now = held.available
         # available + pending as the member sees them, debt included in available
         assert earned == available_now + held.pending + redeemed + expired + reversed_ + out - into
@@ -116,35 +131,46 @@ def _check_conservation(state: MemberState) -> None:
         assert sum(journal.values()) == lots - state.points.debt_of(currency)
 
 
+BOTH = pytest.mark.parametrize("policy", [POLICY, TIMED], ids=["plain", "timed"])
+
+
+@BOTH
 @given(st.lists(_step, max_size=14))
-def test_points_are_conserved_at_every_step(steps: list[tuple[str, int, int]]) -> None:
+def test_points_are_conserved_at_every_step(
+    policy: Policy, steps: list[tuple[str, int, int]]
+) -> None:
     """earned = available + pending + redeemed + expired + reversed + out − in, per currency."""
-    for state in _run(member("gold"), _events(steps)):
-        _check_conservation(state)
+    for state in _run(member("gold"), _events(steps), policy):
+        _check_conservation(state, policy)
 
 
+@BOTH
 @given(st.lists(_step, max_size=14))
-def test_no_lot_goes_negative(steps: list[tuple[str, int, int]]) -> None:
+def test_no_lot_goes_negative(policy: Policy, steps: list[tuple[str, int, int]]) -> None:
     """Every lot's remaining points stay between zero and its amount."""
-    for state in _run(member(), _events(steps)):
+    for state in _run(member(), _events(steps), policy):
         assert all(0 <= lot.remaining <= lot.amount for lot in state.points.lots)
 
 
+@BOTH
 @given(st.lists(_step, max_size=12))
-def test_replay_equals_applying_one_by_one(steps: list[tuple[str, int, int]]) -> None:
+def test_replay_equals_applying_one_by_one(
+    policy: Policy, steps: list[tuple[str, int, int]]
+) -> None:
     """Replaying the accepted events gives the state reached step by step."""
     events = _events(steps)
-    states = _run(member(), events)
+    states = _run(member(), events, policy)
     if not states:
         return
     accepted = [e for e in events if any(e.id == seen for seen, _, _ in states[-1].seen)]
-    assert memberkit.replay(POLICY, member(), accepted) == states[-1]
+    assert memberkit.replay(policy, member(), accepted) == states[-1]
 
 
+@BOTH
 @given(st.lists(_step, max_size=12))
-def test_json_round_trip_is_lossless(steps: list[tuple[str, int, int]]) -> None:
+def test_json_round_trip_is_lossless(policy: Policy, steps: list[tuple[str, int, int]]) -> None:
     """A state with lots, journal, caps and redemptions reads back equal from its JSON."""
-    for state in _run(member("gold"), _events(steps))[-1:]:
+    for state in _run(member("gold"), _events(steps), policy)[-1:]:
         assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
 
 

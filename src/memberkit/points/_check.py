@@ -35,7 +35,7 @@ def _condition_tiers(cond: Condition | None, ctx: CheckContext, path: Path) -> l
     if cond is None:
         return found
     for node in cond.walk():
-        if isinstance(node, Compare) and node.field == "tier":
+        if isinstance(node, Compare) and node.field in ("tier", "tier_reached"):
             literals = node.value if isinstance(node.value, tuple) else (node.value,)
             for literal in literals:
                 finding = _unknown_tier(str(literal), ctx, (*path, *node.path))
@@ -90,7 +90,56 @@ def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
             )
         rules[rule.id] = index
         findings += _check_rule(rule, base, ctx, currencies)
+    findings += _check_timed(section, ctx, currencies)
     return findings
+
+
+def _dated(section: PointsSection, currency: str) -> bool:
+    """Whether the currency's points carry a last valid day (rolling or fixed expiry)."""
+    spec = next((c for c in section.currencies if c.id == currency), None)
+    expiry = spec.expiry if spec is not None else section.expiry
+    return expiry is not None and expiry.inactivity_months is None
+
+
+def _check_timed(
+    section: PointsSection, ctx: CheckContext, currencies: tuple[str, ...]
+) -> list[Finding]:
+    found: list[Finding | None] = list(
+        _twice("timed rule", [rule.id for rule in section.timed], ("points", "timed"))
+    )
+    for index, rule in enumerate(section.timed):
+        base: Path = ("points", "timed", index)
+        currency = rule.currency or currencies[0]
+        if rule.currency is not None and rule.currency not in currencies:
+            hint = did_you_mean(rule.currency, currencies)
+            listed = "" if hint else f" (currencies: {', '.join(currencies)})"
+            found.append(
+                Finding(
+                    (*base, "currency"),
+                    f"unknown points currency '{rule.currency}'{hint}{listed}",
+                    "unknown_currency",
+                )
+            )
+            continue
+        if rule.do.extend_months is not None and not _dated(section, currency):
+            found.append(
+                Finding(
+                    (*base, "do", "extend_months"),
+                    f"points of '{currency}' have no last valid day to push back; give the "
+                    "currency rolling_months or fixed expiry, or expire instead",
+                    "no_effect",
+                )
+            )
+        if rule.at.tier is not None and not ctx.tier_ids:
+            found.append(
+                Finding(
+                    (*base, "at"),
+                    f"'tier_{rule.at.tier}' needs a tier ladder; the policy declares no tiers",
+                    "no_tiers",
+                )
+            )
+        found += _condition_tiers(rule.when, ctx, (*base, "when"))
+    return [f for f in found if f is not None]
 
 
 def _twice(noun: str, ids: list[str], base: Path) -> list[Finding | None]:

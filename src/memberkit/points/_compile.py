@@ -25,6 +25,7 @@ from ._model import (
     RedeemSpec,
     TransferSpec,
 )
+from ._timed_model import TimedAction, TimedMoments, TimedRule
 
 __all__ = [
     "DEFAULT_CURRENCY",
@@ -35,6 +36,7 @@ __all__ = [
     "CompiledCurrency",
     "CompiledPoints",
     "CompiledRule",
+    "CompiledTimed",
     "check_points",
     "compile_points",
     "resolve_currency",
@@ -143,6 +145,39 @@ class CompiledCurrency:
 
 
 @dataclass(frozen=True, slots=True)
+class CompiledTimed:
+    """A timed rule ready to run."""
+
+    id: str
+    name: LocalizedText
+    path: str
+    currency: str
+    at: TimedMoments
+    when: Predicate | None
+    do: TimedAction
+
+    @property
+    def extends(self) -> bool:
+        """Whether the rule pushes expiry back (it acts before the moment's expiry)."""
+        return self.do.extend_months is not None
+
+
+def compile_timed(
+    rule: TimedRule, path: Path, info: ProgramInfo, default_currency: str
+) -> CompiledTimed:
+    """Compile one checked rule at load time."""
+    return CompiledTimed(
+        id=rule.id,
+        name=localized(rule.name, info.locale, rule.id),
+        path=format_path(path),
+        currency=rule.currency or default_currency,
+        at=rule.at,
+        when=compile_condition(rule.when, info.tz) if rule.when is not None else None,
+        do=rule.do,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledPoints:
     """The points section compiled for evaluation."""
 
@@ -164,6 +199,8 @@ class CompiledPoints:
     """Per currency, the tiers that keep its points from expiring (``never_while_tier``)."""
     has_campaigns: bool = False
     """Whether any currency declares expiry extension campaigns."""
+    timed: tuple[CompiledTimed, ...] = ()
+    """The timed rules (``points.timed``), in the order written."""
 
     def __post_init__(self) -> None:
         # Both are read at every agenda moment: worked out once, when the policy is compiled.
@@ -338,4 +375,8 @@ def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext)
         reversal=section.reversal,
         tier_order=ctx.tier_ids,
         tier_names=MappingProxyType(dict(ctx.tier_names)),
+        timed=tuple(
+            compile_timed(rule, ("points", "timed", i), info, default)
+            for i, rule in enumerate(section.timed)
+        ),
     )

@@ -37,7 +37,8 @@ from .._events import (
 from .._instants import fixed_offset
 from .._program import ProgramInfo
 from .._reasons import Reason
-from .._state import ActivityRecord, MemberState, OrderRecord
+from .._state import MemberState
+from ._activity import last_activity as _last_activity
 from ._compile import PENDING_PATH, REVERSAL_PATH, CompiledPoints, resolve_currency
 from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
 from ._extend import apply_campaigns, extend_paid, push_lots
@@ -52,7 +53,8 @@ from ._ledger import (
     spend,
 )
 from ._spend import cancel, redeem
-from ._state import CapUse, Earning, JournalEntry, Lot, PointsState, RedemptionRecord
+from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
+from ._timed import TierMoment, next_timed, run_timed
 from ._transfer import adjust, transfer
 
 __all__ = [
@@ -73,38 +75,6 @@ def _last_day(info: ProgramInfo, expires_at: datetime) -> object:
 
 
 # --- time ----------------------------------------------------------------------------------------
-
-
-def _last_activity(state: MemberState, kinds: tuple[str, ...], until: datetime) -> datetime:
-    """The latest moment by ``until`` the member did something of ``kinds`` (joining counts).
-
-    Records are kept in time order, so each search runs back from the latest; what the state
-    folded (``MemberState.folded``) keeps the latest moment of each kind.
-    """
-    moments: list[datetime | None] = []
-    folded = state.folded
-    if "purchase" in kinds:
-        moments.append(_latest(state.orders, until, None))
-    moments.append(_latest(state.activities, until, kinds))
-    if "redemption" in kinds:
-        # Spending points is using the programme: a redemption resets the clock as a purchase does.
-        moments.append(_latest(state.points.redemptions, until, None))
-    if folded is not None:
-        moments += [folded.last(kind) for kind in kinds]
-    return max([state.joined_at, *(m for m in moments if m is not None and m <= until)])
-
-
-def _latest(
-    records: Sequence[OrderRecord | ActivityRecord | RedemptionRecord],
-    until: datetime,
-    kinds: tuple[str, ...] | None,
-) -> datetime | None:
-    for record in reversed(records):
-        if record.at > until:
-            continue
-        if kinds is None or getattr(record, "kind", None) in kinds:
-            return record.at
-    return None
 
 
 def inactivity_deadline(info: ProgramInfo, last: datetime, months: int) -> datetime:
@@ -161,6 +131,10 @@ def next_due(
         deadline = inactivity_deadline(program.info, last, expiry.inactivity_months)
         if after < deadline <= until and (first is None or deadline < first):
             first = deadline
+    if points.timed:
+        timed = next_timed(points.timed, program.info, state, after, first or until)
+        if timed is not None and (first is None or timed < first):
+            first = timed
     return first
 
 
@@ -184,8 +158,10 @@ def run_due(
     after: datetime,
     moment: datetime,
     reasons: list[Reason] | None,
+    tiers: TierMoment | None = None,
 ) -> MemberState:
-    """Carry out what falls due by ``moment``: campaigns, pending lots released, expiry.
+    """Carry out what falls due by ``moment``: campaigns, pending lots released, expiry, and
+    the timed rules (``tiers`` says what the tiers part did at ``moment``).
 
     ``reasons`` None: nobody reads what happened, so nothing is explained.
     """
@@ -215,7 +191,13 @@ def run_due(
                     date=info.local_date(moment),
                 )
             )
-    return _expire(program, points, state, moment, sink)
+    if not points.timed:
+        return _expire(program, points, state, moment, sink)
+    # Timed extensions act before the moment's expiry (a year extended at its end is not lost),
+    # timed expiry after it (a share is taken of what is left).
+    state = run_timed(points, info, state, after, moment, reasons, extends=True, tiers=tiers)
+    state = _expire(program, points, state, moment, sink)
+    return run_timed(points, info, state, after, moment, reasons, extends=False, tiers=tiers)
 
 
 def _expire(
@@ -624,13 +606,24 @@ def _refund(
 def on_tier_change(
     ctx: ApplyContext, state: MemberState, old: str | None, new: str | None
 ) -> tuple[MemberState, list[Reason]]:
-    """On an upgrade: the upgrade bonuses, and expiry pushed back where the policy says so."""
+    """On an upgrade: the upgrade bonuses, and expiry pushed back where the policy says so; on a
+    step down: the timed rules at ``tier_down``."""
     points = ctx.program.points
     if points is None or new is None:
         return state, []
     order = points.tier_order
     rank_new = order.index(new) if new in order else 0
     rank_old = order.index(old) if old in order else 0
+    if rank_new < rank_old and points.timed:
+        # A step down at an event (a refund, say) is a tier moment like one at a review.
+        told: list[Reason] = []
+        at = ctx.event.at
+        down = TierMoment(down=True)
+        for extends in (True, False):
+            state = run_timed(
+                points, ctx.program.info, state, at, at, told, extends=extends, tiers=down
+            )
+        return state, told
     if rank_new <= rank_old:
         return state, []
     info = ctx.program.info

@@ -43,6 +43,7 @@ from pydantic_core import PydanticCustomError
 from .._conditions import EventCondition
 from .._limits import MAX_MULTIPLIER, MAX_RULE_POINTS
 from .._program import Ident, Name
+from ._timed_model import TimedRule, activity_kind
 
 __all__ = [
     "BaseSpec",
@@ -402,40 +403,10 @@ def _fixed_day(value: str) -> str:
     return value
 
 
-_ACTIVITY_WORDS = ("purchase", "redemption")
-_NOT_ACTIVITY = (
-    "refund",
-    "redemption_cancel",
-    "transfer",
-    "adjustment",
-    "tier_grant",
-    "tier_upgrade",
-    "benefit_use",
-    "points_extension",
-)
-
-
-def _activity_kind(kind: str) -> str:
-    if kind in _NOT_ACTIVITY:
-        raise ValueError(
-            f"'{kind}' does not reset inactivity; list purchase, redemption or activity kinds"
-        )
-    hint = _misspelt(kind) if kind not in _ACTIVITY_WORDS else ""
-    if hint:
-        raise ValueError(f"'{kind}' is not purchase, redemption or an activity kind{hint}")
-    return kind
-
-
 def _some_activity(kinds: tuple[str, ...]) -> tuple[str, ...]:
     if not kinds:
         raise ValueError("list at least one thing that resets inactivity, e.g. [purchase]")
     return kinds
-
-
-def _misspelt(kind: str) -> str:
-    # Only a near miss (purchse, purchases) is a typo; purchase_online is a kind of its own.
-    close = difflib.get_close_matches(kind, _ACTIVITY_WORDS, n=1, cutoff=0.85)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 class ExpirySpec(_Frozen):
@@ -478,7 +449,7 @@ class ExpirySpec(_Frozen):
             Annotated[
                 str,
                 Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64),
-                AfterValidator(_activity_kind),
+                AfterValidator(activity_kind),
             ],
             ...,
         ],
@@ -487,7 +458,7 @@ class ExpirySpec(_Frozen):
     ] = Field(
         default=("purchase",),
         description="with inactivity_months: what resets the inactivity clock: purchase, "
-        "redemption, and activity kinds (checkin, review...), e.g. ``[purchase, redemption, checkin]``",
+        "redemption, benefit_use, and activity kinds (checkin, review...), e.g. ``[purchase, redemption, checkin]``",
     )
     never_while_tier: tuple[Ident, ...] = Field(
         default=(),
@@ -722,3 +693,6 @@ class PointsSection(_Frozen):
         default="up_to_balance",
         description="what a refund does when the points it takes back were already spent",
     )
+    timed: tuple[TimedRule, ...] = ()
+    """rules that act at moments the policy states (after inactivity, each block, a date, a tier
+    review), e.g. ``[{id: block, at: {every: {months: 6}}, do: {expire: all}}]``"""

@@ -346,9 +346,10 @@ def held_lots(
     # member's last activity sets, which the next activity moves.
     idle: datetime | None = None
     if chosen.expiry is not None and chosen.expiry.inactivity_months is not None:
-        from ._engine import _last_activity, inactivity_deadline
+        from ._activity import last_activity
+        from ._engine import inactivity_deadline
 
-        last = _last_activity(now, chosen.expiry.activity, as_of)
+        last = last_activity(now, chosen.expiry.activity, as_of)
         idle = inactivity_deadline(info, last, chosen.expiry.inactivity_months)
     out: list[HeldLot] = []
     for lot in now.points.lots:

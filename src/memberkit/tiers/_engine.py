@@ -42,7 +42,15 @@ from ._review import review
 from ._state import TierChange, TierGrantRecord
 from ._windows import midnight, next_review
 
-__all__ = ["begin", "current_tier", "next_due", "on_event", "on_version", "run_due"]
+__all__ = [
+    "begin",
+    "current_tier",
+    "next_due",
+    "on_event",
+    "on_version",
+    "reviews_at",
+    "run_due",
+]
 
 
 def current_tier(state: MemberState) -> str | None:
@@ -71,6 +79,15 @@ def next_due(
         return None
     due = _next_due(ct, program.info, state, after, until)
     return None if due is None else due[0]
+
+
+def reviews_at(program: CompiledProgram, state: MemberState, moment: datetime) -> bool:
+    """Whether the tiers part reviews the member at ``moment`` (a review date or a validity end)."""
+    ct = program.tiers
+    if ct is None:
+        return False
+    due = _next_due(ct, program.info, start(ct, state), moment - TICK, moment)
+    return due is not None and due[0] == moment and due[1]
 
 
 def run_due(

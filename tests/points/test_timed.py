@@ -1,0 +1,311 @@
+"""Timed rules (points.timed): decay after inactivity, blocks, card years, dates and tier moments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from tests.builders import activity, at, policy, purchase, refund
+from tests.points.builders import applied, findings, member, points_policy, total
+from tests.tiers.builders import RETAIL
+
+import memberkit
+from memberkit import MemberState, Policy
+from memberkit.i18n._render import render
+
+BASE = "earn:\n  - {id: base, per: 1 CNY, points: 1}\n"
+
+DECAY = points_policy(
+    BASE + "timed:\n"
+    "  - id: decay\n"
+    "    name: {zh_Hans: 不活跃衰减, en: Inactivity decay}\n"
+    "    at: {inactive: {weeks: 8}, every: {weeks: 1}, times: 3}\n"
+    "    do: {expire: 10%, min_points: 50, rounding: ceil}\n"
+)
+
+
+def _available(p: Policy, state: MemberState, moment: datetime) -> int:
+    return int(memberkit.balance(p, state, moment).available)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # Last purchase 10 Jan; 8 weeks later is 7 Mar, so the first step is at the end of 7 Mar.
+        (at(2026, 3, 7, 23, 59), 1000),
+        (at(2026, 3, 8, 0, 0), 900),  # 10% of 1000
+        (at(2026, 3, 15, 0, 0), 810),  # 10% of 900
+        (at(2026, 3, 22, 0, 0), 729),  # 10% of 810 (81)
+        (at(2027, 1, 1), 729),  # times: 3, then no more steps
+    ],
+)
+def test_weekly_decay_after_eight_inactive_weeks(moment: datetime, expected: int) -> None:
+    """A share of the balance lapses each week once the member has been inactive 8 weeks."""
+    state = applied(DECAY, member(), purchase("o1", at(2026, 1, 10), ("l1", "x", "1000")))
+    assert _available(DECAY, state, moment) == expected
+
+
+def test_decay_takes_at_least_the_floor_and_rounds_as_stated() -> None:
+    """10% of 300 is 30, below the floor of 50; 10% of 905 is 90.5, rounded up to 91."""
+    small = applied(DECAY, member(), purchase("o1", at(2026, 1, 10), ("l1", "x", "300")))
+    assert _available(DECAY, small, at(2026, 3, 8, 0, 0)) == 250
+    odd = applied(DECAY, member(), purchase("o1", at(2026, 1, 10), ("l1", "x", "905")))
+    assert _available(DECAY, odd, at(2026, 3, 8, 0, 0)) == 814
+
+
+def test_the_floor_never_takes_more_than_the_balance() -> None:
+    """With 30 points held, a floor of 50 takes the 30 and no more."""
+    state = applied(DECAY, member(), purchase("o1", at(2026, 1, 10), ("l1", "x", "30")))
+    state, _ = memberkit.advance(DECAY, state, at(2026, 3, 8, 0, 0))
+    assert _available(DECAY, state, at(2026, 3, 8, 0, 0)) == 0
+    assert total(state) == 0
+
+
+def test_a_purchase_restarts_the_count() -> None:
+    """A purchase after the first step moves the next step to 8 weeks after it."""
+    state = applied(
+        DECAY,
+        member(),
+        purchase("o1", at(2026, 1, 10), ("l1", "x", "1000")),
+        purchase("o2", at(2026, 3, 10), ("l1", "x", "100")),
+    )
+    # 900 left after the step of 8 Mar, plus 100.
+    assert _available(DECAY, state, at(2026, 5, 5, 23, 59)) == 1000
+    assert _available(DECAY, state, at(2026, 5, 6, 0, 0)) == 900
+
+
+def test_decay_is_explained_and_journaled_against_the_lots() -> None:
+    """The reason names the rule and the day; the journal line names the lot it took from."""
+    state = applied(DECAY, member(), purchase("o1", at(2026, 1, 10), ("l1", "x", "1000")))
+    state, reasons = memberkit.advance(DECAY, state, at(2026, 3, 9))
+    assert [r.code for r in reasons] == ["points.timed_expired"]
+    assert render(reasons[0], "en") == "Inactivity decay: 100 points expired after Mar 7, 2026."
+    assert render(reasons[0], "zh_Hans") == "不活跃衰减：100 积分于2026年3月7日后失效。"
+    assert [(e.kind, e.points, e.rule) for e in state.points.journal][-1] == (
+        "expire",
+        -100,
+        "o1/points",
+    )
+
+
+def test_a_refund_after_decay_takes_back_only_what_decay_left() -> None:
+    """Points of an order lost to decay are not taken again from the member's other points."""
+    state = applied(
+        DECAY,
+        member(),
+        purchase("o1", at(2026, 1, 10), ("l1", "x", "1000")),
+    )
+    state, _ = memberkit.advance(DECAY, state, at(2026, 3, 9))
+    state = applied(DECAY, state, refund("r1", at(2026, 3, 9, 13), "o1"))
+    assert _available(DECAY, state, at(2026, 3, 9, 14)) == 0
+    assert total(state) == 0
+
+
+def test_the_agenda_lists_the_decay_steps() -> None:
+    """due_moments gives the steps advance would act on, and no more than ``times``."""
+    state = applied(DECAY, member(), purchase("o1", at(2026, 1, 10), ("l1", "x", "1000")))
+    moments = memberkit.due_moments(DECAY, state, at(2026, 1, 10, 13), at(2027, 1, 1))
+    assert moments == (at(2026, 3, 8, 0, 0), at(2026, 3, 15, 0, 0), at(2026, 3, 22, 0, 0))
+
+
+DEADLINE = points_policy(BASE + "timed:\n  - {id: claim, at: 2026-06-30, do: {expire: all}}\n")
+
+
+def test_points_not_claimed_by_a_date_are_forfeited_after_it() -> None:
+    """Valid through the whole of 30 June; gone at midnight."""
+    state = applied(DEADLINE, member(), purchase("o1", at(2026, 2, 1), ("l1", "x", "500")))
+    assert _available(DEADLINE, state, at(2026, 6, 30, 23, 59)) == 500
+    assert _available(DEADLINE, state, at(2026, 7, 1, 0, 0)) == 0
+    # Points earned after the deadline are not touched by it.
+    later = applied(DEADLINE, state, purchase("o2", at(2026, 7, 2), ("l1", "x", "80")))
+    assert _available(DEADLINE, later, at(2027, 1, 1)) == 80
+
+
+CARD_YEAR = points_policy(
+    BASE + "expiry: {rolling_months: 12}\n"
+    "timed:\n"
+    "  - {id: keep, at: {every: {months: 12}}, when: {balance: {'>=': 1000}}, "
+    "do: {extend_months: 12}}\n"
+    "  - {id: void, at: {every: {months: 12}}, when: {balance: {'<': 1000}}, do: {expire: all}}\n"
+)
+
+
+def test_a_card_year_ends_with_the_balance_deciding() -> None:
+    """Joined 1 Mar: at the card year's end 1,200 points live a year longer; 800 are void."""
+    joined = at(2026, 3, 1, 0, 0)
+    rich = applied(
+        CARD_YEAR, member(joined=joined), purchase("o1", at(2026, 4, 1), ("l1", "x", "1200"))
+    )
+    held = memberkit.balance(CARD_YEAR, rich, at(2027, 3, 1, 0, 0))
+    assert held.schedule == ((date(2028, 4, 1), 1200),)
+    poor = applied(
+        CARD_YEAR, member(joined=joined), purchase("o1", at(2026, 4, 1), ("l1", "x", "800"))
+    )
+    assert _available(CARD_YEAR, poor, at(2027, 2, 28, 23, 59)) == 800
+    assert _available(CARD_YEAR, poor, at(2027, 3, 1, 0, 0)) == 0
+
+
+def test_calendar_blocks_end_on_the_first_of_the_month() -> None:
+    """Quarters from 1 January: a quarter's points are cut by a share at 1 Apr and 1 Jul."""
+    p = points_policy(
+        BASE + "timed:\n  - {id: q, at: {every: {months: 3}, from: calendar}, do: {expire: 50%}}\n"
+    )
+    state = applied(p, member(), purchase("o1", at(2026, 2, 10), ("l1", "x", "1000")))
+    moments = memberkit.due_moments(p, state, at(2026, 2, 11), at(2026, 12, 31))
+    assert moments[:2] == (at(2026, 4, 1, 0, 0), at(2026, 7, 1, 0, 0))
+    assert _available(p, state, at(2026, 7, 1, 0, 0)) == 250
+
+
+BLOCKS = policy(
+    RETAIL.format(window="calendar_year") + "points:\n"
+    "  earn: [{id: base, per: 1 CNY, points: 1}]\n"
+    "  timed:\n"
+    "    - id: block\n"
+    "      at: {every: {months: 6}, from: joining}\n"
+    "      when: {not: {tier_reached: [gold, platinum]}}\n"
+    "      do: {expire: all}\n"
+)
+
+
+def test_points_are_cleared_at_a_block_end_unless_gold_was_reached_in_the_block() -> None:
+    """Joined 15 Jan; the block ends 15 Jul. 500 spent: cleared. 8,000 spent (gold): kept."""
+    joined = at(2026, 1, 15, 0, 0)
+    small = applied(
+        BLOCKS, member(joined=joined), purchase("o1", at(2026, 2, 1), ("l1", "x", "500"))
+    )
+    assert _available(BLOCKS, small, at(2026, 7, 14, 23, 59)) == 500
+    assert _available(BLOCKS, small, at(2026, 7, 15, 0, 0)) == 0
+    big = applied(
+        BLOCKS, member(joined=joined), purchase("o1", at(2026, 2, 1), ("l1", "x", "8000"))
+    )
+    assert memberkit.tier_of(BLOCKS, big, at(2026, 2, 2)).tier == "gold"
+    assert _available(BLOCKS, big, at(2026, 7, 15, 0, 0)) == 8000
+
+
+TIER_MOMENTS = policy(
+    RETAIL.format(window="calendar_year") + "points:\n"
+    "  currencies:\n"
+    "    - {id: points}\n"
+    "    - {id: stars, name: {en: stars, zh_Hans: 星星}}\n"
+    "  earn:\n"
+    "    - {id: base, per: 1 CNY, points: 1}\n"
+    "    - {id: star, per: 100 CNY, points: 1, currency: stars}\n"
+    "  timed:\n"
+    "    - {id: reset, currency: stars, at: tier_review, do: {expire: all}}\n"
+    "    - {id: down, at: tier_down, do: {expire: all}}\n"
+)
+
+
+def test_a_currency_is_reset_at_each_tier_review() -> None:
+    """Stars start again from zero at the year-end review; points are untouched by it."""
+    state = applied(
+        TIER_MOMENTS,
+        memberkit.new_member("m1", at(2026, 1, 1, 0, 0)),
+        purchase("o1", at(2026, 5, 1), ("l1", "x", "8000")),
+    )
+    stars = memberkit.balance(TIER_MOMENTS, state, at(2026, 12, 31, 23, 59), "stars")
+    assert stars.available == 80
+    after = memberkit.balance(TIER_MOMENTS, state, at(2027, 1, 1, 0, 0), "stars")
+    assert after.available == 0
+    assert _available(TIER_MOMENTS, state, at(2027, 1, 1, 0, 0)) == 8000
+
+
+def test_points_expire_when_the_member_goes_down_a_tier() -> None:
+    """Gold from 2026 spend, kept at the 2027 review, lost at the 2028 review with its points."""
+    state = applied(
+        TIER_MOMENTS,
+        memberkit.new_member("m1", at(2026, 1, 1, 0, 0)),
+        purchase("o1", at(2026, 5, 1), ("l1", "x", "8000")),
+    )
+    assert memberkit.tier_of(TIER_MOMENTS, state, at(2027, 6, 1)).tier == "gold"
+    assert _available(TIER_MOMENTS, state, at(2027, 12, 31, 23, 59)) == 8000
+    assert memberkit.tier_of(TIER_MOMENTS, state, at(2028, 1, 1, 0, 0)).tier != "gold"
+    assert _available(TIER_MOMENTS, state, at(2028, 1, 1, 0, 0)) == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "words"),
+    [
+        (
+            "timed:\n  - {id: t, currency: starz, at: 2026-06-30, do: {expire: all}}\n",
+            ("points", "timed", 0, "currency"),
+            "unknown points currency 'starz'",
+        ),
+        (
+            "expiry: {inactivity_months: 12}\n"
+            "timed:\n  - {id: t, at: 2026-06-30, do: {extend_months: 3}}\n",
+            ("points", "timed", 0, "do", "extend_months"),
+            "no last valid day",
+        ),
+        (
+            "timed:\n  - {id: t, at: tier_review, when: {tier: [golden]}, do: {expire: all}}\n",
+            ("points", "timed", 0, "when", "tier"),
+            "unknown tier 'golden'",
+        ),
+        (
+            "timed:\n  - {id: t, at: 2026-06-30, do: {expire: all}}\n"
+            "  - {id: t, at: 2026-07-30, do: {expire: all}}\n",
+            ("points", "timed", 1, "id"),
+            "declared twice",
+        ),
+    ],
+)
+def test_cross_checks_point_at_the_key_and_say_what_to_write(
+    body: str, path: tuple[object, ...], words: str
+) -> None:
+    """Each mistake is located and explained."""
+    found = findings(body)
+    assert [f.path for f in found] == [path]
+    assert words in found[0].message
+
+
+def test_tier_moments_need_a_ladder() -> None:
+    """tier_review without tiers is refused at `at`."""
+    found = findings("timed:\n  - {id: t, at: tier_review, do: {expire: all}}\n", tiers=())
+    assert [(f.path, f.code) for f in found] == [(("points", "timed", 0, "at"), "no_tiers")]
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("{id: t, at: {every: {weeks: 1}, times: 3}, do: {expire: all}}", "'times' limits"),
+        ("{id: t, at: 2026-06-30, do: {expire: all, rounding: ceil}}", "'rounding' goes with"),
+        ("{id: t, at: tier_revew, do: {expire: all}}", "did you mean 'tier_review'"),
+        ("{id: t, at: {every: {months: 5}, from: calendar}, do: {expire: all}}", "divide the year"),
+        ("{id: t, at: {every: {weeks: 2, days: 3}}, do: {expire: all}}", "exactly one of"),
+        ("{id: t, at: 2026-06-30, do: {expire: 5%, extend_months: 2}}", "exactly one action"),
+        (
+            "{id: t, at: {inactive: {weeks: 2}, activity: [refund]}, do: {expire: all}}",
+            "does not count as activity",
+        ),
+        (
+            "{id: t, at: {inactive: {weeks: 2}, activity: [purchse]}, do: {expire: all}}",
+            "did you mean 'purchase'",
+        ),
+        ("{id: t, at: 2026-06-30, do: {expire: 150%}}", "less than or equal to 1"),
+    ],
+)
+def test_a_policy_file_refuses_a_malformed_rule_with_its_line(rule: str, words: str) -> None:
+    """parse_policy reports file:line:col and the words of the refusal."""
+    with pytest.raises(memberkit.PolicyError) as info:
+        policy("points:\n  timed:\n    - " + rule + "\n", source="p.yaml")
+    text = str(info.value)
+    assert "p.yaml:5:" in text, text
+    assert words in text, text
+
+
+def test_an_activity_kind_restarts_the_count_when_listed() -> None:
+    """With activity: [purchase, checkin], a check-in moves the first step back."""
+    p = points_policy(
+        BASE + "timed:\n"
+        "  - {id: d, at: {inactive: {weeks: 8}, activity: [purchase, checkin]}, do: {expire: all}}\n"
+    )
+    state = applied(
+        p,
+        member(),
+        purchase("o1", at(2026, 1, 10), ("l1", "x", "100")),
+        activity("c1", at(2026, 2, 1), "checkin"),
+    )
+    # 1 Feb + 8 weeks is 29 Mar: valid through that day.
+    assert _available(p, state, at(2026, 3, 29, 23, 59)) == 100
+    assert _available(p, state, at(2026, 3, 30, 0, 0)) == 0
