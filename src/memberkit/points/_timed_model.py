@@ -297,13 +297,13 @@ class TimedAction(_Frozen):
         ]
         | None
     ) = None
-    """``all`` of the points available, or a share of them (``5%`` or ``0.05``), earliest
-    expiry first"""
+    """``all`` of the points available, or a share of them, earliest expiry first, e.g. ``5%``
+    or ``0.05``"""
     min_points: Annotated[int, Field(ge=1)] | None = None
     """with a share: at least this many points expire (all, if fewer are held), e.g. ``100``"""
     rounding: Literal["floor", "ceil", "half_up"] | None = None
-    """with a share: how the share is rounded to whole points (or the currency's decimals);
-    ``floor`` when omitted"""
+    """with a share: how the share is rounded to whole points (or the currency's decimals),
+    e.g. ``ceil``; ``floor`` when omitted"""
     extend_months: Annotated[int, Field(ge=1, le=600)] | None = None
     """push the expiry of every dated lot of the currency back this many months, e.g. ``12``"""
 
@@ -340,14 +340,18 @@ class TimedRule(_Frozen):
     name: Name | None = None
     """the rule's display name in explanations, e.g. ``{zh_Hans: 不活跃衰减, en: Inactivity decay}``"""
     currency: Ident | None = None
-    """the currency the rule acts on; the default currency when omitted"""
+    """the currency the rule acts on; the default currency when omitted, e.g. ``stars``"""
     at: Annotated[
         TimedMoments,
         BeforeValidator(_moments, json_schema_input_type=Any),
     ]
-    """when: ``{inactive: {weeks: 8}, every: {weeks: 1}}``, ``{every: {months: 6}}``,
-    ``2027-06-30``, ``tier_review`` or ``tier_down``"""
-    when: TimedCondition | None = None
-    """the rule acts only if this holds at the moment, e.g. ``{balance: {"<": 1000}}``"""
+    """when the rule acts, e.g. ``{inactive: {weeks: 8}, every: {weeks: 1}}``,
+    ``{every: {months: 6}}``, ``2027-06-30``, ``tier_review`` or ``tier_down``"""
+    when: TimedCondition | None = Field(
+        default=None,
+        description="the rule acts only if this holds at the moment, e.g. "
+        '``{balance: {"<": 1000}}``',
+    )
     do: TimedAction
-    """the action: ``{expire: all}``, ``{expire: 5%, min_points: 100}`` or ``{extend_months: 12}``"""
+    """the action, e.g. ``{expire: all}``, ``{expire: 5%, min_points: 100}`` or
+    ``{extend_months: 12}``"""
