@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from tests.builders import activity, at, member, purchase
@@ -11,6 +12,7 @@ from tests.docs.builders import COOKBOOK, recipe
 import memberkit
 from memberkit.benefits import check_benefit
 from memberkit.points import balance, quote_points
+from memberkit.testing import run_file
 from memberkit.tiers import tier_of
 
 
@@ -198,3 +200,27 @@ def test_the_airline_recipe_needs_spend_with_the_miles() -> None:
     )
     assert tier_of(policy, short, at(2026, 3, 2)).tier == "member"
     assert tier_of(policy, enough, at(2026, 3, 2)).tier == "gold"
+
+
+@pytest.mark.parametrize(
+    "path", sorted((COOKBOOK / "scenarios").glob("*_test.yaml")), ids=lambda p: p.stem
+)
+def test_every_recipe_scenario_suite_passes(path: Path) -> None:
+    """The scenario suites beside the recipes pass, each check of them."""
+    suite = run_file(path)
+    failed = [(s.name, c) for s in suite.scenarios for c in s.checks if not c.passed]
+    assert failed == []
+    assert suite.failed == 0
+    assert suite.passed == len(suite.scenarios) > 0
+
+
+def test_the_card_year_recipe_keeps_or_voids_by_the_balance() -> None:
+    """1,200 points at the card year's end are kept; 800 are void that very midnight."""
+    policy = _load("card-year")
+    joined = at(2026, 3, 1, 0, 0)
+    for spent, kept in (("1200", 1200), ("800", 0)):
+        state = memberkit.new_member("m", joined)
+        state, _ = memberkit.apply(
+            policy, state, purchase("o1", at(2026, 4, 1), ("l1", "x", spent))
+        )
+        assert balance(policy, state, at(2027, 3, 1, 0, 0)).available == kept
