@@ -269,3 +269,66 @@ def test_a_misspelt_purchase_in_on_is_refused() -> None:
     """on: purchse would earn on an activity nobody sends; it is refused with a suggestion."""
     with pytest.raises(memberkit.PolicyError, match="did you mean 'purchase'"):
         _loaded("earn:\n  - {id: base, on: purchse, points: 1}\n")
+
+
+@pytest.mark.parametrize(
+    ("last_day", "expected"),
+    [("anniversary", date(2027, 3, 15)), ("day_before", date(2027, 3, 14))],
+)
+def test_rolling_expiry_ends_on_the_anniversary_or_the_day_before(
+    last_day: str, expected: date
+) -> None:
+    """Earned 15 Mar 2026, 12 months: valid through 15 Mar 2027, or through 14 Mar as stated."""
+    policy = points_policy(BASE + f"expiry: {{rolling_months: 12, last_day: {last_day}}}\n")
+    state = applied(policy, member(), purchase("o1", at(2026, 3, 15)))
+    assert memberkit.balance(policy, state, at(2026, 3, 16)).schedule == ((expected, 100),)
+
+
+def test_last_day_without_rolling_months_is_refused() -> None:
+    """last_day has nothing to move with fixed expiry."""
+    with pytest.raises(Exception, match="'last_day' applies to rolling_months only"):
+        points_policy(BASE + 'expiry: {fixed: "12-31", last_day: day_before}\n')
+
+
+HELD = BASE + "expiry: {rolling_months: 12, extend_while_tier: {tiers: [gold], months: 12}}\n"
+
+
+def test_points_reaching_their_date_while_gold_is_held_live_a_year_longer() -> None:
+    """Earned 1 Mar 2026: due 1 Mar 2027; gold then, so valid to 1 Mar 2028, and so on."""
+    policy = points_policy(HELD)
+    state = applied(policy, member("gold"), purchase("o1", at(2026, 3, 1)))
+    assert memberkit.balance(policy, state, at(2027, 3, 2)).schedule == ((date(2028, 3, 1), 100),)
+    later, reasons = memberkit.advance(policy, state, at(2029, 3, 2))
+    assert memberkit.balance(policy, later, at(2029, 3, 2)).schedule == ((date(2030, 3, 1), 100),)
+    assert [r.code for r in reasons] == ["points.extended_while_tier"] * 3
+
+
+def test_points_reaching_their_date_without_the_tier_expire() -> None:
+    """A silver member's points expire on their date as usual."""
+    policy = points_policy(HELD)
+    state = applied(policy, member("silver"), purchase("o1", at(2026, 3, 1)))
+    assert memberkit.balance(policy, state, at(2027, 3, 2)).available == 0
+
+
+def test_extension_while_held_reads_the_tier_at_the_date() -> None:
+    """Gold lost before the date: the points expire then; gold held then, they are pushed."""
+    policy = points_policy(HELD)
+    lost = member("gold").evolve(
+        tiers=TierState(
+            (
+                TierChange(at(2026, 1, 1, 0, 0), "gold", "initial"),
+                TierChange(at(2027, 1, 1, 0, 0), "silver", "review"),
+            )
+        )
+    )
+    state = applied(policy, lost, purchase("o1", at(2026, 3, 1)))
+    assert memberkit.balance(policy, state, at(2027, 3, 2)).available == 0
+
+
+def test_extend_while_tier_and_never_while_tier_are_not_both_given() -> None:
+    """The two answer the same question differently; the policy gives one."""
+    with pytest.raises(Exception, match="give one of never_while_tier"):
+        points_policy(
+            BASE + "expiry: {rolling_months: 12, never_while_tier: [gold], "
+            "extend_while_tier: {tiers: [platinum]}}\n"
+        )

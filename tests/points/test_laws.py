@@ -34,7 +34,11 @@ _BODY = (
 POLICY = points_policy(_BODY)
 
 TIMED = points_policy(
-    _BODY + "timed:\n"
+    _BODY.replace(
+        "{rolling_months: 2,",
+        "{rolling_months: 2, last_day: day_before, extend_while_tier: {tiers: [gold], months: 1},",
+    )
+    + "timed:\n"
     "  - id: decay\n"
     "    at: {inactive: {days: 10}, every: {days: 3}, times: 5, activity: [purchase, checkin]}\n"
     "    do: {expire: 10%, min_points: 7, rounding: half_up}\n"
@@ -42,7 +46,8 @@ TIMED = points_policy(
     "  - {id: keep, at: {every: {months: 2}, from: calendar}, do: {extend_months: 1}}\n"
     "  - {id: reset, currency: growth, at: 2026-03-31, do: {expire: all}}\n"
 )
-"""The same programme with timed rules of every kind that needs no tiers acting on it."""
+"""The same programme with timed rules of every kind that needs no tiers acting on it, and
+points that live a month longer each time their date comes while gold is held."""
 
 _step = st.tuples(
     st.sampled_from(

@@ -160,6 +160,11 @@ def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[F
     if spec.expiry is not None:
         for j, tier in enumerate(spec.expiry.never_while_tier):
             found.append(_unknown_tier(tier, ctx, (*base, "expiry", "never_while_tier", j)))
+        held = spec.expiry.extend_while_tier
+        for j, tier in enumerate(held.tiers if held is not None else ()):
+            found.append(
+                _unknown_tier(tier, ctx, (*base, "expiry", "extend_while_tier", "tiers", j))
+            )
     if spec.redeem is not None:
         redeem = spec.redeem
         if not spec.spendable:

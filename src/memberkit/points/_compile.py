@@ -199,6 +199,8 @@ class CompiledPoints:
     """Per currency, the tiers that keep its points from expiring (``never_while_tier``)."""
     has_campaigns: bool = False
     """Whether any currency declares expiry extension campaigns."""
+    extends_while_held: bool = False
+    """Whether any currency extends points reaching their date while a tier is held."""
     timed: tuple[CompiledTimed, ...] = ()
     """The timed rules (``points.timed``), in the order written."""
 
@@ -212,6 +214,8 @@ class CompiledPoints:
         campaigns = any(c.expiry is not None and c.expiry.extensions for c in self.currencies)
         object.__setattr__(self, "shields", shields)
         object.__setattr__(self, "has_campaigns", campaigns)
+        held = any(c.expiry is not None and c.expiry.extend_while_tier for c in self.currencies)
+        object.__setattr__(self, "extends_while_held", held)
 
     def tier_name(self, tier: str | None) -> LocalizedText | str:
         """The display name of ``tier`` (its id when the policy gives none; "—" for no tier)."""

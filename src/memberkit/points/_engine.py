@@ -41,7 +41,7 @@ from .._state import MemberState
 from ._activity import last_activity as _last_activity
 from ._compile import PENDING_PATH, REVERSAL_PATH, CompiledPoints, resolve_currency
 from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
-from ._extend import apply_campaigns, extend_paid, push_lots
+from ._extend import apply_campaigns, extend_paid, extend_while_held, push_lots
 from ._ledger import (
     add_debt,
     credit,
@@ -207,8 +207,14 @@ def _expire(
     until: datetime,
     reasons: list[Reason],
 ) -> MemberState:
-    """Expire every lot whose time has come by ``until``, with a journal entry per lot."""
+    """Expire every lot whose time has come by ``until``, with a journal entry per lot.
+
+    Lots kept by a tier held at their date (``extend_while_tier``) are pushed back first.
+    """
     info = program.info
+    if points.extends_while_held:
+        state, kept = extend_while_held(points, info, state, until)
+        reasons += kept
     due: dict[str, datetime] = {}
     lots_now = state.points.lots
     # Lots whose date has come (a protected tier only ever postpones expiry, so a date still

@@ -21,7 +21,7 @@ from .._program import ProgramInfo, localized
 from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledCurrency, CompiledPoints
-from ._ledger import journaled, last_day, pushed
+from ._ledger import dates_reached, journaled, last_day, pushed
 from ._state import JournalEntry, Lot, PointsState
 
 __all__ = ["apply_campaigns", "extend_paid", "push_lots"]
@@ -164,3 +164,48 @@ def extend_paid(
         for day, amount in sorted(moved.items())
     ]
     return state.evolve(points=ps), reasons
+
+
+def extend_while_held(
+    points: CompiledPoints, info: ProgramInfo, state: MemberState, until: datetime
+) -> tuple[MemberState, list[Reason]]:
+    """Lots reaching their date by ``until`` while an ``extend_while_tier`` tier is held live
+    that many months longer (again and again while the tier is held at each new date)."""
+    ps = state.points
+    reasons: list[Reason] = []
+    entries: list[JournalEntry] = []
+    for date_, currency_id in dates_reached(ps.lots, until):
+        currency = points.by_id[currency_id]
+        rule = currency.expiry.extend_while_tier if currency.expiry is not None else None
+        if rule is None:
+            continue
+        held = [t for t in rule.tiers if t in state.tiers.tiers_at(date_)]
+        if not held:
+            continue
+        new = pushed(date_, info, months=rule.months)
+        while new <= until and any(t in state.tiers.tiers_at(new) for t in rule.tiers):
+            new = pushed(new, info, months=rule.months)
+        cause = f"{held[0]}@{last_day(date_, info).isoformat()}"
+        moved: Points = 0
+        lots = list(ps.lots)
+        for index, lot in enumerate(lots):
+            if _live(lot, currency_id) and lot.expires_at == date_:
+                lots[index] = replace(lot, expires_at=new, extensions=(*lot.extensions, cause))
+                moved += lot.remaining
+        if not moved:
+            continue
+        ps = replace(ps, lots=tuple(lots))
+        entries.append(JournalEntry(date_, cause, currency_id, "extend", 0, held[0]))
+        reasons.append(
+            Reason.of(
+                "points.extended_while_tier",
+                f"{currency.path}.expiry.extend_while_tier",
+                points=moved,
+                currency=currency.name,
+                tier=points.tier_name(held[0]),
+                date=last_day(new, info),
+            )
+        )
+    if not entries:
+        return state, []
+    return state.evolve(points=journaled(ps, *entries)), reasons

@@ -72,6 +72,8 @@ def expiry_for(
         return _next_midnight(last, info)
     assert expiry.rolling_months is not None
     last = earned + relativedelta(months=expiry.rolling_months)
+    if expiry.last_day == "day_before":
+        last -= timedelta(days=1)
     if expiry.round_to == "month_end":
         last = last.replace(day=1) + relativedelta(months=1, days=-1)
     elif expiry.round_to == "quarter_end":

@@ -53,6 +53,7 @@ __all__ = [
     "EarnCapSpec",
     "EarnRule",
     "ExpirySpec",
+    "ExtendWhileTier",
     "ExtensionCampaign",
     "MultiplySpec",
     "PaidExtensionSpec",
@@ -386,6 +387,15 @@ class ExtensionCampaign(_Frozen):
         return self
 
 
+class ExtendWhileTier(_Frozen):
+    """Points reaching their last valid day while a tier is held live ``months`` longer, each time."""
+
+    tiers: Annotated[tuple[Ident, ...], Field(min_length=1)]
+    """the tiers (ladder or paid) that extend points reaching their date, e.g. ``[gold, platinum]``"""
+    months: Annotated[int, Field(ge=1, le=600)] = 12
+    """how much longer they live each time, e.g. ``12``"""
+
+
 class PaidExtensionSpec(_Frozen):
     """Members may buy more time for their points (a ``points_extension`` event)."""
 
@@ -426,6 +436,11 @@ class ExpirySpec(_Frozen):
         default=None,
         description="points are valid for this many months after the day they are earned, e.g. 24",
     )
+    last_day: Literal["anniversary", "day_before"] = Field(
+        default="anniversary",
+        description="with rolling_months: the last valid day is the anniversary of earning "
+        "(15 Mar to 15 Mar) or the day before it (15 Mar to 14 Mar), e.g. ``day_before``",
+    )
     round_to: Literal["day", "month_end", "quarter_end"] = Field(
         default="day",
         description="with rolling_months: move the last valid day to the end of its month or "
@@ -462,7 +477,13 @@ class ExpirySpec(_Frozen):
     )
     never_while_tier: tuple[Ident, ...] = Field(
         default=(),
-        description="points do not expire while the member holds one of these tiers",
+        description="points do not expire while the member holds one of these tiers, e.g. "
+        "``[platinum]``",
+    )
+    extend_while_tier: ExtendWhileTier | None = Field(
+        default=None,
+        description="points reaching their last valid day while one of these tiers is held live "
+        "longer instead, each time, e.g. ``{tiers: [gold], months: 12}``",
     )
     extend_on_upgrade_months: Annotated[int, Field(ge=0, le=600)] = Field(
         default=0,
@@ -487,6 +508,24 @@ class ExpirySpec(_Frozen):
         given = self.model_fields_set
         # A key that would change nothing is refused, so an author is never misled by it.
         found: list[tuple[tuple[str, ...], str, str]] = []
+        if "last_day" in given and self.rolling_months is None:
+            found.append(
+                (
+                    ("last_day",),
+                    "'last_day' applies to rolling_months only; remove it"
+                    + (" (the fixed day is the last valid day)" if self.fixed else ""),
+                    "no_effect",
+                )
+            )
+        if self.never_while_tier and self.extend_while_tier is not None:
+            found.append(
+                (
+                    ("extend_while_tier",),
+                    "give one of never_while_tier (points never expire while the tier is held) "
+                    "or extend_while_tier (they live longer each time their date comes)",
+                    "conflict",
+                )
+            )
         if "round_to" in given and self.rolling_months is None:
             found.append(
                 (
@@ -525,7 +564,12 @@ class ExpirySpec(_Frozen):
                     "points do not have; remove it, or use rolling_months or fixed",
                     "no_effect",
                 )
-                for key in ("extend_on_upgrade_months", "extensions", "paid_extension")
+                for key in (
+                    "extend_on_upgrade_months",
+                    "extensions",
+                    "paid_extension",
+                    "extend_while_tier",
+                )
                 if key in given and getattr(self, key)
             )
         if found:
