@@ -332,3 +332,32 @@ def test_extend_while_tier_and_never_while_tier_are_not_both_given() -> None:
             BASE + "expiry: {rolling_months: 12, never_while_tier: [gold], "
             "extend_while_tier: {tiers: [platinum]}}\n"
         )
+
+
+@pytest.mark.parametrize(
+    ("joined", "earned", "years", "last_day"),
+    [
+        # Joined 15 Mar 2026: card years run 15 Mar - 14 Mar.
+        (at(2026, 3, 15, 0, 0), at(2026, 3, 15), 0, date(2027, 3, 14)),
+        (at(2026, 3, 15, 0, 0), at(2027, 3, 14, 23, 0), 0, date(2027, 3, 14)),
+        (at(2026, 3, 15, 0, 0), at(2027, 3, 15), 0, date(2028, 3, 14)),
+        (at(2026, 3, 15, 0, 0), at(2026, 12, 1), 1, date(2028, 3, 14)),
+        # Joined 29 Feb 2028: the card year ends on 27 Feb in common years.
+        (at(2028, 2, 29, 0, 0), at(2028, 6, 1), 0, date(2029, 2, 27)),
+    ],
+)
+def test_card_year_expiry_runs_from_the_joining_day(
+    joined: datetime, earned: datetime, years: int, last_day: date
+) -> None:
+    """Points last to the end of the card year N card years after the one they were earned in."""
+    policy = points_policy(BASE + f"expiry: {{card_years: {years}}}\n")
+    state = applied(policy, member(joined=joined), purchase("o1", earned))
+    assert memberkit.balance(policy, state, earned).schedule == ((last_day, 100),)
+
+
+def test_two_expiry_styles_are_refused_together() -> None:
+    """card_years and rolling_months cannot both say how long points last."""
+    with pytest.raises(
+        Exception, match="give exactly one of 'rolling_months', 'fixed', 'card_years'"
+    ):
+        points_policy(BASE + "expiry: {card_years: 1, rolling_months: 12}\n")

@@ -395,7 +395,7 @@ def _book(
             remaining=total,
             earned_at=event.at,
             available_at=available_at,
-            expires_at=expiry_for(currency.expiry, event.at, info),
+            expires_at=expiry_for(currency.expiry, event.at, info, state.joined_at),
             source=event.id,
         )
         ps = credit(ps, lot)

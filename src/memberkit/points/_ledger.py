@@ -55,15 +55,22 @@ def _next_midnight(day: date, info: ProgramInfo) -> datetime:
 
 
 def expiry_for(
-    expiry: ExpirySpec | None, earned_at: datetime, info: ProgramInfo
+    expiry: ExpirySpec | None, earned_at: datetime, info: ProgramInfo, joined: datetime
 ) -> datetime | None:
     """When points earned at ``earned_at`` stop being valid (the midnight after their last day).
 
     Inactivity expiry has no date per lot: it is worked out from the member's last activity.
+    Card years run from the joining day (``joined``).
     """
     if expiry is None or expiry.inactivity_months is not None:
         return None
     earned = info.local_date(earned_at)
+    if expiry.card_years is not None:
+        start = info.local_date(joined)
+        # The card year of the earning day, counted from the joining day (29 Feb: 28 Feb).
+        held = relativedelta(earned, start).years if earned >= start else 0
+        end = start + relativedelta(years=held + 1 + expiry.card_years)
+        return _next_midnight(end - timedelta(days=1), info)
     if expiry.fixed is not None:
         month, day = (int(p) for p in expiry.fixed.split("-"))
         # Points earned in year Y are valid until MM-DD of Y + years_after_earning (the common
@@ -347,6 +354,7 @@ def credit_new(
     amount: Points,
     at: datetime,
     info: ProgramInfo,
+    joined: datetime,
 ) -> PointsState:
     """Credit a lot spendable at once, dated by the currency's expiry from ``at``."""
     lot = Lot(
@@ -356,7 +364,7 @@ def credit_new(
         remaining=amount,
         earned_at=at,
         available_at=at,
-        expires_at=expiry_for(currency.expiry, at, info),
+        expires_at=expiry_for(currency.expiry, at, info, joined),
         source=event_id,
     )
     return credit(state, lot)

@@ -428,6 +428,7 @@ class ExpirySpec(_Frozen):
                 {"required": ["rolling_months"]},
                 {"required": ["fixed"]},
                 {"required": ["inactivity_months"]},
+                {"required": ["card_years"]},
             ]
         }
     )
@@ -453,6 +454,11 @@ class ExpirySpec(_Frozen):
         default=1,
         description="with fixed: the year of the last valid day, counted from the earning year "
         "(1: points earned in 2026 last until the fixed day of 2027)",
+    )
+    card_years: Annotated[int, Field(ge=0, le=50)] | None = Field(
+        default=None,
+        description="points last to the end of the card year (counted from the joining day) "
+        "this many card years after the one they were earned in; 0: the same card year, e.g. 1",
     )
     inactivity_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
         default=None,
@@ -501,10 +507,14 @@ class ExpirySpec(_Frozen):
     @model_validator(mode="after")
     def _one_style(self) -> ExpirySpec:
         styles = [
-            s for s in (self.rolling_months, self.fixed, self.inactivity_months) if s is not None
+            s
+            for s in (self.rolling_months, self.fixed, self.inactivity_months, self.card_years)
+            if s is not None
         ]
         if len(styles) != 1:
-            raise ValueError("give exactly one of 'rolling_months', 'fixed' or 'inactivity_months'")
+            raise ValueError(
+                "give exactly one of 'rolling_months', 'fixed', 'card_years' or 'inactivity_months'"
+            )
         given = self.model_fields_set
         # A key that would change nothing is refused, so an author is never misled by it.
         found: list[tuple[tuple[str, ...], str, str]] = []

@@ -237,7 +237,7 @@ def cancel(
         )
     )
     if renew:
-        ps = credit_new(ps, event.id, currency, record.points, event.at, info)
+        ps = credit_new(ps, event.id, currency, record.points, event.at, info, state.joined_at)
     elif record.until:
         ps, lost = _restore(ps, record, state, event.at, currency)
         journal += [

@@ -170,7 +170,7 @@ def transfer(
         ps, _, _ = spend(ps, currency.id, amount, event.at, currency.spending_order)
         signed: Points = -amount
     else:
-        ps = credit_new(ps, event.id, currency, amount, event.at, info)
+        ps = credit_new(ps, event.id, currency, amount, event.at, info, state.joined_at)
         signed = amount
     ps = journaled(
         ps, JournalEntry(event.at, event.id, currency.id, kind, signed, event.counterparty)
@@ -203,7 +203,7 @@ def adjust(
     currency = resolve_currency(points, event.currency, event.id)
     ps = state.points
     if event.points > 0:
-        ps = credit_new(ps, event.id, currency, event.points, event.at, info)
+        ps = credit_new(ps, event.id, currency, event.points, event.at, info, state.joined_at)
     else:
         balance = available(ps, currency.id, event.at)
         if balance < -event.points:

@@ -9,7 +9,7 @@ covers every part's shape without knowing its classes. What counts as a loss (Êù
   ``lifetime_after_years`` a higher number is a loss; under ``points``, ``multiply``,
   ``by_tier``, ``count``, a quota's ``value``, ``carry_over``, ``cap``, ``max_share_of_order``,
   ``max_per_year`` (and ``max_in_per_year``, ``max_out_per_year``), a paid extension's
-  ``max_months`` or an expiry's length (``rolling_months``, ``years_after_earning``,
+  ``max_months`` or an expiry's length (``rolling_months``, ``card_years``, ``years_after_earning``,
   ``inactivity_months``, ``months``, ``years``, ``days``, ``extend_on_upgrade_months``) a lower
   number is a loss; an earning rule's ``per: 1 CNY`` that grows is a loss;
 - a benefit's ``tiers`` (or an expiry's ``never_while_tier``, a transfer's ``receive_tiers``)
@@ -63,6 +63,8 @@ _LOWER_WORSE = frozenset(
         "max_out_per_year",
         "max_months",
         "extend_on_upgrade_months",
+        "extend_months",
+        "card_years",
         "rolling_months",
         "years_after_earning",
         "inactivity_months",
