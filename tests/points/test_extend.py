@@ -163,3 +163,60 @@ def test_a_points_extension_in_a_programme_without_points_is_an_event_error() ->
 
     with pytest.raises(memberkit.EventError, match="no points section"):
         memberkit.apply(policy(), member(), _extension(3))
+
+
+FEE = "  paid_extension: {max_months: 6, fee: {share: 10%, rounding: ceil}, once_per_lot: true}\n"
+
+
+def test_a_paid_extension_costs_a_share_of_the_points_it_extends() -> None:
+    """Extending the 100 points due end of 2027 costs 10 of them; 140 are left of 150."""
+    policy = points_policy(BASE + FIXED + FEE)
+    state = _earned(policy)
+    buy = event("points_extension", "x1", at(2027, 6, 1), months=6, expiring_by=date(2027, 12, 31))
+    state, outcome = memberkit.apply(policy, state, buy)
+    assert outcome.accepted
+    assert [r.code for r in outcome.reasons] == ["points.extension_bought", "points.extension_fee"]
+    held = memberkit.balance(policy, state, at(2027, 6, 2))
+    assert held.available == 140
+    # The fee is spent earliest expiry first: from the extended lot itself.
+    assert held.schedule == ((date(2028, 6, 30), 90), (date(2028, 12, 31), 50))
+
+
+def test_a_fee_is_rounded_as_stated() -> None:
+    """10% of 150 extended points with ceil is 15; of 55 (with floor) is 5."""
+    policy = points_policy(BASE + FIXED + FEE)
+    state = _earned(policy)
+    buy = event("points_extension", "x1", at(2027, 6, 1), months=6)
+    state, _ = memberkit.apply(policy, state, buy)
+    assert memberkit.balance(policy, state, at(2027, 6, 2)).available == 135
+    floor = FEE.replace("ceil", "floor")
+    policy = points_policy(BASE + FIXED + floor)
+    state = applied(policy, member(), purchase("o1", at(2026, 3, 1), ("l1", "x", "55")))
+    state, _ = memberkit.apply(policy, state, buy)
+    assert memberkit.balance(policy, state, at(2027, 6, 2)).available == 50
+
+
+def test_once_per_lot_refuses_a_second_paid_extension_of_the_same_points() -> None:
+    """The lot extended once is not extended again; with nothing else to extend, refused."""
+    policy = points_policy(BASE + FIXED + FEE)
+    state = applied(policy, member(), purchase("o1", at(2026, 3, 1)))
+    first = event("points_extension", "x1", at(2027, 6, 1), months=3)
+    state = applied(policy, state, first)
+    again = event("points_extension", "x2", at(2027, 7, 1), months=3)
+    state2, outcome = memberkit.apply(policy, state, again)
+    assert not outcome.accepted
+    assert [r.code for r in outcome.reasons] == ["points.nothing_to_extend"]
+    assert state2.points == state.points
+
+
+def test_a_fee_larger_than_the_balance_is_refused_and_changes_nothing() -> None:
+    """Points still pending can be extended but not spent: their fee cannot be paid."""
+    policy = points_policy(BASE + FIXED + FEE + "pending: {days: 30}\n")
+    state = applied(policy, member(), purchase("o1", at(2027, 6, 1)))
+    before = state
+    state, outcome = memberkit.apply(
+        policy, state, event("points_extension", "x1", at(2027, 6, 2), months=3)
+    )
+    assert not outcome.accepted
+    assert [r.code for r in outcome.reasons] == ["points.insufficient"]
+    assert state.points == before.points

@@ -37,7 +37,7 @@ TIMED = points_policy(
     _BODY.replace(
         "{rolling_months: 2,",
         "{rolling_months: 2, last_day: day_before, extend_while_tier: {tiers: [gold], months: 1},",
-    )
+    ).replace("{max_months: 3}", "{max_months: 3, fee: {share: 5%}, once_per_lot: true}")
     + "timed:\n"
     "  - id: decay\n"
     "    at: {inactive: {days: 10}, every: {days: 3}, times: 5, activity: [purchase, checkin]}\n"
@@ -47,7 +47,8 @@ TIMED = points_policy(
     "  - {id: reset, currency: growth, at: 2026-03-31, do: {expire: all}}\n"
 )
 """The same programme with timed rules of every kind that needs no tiers acting on it, and
-points that live a month longer each time their date comes while gold is held."""
+points that live a month longer each time their date comes while gold is held, and paid
+extensions that cost 5% of the points they extend, once per lot."""
 
 _step = st.tuples(
     st.sampled_from(

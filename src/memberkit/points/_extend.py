@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from .._context import ApplyContext, Refused
 from .._events import PointsExtension
@@ -21,12 +21,16 @@ from .._program import ProgramInfo, localized
 from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledCurrency, CompiledPoints
-from ._ledger import dates_reached, journaled, last_day, pushed
+from ._ledger import available, dates_reached, insufficient, journaled, last_day, pushed, spend
 from ._state import JournalEntry, Lot, PointsState
 
 __all__ = ["apply_campaigns", "extend_paid", "push_lots"]
 
 Points = int | Decimal
+
+PAID = "paid:"
+"""Prefix of the cause a paid extension leaves on the lots it pushed (``Lot.extensions``)."""
+_ROUNDING = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half_up": ROUND_HALF_UP}
 
 
 def _live(lot: Lot, currency: str) -> bool:
@@ -144,9 +148,12 @@ def extend_paid(
 
     def chosen(lot: Lot) -> bool:
         assert lot.expires_at is not None
+        if offer.once_per_lot and any(c.startswith(PAID) for c in lot.extensions):
+            return False
         return by is None or last_day(lot.expires_at, info) <= by
 
-    ps, moved = push_lots(state.points, currency, info, chosen, event.id, months=event.months)
+    cause = f"{PAID}{event.id}"
+    ps, moved = push_lots(state.points, currency, info, chosen, cause, months=event.months)
     if not moved:
         raise Refused(Reason.of("points.nothing_to_extend", path, currency=currency.name))
     ps = journaled(ps, JournalEntry(event.at, event.id, currency.id, "extend", 0, event.reason))
@@ -163,6 +170,27 @@ def extend_paid(
         )
         for day, amount in sorted(moved.items())
     ]
+    if offer.fee is not None:
+        extended: Points = sum(moved.values(), 0)
+        fee = currency.number(Decimal(extended) * offer.fee.share, _ROUNDING[offer.fee.rounding])
+        if fee > 0:
+            balance = available(ps, currency.id, event.at)
+            if fee > balance:
+                raise Refused(insufficient(f"{path}.fee", fee, balance, currency))
+            ps, _, _ = spend(ps, currency.id, fee, event.at, currency.spending_order)
+            ps = journaled(
+                ps, JournalEntry(event.at, event.id, currency.id, "redeem", -fee, "extension_fee")
+            )
+            reasons.append(
+                Reason.of(
+                    "points.extension_fee",
+                    f"{path}.fee",
+                    points=fee,
+                    currency=currency.name,
+                    share=offer.fee.share,
+                    extended=extended,
+                )
+            )
     return state.evolve(points=ps), reasons
 
 

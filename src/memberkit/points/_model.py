@@ -43,7 +43,7 @@ from pydantic_core import PydanticCustomError
 from .._conditions import EventCondition
 from .._limits import MAX_MULTIPLIER, MAX_RULE_POINTS
 from .._program import Ident, Name
-from ._timed_model import TimedRule, activity_kind
+from ._timed_model import TimedRule, activity_kind, percent
 
 __all__ = [
     "BaseSpec",
@@ -55,6 +55,7 @@ __all__ = [
     "ExpirySpec",
     "ExtendWhileTier",
     "ExtensionCampaign",
+    "ExtensionFee",
     "MultiplySpec",
     "PaidExtensionSpec",
     "PartnerSpec",
@@ -396,11 +397,25 @@ class ExtendWhileTier(_Frozen):
     """how much longer they live each time, e.g. ``12``"""
 
 
+class ExtensionFee(_Frozen):
+    """A paid extension's price in points: a share of the points it extends, rounded."""
+
+    share: Annotated[_Share, BeforeValidator(percent, json_schema_input_type=Decimal | str)]
+    """the share of the extended points paid, e.g. ``10%`` or ``0.1``"""
+    rounding: Literal["floor", "ceil", "half_up"] = "ceil"
+    """how the fee is rounded to the currency's precision, e.g. ``floor``"""
+
+
 class PaidExtensionSpec(_Frozen):
     """Members may buy more time for their points (a ``points_extension`` event)."""
 
     max_months: Annotated[int, Field(ge=1, le=600)] = 12
     """the most months one paid extension may add, e.g. ``12``"""
+    fee: ExtensionFee | None = None
+    """the price in points, taken from the balance when the extension is bought, e.g.
+    ``{share: 10%, rounding: ceil}``; the event's ``price`` (money) is kept for the record"""
+    once_per_lot: bool = False
+    """a lot a paid extension already pushed cannot be pushed by another one, e.g. ``true``"""
 
 
 def _fixed_day(value: str) -> str:

@@ -57,6 +57,7 @@ __all__ = [
     "TimedMoments",
     "TimedRule",
     "activity_kind",
+    "percent",
 ]
 
 TIMED_FIELDS: Mapping[str, FieldType] = {
@@ -277,8 +278,8 @@ class TimedMoments(_Frozen):
         return self.activity or ("purchase",)
 
 
-def _share(value: object) -> object:
-    # "5%" reads as 0.05; "all" stays a word.
+def percent(value: object) -> object:
+    """Read "5%" as 0.05 (a share written as a percentage); other values pass through."""
     if isinstance(value, str) and value.strip().endswith("%"):
         try:
             return Decimal(value.strip()[:-1].strip()) / 100
@@ -293,7 +294,7 @@ class TimedAction(_Frozen):
     expire: (
         Annotated[
             Literal["all"] | Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)],
-            BeforeValidator(_share, json_schema_input_type=Literal["all"] | Decimal | str),
+            BeforeValidator(percent, json_schema_input_type=Literal["all"] | Decimal | str),
         ]
         | None
     ) = None
