@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.builders import activity, at, policy, purchase, refund
 from tests.points.builders import applied, findings, member, points_policy, total
 from tests.tiers.builders import RETAIL
@@ -309,3 +311,79 @@ def test_an_activity_kind_restarts_the_count_when_listed() -> None:
     # 1 Feb + 8 weeks is 29 Mar: valid through that day.
     assert _available(p, state, at(2026, 3, 29, 23, 59)) == 100
     assert _available(p, state, at(2026, 3, 30, 0, 0)) == 0
+
+
+_moves = st.lists(
+    st.tuples(
+        st.sampled_from(["buy", "big", "refund", "checkin"]),
+        st.integers(min_value=1, max_value=120),
+    ),
+    max_size=12,
+)
+
+
+def _tier_events(moves: list[tuple[str, int]]) -> list[memberkit.Event]:
+    events: list[memberkit.Event] = []
+    moment = at(2026, 1, 3)
+    orders: list[str] = []
+    for i, (kind, days) in enumerate(moves):
+        moment += timedelta(days=days)
+        if kind == "refund" and orders:
+            events.append(refund(f"e{i}", moment, orders.pop()))
+        elif kind == "checkin":
+            events.append(activity(f"e{i}", moment, "checkin"))
+        else:
+            spent = "6000" if kind == "big" else "300"
+            events.append(purchase(f"e{i}", moment, ("l1", "x", spent)))
+            orders.append(f"e{i}")
+    return events
+
+
+@given(_moves)
+def test_tier_moment_rules_conserve_points_and_replay_equals_step_by_step(
+    moves: list[tuple[str, int]],
+) -> None:
+    """With rules at reviews and steps down: journal = lots per currency, replay = apply."""
+    state = memberkit.new_member("m1", at(2026, 1, 1, 0, 0))
+    events = _tier_events(moves)
+    for item in events:
+        state, _ = memberkit.apply(TIER_MOMENTS, state, item)
+        for currency in ("points", "stars"):
+            journal = sum(e.points for e in state.points.journal if e.currency == currency)
+            lots = sum(lot.remaining for lot in state.points.lots if lot.currency == currency)
+            assert journal == lots - state.points.debt_of(currency)
+    assert (
+        memberkit.replay(TIER_MOMENTS, memberkit.new_member("m1", at(2026, 1, 1, 0, 0)), events)
+        == state
+    )
+    # Two years on, every review and step down has acted: still conserved.
+    later, _ = memberkit.advance(
+        TIER_MOMENTS, state, (state.clock or at(2026, 1, 1)) + timedelta(days=730)
+    )
+    for currency in ("points", "stars"):
+        journal = sum(e.points for e in later.points.journal if e.currency == currency)
+        assert journal == sum(
+            lot.remaining for lot in later.points.lots if lot.currency == currency
+        )
+
+
+def test_a_step_down_at_a_refund_is_a_tier_moment_too() -> None:
+    """With refunds: at_once, refunding the order that made gold steps down and forfeits."""
+    at_once = policy(
+        RETAIL.format(window="calendar_year").replace("  window:", "  refunds: at_once\n  window:")
+        + "points:\n"
+        "  earn: [{id: base, per: 1 CNY, points: 1}]\n"
+        "  timed: [{id: down, at: tier_down, do: {expire: all}}]\n"
+    )
+    state = applied(
+        at_once,
+        memberkit.new_member("m1", at(2026, 1, 1, 0, 0)),
+        purchase("o1", at(2026, 2, 1), ("l1", "x", "500")),
+        purchase("o2", at(2026, 3, 1), ("l1", "x", "8000")),
+    )
+    assert memberkit.tier_of(at_once, state, at(2026, 3, 2)).tier == "gold"
+    state, outcome = memberkit.apply(at_once, state, refund("r1", at(2026, 3, 5), "o2"))
+    assert memberkit.tier_of(at_once, state, at(2026, 3, 6)).tier != "gold"
+    assert "points.timed_expired" in [r.code for r in outcome.reasons]
+    # The 500 points of the first order are forfeited with the step down.
+    assert _available(at_once, state, at(2026, 3, 6)) == 0
