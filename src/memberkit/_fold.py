@@ -100,6 +100,12 @@ def _program_days(program: CompiledProgram) -> tuple[int | None, int]:
         for currency in points.currencies:
             for cap in currency.earn_caps:
                 caps = max(caps, _period_days(cap.per))
+        for timed in points.timed:
+            every = timed.at.every
+            if timed.reads_orders and every is not None and orders is not None:
+                # A block's figures read its orders: kept for the length of a block.
+                span = (every.months or 0) * _MONTH + 7 * (every.weeks or 0) + (every.days or 0)
+                orders = max(orders, span + 1)
     lifecycle = program.lifecycle
     if lifecycle is not None and orders is not None:
         window = lifecycle.window

@@ -387,3 +387,57 @@ def test_a_step_down_at_a_refund_is_a_tier_moment_too() -> None:
     assert "points.timed_expired" in [r.code for r in outcome.reasons]
     # The 500 points of the first order are forfeited with the step down.
     assert _available(at_once, state, at(2026, 3, 6)) == 0
+
+
+def _card_year(program: str = "") -> Policy:
+    return memberkit.parse_policy(
+        "memberkit: 1\n"
+        "program: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: zh_Hans" + program + "}\n"
+        "points:\n"
+        "  earn: [{id: base, per: 1 CNY, points: 1}]\n"
+        "  timed:\n"
+        "    - {id: few, at: {every: {months: 12}}, when: {orders: {'<': 2}}, do: {expire: all}}\n"
+        "    - {id: small, at: {every: {months: 12}}, when: {spend: {'<': 1000}}, do: {expire: 50%}}\n",
+        source="t.yaml",
+    )
+
+
+@pytest.mark.parametrize(
+    ("orders", "refunds", "expected"),
+    [
+        # One order: fewer than 2 in the card year, all void.
+        ((("o1", "1500"),), (), 0),
+        # Two orders, 1100 spent: kept whole.
+        ((("o1", "600"), ("o2", "500")), (), 1100),
+        # Two orders, one fully refunded: it does not count; 600 left, all void.
+        ((("o1", "600"), ("o2", "500")), ("o2",), 0),
+        # Two orders, 800 spent: under 1000, half void.
+        ((("o1", "300"), ("o2", "500")), (), 400),
+    ],
+)
+def test_a_block_reads_its_orders_and_spend(
+    orders: tuple[tuple[str, str], ...], refunds: tuple[str, ...], expected: int
+) -> None:
+    """Joined 1 Mar 2026: the card year's orders and net spend decide at 1 Mar 2027."""
+    p = _card_year()
+    state = memberkit.new_member("m1", at(2026, 3, 1, 0, 0))
+    for i, (order, amount) in enumerate(orders):
+        state = applied(p, state, purchase(order, at(2026, 4, 1 + i), ("l1", "x", amount)))
+    for order in refunds:
+        state = applied(p, state, refund(f"r-{order}", at(2026, 5, 1), order))
+    assert _available(p, state, at(2027, 3, 1, 0, 0)) == expected
+
+
+def test_block_figures_survive_folding() -> None:
+    """With a 30-day refund horizon the orders of the card year are still there to count."""
+    folded, whole = _card_year(", refund_days: 30"), _card_year()
+    events = [purchase(f"o{i}", at(2026, 3 + i, 2), ("l1", "x", "400")) for i in range(3)]
+    for p in (folded, whole):
+        state = applied(p, memberkit.new_member("m1", at(2026, 3, 1, 0, 0)), *events)
+        assert _available(p, state, at(2027, 3, 1, 0, 0)) == 1200
+
+
+def test_block_figures_are_refused_without_a_block() -> None:
+    """orders with a date moment has no block to count: refused at `when`."""
+    found = findings("timed:\n  - {id: t, at: 2026-06-30, when: {orders: 0}, do: {expire: all}}\n")
+    assert [(f.path, f.code) for f in found] == [(("points", "timed", 0, "when"), "no_block")]

@@ -138,6 +138,15 @@ def _check_timed(
                     "no_tiers",
                 )
             )
+        if rule.figures_read and rule.at.kind != "every":
+            found.append(
+                Finding(
+                    (*base, "when"),
+                    f"'{rule.figures_read[0]}' counts the orders of a block: it goes with "
+                    "at: {every: ...}; use balance or tier_reached here",
+                    "no_block",
+                )
+            )
         found += _condition_tiers(rule.when, ctx, (*base, "when"))
     return [f for f in found if f is not None]
 

@@ -155,6 +155,8 @@ class CompiledTimed:
     at: TimedMoments
     when: Predicate | None
     do: TimedAction
+    reads_orders: bool = False
+    """Whether the condition reads the block's ``orders`` or ``spend``."""
 
     @property
     def extends(self) -> bool:
@@ -174,6 +176,7 @@ def compile_timed(
         at=rule.at,
         when=compile_condition(rule.when, info.tz) if rule.when is not None else None,
         do=rule.do,
+        reads_orders=bool(rule.figures_read),
     )
 
 

@@ -222,6 +222,8 @@ def _act(
         values = member_values(state, local, tier=state.tiers.tier_at(moment))
         values["balance"] = balance
         values["tier_reached"] = _reached(state, since, moment)
+        if rule.reads_orders:
+            values["orders"], values["spend"] = _figures(state, since, moment)
         if not rule.when(facts_at(local, values)):
             return state
     currency = points.by_id[rule.currency]
@@ -250,6 +252,18 @@ def _act(
             )
         )
     return state.evolve(points=ps)
+
+
+def _figures(state: MemberState, since: datetime, moment: datetime) -> tuple[int, Decimal]:
+    """Orders placed in [``since``, ``moment``) not fully refunded, and their net amount."""
+    count, spend = 0, Decimal(0)
+    for order in reversed(state.orders):
+        if order.at < since:
+            break
+        if order.at < moment and not order.fully_refunded:
+            count += 1
+            spend += order.net_amount
+    return count, spend
 
 
 def _share(do: TimedAction, balance: Points, decimals: int) -> Points:

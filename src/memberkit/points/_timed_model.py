@@ -47,7 +47,7 @@ from pydantic_core import PydanticCustomError
 
 from .._conditions import condition_parser, condition_schema
 from .._program import Ident, Name
-from ..rules import MEMBER_FIELDS, TIME_FIELDS, Condition, FieldType
+from ..rules import MEMBER_FIELDS, TIME_FIELDS, Compare, Condition, FieldType
 
 __all__ = [
     "TIMED_FIELDS",
@@ -65,9 +65,11 @@ TIMED_FIELDS: Mapping[str, FieldType] = {
     **TIME_FIELDS,
     "balance": FieldType.NUMBER,
     "tier_reached": FieldType.TEXT_SET,
+    "orders": FieldType.NUMBER,
+    "spend": FieldType.NUMBER,
 }
 """What a timed rule's condition reads: the member and the moment (as ``MEMBER_FIELDS`` and
-``TIME_FIELDS``), and these two.
+``TIME_FIELDS``), and these.
 
 ============  ========  ================================================================
 field         type      meaning
@@ -76,6 +78,9 @@ balance       NUMBER    the points of the rule's currency available at the momen
 tier_reached  TEXT_SET  every ladder tier held at some time in the period the moment
                         closes: the block for ``every``, the inactive spell for
                         ``inactive``, since joining for a date or a tier moment
+orders        NUMBER    with ``every``: the orders placed in the block, not fully refunded
+spend         NUMBER    with ``every``: their net amount in the programme's currency, after
+                        refunds
 ============  ========  ================================================================
 """
 
@@ -356,3 +361,18 @@ class TimedRule(_Frozen):
     do: TimedAction
     """the action, e.g. ``{expire: all}``, ``{expire: 5%, min_points: 100}`` or
     ``{extend_months: 12}``"""
+
+    @property
+    def figures_read(self) -> tuple[str, ...]:
+        """The block figures (``orders``, ``spend``) the condition reads."""
+        if self.when is None:
+            return ()
+        return tuple(
+            sorted(
+                {
+                    node.field
+                    for node in self.when.walk()
+                    if isinstance(node, Compare) and node.field in ("orders", "spend")
+                }
+            )
+        )
