@@ -45,6 +45,7 @@ TIMED = points_policy(
     "  - {id: block, at: {every: {months: 1}}, when: {balance: {'>': 2000}}, do: {expire: 25%}}\n"
     "  - {id: keep, at: {every: {months: 2}, from: calendar}, do: {extend_months: 1}}\n"
     "  - {id: reset, currency: growth, at: 2026-03-31, do: {expire: all}}\n"
+    "  - {id: shut, at: {inactive: {days: 75}}, do: {expire: all, close: true}}\n"
 )
 """The same programme with timed rules of every kind that needs no tiers acting on it, and
 points that live a month longer each time their date comes while gold is held, and paid

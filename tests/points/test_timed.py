@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.builders import activity, at, policy, purchase, refund
-from tests.points.builders import applied, findings, member, points_policy, total
+from tests.points.builders import applied, event, findings, member, points_policy, total
 from tests.tiers.builders import RETAIL
 
 import memberkit
@@ -441,3 +441,57 @@ def test_block_figures_are_refused_without_a_block() -> None:
     """orders with a date moment has no block to count: refused at `when`."""
     found = findings("timed:\n  - {id: t, at: 2026-06-30, when: {orders: 0}, do: {expire: all}}\n")
     assert [(f.path, f.code) for f in found] == [(("points", "timed", 0, "when"), "no_block")]
+
+
+CLOSE = points_policy(
+    BASE + "redeem: {points_per_unit: 100}\n"
+    "timed:\n"
+    "  - id: dormant\n"
+    "    name: {zh_Hans: 休眠销户, en: Dormant account}\n"
+    "    at: {inactive: {months: 24}}\n"
+    "    do: {expire: all, close: true}\n"
+)
+
+
+def test_forfeit_and_close_after_long_inactivity() -> None:
+    """24 months without a purchase: points forfeited, the account closed, later earning nil."""
+    state = applied(CLOSE, member(), purchase("o1", at(2026, 1, 10), ("l1", "x", "300")))
+    assert _available(CLOSE, state, at(2028, 1, 10, 23, 59)) == 300
+    later, reasons = memberkit.advance(CLOSE, state, at(2028, 1, 11, 0, 0))
+    assert [r.code for r in reasons] == ["points.account_closed", "points.timed_expired"]
+    assert later.points.closed_at("points") == at(2028, 1, 11, 0, 0)
+    after, outcome = memberkit.apply(
+        CLOSE, later, purchase("o2", at(2028, 2, 1), ("l1", "x", "100"))
+    )
+    assert outcome.accepted
+    assert "points.closed" in [r.code for r in outcome.reasons]
+    assert _available(CLOSE, after, at(2028, 2, 2)) == 0
+    assert total(after) == 0
+    quote = memberkit.quote_points(CLOSE, later, purchase("o3", at(2028, 2, 1), ("l1", "x", "100")))
+    assert quote.totals == ()
+
+
+def test_a_closed_account_refuses_redemptions_and_adjustments() -> None:
+    """Moving points of a closed account is refused with the reason, and changes nothing."""
+    state = applied(CLOSE, member(), purchase("o1", at(2026, 1, 10), ("l1", "x", "300")))
+    later, _ = memberkit.advance(CLOSE, state, at(2028, 2, 1))
+    for item in (
+        event("redemption", "r1", at(2028, 2, 2), points=100),
+        event("adjustment", "a1", at(2028, 2, 2), points=50, reason="goodwill"),
+    ):
+        after, outcome = memberkit.apply(CLOSE, later, item)
+        assert not outcome.accepted
+        assert [r.code for r in outcome.reasons] == ["points.closed"]
+        assert after.points == later.points
+
+
+def test_an_account_with_no_points_is_closed_too() -> None:
+    """A member who never earned is still closed after 24 months inactive."""
+    later, _ = memberkit.advance(CLOSE, member(), at(2028, 1, 2, 0, 0))
+    assert later.points.closed_at("points") == at(2028, 1, 2, 0, 0)
+
+
+def test_a_closed_state_survives_json() -> None:
+    """The closure is part of the stored state."""
+    later, _ = memberkit.advance(CLOSE, member(), at(2028, 6, 1))
+    assert memberkit.state_from_json(memberkit.state_to_json(later)) == later

@@ -22,11 +22,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 
 from .._compiled import CompiledProgram
-from .._context import ApplyContext
+from .._context import ApplyContext, Refused
 from .._errors import EventError
 from .._events import (
     Activity,
     Adjustment,
+    Event,
     PointsExtension,
     Purchase,
     Redemption,
@@ -296,6 +297,8 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
                 event.id, "the programme has no points section", code="no_points_programme"
             )
         return state, []
+    if state.points.closed:
+        _refuse_if_closed(points, state, event)
     if isinstance(event, Purchase):
         return _purchase(ctx, points, state, event)
     if isinstance(event, Refund):
@@ -316,6 +319,21 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     return state, []
 
 
+def _refuse_if_closed(points: CompiledPoints, state: MemberState, event: Event) -> None:
+    """Refuse an event that would move points of a currency whose account a timed rule closed."""
+    currency_id: str | None
+    if isinstance(event, Redemption | Transfer | Adjustment | PointsExtension):
+        currency_id = resolve_currency(points, event.currency, event.id).id
+    elif isinstance(event, RedemptionCancel):
+        record = next((r for r in state.points.redemptions if r.id == event.redemption), None)
+        currency_id = record.currency if record is not None else None
+    else:
+        return
+    if currency_id is not None and state.points.closed_at(currency_id) is not None:
+        currency = points.by_id[currency_id]
+        raise Refused(Reason.of("points.closed", currency.path, currency=currency.name))
+
+
 def _book(
     ctx: ApplyContext,
     points: CompiledPoints,
@@ -330,11 +348,21 @@ def _book(
     event = ctx.event
     info = ctx.program.info
     ps = state.points
+    reasons: list[Reason] = []
+    if ps.closed and found:
+        # Nothing is earned in a currency whose account a timed rule closed.
+        shut = {c.currency for c in found if ps.closed_at(c.currency) is not None}
+        found = [c for c in found if c.currency not in shut]
+        reasons += [
+            Reason.of("points.closed", points.by_id[cid].path, currency=points.by_id[cid].name)
+            for cid in sorted(shut)
+        ]
+        if not found:
+            return state, reasons
     if not found:
         return state, []
     if ctx.capture is not None:
         ctx.capture.contributions.extend(found)
-    reasons: list[Reason] = []
     # Only the new entries are gathered here; each history tuple is copied once, at the end.
     journal: list[JournalEntry] = []
     earnings: list[Earning] = []

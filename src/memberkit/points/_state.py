@@ -15,6 +15,7 @@ pushed list it in ``extensions``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import ConfigDict, with_config
@@ -123,6 +124,15 @@ class PointsState:
     redemptions: tuple[RedemptionRecord, ...] = ()
     debt: tuple[tuple[str, int | Decimal], ...] = ()
     """Points owed per currency (a refund of spent points under ``reversal: negative``)."""
+    closed: tuple[tuple[str, StateMoment], ...] = ()
+    """Currencies a timed rule closed (``do: {expire: all, close: true}``), with when."""
+
+    def closed_at(self, currency: str) -> datetime | None:
+        """When the member's account in ``currency`` was closed (None: it is open)."""
+        for cid, at in self.closed:
+            if cid == currency:
+                return at
+        return None
 
     def debt_of(self, currency: str) -> int | Decimal:
         """What the member owes in ``currency``."""

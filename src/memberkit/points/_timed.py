@@ -132,6 +132,13 @@ def _holds(lots: tuple[Lot, ...], currency: str) -> bool:
     return any(lot.currency == currency and lot.remaining > 0 and not lot.expired for lot in lots)
 
 
+def _acts(rule: CompiledTimed, state: MemberState, lots: tuple[Lot, ...]) -> bool:
+    """Whether the rule may act at all: points to act on, or an account to close."""
+    if state.points.closed_at(rule.currency) is not None:
+        return False
+    return rule.do.close or _holds(lots, rule.currency)
+
+
 def next_timed(
     rules: tuple[CompiledTimed, ...],
     info: ProgramInfo,
@@ -146,7 +153,7 @@ def next_timed(
     first: datetime | None = None
     lots = state.points.lots
     for rule in rules:
-        if rule.at.kind == "tier" or not _holds(lots, rule.currency):
+        if rule.at.kind == "tier" or not _acts(rule, state, lots):
             continue
         bound = until if first is None else first
         for moment, _ in _moments(rule, info, state, after, bound):
@@ -176,7 +183,7 @@ def run_timed(
         if rule.at.kind == "tier":
             due = tiers is not None and (tiers.reviewed if rule.at.tier == "review" else tiers.down)
             found = [(moment, state.joined_at)] if due else []
-        elif _holds(state.points.lots, rule.currency):
+        elif _acts(rule, state, state.points.lots):
             found = list(_moments(rule, info, state, after, moment))
         else:
             continue
@@ -213,8 +220,10 @@ def _act(
     reasons: list[Reason] | None,
 ) -> MemberState:
     """The rule's action at ``moment``, if its condition holds and there are points to act on."""
+    if state.points.closed_at(rule.currency) is not None:
+        return state
     lots = [lot for lot in state.points.lots if _usable(lot, rule.currency, moment)]
-    if not lots:
+    if not lots and not rule.do.close:
         return state
     balance: Points = sum((lot.remaining for lot in lots), 0)
     if rule.when is not None:
@@ -230,6 +239,8 @@ def _act(
     if rule.do.extend_months is not None:
         return _extend(rule, info, currency.name, state, moment, reasons)
     amount = _share(rule.do, balance, currency.decimals)
+    if rule.do.close:
+        state = _close(rule, currency.name, state, moment, reasons)
     if amount <= 0:
         return state
     lots_out, lines = _take(state, lots, amount)
@@ -251,6 +262,21 @@ def _act(
                 date=info.local_date(moment - _INSTANT),
             )
         )
+    return state.evolve(points=ps)
+
+
+def _close(
+    rule: CompiledTimed,
+    name: LocalizedText | str,
+    state: MemberState,
+    moment: datetime,
+    reasons: list[Reason] | None,
+) -> MemberState:
+    """Close the member's account in the rule's currency at ``moment``."""
+    ps = state.points
+    ps = replace(ps, closed=(*ps.closed, (rule.currency, moment)))
+    if reasons is not None:
+        reasons.append(Reason.of("points.account_closed", rule.path, rule=rule.name, currency=name))
     return state.evolve(points=ps)
 
 

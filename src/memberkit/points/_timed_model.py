@@ -312,6 +312,9 @@ class TimedAction(_Frozen):
     e.g. ``ceil``; ``floor`` when omitted"""
     extend_months: Annotated[int, Field(ge=1, le=600)] | None = None
     """push the expiry of every dated lot of the currency back this many months, e.g. ``12``"""
+    close: bool = False
+    """with ``expire: all``: forfeit and close the member's account in the currency: nothing
+    more is earned in it, and redemptions, transfers and adjustments are refused, e.g. ``true``"""
 
     @model_validator(mode="after")
     def _shape(self) -> TimedAction:
@@ -320,6 +323,10 @@ class TimedAction(_Frozen):
                 "give exactly one action: 'expire' (all or a share) or 'extend_months'"
             )
         found: list[tuple[tuple[str, ...], str, str]] = []
+        if self.close and self.expire != "all":
+            found.append(
+                (("close",), "'close' goes with expire: all (forfeit and close)", "no_effect")
+            )
         if not isinstance(self.expire, Decimal):
             found.extend(
                 (
