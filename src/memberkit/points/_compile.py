@@ -32,6 +32,7 @@ __all__ = [
     "EARN_PATH",
     "PENDING_PATH",
     "REVERSAL_PATH",
+    "ROUNDING",
     "CompiledCap",
     "CompiledCurrency",
     "CompiledPoints",
@@ -51,12 +52,13 @@ REVERSAL_PATH = format_path(("points", "reversal"))
 
 _DEFAULT_NAME = {"zh_Hans": "积分", "zh_Hant": "積分", "en": "points"}
 
-_ROUNDING = {
+ROUNDING = {
     "floor": ROUND_FLOOR,
     "ceil": ROUND_CEILING,
     "half_up": ROUND_HALF_UP,
     "half_even": ROUND_HALF_EVEN,
 }
+"""Rounding words of the policy as decimal rounding constants."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +378,7 @@ def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext)
             _rule(rule, ("points", "earn", i), info, default) for i, rule in enumerate(section.earn)
         ),
         stacking=section.stacking,
-        rounding=_ROUNDING[section.rounding],
+        rounding=ROUNDING[section.rounding],
         per_line=section.round == "per_line",
         pending=section.pending,
         reversal=section.reversal,

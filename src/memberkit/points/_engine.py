@@ -48,6 +48,7 @@ from ._ledger import (
     credit,
     dates_reached,
     effective_expiry,
+    end_of_day,
     expiry_for,
     first_edge,
     released_between,
@@ -87,12 +88,7 @@ def inactivity_deadline(info: ProgramInfo, last: datetime, months: int) -> datet
     if info.time_basis == "instants":
         return fixed_offset(info.local(last) + relativedelta(months=months))
     day = info.local_date(last) + relativedelta(months=months)
-    return _next_midnight(day, info)
-
-
-def _next_midnight(day: date, info: ProgramInfo) -> datetime:
-    after = day + timedelta(days=1)
-    return fixed_offset(datetime(after.year, after.month, after.day, tzinfo=info.tz))
+    return end_of_day(day, info)
 
 
 def _live(lot: Lot) -> bool:

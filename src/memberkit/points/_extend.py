@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .._context import ApplyContext, Refused
 from .._events import PointsExtension
@@ -20,7 +20,7 @@ from .._money import Money
 from .._program import ProgramInfo, localized
 from .._reasons import Reason
 from .._state import MemberState
-from ._compile import CompiledCurrency, CompiledPoints
+from ._compile import ROUNDING, CompiledCurrency, CompiledPoints
 from ._ledger import available, dates_reached, insufficient, journaled, last_day, pushed, spend
 from ._state import JournalEntry, Lot, PointsState
 
@@ -30,7 +30,6 @@ Points = int | Decimal
 
 PAID = "paid:"
 """Prefix of the cause a paid extension leaves on the lots it pushed (``Lot.extensions``)."""
-_ROUNDING = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half_up": ROUND_HALF_UP}
 
 
 def _live(lot: Lot, currency: str) -> bool:
@@ -172,7 +171,7 @@ def extend_paid(
     ]
     if offer.fee is not None:
         extended: Points = sum(moved.values(), 0)
-        fee = currency.number(Decimal(extended) * offer.fee.share, _ROUNDING[offer.fee.rounding])
+        fee = currency.number(Decimal(extended) * offer.fee.share, ROUNDING[offer.fee.rounding])
         if fee > 0:
             balance = available(ps, currency.id, event.at)
             if fee > balance:

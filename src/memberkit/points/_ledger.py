@@ -49,7 +49,8 @@ __all__ = [
 Points = int | Decimal
 
 
-def _next_midnight(day: date, info: ProgramInfo) -> datetime:
+def end_of_day(day: date, info: ProgramInfo) -> datetime:
+    """The moment a local day ends: the next day's midnight in the programme's timezone."""
     after = day + timedelta(days=1)
     return fixed_offset(datetime(after.year, after.month, after.day, tzinfo=info.tz))
 
@@ -70,13 +71,13 @@ def expiry_for(
         # The card year of the earning day, counted from the joining day (29 Feb: 28 Feb).
         held = relativedelta(earned, start).years if earned >= start else 0
         end = start + relativedelta(years=held + 1 + expiry.card_years)
-        return _next_midnight(end - timedelta(days=1), info)
+        return end_of_day(end - timedelta(days=1), info)
     if expiry.fixed is not None:
         month, day = (int(p) for p in expiry.fixed.split("-"))
         # Points earned in year Y are valid until MM-DD of Y + years_after_earning (the common
         # Chinese rule: 31 Dec of the following year).
         last = date(earned.year + expiry.years_after_earning, month, day)
-        return _next_midnight(last, info)
+        return end_of_day(last, info)
     assert expiry.rolling_months is not None
     last = earned + relativedelta(months=expiry.rolling_months)
     if expiry.last_day == "day_before":
@@ -86,7 +87,7 @@ def expiry_for(
     elif expiry.round_to == "quarter_end":
         quarter_end_month = ((last.month - 1) // 3 + 1) * 3
         last = last.replace(month=quarter_end_month, day=1) + relativedelta(months=1, days=-1)
-    return _next_midnight(last, info)
+    return end_of_day(last, info)
 
 
 def last_day(expires_at: datetime, info: ProgramInfo) -> date:
@@ -99,14 +100,14 @@ def pushed(
 ) -> datetime:
     """An expiry pushed back ``months`` on the local calendar, or to the end of day ``to``."""
     if to is not None:
-        return _next_midnight(to, info)
+        return end_of_day(to, info)
     # Month arithmetic on the last valid day (dateutil): valid to 15 Jan, pushed a month, is
     # valid to 15 Feb; a month's last day stays a month's last day (31 Dec + 3 months: 31 Mar).
     was = last_day(expires_at, info)
     last = was + relativedelta(months=months)
     if (was + timedelta(days=1)).day == 1:
         last = last.replace(day=1) + relativedelta(months=1, days=-1)
-    return _next_midnight(last, info)
+    return end_of_day(last, info)
 
 
 def protected_at(moment: datetime, protected: tuple[str, ...], tiers: TierState) -> frozenset[str]:

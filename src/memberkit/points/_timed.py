@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -25,8 +25,8 @@ from .._program import ProgramInfo
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._activity import last_activity
-from ._compile import CompiledPoints, CompiledTimed
-from ._ledger import journaled, pushed, spend_order
+from ._compile import ROUNDING, CompiledPoints, CompiledTimed
+from ._ledger import end_of_day, journaled, pushed, spend_order
 from ._state import JournalEntry, Lot
 from ._timed_model import TimedAction, TimedMoments
 
@@ -34,7 +34,6 @@ __all__ = ["TierMoment", "next_timed", "run_timed"]
 
 Points = int | Decimal
 _INSTANT = timedelta(microseconds=1)
-_ROUNDING = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half_up": ROUND_HALF_UP}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +45,6 @@ class TierMoment:
 
 
 # --- moments -------------------------------------------------------------------------------------
-
-
-def _end_of(day: date, info: ProgramInfo) -> datetime:
-    """The moment a local day ends (the next day's midnight)."""
-    after = day + timedelta(days=1)
-    return fixed_offset(datetime(after.year, after.month, after.day, tzinfo=info.tz))
 
 
 def _start_of(day: date, info: ProgramInfo) -> datetime:
@@ -66,7 +59,7 @@ def _moments(
     kind = at.kind
     if kind == "day":
         assert at.day is not None
-        moment = _end_of(at.day, info)
+        moment = end_of_day(at.day, info)
         if after < moment <= until:
             yield moment, state.joined_at
         return
@@ -80,14 +73,14 @@ def _moments(
     first = at.inactive.after(info.local_date(last))
     count = 1 if at.every is None else at.times
     k = 0
-    if at.every is not None and _end_of(first, info) <= after:
+    if at.every is not None and end_of_day(first, info) <= after:
         # Skip the steps already taken: estimate, then walk (months vary in length).
         gone = (info.local_date(after) - first).days
         step = at.every.days or 7 * (at.every.weeks or 0) or 31 * (at.every.months or 0)
         k = max(0, gone // step - 1)
     while count is None or k < count:
         day = first if at.every is None else at.every.after(first, k)
-        moment = _end_of(day, info)
+        moment = end_of_day(day, info)
         if moment > until:
             return
         if moment > after:
@@ -298,7 +291,7 @@ def _share(do: TimedAction, balance: Points, decimals: int) -> Points:
         return balance
     quantum = Decimal(1).scaleb(-decimals)
     raw = (Decimal(balance) * do.expire).quantize(
-        quantum, rounding=_ROUNDING[do.rounding or "floor"]
+        quantum, rounding=ROUNDING[do.rounding or "floor"]
     )
     amount = min(max(raw, Decimal(min(do.min_points or 0, balance))), Decimal(balance))
     return int(amount) if decimals == 0 else amount
