@@ -32,13 +32,68 @@ def test_a_ladder_that_does_not_rise_is_located_at_the_threshold() -> None:
     )
 
 
-def test_retain_above_qualify_is_refused() -> None:
-    """Keeping a tier cannot take more than reaching it."""
+def test_retain_above_qualify_is_refused_until_acknowledged() -> None:
+    """Keeping a tier taking more than reaching it is refused, saying how to confirm it."""
     body = "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {spend: 100}, retain: {spend: 200}}\n"
     assert issues(body) == [
         "tiers.ladder[1].retain.spend: keeping the tier takes 200, more than reaching it (100); "
-        "retain thresholds are at most the qualify thresholds [retain_above_qualify]"
+        "if the programme's terms say so, add acknowledge: [retain_above_qualify] to this tier "
+        "[retain_above_qualify]"
     ]
+
+
+def test_an_acknowledged_stricter_retention_loads_and_is_applied() -> None:
+    """With the acknowledgement, 150 reaches gold but does not keep it at the review."""
+    from tests.builders import at, member, purchase
+
+    p = policy(
+        "tiers:\n  window: calendar_year\n  ladder:\n    - {id: basic}\n"
+        "    - {id: gold, qualify: {spend: 100}, retain: {spend: 200}, "
+        "acknowledge: [retain_above_qualify]}\n"
+    )
+    state, _ = memberkit.apply(p, member(), purchase("o1", at(2026, 3, 1), ("l1", "x", "150")))
+    assert memberkit.tier_of(p, state, at(2026, 12, 31)).tier == "gold"
+    assert memberkit.tier_of(p, state, at(2027, 1, 1, 0, 0)).tier == "basic"
+
+
+@pytest.mark.parametrize(
+    "tier",
+    [
+        "{id: gold, qualify: {spend: 200}, retain: {spend: 100}, acknowledge: [retain_above_qualify]}",
+        "{id: gold, qualify: {spend: 200}, acknowledge: [retain_above_qualify]}",
+    ],
+)
+def test_an_acknowledgement_with_nothing_to_acknowledge_is_refused(tier: str) -> None:
+    """No key is accepted and then ignored: an acknowledgement must match a finding."""
+    found = issues("  ladder:\n    - {id: basic}\n    - " + tier + "\n")
+    assert [f.split(": ")[0] for f in found] == ["tiers.ladder[1].acknowledge"]
+    assert found[0].endswith("[no_effect]")
+
+
+@pytest.mark.parametrize(
+    ("inclusive", "spent", "kept"),
+    [
+        ("true", "2000", True),
+        ("{qualify: true, retain: false}", "2000", False),
+        ("{qualify: true, retain: false}", "2000.01", True),
+        ("false", "2000", False),
+    ],
+)
+def test_reach_at_or_above_keep_only_above(inclusive: str, spent: str, kept: bool) -> None:
+    """>= to reach and > to keep: exactly 2,000 reaches gold, and keeps it only if inclusive."""
+    from tests.builders import at, member, purchase
+
+    p = policy(
+        "tiers:\n  window: calendar_year\n  ladder:\n    - {id: basic}\n"
+        f"    - {{id: gold, qualify: {{spend: 2000}}, inclusive: {inclusive}}}\n"
+    )
+    state, _ = memberkit.apply(p, member(), purchase("o1", at(2026, 3, 1), ("l1", "x", spent)))
+    reached = memberkit.tier_of(p, state, at(2026, 3, 2)).tier == "gold"
+    assert reached == (inclusive != "false")
+    if reached:
+        # The 2026 spend is reviewed on 1 Jan 2027 against the retain comparison.
+        review = memberkit.tier_of(p, state, at(2027, 1, 1, 0, 0)).tier
+        assert (review == "gold") == kept
 
 
 def test_unknown_measure_suggests_the_nearest() -> None:

@@ -54,6 +54,7 @@ class CompiledTier:
     retain: ThresholdNode | None
     """Retention thresholds; the qualify thresholds when the policy gives none."""
     inclusive: bool
+    """Whether the qualify thresholds are met at >= (false: only above them)."""
     validity: str | ValidityMonths | ValidityFromUpgrade | ValidityUntil | None
     lifetime_after_years: int | None
     paid: bool = False
@@ -63,6 +64,8 @@ class CompiledTier:
     """Figures over the whole membership also needed for the lifetime tier."""
     lifetime_total: bool = False
     """Whether the years count all time held at this tier or above, not the unbroken run."""
+    retain_inclusive: bool = True
+    """Whether the retain thresholds are met at >= (false: only above them)."""
     """Figures over the whole membership also needed for the lifetime tier."""
 
 
@@ -154,7 +157,27 @@ def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
             if node is not None:
                 findings += _check_leaves(node, (*base, key), measures, ctx)
         if tier.qualify is not None and tier.retain is not None:
-            findings += _retain_below(tier.qualify, tier.retain, (*base, "retain"))
+            above = _retain_below(tier.qualify, tier.retain, (*base, "retain"))
+            if "retain_above_qualify" not in tier.acknowledge:
+                findings += above
+            elif not above:
+                findings.append(
+                    Finding(
+                        (*base, "acknowledge"),
+                        "nothing to acknowledge: no retain threshold is above its qualify "
+                        "threshold; remove retain_above_qualify",
+                        "no_effect",
+                    )
+                )
+        elif "retain_above_qualify" in tier.acknowledge:
+            findings.append(
+                Finding(
+                    (*base, "acknowledge"),
+                    "retain_above_qualify compares retain with qualify; this tier gives both "
+                    "or neither, so remove it",
+                    "no_effect",
+                )
+            )
         if tier.qualify is not None and i > 0:
             if previous is not None and previous[1].qualify is not None:
                 findings += _rises(tier.qualify, previous[1].qualify, (*base, "qualify"))
@@ -240,7 +263,8 @@ def _retain_below(qualify: ThresholdNode, retain: ThresholdNode, base: Path) -> 
                 Finding(
                     (*base, *leaf.path),
                     f"keeping the tier takes {leaf.value}, more than reaching it ({target.value}); "
-                    "retain thresholds are at most the qualify thresholds",
+                    "if the programme's terms say so, add acknowledge: [retain_above_qualify] to "
+                    "this tier",
                     "retain_above_qualify",
                 )
             )
@@ -276,7 +300,8 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
             path=format_path(("tiers", "ladder", i)),
             qualify=t.qualify,
             retain=t.retain if t.retain is not None else t.qualify,
-            inclusive=t.inclusive,
+            inclusive=t.qualify_inclusive,
+            retain_inclusive=t.retain_inclusive,
             validity=t.validity,
             lifetime_after_years=t.lifetime_after_years,
             lifetime_requires=t.lifetime_requires,

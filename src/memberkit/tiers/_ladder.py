@@ -75,7 +75,7 @@ def qualified_rank(ct: CompiledTiers, figs: dict[str, Decimal]) -> int:
 def retained_rank(ct: CompiledTiers, figs: dict[str, Decimal], current: int) -> int:
     """The highest rank up to ``current`` whose retain thresholds the figures meet."""
     for tier in reversed(ct.ladder[1 : current + 1]):
-        if tier.retain is not None and met(tier.retain, figs, tier.inclusive):
+        if tier.retain is not None and met(tier.retain, figs, tier.retain_inclusive):
             return tier.rank
     return 0
 

@@ -19,7 +19,9 @@
           name: {zh_Hans: 金卡会员, en: Gold}
           qualify: {any: [{spend: 8000}, {orders: 20}]}
           retain: {spend: 6000}
-          inclusive: true             # >= (default); false means >
+          inclusive: true             # >= (default); false means >; or per part:
+                                      # {qualify: true, retain: false} (>= to reach, > to keep)
+          acknowledge: []             # [retain_above_qualify]: keeping takes more than reaching
           validity: rest_of_year_plus_next   # {months_from_upgrade_month: 24},
                                              # {months_from_upgrade: 12},
                                              # {until: "02-28", years: 2}
@@ -333,6 +335,15 @@ Validity = (
 )
 
 
+class Inclusive(_Frozen):
+    """Whether each part's thresholds are met at >= (true) or only above them (false)."""
+
+    qualify: bool = True
+    """reaching the tier, e.g. ``true``"""
+    retain: bool = True
+    """keeping it at a review, e.g. ``false``"""
+
+
 class TierSpec(_Frozen):
     """One step of the ladder: how to reach it, how to keep it, and how long it is held."""
 
@@ -350,8 +361,15 @@ class TierSpec(_Frozen):
     retain: Threshold | None = Field(
         default=None, description="figures that keep this tier at a review (default: qualify)"
     )
-    inclusive: bool = Field(
-        default=True, description="true: a threshold is met at >=; false: >, e.g. ``false``"
+    inclusive: bool | Inclusive = Field(
+        default=True,
+        description="true: a threshold is met at >=; false: >; or per part, e.g. "
+        "``{qualify: true, retain: false}`` (>= to reach, > to keep)",
+    )
+    acknowledge: tuple[Literal["retain_above_qualify"], ...] = Field(
+        default=(),
+        description="checks the author confirms the published terms intend, e.g. "
+        "``[retain_above_qualify]`` (keeping the tier takes more than reaching it)",
     )
     validity: Validity | None = Field(
         default=None, description="how long the tier is held once reached, whatever the figures"
@@ -370,6 +388,18 @@ class TierSpec(_Frozen):
         description="figures over the whole membership (not the window) also needed for the "
         "lifetime tier, e.g. {nights: 600}; alone, they grant it at a review on their own",
     )
+
+    @property
+    def qualify_inclusive(self) -> bool:
+        """Whether the qualify thresholds are met at >=."""
+        return self.inclusive if isinstance(self.inclusive, bool) else self.inclusive.qualify
+
+    @property
+    def retain_inclusive(self) -> bool:
+        """Whether the retain thresholds are met at >= (qualify's when retain is not given)."""
+        if isinstance(self.inclusive, bool):
+            return self.inclusive
+        return self.inclusive.retain
 
     @model_validator(mode="after")
     def _lifetime_years_counted(self) -> TierSpec:

@@ -101,11 +101,12 @@ def _threshold_reasons(
     for part, node in (("qualify", tier.qualify), ("retain", tier.retain)):
         if node is None:
             continue
-        held = held_leaves(node, figs, tier.inclusive)
+        inclusive = tier.inclusive if part == "qualify" else tier.retain_inclusive
+        held = held_leaves(node, figs, inclusive)
         if not held:
             continue
         window = _window_label(ct)
-        op = "≥" if tier.inclusive else ">"
+        op = "≥" if inclusive else ">"
         return [
             Reason.of(
                 "tier.threshold_held",
@@ -209,7 +210,9 @@ def _paths(
     base = tier.path + (".retain" if retain and tier.retain is not None else ".qualify")
     out: list[PathProgress] = []
     for path in paths(node):
-        found = shortfalls(path, figs, tier.inclusive, ct.units)
+        found = shortfalls(
+            path, figs, tier.retain_inclusive if retain else tier.inclusive, ct.units
+        )
         out.append(
             PathProgress(
                 tuple(
