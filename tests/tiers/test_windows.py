@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.builders import SHANGHAI, at
+from tests.builders import SHANGHAI, at, member, policy, purchase
 
+import memberkit
 from memberkit.tiers._model import (
     FixedReview,
     ValidityFromUpgrade,
@@ -252,3 +253,40 @@ def test_the_next_review_is_the_first_of_the_schedule(
         review_moments(review, window, after, after + timedelta(days=800), JOINED, upgrade), None
     )
     assert next_review(review, window, after, JOINED, upgrade) == expected
+
+
+def test_full_months_with_the_month_in_progress_end_at_the_moment() -> None:
+    """12 months with this one: 1 Jun 2025 to the moment asked on 20 May 2026."""
+    window = WindowSpec(kind="full_months", n=12, in_progress=True)
+    span = window_span(window, at(2026, 5, 20), JOINED, None)
+    assert span.start == local(2025, 6, 1)
+    assert span.end == at(2026, 5, 20) + timedelta(microseconds=1)
+
+
+@pytest.mark.parametrize(
+    ("progress", "silver_on_11_march"), [("include", True), ("exclude", False)]
+)
+def test_an_order_this_month_counts_only_when_the_window_includes_the_month(
+    progress: str, silver_on_11_march: bool
+) -> None:
+    """¥2,000 on 10 Mar: silver at once with the month in progress, else not before April."""
+    p = policy(
+        "tiers:\n"
+        f"  window: {{full_months: 3, month_in_progress: {progress}}}\n"
+        "  review: monthly\n"
+        "  ladder:\n    - {id: basic}\n    - {id: silver, qualify: {spend: 2000}}\n"
+    )
+    state, _ = memberkit.apply(p, member(), purchase("o1", at(2026, 3, 10), ("l1", "x", "2000")))
+    assert (memberkit.tier_of(p, state, at(2026, 3, 11)).tier == "silver") == silver_on_11_march
+    # In April both windows hold March: the next order finds silver reached either way.
+    state, _ = memberkit.apply(p, state, purchase("o2", at(2026, 4, 2), ("l1", "x", "1")))
+    assert memberkit.tier_of(p, state, at(2026, 4, 3)).tier == "silver"
+
+
+def test_month_in_progress_takes_include_or_exclude() -> None:
+    """Another word is refused at the window, saying what to write."""
+    with pytest.raises(memberkit.PolicyError, match="'month_in_progress' is include or exclude"):
+        policy(
+            "tiers:\n  window: {full_months: 3, month_in_progress: yes}\n  review: monthly\n"
+            "  ladder:\n    - {id: basic}\n    - {id: silver, qualify: {spend: 2000}}\n"
+        )

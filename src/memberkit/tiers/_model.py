@@ -12,6 +12,7 @@
       window: calendar_year           # calendar_quarter, calendar_month, lifetime,
                                       # {rolling_months: 12}, {rolling_days: 90},
                                       # {full_months: 12}, membership_year,
+                                      # {full_months: 12, month_in_progress: include},
                                       # {membership_year: {from: last_upgrade}}
       ladder:
         - {id: basic, name: 普通会员}
@@ -177,6 +178,8 @@ class WindowSpec(_Frozen):
     ]
     n: int = 0
     start: Literal["join", "last_upgrade"] = "join"
+    in_progress: bool = False
+    """With full_months: the month in progress counts too (N-1 whole months before it)."""
 
 
 def _window_form(value: object) -> object:
@@ -190,6 +193,15 @@ def _window_form(value: object) -> object:
                 {"kind": value},
             )
         return {"kind": value}
+    if isinstance(value, Mapping) and set(value) == {"full_months", "month_in_progress"}:
+        progress = value["month_in_progress"]
+        if progress not in ("include", "exclude"):
+            raise PydanticCustomError(
+                "window", "'month_in_progress' is include or exclude, e.g. include"
+            )
+        counted = _window_form({"full_months": value["full_months"]})
+        assert isinstance(counted, dict)
+        return {**counted, "in_progress": progress == "include"}
     if isinstance(value, Mapping) and len(value) == 1:
         ((key, arg),) = value.items()
         if key in ("rolling_months", "rolling_days", "full_months"):
@@ -204,12 +216,15 @@ def _window_form(value: object) -> object:
     raise PydanticCustomError(
         "window",
         "a window is calendar_year, calendar_quarter, calendar_month, lifetime, membership_year, "
-        "{rolling_months: N}, {rolling_days: N}, {full_months: N} or "
+        "{rolling_months: N}, {rolling_days: N}, {full_months: N} "
+        "(with month_in_progress: include to count the current month), or "
         "{membership_year: {from: last_upgrade}}",
     )
 
 
 def _window_show(window: WindowSpec) -> object:
+    if window.in_progress:
+        return {window.kind: window.n, "month_in_progress": "include"}
     if window.n:
         return {window.kind: window.n}
     if window.kind == "membership_year" and window.start != "join":
@@ -250,6 +265,12 @@ _WINDOW_SCHEMA: dict[str, object] = {
                 "full_months": _counted(
                     "whole calendar months before the current one, e.g. ``{full_months: 12}``"
                 ),
+                "month_in_progress": {
+                    "enum": ["include", "exclude"],
+                    "description": "with full_months: whether the month in progress counts "
+                    "(the window is then N-1 whole months and the current one), e.g. "
+                    "``{full_months: 12, month_in_progress: include}``",
+                },
                 "membership_year": {
                     "description": "the membership year, from joining (default) or from the last "
                     "upgrade, e.g. ``{membership_year: {from: last_upgrade}}``",
@@ -270,7 +291,7 @@ _WINDOW_SCHEMA: dict[str, object] = {
                 },
             },
             "minProperties": 1,
-            "maxProperties": 1,
+            "maxProperties": 2,
             "additionalProperties": False,
         },
     ],

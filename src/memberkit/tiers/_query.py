@@ -89,6 +89,12 @@ def _window_label(ct: CompiledTiers) -> LocalizedText:
         "membership_year": ("this membership year", "本会员年度", "本會員年度"),
         "lifetime": ("in total", "累计", "累計"),
     }[w.kind]
+    if w.kind == "full_months" and w.in_progress:
+        texts = (
+            f"in the last {n} months, this one included",
+            f"近 {n} 个月（含本月）",
+            f"近 {n} 個月（含本月）",
+        )
     return LocalizedText({"en": texts[0], "zh_Hans": texts[1], "zh_Hant": texts[2]})
 
 

@@ -81,8 +81,12 @@ def window_span(
             return Span(midnight(first_day, tz), local_at + timedelta(microseconds=1))
         return Span(local_at - timedelta(days=window.n), local_at + timedelta(microseconds=1))
     if kind == "full_months":
-        # N whole calendar months ending before the month asked about.
+        # N whole calendar months ending before the month asked about; or, with the month in
+        # progress, N-1 whole months and the current month up to the moment asked about.
         first = day.replace(day=1)
+        if window.in_progress:
+            start = midnight(first - relativedelta(months=window.n - 1), tz)
+            return Span(start, local_at + timedelta(microseconds=1))
         return Span(midnight(first - relativedelta(months=window.n), tz), midnight(first, tz))
     if kind == "membership_year":
         base = last_upgrade if window.start == "last_upgrade" and last_upgrade else joined
