@@ -219,3 +219,47 @@ def test_a_points_measure_reads_a_declared_currency() -> None:
         "tiers.measures.growth.currency: unknown points currency 'grwth'; did you mean "
         "'growth'? [unknown_currency]"
     ]
+
+
+def _ladder(review: str, window: str = "{rolling_months: 12}", validity: str = "") -> str:
+    return (
+        f"tiers:\n  window: {window}\n  review: {review}\n  ladder:\n    - {{id: basic}}\n"
+        f"    - {{id: gold, qualify: {{spend: 5000}}, retain: {{spend: 3000}}{validity}}}\n"
+        f"    - {{id: platinum, qualify: {{spend: 20000}}, retain: {{spend: 15000}}{validity}}}\n"
+    )
+
+
+def test_reviews_on_the_anniversary_of_the_first_upgrade_not_moved_by_later_ones() -> None:
+    """Gold on 10 Apr 2026, platinum on 1 Aug: the review is on 10 Apr each year."""
+    from tests.builders import at, member, purchase
+
+    p = policy(_ladder("{anniversary: first_upgrade}"))
+    state = member()
+    assert memberkit.due_moments(p, state, at(2026, 1, 1), at(2027, 12, 31)) == ()
+    state, _ = memberkit.apply(p, state, purchase("o1", at(2026, 4, 10), ("l1", "x", "5000")))
+    state, _ = memberkit.apply(p, state, purchase("o2", at(2026, 8, 1), ("l1", "x", "15000")))
+    assert memberkit.tier_of(p, state, at(2026, 8, 2)).tier == "platinum"
+    assert memberkit.due_moments(p, state, at(2026, 8, 2), at(2028, 1, 1)) == (
+        at(2027, 4, 10, 0, 0),
+    )
+
+
+def test_reviewed_only_when_the_status_expires() -> None:
+    """review: validity_end: no review on the window; gold reviewed at the end of its 12 months."""
+    from tests.builders import at, member, purchase
+
+    p = policy(_ladder("validity_end", validity=", validity: {months_from_upgrade: 12}"))
+    state, _ = memberkit.apply(p, member(), purchase("o1", at(2026, 4, 10), ("l1", "x", "5000")))
+    # Valid through 9 Apr 2027: reviewed then on the 12 months before (5,000 >= 3,000 keeps
+    # gold for 12 more months); a year later nothing was spent and gold is lost.
+    moments = memberkit.due_moments(p, state, at(2026, 4, 11), at(2028, 12, 31))
+    assert moments == (at(2027, 4, 10, 0, 0), at(2028, 4, 10, 0, 0))
+    assert memberkit.tier_of(p, state, at(2027, 4, 10, 0, 0)).tier == "gold"
+    assert memberkit.tier_of(p, state, at(2028, 4, 10, 0, 0)).tier == "basic"
+
+
+def test_validity_end_reviews_need_a_validity_on_every_tier() -> None:
+    """A tier without a validity would never be reviewed: refused at the tier."""
+    found = issues(_ladder("validity_end").removeprefix("tiers:\n"))
+    assert [f.split(": ")[0] for f in found] == ["tiers.ladder[1]", "tiers.ladder[2]"]
+    assert all(f.endswith("[no_validity]") for f in found)

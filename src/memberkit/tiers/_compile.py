@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from .._compiled_base import CheckContext, did_you_mean
 from .._paths import Finding, Path, format_path
@@ -14,6 +15,7 @@ from .._reasons import LocalizedText
 from ..rules import compile_condition
 from ._measures import CompiledMeasure
 from ._model import (
+    AnniversaryReview,
     FixedReview,
     MeasureSpec,
     PaidTierSpec,
@@ -28,6 +30,11 @@ from ._model import (
 )
 from ._tally import Tallies
 from ._thresholds import leaves
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from .._state import MemberState
 
 __all__ = ["CompiledTier", "CompiledTiers", "check_tiers", "compile_tiers"]
 
@@ -82,12 +89,21 @@ class CompiledTiers:
     """The smallest step of each measure (a cent for money, 1 for counts)."""
     window: WindowSpec
     review: str | FixedReview
+    """end_of_window, anniversary, monthly, validity_end or a fixed date."""
     max_steps: int | None
     grace_days: int
     refunds: str
     upgrade: str
     tallies: Tallies = field(default_factory=Tallies, compare=False, repr=False)
     """Running order figures per member and window (a memo; see ``_tally``)."""
+    review_anchor: str = "joining"
+    """What an anniversary review counts from: joining, or the member's first upgrade."""
+
+    def review_anchor_of(self, state: MemberState) -> datetime | None:
+        """The moment anniversary reviews count from (None: no first upgrade yet)."""
+        if self.review_anchor == "first_upgrade":
+            return next((c.at for c in state.tiers.earned if c.reason == "upgrade"), None)
+        return state.joined_at
 
     @property
     def base(self) -> CompiledTier:
@@ -182,6 +198,17 @@ def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
             if previous is not None and previous[1].qualify is not None:
                 findings += _rises(tier.qualify, previous[1].qualify, (*base, "qualify"))
             previous = (i, tier)
+    if section.review == "validity_end":
+        findings.extend(
+            Finding(
+                ("tiers", "ladder", i),
+                f"review: validity_end reviews a tier only when its validity ends; give "
+                f"'{tier.id}' a validity (e.g. {{months_from_upgrade: 12}}) or choose another review",
+                "no_validity",
+            )
+            for i, tier in enumerate(section.ladder)
+            if i > 0 and tier.validity is None
+        )
     if section.review == "end_of_window" and section.window.kind in (
         "rolling_months",
         "rolling_days",
@@ -351,7 +378,12 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
         measures=MappingProxyType(measures),
         units=MappingProxyType(units),
         window=section.window,
-        review=section.review,
+        review="anniversary" if isinstance(section.review, AnniversaryReview) else section.review,
+        review_anchor=(
+            section.review.anniversary
+            if isinstance(section.review, AnniversaryReview)
+            else "joining"
+        ),
         max_steps=downgrade.max_steps,
         grace_days=section.grace_days,
         refunds=section.refunds,

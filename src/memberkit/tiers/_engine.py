@@ -136,7 +136,12 @@ def _next_due(
     candidates: list[tuple[datetime, bool]] = []
     earned = state.tiers.earned_change
     upgraded = _last_upgrade_at(state)
-    review = next_review(ct.review, ct.window, local_done, state.joined_at, upgraded)
+    anchor = ct.review_anchor_of(state)
+    review = (
+        next_review(ct.review, ct.window, local_done, anchor, upgraded)
+        if anchor is not None
+        else None
+    )
     if review is not None and review <= local_until:
         candidates.append((review, True))
     if earned is not None and earned.valid_until is not None and done < earned.valid_until <= until:

@@ -30,7 +30,8 @@
           lifetime_years: total              # or consecutive (default)
           lifetime_requires: {nights: 600}   # figures over the whole membership, too
       upgrade: immediate              # or at_review
-      review: end_of_window           # anniversary, monthly, {fixed: "04-01"}
+      review: end_of_window           # anniversary, {anniversary: first_upgrade}, monthly,
+                                      # {fixed: "04-01"}, validity_end
       downgrade: {max_steps: 1}       # or to_figures
       grace_days: 30
       refunds: at_review              # at_once, never
@@ -488,10 +489,22 @@ class FixedReview(_Frozen):
     """the day of the year of the review, "MM-DD", e.g. ``"04-01"``"""
 
 
+class AnniversaryReview(_Frozen):
+    """A review every year on an anniversary: of joining, or of the member's first upgrade."""
+
+    anniversary: Literal["joining", "first_upgrade"]
+    """``first_upgrade``: the date of the first upgrade, not moved by later ones, e.g.
+    ``first_upgrade``"""
+
+
 def _review_form(value: object) -> object:
-    # A mapping can only be the fixed-date form: validate it as such for one clear message.
+    # A mapping is the fixed-date or the anniversary form: validate it as one for a clear message.
     if isinstance(value, Mapping):
+        if "anniversary" in value:
+            return AnniversaryReview.model_validate(value)
         return FixedReview.model_validate(value)
+    if value == "anniversary":
+        return AnniversaryReview(anniversary="joining")
     return value
 
 
@@ -517,10 +530,12 @@ class TiersSection(_Frozen):
     upgrade: Literal["immediate", "at_review"] = "immediate"
     """immediate: a member moves up as soon as the figures qualify; at_review: at the next review"""
     review: Annotated[
-        Literal["end_of_window", "anniversary", "monthly"] | FixedReview,
+        Literal["end_of_window", "monthly", "validity_end"] | AnniversaryReview | FixedReview,
         BeforeValidator(_review_form),
     ] = "end_of_window"
-    """when tiers are reviewed for downgrades: end_of_window, anniversary, monthly or ``{fixed: MM-DD}``"""
+    """when tiers are reviewed for downgrades: end_of_window, anniversary (of joining),
+    ``{anniversary: first_upgrade}``, monthly, ``{fixed: MM-DD}``, or validity_end (only when the
+    status expires: every tier above the first states a validity), e.g. ``validity_end``"""
     downgrade: Annotated[
         Downgrade, BeforeValidator(_downgrade_form), WithJsonSchema(_DOWNGRADE_SCHEMA)
     ] = Field(

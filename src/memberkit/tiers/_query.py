@@ -268,9 +268,13 @@ def _next_review(
 
     local = info.local(as_of)
     horizon = local + relativedelta(years=5)
-    found = next(
-        review_moments(ct.review, ct.window, local, horizon, state.joined_at, last_upgrade(state)),
-        None,
+    anchor = ct.review_anchor_of(state)
+    found = (
+        next(
+            review_moments(ct.review, ct.window, local, horizon, anchor, last_upgrade(state)), None
+        )
+        if anchor is not None
+        else None
     )
     earned = state.tiers.earned_change
     valid = earned.valid_until if earned is not None else None

@@ -198,6 +198,9 @@ def _schedule(
     tz = after.tzinfo
     assert tz is not None
     day = after.date()
+    if review == "validity_end":
+        # Reviewed only when the status expires: the validity's end is the tiers part's own item.
+        return None, None
     if review == "monthly":
         return relativedelta(months=1), day.replace(day=1)
     if review == "anniversary":
