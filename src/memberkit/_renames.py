@@ -105,6 +105,7 @@ def held_ids(state: MemberState) -> tuple[set[str], set[str]]:
     currencies.update(map(_CURRENCY, ps.earnings))
     currencies.update(map(_CURRENCY, ps.redemptions))
     currencies.update(c for c, _ in ps.debt)
+    currencies.update(c for c, _ in ps.closed)
     return tiers, currencies
 
 
@@ -254,6 +255,7 @@ def _points(ps: PointsState, mapping: Mapping[str, str], moment: datetime | None
         cap_uses=tuple(cap(c) for c in ps.cap_uses),
         redemptions=tuple(redemption(r) for r in ps.redemptions),
         debt=tuple((mapping.get(c, c), owed) for c, owed in ps.debt),
+        closed=tuple((mapping.get(c, c), at) for c, at in ps.closed),
     )
 
 

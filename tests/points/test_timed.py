@@ -495,3 +495,73 @@ def test_a_closed_state_survives_json() -> None:
     """The closure is part of the stored state."""
     later, _ = memberkit.advance(CLOSE, member(), at(2028, 6, 1))
     assert memberkit.state_from_json(memberkit.state_to_json(later)) == later
+
+
+def _program(body: str) -> Policy:
+    return memberkit.parse_policy(
+        "memberkit: 1\nprogram: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: zh_Hans}\n"
+        + body,
+        source="t.yaml",
+    )
+
+
+def test_a_version_adding_a_timed_rule_acts_only_from_its_start() -> None:
+    """A rule of a version from 15 Jun never acts on a moment before it, in one step or many."""
+    p = _program(
+        "points:\n  earn: [{id: base, per: 1 CNY, points: 1}]\n"
+        "versions:\n  - effective_from: 2026-06-15\n    announced: 2026-05-01\n"
+        "    points:\n      earn: [{id: base, per: 1 CNY, points: 1}]\n"
+        "      timed:\n        - {id: idle, at: {inactive: {days: 30}}, do: {expire: all}}\n"
+        "        - {id: claim, at: 2026-04-30, do: {expire: 50%}}\n"
+    )
+    state = applied(p, member(), purchase("o1", at(2026, 1, 2), ("l1", "x", "1000")))
+    big, _ = memberkit.advance(p, state, at(2026, 7, 1))
+    small = state
+    for month in range(2, 8):
+        small, _ = memberkit.advance(p, small, at(2026, month, 1))
+    assert _available(p, big, at(2026, 7, 1)) == _available(p, small, at(2026, 7, 1)) == 1000
+    assert [e.kind for e in big.points.journal] == ["earn"]
+
+
+def test_a_renamed_currency_stays_closed() -> None:
+    """Closed as stars, renamed beans by a version: still closed, nothing earned in it."""
+    p = _program(
+        "points:\n  currencies: [{id: stars}]\n  earn: [{id: base, per: 1 CNY, points: 1}]\n"
+        "  timed: [{id: c, at: {inactive: {days: 10}}, do: {expire: all, close: true}}]\n"
+        "versions:\n  - effective_from: 2026-03-01\n    announced: 2026-02-01\n"
+        "    renames: {currencies: {stars: beans}}\n"
+        "    points:\n      currencies: [{id: beans}]\n"
+        "      earn: [{id: base, per: 1 CNY, points: 1}]\n"
+        "      timed: [{id: c, at: {inactive: {days: 10}}, do: {expire: all, close: true}}]\n"
+    )
+    state = applied(p, member(), purchase("o1", at(2026, 1, 2), ("l1", "x", "1000")))
+    state = applied(p, state, purchase("o2", at(2026, 3, 5), ("l1", "x", "700")))
+    assert [c for c, _ in state.points.closed] == ["beans"]
+    assert memberkit.balance(p, state, at(2026, 3, 6), "beans").available == 0
+
+
+def test_closing_forfeits_pending_points_too() -> None:
+    """Points still pending when the account closes are forfeited, not released into it later."""
+    p = points_policy(
+        BASE + "pending: {days: 30}\n"
+        "timed: [{id: c, at: {inactive: {days: 10}}, do: {expire: all, close: true}}]\n"
+    )
+    state = applied(p, member(), purchase("o1", at(2026, 1, 2), ("l1", "x", "1000")))
+    later, _ = memberkit.advance(p, state, at(2026, 3, 1))
+    held = memberkit.balance(p, later, at(2026, 3, 1))
+    assert (held.available, held.pending) == (0, 0)
+    assert total(later) == 0
+
+
+def test_monthly_repeats_count_from_the_last_activity_not_a_clamped_day() -> None:
+    """Last purchase 31 Jan: 1 month inactive ends 28 Feb, then 31 Mar and 30 Apr."""
+    p = points_policy(
+        BASE + "timed:\n  - {id: d, at: {inactive: {months: 1}, every: {months: 1}, times: 3}, "
+        "do: {expire: 10%}}\n"
+    )
+    state = applied(p, member(), purchase("o1", at(2026, 1, 31), ("l1", "x", "1000")))
+    assert memberkit.due_moments(p, state, at(2026, 2, 1), at(2026, 12, 31)) == (
+        at(2026, 3, 1, 0, 0),
+        at(2026, 4, 1, 0, 0),
+        at(2026, 5, 1, 0, 0),
+    )

@@ -191,10 +191,13 @@ def run_due(
     if not points.timed:
         return _expire(program, points, state, moment, sink)
     # Timed extensions act before the moment's expiry (a year extended at its end is not lost),
-    # timed expiry after it (a share is taken of what is left).
-    state = run_timed(points, info, state, after, moment, reasons, extends=True, tiers=tiers)
+    # timed expiry after it (a share is taken of what is left). A version's rules act on its
+    # own moments only: none before it takes effect.
+    start = program.effective_from
+    since = after if start is None or start <= after else start - _INSTANT
+    state = run_timed(points, info, state, since, moment, reasons, extends=True, tiers=tiers)
     state = _expire(program, points, state, moment, sink)
-    return run_timed(points, info, state, after, moment, reasons, extends=False, tiers=tiers)
+    return run_timed(points, info, state, since, moment, reasons, extends=False, tiers=tiers)
 
 
 def _expire(

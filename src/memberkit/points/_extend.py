@@ -145,9 +145,11 @@ def extend_paid(
         )
     by = event.expiring_by
 
+    campaigns = {c.id for c in expiry.extensions} if expiry is not None else set()
+
     def chosen(lot: Lot) -> bool:
         assert lot.expires_at is not None
-        if offer.once_per_lot and any(c.startswith(PAID) for c in lot.extensions):
+        if offer.once_per_lot and any(_paid(c, campaigns) for c in lot.extensions):
             return False
         return by is None or last_day(lot.expires_at, info) <= by
 
@@ -193,6 +195,12 @@ def extend_paid(
     return state.evolve(points=ps), reasons
 
 
+def _paid(cause: str, campaigns: set[str]) -> bool:
+    """Whether a lot's extension cause is a paid extension: ``paid:<event>`` since the fee came;
+    before it, a bare event id (neither a campaign id nor an upgrade's ``<event>/upgrade``)."""
+    return cause.startswith(PAID) or (cause not in campaigns and "/" not in cause)
+
+
 def extend_while_held(
     points: CompiledPoints, info: ProgramInfo, state: MemberState, until: datetime
 ) -> tuple[MemberState, list[Reason]]:
@@ -212,16 +220,17 @@ def extend_while_held(
         new = pushed(date_, info, months=rule.months)
         while new <= until and any(t in state.tiers.tiers_at(new) for t in rule.tiers):
             new = pushed(new, info, months=rule.months)
-        cause = f"{held[0]}@{last_day(date_, info).isoformat()}"
         moved: Points = 0
         lots = list(ps.lots)
         for index, lot in enumerate(lots):
             if _live(lot, currency_id) and lot.expires_at == date_:
-                lots[index] = replace(lot, expires_at=new, extensions=(*lot.extensions, cause))
+                # The journal's extend entry records the push; the lot keeps only its new date.
+                lots[index] = replace(lot, expires_at=new)
                 moved += lot.remaining
         if not moved:
             continue
         ps = replace(ps, lots=tuple(lots))
+        cause = f"{held[0]}@{last_day(date_, info).isoformat()}"
         entries.append(JournalEntry(date_, cause, currency_id, "extend", 0, held[0]))
         reasons.append(
             Reason.of(

@@ -81,6 +81,8 @@ def expiry_for(
     assert expiry.rolling_months is not None
     last = earned + relativedelta(months=expiry.rolling_months)
     if expiry.last_day == "day_before":
+        # The day before the anniversary; an anniversary that a shorter month does not have is
+        # its last day (31 Jan + 1 month: 28 Feb), so the day before is 27 Feb.
         last -= timedelta(days=1)
     if expiry.round_to == "month_end":
         last = last.replace(day=1) + relativedelta(months=1, days=-1)

@@ -76,10 +76,19 @@ def _moments(
     if at.every is not None and end_of_day(first, info) <= after:
         # Skip the steps already taken: estimate, then walk (months vary in length).
         gone = (info.local_date(after) - first).days
-        step = at.every.days or 7 * (at.every.weeks or 0) or 31 * (at.every.months or 0)
-        k = max(0, gone // step - 1)
+        days = at.every.days or 7 * (at.every.weeks or 0) or 31 * (at.every.months or 0)
+        k = max(0, gone // days - 1)
+    lead = at.inactive.months
+    step = at.every.months if at.every is not None else None
     while count is None or k < count:
-        day = first if at.every is None else at.every.after(first, k)
+        if at.every is None:
+            day = first
+        elif lead is not None and step is not None:
+            # Counted from the last activity each time, so a clamped 28 Feb does not drag the
+            # later moments to the 28th.
+            day = info.local_date(last) + relativedelta(months=lead + k * step)
+        else:
+            day = at.every.after(first, k)
         moment = end_of_day(day, info)
         if moment > until:
             return
@@ -122,7 +131,8 @@ def _blocks(
 
 
 def _holds(lots: tuple[Lot, ...], currency: str) -> bool:
-    return any(lot.currency == currency and lot.remaining > 0 and not lot.expired for lot in lots)
+    """Whether points of ``currency`` are held that are or will become spendable by a date."""
+    return any(_live(lot, currency) and lot.available_at is not None for lot in lots)
 
 
 def _acts(rule: CompiledTimed, state: MemberState, lots: tuple[Lot, ...]) -> bool:
@@ -185,6 +195,10 @@ def run_timed(
     return state
 
 
+def _live(lot: Lot, currency: str) -> bool:
+    return lot.currency == currency and lot.remaining > 0 and not lot.expired
+
+
 def _usable(lot: Lot, currency: str, at: datetime) -> bool:
     return (
         lot.currency == currency
@@ -215,7 +229,12 @@ def _act(
     """The rule's action at ``moment``, if its condition holds and there are points to act on."""
     if state.points.closed_at(rule.currency) is not None:
         return state
-    lots = [lot for lot in state.points.lots if _usable(lot, rule.currency, moment)]
+    # Closing forfeits everything held, pending points too: a closed account holds nothing.
+    lots = [
+        lot
+        for lot in state.points.lots
+        if (_live(lot, rule.currency) if rule.do.close else _usable(lot, rule.currency, moment))
+    ]
     if not lots and not rule.do.close:
         return state
     balance: Points = sum((lot.remaining for lot in lots), 0)
@@ -325,7 +344,6 @@ def _extend(
 ) -> MemberState:
     """Push back the expiry of every dated lot of the rule's currency held at ``moment``."""
     months = rule.do.extend_months or 0
-    cause = f"{rule.id}@{info.local_date(moment - _INSTANT).isoformat()}"
     moved: Points = 0
     out: list[Lot] = []
     for lot in state.points.lots:
@@ -335,8 +353,8 @@ def _extend(
             and not lot.expired
             and lot.expires_at is not None
         ):
-            new = pushed(lot.expires_at, info, months=months)
-            lot = replace(lot, expires_at=new, extensions=(*lot.extensions, cause))
+            # The journal's extend entry records the push; the lot keeps only its new date.
+            lot = replace(lot, expires_at=pushed(lot.expires_at, info, months=months))
             moved += lot.remaining
         out.append(lot)
     if not moved:
