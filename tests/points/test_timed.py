@@ -138,8 +138,12 @@ def test_a_card_year_ends_with_the_balance_deciding() -> None:
     rich = applied(
         CARD_YEAR, member(joined=joined), purchase("o1", at(2026, 4, 1), ("l1", "x", "1200"))
     )
+    state, _ = memberkit.advance(CARD_YEAR, rich, at(2027, 3, 1, 0, 0))
+    [lot] = state.points.lots
+    assert lot.expires_at == at(2028, 4, 2, 0, 0)
+    # The forecast runs to that date: the card year ending on 1 Mar 2028 pushes them again.
     held = memberkit.balance(CARD_YEAR, rich, at(2027, 3, 1, 0, 0))
-    assert held.schedule == ((date(2028, 4, 1), 1200),)
+    assert held.schedule == ((date(2029, 4, 1), 1200),)
     poor = applied(
         CARD_YEAR, member(joined=joined), purchase("o1", at(2026, 4, 1), ("l1", "x", "800"))
     )
@@ -565,3 +569,20 @@ def test_monthly_repeats_count_from_the_last_activity_not_a_clamped_day() -> Non
         at(2026, 4, 1, 0, 0),
         at(2026, 5, 1, 0, 0),
     )
+
+
+def test_the_balance_schedule_forecasts_timed_rules_as_advance_will() -> None:
+    """A claim deadline cuts the schedule; held gold pushes it; both as advance will do."""
+    claim = points_policy(
+        BASE + "expiry: {rolling_months: 24}\n"
+        "timed: [{id: claim, at: 2026-06-30, do: {expire: all}}]\n"
+    )
+    state = applied(claim, member(), purchase("o1", at(2026, 1, 2), ("l1", "x", "1000")))
+    assert memberkit.balance(claim, state, at(2026, 6, 1)).schedule == ((date(2026, 6, 30), 1000),)
+    gold = points_policy(
+        BASE + "expiry: {rolling_months: 12, extend_while_tier: {tiers: [gold], months: 12}}\n"
+    )
+    state = applied(gold, member("gold"), purchase("o1", at(2026, 2, 1), ("l1", "x", "900")))
+    # Gold held as far as the history tells: no day of expiry, as expiring agrees.
+    assert memberkit.balance(gold, state, at(2026, 6, 1)).schedule == ()
+    assert memberkit.expiring(gold, state, at(2026, 6, 1), through=date(2030, 1, 1)).points == 0

@@ -22,7 +22,7 @@ from .._program import ProgramInfo
 from .._reasons import Reason
 from ..tiers._state import TierState
 from ._compile import CompiledCurrency
-from ._model import ExpirySpec
+from ._model import ExpirySpec, ExtendWhileTier
 from ._state import JournalEntry, Lot, PointsState
 
 __all__ = [
@@ -392,6 +392,27 @@ def add_debt(state: PointsState, currency: str, amount: Points) -> PointsState:
     return replace(state, debt=(*rest, (currency, owed)))
 
 
+def _extended_while_held(
+    moment: datetime, rule: ExtendWhileTier, tiers: TierState, info: ProgramInfo
+) -> datetime | None:
+    """When points due at ``moment`` really expire under ``extend_while_tier``: pushed by the
+    rule's months at each date a listed tier is held. None when one is held from then on as far
+    as the history and the grants tell (they would be pushed again and again)."""
+    for _ in range(1200):
+        if not protected_at(moment, rule.tiers, tiers):
+            return moment
+        later = {c.at for c in tiers.history if c.at > moment} | {
+            edge
+            for g in tiers.grants
+            for edge in (g.start, g.end)
+            if edge is not None and edge > moment
+        }
+        if not later:
+            return None
+        moment = pushed(moment, info, months=rule.months)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Holdings:
     """A currency's figures at a moment: spendable, pending and what expires when."""
@@ -421,6 +442,7 @@ def holdings(
     kept: Points = 0
     by_day: dict[date, Points] = {}
     shield = currency.expiry.never_while_tier if currency.expiry is not None else ()
+    held_rule = currency.expiry.extend_while_tier if currency.expiry is not None else None
     for lot in state.lots:
         if lot.currency != currency.id or lot.expired or lot.remaining <= 0:
             continue
@@ -431,6 +453,10 @@ def holdings(
         moment: datetime | None = lot.expires_at
         if tiers is not None and shield:
             moment = effective_expiry(lot.expires_at, shield, tiers)
+            if moment != lot.expires_at:
+                kept += lot.remaining
+        elif tiers is not None and held_rule is not None:
+            moment = _extended_while_held(lot.expires_at, held_rule, tiers, info)
             if moment != lot.expires_at:
                 kept += lot.remaining
         if moment is not None:

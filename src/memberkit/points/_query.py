@@ -9,6 +9,7 @@ never disagrees with the booking.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from .._events import Event
     from .._program import ProgramInfo
     from .._state import MemberState
-    from ._state import JournalEntry
+    from ._state import JournalEntry, Lot
 
 # The engine, the agenda and the member state import this package; they are imported when a
 # query runs so that importing memberkit has no cycle.
@@ -137,8 +138,12 @@ def _protection(
     held: Holdings,
     at: datetime,
 ) -> list[Reason]:
-    """Why dated points are kept past their date: a protected tier held at ``at``, named."""
-    shield = chosen.expiry.never_while_tier if chosen.expiry is not None else ()
+    """Why dated points are kept past their date: a protected tier held at ``at``, named
+    (``never_while_tier``, or ``extend_while_tier`` pushing them again at each date)."""
+    expiry = chosen.expiry
+    key, shield = "never_while_tier", expiry.never_while_tier if expiry is not None else ()
+    if expiry is not None and expiry.extend_while_tier is not None:
+        key, shield = "extend_while_tier", expiry.extend_while_tier.tiers
     held_now = protected_at(at, shield, state.tiers)
     if not held.protected or not held_now:
         return []
@@ -148,7 +153,7 @@ def _protection(
     return [
         Reason.of(
             "points.protected_by_tier",
-            f"{chosen.path}.expiry.never_while_tier",
+            f"{chosen.path}.expiry.{key}",
             points=held.protected,
             currency=chosen.name,
             tier=points.tier_name(tier),
@@ -166,6 +171,8 @@ def balance(
     points = _points(program)
     chosen = _currency(points, currency)
     held = holdings(now.points, chosen, as_of, program.info, now.tiers)
+    if _moves_dates(points, chosen):
+        held = replace(held, schedule=_forecast(policy, now, chosen, as_of, held))
     reasons = [
         Reason.of(
             "points.balance",
@@ -189,6 +196,46 @@ def balance(
         tuple(reasons),
         program.info.locale,
     )
+
+
+def _moves_dates(points: CompiledPoints, chosen: CompiledCurrency) -> bool:
+    """Whether timed rules may cut or move the currency's points before their own dates: its
+    schedule is then a forecast run on the agenda, not the lots' dates."""
+    return any(rule.currency == chosen.id for rule in points.timed)
+
+
+def _forecast(
+    policy: Policy,
+    now: MemberState,
+    chosen: CompiledCurrency,
+    as_of: datetime,
+    held: Holdings,
+) -> tuple[tuple[date, Points], ...]:
+    """The schedule as the agenda will carry it out: run to the last of the dates the lots have
+    now, then what was lost on the way by last valid day, and what is still held at the date it
+    has then (a rule that keeps pushing points shows the date after its pushes up to then)."""
+    from .._agenda import run_until
+
+    dated = [
+        lot.expires_at
+        for lot in now.points.lots
+        if lot.currency == chosen.id and _live(lot) and lot.expires_at is not None
+    ]
+    if not dated:
+        return held.schedule
+    horizon = max(dated)
+    info = policy.at(as_of).info
+    later = run_until(policy, now, as_of, horizon, None)
+    fresh = later.points.journal[len(now.points.journal) :]
+    by_day = dict(_lost_by_day(fresh, chosen.id, info))
+    rest = holdings(later.points, chosen, horizon, info, later.tiers)
+    for day, amount in rest.schedule:
+        by_day[day] = by_day.get(day, 0) + amount
+    return tuple(sorted(by_day.items()))
+
+
+def _live(lot: Lot) -> bool:
+    return lot.remaining > 0 and not lot.expired
 
 
 @memberkit_context
@@ -334,7 +381,8 @@ def held_lots(
 
     Extensions already granted are in the date; a lot whose date falls while a protected tier is
     held shows the moment the tier is known to end (a grant's end), or no date while nothing
-    says it will end.
+    says it will end. Timed rules and extensions while a tier is held act on the balance at
+    their moments, not on a lot's date: ``balance().schedule`` and ``expiring`` forecast them.
     """
     now = _at(policy, state, as_of)
     program = policy.at(as_of)
