@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         QuoteLine,
         RedemptionCheck,
     )
+    from ._discount import discount_for_points, points_for_discount
     from ._model import (
         CapSpec,
         CurrencySpec,
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
         RedeemSpec,
         TransferSpec,
     )
-    from ._discount import discount_for_points, points_for_discount
     from ._query import (
         balance,
         expired,

@@ -613,7 +613,7 @@ class RedeemSpec(_Frozen):
     combine: Literal["one", "largest_first"] = Field(
         default="one",
         description="with denominations: one row per redemption (``one``), or several rows in one "
-        "redemption, as many of the largest as fit, then the next (``largest_first``)",
+        "redemption, as many of the largest as fit, then the next, e.g. ``largest_first``",
     )
     max_points_per_order: _Count | None = Field(
         default=None,
