@@ -477,6 +477,11 @@ def _refund(
     ps = state.points
     wanted: dict[int, Points] = {}
     mine = _earnings_of(ps, order.id)
+    # A rule may keep what it earned from refunds after a day (a promotion's bonus once the
+    # promotion ended): those earnings stay, and the outcome says so.
+    today = ctx.program.info.local_date(event.at)
+    keeps = {r.id: r for r in points.rules if r.kept_after is not None and today > r.kept_after}
+    kept: dict[str, Points] = {}
     for index, earning in mine:
         left = earning.points - earning.reversed
         if left <= 0:
@@ -500,10 +505,22 @@ def _refund(
             else:
                 share = Decimal(earning.points) * returned.amount / line.amount
                 take = min(left, currency.number(share, ROUND_HALF_UP))
-        if take:
+        if take and earning.rule in keeps:
+            kept[earning.rule] = kept.get(earning.rule, 0) + take
+        elif take:
             wanted[index] = take
+    notes = [
+        Reason.of(
+            "points.refund_kept",
+            keeps[rule].path,
+            rule=keeps[rule].name,
+            points=amount,
+            after=keeps[rule].kept_after,
+        )
+        for rule, amount in kept.items()
+    ]
     if not wanted:
-        return state, []
+        return state, notes
     earnings = list(ps.earnings)
     per_currency: dict[str, Points] = {}
     for index, take in wanted.items():
@@ -615,7 +632,7 @@ def _refund(
                 )
             )
     ps = replace(ps, journal=tuple(journal))
-    return state.evolve(points=ps), reasons
+    return state.evolve(points=ps), reasons + notes
 
 
 # --- tier changes --------------------------------------------------------------------------------

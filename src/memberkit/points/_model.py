@@ -291,6 +291,12 @@ class EarnRule(_Frozen):
         default=None,
         description="with per: an event the rule applies to earns at least this, e.g. 500 (miles)",
     )
+    keep_on_refund_after: date | None = Field(
+        default=None,
+        description="a refund dated after this day (the programme's calendar) leaves what the "
+        "rule earned with the member: a promotion's bonus kept once the promotion ended, e.g. "
+        "``2026-11-11``",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> EarnRule:
@@ -307,6 +313,11 @@ class EarnRule(_Frozen):
             raise ValueError("'per' does not apply to tier upgrades")
         if self.min_points is not None and self.per is None:
             raise ValueError("'min_points' goes with a 'per' rate")
+        if self.keep_on_refund_after is not None and self.on not in ("purchase", "tier_upgrade"):
+            raise ValueError(
+                "'keep_on_refund_after' applies to what purchases earn (only orders are "
+                "refunded); remove it from this activity rule"
+            )
         return self
 
     @property
