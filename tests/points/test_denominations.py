@@ -396,3 +396,41 @@ def test_quote_equals_booking(balance: int, discount: int, order_amount: int | N
     if offered.accepted:
         booked, outcome = _redeem(policy, state, points=offered.points, **extra)
         assert booked.points.redemptions[-1].value == offered.value
+
+
+def test_a_discount_at_a_rate_takes_whole_steps() -> None:
+    """At 100 points per ¥1 in steps of 10, ¥3.45 takes 340 points (¥3.40), ¥0.05 left."""
+    policy = points_policy("redeem: {points_per_unit: 100, step: 10}\n")
+    state = _funded(policy, 1000)
+    quote = memberkit.points_for_discount(policy, state, Decimal("3.45"), WHEN)
+    assert (quote.points, quote.value, quote.left_value) == (340, Decimal("3.40"), Decimal("0.05"))
+    booked, outcome = _redeem(policy, state, discount="3.45")
+    assert outcome.reasons == quote.reasons
+    assert booked.points.redemptions[-1].points == 340
+    offered = memberkit.discount_for_points(policy, state, 345, WHEN)
+    assert (offered.points, offered.value, offered.left_points) == (340, Decimal("3.40"), 5)
+
+
+def test_a_discount_for_a_currency_that_pays_none_is_an_error() -> None:
+    """A currency with rewards only pays no discount: the query and the event say so."""
+    policy = points_policy("redeem: {rewards: [{id: mug, points: 10}]}\n")
+    state = _funded(policy, 1000)
+    with pytest.raises(memberkit.EventError, match="pay no discount"):
+        memberkit.points_for_discount(policy, state, Decimal(5), WHEN)
+    with pytest.raises(memberkit.EventError, match="pay no discount"):
+        _redeem(policy, state, discount="5")
+
+
+def test_replay_of_discount_redemptions_equals_applying_them() -> None:
+    """Redemptions asking for discounts replay to the state applying them one by one gave."""
+    policy = _policy("  max_points_per_order: 6000\n")
+    start = member()
+    events = [
+        event("adjustment", "a1", at(2026, 3, 1), points=9000, reason="seed"),
+        event("redemption", "r1", WHEN, discount="300", order="o1"),
+        event("redemption", "r2", at(2026, 3, 3), discount="300", order="o1"),
+        event("redemption", "r3", at(2026, 3, 4), points=1500, order="o2"),
+    ]
+    state = applied(policy, start, *events)
+    assert [r.points for r in state.points.redemptions] == [4500, 1500, 1500]
+    assert memberkit.replay(policy, start, events) == state
