@@ -138,3 +138,12 @@ def test_a_window_of_no_days_is_refused(days: str) -> None:
     """A window needs between 1 and 366 days, given as a number or by tier."""
     with pytest.raises(ValueError, match="birthday_days"):
         section(f"- {{id: t, birthday_days: {days}}}\n")
+
+
+def test_the_window_query_finds_the_tiers_days() -> None:
+    """Asked on 1 March, a gold member's treat opens on 15 March and closes on 28 March."""
+    from memberkit.benefits import benefit_window
+
+    policy = benefits_policy(TREAT)
+    window = benefit_window(policy, member("gold", birthday=MARCH_15), "treat", at(2026, 3, 1))
+    assert (window.opens, window.closes) == (date(2026, 3, 15), date(2026, 3, 28))
