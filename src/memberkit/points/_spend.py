@@ -207,7 +207,7 @@ def _payment(
         if order_amount < redeem.min_order_amount:
             failures.append(
                 Reason.of(
-                    "points.below_min_order",
+                    "points.redeem_below_min_order",
                     f"{path}.min_order_amount",
                     amount=Money(order_amount, currency),
                     minimum=Money(redeem.min_order_amount, currency),
