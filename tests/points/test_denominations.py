@@ -434,3 +434,22 @@ def test_replay_of_discount_redemptions_equals_applying_them() -> None:
     state = applied(policy, start, *events)
     assert [r.points for r in state.points.redemptions] == [4500, 1500, 1500]
     assert memberkit.replay(policy, start, events) == state
+
+
+def test_the_two_order_minimums_keep_their_own_texts() -> None:
+    """An earning rule's order minimum and the redemption's each render with their own words."""
+    from memberkit._money import Money
+    from memberkit.i18n import render
+
+    earn = memberkit.Reason.of(
+        "points.below_min_order", rule="Base", minimum=Money(Decimal(50), "CNY")
+    )
+    pay = memberkit.Reason.of(
+        "points.redeem_below_min_order",
+        amount=Money(Decimal(40), "CNY"),
+        minimum=Money(Decimal(50), "CNY"),
+    )
+    assert render(earn, "en") == "Base: earns only on orders of at least CN¥50.00."
+    assert render(pay, "en") == (
+        "Points pay only towards orders of at least CN¥50.00; this order is CN¥40.00."
+    )
