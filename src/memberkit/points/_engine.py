@@ -4,7 +4,7 @@
   tier is held; inactivity expiry when the member did nothing that counts for N months);
 - a purchase earns (the tier in force at the order's time sets multipliers), a refund takes back
   what each returned line earned, an activity earns its bonuses and may release pending points;
-- redemptions and cancels (``_spend``), transfers, exchanges and adjustments (``_transfer``) and
+- redemptions (``_spend``) and their cancels (``_cancel``), transfers, exchanges and adjustments (``_transfer``) and
   paid extensions (``_extend``) move points between lots and the journal;
 - a tier upgrade earns upgrade bonuses and may push the expiry of every held lot.
 
@@ -38,6 +38,7 @@ from .._instants import fixed_offset
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import ActivityRecord, MemberState, OrderRecord
+from ._cancel import cancel
 from ._compile import PENDING_PATH, REVERSAL_PATH, CompiledPoints, resolve_currency
 from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
 from ._extend import apply_campaigns, extend_paid, push_lots
@@ -51,7 +52,7 @@ from ._ledger import (
     released_between,
     spend,
 )
-from ._spend import cancel, redeem
+from ._spend import redeem
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState, RedemptionRecord
 from ._transfer import adjust, transfer
 
