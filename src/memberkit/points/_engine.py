@@ -4,8 +4,9 @@
   tier is held; inactivity expiry when the member did nothing that counts for N months);
 - a purchase earns (the tier in force at the order's time sets multipliers), a refund takes back
   what each returned line earned, an activity earns its bonuses and may release pending points;
-- redemptions (``_spend``) and their cancels (``_cancel``), transfers, exchanges and adjustments (``_transfer``) and
-  paid extensions (``_extend``) move points between lots and the journal;
+- redemptions (``_spend``) and their cancels (``_cancel``), transfers, exchanges and
+  adjustments (``_transfer``) and paid extensions (``_extend``) move points between lots and
+  the journal;
 - a tier upgrade earns upgrade bonuses and may push the expiry of every held lot.
 
 This module routes each event and owns what earning and refunds book; the ledger (``_ledger``)
