@@ -39,6 +39,7 @@ from ._limits import memberkit_context
 from ._money import currency_exponent
 from ._program import ProgramInfo
 from ._reasons import Reason
+from ._spread import record_amount_refund
 from ._state import (
     ActivityRecord,
     LineRecord,
@@ -155,7 +156,7 @@ def apply_captured(
         check_order_money(event, program.info.currency, program.info.currency_decimals)
     if isinstance(event, Refund):
         _check_refund_horizon(program.info, advanced_state, event)
-    recorded, refunded = _record(advanced_state, event)
+    recorded, refunded = _record(advanced_state, event, program.info)
     ctx = ApplyContext(
         program=program,
         event=event,
@@ -336,7 +337,9 @@ def _attrs(mapping: object) -> tuple[tuple[str, str | int | Decimal | bool], ...
     return tuple(sorted(items()))
 
 
-def _record(state: MemberState, event: Event) -> tuple[MemberState, tuple[RefundedLine, ...]]:
+def _record(
+    state: MemberState, event: Event, info: ProgramInfo
+) -> tuple[MemberState, tuple[RefundedLine, ...]]:
     """Record what the core keeps: orders (and what each refund took back), activities, profile."""
     if isinstance(event, Purchase):
         if state.order(event.id) is not None:
@@ -373,7 +376,7 @@ def _record(state: MemberState, event: Event) -> tuple[MemberState, tuple[Refund
         )
         return state.evolve(orders=(*state.orders, order)), ()
     if isinstance(event, Refund):
-        return _record_refund(state, event)
+        return _record_refund(state, event, info)
     if isinstance(event, Activity):
         record = ActivityRecord(
             id=event.id,
@@ -424,7 +427,7 @@ def _check_refund_horizon(info: ProgramInfo, state: MemberState, event: Refund) 
 
 
 def _record_refund(
-    state: MemberState, event: Refund
+    state: MemberState, event: Refund, info: ProgramInfo
 ) -> tuple[MemberState, tuple[RefundedLine, ...]]:
     order = state.order(event.order)
     if order is None:
@@ -443,6 +446,8 @@ def _record_refund(
             code="refund_before_order",
             reason=Reason.of("event.error.refund_before_order", order=order.id),
         )
+    if event.amount is not None:
+        return record_amount_refund(state, order, event, info)
     # Whole-order refund: every unit still held comes back.
     wanted: dict[str, int] = {}
     if not event.lines:
@@ -499,8 +504,10 @@ def _record_refund(
         if left == 0:
             amount = line.net_amount
         else:
-            amount = (line.amount * quantity / line.quantity).quantize(
-                exponent, rounding=ROUND_DOWN
+            # Never more than is left of the line after refunds by amount.
+            amount = min(
+                line.net_amount,
+                (line.amount * quantity / line.quantity).quantize(exponent, rounding=ROUND_DOWN),
             )
         refunded.append(RefundedLine(line.id, quantity, amount, left == 0))
         new_lines.append(

@@ -205,6 +205,18 @@ class Refund(_Event):
     type: Literal["refund"] = "refund"
     order: Id
     lines: tuple[RefundLine, ...] = Field(default=(), max_length=MAX_ITEMS)
+    amount: Annotated[NonNegative, Field(gt=0)] | None = None
+    """Money given back on the order without naming lines (a partial refund, a price
+    adjustment): spread over the order's lines as ``program.refund_spread`` says."""
+
+    @model_validator(mode="after")
+    def _lines_or_amount(self) -> Refund:
+        if self.lines and self.amount is not None:
+            raise ValueError(
+                "give 'lines' (units of lines given back) or 'amount' (money given back on the "
+                "order), not both"
+            )
+        return self
 
 
 class Activity(_Event):
@@ -240,12 +252,19 @@ class Redemption(_Event):
     reward: Id | None = None
     order_amount: NonNegative | None = None
     """Total of the order being paid, for the maximum share payable by points."""
+    order: Id | None = None
+    """The order paid towards: redemptions naming the same order share its ``max_points_per_order``."""
+    discount: Annotated[NonNegative, Field(gt=0)] | None = None
+    """Money off wanted: the points are chosen by the policy's table or rate, the most that do
+    not exceed it within the redemption limits (``points_for_discount`` quotes it)."""
 
     @model_validator(mode="after")
     def _one_target(self) -> Redemption:
-        if (self.points is None) == (self.reward is None):
+        given = [self.points is not None, self.reward is not None, self.discount is not None]
+        if sum(given) != 1:
             raise ValueError(
-                "give exactly one of 'points' (pay with points) or 'reward' (catalogue)"
+                "give exactly one of 'points' (pay with points), 'discount' (money off, paid "
+                "with the points it takes) or 'reward' (catalogue)"
             )
         return self
 
@@ -643,6 +662,13 @@ def check_order_money(event: Purchase, currency: str, decimals: int) -> None:
             )
 
 
+_LATER_FIELDS: dict[str, tuple[str, ...]] = {
+    "redemption": ("order", "discount"),
+    "refund": ("amount",),
+}
+"""Optional fields each event type gained after its events were first stored (None when absent)."""
+
+
 def event_fingerprint(event: Event) -> str:
     """A short digest of the event's content, to tell a true duplicate from a reused id.
 
@@ -651,6 +677,11 @@ def event_fingerprint(event: Event) -> str:
     each moment written as a UTC instant (only top-level fields hold moments).
     """
     data = event.model_dump(mode="json")
+    for name in _LATER_FIELDS.get(event.type, ()):
+        # A field added after events were first stored digests only when given, so an event
+        # stored before it existed keeps its digest (and a resend is still a duplicate).
+        if data.get(name) is None:
+            data.pop(name, None)
     for name, value in event.__dict__.items():
         if isinstance(value, datetime):
             data[name] = value.astimezone(UTC).isoformat()
@@ -660,5 +691,6 @@ def event_fingerprint(event: Event) -> str:
 
 def legacy_fingerprint(event: Event) -> str:
     """The digest states written by memberkit 0.1 recorded (moments as written)."""
-    blob = event.model_dump_json(exclude_defaults=False).encode()
+    later = {n for n in _LATER_FIELDS.get(event.type, ()) if getattr(event, n) is None}
+    blob = event.model_dump_json(exclude_defaults=False, exclude=later or None).encode()
     return hashlib.blake2b(blob, digest_size=12).hexdigest()

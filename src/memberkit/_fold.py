@@ -420,7 +420,7 @@ def _mergeable(currency: CompiledCurrency) -> bool:
 
     Spent earliest expiry first, without campaigns or inactivity expiry. (A push on upgrade or a
     bought extension reaches the points held, merged or not; a cancelled redemption's points
-    come back with the date they had when spent, whichever lot they came from: ``_spend``.)
+    come back with the date they had when spent, whichever lot they came from: ``_cancel``.)
     """
     expiry = currency.expiry
     if currency.spending_order != "earliest_expiry":

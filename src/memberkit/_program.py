@@ -127,6 +127,16 @@ class ProgramSection(BaseModel):
             "keeps the whole history"
         ),
     )
+    refund_spread: Literal["pro_rata", "last_lines_first"] = Field(
+        default="pro_rata",
+        examples=["last_lines_first"],
+        description=(
+            "how a refund by amount (a refund event giving `amount`, not lines) is spread over "
+            "the order's lines: `pro_rata` (in proportion to what is still paid for each line, "
+            "to the fen, the units lost to rounding going to the largest remainders) or "
+            "`last_lines_first` (the order's last line first, then the one before it)"
+        ),
+    )
     journal_days: Annotated[int, Field(ge=1, le=36600)] | None = Field(
         default=None,
         examples=[730],
@@ -165,6 +175,7 @@ class ProgramInfo:
     lateness_days: int = 0
     refund_days: int | None = None
     journal_days: int | None = None
+    refund_spread: Literal["pro_rata", "last_lines_first"] = "pro_rata"
 
     @classmethod
     def from_section(cls, section: ProgramSection) -> ProgramInfo:
@@ -183,6 +194,7 @@ class ProgramInfo:
             lateness_days=section.lateness_days,
             refund_days=section.refund_days,
             journal_days=section.journal_days,
+            refund_spread=section.refund_spread,
         )
 
     def local(self, moment: datetime) -> datetime:

@@ -16,7 +16,7 @@ SRC = Path(memberkit.__file__).parent
 LOCALES = ("en", "zh_Hans", "zh_Hant")
 # catalogue file -> (source folders or files whose codes it holds, the codes' prefix)
 PARTS = {
-    "core": ((SRC / "_engine.py", SRC / "_events.py"), "event"),
+    "core": ((SRC / "_engine.py", SRC / "_events.py", SRC / "_spread.py"), "event"),
     "benefits": ((SRC / "benefits",), "benefit"),
     # The core's renames (``_renames.py``) speak for the parts whose ids they carry over.
     "points": ((SRC / "points", SRC / "_renames.py"), "points"),

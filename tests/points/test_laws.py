@@ -53,7 +53,20 @@ extensions that cost 5% of the points they extend, once per lot."""
 
 _step = st.tuples(
     st.sampled_from(
-        ["buy", "refund", "part", "redeem", "cancel", "in", "out", "adjust", "checkin", "extend"]
+        [
+            "buy",
+            "refund",
+            "part",
+            "amount",
+            "redeem",
+            "discount",
+            "cancel",
+            "in",
+            "out",
+            "adjust",
+            "checkin",
+            "extend",
+        ]
     ),
     st.integers(min_value=1, max_value=600),
     st.integers(min_value=1, max_value=72),
@@ -68,13 +81,20 @@ def _events(steps: list[tuple[str, int, int]]) -> list[memberkit.Event]:
     for i, (kind, n, hours) in enumerate(steps):
         moment += timedelta(hours=hours * 5)
         eid = f"e{i}"
-        if kind == "buy" or (kind in ("refund", "part") and not orders):
+        if kind == "buy" or (kind in ("refund", "part", "amount") and not orders):
             out.append(purchase(eid, moment, ("l1", "x", f"{n}.37", 3), ("l2", "y", "20")))
             orders.append(eid)
         elif kind == "refund":
             out.append(refund(eid, moment, orders.pop()))
         elif kind == "part":
             out.append(refund(eid, moment, orders.pop(), ("l1", 1)))
+        elif kind == "amount":
+            # Money back without lines; more than is left of the order is an EventError.
+            amount = f"{n % 60 + 1}.{n % 100:02d}"
+            out.append(event("refund", eid, moment, order=orders[-1], amount=amount))
+        elif kind == "discount":
+            out.append(event("redemption", eid, moment, discount=f"{n % 9 + 1}.50"))
+            redemptions.append(eid)
         elif kind == "redeem":
             out.append(event("redemption", eid, moment, points=10 * (n % 20 + 1)))
             redemptions.append(eid)

@@ -111,3 +111,83 @@ def test_points_pending_until_an_event_are_released_by_it() -> None:
         policy, state, activity("d1", at(2026, 3, 3), "delivered", attributes={"order": "o1"})
     )
     assert memberkit.balance(policy, state, at(2026, 3, 3)).available == 100
+
+
+KEEP = (
+    "earn:\n  - {id: base, per: 1 CNY, points: 1}\n"
+    "  - {id: double-11, name: {en: Double 11, zh_Hans: 双十一}, when: {date: 2026-11-11},"
+    " multiply: 2, keep_on_refund_after: 2026-11-11}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "left"),
+    [
+        # Refunded on the promotion day: base 100 and the bonus 100 both go back.
+        (11, 0),
+        # Refunded on 12 November, after the promotion: only the base 100 goes back.
+        (12, 100),
+    ],
+)
+def test_a_promotion_bonus_is_kept_by_a_refund_after_the_promotion(day: int, left: int) -> None:
+    """A ¥100 order on 11.11 earns 200; a refund after the promotion ended keeps the bonus 100."""
+    policy = points_policy(KEEP)
+    state = applied(
+        policy,
+        member(),
+        purchase("o1", at(2026, 11, 11)),
+        refund("r1", at(2026, 11, day), "o1"),
+    )
+    assert total(state) == left
+
+
+def test_the_refund_says_which_bonus_it_kept() -> None:
+    """The outcome names the kept rule, the points and the day, in every locale."""
+    policy = points_policy(KEEP)
+    state = applied(policy, member(), purchase("o1", at(2026, 11, 11)))
+    _, outcome = memberkit.apply(policy, state, refund("r1", at(2026, 11, 12), "o1"))
+    assert outcome.reasons[-1].code == "points.refund_kept"
+    assert outcome.explain("en").splitlines()[-1] == (
+        "Double 11 keeps its 100 points: refunds after Nov 11, 2026 do not take them back."
+    )
+    assert outcome.explain("zh_Hans").splitlines()[-1] == (
+        "双十一的 100 积分保留：2026年11月11日之后的退款不予扣回。"
+    )
+
+
+def test_keeping_on_refund_is_for_purchase_rules() -> None:
+    """An activity rule cannot keep anything from a refund: activities are never refunded."""
+    from tests.points.builders import section
+
+    with pytest.raises(ValueError, match="keep_on_refund_after"):
+        section("earn: [{id: s, on: signup, points: 5, keep_on_refund_after: 2026-01-01}]\n")
+
+
+def test_points_of_a_refunded_order_that_a_cancel_gives_back_are_not_that_order_s_again() -> None:
+    """Spent, then the order refunded (the refund took other points for the spent ones), then
+    the redemption cancelled: the points come back as the redemption's own lot, so the order
+    never loses more than it earned (regression: it lost 1,750 of 1,422 at their expiry)."""
+    policy = points_policy(
+        "earn:\n  - {id: base, per: 1 CNY, points: 1}\n"
+        'expiry: {fixed: "12-31", years_after_earning: 1}\n'
+        "redeem: {points_per_unit: 100}\n"
+    )
+    state = applied(
+        policy,
+        member(),
+        purchase("o2", at(2026, 1, 5), ("l1", "x", "1422")),
+        purchase("o5", at(2026, 7, 29), ("l1", "x", "323")),
+        event("redemption", "x4", at(2026, 7, 31), points=900),
+        refund("r6", at(2027, 10, 31), "o2"),
+        event("redemption_cancel", "k8", at(2027, 10, 31, 13), redemption="x4"),
+    )
+    later, _ = memberkit.advance(policy, state, at(2028, 2, 1))
+    source = {lot.id: lot.source for lot in later.points.lots}
+    lost_by_o2 = -sum(
+        e.points
+        for e in later.points.journal
+        if (e.kind == "reverse" and e.event_id == "r6")
+        or (e.kind == "expire" and source.get(e.rule) == "o2")
+    )
+    assert lost_by_o2 <= 1422
+    assert memberkit.balance(policy, later, at(2028, 2, 1)).schedule == ()

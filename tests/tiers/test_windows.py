@@ -290,3 +290,15 @@ def test_month_in_progress_takes_include_or_exclude() -> None:
             "tiers:\n  window: {full_months: 3, month_in_progress: yes}\n  review: monthly\n"
             "  ladder:\n    - {id: basic}\n    - {id: silver, qualify: {spend: 2000}}\n"
         )
+
+
+def test_the_next_monthly_review_across_a_change_of_clocks_is_at_local_midnight() -> None:
+    """New York, from 1 Mar 2029 (EST): the next review is 1 Apr 00:00 EDT, not 01:00."""
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    after = datetime(2029, 3, 1, 0, 0, tzinfo=ny)
+    found = next_review("monthly", WindowSpec(kind="rolling_months", n=12), after, after, None)
+    assert found == datetime(2029, 4, 1, 0, 0, tzinfo=ny)
+    assert found is not None
+    assert found.utcoffset() == timedelta(hours=-4)

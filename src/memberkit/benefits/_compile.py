@@ -72,6 +72,19 @@ class CompiledBenefit:
     valid_from: date | None
     valid_until: date | None
     valid_path: str
+    birthday_days: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Days of the birthday window per tier (``birthday_days.by_tier``)."""
+    birthday_default: int | None = None
+    birthday_path: str | None = None
+    """The policy path of ``birthday_days``; None when the benefit has no birthday window."""
+
+    def days_for(self, tier: str | None, alongside: frozenset[str] = frozenset()) -> int | None:
+        """The birthday window's days for a member of ``tier``: the ladder tier's, else the
+        longest of the paid tiers held alongside, else the default (None: no window)."""
+        if tier is not None and tier in self.birthday_days:
+            return self.birthday_days[tier]
+        held = [self.birthday_days[t] for t in alongside if t in self.birthday_days]
+        return max(held) if held else self.birthday_default
 
     def value_for(
         self, tier: str | None, alongside: frozenset[str] = frozenset()
@@ -181,6 +194,7 @@ def _check_one(spec: BenefitSpec, base: Path, ctx: CheckContext) -> list[Finding
         if quota.value is not None:
             found.append(_money_precision(quota.value, ctx, (*path, "value")))
             found.append(_money_precision(quota.carry_over, ctx, (*path, "carry_over")))
+    found += _check_birthday_days(spec, base, ctx)
     valid = spec.valid
     if valid is not None and valid.valid_from and valid.until and valid.valid_from > valid.until:
         found.append(
@@ -191,6 +205,38 @@ def _check_one(spec: BenefitSpec, base: Path, ctx: CheckContext) -> list[Finding
             )
         )
     return [f for f in found if f is not None]
+
+
+def _check_birthday_days(spec: BenefitSpec, base: Path, ctx: CheckContext) -> list[Finding | None]:
+    window = spec.birthday_days
+    if window is None:
+        return []
+    by_tier = window.by_tier or {}
+    found: list[Finding | None] = []
+    for tier in by_tier:
+        where: Path = (*base, "birthday_days", "by_tier", tier)
+        found.append(_unknown_tier(tier, ctx, where))
+        if spec.tiers is not None and tier not in spec.tiers and tier in ctx.tier_ids:
+            found.append(
+                Finding(
+                    where,
+                    f"tier '{tier}' has a birthday window but not the benefit; add it to "
+                    "this benefit's tiers or remove it here",
+                    "tier_not_granted",
+                )
+            )
+    if spec.tiers is not None and window.default is None:
+        found.extend(
+            Finding(
+                (*base, "tiers", j),
+                f"tier '{tier}' has the benefit but no birthday window; add it to "
+                "birthday_days.by_tier or give birthday_days.default",
+                "missing_value",
+            )
+            for j, tier in enumerate(spec.tiers)
+            if tier not in by_tier
+        )
+    return found
 
 
 def _quota_paths(spec: BenefitSpec, base: Path) -> list[Path]:
@@ -222,6 +268,15 @@ def compile_benefits(
     return CompiledBenefits(items, MappingProxyType({item.id: item for item in items}))
 
 
+def _granting_key(spec: BenefitSpec) -> str:
+    """The key that says who holds the benefit, for the path of a tier refusal."""
+    if spec.tiers is not None:
+        return "tiers"
+    if spec.value is None and spec.birthday_days is not None:
+        return "birthday_days"
+    return "value"
+
+
 def _compile_one(
     spec: BenefitSpec, base: Path, info: ProgramInfo, ctx: CheckContext
 ) -> CompiledBenefit:
@@ -232,6 +287,10 @@ def _compile_one(
     granted: tuple[str, ...] | None = spec.tiers
     if granted is None and value is not None and value.default is None:
         granted = tuple(values)
+    window = spec.birthday_days
+    if granted is None and window is not None and window.default is None:
+        # Only the tiers given a window have the benefit, as with a value per tier.
+        granted = tuple(window.by_tier or {})
     order = {tier: i for i, tier in enumerate(ctx.tier_ids)}
     tier_order = tuple(sorted(granted, key=lambda t: order.get(t, len(order)))) if granted else ()
     return CompiledBenefit(
@@ -241,7 +300,7 @@ def _compile_one(
         tiers=frozenset(granted) if granted is not None else None,
         tier_order=tier_order,
         tier_names=ctx.tier_names,
-        tiers_path=format_path((*base, "tiers") if spec.tiers is not None else (*base, "value")),
+        tiers_path=format_path((*base, _granting_key(spec))),
         values=values,
         default_value=value.default if value else None,
         value_unit=value.unit if value else "number",
@@ -254,4 +313,7 @@ def _compile_one(
         valid_from=spec.valid.valid_from if spec.valid else None,
         valid_until=spec.valid.until if spec.valid else None,
         valid_path=format_path((*base, "valid")),
+        birthday_days=MappingProxyType(dict(window.by_tier or {}) if window else {}),
+        birthday_default=window.default if window else None,
+        birthday_path=format_path((*base, "birthday_days")) if window else None,
     )

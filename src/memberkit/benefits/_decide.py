@@ -19,7 +19,7 @@ from .._state import MemberState
 from ..rules import Trace, clause_reason, culprits, field_label
 from ._compile import CompiledBenefit, CompiledQuota
 from ._decisions import BenefitDecision, QuotaStatus
-from ._periods import Span, period_before, period_of
+from ._periods import Span, birthday_window, period_before, period_of
 from ._state import BenefitUseRecord
 
 __all__ = ["decide", "quota_reasons"]
@@ -84,6 +84,20 @@ def decide(
                 )
             )
 
+    window: Reason | None = None
+    path = benefit.birthday_path
+    days = benefit.days_for(tier, alongside) if path is not None else None
+    # A tier with no window has no benefit either; the tier refusal above says so.
+    if path is not None and days is not None:
+        if state.birthday is None:
+            failures.append(Reason.of("benefit.no_birthday", path, name=name))
+        else:
+            inside, first, last = birthday_window(state.birthday, today, days, info.leap_birthday)
+            code = "benefit.in_birthday_window" if inside else "benefit.outside_birthday_window"
+            window = Reason.of(code, path, name=name, days=days, start=first, end=last)
+            if not inside:
+                failures.append(window)
+
     if benefit.predicate is not None:
         facts = facts_at(
             local_at,
@@ -123,6 +137,8 @@ def decide(
     allowed = not failures
     if allowed:
         reasons = [Reason.of("benefit.allowed", benefit.path, name=name)]
+        if window is not None:
+            reasons.append(window)
         if shown is not None:
             # A discount reads as 九折 / "10% off"; other values as the number or amount itself.
             code = "benefit.discount" if benefit.value_unit == "discount" else "benefit.value"

@@ -29,6 +29,9 @@ next period) and between which dates it exists at all (``valid``)::
       - id: coupon-credit
         quota: {value: 50, per: month}
         valid: {from: "2026-01-01", until: "2026-12-31"}
+      - id: birthday-treat
+        birthday_days: {by_tier: {silver: 3, gold: 14}}   # from the birthday, N days by tier
+        quota: {count: 1, per: year}
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ __all__ = [
     "BenefitSpec",
     "BenefitValue",
     "BenefitsSection",
+    "BirthdayWindowSpec",
     "Period",
     "QuotaSpec",
     "ValiditySpec",
@@ -199,6 +203,50 @@ class ValiditySpec(_Frozen):
     until: date | None = Field(default=None, description="last day, YYYY-MM-DD, e.g. 2026-12-31")
 
 
+_Days = Annotated[int, Field(ge=1, le=366)]
+
+
+def _days_form(value: object) -> object:
+    # ``birthday_days: 7`` is the same window for every member who has the benefit.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"default": value}
+    return value
+
+
+class BirthdayWindowSpec(_Frozen):
+    """The benefit applies for a number of days starting on the member's birthday (the birthday
+    is the first day), on the programme's calendar; the number may differ by tier.
+
+    A 29 February birthday starts on 28 February or 1 March in common years
+    (``program.leap_birthday``); a window may run into the next year.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["by_tier"]}, {"required": ["default"]}]}
+    )
+
+    by_tier: Mapping[Ident, _Days] | None = Field(
+        default=None, description="days per tier id, e.g. {silver: 3, gold: 14}"
+    )
+    default: _Days | None = Field(
+        default=None, description="days for members whose tier by_tier does not list, e.g. 1"
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> BirthdayWindowSpec:
+        if self.by_tier is None and self.default is None:
+            raise ValueError(
+                "give a number of days (birthday_days: 7), or by_tier (and optionally default)"
+            )
+        return self
+
+
+_BirthdayDays = Annotated[
+    BirthdayWindowSpec,
+    BeforeValidator(_days_form, json_schema_input_type=_Days | BirthdayWindowSpec),
+]
+
+
 class BenefitSpec(_Frozen):
     """One benefit: who has it, when it applies, how often, and between which dates."""
 
@@ -226,6 +274,11 @@ class BenefitSpec(_Frozen):
     )
     valid: ValiditySpec | None = None
     """the dates the benefit exists between, e.g. ``{from: "2026-01-01", until: "2026-12-31"}``"""
+    birthday_days: _BirthdayDays | None = Field(
+        default=None,
+        description="the benefit applies for this many days from the member's birthday (the "
+        "birthday first): a number, or per tier, e.g. ``{by_tier: {silver: 3, gold: 14}}``",
+    )
 
     @property
     def quotas(self) -> tuple[QuotaSpec, ...]:

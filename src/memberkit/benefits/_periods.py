@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from .._facts import LeapBirthday, birthday_in_year
 from ._model import Period
 
-__all__ = ["Span", "period_before", "period_of"]
+__all__ = ["Span", "birthday_window", "period_before", "period_of"]
 
 _INSTANT = timedelta(microseconds=1)
 
@@ -75,3 +75,22 @@ def period_before(
     if span.start is None:
         return None
     return period_of(per, span.start - _INSTANT, joined, leap_rule)
+
+
+def birthday_window(
+    birthday: date, today: date, days: int, leap_rule: LeapBirthday
+) -> tuple[bool, date, date]:
+    """Whether ``today`` is in the ``days``-day window starting on the birthday, and the window
+    holding it (or the next one): its first and last day.
+
+    Last year's window counts too, since a window from late December runs into January.
+    """
+    for year in (today.year - 1, today.year):
+        start = birthday_in_year(birthday, year, leap_rule)
+        end = start + timedelta(days=days - 1)
+        if start <= today <= end:
+            return True, start, end
+    start = birthday_in_year(birthday, today.year, leap_rule)
+    if start < today:
+        start = birthday_in_year(birthday, today.year + 1, leap_rule)
+    return False, start, start + timedelta(days=days - 1)

@@ -118,10 +118,16 @@ def unknown_benefit_message(benefit_id: str, known: tuple[str, ...]) -> str:
 
 
 _CALENDAR_FAILURES = frozenset(
-    {"benefit.not_yet_valid", "benefit.expired", "benefit.condition_failed"}
+    {
+        "benefit.not_yet_valid",
+        "benefit.expired",
+        "benefit.condition_failed",
+        "benefit.outside_birthday_window",
+    }
 )
-"""Refusals that depend on the day: outside the validity dates, or a condition such as the
-birthday month not met. Tier and quota refusals are the member's, not the calendar's."""
+"""Refusals that depend on the day: outside the validity dates, a condition such as the
+birthday month not met, or outside the birthday window. Tier and quota refusals are the
+member's, not the calendar's."""
 
 
 @memberkit_context

@@ -4,7 +4,9 @@
 ``balance(policy, state, as_of)`` what a member holds and when it expires; ``held_lots`` each
 lot's expiry; ``expiring(policy, state, as_of, through=day)`` what is about to expire;
 ``expired(policy, state, since, through)`` what expired; ``redemption_check`` and
-``max_redeemable`` whether (and how much) a redemption would go through. Points move through
+``max_redeemable`` whether (and how much) a redemption would go through;
+``points_for_discount`` and ``discount_for_points`` what a discount takes and what points pay,
+by the denomination table or the rate. Points move through
 events applied with ``memberkit.apply``: purchases, refunds, activities, redemptions and their
 cancels, transfers and partner exchanges, adjustments and paid expiry extensions
 (``points_extension``).
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
         QuoteLine,
         RedemptionCheck,
     )
+    from ._discount import discount_for_points, points_for_discount
     from ._model import (
         CapSpec,
         CurrencySpec,
@@ -86,10 +89,12 @@ __all__ = [
     "RedemptionRecord",
     "TransferSpec",
     "balance",
+    "discount_for_points",
     "expired",
     "expiring",
     "held_lots",
     "max_redeemable",
+    "points_for_discount",
     "quote_points",
     "redemption_check",
 ]
@@ -126,6 +131,8 @@ _EXPORTS: dict[str, str] = {
     "expiring": "._query",
     "held_lots": "._query",
     "max_redeemable": "._query",
+    "points_for_discount": "._discount",
+    "discount_for_points": "._discount",
     "quote_points": "._query",
     "redemption_check": "._query",
 }

@@ -193,6 +193,7 @@ def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[F
                 )
             )
         found += _twice("reward", [r.id for r in redeem.rewards], (*base, "redeem", "rewards"))
+        found += _check_redeem_limits(spec, (*base, "redeem"), ctx)
         previous = 0
         for j, row in enumerate(redeem.denominations):
             if row.points <= previous:
@@ -211,6 +212,51 @@ def _check_currency(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[F
         partners = [p.id for p in spec.transfer.partners]
         found += _twice("partner", partners, (*base, "transfer", "partners"))
     return [f for f in found if f is not None]
+
+
+def _check_redeem_limits(spec: CurrencySpec, base: Path, ctx: CheckContext) -> list[Finding | None]:
+    """Redemption limits that name tiers or money, or that could never change anything."""
+    redeem = spec.redeem
+    assert redeem is not None
+    found: list[Finding | None] = []
+    for j, reward in enumerate(redeem.rewards):
+        for k, tier in enumerate(reward.tiers or ()):
+            found.append(_unknown_tier(tier, ctx, (*base, "rewards", j, "tiers", k)))
+    if redeem.min_order_amount is not None:
+        found.append(_money_precision(redeem.min_order_amount, ctx, (*base, "min_order_amount")))
+    given = redeem.model_fields_set
+    pays = redeem.points_per_unit is not None or bool(redeem.denominations)
+    # A key that would change nothing is refused, so an author is never misled by it.
+    if "combine" in given and not redeem.denominations:
+        found.append(
+            Finding(
+                (*base, "combine"),
+                "'combine' says how denomination rows add up; it applies with 'denominations' "
+                "only: remove it, or give a table such as [{points: 500, value: 25}]",
+                "no_effect",
+            )
+        )
+    found.extend(
+        Finding(
+            (*base, key),
+            f"'{key}' applies to points paying towards an order, which this currency "
+            "does not offer: remove it, or give points_per_unit or denominations",
+            "no_effect",
+        )
+        for key in ("min_order_amount", "points_or_cash")
+        if key in given and getattr(redeem, key) and not pays
+    )
+    share = redeem.max_share_of_order
+    if redeem.points_or_cash and share is not None and share < 1:
+        found.append(
+            Finding(
+                (*base, "points_or_cash"),
+                f"points_or_cash makes points pay the whole order, but max_share_of_order lets "
+                f"them pay at most {share} of it, so no payment could go through: remove one",
+                "conflicting_keys",
+            )
+        )
+    return found
 
 
 def _check_rule(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Literal
@@ -97,6 +98,8 @@ class CompiledRule:
     """A rate on an event attribute (distance, nights) rather than on spend."""
     min_points: Decimal | None = None
     """The least a rate rule earns on an event it applies to."""
+    kept_after: date | None = None
+    """A refund dated after this local day leaves what the rule earned (``keep_on_refund_after``)."""
 
     def factor_for(self, tier: str | None, alongside: frozenset[str] = frozenset()) -> Decimal:
         """The multiplier for a member of ``tier`` holding paid tiers ``alongside``.
@@ -344,6 +347,7 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         first_in=rule.first_in,
         attribute=rule.per.attribute if rule.per is not None else None,
         min_points=rule.min_points,
+        kept_after=rule.keep_on_refund_after,
     )
 
 

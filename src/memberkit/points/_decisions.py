@@ -152,3 +152,9 @@ class RedemptionCheck(Explained):
     """The money it would pay, when it pays towards an order."""
     reasons: tuple[Reason, ...]
     default_locale: str = "en"
+    parts: tuple[tuple[int, Decimal, int], ...] = ()
+    """With a denomination table: (row points, row value, how many), largest row first."""
+    left_points: int = 0
+    """Of the points asked (``discount_for_points``), those the redemption would not use."""
+    left_value: Decimal | None = None
+    """Of the discount asked (``points_for_discount``), the money the points would not pay."""

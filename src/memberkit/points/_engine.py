@@ -4,8 +4,9 @@
   tier is held; inactivity expiry when the member did nothing that counts for N months);
 - a purchase earns (the tier in force at the order's time sets multipliers), a refund takes back
   what each returned line earned, an activity earns its bonuses and may release pending points;
-- redemptions and cancels (``_spend``), transfers, exchanges and adjustments (``_transfer``) and
-  paid extensions (``_extend``) move points between lots and the journal;
+- redemptions (``_spend``) and their cancels (``_cancel``), transfers, exchanges and
+  adjustments (``_transfer``) and paid extensions (``_extend``) move points between lots and
+  the journal;
 - a tier upgrade earns upgrade bonuses and may push the expiry of every held lot.
 
 This module routes each event and owns what earning and refunds book; the ledger (``_ledger``)
@@ -40,6 +41,7 @@ from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
 from ._activity import last_activity as _last_activity
+from ._cancel import cancel
 from ._compile import PENDING_PATH, REVERSAL_PATH, CompiledPoints, resolve_currency
 from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
 from ._extend import apply_campaigns, extend_paid, extend_while_held, push_lots
@@ -54,7 +56,7 @@ from ._ledger import (
     released_between,
     spend,
 )
-from ._spend import cancel, redeem
+from ._spend import redeem
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
 from ._timed import TierMoment, next_timed, run_timed
 from ._transfer import adjust, transfer
@@ -492,6 +494,11 @@ def _refund(
     ps = state.points
     wanted: dict[int, Points] = {}
     mine = _earnings_of(ps, order.id)
+    # A rule may keep what it earned from refunds after a day (a promotion's bonus once the
+    # promotion ended): those earnings stay, and the outcome says so.
+    today = ctx.program.info.local_date(event.at)
+    keeps = {r.id: r for r in points.rules if r.kept_after is not None and today > r.kept_after}
+    kept: dict[str, Points] = {}
     for index, earning in mine:
         left = earning.points - earning.reversed
         if left <= 0:
@@ -515,10 +522,22 @@ def _refund(
             else:
                 share = Decimal(earning.points) * returned.amount / line.amount
                 take = min(left, currency.number(share, ROUND_HALF_UP))
-        if take:
+        if take and earning.rule in keeps:
+            kept[earning.rule] = kept.get(earning.rule, 0) + take
+        elif take:
             wanted[index] = take
+    notes = [
+        Reason.of(
+            "points.refund_kept",
+            keeps[rule].path,
+            rule=keeps[rule].name,
+            points=amount,
+            after=keeps[rule].kept_after,
+        )
+        for rule, amount in kept.items()
+    ]
     if not wanted:
-        return state, []
+        return state, notes
     earnings = list(ps.earnings)
     per_currency: dict[str, Points] = {}
     for index, take in wanted.items():
@@ -630,7 +649,7 @@ def _refund(
                 )
             )
     ps = replace(ps, journal=tuple(journal))
-    return state.evolve(points=ps), reasons
+    return state.evolve(points=ps), reasons + notes
 
 
 # --- tier changes --------------------------------------------------------------------------------

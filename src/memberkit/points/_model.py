@@ -16,6 +16,7 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
       pending: {days: 7}          # or immediate, or {until: delivered}
       expiry: {fixed: "12-31", years_after_earning: 1}
       redeem: {points_per_unit: 100, min_points: 100, step: 100, max_share_of_order: 0.5}
+      # or a table: [{points: 500, value: 25}, {points: 3000, value: 200}], combine: largest_first
       reversal: up_to_balance     # pending_only, negative
       earn_cap: {points: 5000, per: day}   # at most 5,000 a day from all rules together
 """
@@ -293,6 +294,12 @@ class EarnRule(_Frozen):
         default=None,
         description="with per: an event the rule applies to earns at least this, e.g. 500 (miles)",
     )
+    keep_on_refund_after: date | None = Field(
+        default=None,
+        description="a refund dated after this day (the programme's calendar) leaves what the "
+        "rule earned with the member: a promotion's bonus kept once the promotion ended, e.g. "
+        "``2026-11-11``",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> EarnRule:
@@ -309,6 +316,11 @@ class EarnRule(_Frozen):
             raise ValueError("'per' does not apply to tier upgrades")
         if self.min_points is not None and self.per is None:
             raise ValueError("'min_points' goes with a 'per' rate")
+        if self.keep_on_refund_after is not None and self.on not in ("purchase", "tier_upgrade"):
+            raise ValueError(
+                "'keep_on_refund_after' applies to what purchases earn (only orders are "
+                "refunded); remove it from this activity rule"
+            )
         return self
 
     @property
@@ -624,6 +636,11 @@ class RewardSpec(_Frozen):
     """the reward's display name, e.g. ``{zh_Hans: 马克杯, en: Mug}``"""
     points: _Count
     """the reward's price in points, e.g. ``800``"""
+    tiers: Annotated[tuple[Ident, ...], Field(min_length=1)] | None = Field(
+        default=None,
+        description="only members holding one of these tiers may redeem the reward, e.g. "
+        "``[gold, platinum]``; everyone when omitted",
+    )
 
 
 class RedeemSpec(_Frozen):
@@ -643,6 +660,28 @@ class RedeemSpec(_Frozen):
     first_min_points: Annotated[int, Field(ge=0)] = Field(
         default=0,
         description="the member's first redemption needs at least this balance, e.g. 1000",
+    )
+    combine: Literal["one", "largest_first"] = Field(
+        default="one",
+        description="with denominations: one row per redemption (``one``), or several rows in one "
+        "redemption, as many of the largest as fit, then the next, e.g. ``largest_first``",
+    )
+    max_points_per_order: _Count | None = Field(
+        default=None,
+        description="the most points all redemptions towards one order may spend, e.g. ``6000``",
+    )
+    min_order_amount: _Amount | None = Field(
+        default=None,
+        description="points pay only towards orders of at least this amount, e.g. ``100``",
+    )
+    min_balance: Annotated[int, Field(ge=0)] = Field(
+        default=0,
+        description="every redemption needs at least this balance available, e.g. ``500``",
+    )
+    points_or_cash: bool = Field(
+        default=False,
+        description="points pay the whole order or nothing: points or cash, not both, e.g. "
+        "``true``",
     )
     rewards: tuple[RewardSpec, ...] = ()
     """the catalogue of rewards points buy, e.g. ``[{id: mug, points: 800}]``"""

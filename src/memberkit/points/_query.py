@@ -30,6 +30,7 @@ from ._decisions import (
     RedemptionCheck,
 )
 from ._ledger import Holdings, effective_expiry, holdings, last_day, protected_at
+from ._spend import choose, order_room, rows_taken
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -445,6 +446,8 @@ def redemption_check(policy: Policy, state: MemberState, redemption: Redemption)
     if not outcome.accepted:
         return RedemptionCheck(redemption.id, False, 0, None, outcome.reasons, program.info.locale)
     record = new.points.redemptions[-1]
+    currency = resolve_currency(_points(program), record.currency, redemption.id)
+    taken = rows_taken(currency.redeem, redemption, record.points) if currency.redeem else None
     return RedemptionCheck(
         redemption.id,
         True,
@@ -452,6 +455,7 @@ def redemption_check(policy: Policy, state: MemberState, redemption: Redemption)
         record.value,
         outcome.reasons,
         program.info.locale,
+        parts=tuple((row.points, row.value, n) for row, n in taken.parts) if taken else (),
     )
 
 
@@ -489,6 +493,13 @@ def max_redeemable(
     top = int(held) if held > 0 else 0
     if redeem is None or top < 1:
         return attempt(max(top, 1))
+    if redeem.denominations and redeem.combine == "largest_first":
+        # Rows add up largest first: the most the balance and the share of the order allow.
+        limit = None
+        if redeem.max_share_of_order is not None and order_amount is not None:
+            limit = order_amount * redeem.max_share_of_order
+        amount, _ = choose(redeem, min(top, order_room(redeem, now, None, chosen.id)), limit)
+        return attempt(amount if amount > 0 else min(d.points for d in redeem.denominations))
     if redeem.denominations:
         for row in sorted(redeem.denominations, key=lambda d: d.points, reverse=True):
             if row.points <= top:

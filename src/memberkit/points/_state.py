@@ -109,6 +109,8 @@ class RedemptionRecord:
     until: tuple[StateMoment | None, ...] = ()
     """The expiry each part of ``taken`` had when it was spent (same order). Empty in states
     stored before it was kept: their cancels give points back to the lots as they are."""
+    order: str = ""
+    """The order the redemption paid towards ('' when it named none)."""
 
 
 @with_config(_CLOSED)

@@ -179,7 +179,10 @@ def _next_review_day(
     joined_day: date | None,
     upgrade_day: date | None,
 ) -> datetime | None:
-    end_of_day = midnight(day + timedelta(days=1), tz) - timedelta(microseconds=1)
+    # On the zone's own clock, not the fixed offset of that day: review_moments reads its zone
+    # from this moment, and a month later the offset may differ (a review on 1 April in New
+    # York is at 00:00-04:00, not at the -05:00 of March).
+    end_of_day = (midnight(day + timedelta(days=1), tz) - timedelta(microseconds=1)).astimezone(tz)
     joined = midnight(joined_day or day, tz)
     upgraded = midnight(upgrade_day, tz) if upgrade_day is not None else None
     return next(
