@@ -20,9 +20,11 @@ from ._model import (
     CurrencySpec,
     EarnRule,
     ExpirySpec,
+    MilestoneSpec,
     PendingSpec,
     PointsSection,
     RedeemSpec,
+    RulePendingSpec,
     TransferSpec,
 )
 
@@ -93,6 +95,22 @@ class CompiledRule:
     """A rate on an event attribute (distance, nights) rather than on spend."""
     min_points: Decimal | None = None
     """The least a rate rule earns on an event it applies to."""
+    whole: bool = False
+    """A rate counts whole steps of ``per`` only (``steps: whole``)."""
+    milestone: MilestoneSpec | None = None
+    """The rule earns its points on reaching a count of its events in a period."""
+    pending: RulePendingSpec | None = None
+    """When the rule's points become spendable, instead of the section's pending."""
+
+    @property
+    def count_key(self) -> str:
+        """The cap-use key counting a milestone rule's events (a dot never appears in an id)."""
+        return f"milestone.{self.id}"
+
+    @property
+    def paid_key(self) -> str:
+        """The cap-use key of the milestones paid: its points add up to the highest count paid."""
+        return f"milestone.{self.id}.paid"
 
     def factor_for(self, tier: str | None, alongside: frozenset[str] = frozenset()) -> Decimal:
         """The multiplier for a member of ``tier`` holding paid tiers ``alongside``.
@@ -159,6 +177,8 @@ class CompiledPoints:
     tier_order: tuple[str, ...]
     tier_names: Mapping[str, LocalizedText] = field(default_factory=dict)
     """Each declared tier's display name, to name tiers in explanations."""
+    per_rule: bool = False
+    """Each rule's points are rounded on their own (``round: per_rule``)."""
 
     shields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per currency, the tiers that keep its points from expiring (``never_while_tier``)."""
@@ -298,6 +318,9 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         first_in=rule.first_in,
         attribute=rule.per.attribute if rule.per is not None else None,
         min_points=rule.min_points,
+        whole=rule.steps == "whole",
+        milestone=rule.milestone,
+        pending=rule.pending,
     )
 
 
@@ -334,6 +357,7 @@ def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext)
         stacking=section.stacking,
         rounding=_ROUNDING[section.rounding],
         per_line=section.round == "per_line",
+        per_rule=section.round == "per_rule",
         pending=section.pending,
         reversal=section.reversal,
         tier_order=ctx.tier_ids,

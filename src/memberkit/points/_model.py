@@ -10,9 +10,14 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
         - {id: double-11, when: {date: 2026-11-11, channel: app}, multiply: 2}
         - {id: signup, on: signup, points: 500, cap: {count: 1, per: lifetime}}
         - {id: miles, on: flight, per: {attribute: distance, unit: 1}, points: 1, min_points: 500}
+        - {id: steps, per: 10 CNY, points: 10, steps: whole}     # 10 per *full* ¥10: ¥1,234.50 earns 1,230
+        - {id: stay-20, on: stay, points: 2000, milestone: {at: 20, every: 5, per: year}}
+        - {id: autumn, when: {date: {from: 2026-09-01, to: 2026-10-31}}, per: 1 CNY, points: 1,
+           pending: {date: 2026-11-15}}                        # credited after the campaign
       stacking: multiply          # or add: each multiplier adds its own bonus part
       rounding: floor             # ceil, half_up, half_even
-      round: per_order            # or per_line: the order's (or each line's) total rounded once
+      round: per_order            # or per_line: the order's (or each line's) total rounded once;
+                                  # or per_rule: each rule rounded, multipliers on the rounded base
       pending: {days: 7}          # or immediate, or {until: delivered}
       expiry: {fixed: "12-31", years_after_earning: 1}
       redeem: {points_per_unit: 100, min_points: 100, step: 100, max_share_of_order: 0.5}
@@ -53,6 +58,7 @@ __all__ = [
     "EarnRule",
     "ExpirySpec",
     "ExtensionCampaign",
+    "MilestoneSpec",
     "MultiplySpec",
     "PaidExtensionSpec",
     "PartnerSpec",
@@ -60,19 +66,27 @@ __all__ = [
     "PointsSection",
     "RedeemSpec",
     "RewardSpec",
+    "RulePendingSpec",
     "TransferSpec",
 ]
 
-CapPeriod = Literal["day", "week", "month", "year", "lifetime"]
-"""Cap periods on the programme's wall clock (an ISO week starts on Monday)."""
+CapPeriod = Literal["event", "day", "week", "month", "year", "lifetime"]
+"""Cap periods on the programme's wall clock (an ISO week starts on Monday); ``event`` is one
+order or activity (a maximum per transaction)."""
+MilestonePeriod = Literal["day", "week", "month", "year", "lifetime"]
+"""Periods a milestone count runs over, on the programme's wall clock."""
 
 _Positive = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 _Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 _Share = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
 _Count = Annotated[int, Field(ge=1)]
-_Factor = Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
-"""A multiplier: several may stack, so each stays small enough for the product to stay exact."""
+_Factor = Annotated[Decimal, Field(ge=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
+"""A multiplier: several may stack, so each stays small enough for the product to stay exact.
+Below 1 it reduces what the rate rules earn (a discounted fare class, ×0.4); 0 earns nothing."""
 _RulePoints = Annotated[Decimal, Field(gt=0, le=MAX_RULE_POINTS, allow_inf_nan=False)]
+
+_Day = date
+"""A calendar day (an alias, so a field may be called ``date``)."""
 
 PER_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
 """An amount of money as 'per' writes it: ``1 CNY``, ``0.5``, ``10 USD``."""
@@ -181,12 +195,18 @@ class CapSpec(_Frozen):
     count: _Count | None = None
     """the most times the rule earns per member per period, e.g. ``10``"""
     per: CapPeriod = "lifetime"
-    """the period of the cap, on the programme's clock, e.g. ``year``"""
+    """the period of the cap, on the programme's clock, or ``event`` (at most this per order or
+    activity), e.g. ``year``"""
 
     @model_validator(mode="after")
     def _something(self) -> CapSpec:
         if self.points is None and self.count is None:
             raise ValueError("a cap needs 'points' or 'count' (or both)")
+        if self.per == "event" and self.count is not None:
+            raise ValueError(
+                "a rule earns at most once per event already: 'count' with per: event limits "
+                "nothing; write {points: N, per: event} for a maximum per transaction"
+            )
         return self
 
 
@@ -200,8 +220,9 @@ class EarnCapSpec(_Frozen):
 
     points: _Positive
     """the most points of the currency a member earns per period, e.g. ``5000``"""
-    per: Literal["day", "week", "month", "year"] = "day"
-    """the period of the cap, on the programme's clock, e.g. ``day``"""
+    per: Literal["event", "day", "week", "month", "year"] = "day"
+    """the period of the cap, on the programme's clock, or ``event`` (at most this from one order
+    or activity: a maximum per transaction), e.g. ``day``"""
 
 
 def _factor(value: object) -> object:
@@ -221,6 +242,80 @@ class MultiplySpec(_Frozen):
 
 _FactorInput = _Factor | MultiplySpec
 """The forms 'multiply' takes: one factor for all (``multiply: 2``), or the mapping."""
+
+
+class MilestoneSpec(_Frozen):
+    """A bonus on reaching a count of events in a period: the 20th stay, then every 5th.
+
+    The rule's events (its ``on:`` kind, meeting ``when``/``except``) are counted per member per
+    period; the event that brings the count to ``at`` earns the rule's ``points``, and with
+    ``every`` each ``every``-th event after it too, up to ``until``. A milestone pays at most
+    once per period, even when a refund lowers the count and it is reached again.
+    """
+
+    at: _Count
+    """the count whose event earns first, e.g. ``20`` (the 20th stay)"""
+    every: _Count | None = None
+    """then every this many events after ``at``, e.g. ``5`` (the 25th, 30th...)"""
+    until: _Count | None = None
+    """with every: the last count that earns, e.g. ``45``"""
+    per: MilestonePeriod
+    """the period the count runs over, on the programme's clock, e.g. ``year``"""
+
+    @model_validator(mode="after")
+    def _shape(self) -> MilestoneSpec:
+        if self.until is not None and self.every is None:
+            raise ValueError(
+                "'until' ends a repeating milestone: give 'every' too, or remove 'until'"
+            )
+        if self.until is not None and self.until < self.at:
+            raise ValueError(f"'until' ({self.until}) is before 'at' ({self.at})")
+        return self
+
+    def hits(self, count: int) -> bool:
+        """Whether the event bringing the count to ``count`` earns."""
+        if count == self.at:
+            return True
+        if self.every is None or count < self.at:
+            return False
+        if self.until is not None and count > self.until:
+            return False
+        return (count - self.at) % self.every == 0
+
+
+def _rule_pending(value: object) -> object:
+    if value == "immediate":
+        return {"days": 0}
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"days": value}
+    return value
+
+
+class RulePendingSpec(_Frozen):
+    """When one rule's points become spendable, instead of the section's ``pending``.
+
+    ``days`` after the event, or from the start of ``date`` (a campaign bonus credited after the
+    campaign ends); ``immediate`` (``days: 0``) makes them spendable at once.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["date"]}]}
+    )
+
+    days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    """days after the event the rule's points become spendable, e.g. ``30``"""
+    date: _Day | None = None
+    """the day (from its start, local time) the rule's points become spendable, e.g. ``2026-11-15``"""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> RulePendingSpec:
+        if (self.days is None) == (self.date is None):
+            raise ValueError("a rule's pending gives 'days' or 'date', exactly one")
+        return self
+
+
+_RulePendingInput = Literal["immediate"] | Annotated[int, Field(ge=0, le=3650)] | RulePendingSpec
+"""The forms a rule's 'pending' takes: ``immediate``, a number of days, or the mapping."""
 
 
 def _event_kind(kind: str) -> str:
@@ -290,6 +385,22 @@ class EarnRule(_Frozen):
         default=None,
         description="with per: an event the rule applies to earns at least this, e.g. 500 (miles)",
     )
+    steps: Literal["prorated", "whole"] | None = Field(
+        default=None,
+        description="with per: ``whole`` earns `points` for each *full* `per` (10 per full "
+        "¥10: ¥1,234.50 earns 1,230); ``prorated`` (the default) earns in proportion "
+        "(1,234.5 before rounding)",
+    )
+    milestone: MilestoneSpec | None = None
+    """with points and no per: earn them on reaching a count of events in a period, e.g. ``{at: 20, every: 5, per: year}``"""
+    pending: (
+        Annotated[
+            RulePendingSpec,
+            BeforeValidator(_rule_pending, json_schema_input_type=_RulePendingInput),
+        ]
+        | None
+    ) = None
+    """when this rule's points become spendable, instead of the section's pending: ``immediate``, days, or ``{date: 2026-11-15}``"""
 
     @model_validator(mode="after")
     def _shape(self) -> EarnRule:
@@ -306,6 +417,23 @@ class EarnRule(_Frozen):
             raise ValueError("'per' does not apply to tier upgrades")
         if self.min_points is not None and self.per is None:
             raise ValueError("'min_points' goes with a 'per' rate")
+        if self.steps is not None and self.per is None:
+            raise ValueError(
+                "'steps' says how a 'per' rate counts (whole or prorated); this rule has no "
+                "'per': remove 'steps'"
+            )
+        if self.milestone is not None and (self.per is not None or self.multiply is not None):
+            raise ValueError(
+                "a milestone earns fixed 'points' on reaching a count: remove "
+                + ("'per'" if self.per is not None else "'multiply'")
+            )
+        if self.milestone is not None and self.on == "tier_upgrade":
+            raise ValueError("a milestone counts purchases or activities, not tier upgrades")
+        if self.pending is not None and self.multiply is not None:
+            raise ValueError(
+                "a multiplier's bonus is credited with the points it multiplies; give "
+                "'pending' to the rate rule, or write the bonus as a rule of its own"
+            )
         return self
 
     @property
@@ -704,8 +832,8 @@ class PointsSection(_Frozen):
     """how several multipliers combine: multiply (2 × 1.5 = 3) or add (each adds its bonus part: 1 + 1 + 0.5)"""
     rounding: Literal["floor", "ceil", "half_up", "half_even"] = "floor"
     """how fractional points are rounded, once per order or line, e.g. ``floor``"""
-    round: Literal["per_line", "per_order"] = "per_order"
-    """round the order's total once (per_order) or each line's (per_line)"""
+    round: Literal["per_line", "per_order", "per_rule"] = "per_order"
+    """round the order's total once (per_order), each line's (per_line), or each rule's points on their own, multipliers acting on the rounded points before them (per_rule: floor the base, then the bonus on the floored base)"""
     pending: Annotated[
         PendingSpec, BeforeValidator(_pending, json_schema_input_type=_PendingInput)
     ] = PendingSpec()
