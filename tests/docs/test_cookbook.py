@@ -11,10 +11,15 @@ from tests.docs.builders import COOKBOOK, recipe
 import memberkit
 from memberkit.benefits import check_benefit
 from memberkit.points import balance, quote_points
+from memberkit.testing import run_file
 from memberkit.tiers import tier_of
 
 
-@pytest.mark.parametrize("path", sorted(COOKBOOK.glob("*.yaml")), ids=lambda p: p.stem)
+RECIPES = sorted(p for p in COOKBOOK.glob("*.yaml") if not p.stem.endswith("_test"))
+SUITES = sorted(COOKBOOK.glob("*_test.yaml"))
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.stem)
 def test_every_recipe_loads(path: object) -> None:
     """Each recipe file is a valid policy."""
     assert memberkit.load_policy(str(path)).info.id
@@ -198,3 +203,25 @@ def test_the_airline_recipe_needs_spend_with_the_miles() -> None:
     )
     assert tier_of(policy, short, at(2026, 3, 2)).tier == "member"
     assert tier_of(policy, enough, at(2026, 3, 2)).tier == "gold"
+
+
+@pytest.mark.parametrize("path", SUITES, ids=lambda p: p.name)
+def test_a_recipe_suite_passes_and_covers_every_rule(path: object) -> None:
+    """A recipe's scenario suite beside it passes, and exercises every rule of the recipe."""
+    suite = run_file(str(path))
+    assert (suite.failed, suite.coverage().missed) == (0, ())
+
+
+def test_hotel_stays_earn_whole_dollars_only() -> None:
+    """US$123.45 earns 1,230 base points (12,345 cents hold 123 full dollars), quoted as booked."""
+    policy = _load("hotel-stays-milestones")
+    order = memberkit.parse_event(
+        {
+            "type": "purchase",
+            "id": "s1",
+            "at": at(2026, 3, 2),
+            "currency": "USD",
+            "lines": [{"id": "room", "category": "room", "amount": "123.45"}],
+        }
+    )
+    assert quote_points(policy, member(), order).total() == 1230

@@ -286,6 +286,12 @@ class MilestoneSpec(_Frozen):
 def _rule_pending(value: object) -> object:
     if value == "immediate":
         return {"days": 0}
+    if isinstance(value, str):
+        hint = difflib.get_close_matches(value, ("immediate",), n=1, cutoff=0.7)
+        raise ValueError(
+            f"{value!r} is not 'immediate', a number of days (30) or a day ({{date: 2026-11-15}})"
+            + (f"; did you mean '{hint[0]}'?" if hint else "")
+        )
     if isinstance(value, int) and not isinstance(value, bool):
         return {"days": value}
     return value
@@ -389,7 +395,7 @@ class EarnRule(_Frozen):
         default=None,
         description="with per: ``whole`` earns `points` for each *full* `per` (10 per full "
         "¥10: ¥1,234.50 earns 1,230); ``prorated`` (the default) earns in proportion "
-        "(1,234.5 before rounding)",
+        "(1,234.5 before rounding), e.g. ``whole``",
     )
     milestone: MilestoneSpec | None = None
     """with points and no per: earn them on reaching a count of events in a period, e.g. ``{at: 20, every: 5, per: year}``"""
@@ -400,7 +406,7 @@ class EarnRule(_Frozen):
         ]
         | None
     ) = None
-    """when this rule's points become spendable, instead of the section's pending: ``immediate``, days, or ``{date: 2026-11-15}``"""
+    """when this rule's points become spendable, instead of the section's pending, e.g. ``immediate``, ``30`` (days) or ``{date: 2026-11-15}``"""
 
     @model_validator(mode="after")
     def _shape(self) -> EarnRule:
