@@ -14,7 +14,6 @@ from memberkit.points import balance, quote_points
 from memberkit.testing import run_file
 from memberkit.tiers import tier_of
 
-
 RECIPES = sorted(p for p in COOKBOOK.glob("*.yaml") if not p.stem.endswith("_test"))
 SUITES = sorted(COOKBOOK.glob("*_test.yaml"))
 

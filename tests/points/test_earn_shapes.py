@@ -6,11 +6,13 @@ Every expected figure is worked by hand in the comment beside it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from tests.builders import activity, at, policy, purchase, refund
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.builders import activity, at, purchase, refund
 from tests.points.builders import applied, member, points_policy, total
 
 import memberkit
@@ -438,3 +440,88 @@ def test_points_and_amounts_stay_decimal_exact() -> None:
     )
     # 123 full ¥0.10 × 0.1 = 12.3
     assert quote.total() == Decimal("12.30")
+
+
+# --- laws over random histories of the new shapes --------------------------------------------------
+
+SHAPES = points_policy(
+    "earn:\n"
+    "  - {id: base, per: 10 CNY, points: 10, steps: whole, cap: {points: 700, per: event}}\n"
+    "  - {id: sale, when: {category: sale}, multiply: 0.4}\n"
+    "  - {id: free, when: {category: free}, multiply: 0}\n"
+    "  - {id: late, per: 1 CNY, points: 1, pending: {days: 20}}\n"
+    "  - {id: every-2nd, points: 30, milestone: {at: 2, every: 2, until: 6, per: month}}\n"
+    "  - {id: stay-3, on: stay, points: 50, milestone: {at: 3, per: year}}\n"
+    "round: per_rule\n"
+    "pending: {days: 3}\n"
+    "earn_cap: {points: 3000, per: month}\n"
+)
+
+_shape_step = st.tuples(
+    st.sampled_from(["buy", "buy", "refund", "part", "stay"]),
+    st.integers(min_value=1, max_value=900),
+    st.sampled_from(["x", "sale", "free"]),
+    st.integers(min_value=1, max_value=240),
+)
+
+
+def _shape_events(steps: list[tuple[str, int, str, int]]) -> list[memberkit.Event]:
+    out: list[memberkit.Event] = []
+    moment = at(2026, 1, 2)
+    orders: list[str] = []
+    for i, (kind, n, category, hours) in enumerate(steps):
+        moment += timedelta(hours=hours)
+        eid = f"e{i}"
+        if kind == "stay":
+            out.append(activity(eid, moment, "stay"))
+        elif kind == "buy" or not orders:
+            lines = (("l1", category, f"{n}.55"), ("l2", "x", "12.34"))
+            out.append(purchase(eid, moment, *lines))
+            orders.append(eid)
+        elif kind == "refund":
+            out.append(refund(eid, moment, orders.pop()))
+        else:
+            out.append(refund(eid, moment, orders.pop(), ("l1", None)))
+    return out
+
+
+@given(st.lists(_shape_step, max_size=14))
+def test_shapes_conserve_points_and_quote_what_they_book(
+    steps: list[tuple[str, int, str, int]],
+) -> None:
+    """Journal = lots at every step, no lot below zero, and each quote equals its booking."""
+    state = member()
+    for item in _shape_events(steps):
+        quote = memberkit.quote_points(SHAPES, state, item)
+        state, outcome = memberkit.apply(SHAPES, state, item)
+        assert outcome.accepted
+        booked = sum(e.points for e in state.points.journal if e.event_id == item.id)
+        if not isinstance(item, memberkit.Refund):
+            assert booked == quote.total()
+        journal = sum(e.points for e in state.points.journal)
+        assert journal == sum(lot.remaining for lot in state.points.lots)
+        assert all(0 <= lot.remaining <= lot.amount for lot in state.points.lots)
+
+
+@given(st.lists(_shape_step, max_size=14))
+def test_shapes_replay_equals_applying_one_by_one(steps: list[tuple[str, int, str, int]]) -> None:
+    """Replaying the events gives the state reached step by step."""
+    events = _shape_events(steps)
+    state = member()
+    for item in events:
+        state, _ = memberkit.apply(SHAPES, state, item)
+    assert memberkit.replay(SHAPES, member(), events) == state
+
+
+@given(st.lists(_shape_step, max_size=20))
+def test_a_milestone_never_pays_twice_in_its_period(steps: list[tuple[str, int, str, int]]) -> None:
+    """Each listed count pays at most once a month, whatever was refunded in between."""
+    state = member()
+    paid: dict[tuple[int, int], int] = {}
+    for item in _shape_events(steps):
+        state, outcome = memberkit.apply(SHAPES, state, item)
+        for reason in outcome.reasons:
+            if reason.code == "points.milestone" and reason.path == "points.earn[4]":
+                key = (item.at.month, int(reason.params["count"]))
+                paid[key] = paid.get(key, 0) + 1
+    assert all(times == 1 for times in paid.values())

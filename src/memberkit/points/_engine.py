@@ -655,10 +655,7 @@ def _refund(
         own_lot = next((lot for lot in ps.lots if lot.id == own), None)
         # Rules with a pending of their own credit lots of their own; a refund takes from the
         # order's lots before the member's others.
-        owns = (
-            own,
-            *(lot.id for lot in ps.lots if lot.id.startswith(own + "/") and lot.source == order.id),
-        )
+        owns = (own, *(f"{own}/{r.id}" for r in points.rules if r.pending is not None))
         # Points of the order that expired are gone already: a refund never takes them again
         # from the member's other points. All refunds of an order together take at most what
         # it earned less what of it expired.
@@ -667,7 +664,7 @@ def _refund(
             (
                 j.points
                 for j in ps.journal
-                if j.kind == "expire" and j.rule == own and j.currency == currency_id
+                if j.kind == "expire" and j.rule in owns and j.currency == currency_id
             ),
             Decimal(0),
         )
