@@ -44,7 +44,7 @@ def test_the_points_page_examples_are_valid_points_sections() -> None:
     """Each YAML example of the points page validates and cross-checks clean."""
     page = (DOCS / "points.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", page, flags=re.DOTALL)
-    assert len(blocks) == 11
+    assert len(blocks) == 12
     for block in blocks:
         assert findings(block) == []
 

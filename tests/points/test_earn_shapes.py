@@ -525,3 +525,135 @@ def test_a_milestone_never_pays_twice_in_its_period(steps: list[tuple[str, int, 
                 key = (item.at.month, int(reason.params["count"]))
                 paid[key] = paid.get(key, 0) + 1
     assert all(times == 1 for times in paid.values())
+
+
+# --- a redemption that earns -----------------------------------------------------------------------
+
+AWARDS = (
+    "currencies:\n"
+    "  - id: miles\n"
+    "    redeem: {points_per_unit: 100, rewards: [{id: award-flight, points: 25000},"
+    " {id: lounge, points: 3000}]}\n"
+    "  - {id: credits, spendable: false}\n"
+    "earn:\n"
+    "  - {id: base, per: 1 CNY, points: 10, currency: miles}\n"
+    "  - {id: award-credits, on: redemption, rewards: [award-flight], points: 25, currency: credits}\n"
+)
+
+
+def _with_miles(p: Policy) -> MemberState:
+    return applied(p, member(), purchase("o1", at(2026, 3, 1), ("l1", "x", "3000")))
+
+
+def test_an_award_ticket_still_earns_qualifying_credits() -> None:
+    """Redeeming the award flight (25,000 miles) earns 25 status credits; the lounge earns none."""
+    p = points_policy(AWARDS)
+    state = _with_miles(p)
+    award = memberkit.parse_event(
+        {"type": "redemption", "id": "r1", "at": at(2026, 3, 2), "reward": "award-flight"}
+    )
+    quote = memberkit.quote_points(p, state, award)
+    assert [(q.rule, q.currency, q.points) for q in quote.lines] == [
+        ("award-credits", "credits", 25)
+    ]
+    state = applied(p, state, award)
+    assert total(state, "credits") == 25
+    assert total(state, "miles") == 30000 - 25000
+    lounge = memberkit.parse_event(
+        {"type": "redemption", "id": "r2", "at": at(2026, 3, 3), "reward": "lounge"}
+    )
+    state = applied(p, state, lounge)
+    assert total(state, "credits") == 25
+
+
+def test_a_cancelled_award_takes_its_credits_back() -> None:
+    """Cancelling the award returns the 25,000 miles and takes the 25 credits back."""
+    p = points_policy(AWARDS)
+    award = memberkit.parse_event(
+        {"type": "redemption", "id": "r1", "at": at(2026, 3, 2), "reward": "award-flight"}
+    )
+    state = applied(p, _with_miles(p), award)
+    cancel = memberkit.parse_event(
+        {"type": "redemption_cancel", "id": "c1", "at": at(2026, 3, 3), "redemption": "r1"}
+    )
+    state, outcome = memberkit.apply(p, state, cancel)
+    assert outcome.accepted
+    assert (total(state, "miles"), total(state, "credits")) == (30000, 0)
+    assert "points.reversed" in [r.code for r in outcome.reasons]
+    assert sum(lot.remaining for lot in state.points.lots if lot.currency == "credits") == 0
+
+
+def test_a_refused_redemption_earns_nothing() -> None:
+    """A member without 25,000 miles is refused the award and earns no credits."""
+    p = points_policy(AWARDS)
+    award = memberkit.parse_event(
+        {"type": "redemption", "id": "r1", "at": at(2026, 3, 2), "reward": "award-flight"}
+    )
+    state, outcome = memberkit.apply(p, member(), award)
+    assert not outcome.accepted
+    assert total(state, "credits") == 0
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "{id: a, on: redemption, rewards: [award-flite], points: 1}",
+            "unknown reward 'award-flite'; did you mean 'award-flight'?",
+        ),
+        (
+            "{id: a, rewards: [award-flight], points: 1}",
+            "'rewards' picks the redemptions a rule earns on: it goes with on: redemption",
+        ),
+        (
+            "{id: a, on: redemption, per: 1 CNY, points: 1}",
+            "'per' with an amount (1 CNY) applies to purchases only",
+        ),
+        ("{id: a, on: redemtion, points: 1}", "did you mean 'redemption'?"),
+    ],
+)
+def test_a_redemption_rule_is_checked_where_it_is_written(rule: str, message: str) -> None:
+    """Mistakes in a redemption rule are reported at their file:line:col with what to write."""
+    text = (
+        "memberkit: 1\nprogram: {id: t, currency: CNY, timezone: Asia/Shanghai}\n"
+        "points:\n  redeem: {points_per_unit: 100, rewards: [{id: award-flight, points: 900}]}\n"
+        f"  earn:\n    - {rule}\n"
+    )
+    with pytest.raises(memberkit.PolicyError) as caught:
+        memberkit.parse_policy(text, source="p.yaml")
+    assert str(caught.value).startswith("p.yaml:6:")
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("{id: a, points: 1, steps: whole}", "this rule has no 'per': remove 'steps'"),
+        ("{id: a, per: 1 CNY, points: 1, steps: hole}", "did you mean 'whole'?"),
+        (
+            "{id: a, per: 1 CNY, points: 1, milestone: {at: 3, per: year}}",
+            "a milestone earns fixed 'points' on reaching a count: remove 'per'",
+        ),
+        (
+            "{id: a, points: 1, milestone: {at: 3, until: 9, per: year}}",
+            "'until' ends a repeating milestone: give 'every' too, or remove 'until'",
+        ),
+        ("{id: a, points: 1, milestone: {at: 3, per: yaer}}", "did you mean 'year'?"),
+        ("{id: a, points: 1, mileston: {at: 3}}", "did you mean 'milestone'?"),
+        ("{id: a, multiply: 2, pending: 5}", "give 'pending' to the rate rule"),
+        ("{id: a, points: 1, pending: imediate}", "did you mean 'immediate'?"),
+        ("{id: a, points: 1, pending: {dat: 2026-11-15}}", "did you mean 'date'?"),
+        ("{id: a, points: 1, cap: {count: 1, per: event}}", "write {points: N, per: event}"),
+        ("{id: a, multiply: -0.5}", "greater than or equal to 0"),
+    ],
+)
+def test_each_new_key_is_checked_where_it_is_written(rule: str, message: str) -> None:
+    """A mistake in a new key is reported at its file:line:col with what to write instead."""
+    text = (
+        "memberkit: 1\nprogram: {id: t, currency: CNY, timezone: Asia/Shanghai}\n"
+        f"points:\n  earn:\n    - {rule}\n"
+    )
+    with pytest.raises(memberkit.PolicyError) as caught:
+        memberkit.parse_policy(text, source="p.yaml")
+    assert str(caught.value).startswith("p.yaml:5:")
+    assert message in str(caught.value)

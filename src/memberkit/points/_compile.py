@@ -101,6 +101,8 @@ class CompiledRule:
     """The rule earns its points on reaching a count of its events in a period."""
     pending: RulePendingSpec | None = None
     """When the rule's points become spendable, instead of the section's pending."""
+    rewards: frozenset[str] | None = None
+    """On redemptions: the catalogue rewards whose redemption earns (None: any redemption)."""
 
     @property
     def count_key(self) -> str:
@@ -321,6 +323,7 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         whole=rule.steps == "whole",
         milestone=rule.milestone,
         pending=rule.pending,
+        rewards=frozenset(rule.rewards) if rule.rewards is not None else None,
     )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from .._errors import EventError
-from .._events import Activity, Line, Purchase
+from .._events import Activity, Line, Purchase, Redemption
 from .._facts import event_values, facts_at, line_values, member_values, order_values
 from .._money import Money
 from .._program import ProgramInfo
@@ -25,7 +25,7 @@ from ._periods import cap_span, period_name
 from ._rounding import ORDER_LEVEL, Rounder, allocate
 from ._state import CapUse
 
-__all__ = ["Contribution", "earn_activity", "earn_purchase", "earn_upgrade"]
+__all__ = ["Contribution", "earn_activity", "earn_purchase", "earn_redemption", "earn_upgrade"]
 
 Points = int | Decimal
 
@@ -563,6 +563,32 @@ def earn_activity(
                 if quantity is not None:
                     raw = earner.rate(rule, _earned_on(rule, [(ORDER_LEVEL, quantity)], False))
         earner.contribute(rule, kind, raw, factor)
+    return earner.found, earner.reasons
+
+
+def earn_redemption(
+    points: CompiledPoints,
+    info: ProgramInfo,
+    state: MemberState,
+    redemption: Redemption,
+    tier: str | None,
+) -> tuple[list[Contribution], list[Reason]]:
+    """What an accepted redemption earns (rules ``on: redemption``, fixed points).
+
+    An award ticket on a partner may still earn qualifying figures: a rule names the rewards
+    whose redemption earns (``rewards``), or earns on every redemption.
+    """
+    earner = _Earner(points, info, state, redemption.at, tier)
+    facts = earner.facts(event_values(redemption))
+    for rule in points.rules:
+        if rule.on != "redemption" or not earner.applies(rule, facts):
+            continue
+        if rule.rewards is not None and redemption.reward not in rule.rewards:
+            continue
+        if rule.milestone is not None:
+            earner.milestone(rule)
+        else:
+            earner.contribute(rule, "earn", [(ORDER_LEVEL, rule.points)], None)
     return earner.found, earner.reasons
 
 

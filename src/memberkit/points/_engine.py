@@ -46,7 +46,7 @@ from ._compile import (
     CompiledRule,
     resolve_currency,
 )
-from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
+from ._earn import Contribution, earn_activity, earn_purchase, earn_redemption, earn_upgrade
 from ._extend import apply_campaigns, extend_paid, push_lots
 from ._ledger import (
     add_debt,
@@ -323,9 +323,11 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     if isinstance(event, Activity):
         return _activity(ctx, points, state, event)
     if isinstance(event, Redemption):
-        return redeem(ctx, points, state, event)
+        state, reasons = redeem(ctx, points, state, event)
+        return _redemption_earns(ctx, points, state, event, reasons)
     if isinstance(event, RedemptionCancel):
-        return cancel(ctx, points, state, event)
+        state, reasons = cancel(ctx, points, state, event)
+        return _take_back_redemption_earnings(ctx, points, state, event, reasons)
     if isinstance(event, Transfer):
         return transfer(ctx, points, state, event)
     if isinstance(event, Adjustment):
@@ -560,6 +562,95 @@ def _activity(
         ctx.capture.skipped.extend(skipped)
     new, booked = _book(ctx, points, state, found)
     return new, reasons + skipped + booked
+
+
+def _redemption_earns(
+    ctx: ApplyContext,
+    points: CompiledPoints,
+    state: MemberState,
+    event: Redemption,
+    reasons: list[Reason],
+) -> tuple[MemberState, list[Reason]]:
+    """Book what an accepted redemption earns (rules ``on: redemption``) after the spend."""
+    if not any(rule.on == "redemption" for rule in points.rules):
+        return state, reasons
+    tier = state.tiers.tier_at(event.at)
+    found, skipped = earn_redemption(points, ctx.program.info, state, event, tier)
+    if ctx.capture is not None:
+        ctx.capture.skipped.extend(skipped)
+    state, booked = _book(ctx, points, state, found)
+    return state, reasons + skipped + booked
+
+
+def _take_back_redemption_earnings(
+    ctx: ApplyContext,
+    points: CompiledPoints,
+    state: MemberState,
+    event: RedemptionCancel,
+    reasons: list[Reason],
+) -> tuple[MemberState, list[Reason]]:
+    """A cancelled redemption earns nothing: what it earned is taken back, as a refund would.
+
+    Its own lots go first; what was spent since comes off the member's other points as the
+    policy's ``reversal`` says (a debt under ``negative``, a shortfall otherwise). The cap room
+    and the milestone count it used are given back; a milestone it paid stays paid.
+    """
+    rid = event.redemption
+    ps = state.points
+    earned: dict[tuple[str, str], Points] = {}
+    for entry in ps.journal:
+        if entry.event_id == rid and entry.kind in ("earn", "bonus"):
+            key = (entry.currency, entry.rule)
+            earned[key] = earned.get(key, 0) + entry.points
+    if not earned:
+        return state, reasons
+    paid = {r.paid_key for r in points.rules if r.milestone is not None}
+    caps = tuple(
+        replace(u, points=0) if u.event_id == rid and u.rule not in paid else u for u in ps.cap_uses
+    )
+    ps = replace(ps, cap_uses=caps)
+    journal: list[JournalEntry] = []
+    currencies = sorted({c for c, _ in earned}, key=lambda c: list(points.by_id).index(c))
+    for currency_id in currencies:
+        currency = points.by_id[currency_id]
+        wanted = sum((p for (c, _), p in earned.items() if c == currency_id), 0)
+        own = f"{rid}/{currency_id}"
+        owns = (own, *(f"{own}/{r.id}" for r in points.rules if r.pending is not None))
+        only_own = points.reversal == "pending_only"
+        ps, _, short = spend(
+            ps,
+            currency_id,
+            wanted,
+            event.at,
+            currency.spending_order,
+            first=owns,
+            only_first=only_own,
+        )
+        taken = wanted - short
+        if points.reversal == "negative" and short > 0:
+            ps = add_debt(ps, currency_id, short)
+            taken, short = wanted, 0
+        left = taken
+        for (c, rule_id), part in earned.items():
+            if c != currency_id or left <= 0:
+                continue
+            give = min(part, left)
+            left -= give
+            journal.append(JournalEntry(event.at, event.id, c, "reverse", -give, rule_id))
+        reasons.append(
+            Reason.of("points.reversed", REVERSAL_PATH, points=taken, currency=currency.name)
+        )
+        if short > 0:
+            reasons.append(
+                Reason.of(
+                    "points.reversal_shortfall",
+                    REVERSAL_PATH,
+                    points=short,
+                    currency=currency.name,
+                )
+            )
+    ps = replace(ps, journal=ps.journal + tuple(journal))
+    return state.evolve(points=ps), reasons
 
 
 def _earnings_of(ps: PointsState, order_id: str) -> list[tuple[int, Earning]]:

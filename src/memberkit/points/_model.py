@@ -324,14 +324,17 @@ _RulePendingInput = Literal["immediate"] | Annotated[int, Field(ge=0, le=3650)] 
 """The forms a rule's 'pending' takes: ``immediate``, a number of days, or the mapping."""
 
 
+_EARN_WORDS = ("purchase", "tier_upgrade", "redemption")
+
+
 def _event_kind(kind: str) -> str:
-    # purchase and tier_upgrade are words; anything else is an activity kind, so a near miss
-    # (purchse) would silently earn on an activity nobody sends.
-    if kind not in ("purchase", "tier_upgrade"):
-        close = difflib.get_close_matches(kind, ("purchase", "tier_upgrade"), n=1, cutoff=0.85)
+    # purchase, tier_upgrade and redemption are words; anything else is an activity kind, so a
+    # near miss (purchse) would silently earn on an activity nobody sends.
+    if kind not in _EARN_WORDS:
+        close = difflib.get_close_matches(kind, _EARN_WORDS, n=1, cutoff=0.85)
         if close:
             raise ValueError(
-                f"'{kind}' is not purchase, tier_upgrade or an activity kind; "
+                f"'{kind}' is not purchase, tier_upgrade, redemption or an activity kind; "
                 f"did you mean '{close[0]}'?"
             )
     return kind
@@ -357,7 +360,8 @@ class EarnRule(_Frozen):
         str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64), AfterValidator(_event_kind)
     ] = Field(
         default="purchase",
-        description="purchase, tier_upgrade, or an activity kind (signup, referral, checkin...)",
+        description="purchase, tier_upgrade, redemption, or an activity kind (signup, "
+        "referral, checkin...)",
     )
     per: Annotated[PerAmount, BeforeValidator(_per, json_schema_input_type=_PerInput)] | None = (
         Field(default=None, description="with points: earn `points` for every `per` of the base")
@@ -397,6 +401,11 @@ class EarnRule(_Frozen):
         "¥10: ¥1,234.50 earns 1,230); ``prorated`` (the default) earns in proportion "
         "(1,234.5 before rounding), e.g. ``whole``",
     )
+    rewards: tuple[Ident, ...] | None = Field(
+        default=None,
+        description="with on: redemption: only redemptions of these catalogue rewards earn, "
+        "e.g. ``[award-flight]`` (an award ticket that still earns status credits)",
+    )
     milestone: MilestoneSpec | None = None
     """with points and no per: earn them on reaching a count of events in a period, e.g. ``{at: 20, every: 5, per: year}``"""
     pending: (
@@ -435,6 +444,15 @@ class EarnRule(_Frozen):
             )
         if self.milestone is not None and self.on == "tier_upgrade":
             raise ValueError("a milestone counts purchases or activities, not tier upgrades")
+        if self.rewards is not None and self.on != "redemption":
+            raise ValueError(
+                "'rewards' picks the redemptions a rule earns on: it goes with on: redemption"
+            )
+        if self.on == "redemption" and (self.per is not None or self.multiply is not None):
+            raise ValueError(
+                "a redemption earns fixed 'points' (on: redemption): remove "
+                + ("'per'" if self.per is not None else "'multiply'")
+            )
         if self.pending is not None and self.multiply is not None:
             raise ValueError(
                 "a multiplier's bonus is credited with the points it multiplies; give "
