@@ -372,7 +372,7 @@ class EarnRule(_Frozen):
         Annotated[MultiplySpec, BeforeValidator(_factor, json_schema_input_type=_FactorInput)]
         | None
     ) = None
-    """multiplies what the other rules earn: a factor (``multiply: 2``) or per tier"""
+    """multiplies what the rate rules earn: a factor (``multiply: 2``; below 1 reduces, ``0.4``; 0 earns nothing) or per tier"""
     when: EventCondition | None = None
     """the rule applies only to events (lines, for a rate) meeting this condition, e.g. ``{channel: app}``"""
     except_: EventCondition | None = Field(default=None, alias="except")
