@@ -97,6 +97,8 @@ def _program_days(program: CompiledProgram) -> tuple[int | None, int]:
                 orders = max(orders, _period_days(rule.first_in))
             for cap in rule.caps:
                 caps = max(caps, _period_days(cap.per))
+            if rule.milestone is not None:
+                caps = max(caps, _period_days(rule.milestone.per))
         for currency in points.currencies:
             for cap in currency.earn_caps:
                 caps = max(caps, _period_days(cap.per))
@@ -114,7 +116,8 @@ def _program_days(program: CompiledProgram) -> tuple[int | None, int]:
 
 
 def _period_days(per: str) -> int:
-    return {"day": 1, "week": 7, "month": _MONTH}.get(per, _YEAR)
+    # A cap per event reads nothing of the past.
+    return {"event": 0, "day": 1, "week": 7, "month": _MONTH}.get(per, _YEAR)
 
 
 _KNOWN: IdentityMemo[Policy, tuple[Horizons | None]] = IdentityMemo(64)

@@ -16,8 +16,11 @@ from memberkit.points import balance, points_for_discount, quote_points
 from memberkit.testing import run_file
 from memberkit.tiers import tier_of
 
+RECIPES = sorted(COOKBOOK.glob("*.yaml"))
+SUITES = sorted((COOKBOOK / "scenarios").glob("*_test.yaml"))
 
-@pytest.mark.parametrize("path", sorted(COOKBOOK.glob("*.yaml")), ids=lambda p: p.stem)
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.stem)
 def test_every_recipe_loads(path: object) -> None:
     """Each recipe file is a valid policy."""
     assert memberkit.load_policy(str(path)).info.id
@@ -203,9 +206,6 @@ def test_the_airline_recipe_needs_spend_with_the_miles() -> None:
     assert tier_of(policy, enough, at(2026, 3, 2)).tier == "gold"
 
 
-SUITES = sorted((COOKBOOK / "scenarios").glob("*_test.yaml"))
-
-
 @pytest.mark.parametrize("path", SUITES, ids=lambda p: p.stem)
 def test_the_recipe_suites_pass_with_full_coverage(path: Path) -> None:
     """Each recipe's scenario suite passes, and every rule of the recipe is exercised."""
@@ -236,3 +236,18 @@ def test_the_card_year_recipe_keeps_or_voids_by_the_balance() -> None:
             policy, state, purchase("o1", at(2026, 4, 1), ("l1", "x", spent))
         )
         assert balance(policy, state, at(2027, 3, 1, 0, 0)).available == kept
+
+
+def test_hotel_stays_earn_whole_dollars_only() -> None:
+    """US$123.45 earns 1,230 base points (12,345 cents hold 123 full dollars), quoted as booked."""
+    policy = _load("hotel-stays-milestones")
+    order = memberkit.parse_event(
+        {
+            "type": "purchase",
+            "id": "s1",
+            "at": at(2026, 3, 2),
+            "currency": "USD",
+            "lines": [{"id": "room", "category": "room", "amount": "123.45"}],
+        }
+    )
+    assert quote_points(policy, member(), order).total() == 1230

@@ -63,7 +63,11 @@ def _repo_policies() -> list[tuple[str, str]]:
         for p in sorted((ROOT / "src" / "memberkit" / "examples").glob("*.yaml"))
         if not p.stem.endswith("_test")
     ]
-    files += sorted((ROOT / "docs" / "cookbook").glob("*.yaml"))
+    files += [
+        p
+        for p in sorted((ROOT / "docs" / "cookbook").glob("*.yaml"))
+        if not p.stem.endswith("_test")
+    ]
     files += sorted((ROOT / "examples").rglob("*.yaml"))
     found = [(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")) for p in files]
     # Inline fixtures that the loader refuses are deliberate mistakes (a test of a message).

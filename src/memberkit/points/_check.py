@@ -89,7 +89,7 @@ def check_points(section: PointsSection, ctx: CheckContext) -> list[Finding]:
                 )
             )
         rules[rule.id] = index
-        findings += _check_rule(rule, base, ctx, currencies)
+        findings += _check_rule(rule, base, ctx, currencies, section)
     findings += _check_timed(section, ctx, currencies)
     return findings
 
@@ -259,8 +259,18 @@ def _check_redeem_limits(spec: CurrencySpec, base: Path, ctx: CheckContext) -> l
     return found
 
 
+def _reward_ids(section: PointsSection) -> tuple[str, ...]:
+    """Every catalogue reward the section declares, in any currency."""
+    redeems = [c.redeem for c in section.currencies] or [section.redeem]
+    return tuple(r.id for redeem in redeems if redeem is not None for r in redeem.rewards)
+
+
 def _check_rule(
-    rule: EarnRule, base: Path, ctx: CheckContext, currencies: tuple[str, ...]
+    rule: EarnRule,
+    base: Path,
+    ctx: CheckContext,
+    currencies: tuple[str, ...],
+    section: PointsSection,
 ) -> list[Finding]:
     found: list[Finding | None] = []
     if rule.currency is not None and rule.currency not in currencies:
@@ -292,6 +302,20 @@ def _check_rule(
         )
     found.extend(_condition_tiers(rule.when, ctx, (*base, "when")))
     found.extend(_condition_tiers(rule.except_, ctx, (*base, "except")))
+    if rule.rewards is not None:
+        declared = _reward_ids(section)
+        for j, reward in enumerate(rule.rewards):
+            if reward not in declared:
+                hint = did_you_mean(reward, declared)
+                listed = f" (rewards: {', '.join(declared)})" if declared and not hint else ""
+                found.append(
+                    Finding(
+                        (*base, "rewards", j),
+                        f"unknown reward '{reward}'{hint}{listed}"
+                        + ("" if declared else ": the policy's redeem declares no rewards"),
+                        "unknown_reward",
+                    )
+                )
     if rule.on == "tier_upgrade" and not ctx.tier_ids:
         found.append(
             Finding(

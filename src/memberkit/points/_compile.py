@@ -21,9 +21,11 @@ from ._model import (
     CurrencySpec,
     EarnRule,
     ExpirySpec,
+    MilestoneSpec,
     PendingSpec,
     PointsSection,
     RedeemSpec,
+    RulePendingSpec,
     TransferSpec,
 )
 from ._timed_model import TimedAction, TimedMoments, TimedRule
@@ -100,6 +102,25 @@ class CompiledRule:
     """The least a rate rule earns on an event it applies to."""
     kept_after: date | None = None
     """A refund dated after this local day leaves what the rule earned (``keep_on_refund_after``)."""
+
+    whole: bool = False
+    """A rate counts whole steps of ``per`` only (``steps: whole``)."""
+    milestone: MilestoneSpec | None = None
+    """The rule earns its points on reaching a count of its events in a period."""
+    pending: RulePendingSpec | None = None
+    """When the rule's points become spendable, instead of the section's pending."""
+    rewards: frozenset[str] | None = None
+    """On redemptions: the catalogue rewards whose redemption earns (None: any redemption)."""
+
+    @property
+    def count_key(self) -> str:
+        """The cap-use key counting a milestone rule's events (a dot never appears in an id)."""
+        return f"milestone.{self.id}"
+
+    @property
+    def paid_key(self) -> str:
+        """The cap-use key of the milestones paid: its points add up to the highest count paid."""
+        return f"milestone.{self.id}.paid"
 
     def factor_for(self, tier: str | None, alongside: frozenset[str] = frozenset()) -> Decimal:
         """The multiplier for a member of ``tier`` holding paid tiers ``alongside``.
@@ -202,6 +223,8 @@ class CompiledPoints:
     tier_order: tuple[str, ...]
     tier_names: Mapping[str, LocalizedText] = field(default_factory=dict)
     """Each declared tier's display name, to name tiers in explanations."""
+    per_rule: bool = False
+    """Each rule's points are rounded on their own (``round: per_rule``)."""
 
     shields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per currency, the tiers that keep its points from expiring (``never_while_tier``)."""
@@ -348,6 +371,10 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         attribute=rule.per.attribute if rule.per is not None else None,
         min_points=rule.min_points,
         kept_after=rule.keep_on_refund_after,
+        whole=rule.steps == "whole",
+        milestone=rule.milestone,
+        pending=rule.pending,
+        rewards=frozenset(rule.rewards) if rule.rewards is not None else None,
     )
 
 
@@ -384,6 +411,7 @@ def compile_points(section: PointsSection, info: ProgramInfo, ctx: CheckContext)
         stacking=section.stacking,
         rounding=ROUNDING[section.rounding],
         per_line=section.round == "per_line",
+        per_rule=section.round == "per_rule",
         pending=section.pending,
         reversal=section.reversal,
         tier_order=ctx.tier_ids,

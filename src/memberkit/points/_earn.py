@@ -8,12 +8,12 @@ level: fixed bonuses, shipping and tax), which is what a later refund takes back
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from .._errors import EventError
-from .._events import Activity, Line, Purchase
+from .._events import Activity, Line, Purchase, Redemption
 from .._facts import event_values, facts_at, line_values, member_values, order_values
 from .._money import Money
 from .._program import ProgramInfo
@@ -25,7 +25,7 @@ from ._periods import cap_span, period_name
 from ._rounding import ORDER_LEVEL, Rounder, allocate
 from ._state import CapUse
 
-__all__ = ["Contribution", "earn_activity", "earn_purchase", "earn_upgrade"]
+__all__ = ["Contribution", "earn_activity", "earn_purchase", "earn_redemption", "earn_upgrade"]
 
 Points = int | Decimal
 
@@ -41,9 +41,46 @@ class Contribution:
     points: Points
     lines: tuple[tuple[str, Points], ...]
     factor: Decimal | None = None
+    reached: int = 0
+    """For a milestone: the count the event reached (0 for other rules)."""
+    raise_paid: int = 0
+    """For a milestone paid: how far the period's highest paid count rises."""
+
+    @property
+    def counts_only(self) -> bool:
+        """A milestone event that earns nothing: only the period's count moves."""
+        return self.kind == "count"
 
     def reason(self, currency: CompiledCurrency) -> Reason:
         """What the rule added, as the quote and the booking both explain it."""
+        if self.factor is not None and self.factor == 0:
+            # A class that earns nothing says so, rather than "+-1,200".
+            return Reason.of(
+                "points.earns_nothing",
+                self.rule.path,
+                rule=self.rule.name,
+                points=-self.points,
+                currency=currency.name,
+            )
+        if self.factor is not None and self.factor < 1:
+            return Reason.of(
+                "points.reduced",
+                self.rule.path,
+                rule=self.rule.name,
+                factor=self.factor,
+                points=-self.points,
+                currency=currency.name,
+            )
+        if self.rule.milestone is not None:
+            return Reason.of(
+                "points.milestone",
+                self.rule.path,
+                rule=self.rule.name,
+                count=self.reached,
+                per=period_name(self.rule.milestone.per),
+                points=self.points,
+                currency=currency.name,
+            )
         if self.factor is not None:
             return Reason.of(
                 "points.multiplied",
@@ -84,6 +121,9 @@ def _room(
     cap: CompiledCap, rule: CompiledRule, state: MemberState, local_at: datetime
 ) -> Decimal | None:
     """Points the rule may still earn under ``cap`` (None: no points limit), 0 when used up."""
+    if cap.per == "event":
+        # A maximum per transaction: every event starts with the whole cap.
+        return cap.points
     count, used = _used(state, rule.id, cap_span(cap.per, local_at))
     if cap.count is not None and count >= cap.count:
         return Decimal(0)
@@ -95,6 +135,8 @@ def _room(
 def _member_room(cap: CompiledCap, key: str, state: MemberState, local_at: datetime) -> Decimal:
     """Points of a currency the member may still earn in the cap's period, from all rules."""
     assert cap.points is not None
+    if cap.per == "event":
+        return cap.points
     return cap.points - _used(state, key, cap_span(cap.per, local_at))[1]
 
 
@@ -113,6 +155,59 @@ def _used(
                 count += folded_count
                 used += Decimal(folded_points)
     return count, used
+
+
+def _milestone_marks(rule: CompiledRule, state: MemberState, local_at: datetime) -> tuple[int, int]:
+    """(events counted so far in the milestone's period, the highest count paid in it)."""
+    assert rule.milestone is not None
+    span = cap_span(rule.milestone.per, local_at)
+    counted: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+    for u in _uses(state, rule.count_key, span):
+        counted += Decimal(u.points)
+    for u in _uses(state, rule.paid_key, span):
+        paid += Decimal(u.points)
+    if span is None and state.folded is not None:
+        for key, _, points in state.folded.cap_uses:
+            if key == rule.count_key:
+                counted += Decimal(points)
+            elif key == rule.paid_key:
+                paid += Decimal(points)
+    return int(counted), int(paid)
+
+
+def _whole_steps(
+    rule: CompiledRule, bases: list[tuple[str, Decimal]], per_line: bool
+) -> list[tuple[str, Decimal]]:
+    """Raw points of ``steps: whole``: ``points`` for each full ``per`` of the base.
+
+    The steps are counted where the policy rounds: on each line (``round: per_line``) or on the
+    event's whole base, then spread over the lines in proportion, the last taking the remainder,
+    so the parts add up to whole steps exactly.
+    """
+    if per_line:
+        return [
+            (line, (b / rule.per).to_integral_value(ROUND_FLOOR) * rule.points) for line, b in bases
+        ]
+    whole = sum((b for _, b in bases), Decimal(0))
+    if whole <= 0:
+        return [(line, Decimal(0)) for line, _ in bases]
+    total = (whole / rule.per).to_integral_value(ROUND_FLOOR) * rule.points
+    parts = [(line, total * b / whole) for line, b in bases[:-1]]
+    given = sum((v for _, v in parts), Decimal(0))
+    return [*parts, (bases[-1][0], total - given)]
+
+
+def _earned_on(
+    rule: CompiledRule, bases: list[tuple[str, Decimal]], per_line: bool
+) -> list[tuple[str, Decimal]]:
+    """A rate rule's raw points on each base (spend or quantity): whole steps or pro rata."""
+    if not bases:
+        return []
+    if rule.whole:
+        return _whole_steps(rule, bases, per_line)
+    rate = rule.points / rule.per
+    return [(line, b * rate) for line, b in bases]
 
 
 class _Earner:
@@ -243,10 +338,47 @@ class _Earner:
                 total = capped
                 capped_any = True
         self.rounder.record(rule.currency, raw, lines, capped=capped_any)
+        if self.points.per_rule and rule.style != "fixed":
+            # Rounded per rule: later multipliers act on what this rule really booked (the
+            # floored base), not on its unrounded points.
+            booked = dict(lines)
+            touched = {line for line, _ in raw} | set(booked)
+            buckets = [self.grown.setdefault(rule.currency, {})]
+            if rule.style == "rate":
+                buckets.append(self.base.setdefault(rule.currency, {}))
+            for bucket in buckets:
+                for line, value in raw:
+                    bucket[line] = bucket.get(line, Decimal(0)) - value
+                for line in touched:
+                    bucket[line] = bucket.get(line, Decimal(0)) + Decimal(booked.get(line, 0))
         if total == 0:
             return None
         self.earned_now[rule.currency] = earlier + Decimal(total)
         return Contribution(rule, rule.currency, kind, total, lines, factor)
+
+    def milestone(self, rule: CompiledRule) -> None:
+        """Count the event towards the rule's milestone and pay the bonus when one is reached."""
+        assert rule.milestone is not None
+        counted, paid = _milestone_marks(rule, self.state, self.local_at)
+        reached = counted + 1
+        self.found.append(Contribution(rule, rule.currency, "count", 0, (), reached=reached))
+        if not rule.milestone.hits(reached):
+            return
+        if reached <= paid:
+            # A refund lowered the count after this milestone paid: it never pays twice.
+            self.reasons.append(
+                Reason.of(
+                    "points.milestone_paid_before",
+                    rule.path,
+                    rule=rule.name,
+                    count=reached,
+                    per=period_name(rule.milestone.per),
+                )
+            )
+            return
+        found = self.finish(rule, "earn", [(ORDER_LEVEL, rule.points)], None)
+        if found is not None:
+            self.found.append(replace(found, reached=reached, raise_paid=reached - paid))
 
     def contribute(
         self, rule: CompiledRule, kind: str, raw: list[tuple[str, Decimal]], factor: Decimal | None
@@ -318,8 +450,8 @@ def _purchase_rate(
     order_facts: Facts,
 ) -> list[tuple[str, Decimal]]:
     """A rate rule's raw points on each line (and the order level) of a purchase."""
-    rate = rule.points / rule.per
-    raw: list[tuple[str, Decimal]] = []
+    bases: list[tuple[str, Decimal]] = []
+    per_line = earner.points.per_line
     if rule.attribute is not None:
         # Lines carry the quantity (a ticket per flight segment); otherwise the order does.
         carried = False
@@ -327,19 +459,19 @@ def _purchase_rate(
             quantity = _quantity(line.attributes, rule.attribute, purchase.id)
             carried = carried or quantity is not None
             if quantity is not None and earner.applies(rule, facts):
-                raw.append((line.id, quantity * rate))
+                bases.append((line.id, quantity))
         if not carried:
             quantity = _quantity(purchase.attributes, rule.attribute, purchase.id)
             if quantity is not None and earner.applies(rule, order_facts):
-                raw.append((ORDER_LEVEL, quantity * rate))
-        return raw
+                bases.append((ORDER_LEVEL, quantity))
+        return _earned_on(rule, bases, per_line)
     for line, facts in line_facts:
         if earner.applies(rule, facts):
-            raw.append((line.id, _base_amount(rule, line) * rate))
+            bases.append((line.id, _base_amount(rule, line)))
     extra = (purchase.shipping if rule.shipping else 0) + (purchase.tax if rule.tax else 0)
     if extra and earner.applies(rule, order_facts):
-        raw.append((ORDER_LEVEL, Decimal(extra) * rate))
-    return raw
+        bases.append((ORDER_LEVEL, Decimal(extra)))
+    return _earned_on(rule, bases, per_line)
 
 
 def earn_purchase(
@@ -383,6 +515,10 @@ def earn_purchase(
         kind = "earn"
         if rule.style == "rate":
             raw = earner.rate(rule, _purchase_rate(rule, earner, purchase, line_facts, order_facts))
+        elif rule.milestone is not None:
+            if earner.applies(rule, order_facts):
+                earner.milestone(rule)
+            continue
         elif rule.style == "fixed":
             raw = [(ORDER_LEVEL, rule.points)] if earner.applies(rule, order_facts) else []
         else:
@@ -416,14 +552,43 @@ def earn_activity(
             kind = "bonus"
             raw, factor = earner.multiply(rule, lambda _line: facts)
         elif earner.applies(rule, facts):
+            if rule.milestone is not None:
+                earner.milestone(rule)
+                continue
             if rule.style == "fixed":
                 raw = [(ORDER_LEVEL, rule.points)]
             else:
                 assert rule.attribute is not None
                 quantity = _quantity(activity.attributes, rule.attribute, activity.id)
                 if quantity is not None:
-                    raw = earner.rate(rule, [(ORDER_LEVEL, quantity * rule.points / rule.per)])
+                    raw = earner.rate(rule, _earned_on(rule, [(ORDER_LEVEL, quantity)], False))
         earner.contribute(rule, kind, raw, factor)
+    return earner.found, earner.reasons
+
+
+def earn_redemption(
+    points: CompiledPoints,
+    info: ProgramInfo,
+    state: MemberState,
+    redemption: Redemption,
+    tier: str | None,
+) -> tuple[list[Contribution], list[Reason]]:
+    """What an accepted redemption earns (rules ``on: redemption``, fixed points).
+
+    An award ticket on a partner may still earn qualifying figures: a rule names the rewards
+    whose redemption earns (``rewards``), or earns on every redemption.
+    """
+    earner = _Earner(points, info, state, redemption.at, tier)
+    facts = earner.facts(event_values(redemption))
+    for rule in points.rules:
+        if rule.on != "redemption" or not earner.applies(rule, facts):
+            continue
+        if rule.rewards is not None and redemption.reward not in rule.rewards:
+            continue
+        if rule.milestone is not None:
+            earner.milestone(rule)
+        else:
+            earner.contribute(rule, "earn", [(ORDER_LEVEL, rule.points)], None)
     return earner.found, earner.reasons
 
 

@@ -42,8 +42,15 @@ from .._reasons import Reason
 from .._state import MemberState
 from ._activity import last_activity as _last_activity
 from ._cancel import cancel
-from ._compile import PENDING_PATH, REVERSAL_PATH, CompiledPoints, resolve_currency
-from ._earn import Contribution, earn_activity, earn_purchase, earn_upgrade
+from ._compile import (
+    PENDING_PATH,
+    REVERSAL_PATH,
+    CompiledCurrency,
+    CompiledPoints,
+    CompiledRule,
+    resolve_currency,
+)
+from ._earn import Contribution, earn_activity, earn_purchase, earn_redemption, earn_upgrade
 from ._extend import apply_campaigns, extend_paid, extend_while_held, push_lots
 from ._ledger import (
     add_debt,
@@ -56,6 +63,7 @@ from ._ledger import (
     released_between,
     spend,
 )
+from ._model import RulePendingSpec
 from ._spend import redeem
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
 from ._timed import TierMoment, next_timed, run_timed
@@ -307,9 +315,11 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     if isinstance(event, Activity):
         return _activity(ctx, points, state, event)
     if isinstance(event, Redemption):
-        return redeem(ctx, points, state, event)
+        state, reasons = redeem(ctx, points, state, event)
+        return _redemption_earns(ctx, points, state, event, reasons)
     if isinstance(event, RedemptionCancel):
-        return cancel(ctx, points, state, event)
+        state, reasons = cancel(ctx, points, state, event)
+        return _take_back_redemption_earnings(ctx, points, state, event, reasons)
     if isinstance(event, Transfer):
         return transfer(ctx, points, state, event)
     if isinstance(event, Adjustment):
@@ -360,65 +370,70 @@ def _book(
         ]
         if not found:
             return state, reasons
-    if not found:
-        return state, []
+    # A milestone event that earns nothing moves only its count; a milestone paid raises the
+    # period's highest paid count, so a refund that lowers the count never pays it twice.
+    caps: list[CapUse] = []
+    for c in found:
+        if c.rule.milestone is not None and c.counts_only:
+            caps.append(CapUse(c.rule.count_key, event.id, event.at, 1))
+        elif c.raise_paid:
+            caps.append(CapUse(c.rule.paid_key, event.id, event.at, c.raise_paid))
+    found = [c for c in found if not c.counts_only]
+    if not found and not caps:
+        return state, reasons
     if ctx.capture is not None:
         ctx.capture.contributions.extend(found)
     # Only the new entries are gathered here; each history tuple is copied once, at the end.
     journal: list[JournalEntry] = []
     earnings: list[Earning] = []
-    caps: list[CapUse] = []
-    totals: dict[str, Points] = {}
+    # Per currency and pending (None: the section's), what the event credits.
+    totals: dict[tuple[str, str], Points] = {}
+    per_currency: dict[str, Points] = {}
     for c in found:
         currency = points.by_id[c.currency]
         journal.append(JournalEntry(event.at, event.id, c.currency, c.kind, c.points, c.rule.id))
-        totals[c.currency] = totals.get(c.currency, 0) + c.points
+        own = c.rule.id if c.rule.pending is not None else ""
+        totals[(c.currency, own)] = totals.get((c.currency, own), 0) + c.points
+        per_currency[c.currency] = per_currency.get(c.currency, 0) + c.points
         if order:
-            earnings += [
-                Earning(order, c.rule.id, c.currency, ln, p, 0, c.kind) for ln, p in c.lines
-            ]
-        if c.rule.caps:
+            earnings += _order_earnings(order, c)
+        if any(cap.per != "event" for cap in c.rule.caps) and c.points > 0:
             caps.append(CapUse(c.rule.id, event.id, event.at, c.points))
         reasons.append(c.reason(currency))
-    for currency_id, total in totals.items():
-        if points.by_id[currency_id].earn_caps:
+    for currency_id, total in per_currency.items():
+        if any(cap.per != "event" for cap in points.by_id[currency_id].earn_caps):
             caps.append(CapUse(points.by_id[currency_id].cap_key, event.id, event.at, total))
+    earnings = _net_earnings(earnings)
     ps = replace(
         ps,
         journal=ps.journal + tuple(journal),
         earnings=ps.earnings + tuple(earnings) if earnings else ps.earnings,
         cap_uses=ps.cap_uses + tuple(caps) if caps else ps.cap_uses,
     )
-    spec = points.pending
-    for currency_id, total in totals.items():
+    rules = {c.rule.id: c.rule for c in found}
+    for (currency_id, rule_id), total in _netted(totals).items():
         currency = points.by_id[currency_id]
-        available_at: datetime | None = event.at
-        if pending and spec.until is not None:
-            available_at = None
-            reasons.append(
-                Reason.of(
-                    "points.pending_event",
-                    PENDING_PATH,
-                    points=total,
-                    currency=currency.name,
-                    until=spec.until,
+        own_pending = rules[rule_id].pending if rule_id else None
+        available_at: datetime | None
+        if own_pending is not None:
+            available_at, reason = _rule_available(rules[rule_id], own_pending, event.at, info)
+            if reason is not None:
+                reasons.append(
+                    Reason.of(
+                        "points.pending",
+                        reason,
+                        points=total,
+                        currency=currency.name,
+                        date=info.local_date(available_at),
+                    )
                 )
+        else:
+            available_at, found_reason = _section_available(
+                points, currency, total, event.at, info, pending=pending
             )
-        elif pending and spec.days:
-            # Days on the programme's calendar: the same instant written with any offset, or
-            # across a change of clocks, becomes available at the same moment.
-            available_at = fixed_offset(info.local(event.at) + timedelta(days=spec.days))
-            reasons.append(
-                Reason.of(
-                    "points.pending",
-                    PENDING_PATH,
-                    points=total,
-                    currency=currency.name,
-                    date=info.local_date(available_at),
-                )
-            )
+            reasons += found_reason
         lot = Lot(
-            id=f"{event.id}/{currency_id}{lot_suffix}",
+            id=f"{event.id}/{currency_id}{lot_suffix}" + (f"/{rule_id}" if rule_id else ""),
             currency=currency_id,
             amount=total,
             remaining=total,
@@ -429,6 +444,105 @@ def _book(
         )
         ps = credit(ps, lot)
     return state.evolve(points=ps), reasons
+
+
+def _order_earnings(order: str, c: Contribution) -> list[Earning]:
+    """What a contribution leaves for a refund to take back, line by line."""
+    return [Earning(order, c.rule.id, c.currency, ln, p, 0, c.kind) for ln, p in c.lines]
+
+
+def _net_earnings(earnings: list[Earning]) -> list[Earning]:
+    """An order's earnings with each reducing multiplier's part taken off the line it reduces.
+
+    A refund takes back what each rule left on each returned line; a ×0.4 class's negative part
+    is not something to take back, so it lowers the earlier rules' part of its line instead
+    (the latest first), and the order's earnings add up to what it credited.
+    """
+    if all(e.points >= 0 for e in earnings):
+        return earnings
+    out = [e for e in earnings if e.points >= 0]
+    for minus in (e for e in earnings if e.points < 0):
+        short = -minus.points
+        for i in range(len(out) - 1, -1, -1):
+            e = out[i]
+            if short <= 0:
+                break
+            if e.currency == minus.currency and e.line == minus.line and e.points > 0:
+                take = min(e.points, short)
+                out[i] = replace(e, points=e.points - take)
+                short -= take
+    return [e for e in out if e.points != 0]
+
+
+def _netted(totals: dict[tuple[str, str], Points]) -> dict[tuple[str, str], Points]:
+    """Credits per lot: a reducing multiplier's negative part comes off the points it reduces.
+
+    Multipliers have no pending of their own (the model refuses it), so their part is booked
+    with the section's lot; when a multiplier below 1 takes that lot under nothing, the rest
+    comes off the lots of the rules with their own pending, in policy order. A lot that nets to
+    nothing is not credited.
+    """
+    out = dict(totals)
+    for (currency_id, own), total in totals.items():
+        if own or total >= 0:
+            continue
+        short = -total
+        out[(currency_id, own)] = 0
+        for key in out:
+            if key[0] == currency_id and key[1] and short > 0:
+                take = min(out[key], short)
+                out[key] -= take
+                short -= take
+    return {key: total for key, total in out.items() if total > 0}
+
+
+def _rule_available(
+    rule: CompiledRule, spec: RulePendingSpec, at: datetime, info: ProgramInfo
+) -> tuple[datetime, str | None]:
+    """When a rule with its own pending makes its points spendable, and the path to say so."""
+    path = f"{rule.path}.pending"
+    if spec.date is not None:
+        day = spec.date
+        start = fixed_offset(datetime(day.year, day.month, day.day, tzinfo=info.tz))
+        return (start, path) if start > at else (at, None)
+    if spec.days:
+        return fixed_offset(info.local(at) + timedelta(days=spec.days)), path
+    return at, None
+
+
+def _section_available(
+    points: CompiledPoints,
+    currency: CompiledCurrency,
+    total: Points,
+    at: datetime,
+    info: ProgramInfo,
+    *,
+    pending: bool,
+) -> tuple[datetime | None, list[Reason]]:
+    """When points under the section's ``pending`` become spendable, and the reason saying so."""
+    spec = points.pending
+    if pending and spec.until is not None:
+        reason = Reason.of(
+            "points.pending_event",
+            PENDING_PATH,
+            points=total,
+            currency=currency.name,
+            until=spec.until,
+        )
+        return None, [reason]
+    if pending and spec.days:
+        # Days on the programme's calendar: the same instant written with any offset, or
+        # across a change of clocks, becomes available at the same moment.
+        available_at = fixed_offset(info.local(at) + timedelta(days=spec.days))
+        reason = Reason.of(
+            "points.pending",
+            PENDING_PATH,
+            points=total,
+            currency=currency.name,
+            date=info.local_date(available_at),
+        )
+        return available_at, [reason]
+    return at, []
 
 
 def _purchase(
@@ -465,6 +579,95 @@ def _activity(
         ctx.capture.skipped.extend(skipped)
     new, booked = _book(ctx, points, state, found)
     return new, reasons + skipped + booked
+
+
+def _redemption_earns(
+    ctx: ApplyContext,
+    points: CompiledPoints,
+    state: MemberState,
+    event: Redemption,
+    reasons: list[Reason],
+) -> tuple[MemberState, list[Reason]]:
+    """Book what an accepted redemption earns (rules ``on: redemption``) after the spend."""
+    if not any(rule.on == "redemption" for rule in points.rules):
+        return state, reasons
+    tier = state.tiers.tier_at(event.at)
+    found, skipped = earn_redemption(points, ctx.program.info, state, event, tier)
+    if ctx.capture is not None:
+        ctx.capture.skipped.extend(skipped)
+    state, booked = _book(ctx, points, state, found)
+    return state, reasons + skipped + booked
+
+
+def _take_back_redemption_earnings(
+    ctx: ApplyContext,
+    points: CompiledPoints,
+    state: MemberState,
+    event: RedemptionCancel,
+    reasons: list[Reason],
+) -> tuple[MemberState, list[Reason]]:
+    """A cancelled redemption earns nothing: what it earned is taken back, as a refund would.
+
+    Its own lots go first; what was spent since comes off the member's other points as the
+    policy's ``reversal`` says (a debt under ``negative``, a shortfall otherwise). The cap room
+    and the milestone count it used are given back; a milestone it paid stays paid.
+    """
+    rid = event.redemption
+    ps = state.points
+    earned: dict[tuple[str, str], Points] = {}
+    for entry in ps.journal:
+        if entry.event_id == rid and entry.kind in ("earn", "bonus"):
+            key = (entry.currency, entry.rule)
+            earned[key] = earned.get(key, 0) + entry.points
+    if not earned:
+        return state, reasons
+    paid = {r.paid_key for r in points.rules if r.milestone is not None}
+    caps = tuple(
+        replace(u, points=0) if u.event_id == rid and u.rule not in paid else u for u in ps.cap_uses
+    )
+    ps = replace(ps, cap_uses=caps)
+    journal: list[JournalEntry] = []
+    currencies = sorted({c for c, _ in earned}, key=lambda c: list(points.by_id).index(c))
+    for currency_id in currencies:
+        currency = points.by_id[currency_id]
+        wanted = sum((p for (c, _), p in earned.items() if c == currency_id), 0)
+        own = f"{rid}/{currency_id}"
+        owns = (own, *(f"{own}/{r.id}" for r in points.rules if r.pending is not None))
+        only_own = points.reversal == "pending_only"
+        ps, _, short = spend(
+            ps,
+            currency_id,
+            wanted,
+            event.at,
+            currency.spending_order,
+            first=owns,
+            only_first=only_own,
+        )
+        taken = wanted - short
+        if points.reversal == "negative" and short > 0:
+            ps = add_debt(ps, currency_id, short)
+            taken, short = wanted, 0
+        left = taken
+        for (c, rule_id), part in earned.items():
+            if c != currency_id or left <= 0:
+                continue
+            give = min(part, left)
+            left -= give
+            journal.append(JournalEntry(event.at, event.id, c, "reverse", -give, rule_id))
+        reasons.append(
+            Reason.of("points.reversed", REVERSAL_PATH, points=taken, currency=currency.name)
+        )
+        if short > 0:
+            reasons.append(
+                Reason.of(
+                    "points.reversal_shortfall",
+                    REVERSAL_PATH,
+                    points=short,
+                    currency=currency.name,
+                )
+            )
+    ps = replace(ps, journal=ps.journal + tuple(journal))
+    return state.evolve(points=ps), reasons
 
 
 def _earnings_of(ps: PointsState, order_id: str) -> list[tuple[int, Earning]]:
@@ -552,7 +755,12 @@ def _refund(
     for currency_id, take in per_currency.items():
         by_rule[points.by_id[currency_id].cap_key] = take
     caps_out: list[CapUse] = []
+    milestones = {r.count_key for r in points.rules if r.milestone is not None}
     for u in ps.cap_uses:
+        if order.fully_refunded and u.event_id == order.id and u.rule in milestones:
+            # An order returned in full no longer counts towards a milestone; the highest
+            # count paid stays, so reaching that count again does not pay twice.
+            u = replace(u, points=0)
         back = by_rule.get(u.rule, 0) if u.event_id == order.id else 0
         if back:
             # The same event may hold two uses of one key (an upgrade bonus booked under the
@@ -570,6 +778,9 @@ def _refund(
         currency = points.by_id[currency_id]
         own = f"{order.id}/{currency_id}"
         own_lot = next((lot for lot in ps.lots if lot.id == own), None)
+        # Rules with a pending of their own credit lots of their own; a refund takes from the
+        # order's lots before the member's others.
+        owns = (own, *(f"{own}/{r.id}" for r in points.rules if r.pending is not None))
         # Points of the order that expired are gone already: a refund never takes them again
         # from the member's other points. All refunds of an order together take at most what
         # it earned less what of it expired.
@@ -578,7 +789,7 @@ def _refund(
             (
                 j.points
                 for j in ps.journal
-                if j.kind == "expire" and j.rule == own and j.currency == currency_id
+                if j.kind == "expire" and j.rule in owns and j.currency == currency_id
             ),
             Decimal(0),
         )
@@ -617,7 +828,7 @@ def _refund(
                 amount,
                 event.at,
                 currency.spending_order,
-                first=own,
+                first=owns,
                 only_first=points.reversal == "pending_only",
             )
         taken = amount - short

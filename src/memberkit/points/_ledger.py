@@ -195,10 +195,10 @@ def spend(
     at: datetime,
     order: str,
     *,
-    first: str | None = None,
+    first: str | tuple[str, ...] | None = None,
     only_first: bool = False,
 ) -> tuple[PointsState, tuple[tuple[str, Points], ...], Points]:
-    """Take up to ``amount`` from usable lots (lot ``first`` before the others, usable or not).
+    """Take up to ``amount`` from usable lots (lots ``first`` before the others, usable or not).
 
     Returns the new state, what was taken from each lot, and what could not be taken.
     """
@@ -207,21 +207,23 @@ def spend(
     lots = state.lots
     changed: dict[int, Lot] = {}
 
+    firsts = (first,) if isinstance(first, str) else (first or ())
+
     def candidates() -> Iterator[int]:
         # The named lot first; the others are only gathered and ordered when it is not enough,
         # which is the usual case for a refund taking back its own order's points.
-        if first is not None:
+        for name in firsts:
             yield from (
                 i
                 for i, lot in enumerate(lots)
-                if lot.id == first and not lot.expired and lot.remaining > 0
+                if lot.id == name and not lot.expired and lot.remaining > 0
             )
         if only_first or left <= 0:
             return
         usable = [
             i
             for i, lot in enumerate(lots)
-            if lot.currency == currency and lot.id != first and _usable(lot, at)
+            if lot.currency == currency and lot.id not in firsts and _usable(lot, at)
         ]
         key = _spend_key(order)
         heap = [(key(lots[i]), i) for i in usable]

@@ -10,9 +10,14 @@ A programme with one currency may omit ``currencies`` and give ``expiry``, ``red
         - {id: double-11, when: {date: 2026-11-11, channel: app}, multiply: 2}
         - {id: signup, on: signup, points: 500, cap: {count: 1, per: lifetime}}
         - {id: miles, on: flight, per: {attribute: distance, unit: 1}, points: 1, min_points: 500}
+        - {id: steps, per: 10 CNY, points: 10, steps: whole}     # 10 per *full* ¥10: ¥1,234.50 earns 1,230
+        - {id: stay-20, on: stay, points: 2000, milestone: {at: 20, every: 5, per: year}}
+        - {id: autumn, when: {date: {from: 2026-09-01, to: 2026-10-31}}, per: 1 CNY, points: 1,
+           pending: {date: 2026-11-15}}                        # credited after the campaign
       stacking: multiply          # or add: each multiplier adds its own bonus part
       rounding: floor             # ceil, half_up, half_even
-      round: per_order            # or per_line: the order's (or each line's) total rounded once
+      round: per_order            # or per_line: the order's (or each line's) total rounded once;
+                                  # or per_rule: each rule rounded, multipliers on the rounded base
       pending: {days: 7}          # or immediate, or {until: delivered}
       expiry: {fixed: "12-31", years_after_earning: 1}
       redeem: {points_per_unit: 100, min_points: 100, step: 100, max_share_of_order: 0.5}
@@ -57,6 +62,7 @@ __all__ = [
     "ExtendWhileTier",
     "ExtensionCampaign",
     "ExtensionFee",
+    "MilestoneSpec",
     "MultiplySpec",
     "PaidExtensionSpec",
     "PartnerSpec",
@@ -64,19 +70,27 @@ __all__ = [
     "PointsSection",
     "RedeemSpec",
     "RewardSpec",
+    "RulePendingSpec",
     "TransferSpec",
 ]
 
-CapPeriod = Literal["day", "week", "month", "year", "lifetime"]
-"""Cap periods on the programme's wall clock (an ISO week starts on Monday)."""
+CapPeriod = Literal["event", "day", "week", "month", "year", "lifetime"]
+"""Cap periods on the programme's wall clock (an ISO week starts on Monday); ``event`` is one
+order or activity (a maximum per transaction)."""
+MilestonePeriod = Literal["day", "week", "month", "year", "lifetime"]
+"""Periods a milestone count runs over, on the programme's wall clock."""
 
 _Positive = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 _Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 _Share = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
 _Count = Annotated[int, Field(ge=1)]
-_Factor = Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
-"""A multiplier: several may stack, so each stays small enough for the product to stay exact."""
+_Factor = Annotated[Decimal, Field(ge=0, le=MAX_MULTIPLIER, allow_inf_nan=False)]
+"""A multiplier: several may stack, so each stays small enough for the product to stay exact.
+Below 1 it reduces what the rate rules earn (a discounted fare class, ×0.4); 0 earns nothing."""
 _RulePoints = Annotated[Decimal, Field(gt=0, le=MAX_RULE_POINTS, allow_inf_nan=False)]
+
+_Day = date
+"""A calendar day (an alias, so a field may be called ``date``)."""
 
 PER_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})?\s*$")
 """An amount of money as 'per' writes it: ``1 CNY``, ``0.5``, ``10 USD``."""
@@ -185,12 +199,18 @@ class CapSpec(_Frozen):
     count: _Count | None = None
     """the most times the rule earns per member per period, e.g. ``10``"""
     per: CapPeriod = "lifetime"
-    """the period of the cap, on the programme's clock, e.g. ``year``"""
+    """the period of the cap, on the programme's clock, or ``event`` (at most this per order or
+    activity), e.g. ``year``"""
 
     @model_validator(mode="after")
     def _something(self) -> CapSpec:
         if self.points is None and self.count is None:
             raise ValueError("a cap needs 'points' or 'count' (or both)")
+        if self.per == "event" and self.count is not None:
+            raise ValueError(
+                "a rule earns at most once per event already: 'count' with per: event limits "
+                "nothing; write {points: N, per: event} for a maximum per transaction"
+            )
         return self
 
 
@@ -204,8 +224,9 @@ class EarnCapSpec(_Frozen):
 
     points: _Positive
     """the most points of the currency a member earns per period, e.g. ``5000``"""
-    per: Literal["day", "week", "month", "year"] = "day"
-    """the period of the cap, on the programme's clock, e.g. ``day``"""
+    per: Literal["event", "day", "week", "month", "year"] = "day"
+    """the period of the cap, on the programme's clock, or ``event`` (at most this from one order
+    or activity: a maximum per transaction), e.g. ``day``"""
 
 
 def _factor(value: object) -> object:
@@ -227,14 +248,97 @@ _FactorInput = _Factor | MultiplySpec
 """The forms 'multiply' takes: one factor for all (``multiply: 2``), or the mapping."""
 
 
+class MilestoneSpec(_Frozen):
+    """A bonus on reaching a count of events in a period: the 20th stay, then every 5th.
+
+    The rule's events (its ``on:`` kind, meeting ``when``/``except``) are counted per member per
+    period; the event that brings the count to ``at`` earns the rule's ``points``, and with
+    ``every`` each ``every``-th event after it too, up to ``until``. A milestone pays at most
+    once per period, even when a refund lowers the count and it is reached again.
+    """
+
+    at: _Count
+    """the count whose event earns first, e.g. ``20`` (the 20th stay)"""
+    every: _Count | None = None
+    """then every this many events after ``at``, e.g. ``5`` (the 25th, 30th...)"""
+    until: _Count | None = None
+    """with every: the last count that earns, e.g. ``45``"""
+    per: MilestonePeriod
+    """the period the count runs over, on the programme's clock, e.g. ``year``"""
+
+    @model_validator(mode="after")
+    def _shape(self) -> MilestoneSpec:
+        if self.until is not None and self.every is None:
+            raise ValueError(
+                "'until' ends a repeating milestone: give 'every' too, or remove 'until'"
+            )
+        if self.until is not None and self.until < self.at:
+            raise ValueError(f"'until' ({self.until}) is before 'at' ({self.at})")
+        return self
+
+    def hits(self, count: int) -> bool:
+        """Whether the event bringing the count to ``count`` earns."""
+        if count == self.at:
+            return True
+        if self.every is None or count < self.at:
+            return False
+        if self.until is not None and count > self.until:
+            return False
+        return (count - self.at) % self.every == 0
+
+
+def _rule_pending(value: object) -> object:
+    if value == "immediate":
+        return {"days": 0}
+    if isinstance(value, str):
+        hint = difflib.get_close_matches(value, ("immediate",), n=1, cutoff=0.7)
+        raise ValueError(
+            f"{value!r} is not 'immediate', a number of days (30) or a day ({{date: 2026-11-15}})"
+            + (f"; did you mean '{hint[0]}'?" if hint else "")
+        )
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"days": value}
+    return value
+
+
+class RulePendingSpec(_Frozen):
+    """When one rule's points become spendable, instead of the section's ``pending``.
+
+    ``days`` after the event, or from the start of ``date`` (a campaign bonus credited after the
+    campaign ends); ``immediate`` (``days: 0``) makes them spendable at once.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["date"]}]}
+    )
+
+    days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    """days after the event the rule's points become spendable, e.g. ``30``"""
+    date: _Day | None = None
+    """the day (from its start, local time) the rule's points become spendable, e.g. ``2026-11-15``"""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> RulePendingSpec:
+        if (self.days is None) == (self.date is None):
+            raise ValueError("a rule's pending gives 'days' or 'date', exactly one")
+        return self
+
+
+_RulePendingInput = Literal["immediate"] | Annotated[int, Field(ge=0, le=3650)] | RulePendingSpec
+"""The forms a rule's 'pending' takes: ``immediate``, a number of days, or the mapping."""
+
+
+_EARN_WORDS = ("purchase", "tier_upgrade", "redemption")
+
+
 def _event_kind(kind: str) -> str:
-    # purchase and tier_upgrade are words; anything else is an activity kind, so a near miss
-    # (purchse) would silently earn on an activity nobody sends.
-    if kind not in ("purchase", "tier_upgrade"):
-        close = difflib.get_close_matches(kind, ("purchase", "tier_upgrade"), n=1, cutoff=0.85)
+    # purchase, tier_upgrade and redemption are words; anything else is an activity kind, so a
+    # near miss (purchse) would silently earn on an activity nobody sends.
+    if kind not in _EARN_WORDS:
+        close = difflib.get_close_matches(kind, _EARN_WORDS, n=1, cutoff=0.85)
         if close:
             raise ValueError(
-                f"'{kind}' is not purchase, tier_upgrade or an activity kind; "
+                f"'{kind}' is not purchase, tier_upgrade, redemption or an activity kind; "
                 f"did you mean '{close[0]}'?"
             )
     return kind
@@ -260,7 +364,8 @@ class EarnRule(_Frozen):
         str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64), AfterValidator(_event_kind)
     ] = Field(
         default="purchase",
-        description="purchase, tier_upgrade, or an activity kind (signup, referral, checkin...)",
+        description="purchase, tier_upgrade, redemption, or an activity kind (signup, "
+        "referral, checkin...)",
     )
     per: Annotated[PerAmount, BeforeValidator(_per, json_schema_input_type=_PerInput)] | None = (
         Field(default=None, description="with points: earn `points` for every `per` of the base")
@@ -271,7 +376,7 @@ class EarnRule(_Frozen):
         Annotated[MultiplySpec, BeforeValidator(_factor, json_schema_input_type=_FactorInput)]
         | None
     ) = None
-    """multiplies what the other rules earn: a factor (``multiply: 2``) or per tier"""
+    """multiplies what the rate rules earn: a factor (``multiply: 2``; below 1 reduces, ``0.4``; 0 earns nothing) or per tier"""
     when: EventCondition | None = None
     """the rule applies only to events (lines, for a rate) meeting this condition, e.g. ``{channel: app}``"""
     except_: EventCondition | None = Field(default=None, alias="except")
@@ -301,6 +406,28 @@ class EarnRule(_Frozen):
         "``2026-11-11``",
     )
 
+    steps: Literal["prorated", "whole"] | None = Field(
+        default=None,
+        description="with per: ``whole`` earns `points` for each *full* `per` (10 per full "
+        "¥10: ¥1,234.50 earns 1,230); ``prorated`` (the default) earns in proportion "
+        "(1,234.5 before rounding), e.g. ``whole``",
+    )
+    rewards: tuple[Ident, ...] | None = Field(
+        default=None,
+        description="with on: redemption: only redemptions of these catalogue rewards earn, "
+        "e.g. ``[award-flight]`` (an award ticket that still earns status credits)",
+    )
+    milestone: MilestoneSpec | None = None
+    """with points and no per: earn them on reaching a count of events in a period, e.g. ``{at: 20, every: 5, per: year}``"""
+    pending: (
+        Annotated[
+            RulePendingSpec,
+            BeforeValidator(_rule_pending, json_schema_input_type=_RulePendingInput),
+        ]
+        | None
+    ) = None
+    """when this rule's points become spendable, instead of the section's pending, e.g. ``immediate``, ``30`` (days) or ``{date: 2026-11-15}``"""
+
     @model_validator(mode="after")
     def _shape(self) -> EarnRule:
         if (self.points is None) == (self.multiply is None):
@@ -320,6 +447,32 @@ class EarnRule(_Frozen):
             raise ValueError(
                 "'keep_on_refund_after' applies to what purchases earn (only orders are "
                 "refunded); remove it from this activity rule"
+            )
+        if self.steps is not None and self.per is None:
+            raise ValueError(
+                "'steps' says how a 'per' rate counts (whole or prorated); this rule has no "
+                "'per': remove 'steps'"
+            )
+        if self.milestone is not None and (self.per is not None or self.multiply is not None):
+            raise ValueError(
+                "a milestone earns fixed 'points' on reaching a count: remove "
+                + ("'per'" if self.per is not None else "'multiply'")
+            )
+        if self.milestone is not None and self.on == "tier_upgrade":
+            raise ValueError("a milestone counts purchases or activities, not tier upgrades")
+        if self.rewards is not None and self.on != "redemption":
+            raise ValueError(
+                "'rewards' picks the redemptions a rule earns on: it goes with on: redemption"
+            )
+        if self.on == "redemption" and (self.per is not None or self.multiply is not None):
+            raise ValueError(
+                "a redemption earns fixed 'points' (on: redemption): remove "
+                + ("'per'" if self.per is not None else "'multiply'")
+            )
+        if self.pending is not None and self.multiply is not None:
+            raise ValueError(
+                "a multiplier's bonus is credited with the points it multiplies; give "
+                "'pending' to the rate rule, or write the bonus as a rule of its own"
             )
         return self
 
@@ -783,8 +936,8 @@ class PointsSection(_Frozen):
     """how several multipliers combine: multiply (2 × 1.5 = 3) or add (each adds its bonus part: 1 + 1 + 0.5)"""
     rounding: Literal["floor", "ceil", "half_up", "half_even"] = "floor"
     """how fractional points are rounded, once per order or line, e.g. ``floor``"""
-    round: Literal["per_line", "per_order"] = "per_order"
-    """round the order's total once (per_order) or each line's (per_line)"""
+    round: Literal["per_line", "per_order", "per_rule"] = "per_order"
+    """round the order's total once (per_order), each line's (per_line), or each rule's points on their own, multipliers acting on the rounded points before them (per_rule: floor the base, then the bonus on the floored base)"""
     pending: Annotated[
         PendingSpec, BeforeValidator(_pending, json_schema_input_type=_PendingInput)
     ] = PendingSpec()

@@ -13,6 +13,7 @@ from .._reasons import Reason
 __all__ = ["cap_span", "period_name"]
 
 _NAMES = {
+    "event": "points.period.event",
     "day": "points.period.day",
     "week": "points.period.week",
     "month": "points.period.month",
@@ -27,11 +28,16 @@ def period_name(per: str) -> Reason:
 
 
 def cap_span(per: str, local_at: datetime) -> tuple[datetime, datetime] | None:
-    """The local period holding ``local_at``: [start, end); None for a lifetime cap."""
+    """The local period holding ``local_at``: [start, end); None for a lifetime cap.
+
+    A cap per ``event`` has no period: its room is the whole cap on every event.
+    """
     tz = local_at.tzinfo
     day = local_at.date()
     if per == "lifetime" or tz is None:
         return None
+    if per == "event":
+        raise ValueError("a cap per event has no calendar period")
     if per == "day":
         first, after = day, day + timedelta(days=1)
     elif per == "week":

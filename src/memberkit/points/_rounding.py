@@ -3,7 +3,9 @@
 Rules are evaluated unrounded; rounding happens once, on the order's total (``round:
 per_order``) or on each line's total (``per_line``), in the policy's mode (floor, ceil, half_up,
 half_even). A rule's points are what it adds to the rounded running total, so the rules of a
-quote always add up to the rounded total.
+quote always add up to the rounded total. With ``round: per_rule`` each rule's points are rounded
+on their own instead (as programmes that "floor the base, then add 25% of it" state), and the
+multipliers act on the rounded points of the rules before them.
 """
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ class Rounder:
     ) -> tuple[Points, tuple[tuple[str, Points], ...]]:
         """What ``raw`` adds to the rounded running total, in all and per line (not recorded)."""
         spec = self.points.by_id[currency]
+        if self.points.per_rule:
+            total = spec.number(sum((v for _, v in raw), Decimal(0)), self.points.rounding)
+            return total, allocate(total, raw)
         if self.points.per_line:
             grown: dict[str, Decimal] = {}
             for line, value in raw:
