@@ -128,6 +128,7 @@ def replay_members(
     *,
     as_of: datetime,
     states: DataFrame | None = None,
+    partitions: int | None = None,
 ) -> Night:
     """Replay each member's events, or bring their stored state forward, to ``as_of``.
 
@@ -138,13 +139,27 @@ def replay_members(
     ``state`` (``state_to_json``). A member with a stored state and no event is brought forward
     all the same. Raises ``EventError`` for a naive ``as_of`` or a missing column; problems in
     the events become error rows, never a failed job.
+
+    The members are spread by a hash of their id over ``partitions`` tasks (default: four per
+    core of the cluster, ``defaultParallelism``). The number is explicit because the work is in
+    the replay, not in the bytes: Spark's adaptive execution would otherwise merge a few
+    megabytes of events into one task on one core.
     """
     if as_of.tzinfo is None or as_of.utcoffset() is None:
         raise EventError("-", "as_of has no timezone offset", field="as_of", code="naive_datetime")
     _require(events, ("member_id", "seq", "event"), "events")
     spark = events.sparkSession
+    if partitions is None:
+        partitions = 4 * spark.sparkContext.defaultParallelism
+    if partitions < 1:
+        raise EventError(
+            "-", "partitions must be at least 1", field="partitions", code="bad_partitions"
+        )
     shared = spark.sparkContext.broadcast(policy)
-    grouped = events.select("member_id", "seq", "event").groupBy("member_id")
+    member = sf.col("member_id")
+    grouped = (
+        events.select("member_id", "seq", "event").repartition(partitions, member).groupBy(member)
+    )
     if states is None:
 
         def one(frame: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +172,8 @@ def replay_members(
         def both(frame: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
             return _rows(shared, as_of, frame, stored)
 
-        cogrouped = grouped.cogroup(states.select("member_id", "state").groupBy("member_id"))
+        stored = states.select("member_id", "state").repartition(partitions, member)
+        cogrouped = grouped.cogroup(stored.groupBy(member))
         rows = cogrouped.applyInPandas(both, schema=_ROWS)
     return Night(rows)
 
@@ -202,7 +218,9 @@ def _rows(
     task = _Task(
         member,
         [
-            (_seq(seq), event_line(member, event))
+            # Each line as the events file holds it, newline included, so even the position
+            # in a JSON error message is the batch's.
+            (_seq(seq), event_line(member, event) + b"\n")
             for seq, event in zip(ordered["seq"], ordered["event"], strict=True)
         ],
     )
