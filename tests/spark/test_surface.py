@@ -18,7 +18,7 @@ def test_all_is_sorted_and_documented() -> None:
         "AUDIENCE_COLUMNS",
         "ERROR_COLUMNS",
         "KPI_COLUMNS",
-        "STATE_COLUMNS",
+        "MEMBER_STATE_COLUMNS",
         "Night",
         "audience_members",
         "event_line",
@@ -28,5 +28,5 @@ def test_all_is_sorted_and_documented() -> None:
     ]
     for name in exported:
         obj = getattr(module, name)
-        if callable(obj) and not isinstance(obj, type(module.STATE_COLUMNS)):
+        if callable(obj) and not isinstance(obj, type(module.MEMBER_STATE_COLUMNS)):
             assert (obj.__doc__ or "").strip(), name

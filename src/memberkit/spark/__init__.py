@@ -24,13 +24,13 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     ) from exc
 
 from ._kpis import AUDIENCE_COLUMNS, KPI_COLUMNS, audience_members, kpi_rows, programme_kpis_table
-from ._night import ERROR_COLUMNS, STATE_COLUMNS, Night, event_line, replay_members
+from ._night import ERROR_COLUMNS, MEMBER_STATE_COLUMNS, Night, event_line, replay_members
 
 __all__ = [
     "AUDIENCE_COLUMNS",
     "ERROR_COLUMNS",
     "KPI_COLUMNS",
-    "STATE_COLUMNS",
+    "MEMBER_STATE_COLUMNS",
     "Night",
     "audience_members",
     "event_line",

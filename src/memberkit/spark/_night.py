@@ -37,12 +37,12 @@ if TYPE_CHECKING:
 
     from .._compiled import Policy
 
-__all__ = ["ERROR_COLUMNS", "STATE_COLUMNS", "Night", "event_line", "replay_members"]
+__all__ = ["ERROR_COLUMNS", "MEMBER_STATE_COLUMNS", "Night", "event_line", "replay_members"]
 
 POINTS = DecimalType(38, 9)
 """Points and amounts in Spark: exact decimals, 9 places (more than any currency or points)."""
 
-STATE_COLUMNS = StructType(
+MEMBER_STATE_COLUMNS = StructType(
     [
         StructField("member_id", StringType(), False),
         StructField("status", StringType(), False),
@@ -74,7 +74,7 @@ _ROWS = StructType(
     [StructField("kind", StringType(), False)]
     + [
         StructField(f.name, f.dataType, True)
-        for f in [*STATE_COLUMNS.fields, *ERROR_COLUMNS.fields]
+        for f in [*MEMBER_STATE_COLUMNS.fields, *ERROR_COLUMNS.fields]
         if f.name != "member_id"
     ]
     + [StructField("member_id", StringType(), True)]
@@ -97,8 +97,8 @@ class Night:
 
     @property
     def states(self) -> DataFrame:
-        """One row per member with a state (:data:`STATE_COLUMNS`)."""
-        names = [f.name for f in STATE_COLUMNS.fields]
+        """One row per member with a state (:data:`MEMBER_STATE_COLUMNS`)."""
+        names = [f.name for f in MEMBER_STATE_COLUMNS.fields]
         return self.rows.where(sf.col("kind") == "state").select(*names)
 
     @property
