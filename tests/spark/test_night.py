@@ -22,7 +22,7 @@ MEMBERS = 1000
 SCHEMA = "member_id string, seq long, event string"
 
 
-def _events(spark: Any, rows: list[tuple[str | None, int, str]]) -> Any:
+def _events(spark: Any, rows: list[tuple[str | None, int, str | None]]) -> Any:
     """The rows as an events DataFrame (through Arrow: no Python stage before the night)."""
     import pandas as pd
 
@@ -234,6 +234,18 @@ def test_a_row_without_member_is_an_error_row(spark: Any, night: Night) -> None:
     assert result.states.count() == 0
     assert [tuple(r) for r in result.errors.collect()] == [
         ("?", 7, "?", "no_member", "the row has no member_id")
+    ]
+
+
+def test_a_null_event_is_an_error_row(spark: Any, night: Night) -> None:
+    """An event row whose JSON is null is an error row (not JSON), not a failed job."""
+    from memberkit.spark import replay_members
+
+    result = replay_members(
+        night.feed.policy, _events(spark, [("m1", 3, None)]), as_of=night.as_of
+    ).rows.collect()
+    assert [(r["kind"], r["member_id"], r["seq"], r["code"]) for r in result] == [
+        ("error", "m1", 3, "invalid_json")
     ]
 
 

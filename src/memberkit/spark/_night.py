@@ -220,7 +220,7 @@ def _rows(
         [
             # Each line as the events file holds it, newline included, so even the position
             # in a JSON error message is the batch's.
-            (_seq(seq), event_line(member, event) + b"\n")
+            (_seq(seq), event_line(member, event if isinstance(event, str) else "") + b"\n")
             for seq, event in zip(ordered["seq"], ordered["event"], strict=True)
         ],
     )
