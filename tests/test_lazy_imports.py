@@ -29,11 +29,16 @@ EXTRAS = (
     "memberkit.testing._runner",
     "memberkit.testing._scenario",
     "memberkit._batch",
+    "memberkit.spark",
+    "pyspark",
+    "pandas",
+    "pyarrow",
     "numpy",
     "scipy",
     "fastapi",
 )
-"""The optional and heavy parts: purchase-model fits, the demo, the scenario runner, the service."""
+"""The optional and heavy parts: purchase-model fits, the demo, the scenario runner, the service,
+Spark."""
 
 
 def _loaded_after(code: str) -> set[str]:

@@ -44,7 +44,7 @@ from ._engine import replay
 from ._errors import EventError, MemberkitError, StateError
 from ._events import Event, _from_json, parse_event
 from ._limits import MAX_EVENT_BYTES
-from ._state import new_member, state_to_json
+from ._state import MemberState, new_member, state_to_json
 
 __all__ = ["BatchProblem", "BatchReport", "replay_batch"]
 
@@ -274,6 +274,22 @@ _EVENTS: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
 
 def _replay_task(policy: Policy, task: _Task, as_of: datetime | None, source: str) -> _Result:
     """Parse, validate and replay one member's lines: (member, state JSON or None, problems, n)."""
+    state, problems, count = replay_member(policy, task, as_of, source)
+    return task.member, state_to_json(state) if state is not None else None, problems, count
+
+
+def replay_member(
+    policy: Policy,
+    task: _Task,
+    as_of: datetime | None,
+    source: str,
+    start: MemberState | None = None,
+) -> tuple[MemberState | None, list[BatchProblem], int]:
+    """One member's lines replayed on a new member, or on ``start``, a stored state of theirs.
+
+    Returns the state (None when a line could not be used), the problems and the event count.
+    Shared by the batch and ``memberkit.spark``, so both refuse and replay alike.
+    """
     member = task.member
     problems: list[BatchProblem] = []
 
@@ -316,27 +332,37 @@ def _replay_task(policy: Policy, task: _Task, as_of: datetime | None, source: st
             joined, birthday, tags = _profile(profile[1], policy.info.tz)
         except ValueError as exc:
             refuse(profile[0], "-", str(exc), "invalid_member")
+    if profile is not None and start is not None:
+        # The profile of a stored member changes by a profile event, never by a member line.
+        refuse(
+            profile[0],
+            "-",
+            "a member line starts a new member, and this member has a stored state",
+            "duplicate_member",
+        )
     if problems or task.broken or events is None:
-        return member, None, problems, 0
-    if joined is None:
+        return None, problems, 0
+    first = task.lines[0][0] if task.lines else 0
+    if start is None and joined is None:
         joined = min((e.at for e in events), default=None)
-    first = task.lines[0][0]
-    if joined is None:
-        refuse(first, "-", 'a member line without events needs "joined"', "invalid_member")
-        return member, None, problems, 0
+        if joined is None:
+            refuse(first, "-", 'a member line without events needs "joined"', "invalid_member")
+            return None, problems, 0
     try:
-        state = new_member(member, joined, birthday=birthday, tags=tags)
-        state = replay(policy, state, events, as_of=as_of)
+        if start is None:
+            assert joined is not None  # found above, or the member was refused
+            start = new_member(member, joined, birthday=birthday, tags=tags)
+        state = replay(policy, start, events, as_of=as_of)
     except EventError as exc:
         where = next(
             (n for n, e in zip(numbers, events, strict=True) if e.id == exc.event_id), first
         )
         refuse(where, exc.event_id, exc.message, exc.code)
-        return member, None, problems, 0
+        return None, problems, 0
     except MemberkitError as exc:
         refuse(first, "-", str(exc), getattr(exc, "code", "invalid_member"))
-        return member, None, problems, 0
-    return member, state_to_json(state), problems, len(events)
+        return None, problems, 0
+    return state, problems, len(events)
 
 
 def _validate(
