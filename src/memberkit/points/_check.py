@@ -26,6 +26,17 @@ def _money_precision(amount: Decimal, ctx: CheckContext, path: Path) -> Finding 
     return ctx.money_precision(amount, path)
 
 
+def _unknown_currency(
+    currency: str | None, currencies: tuple[str, ...], path: Path
+) -> Finding | None:
+    """A finding at ``path`` when a rule names a currency the section does not declare."""
+    if currency is None or currency in currencies:
+        return None
+    hint = did_you_mean(currency, currencies)
+    listed = "" if hint else f" (currencies: {', '.join(currencies)})"
+    return Finding(path, f"unknown points currency '{currency}'{hint}{listed}", "unknown_currency")
+
+
 def _currency_ids(section: PointsSection) -> tuple[str, ...]:
     return tuple(c.id for c in section.currencies) or (DEFAULT_CURRENCY,)
 
@@ -110,16 +121,9 @@ def _check_timed(
     for index, rule in enumerate(section.timed):
         base: Path = ("points", "timed", index)
         currency = rule.currency or currencies[0]
-        if rule.currency is not None and rule.currency not in currencies:
-            hint = did_you_mean(rule.currency, currencies)
-            listed = "" if hint else f" (currencies: {', '.join(currencies)})"
-            found.append(
-                Finding(
-                    (*base, "currency"),
-                    f"unknown points currency '{rule.currency}'{hint}{listed}",
-                    "unknown_currency",
-                )
-            )
+        unknown = _unknown_currency(rule.currency, currencies, (*base, "currency"))
+        if unknown is not None:
+            found.append(unknown)
             continue
         if rule.do.extend_months is not None and not _dated(section, currency):
             found.append(
@@ -273,16 +277,7 @@ def _check_rule(
     section: PointsSection,
 ) -> list[Finding]:
     found: list[Finding | None] = []
-    if rule.currency is not None and rule.currency not in currencies:
-        hint = did_you_mean(rule.currency, currencies)
-        listed = "" if hint else f" (currencies: {', '.join(currencies)})"
-        found.append(
-            Finding(
-                (*base, "currency"),
-                f"unknown points currency '{rule.currency}'{hint}{listed}",
-                "unknown_currency",
-            )
-        )
+    found.append(_unknown_currency(rule.currency, currencies, (*base, "currency")))
     if rule.per is not None and rule.per.currency not in (None, ctx.info.currency):
         found.append(
             Finding(
