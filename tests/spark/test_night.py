@@ -16,8 +16,8 @@ from memberkit.lifecycle import lifecycle_stage, programme_kpis, select_audience
 from memberkit.points import balance
 from memberkit.tiers import tier_of
 
-MEMBERS = 1000
-"""A thousand members of the demo's synthetic year, two long histories, five bad events."""
+MEMBERS = 2000
+"""Two thousand members of the demo's synthetic year, two long histories, five bad events."""
 
 SCHEMA = "member_id string, seq long, event string"
 
