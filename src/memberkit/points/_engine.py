@@ -345,6 +345,26 @@ def _refuse_if_closed(points: CompiledPoints, state: MemberState, event: Event) 
         raise Refused(Reason.of("points.closed", currency.path, currency=currency.name))
 
 
+def _book_earned(
+    ctx: ApplyContext,
+    points: CompiledPoints,
+    state: MemberState,
+    earned: tuple[list[Contribution], list[Reason]],
+    *,
+    lot_suffix: str = "",
+    pending: bool = False,
+    order: str = "",
+) -> tuple[MemberState, list[Reason]]:
+    """Book what an earning pass found; its skipped rules are explained first (and captured)."""
+    found, skipped = earned
+    if ctx.capture is not None:
+        ctx.capture.skipped.extend(skipped)
+    state, booked = _book(
+        ctx, points, state, found, lot_suffix=lot_suffix, pending=pending, order=order
+    )
+    return state, skipped + booked
+
+
 def _book(
     ctx: ApplyContext,
     points: CompiledPoints,
@@ -549,11 +569,8 @@ def _purchase(
     ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Purchase
 ) -> tuple[MemberState, list[Reason]]:
     tier = state.tiers.tier_at(event.at)
-    found, skipped = earn_purchase(points, ctx.program.info, state, event, tier)
-    if ctx.capture is not None:
-        ctx.capture.skipped.extend(skipped)
-    new, reasons = _book(ctx, points, state, found, pending=True, order=event.id)
-    return new, skipped + reasons
+    earned = earn_purchase(points, ctx.program.info, state, event, tier)
+    return _book_earned(ctx, points, state, earned, pending=True, order=event.id)
 
 
 def _activity(
@@ -574,11 +591,9 @@ def _activity(
             state = state.evolve(points=replace(state.points, lots=lots))
             reasons.append(Reason.of("points.released", PENDING_PATH, order=str(order)))
     tier = state.tiers.tier_at(event.at)
-    found, skipped = earn_activity(points, ctx.program.info, state, event, tier)
-    if ctx.capture is not None:
-        ctx.capture.skipped.extend(skipped)
-    new, booked = _book(ctx, points, state, found)
-    return new, reasons + skipped + booked
+    earned = earn_activity(points, ctx.program.info, state, event, tier)
+    new, booked = _book_earned(ctx, points, state, earned)
+    return new, reasons + booked
 
 
 def _redemption_earns(
@@ -592,11 +607,9 @@ def _redemption_earns(
     if not any(rule.on == "redemption" for rule in points.rules):
         return state, reasons
     tier = state.tiers.tier_at(event.at)
-    found, skipped = earn_redemption(points, ctx.program.info, state, event, tier)
-    if ctx.capture is not None:
-        ctx.capture.skipped.extend(skipped)
-    state, booked = _book(ctx, points, state, found)
-    return state, reasons + skipped + booked
+    earned = earn_redemption(points, ctx.program.info, state, event, tier)
+    state, booked = _book_earned(ctx, points, state, earned)
+    return state, reasons + booked
 
 
 def _take_back_redemption_earnings(
@@ -917,8 +930,6 @@ def on_tier_change(
                 )
             )
     state = state.evolve(points=ps)
-    found, skipped = earn_upgrade(points, info, state, ctx.event.at, new)
-    if ctx.capture is not None:
-        ctx.capture.skipped.extend(skipped)
-    state, booked = _book(ctx, points, state, found, lot_suffix="/upgrade")
-    return state, skipped + booked + reasons
+    earned = earn_upgrade(points, info, state, ctx.event.at, new)
+    state, booked = _book_earned(ctx, points, state, earned, lot_suffix="/upgrade")
+    return state, booked + reasons
