@@ -33,6 +33,7 @@ __all__ = [
     "dates_reached",
     "edges",
     "effective_expiry",
+    "end_of_day",
     "expiry_for",
     "first_edge",
     "holdings",
@@ -44,15 +45,21 @@ __all__ = [
     "released_between",
     "spend",
     "spend_order",
+    "start_of_day",
+    "usable",
 ]
 
 Points = int | Decimal
 
 
+def start_of_day(day: date, info: ProgramInfo) -> datetime:
+    """The moment a local day starts: its midnight in the programme's timezone."""
+    return fixed_offset(datetime(day.year, day.month, day.day, tzinfo=info.tz))
+
+
 def end_of_day(day: date, info: ProgramInfo) -> datetime:
     """The moment a local day ends: the next day's midnight in the programme's timezone."""
-    after = day + timedelta(days=1)
-    return fixed_offset(datetime(after.year, after.month, after.day, tzinfo=info.tz))
+    return start_of_day(day + timedelta(days=1), info)
 
 
 def expiry_for(
@@ -142,7 +149,8 @@ def effective_expiry(
     return None
 
 
-def _usable(lot: Lot, at: datetime) -> bool:
+def usable(lot: Lot, at: datetime) -> bool:
+    """Whether the lot's points can be spent at ``at`` (held, not expired, released)."""
     # Expiry is applied by the engine's time step (which knows about protected tiers) before
     # anything is spent, so a lot not marked expired is still valid. Most lots of a long history
     # are used up, so the cheapest test comes first.
@@ -183,7 +191,7 @@ def spend_order(lots: Iterable[Lot], order: str) -> list[Lot]:
 def available(state: PointsState, currency: str, at: datetime) -> Points:
     """Spendable points of ``currency`` at ``at`` (minus any debt)."""
     total: Points = sum(
-        (lot.remaining for lot in state.lots if lot.currency == currency and _usable(lot, at)), 0
+        (lot.remaining for lot in state.lots if lot.currency == currency and usable(lot, at)), 0
     )
     return total - state.debt_of(currency)
 
@@ -220,13 +228,13 @@ def spend(
             )
         if only_first or left <= 0:
             return
-        usable = [
+        spendable = [
             i
             for i, lot in enumerate(lots)
-            if lot.currency == currency and lot.id not in firsts and _usable(lot, at)
+            if lot.currency == currency and lot.id not in firsts and usable(lot, at)
         ]
         key = _spend_key(order)
-        heap = [(key(lots[i]), i) for i in usable]
+        heap = [(key(lots[i]), i) for i in spendable]
         heapq.heapify(heap)
         while heap:
             yield heapq.heappop(heap)[1]

@@ -20,13 +20,12 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from .._facts import facts_at, member_values
-from .._instants import fixed_offset
 from .._program import ProgramInfo
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._activity import last_activity
 from ._compile import ROUNDING, CompiledPoints, CompiledTimed
-from ._ledger import end_of_day, journaled, pushed, spend_order
+from ._ledger import end_of_day, journaled, pushed, spend_order, start_of_day, usable
 from ._state import JournalEntry, Lot
 from ._timed_model import TimedAction, TimedMoments
 
@@ -45,10 +44,6 @@ class TierMoment:
 
 
 # --- moments -------------------------------------------------------------------------------------
-
-
-def _start_of(day: date, info: ProgramInfo) -> datetime:
-    return fixed_offset(datetime(day.year, day.month, day.day, tzinfo=info.tz))
 
 
 def _moments(
@@ -109,11 +104,11 @@ def _blocks(
         start = date(local_after.year, (local_after.month - 1) // months * months + 1, 1)
         while True:
             end = start + relativedelta(months=months)
-            moment = _start_of(end, info)
+            moment = start_of_day(end, info)
             if moment > until:
                 return
             if moment > after:
-                yield moment, _start_of(start, info)
+                yield moment, start_of_day(start, info)
             start = end
     joined = info.local_date(state.joined_at)
     if span.months is not None:
@@ -122,11 +117,11 @@ def _blocks(
     else:
         k = max(1, (local_after - joined).days // (span.days or 7 * (span.weeks or 0)))
     while True:
-        moment = _start_of(span.after(joined, k), info)
+        moment = start_of_day(span.after(joined, k), info)
         if moment > until:
             return
         if moment > after:
-            yield moment, _start_of(span.after(joined, k - 1), info)
+            yield moment, start_of_day(span.after(joined, k - 1), info)
         k += 1
 
 
@@ -199,16 +194,6 @@ def _live(lot: Lot, currency: str) -> bool:
     return lot.currency == currency and lot.remaining > 0 and not lot.expired
 
 
-def _usable(lot: Lot, currency: str, at: datetime) -> bool:
-    return (
-        lot.currency == currency
-        and lot.remaining > 0
-        and not lot.expired
-        and lot.available_at is not None
-        and lot.available_at <= at
-    )
-
-
 def _reached(state: MemberState, since: datetime, moment: datetime) -> frozenset[str]:
     """Every ladder tier held at some time in [``since``, ``moment``)."""
     tiers = state.tiers
@@ -233,7 +218,8 @@ def _act(
     lots = [
         lot
         for lot in state.points.lots
-        if (_live(lot, rule.currency) if rule.do.close else _usable(lot, rule.currency, moment))
+        if lot.currency == rule.currency
+        and (_live(lot, rule.currency) if rule.do.close else usable(lot, moment))
     ]
     if not lots and not rule.do.close:
         return state
