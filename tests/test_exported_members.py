@@ -93,6 +93,7 @@ EXPECTED = [
     "RefundLine",
     "RfmScore",
     "StateError",
+    "Tender",
     "TierDecision",
     "TierGrant",
     "TierProgress",

@@ -39,13 +39,14 @@ from ._limits import memberkit_context
 from ._money import currency_exponent
 from ._program import ProgramInfo
 from ._reasons import Reason
-from ._spread import record_amount_refund
+from ._spread import check_tender, record_amount_refund, tenders_after
 from ._state import (
     ActivityRecord,
     LineRecord,
     MemberState,
     OrderRecord,
     RefundRecord,
+    TenderRecord,
     seen_after,
 )
 from .benefits import _engine as benefits_engine
@@ -370,9 +371,12 @@ def _record(
             tax=event.tax,
             channel=event.channel,
             store=event.store,
-            payment_method=event.payment_method,
+            payment_method=event.one_method,
             tags=event.tags,
             attributes=_attrs(event.attributes),
+            tenders=tuple(TenderRecord(t.method, t.amount) for t in event.tenders)
+            if len(event.tenders) > 1
+            else (),
         )
         return state.evolve(orders=(*state.orders, order)), ()
     if isinstance(event, Refund):
@@ -446,6 +450,7 @@ def _record_refund(
             code="refund_before_order",
             reason=Reason.of("event.error.refund_before_order", order=order.id),
         )
+    check_tender(order, event)
     if event.amount is not None:
         return record_amount_refund(state, order, event, info)
     # Whole-order refund: every unit still held comes back.
@@ -521,6 +526,7 @@ def _record_refund(
     new_order = replace(
         order,
         lines=tuple(new_lines),
+        tenders=tenders_after(order, event, total_amount, info.currency_decimals),
         refunds=(
             *order.refunds,
             RefundRecord(

@@ -64,6 +64,7 @@ __all__ = [
     "RedemptionCancel",
     "Refund",
     "RefundLine",
+    "Tender",
     "TierGrant",
     "Transfer",
     "check_order_money",
@@ -154,6 +155,16 @@ class Line(BaseModel):
     attributes: Attributes = Field(default_factory=dict)
 
 
+class Tender(BaseModel):
+    """One means of payment on an order and the money it paid (a card, a gift card, a wallet)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    method: Annotated[Id, StringConstraints(pattern=r"^[^\x00-\x1f]+$")]
+    """The payment method code, as earning conditions read it (``payment_method``)."""
+    amount: Annotated[NonNegative, Field(gt=0)]
+
+
 class Purchase(_Event):
     """An order paid by the member; its ``id`` is also the order id that refunds refer to."""
 
@@ -165,6 +176,9 @@ class Purchase(_Event):
     channel: Text = ""
     store: Text = ""
     payment_method: Text = ""
+    tenders: tuple[Tender, ...] = Field(default=(), max_length=MAX_ITEMS)
+    """The tenders that paid the order, when several did (each may earn at its own rate): they
+    add up to the lines, shipping and tax together. Give this or ``payment_method``."""
     tags: Tags = ()
     attributes: Attributes = Field(default_factory=dict)
 
@@ -183,6 +197,39 @@ class Purchase(_Event):
                 raise ValueError(f"line id {line.id!r} appears twice in the order")
             seen.add(line.id)
         return self
+
+    @model_validator(mode="after")
+    def _tenders_pay_the_order(self) -> Purchase:
+        if not self.tenders:
+            return self
+        if self.payment_method:
+            raise ValueError(
+                "give 'payment_method' (one method paid the order) or 'tenders' (several did), "
+                "not both"
+            )
+        methods: set[str] = set()
+        for tender in self.tenders:
+            if tender.method in methods:
+                raise ValueError(
+                    f"tender method {tender.method!r} appears twice: give what it paid as one "
+                    "tender"
+                )
+            methods.add(tender.method)
+        paid = sum((t.amount for t in self.tenders), Decimal(0))
+        due = self.amount + self.shipping + self.tax
+        if paid != due:
+            raise ValueError(
+                f"the tenders pay {paid} but the order comes to {due} (lines, shipping and tax "
+                "together)"
+            )
+        return self
+
+    @property
+    def one_method(self) -> str:
+        """The method that paid the whole order ('' when several tenders did, or none is given)."""
+        if len(self.tenders) == 1:
+            return self.tenders[0].method
+        return self.payment_method if not self.tenders else ""
 
     @property
     def amount(self) -> Decimal:
@@ -208,6 +255,9 @@ class Refund(_Event):
     amount: Annotated[NonNegative, Field(gt=0)] | None = None
     """Money given back on the order without naming lines (a partial refund, a price
     adjustment): spread over the order's lines as ``program.refund_spread`` says."""
+    tender: Id | None = None
+    """The tender the ``amount`` goes back to, on an order paid by several: the points that
+    tender's share earned are taken back, not the other tenders'."""
 
     @model_validator(mode="after")
     def _lines_or_amount(self) -> Refund:
@@ -215,6 +265,10 @@ class Refund(_Event):
             raise ValueError(
                 "give 'lines' (units of lines given back) or 'amount' (money given back on the "
                 "order), not both"
+            )
+        if self.tender is not None and self.amount is None:
+            raise ValueError(
+                "a refund to one tender gives the money it gets back: 'amount' with 'tender'"
             )
         return self
 
@@ -649,6 +703,7 @@ def check_order_money(event: Purchase, currency: str, decimals: int) -> None:
     amounts: list[tuple[str, Decimal | None]] = [("shipping", event.shipping), ("tax", event.tax)]
     for i, line in enumerate(event.lines):
         amounts += [(f"lines.{i}.amount", line.amount), (f"lines.{i}.gross", line.gross)]
+    amounts += [(f"tenders.{i}.amount", t.amount) for i, t in enumerate(event.tenders)]
     for field, amount in amounts:
         if amount is not None and _decimals(amount) > decimals:
             reason = Reason.of(
@@ -663,8 +718,9 @@ def check_order_money(event: Purchase, currency: str, decimals: int) -> None:
 
 
 _LATER_FIELDS: dict[str, tuple[str, ...]] = {
+    "purchase": ("tenders",),
     "redemption": ("order", "discount"),
-    "refund": ("amount",),
+    "refund": ("amount", "tender"),
 }
 """Optional fields each event type gained after its events were first stored (None when absent)."""
 
@@ -680,7 +736,7 @@ def event_fingerprint(event: Event) -> str:
     for name in _LATER_FIELDS.get(event.type, ()):
         # A field added after events were first stored digests only when given, so an event
         # stored before it existed keeps its digest (and a resend is still a duplicate).
-        if data.get(name) is None:
+        if data.get(name) in (None, []):
             data.pop(name, None)
     for name, value in event.__dict__.items():
         if isinstance(value, datetime):
@@ -691,6 +747,6 @@ def event_fingerprint(event: Event) -> str:
 
 def legacy_fingerprint(event: Event) -> str:
     """The digest states written by memberkit 0.1 recorded (moments as written)."""
-    later = {n for n in _LATER_FIELDS.get(event.type, ()) if getattr(event, n) is None}
+    later = {n for n in _LATER_FIELDS.get(event.type, ()) if getattr(event, n) in (None, ())}
     blob = event.model_dump_json(exclude_defaults=False, exclude=later or None).encode()
     return hashlib.blake2b(blob, digest_size=12).hexdigest()

@@ -97,6 +97,12 @@ def _with_attrs(
         values[f"attr.{key}"] = value
 
 
+def _methods(order: Purchase | OrderRecord) -> frozenset[str]:
+    if order.tenders:
+        return frozenset(t.method for t in order.tenders)
+    return frozenset((order.payment_method,)) if order.payment_method else frozenset()
+
+
 def order_values(order: Purchase | OrderRecord) -> dict[str, object]:
     """Order-level fields of a purchase: categories and skus are the sets over its lines."""
     values: dict[str, object] = {
@@ -107,7 +113,8 @@ def order_values(order: Purchase | OrderRecord) -> dict[str, object]:
         "sku": frozenset(line.sku for line in order.lines if line.sku),
         "channel": order.channel,
         "store": order.store,
-        "payment_method": order.payment_method,
+        "payment_method": order.one_method if isinstance(order, Purchase) else order.payment_method,
+        "payment_methods": _methods(order),
         "tags": frozenset(order.tags),
         "quantity": sum(line.quantity for line in order.lines),
     }

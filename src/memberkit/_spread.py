@@ -19,13 +19,20 @@ from ._context import RefundedLine
 from ._errors import EventError
 from ._money import Money
 from ._reasons import Reason
-from ._state import LineRecord, MemberState, OrderRecord, RefundRecord
+from ._state import LineRecord, MemberState, OrderRecord, RefundRecord, TenderRecord
 
 if TYPE_CHECKING:
     from ._events import Refund
     from ._program import ProgramInfo
 
-__all__ = ["RefundSpread", "record_amount_refund", "spread_amount"]
+__all__ = [
+    "RefundSpread",
+    "check_tender",
+    "pro_rata",
+    "record_amount_refund",
+    "spread_amount",
+    "tenders_after",
+]
 
 RefundSpread = Literal["pro_rata", "last_lines_first"]
 
@@ -46,21 +53,95 @@ def spread_amount(
             parts[i] = min(lines[i].net_amount, left)
             left -= parts[i]
         return tuple(parts)
+    return pro_rata([line.net_amount for line in lines], amount, decimals)
+
+
+def pro_rata(weights: list[Decimal], amount: Decimal, decimals: int) -> tuple[Decimal, ...]:
+    """``amount`` split in proportion to ``weights``, in whole smallest units (largest remainder).
+
+    Each part is at most its weight when ``amount`` is at most the weights together.
+    """
     unit = Decimal(1).scaleb(-decimals)
     # Whole smallest units throughout, so the shares are exact however large the amounts.
-    nets = [int(line.net_amount / unit) for line in lines]
+    nets = [int(weight / unit) for weight in weights]
     total = sum(nets)
     if total == 0:
-        return tuple(Decimal(0) for _ in lines)
+        return tuple(Decimal(0) for _ in weights)
     wanted = int(amount / unit)
     floors = [wanted * net // total for net in nets]
     remainders = [wanted * net % total for net in nets]
     missing = wanted - sum(floors)
-    # Largest remainder first, the earlier line on a tie: the units lost to rounding down.
-    order = sorted(range(len(lines)), key=lambda i: (-remainders[i], i))
+    # Largest remainder first, the earlier one on a tie: the units lost to rounding down.
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
     for i in order[:missing]:
         floors[i] += 1
     return tuple(Decimal(n) * unit for n in floors)
+
+
+def check_tender(order: OrderRecord, event: Refund) -> None:
+    """Refuse a refund to a tender the order was not paid with, or of more than it has left."""
+    method = event.tender
+    if method is None:
+        return
+    if not order.tenders:
+        if method == order.payment_method:
+            return
+        paid = order.payment_method or "—"
+        raise EventError(
+            event.id,
+            f"order {order.id!r} was paid with {paid!r}, not {method!r}",
+            field="tender",
+            code="unknown_tender",
+            reason=Reason.of(
+                "event.error.unknown_tender", order=order.id, tender=method, tenders=(paid,)
+            ),
+        )
+    tender = order.tender(method)
+    if tender is None:
+        methods = tuple(t.method for t in order.tenders)
+        raise EventError(
+            event.id,
+            f"order {order.id!r} has no tender {method!r} (tenders: {', '.join(methods)})",
+            field="tender",
+            code="unknown_tender",
+            reason=Reason.of(
+                "event.error.unknown_tender", order=order.id, tender=method, tenders=methods
+            ),
+        )
+    assert event.amount is not None  # the event model asks for the amount with a tender
+    if event.amount > tender.left:
+        raise EventError(
+            event.id,
+            f"refund of {event.amount} to {method!r} on order {order.id!r}, but only "
+            f"{tender.left} of what it paid has not gone back to it",
+            field="amount",
+            code="over_refund",
+            reason=Reason.of(
+                "event.error.over_refund_tender",
+                order=order.id,
+                tender=method,
+                amount=Money(event.amount, order.currency),
+                left=Money(tender.left, order.currency),
+            ),
+        )
+
+
+def tenders_after(
+    order: OrderRecord, event: Refund, money_back: Decimal, decimals: int
+) -> tuple[TenderRecord, ...]:
+    """The order's tenders after a refund: all to the named tender, or in proportion to what
+    each has left when the refund names none."""
+    if not order.tenders:
+        return ()
+    if event.tender is not None:
+        return tuple(
+            replace(t, refunded=t.refunded + money_back) if t.method == event.tender else t
+            for t in order.tenders
+        )
+    parts = pro_rata([t.left for t in order.tenders], money_back, decimals)
+    return tuple(
+        replace(t, refunded=t.refunded + part) for t, part in zip(order.tenders, parts, strict=True)
+    )
 
 
 def _places(amount: Decimal) -> int:
@@ -129,6 +210,11 @@ def record_amount_refund(
     record = RefundRecord(
         event.id, event.at, amount, tuple((r.line_id, r.amount) for r in refunded)
     )
-    new_order = replace(order, lines=tuple(lines), refunds=(*order.refunds, record))
+    new_order = replace(
+        order,
+        lines=tuple(lines),
+        refunds=(*order.refunds, record),
+        tenders=tenders_after(order, event, amount, decimals),
+    )
     orders = tuple(new_order if o.id == order.id else o for o in state.orders)
     return state.evolve(orders=orders), tuple(refunded)

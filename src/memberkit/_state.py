@@ -42,6 +42,7 @@ __all__ = [
     "MemberState",
     "OrderRecord",
     "RefundRecord",
+    "TenderRecord",
     "new_member",
     "state_from_json",
     "state_to_json",
@@ -133,6 +134,21 @@ class RefundRecord:
 
 @with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
+class TenderRecord:
+    """A tender that paid part of an order, and how much has gone back to it in refunds."""
+
+    method: StateId
+    amount: Decimal
+    refunded: Decimal = Decimal(0)
+
+    @property
+    def left(self) -> Decimal:
+        """What the tender paid that has not gone back to it."""
+        return self.amount - self.refunded
+
+
+@with_config(_CLOSED)
+@dataclass(frozen=True, slots=True)
 class OrderRecord:
     """A purchase as the programme remembers it, for refunds, qualification and lifecycle."""
 
@@ -148,6 +164,8 @@ class OrderRecord:
     tags: tuple[str, ...] = ()
     attributes: tuple[tuple[str, AttrValue], ...] = ()
     refunds: tuple[RefundRecord, ...] = ()
+    tenders: tuple[TenderRecord, ...] = ()
+    """The tenders of an order paid by several (empty when one method paid it)."""
 
     @property
     def amount(self) -> Decimal:
@@ -163,6 +181,18 @@ class OrderRecord:
     def fully_refunded(self) -> bool:
         """Whether every unit of every line has been given back."""
         return all(line.remaining_quantity == 0 for line in self.lines)
+
+    @property
+    def total(self) -> Decimal:
+        """What the order came to as paid: lines, shipping and tax."""
+        return self.amount + self.shipping + self.tax
+
+    def tender(self, method: str) -> TenderRecord | None:
+        """The tender with this payment method, if the order has it."""
+        for tender in self.tenders:
+            if tender.method == method:
+                return tender
+        return None
 
     def line(self, line_id: str) -> LineRecord | None:
         """The line with this id, if the order has it."""

@@ -199,9 +199,13 @@ def _digest_as_stored(event: memberkit.Event) -> str:
 
     data = instants(event.model_dump(mode="python", exclude_defaults=False))
     # Fields added later were not there when those states were stored: absent, not null.
-    later = {"redemption": ("order", "discount"), "refund": ("amount",)}
+    later = {
+        "purchase": ("tenders",),
+        "redemption": ("order", "discount"),
+        "refund": ("amount", "tender"),
+    }
     for name in later.get(event.type, ()):
-        if data.get(name) is None:
+        if data.get(name) in (None, []):
             data.pop(name, None)
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.blake2b(blob, digest_size=12).hexdigest()

@@ -23,6 +23,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import event as note
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -195,9 +196,16 @@ class MemberMachine(RuleBasedStateMachine):
         quantity=st.integers(min_value=1, max_value=3),
         zone=OTHER_FORMS,
         ahead=st.integers(min_value=-3000, max_value=3000).map(lambda m: timedelta(minutes=m)),
+        card=st.integers(min_value=0, max_value=100),
     )
     def purchase(
-        self, gap: timedelta, amounts: list[int], quantity: int, zone: Any, ahead: timedelta
+        self,
+        gap: timedelta,
+        amounts: list[int],
+        quantity: int,
+        zone: Any,
+        ahead: timedelta,
+        card: int,
     ) -> None:
         moment = self._last() + gap
         ahead = max(ahead, self._last() - moment)
@@ -206,15 +214,22 @@ class MemberMachine(RuleBasedStateMachine):
             {"id": f"l{i}", "category": "general", "amount": Decimal(a), "quantity": quantity}
             for i, a in enumerate(amounts)
         ]
-        event = memberkit.parse_event(
-            {
-                "type": "purchase",
-                "id": order_id,
-                "at": moment,
-                "currency": self._currency_info(),
-                "lines": lines,
-            }
-        )
+        body: dict[str, Any] = {
+            "type": "purchase",
+            "id": order_id,
+            "at": moment,
+            "currency": self._currency_info(),
+            "lines": lines,
+        }
+        total = sum(amounts)
+        if 0 < card < 100 and total > 1:
+            # Paid by a card and a wallet (each whole units, so any currency's precision holds).
+            paid = min(max(total * card // 100, 1), total - 1)
+            body["tenders"] = [
+                {"method": "card", "amount": Decimal(paid)},
+                {"method": "wallet", "amount": Decimal(total - paid)},
+            ]
+        event = memberkit.parse_event(body)
         self._check_forms_and_advance(event, zone, ahead)
         if self._apply(event, expect_earn=True):
             self.orders[order_id] = [(f"l{i}", quantity) for i in range(len(amounts))]
@@ -276,6 +291,42 @@ class MemberMachine(RuleBasedStateMachine):
             self.orders[order_id] = [(lid, q) for lid, q in kept if q > 0]
             if not self.orders[order_id]:
                 del self.orders[order_id]
+
+    @precondition(lambda self: bool(self._split_orders()))
+    @rule(data=st.data(), gap=GAPS, share=st.integers(min_value=1, max_value=110))
+    def refund_to_tender(self, data: st.DataObject, gap: timedelta, share: int) -> None:
+        """Money back to one tender of an order paid by several; over what it has left is refused."""
+        order_id = data.draw(st.sampled_from(self._split_orders()), label="order")
+        order = self.state.order(order_id)
+        assert order is not None
+        tender = data.draw(st.sampled_from(order.tenders), label="tender")
+        amount = max(Decimal(1), (tender.amount * share / 100).to_integral_value())
+        event = memberkit.parse_event(
+            {
+                "type": "refund",
+                "id": self._id("r"),
+                "at": self._last() + gap,
+                "order": order_id,
+                "amount": amount,
+                "tender": tender.method,
+            }
+        )
+        if amount > min(tender.left, order.net_amount):
+            with pytest.raises(memberkit.EventError) as caught:
+                memberkit.apply(self.policy, self.state, event)
+            assert caught.value.code == "over_refund"
+            return
+        if self._apply(event):
+            note(f"refund {amount} to {tender.method}")
+            after = self.state.order(order_id)
+            assert after is not None
+            if after.fully_refunded or after.net_amount == 0:
+                del self.orders[order_id]
+
+    def _split_orders(self) -> list[str]:
+        return sorted(
+            oid for oid in self.orders if (o := self.state.order(oid)) is not None and o.tenders
+        )
 
     @rule(gap=GAPS, share=st.floats(min_value=0.0, max_value=1.2))
     def redeem(self, gap: timedelta, share: float) -> None:

@@ -657,3 +657,33 @@ def test_each_new_key_is_checked_where_it_is_written(rule: str, message: str) ->
         memberkit.parse_policy(text, source="p.yaml")
     assert str(caught.value).startswith("p.yaml:5:")
     assert message in str(caught.value)
+
+
+def test_a_cancelled_redemption_whose_earnings_were_spent_says_so() -> None:
+    """The lounge pass earned 5,000 miles, spent since: cancelling it takes back the 3,000 the
+    member holds and says 2,000 earned by the cancelled redemption could not be taken back."""
+    p = points_policy(
+        "currencies:\n"
+        "  - id: miles\n"
+        "    redeem: {points_per_unit: 100, rewards: [{id: lounge, points: 3000}]}\n"
+        "earn:\n"
+        "  - {id: base, per: 1 CNY, points: 10, currency: miles}\n"
+        "  - {id: lounge-miles, on: redemption, rewards: [lounge], points: 5000, currency: miles}\n"
+    )
+    state = applied(p, member(), purchase("o1", at(2026, 3, 1), ("l1", "x", "300")))
+    lounge = memberkit.parse_event(
+        {"type": "redemption", "id": "r1", "at": at(2026, 3, 2), "reward": "lounge"}
+    )
+    spent = memberkit.parse_event(
+        {"type": "redemption", "id": "r2", "at": at(2026, 3, 3), "points": 5000}
+    )
+    state = applied(p, state, lounge, spent)
+    cancel = memberkit.parse_event(
+        {"type": "redemption_cancel", "id": "c1", "at": at(2026, 3, 4), "redemption": "r1"}
+    )
+    state, outcome = memberkit.apply(p, state, cancel)
+    assert outcome.accepted
+    [short] = [r for r in outcome.reasons if r.code == "points.cancel_shortfall"]
+    assert short.params["points"] == 2000
+    assert "points.reversal_shortfall" not in [r.code for r in outcome.reasons]
+    assert "cancelled redemption" in memberkit.i18n.render(short, "en")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ _BODY = (
     "  - {id: base, per: 1 CNY, points: 1, cap: {points: 900, per: month}}\n"
     "  - {id: growth, per: 1 CNY, points: 1, currency: growth}\n"
     "  - {id: tier, multiply: {by_tier: {gold: 1.5}}}\n"
+    "  - {id: card, when: {payment_method: card}, multiply: 2}\n"
     "  - {id: bonus, points: 30, min_order: 50}\n"
     "  - {id: checkin, on: checkin, points: 5, cap: {count: 1, per: day}}\n"
     "pending: {days: 3}\n"
@@ -55,6 +57,8 @@ _step = st.tuples(
     st.sampled_from(
         [
             "buy",
+            "split",
+            "tender",
             "refund",
             "part",
             "amount",
@@ -81,9 +85,22 @@ def _events(steps: list[tuple[str, int, int]]) -> list[memberkit.Event]:
     for i, (kind, n, hours) in enumerate(steps):
         moment += timedelta(hours=hours * 5)
         eid = f"e{i}"
-        if kind == "buy" or (kind in ("refund", "part", "amount") and not orders):
+        if kind == "buy" or (kind in ("refund", "part", "amount", "tender") and not orders):
             out.append(purchase(eid, moment, ("l1", "x", f"{n}.37", 3), ("l2", "y", "20")))
             orders.append(eid)
+        elif kind == "split":
+            # Paid by a card (which earns double) and a wallet: the card's share is random.
+            card = Decimal(min(hours, n)) + Decimal("0.11")
+            wallet = Decimal(n) + Decimal("20.37") - card
+            tenders = [{"method": "card", "amount": card}, {"method": "wallet", "amount": wallet}]
+            lines = (("l1", "x", f"{n}.37", 3), ("l2", "y", "20"))
+            out.append(purchase(eid, moment, *lines, tenders=tenders))
+            orders.append(eid)
+        elif kind == "tender":
+            # Money back to one tender; more than it has left is an EventError.
+            method = "card" if n % 2 else "wallet"
+            amount = f"{n % 30 + 1}.{hours:02d}"
+            out.append(event("refund", eid, moment, order=orders[-1], amount=amount, tender=method))
         elif kind == "refund":
             out.append(refund(eid, moment, orders.pop()))
         elif kind == "part":

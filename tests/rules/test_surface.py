@@ -35,7 +35,7 @@ def test_standard_vocabularies_keep_their_names() -> None:
     """The standard field names are a contract with every policy already written."""
     assert set(memberkit.rules.EVENT_FIELDS) == {
         "kind", "amount", "currency", "category", "sku", "channel", "store", "payment_method",
-        "tags", "quantity",
+        "payment_methods", "tags", "quantity",
     }  # fmt: skip
     assert set(memberkit.rules.MEMBER_FIELDS) == {
         "tier", "member_tags", "days_since_join", "birthday", "segment",

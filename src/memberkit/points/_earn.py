@@ -22,7 +22,7 @@ from .._state import MemberState
 from ..rules import Facts
 from ._compile import CompiledCap, CompiledCurrency, CompiledPoints, CompiledRule
 from ._periods import cap_span, period_name
-from ._rounding import ORDER_LEVEL, Rounder, allocate
+from ._rounding import ORDER_LEVEL, Rounder, allocate, line_of, share_key
 from ._state import CapUse
 
 __all__ = ["Contribution", "earn_activity", "earn_purchase", "earn_redemption", "earn_upgrade"]
@@ -185,10 +185,20 @@ def _whole_steps(
     event's whole base, then spread over the lines in proportion, the last taking the remainder,
     so the parts add up to whole steps exactly.
     """
-    if per_line:
-        return [
-            (line, (b / rule.per).to_integral_value(ROUND_FLOOR) * rule.points) for line, b in bases
-        ]
+    if not per_line:
+        return _steps_spread(rule, bases)
+    # Per line of the order: the shares of a line paid by several tenders count together.
+    by_line: dict[str, list[tuple[str, Decimal]]] = {}
+    for key, b in bases:
+        by_line.setdefault(line_of(key), []).append((key, b))
+    return [part for parts in by_line.values() for part in _steps_spread(rule, parts)]
+
+
+def _steps_spread(
+    rule: CompiledRule, bases: list[tuple[str, Decimal]]
+) -> list[tuple[str, Decimal]]:
+    """Whole steps on the bases together, spread over them in proportion, the last taking the
+    remainder, so the parts add up to whole steps exactly."""
     whole = sum((b for _, b in bases), Decimal(0))
     if whole <= 0:
         return [(line, Decimal(0)) for line, _ in bases]
@@ -442,35 +452,76 @@ def _first_in_period(rule: CompiledRule, earner: _Earner, order_id: str) -> bool
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What a rate rule earns on: a line, or the order level (shipping, tax), or one tender's
+    share of either when several tenders paid the order."""
+
+    key: str
+    line: Line | None
+    facts: Facts
+    share: Decimal | None = None
+    """The share of the line (or order level) this tender paid; None when one method paid all."""
+
+    def scaled(self, value: Decimal) -> Decimal:
+        return value if self.share is None else value * self.share
+
+
+def _parts(earner: _Earner, purchase: Purchase, order: dict[str, object]) -> list[_Part]:
+    """The lines then the order level, each split into its tenders' shares on a split order."""
+    tenders = purchase.tenders if len(purchase.tenders) > 1 else ()
+    due = purchase.amount + purchase.shipping + purchase.tax
+    split = [(t.method, t.amount / due) for t in tenders]
+    parts: list[_Part] = []
+    for line in (*purchase.lines, None):
+        values = order if line is None else line_values(order, line)
+        line_id = ORDER_LEVEL if line is None else line.id
+        if not split:
+            parts.append(_Part(line_id, line, earner.facts(values)))
+            continue
+        for method, share in split:
+            # Each tender paid its share of every line: the share earns as that tender does.
+            facts = earner.facts({**values, "payment_method": method})
+            parts.append(_Part(share_key(line_id, method), line, facts, share))
+    return parts
+
+
 def _purchase_rate(
-    rule: CompiledRule,
-    earner: _Earner,
-    purchase: Purchase,
-    line_facts: list[tuple[Line, Facts]],
-    order_facts: Facts,
+    rule: CompiledRule, earner: _Earner, purchase: Purchase, parts: list[_Part]
 ) -> list[tuple[str, Decimal]]:
     """A rate rule's raw points on each line (and the order level) of a purchase."""
     bases: list[tuple[str, Decimal]] = []
     per_line = earner.points.per_line
+    line_parts = [p for p in parts if p.line is not None]
+    order_parts = [p for p in parts if p.line is None]
     if rule.attribute is not None:
         # Lines carry the quantity (a ticket per flight segment); otherwise the order does.
         carried = False
-        for line, facts in line_facts:
-            quantity = _quantity(line.attributes, rule.attribute, purchase.id)
+        for part in line_parts:
+            assert part.line is not None
+            quantity = _quantity(part.line.attributes, rule.attribute, purchase.id)
             carried = carried or quantity is not None
-            if quantity is not None and earner.applies(rule, facts):
-                bases.append((line.id, quantity))
+            if quantity is not None and earner.applies(rule, part.facts):
+                bases.append((part.key, part.scaled(quantity)))
         if not carried:
             quantity = _quantity(purchase.attributes, rule.attribute, purchase.id)
-            if quantity is not None and earner.applies(rule, order_facts):
-                bases.append((ORDER_LEVEL, quantity))
+            if quantity is not None:
+                bases += [
+                    (p.key, p.scaled(quantity))
+                    for p in order_parts
+                    if earner.applies(rule, p.facts)
+                ]
         return _earned_on(rule, bases, per_line)
-    for line, facts in line_facts:
-        if earner.applies(rule, facts):
-            bases.append((line.id, _base_amount(rule, line)))
+    bases = [
+        (p.key, p.scaled(_base_amount(rule, p.line)))
+        for p in line_parts
+        if earner.applies(rule, p.facts)
+    ]
     extra = (purchase.shipping if rule.shipping else 0) + (purchase.tax if rule.tax else 0)
-    if extra and earner.applies(rule, order_facts):
-        bases.append((ORDER_LEVEL, Decimal(extra)))
+    if extra:
+        bases += [
+            (p.key, p.scaled(Decimal(extra))) for p in order_parts if earner.applies(rule, p.facts)
+        ]
     return _earned_on(rule, bases, per_line)
 
 
@@ -485,8 +536,8 @@ def earn_purchase(
     earner = _Earner(points, info, state, purchase.at, tier)
     order = order_values(purchase)
     order_facts = earner.facts(order)
-    line_facts = [(line, earner.facts(line_values(order, line))) for line in purchase.lines]
-    facts_by_line = {line.id: facts for line, facts in line_facts}
+    parts = _parts(earner, purchase, order)
+    facts_by_key = {part.key: part.facts for part in parts}
     amount = purchase.amount
     for rule in points.rules:
         if rule.on != "purchase":
@@ -514,7 +565,7 @@ def earn_purchase(
         factor: Decimal | None = None
         kind = "earn"
         if rule.style == "rate":
-            raw = earner.rate(rule, _purchase_rate(rule, earner, purchase, line_facts, order_facts))
+            raw = earner.rate(rule, _purchase_rate(rule, earner, purchase, parts))
         elif rule.milestone is not None:
             if earner.applies(rule, order_facts):
                 earner.milestone(rule)
@@ -523,7 +574,7 @@ def earn_purchase(
             raw = [(ORDER_LEVEL, rule.points)] if earner.applies(rule, order_facts) else []
         else:
             kind = "bonus"
-            raw, factor = earner.multiply(rule, lambda ln: facts_by_line.get(ln, order_facts))
+            raw, factor = earner.multiply(rule, lambda key: facts_by_key.get(key, order_facts))
         earner.contribute(rule, kind, raw, factor)
     return earner.found, earner.reasons
 

@@ -64,6 +64,7 @@ from ._ledger import (
     spend,
 )
 from ._model import RulePendingSpec
+from ._rounding import line_of, tender_of
 from ._spend import redeem
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
 from ._timed import TierMoment, next_timed, run_timed
@@ -468,7 +469,10 @@ def _book(
 
 def _order_earnings(order: str, c: Contribution) -> list[Earning]:
     """What a contribution leaves for a refund to take back, line by line."""
-    return [Earning(order, c.rule.id, c.currency, ln, p, 0, c.kind) for ln, p in c.lines]
+    return [
+        Earning(order, c.rule.id, c.currency, line_of(key), p, 0, c.kind, tender_of(key))
+        for key, p in c.lines
+    ]
 
 
 def _net_earnings(earnings: list[Earning]) -> list[Earning]:
@@ -487,7 +491,8 @@ def _net_earnings(earnings: list[Earning]) -> list[Earning]:
             e = out[i]
             if short <= 0:
                 break
-            if e.currency == minus.currency and e.line == minus.line and e.points > 0:
+            same_share = e.line == minus.line and e.tender == minus.tender
+            if e.currency == minus.currency and same_share and e.points > 0:
                 take = min(e.points, short)
                 out[i] = replace(e, points=e.points - take)
                 short -= take
@@ -673,7 +678,7 @@ def _take_back_redemption_earnings(
         if short > 0:
             reasons.append(
                 Reason.of(
-                    "points.reversal_shortfall",
+                    "points.cancel_shortfall",
                     REVERSAL_PATH,
                     points=short,
                     currency=currency.name,
@@ -715,16 +720,28 @@ def _refund(
     today = ctx.program.info.local_date(event.at)
     keeps = {r.id: r for r in points.rules if r.kept_after is not None and today > r.kept_after}
     kept: dict[str, Points] = {}
+    # A refund to one tender of a split order takes back what that tender's shares earned: the
+    # same part of each as the part of the tender's payment that went back to it.
+    to_tender = order.tender(event.tender) if event.tender is not None else None
     for index, earning in mine:
         left = earning.points - earning.reversed
         if left <= 0:
             continue
         currency = points.by_id[earning.currency]
-        if earning.line == "":
+        take: Points
+        if to_tender is not None and earning.tender:
+            if earning.tender != to_tender.method:
+                continue
+            if to_tender.left == 0:
+                take = left
+            else:
+                share = Decimal(earning.points) * money_back / to_tender.amount
+                take = min(left, currency.number(share, ROUND_HALF_UP))
+        elif earning.line == "":
             # Order-level bonuses go back in proportion to the money returned; the last refund
             # of the order takes whatever is left, so nothing is stranded by rounding.
             if order.fully_refunded or order.amount == 0:
-                take: Points = left
+                take = left
             else:
                 share = Decimal(earning.points) * money_back / order.amount
                 take = min(left, currency.number(share, ROUND_HALF_UP))

@@ -14,11 +14,30 @@ from decimal import ROUND_FLOOR, Decimal
 
 from ._compile import CompiledCurrency, CompiledPoints
 
-__all__ = ["ORDER_LEVEL", "Rounder", "allocate"]
+__all__ = ["ORDER_LEVEL", "Rounder", "allocate", "line_of", "share_key", "tender_of"]
 
 Points = int | Decimal
 ORDER_LEVEL = ""
 """The line id of what belongs to the order rather than a line (fixed bonuses, shipping, tax)."""
+
+_SHARE = "\x1f"
+"""Between a line id and a tender's method in the key of one tender's share of a line (a tender
+method never holds it)."""
+
+
+def share_key(line: str, method: str) -> str:
+    """The key of what ``method`` paid of ``line`` (or of the order level), on a split order."""
+    return f"{line}{_SHARE}{method}"
+
+
+def line_of(key: str) -> str:
+    """The line a key belongs to: itself, or the line of a tender's share."""
+    return key.rpartition(_SHARE)[0] if _SHARE in key else key
+
+
+def tender_of(key: str) -> str:
+    """The tender method of a share's key ('' for a key of a whole line)."""
+    return key.rpartition(_SHARE)[2] if _SHARE in key else ""
 
 
 def allocate(total: Points, raw: list[tuple[str, Decimal]]) -> tuple[tuple[str, Points], ...]:
@@ -63,7 +82,8 @@ class Rounder:
         self.booked: dict[tuple[str, str], Decimal] = {}
 
     def _key(self, currency: str, line: str) -> tuple[str, str]:
-        return (currency, line if self.points.per_line else ORDER_LEVEL)
+        # Rounded per line means per line of the order, whichever tenders paid it.
+        return (currency, line_of(line) if self.points.per_line else ORDER_LEVEL)
 
     def round(
         self, currency: str, raw: list[tuple[str, Decimal]]
@@ -74,14 +94,20 @@ class Rounder:
             total = spec.number(sum((v for _, v in raw), Decimal(0)), self.points.rounding)
             return total, allocate(total, raw)
         if self.points.per_line:
-            grown: dict[str, Decimal] = {}
-            for line, value in raw:
-                grown[line] = grown.get(line, Decimal(0)) + value
+            grown: dict[str, list[tuple[str, Decimal]]] = {}
+            for part, value in raw:
+                grown.setdefault(line_of(part), []).append((part, value))
             pieces: list[tuple[str, Points]] = []
-            for line, value in grown.items():
+            for line, parts in grown.items():
                 key = self._key(currency, line)
+                value = sum((v for _, v in parts), Decimal(0))
                 target = spec.number(self.raw.get(key, Decimal(0)) + value, self.points.rounding)
-                pieces.append((line, _like(Decimal(target) - self.booked.get(key, 0), spec)))
+                piece = _like(Decimal(target) - self.booked.get(key, 0), spec)
+                if len(parts) == 1:
+                    pieces.append((parts[0][0], piece))
+                else:
+                    # A line paid by several tenders: its rounded points split over the shares.
+                    pieces.extend(allocate(piece, parts))
             total = _like(sum((Decimal(p) for _, p in pieces), Decimal(0)), spec)
             return total, tuple((line, p) for line, p in pieces if p != 0)
         key = self._key(currency, ORDER_LEVEL)

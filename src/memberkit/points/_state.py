@@ -79,6 +79,8 @@ class Earning:
     points: int | Decimal
     reversed: int | Decimal = 0
     kind: str = "earn"
+    tender: str = ""
+    """On an order paid by several tenders: the tender whose share of the line earned this."""
 
 
 @with_config(_CLOSED)

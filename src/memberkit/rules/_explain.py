@@ -34,6 +34,7 @@ FIELD_LABELS: Mapping[str, LocalizedText] = {
     "channel": _text("渠道", "通路", "channel"),
     "store": _text("门店", "門市", "store"),
     "payment_method": _text("支付方式", "付款方式", "payment method"),
+    "payment_methods": _text("订单的支付方式", "訂單的付款方式", "payment methods of the order"),
     "tags": _text("订单标签", "訂單標籤", "order tags"),
     "quantity": _text("数量", "數量", "quantity"),
     "tier": _text("会员等级", "會員等級", "tier"),

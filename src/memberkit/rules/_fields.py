@@ -90,29 +90,33 @@ EVENT_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
         "channel": FieldType.TEXT,
         "store": FieldType.TEXT,
         "payment_method": FieldType.TEXT,
+        "payment_methods": FieldType.TEXT_SET,
         "tags": FieldType.TEXT_SET,
         "quantity": FieldType.NUMBER,
     }
 )
 """Fields of the event being judged (an order, an order line, an activity).
 
-==============  ========  ==============================================================
-field           type      meaning
-==============  ========  ==============================================================
-kind            TEXT      purchase, refund, or the activity kind: sign_up, referral,
-                          check_in, review, share...
-amount          NUMBER    the amount in the programme's currency (of the line, when a
-                          rule is judged per line)
-currency        TEXT      ISO 4217 code
-category        TEXT_SET  the categories of the order's lines (one for a line)
-sku             TEXT_SET  the SKUs of the order's lines (one for a line)
-channel         TEXT      app, mini_program, store, web...
-store           TEXT      the store code
-payment_method  TEXT      the payment method code
-tags            TEXT_SET  tags on the event (and on the line)
-quantity        NUMBER    units bought
-attr.<name>     ANY       a custom attribute of the event, typed by the literal
-==============  ========  ==============================================================
+===============  ========  ==============================================================
+field            type      meaning
+===============  ========  ==============================================================
+kind             TEXT      purchase, refund, or the activity kind: sign_up, referral,
+                           check_in, review, share...
+amount           NUMBER    the amount in the programme's currency (of the line, when a
+                           rule is judged per line)
+currency         TEXT      ISO 4217 code
+category         TEXT_SET  the categories of the order's lines (one for a line)
+sku              TEXT_SET  the SKUs of the order's lines (one for a line)
+channel          TEXT      app, mini_program, store, web...
+store            TEXT      the store code
+payment_method   TEXT      the payment method code: of the order when one method paid
+                           it, of the tender when a rule is judged per tender's share of
+                           a line ('' at order level when several tenders paid)
+payment_methods  TEXT_SET  the payment methods of all the order's tenders
+tags             TEXT_SET  tags on the event (and on the line)
+quantity         NUMBER    units bought
+attr.<name>      ANY       a custom attribute of the event, typed by the literal
+===============  ========  ==============================================================
 """
 
 MEMBER_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
