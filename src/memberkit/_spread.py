@@ -83,22 +83,10 @@ def check_tender(order: OrderRecord, event: Refund) -> None:
     method = event.tender
     if method is None:
         return
-    if not order.tenders:
-        if method == order.payment_method:
-            return
-        paid = order.payment_method or "—"
-        raise EventError(
-            event.id,
-            f"order {order.id!r} was paid with {paid!r}, not {method!r}",
-            field="tender",
-            code="unknown_tender",
-            reason=Reason.of(
-                "event.error.unknown_tender", order=order.id, tender=method, tenders=(paid,)
-            ),
-        )
     tender = order.tender(method)
-    if tender is None:
-        methods = tuple(t.method for t in order.tenders)
+    if tender is None and not (not order.tenders and method == order.payment_method):
+        # An order one method paid has that method as its only tender.
+        methods = tuple(t.method for t in order.tenders) or (order.payment_method or "—",)
         raise EventError(
             event.id,
             f"order {order.id!r} has no tender {method!r} (tenders: {', '.join(methods)})",
@@ -108,6 +96,8 @@ def check_tender(order: OrderRecord, event: Refund) -> None:
                 "event.error.unknown_tender", order=order.id, tender=method, tenders=methods
             ),
         )
+    if tender is None:
+        return
     assert event.amount is not None  # the event model asks for the amount with a tender
     if event.amount > tender.left:
         raise EventError(

@@ -207,3 +207,15 @@ def test_a_refund_names_a_tender_only_with_its_amount() -> None:
             }
         )
     assert "'amount' with 'tender'" in str(caught.value)
+
+
+def test_an_order_one_method_paid_has_that_method_as_its_only_tender() -> None:
+    """A refund to the method that paid the order is a refund by amount; another is refused."""
+    policy = points_policy(CARDS)
+    paid = purchase("o1", at(2026, 3, 1), *LINES, payment_method="cobrand")
+    state = applied(policy, member(), paid, to_tender("r1", "cobrand", "500"))
+    assert total(state) == 1500
+    with pytest.raises(memberkit.EventError) as caught:
+        memberkit.apply(policy, state, to_tender("r2", "cash", "10"))
+    assert caught.value.code == "unknown_tender"
+    assert "has no tender 'cash' (tenders: cobrand)" in str(caught.value)
