@@ -29,6 +29,7 @@ from ..i18n._catalog import clean_locale
 from ..lifecycle._compile import check_lifecycle, compile_lifecycle
 from ..points._compile import check_points, compile_points
 from ..tiers._compile import check_tiers, compile_tiers
+from ._changes import expand_changes
 from ._document import PolicyDocument, shared_schema
 from ._ids import declared_ids, declared_tier_names
 from ._renames import RenamesSection, removal_findings, rename_findings
@@ -72,7 +73,9 @@ def load_policy(path: str | FilePath) -> Policy:
 @memberkit_context
 def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
     """Validate and compile a policy given as text; raises PolicyError with every issue."""
-    located = read_yaml(text, source)
+    located, changed = expand_changes(read_yaml(text, source))
+    if changed:
+        raise PolicyError([_locate(located, f) for f in changed])
     document = _validate(located)
     findings = _check_program(document.program)
     if findings:
@@ -214,7 +217,11 @@ def _validate(located: Located) -> PolicyDocument:
         issues = _schema_issues(located, errors)
         failed = {str(err["loc"][0]) for err in errors if err["loc"]}
         issues += [_locate(located, f) for f in _beyond_schema(located.data, failed)]
-        raise PolicyError(issues) from None
+        # A mistake a version's changes inherited is the same mistake at the same place.
+        unique: dict[tuple[object, ...], PolicyIssue] = {}
+        for issue in issues:
+            unique.setdefault((issue.line, issue.column, issue.message, issue.code), issue)
+        raise PolicyError(list(unique.values())) from None
 
 
 def _beyond_schema(data: object, failed: set[str]) -> list[Finding]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -33,6 +33,7 @@ from ._renames import RenamesSection, renamed_data
 
 __all__ = [
     "SECTIONS",
+    "ChangeSpec",
     "VersionSection",
     "effective_moment",
     "notice_findings",
@@ -42,6 +43,40 @@ __all__ = [
 
 SECTIONS = ("tiers", "points", "benefits", "lifecycle")
 """The sections a version may replace, in policy order."""
+
+
+class ChangeSpec(BaseModel):
+    """One change a version makes to the edition before it (see ``changes``)."""
+
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+
+    at: str | tuple[str, ...] = Field(
+        description=(
+            "where to change: a path from a section through mapping keys and list items' ids, "
+            "e.g. ``tiers.ladder.gold.qualify.spend`` (or a list of steps when an id holds a dot)"
+        )
+    )
+    set: Any = Field(
+        default=None,
+        description="the value written there (a new key of a mapping may be set), e.g. ``8000``",
+    )
+    add: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "an item with an id to put into the list at ``at``, e.g. "
+            "``{id: diamond, qualify: {spend: 50000}}``"
+        ),
+    )
+    after: str | None = Field(
+        default=None,
+        description="with ``add``: the id of the item it goes after, e.g. ``platinum``",
+    )
+    before: str | None = Field(
+        default=None, description="with ``add``: the id of the item it goes before, e.g. ``gold``"
+    )
+    remove: Literal[True] | None = Field(
+        default=None, description="``true`` takes the key or the item at ``at`` away, e.g. ``true``"
+    )
 
 
 class VersionSection(BaseModel):
@@ -67,6 +102,14 @@ class VersionSection(BaseModel):
         description=(
             "where members go who hold a tier or points currency this version drops, e.g. "
             "``{tiers: {gold: vip}, currencies: {stars: beans}}``"
+        ),
+    )
+    changes: tuple[ChangeSpec, ...] = Field(
+        default=(),
+        description=(
+            "changes to the sections of the edition before, instead of writing a section whole, "
+            "e.g. ``[{at: tiers.ladder.gold.qualify.spend, set: 8000}, {at: tiers.ladder, add: "
+            "{id: diamond, qualify: {spend: 50000}}, after: platinum}]``"
         ),
     )
     tiers: TiersSection | None = None
