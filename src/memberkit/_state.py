@@ -388,7 +388,12 @@ _MESSAGES = {
 @memberkit_context
 def state_to_json(state: MemberState) -> str:
     """Serialise a member state to JSON (Decimals as strings, datetimes in ISO 8601 with offset)."""
-    return _ADAPTER.dump_json(state).decode()
+    # Defaults are left out (a quarter of a typical state); the format never is, so a state
+    # always says which layout it is in, whatever a later memberkit's default.
+    text = _ADAPTER.dump_json(state, exclude_defaults=True).decode()
+    if state.format != STATE_FORMAT:
+        return text  # written out as a non-default value
+    return f'{text[:-1]},"format":{state.format}}}'
 
 
 @memberkit_context
