@@ -86,19 +86,11 @@ def run_until(
     state = points_engine.settle(policy.at(done), state, done, reasons)
     while done < until:
         program = policy.at(done)
-        boundary = policy.next_boundary(done)
-        horizon = until if boundary is None or boundary > until else boundary
-        moment = _earliest(
-            tiers_engine.next_due(program, state, done, horizon),
-            points_engine.next_due(program, state, done, horizon),
-        )
-        at_boundary = boundary is not None and boundary <= until
-        if at_boundary and (moment is None or moment >= horizon):
-            moment = horizon
+        moment, starts = _next_moment(policy, state, done, until)
         if moment is None:
             break
         now = policy.at(moment)
-        if at_boundary and moment == boundary:
+        if starts:
             # Members holding what the version renames move first: all that is due at its start
             # is decided under its ids.
             state = carry_over(program, now, state, moment, sink)
@@ -111,12 +103,32 @@ def run_until(
         else:
             state = tiers_engine.run_due(now, state, moment, sink)
         state = points_engine.run_due(now, state, done, moment, reasons, tier_moment)
-        if at_boundary and moment == boundary:
+        if starts:
             state = tiers_engine.on_version(now, state, moment, sink)
             # A tier reached on the version's first day can end protection or start it.
             state = points_engine.run_due(now, state, moment, moment, reasons)
         done = moment
     return state
+
+
+def _next_moment(
+    policy: Policy, state: MemberState, done: datetime, until: datetime
+) -> tuple[datetime | None, bool]:
+    """The next agenda moment in (``done``, ``until``], and whether a version starts at it.
+
+    A version's start is itself a moment: nothing due after it is decided by the version before.
+    """
+    program = policy.at(done)
+    boundary = policy.next_boundary(done)
+    at_boundary = boundary is not None and boundary <= until
+    horizon = boundary if at_boundary and boundary is not None else until
+    moment = _earliest(
+        tiers_engine.next_due(program, state, done, horizon),
+        points_engine.next_due(program, state, done, horizon),
+    )
+    if at_boundary and (moment is None or moment >= horizon):
+        moment = horizon
+    return moment, at_boundary and moment == boundary
 
 
 def _went_down(program: CompiledProgram, before: str | None, after: str | None) -> bool:
@@ -194,15 +206,7 @@ def due_moments(
     found: list[datetime] = []
     done = settled(now)
     while done < until and len(found) < limit:
-        program = policy.at(done)
-        boundary = policy.next_boundary(done)
-        horizon = until if boundary is None or boundary > until else boundary
-        moment = _earliest(
-            tiers_engine.next_due(program, now, done, horizon),
-            points_engine.next_due(program, now, done, horizon),
-        )
-        if boundary is not None and boundary <= until and (moment is None or moment >= horizon):
-            moment = horizon
+        moment, _ = _next_moment(policy, now, done, until)
         if moment is None:
             break
         found.append(moment)
