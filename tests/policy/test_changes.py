@@ -4,6 +4,8 @@ and every mistake in a change points at the line where it was written."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.builders import at, purchase
 
 import memberkit
@@ -205,3 +207,77 @@ def test_steps_may_be_a_list_when_an_id_holds_a_dot() -> None:
         .document.versions[0]
         .benefits
     )
+
+
+# --- law: changes equal the sections written out whole -------------------------------------------
+
+_TIERS = ["basic", "silver", "gold", "platinum"]
+
+
+def _policy(ladder: list[tuple[str, int]], rules: list[tuple[str, int]], version: str) -> str:
+    rungs = "\n".join(
+        f"    - {{id: {t}, qualify: {{spend: {s}}}}}" if s else f"    - {{id: {t}}}"
+        for t, s in ladder
+    )
+    earn = "\n".join(f"    - {{id: {r}, per: 1 CNY, points: {p}}}" for r, p in rules)
+    return (
+        "memberkit: 1\n"
+        "program: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: en, notice_days: 0}\n"
+        f"tiers:\n  window: calendar_year\n  ladder:\n{rungs}\n"
+        f"points:\n  currencies: [{{id: points}}]\n  earn:\n{earn}\n"
+        "versions:\n  - effective_from: 2027-01-01\n    announced: 2026-11-15\n" + version
+    )
+
+
+@given(
+    st.integers(min_value=2, max_value=4),
+    st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=4),
+    st.data(),
+)
+def test_changes_equal_the_sections_written_out_whole(
+    rungs: int, points: list[int], data: st.DataObject
+) -> None:
+    """Random threshold raises, added tiers and rules, and removed rules, written as changes,
+    give the edition the same sections written out whole give."""
+    ladder = [(t, 1000 * i) for i, t in enumerate(_TIERS[:rungs])]
+    rules = [(f"r{i}", p) for i, p in enumerate(points)]
+    ops: list[str] = []
+    for i in range(1, rungs):
+        # Raising a threshold keeps the ladder ascending if each stays below the next one.
+        raise_by = data.draw(st.integers(min_value=0, max_value=999), label=f"raise {i}")
+        if raise_by:
+            ladder[i] = (ladder[i][0], ladder[i][1] + raise_by)
+            ops.append(
+                f"      - {{at: tiers.ladder.{ladder[i][0]}.qualify.spend, set: {ladder[i][1]}}}"
+            )
+    if data.draw(st.booleans(), label="add a top tier"):
+        ladder.append(("diamond", 50000))
+        ops.append("      - {at: tiers.ladder, add: {id: diamond, qualify: {spend: 50000}}}")
+    if len(rules) > 1 and data.draw(st.booleans(), label="remove a rule"):
+        gone = data.draw(st.sampled_from(rules), label="rule")
+        rules.remove(gone)
+        ops.append(f"      - {{at: points.earn.{gone[0]}, remove: true}}")
+    if data.draw(st.booleans(), label="add a rule first"):
+        first = rules[0][0]
+        rules.insert(0, ("early", 5))
+        ops.append(
+            f"      - {{at: points.earn, add: {{id: early, per: 1 CNY, points: 5}}, before: {first}}}"
+        )
+    if not ops:
+        ops.append("      - {at: points.earn.r0.points, set: 1}")
+        rules[0] = ("r0", 1)
+    base_ladder = [(t, 1000 * i) for i, t in enumerate(_TIERS[:rungs])]
+    base_rules = [(f"r{i}", p) for i, p in enumerate(points)]
+    head = _policy(base_ladder, base_rules, "")
+    changed = memberkit.parse_policy(
+        head + "    changes:\n" + "\n".join(ops) + "\n", source="c.yaml"
+    )
+    whole_text = _policy(ladder, rules, "")
+    whole_body = whole_text[whole_text.index("tiers:") : whole_text.index("versions:")]
+    indented = "".join(f"    {line}\n" for line in whole_body.splitlines())
+    whole = memberkit.parse_policy(head + indented, source="w.yaml")
+    for name in ("tiers", "points"):
+        # A section no change touched is inherited from the top level.
+        mine = getattr(changed.document.versions[0], name) or getattr(changed.document, name)
+        theirs = getattr(whole.document.versions[0], name)
+        assert mine.model_dump() == theirs.model_dump(), name
