@@ -11,13 +11,19 @@ registration state. An event older than the member's last one (a till that syncs
 then applied where it belongs with ``memberkit.apply_late``, from that checkpoint and the logged
 events, within the policy's ``program.lateness_days``; beyond that it is refused (``too_late``),
 and so is one that would make a later event fail (``late_conflict``).
+
+The log only needs what a late event may still come before: ``compact`` folds the events dated
+more than ``lateness_days`` before the member's last event into the checkpoint (the checkpoint
+with them applied in time order) and drops them from the log. It runs after every
+``compact_every``-th write of a member, so a member's log stays about as long as the events of
+the lateness window plus that many writes, however long the member's history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import memberkit
@@ -56,10 +62,12 @@ class Members:
         *,
         max_attempts: int = 10,
         after_read: Callable[[int], None] | None = None,
+        compact_every: int | None = 64,
     ) -> None:
         self.policy = policy
         self.store = store
         self.max_attempts = max_attempts
+        self.compact_every = compact_every
         # A hook between read and write, for tests that force two writers to interleave.
         self._after_read = after_read
 
@@ -125,6 +133,8 @@ class Members:
                 [event.model_dump_json() for event in logged],
             )
             if saved is not None:
+                if self.compact_every and saved.version % self.compact_every == 0:
+                    self.compact(member_id)
                 return Applied(tuple(outcomes), state, saved.version, attempt)
             # Lost update: someone wrote since we read. Redo the batch on what they wrote.
         raise TooMuchContention(
@@ -132,6 +142,38 @@ class Members:
             member_id,
             self.max_attempts,
         )
+
+    def compact(self, member_id: str) -> int:
+        """Fold the logged events no late event can come before into the checkpoint.
+
+        Those are the events dated more than the policy's longest ``lateness_days`` before the
+        member's last event. Returns how many left the log (0 when none could, or when another
+        writer changed the member meanwhile: the next compaction does it).
+        """
+        state, version = self.get(member_id)
+        stored = self.store.history(member_id, version)
+        if stored is None or state.clock is None:
+            return 0
+        lateness = max(edition.info.lateness_days for edition in self.policy.versions)
+        cut = state.clock - timedelta(days=lateness)
+        old = [
+            (key, event)
+            for key, event in zip(
+                stored.keys, (memberkit.parse_event(t) for t in stored.events), strict=True
+            )
+            if event.at < cut
+        ]
+        if not old:
+            return 0
+        # The log is in the order the writes applied; a late event was applied where it belongs
+        # in time, and replay takes them in time order (stable for equal times) as well.
+        checkpoint = memberkit.replay(
+            self.policy, memberkit.state_from_json(stored.checkpoint), [e for _, e in old]
+        )
+        done = self.store.compact(
+            member_id, version, memberkit.state_to_json(checkpoint), [key for key, _ in old]
+        )
+        return len(old) if done else 0
 
     def _history(
         self, member_id: str, version: int, late: EventError

@@ -11,10 +11,12 @@ from one ``PostgresPool`` instead: a connection per request would open as many s
 there are concurrent requests, and a server refuses clients past ``max_connections``.
 
 Beside each state a store keeps the member's history, which the service needs to apply a late
-event (``memberkit.apply_late``): the member's registration state (``member_checkpoint``) and the
-events applied since (``member_event``, keyed by the version whose write applied them). Both are
-written in the same transaction as the state they lead to, so the history is never short of an
-applied event nor holds one twice.
+event (``memberkit.apply_late``): a checkpoint state (``member_checkpoint``, first the
+registration state) and the events applied since (``member_event``, keyed by the version whose
+write applied them). Both are written in the same transaction as the state they lead to, so the
+history is never short of an applied event nor holds one twice. ``compact`` moves the checkpoint
+forward over the events no late event can come before, and drops them from the log, in one
+transaction too.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ class StoredHistory:
     member_id: str
     checkpoint: str
     events: tuple[str, ...]
+    keys: tuple[tuple[int, int], ...] = ()
+    """Each event's (version, position) in the log, for ``compact`` to name what it folds."""
 
 
 class Store(Protocol):
@@ -121,6 +125,20 @@ class Store(Protocol):
 
     def history(self, member_id: str, version: int) -> StoredHistory | None:
         """The checkpoint and the events logged up to ``version``; None without a checkpoint."""
+        ...
+
+    def compact(
+        self,
+        member_id: str,
+        expected_version: int,
+        checkpoint: str,
+        folded: Sequence[tuple[int, int]],
+    ) -> bool:
+        """Move the checkpoint to ``checkpoint`` and drop the ``folded`` log rows, at once.
+
+        Only while the member is still at ``expected_version`` (False otherwise: nothing
+        changes). The new checkpoint must be the old one with exactly those events applied.
+        """
         ...
 
     def close(self) -> None:
@@ -156,7 +174,7 @@ class SqliteStore:
                 "INSERT INTO member_state (member_id, version, state) VALUES (?, 1, ?)",
                 (member_id, state),
             )
-            # A checkpoint left by a member stored before (none is ever deleted today) is replaced.
+            # A checkpoint left by a member stored before (none is ever deleted) is replaced.
             self._db.execute(
                 "INSERT OR REPLACE INTO member_checkpoint (member_id, state) VALUES (?, ?)",
                 (member_id, state),
@@ -215,15 +233,45 @@ class SqliteStore:
                 "SELECT state FROM member_checkpoint WHERE member_id = ?", (member_id,)
             ).fetchone()
             rows = self._db.execute(
-                "SELECT event FROM member_event WHERE member_id = ? AND version <= ? "
-                "ORDER BY version, position",
+                "SELECT version, position, event FROM member_event "
+                "WHERE member_id = ? AND version <= ? ORDER BY version, position",
                 (member_id, version),
             ).fetchall()
         finally:
             self._db.execute("COMMIT")
         if row is None:
             return None
-        return StoredHistory(member_id, str(row[0]), tuple(str(r[0]) for r in rows))
+        return _history(member_id, str(row[0]), rows)
+
+    def compact(
+        self,
+        member_id: str,
+        expected_version: int,
+        checkpoint: str,
+        folded: Sequence[tuple[int, int]],
+    ) -> bool:
+        """Move the checkpoint and drop the folded log rows while the version is unchanged."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._db.execute(
+                "SELECT version FROM member_state WHERE member_id = ?", (member_id,)
+            ).fetchone()
+            if row is None or int(row[0]) != expected_version:
+                self._db.execute("ROLLBACK")
+                return False
+            self._db.execute(
+                "UPDATE member_checkpoint SET state = ? WHERE member_id = ?",
+                (checkpoint, member_id),
+            )
+            self._db.executemany(
+                "DELETE FROM member_event WHERE member_id = ? AND version = ? AND position = ?",
+                [(member_id, v, p) for v, p in folded],
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return True
 
     def close(self) -> None:
         """Release the connection."""
@@ -334,13 +382,43 @@ class PostgresStore:
                 "SELECT state FROM member_checkpoint WHERE member_id = %s", (member_id,)
             ).fetchone()
             rows = self._db.execute(
-                "SELECT event FROM member_event WHERE member_id = %s AND version <= %s "
-                "ORDER BY version, position",
+                "SELECT version, position, event FROM member_event "
+                "WHERE member_id = %s AND version <= %s ORDER BY version, position",
                 (member_id, version),
             ).fetchall()
         if row is None:
             return None
-        return StoredHistory(member_id, str(row[0]), tuple(str(r[0]) for r in rows))
+        return _history(member_id, str(row[0]), rows)
+
+    def compact(
+        self,
+        member_id: str,
+        expected_version: int,
+        checkpoint: str,
+        folded: Sequence[tuple[int, int]],
+    ) -> bool:
+        """Move the checkpoint and drop the folded log rows while the version is unchanged."""
+        if _NUL in member_id:
+            return False
+        with self._db.transaction():
+            # The row lock holds off a concurrent save until the log and checkpoint agree again.
+            row = self._db.execute(
+                "SELECT version FROM member_state WHERE member_id = %s FOR UPDATE", (member_id,)
+            ).fetchone()
+            if row is None or int(row[0]) != expected_version:
+                return False
+            self._db.execute(
+                "UPDATE member_checkpoint SET state = %s WHERE member_id = %s",
+                (checkpoint, member_id),
+            )
+            if folded:
+                with self._db.cursor() as delete:
+                    delete.executemany(
+                        "DELETE FROM member_event "
+                        "WHERE member_id = %s AND version = %s AND position = %s",
+                        [(member_id, v, p) for v, p in folded],
+                    )
+        return True
 
     def close(self) -> None:
         """Release the connection: back to its pool when borrowed, otherwise closed."""
@@ -349,6 +427,15 @@ class PostgresStore:
             release(self._db)
         else:
             self._db.close()
+
+
+def _history(member_id: str, checkpoint: str, rows: Sequence[Any]) -> StoredHistory:
+    return StoredHistory(
+        member_id,
+        checkpoint,
+        tuple(str(r[2]) for r in rows),
+        tuple((int(r[0]), int(r[1])) for r in rows),
+    )
 
 
 def _psycopg() -> Any:
