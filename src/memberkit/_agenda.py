@@ -95,16 +95,21 @@ def run_until(
             # is decided under its ids.
             state = carry_over(program, now, state, moment, sink)
         tier_moment = None
+        before = state.tiers
         if now.points is not None and now.points.timed:
-            before = state.tiers.current
             reviewed = tiers_engine.reviews_at(now, state, moment)
             state = tiers_engine.run_due(now, state, moment, sink)
-            tier_moment = TierMoment(reviewed, _went_down(now, before, state.tiers.current))
+            went_down = _went_down(now, before.current, state.tiers.current)
+            tier_moment = TierMoment(reviewed, went_down)
         else:
             state = tiers_engine.run_due(now, state, moment, sink)
+        # A tier reached here pays its upgrade bonuses as one reached at an event does.
+        state = points_engine.on_agenda_tier(now, state, moment, before, reasons)
         state = points_engine.run_due(now, state, done, moment, reasons, tier_moment)
         if starts:
+            before = state.tiers
             state = tiers_engine.on_version(now, state, moment, sink)
+            state = points_engine.on_agenda_tier(now, state, moment, before, reasons)
             # A tier reached on the version's first day can end protection or start it.
             state = points_engine.run_due(now, state, moment, moment, reasons)
         done = moment

@@ -16,14 +16,14 @@ owns the lots.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
 from .._compiled import CompiledProgram
-from .._context import ApplyContext, Refused
+from .._context import ApplyContext, Capture, Refused
 from .._errors import EventError
 from .._events import (
     Activity,
@@ -40,6 +40,7 @@ from .._instants import fixed_offset
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
+from ..tiers._state import TierState
 from ._activity import last_activity as _last_activity
 from ._cancel import cancel
 from ._compile import (
@@ -73,6 +74,7 @@ from ._transfer import adjust, transfer
 __all__ = [
     "inactivity_deadline",
     "next_due",
+    "on_agenda_tier",
     "on_event",
     "on_tier_change",
     "run_due",
@@ -376,9 +378,42 @@ def _book(
     pending: bool = False,
     order: str = "",
 ) -> tuple[MemberState, list[Reason]]:
+    """Credit what the event in ``ctx`` earned (see ``_credit``)."""
+    return _credit(
+        ctx.program.info,
+        ctx.capture,
+        _Source(ctx.event.id, ctx.event.at),
+        points,
+        state,
+        found,
+        lot_suffix=lot_suffix,
+        pending=pending,
+        order=order,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """What points are credited for: an event, or a tier moment on the agenda (an upgrade at a
+    review), by its id and moment."""
+
+    id: str
+    at: datetime
+
+
+def _credit(
+    info: ProgramInfo,
+    capture: Capture | None,
+    event: _Source,
+    points: CompiledPoints,
+    state: MemberState,
+    found: Sequence[Contribution],
+    *,
+    lot_suffix: str = "",
+    pending: bool = False,
+    order: str = "",
+) -> tuple[MemberState, list[Reason]]:
     """Credit contributions: one lot per currency, journal entries, earnings and cap uses."""
-    event = ctx.event
-    info = ctx.program.info
     ps = state.points
     reasons: list[Reason] = []
     if ps.closed and found:
@@ -402,8 +437,8 @@ def _book(
     found = [c for c in found if not c.counts_only]
     if not found and not caps:
         return state, reasons
-    if ctx.capture is not None:
-        ctx.capture.contributions.extend(found)
+    if capture is not None:
+        capture.contributions.extend(found)
     # Only the new entries are gathered here; each history tuple is copied once, at the end.
     journal: list[JournalEntry] = []
     earnings: list[Earning] = []
@@ -919,7 +954,47 @@ def on_tier_change(
         return state, told
     if rank_new <= rank_old:
         return state, []
-    info = ctx.program.info
+    return _upgraded(
+        ctx.program, ctx.capture, _Source(ctx.event.id, ctx.event.at), points, state, new
+    )
+
+
+def on_agenda_tier(
+    program: CompiledProgram,
+    state: MemberState,
+    moment: datetime,
+    before: TierState,
+    reasons: list[Reason] | None,
+) -> MemberState:
+    """A tier earned on the agenda (an upgrade at a review, on a version's lowered thresholds)
+    pays its upgrade bonuses and extends expiry as one earned at an event does. A grant that
+    starts or ends on the agenda is not an upgrade earned."""
+    points = program.points
+    earned, was = state.tiers.earned_change, before.earned_change
+    if points is None or earned is None or earned is was or earned.at != moment:
+        return state
+    order = points.tier_order
+    rank_new = order.index(earned.tier) if earned.tier in order else 0
+    rank_old = order.index(was.tier) if was is not None and was.tier in order else 0
+    if rank_new <= rank_old:
+        return state
+    source = _Source(f"upgrade@{moment.isoformat()}", moment)
+    state, told = _upgraded(program, None, source, points, state, earned.tier)
+    if reasons is not None:
+        reasons.extend(told)
+    return state
+
+
+def _upgraded(
+    program: CompiledProgram,
+    capture: Capture | None,
+    source: _Source,
+    points: CompiledPoints,
+    state: MemberState,
+    new: str,
+) -> tuple[MemberState, list[Reason]]:
+    """What moving up to ``new`` does to the points: expiry pushed back, upgrade bonuses."""
+    info = program.info
     # The points held when the member moves up live longer; the upgrade's own bonus is credited
     # afterwards, so it starts from its own earning date rather than being pushed as well.
     reasons: list[Reason] = []
@@ -929,13 +1004,11 @@ def on_tier_change(
         if not months:
             continue
         ps, moved = push_lots(
-            ps, currency, info, lambda lot: True, f"{ctx.event.id}/upgrade", months=months
+            ps, currency, info, lambda lot: True, f"{source.id}/upgrade", months=months
         )
         if moved:
             # Like campaigns and paid extensions, the push is journaled (0 points, its cause).
-            entry = JournalEntry(
-                ctx.event.at, ctx.event.id, currency.id, "extend", 0, "tier_upgrade"
-            )
+            entry = JournalEntry(source.at, source.id, currency.id, "extend", 0, "tier_upgrade")
             ps = replace(ps, journal=(*ps.journal, entry))
             reasons.append(
                 Reason.of(
@@ -947,6 +1020,8 @@ def on_tier_change(
                 )
             )
     state = state.evolve(points=ps)
-    earned = earn_upgrade(points, info, state, ctx.event.at, new)
-    state, booked = _book_earned(ctx, points, state, earned, lot_suffix="/upgrade")
-    return state, booked + reasons
+    found, skipped = earn_upgrade(points, info, state, source.at, new)
+    if capture is not None:
+        capture.skipped.extend(skipped)
+    state, booked = _credit(info, capture, source, points, state, found, lot_suffix="/upgrade")
+    return state, skipped + booked + reasons
