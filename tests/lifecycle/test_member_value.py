@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from memberkit.lifecycle import (
     gamma_gamma_expected_spend,
     lifecycle_stage,
     member_value,
+    programme_kpis,
     select_audience,
 )
 
@@ -211,3 +213,52 @@ def test_the_chances_of_purchases_are_explained(locale: str, words: list[str]) -
     text = value.explain(locale)
     for word in words:
         assert word in text, text
+
+
+def test_kpis_add_up_the_members_value_and_the_value_at_risk() -> None:
+    """The programme KPIs carry the members' value at the period's end: how many are valued,
+    their mean P(alive), how many are at risk (P(alive) < 0.5), the purchases expected and the
+    CLV in total and at risk, each equal to the members' own figures added up."""
+    quiet, busy, nobody = busy_then_quiet(), busy_now(), shopper(member_id="m3")
+    end = AS_OF + timedelta(microseconds=1)  # the period [start, end) ends at AS_OF
+    kpis = programme_kpis(POLICY, [quiet, busy, nobody], AS_OF - days(365), end)
+    value = kpis.value
+    assert value is not None
+    worth = [member_value(POLICY, member, AS_OF) for member in (quiet, busy)]
+    q, b = worth[0], worth[1]
+    assert q is not None
+    assert b is not None
+    assert q.clv is not None
+    assert b.clv is not None
+    assert (value.model, value.unit, value.horizon) == ("mbgnbd", "weeks", 52)
+    assert (value.valued, value.at_risk) == (2, 1)
+    assert value.mean_p_alive == ((q.p_alive + b.p_alive) / 2).quantize(Decimal("0.0001"))
+    assert value.expected_purchases == (q.expected_purchases or 0) + (b.expected_purchases or 0)
+    assert value.clv == Money(q.clv.amount + b.clv.amount, "CNY")
+    assert value.clv_at_risk == q.clv
+    assert value.clv_at_risk.amount > 1000
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", ["2 members valued with MBG/NBD", "1 at risk", "next 52 weeks", "held by members"]),
+        ("zh_Hans", ["按 MBG/NBD 评估 2 位会员", "1 位有流失风险", "未来 52 周", "客户终身价值合计"]),
+        ("zh_Hant", ["按 MBG/NBD 評估 2 位會員", "1 位有流失風險", "未來 52 週", "客戶終身價值合計"]),
+    ],
+)
+def test_the_value_kpis_are_explained_in_each_locale(locale: str, words: list[str]) -> None:
+    """The value KPIs read in the manager's language: valued, at risk, expected and CLV."""
+    kpis = programme_kpis(
+        POLICY, [busy_then_quiet(), busy_now()], AS_OF - days(365), AS_OF + days(1)
+    )
+    text = kpis.explain(locale)
+    for word in words:
+        assert word in text, text
+
+
+def test_kpis_without_a_value_model_have_no_value_figures() -> None:
+    """A policy with no purchase model values nobody: the KPIs' value is None."""
+    plain = lifecycle_policy("{}")
+    kpis = programme_kpis(plain, [busy_now()], AS_OF - days(365), AS_OF + days(1))
+    assert kpis.value is None

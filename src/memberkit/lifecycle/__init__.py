@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         PointsFlows,
         ProgrammeKpis,
         Rate,
+        ValueKpis,
         programme_kpis,
     )
     from ._mbgnbd import (
@@ -163,6 +164,7 @@ __all__ = [  # noqa: RUF022
     "SpendParams",
     "StageSpec",
     "SummarySpec",
+    "ValueKpis",
     "ValueSpec",
     "WindowSpec",
     "bgnbd_conditional_p_purchases",
@@ -239,6 +241,7 @@ _EXPORTS: dict[str, str] = {
     "SpendParams": "._model",
     "StageSpec": "._model",
     "SummarySpec": "._model",
+    "ValueKpis": "._kpis",
     "ValueSpec": "._model",
     "WindowSpec": "._model",
     "bgnbd_conditional_p_purchases": "._bgnbd",
