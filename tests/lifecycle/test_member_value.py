@@ -262,3 +262,23 @@ def test_kpis_without_a_value_model_have_no_value_figures() -> None:
     plain = lifecycle_policy("{}")
     kpis = programme_kpis(plain, [busy_now()], AS_OF - days(365), AS_OF + days(1))
     assert kpis.value is None
+
+
+@pytest.mark.parametrize(("same_day", "x"), [("merge", 1), ("keep", 2)])
+def test_same_day_orders_are_occasions_as_the_policy_says(same_day: str, x: int) -> None:
+    """Two orders on one Shanghai day and one a week later: with summary.same_day merge the
+    member made one repeat purchase, with keep two, and the value follows (spend per occasion)."""
+    policy = lifecycle_policy(BODY.replace("same_day: merge", f"same_day: {same_day}"))
+    member = shopper(
+        (AS_OF - days(14), "100"), (AS_OF - days(14) + timedelta(hours=6), "50"), (AS_OF - days(7), "300")
+    )
+    value = member_value(policy, member, AS_OF)
+    assert value is not None
+    assert (value.x, value.t_x, value.T) == (x, 1.0, 2.0)
+    other = "keep" if same_day == "merge" else "merge"
+    twin = member_value(
+        lifecycle_policy(BODY.replace("same_day: merge", f"same_day: {other}")), member, AS_OF
+    )
+    assert twin is not None
+    assert twin.x != value.x
+    assert twin.p_alive != value.p_alive
