@@ -282,3 +282,31 @@ def test_same_day_orders_are_occasions_as_the_policy_says(same_day: str, x: int)
     assert twin is not None
     assert twin.x != value.x
     assert twin.p_alive != value.p_alive
+
+
+@pytest.mark.parametrize("model", ["bgnbd", "mbgnbd"])
+@pytest.mark.parametrize("history", [(0, 0.0, 30.0), (2, 30.43, 38.86), (300, 37.0, 38.0)])
+def test_clv_is_the_discounted_sum_of_mpmaths_expected_purchases(
+    model: str, history: tuple[int, float, float]
+) -> None:
+    """CLV over 52 weeks in 4-week steps at 10% a year equals, to the cent, the sum over steps of
+    mpmath's 40-digit expected purchases in each step × spend × 1.1^-(step middle in years)."""
+    import mpmath
+    from tests.lifecycle.test_bgfamily import ref_expected
+
+    params = (0.243, 4.414, 0.793, 2.426)
+    purchase_model = PurchaseModel(model, params, "weeks")  # type: ignore[arg-type]
+    spend = Decimal("35.22")
+    got = customer_lifetime_value(
+        purchase_model, *history, spend=spend, currency="USD", horizon=52, discount_rate=0.1,
+        step=4,
+    )  # fmt: skip
+    total, before = mpmath.mpf(0), mpmath.mpf(0)
+    for start in range(0, 52, 4):
+        end = start + 4
+        cumulative = ref_expected(end, *history, *params, modified=model == "mbgnbd")
+        middle_years = mpmath.mpf(start + end) / 2 * 7 / mpmath.mpf("365.25")
+        total += (cumulative - before) * mpmath.power(mpmath.mpf("1.1"), -middle_years)
+        before = cumulative
+    expected = (Decimal(mpmath.nstr(total * mpmath.mpf("35.22"), 30))).quantize(Decimal("0.01"))
+    assert got == Money(expected, "USD")
