@@ -114,6 +114,7 @@ def test_a_member_who_never_bought_has_no_value_figures() -> None:
         ("stages: [{id: a, when: {clv: {'>=': 1}}}]", "clv needs lifecycle.value"),
         ("stages: [{id: a, when: {expected_purchases: {'>=': 1}}}]", "expected_purchases needs"),
         (
+            "summary: {unit: weeks}\n"
             "value: {model: bgnbd, purchases: {r: 1, alpha: 1, a: 1, b: 1}, horizon: 52}\n"
             "stages: [{id: a, when: {clv: {'>=': 1}}}]",
             "value.spend",
@@ -310,3 +311,21 @@ def test_clv_is_the_discounted_sum_of_mpmaths_expected_purchases(
         before = cumulative
     expected = (Decimal(mpmath.nstr(total * mpmath.mpf("35.22"), 30))).quantize(Decimal("0.01"))
     assert got == Money(expected, "USD")
+
+
+@pytest.mark.parametrize("summary", ["", "  summary: {same_day: keep}\n"])
+def test_a_value_model_must_state_its_time_unit(summary: str) -> None:
+    """lifecycle.value without summary.unit is a policy error located at lifecycle, saying why:
+    parameters fitted in weeks must never be read as days. With the unit it loads."""
+    import memberkit
+
+    head = "memberkit: 1\nprogram: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: en}\n"
+    value = "  value: {model: bgnbd, purchases: {r: 1, alpha: 1, a: 1, b: 1}, horizon: 52}\n"
+    with pytest.raises(memberkit.PolicyError) as refused:
+        memberkit.parse_policy(head + "lifecycle:\n" + summary + value, source="p.yaml")
+    assert "p.yaml:4:3: lifecycle: " in str(refused.value)
+    assert "are in summary.unit: state it" in str(refused.value)
+    stated = summary.replace("{same_day: keep}", "{same_day: keep, unit: weeks}") or (
+        "  summary: {unit: weeks}\n"
+    )
+    memberkit.parse_policy(head + "lifecycle:\n" + stated + value, source="p.yaml")
