@@ -147,3 +147,24 @@ def test_each_member_counts_once_through_the_weights(model: str, backend: str) -
     assert twice.log_likelihood == pytest.approx(2 * once.log_likelihood, rel=1e-6)
     for key, value in once.parameters.items():
         assert twice.parameters[key] == pytest.approx(value, rel=1e-3), key
+
+
+def test_a_model_fitted_on_summaries_keeps_their_unit() -> None:
+    """PurchaseModel.fit takes MemberSummary rows and carries their unit into the model, with
+    the same parameters as fit_purchases on their triples."""
+    from memberkit.lifecycle import PurchaseModel
+
+    model, fit = PurchaseModel.fit(summaries(), model="bgnbd", backend="python")
+    assert model.unit == "weeks"
+    assert model.named == fit.parameters == bgnbd_fit(triples(), backend="python").parameters
+
+
+def test_summaries_in_two_units_are_not_fitted_together() -> None:
+    """A population mixing days and weeks is refused rather than fitted as one."""
+    from dataclasses import replace
+
+    from memberkit.lifecycle import PurchaseModel
+
+    mixed = [summaries()[0], replace(summaries()[1], unit="days")]
+    with pytest.raises(ModelError, match="more than one unit"):
+        PurchaseModel.fit(mixed)
