@@ -169,3 +169,23 @@ def test_json_output_has_the_parts_sections() -> None:
 def test_an_unknown_locale_is_a_usage_error() -> None:
     """--locale xx_YY exits 2 instead of silently using the programme's locale."""
     assert _run("--members", "5", "--locale", "xx_YY")[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", ("Member value (BG/NBD", "win-back list", "Holdout check:", "total", "expected □")),
+        ("zh_Hant", ("會員價值（BG/NBD", "留出期檢驗", "合計", "預測 □")),
+    ],
+)
+def test_the_report_shows_member_value_and_a_holdout_chart(
+    locale: str, words: tuple[str, ...]
+) -> None:
+    """The printed demo has the value section (CLV, win-back list), the holdout table with its
+    total row and the chart of actual (■) against expected (□) purchases, in the locale."""
+    code, out, _ = _run("--members", "150", "--locale", locale)
+    assert code == 0
+    for word in words:
+        assert word in out, word
+    bars = [line for line in out.splitlines() if "│■" in line or "│□" in line]
+    assert len(bars) >= 8  # a bar of each kind for each of at least four frequency buckets

@@ -242,3 +242,33 @@ def test_explain_reads_a_stored_state_through_a_version_that_renamed_the_currenc
     )
     assert (code, err) == (0, "")
     assert json.loads(out)["points"]["beans"]["available"] == 300
+
+
+def test_a_members_value_is_explained_from_a_policy_with_member_value(tmp_path: Path) -> None:
+    """With lifecycle.value in the policy, explain shows the value stage with the member's
+    P(alive), expected purchases, chances and CLV in the programme's currency, in the locale."""
+    from datetime import timedelta
+
+    from tests.lifecycle.builders import retail_with_value
+
+    path = retail_with_value(tmp_path)
+    policy = memberkit.load_policy(path)
+    state = memberkit.new_member("m1", at(2026, 1, 1, 0, 0))
+    weekly = [
+        purchase(f"p{i}", at(2026, 1, 5) + timedelta(days=7 * i), ("l1", "apparel", "300"))
+        for i in range(6)
+    ]
+    state = memberkit.replay(policy, state, weekly)
+    saved = tmp_path / "state.json"
+    saved.write_text(memberkit.state_to_json(state), encoding="utf-8")
+    code, out, err = run(
+        "explain", str(path), "--state", str(saved), "--as-of", "2026-03-21", "--locale", "zh_Hans"
+    )
+    assert (code, err) == (0, "")
+    assert "生命周期阶段：高价值待挽回" in out
+    assert "满足：仍活跃的概率须小于 0.5（当前为 0.432）" in out
+    assert "未来 364 天的客户终身价值：¥1,147.23" in out
+    code, out, _ = run(
+        "explain", str(path), "--state", str(saved), "--as-of", "2026-03-21", "--locale", "en"
+    )
+    assert "Customer lifetime value over the next 364 days: CN¥1,147.23" in out

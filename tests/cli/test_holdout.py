@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.lifecycle.builders import retail_with_value
 from tests.lifecycle.cdnow import rows
 
 from memberkit.cli import main
@@ -61,6 +62,8 @@ def test_the_report_speaks_the_locale(cdnow_csv: Path, locale: str) -> None:
     """The table's headings are in the chosen locale."""
     _, out, _ = run("holdout", str(cdnow_csv), *PERIODS, "--locale", locale)
     assert ("合计" if locale == "zh_Hans" else "合計") in out
+    assert ("在校准期拟合" if locale == "zh_Hans" else "在校準期擬合") in out
+    assert "fitted" not in out
 
 
 def test_an_unsorted_file_is_refused_with_the_reason(tmp_path: Path) -> None:
@@ -102,3 +105,67 @@ def test_pareto_nbd_is_checked_and_fitted_on_the_calibration_period(cdnow_csv: P
     data = json.loads(out)
     assert set(data["parameters"]) == {"r", "alpha", "s", "beta"}
     assert data["actual"] == 1882
+
+
+def json_report(*args: str) -> dict[str, object]:
+    """The JSON report of one successful run."""
+    code, out, err = run("holdout", *args, "--format", "json")
+    assert (code, err) == (0, "")
+    data: dict[str, object] = json.loads(out)
+    return data
+
+
+def test_same_day_orders_merge_or_count_as_asked(cdnow_csv: Path) -> None:
+    """CDNOW has 177 member-days with two orders: merged they are one holdout purchase each,
+    kept they count apart, so the holdout totals differ."""
+    merged = json_report(str(cdnow_csv), *PERIODS, "--same-day", "merge")
+    kept = json_report(str(cdnow_csv), *PERIODS, "--same-day", "keep")
+    assert (merged["same_day"], kept["same_day"]) == ("merge", "keep")
+    assert merged["actual"] == 1882
+    assert isinstance(kept["actual"], int)
+    assert kept["actual"] > 1882
+
+
+def test_the_policy_states_unit_same_day_model_timezone_and_locale(
+    cdnow_csv: Path, tmp_path: Path
+) -> None:
+    """With --policy the unit (days), same-day rule, model (mbgnbd), timezone and locale are the
+    policy's lifecycle and program sections'; an option given as well overrides the policy."""
+    policy = retail_with_value(tmp_path)
+    data = json_report(str(cdnow_csv), *PERIODS, "--policy", str(policy))
+    assert (data["model"], data["unit"], data["same_day"], data["timezone"]) == (
+        "mbgnbd",
+        "days",
+        "merge",
+        "Asia/Shanghai",
+    )
+    assert data["holdout_length"] == 273.0  # 39 weeks in days
+    value = data["value"]
+    assert isinstance(value, dict)
+    assert value["purchases"]["alpha"] == pytest.approx(6.183 * 7, abs=0.1)  # α in days
+    keep = tmp_path / "keep.yaml"
+    keep.write_text(
+        policy.read_text(encoding="utf-8").replace("same_day: merge", "same_day: keep"),
+        encoding="utf-8",
+    )
+    kept = json_report(str(cdnow_csv), *PERIODS, "--policy", str(keep))
+    assert kept["same_day"] == "keep"
+    assert kept["actual"] == json_report(str(cdnow_csv), *PERIODS, "--same-day", "keep")["actual"]
+    weeks = json_report(str(cdnow_csv), *PERIODS, "--policy", str(policy), "--unit", "weeks")
+    assert (weeks["unit"], weeks["holdout_length"], weeks["model"]) == ("weeks", 39.0, "mbgnbd")
+    code, out, _ = run("holdout", str(cdnow_csv), *PERIODS, "--policy", str(policy))
+    assert code == 0
+    assert "合计" in out  # the retail programme's locale, zh_Hans
+
+
+def test_a_broken_policy_is_a_finding(cdnow_csv: Path, tmp_path: Path) -> None:
+    """A policy that does not load is reported with its location (exit 1), a missing one is
+    a usage error (exit 2)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("program: {id: x}\n", encoding="utf-8")
+    code, _, err = run("holdout", str(cdnow_csv), *PERIODS, "--policy", str(bad))
+    assert code == 1
+    assert "bad.yaml" in err
+    code, _, err = run("holdout", str(cdnow_csv), *PERIODS, "--policy", str(tmp_path / "no.yaml"))
+    assert code == 2
+    assert "cannot read" in err

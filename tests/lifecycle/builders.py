@@ -129,3 +129,35 @@ def entry(when: datetime, kind: str, points: int, currency: str = "points") -> J
     return JournalEntry(
         at=when, event_id=f"{kind}-{when.isoformat()}", currency=currency, kind=kind, points=points
     )
+
+
+RETAIL_VALUE = """\
+  value:
+    model: mbgnbd
+    purchases: {r: 0.525, alpha: 43.3, a: 0.891, b: 1.614}
+    spend: {p: 6.25, q: 3.74, gamma: 100}
+    horizon: 364
+    step: 28
+    discount_rate: 0.1
+"""
+"""A ``lifecycle.value`` section for the retail example (days; CDNOW's MBG/NBD with α in days)."""
+
+
+def retail_with_value(folder: Path) -> Path:
+    """The retail example with RETAIL_VALUE and a first stage for valuable members gone quiet,
+    written to ``folder``: a policy file with member value for the command line."""
+    text = RETAIL.read_text(encoding="utf-8")
+    summary = "  summary: {unit: days, same_day: merge}"
+    assert summary in text
+    text = text.replace(summary, RETAIL_VALUE + summary, 1)
+    stages = "  stages:\n"
+    win_back = (
+        "    - id: value_win_back\n"
+        "      name: {zh_Hans: 高价值待挽回, zh_Hant: 高價值待挽回, en: Valuable gone quiet}\n"
+        '      when: {all: [{clv: {">=": 100}}, {p_alive: {"<": 0.5}}]}\n'
+    )
+    text = text.replace(stages, stages + win_back, 1)
+    text = text.replace("  order: [new,", "  order: [value_win_back, new,", 1)
+    path = folder / "retail_value.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

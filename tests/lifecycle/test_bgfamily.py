@@ -237,3 +237,91 @@ def test_conditional_p_purchases_sum_to_one_with_the_expected_mean(
         39.0, *history, **params
     )
     assert mean == pytest.approx(expected, rel=1e-9)
+
+
+def ref_expected_near_one(t, x, t_x, T, r, alpha, a, b, modified: bool):  # type: ignore[no-untyped-def]
+    """The published expected purchases at 60 digits; at a = 1 exactly, 1e-30 off it (the
+    removable singularity), which is exact to far beyond a float."""
+    with mpmath.workdps(60):
+        a = M(1) + M("1e-30") if a == 1 else M(a)
+        return ref_expected(t, x, t_x, T, r, alpha, a, b, modified)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+@given(
+    params=PARAMS,
+    delta=st.one_of(st.just(0.0), st.floats(-1e-2, 1e-2)),
+    history=histories(),
+    t=st.floats(0.1, 200),
+)
+def test_expected_purchases_near_a_equal_to_one_agree_with_mpmath(
+    model: tuple,
+    params: dict[str, float],
+    delta: float,
+    history: tuple[int, float, float],
+    t: float,
+) -> None:
+    """The published form divides by a - 1: at a = 1 and within 0.01 of it the answer still
+    agrees with mpmath to 1e-9 (the quotient of two small numbers used to lose up to 5e-5)."""
+    modified, _, expected_purchases, _, _ = model
+    params = params | {"a": 1.0 + delta}
+    x, t_x, T = history
+    expected = float(ref_expected_near_one(t, x, t_x, T, **params, modified=modified))
+    got = expected_purchases(t, x, t_x, T, **params)
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("a", [1.0, 1 + 1e-9, 1 - 1e-6, 1.0001, 0.999])
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_expected_purchases_at_the_removable_singularity(model: tuple, a: float) -> None:
+    """Pinned cases at and next to a = 1, a busy member among them, agree with mpmath to 1e-9."""
+    modified, _, expected_purchases, _, _ = model
+    for history in [(0, 0.0, 40.0), (3, 20.0, 40.0), (300, 39.0, 40.0)]:
+        params = {"r": 0.5, "alpha": 5.0, "a": a, "b": 2.0}
+        expected = float(ref_expected_near_one(52.0, *history, **params, modified=modified))
+        assert expected_purchases(52.0, *history, **params) == pytest.approx(expected, rel=1e-9)
+
+
+THOUSANDS = [(1000, 360.0, 365.0), (3000, 100.0, 365.0), (5000, 360.0, 365.0), (5000, 364.99, 365.0)]
+"""Members with thousands of repeat purchases in a year of days: busy to the end, gone quiet,
+and bought at the very end."""
+
+
+@pytest.mark.parametrize("history", THOUSANDS)
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+def test_thousands_of_purchases_agree_with_mpmath(
+    model: tuple, history: tuple[int, float, float]
+) -> None:
+    """With thousands of purchases every closed form (P(alive), log L, expected purchases, the
+    member's own P(n) near its likeliest n) neither overflows nor loses digits: mpmath to 1e-9."""
+    modified, p_alive, expected_purchases, log_likelihood, _ = model
+    conditional = mbgnbd_conditional_p_purchases if modified else bgnbd_conditional_p_purchases
+    params = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    x = history[0]
+    checks = [
+        (p_alive(*history, **params), ref_p_alive(*history, **params, modified=modified)),
+        (
+            log_likelihood([history], **params),
+            ref_log_likelihood(*history, **params, modified=modified),
+        ),
+        (
+            expected_purchases(30.0, *history, **params),
+            ref_expected(30.0, *history, **params, modified=modified),
+        ),
+        (
+            conditional(x // 12, 30.0, *history, **params),
+            ref_conditional(x // 12, 30.0, *history, **params, modified=modified),
+        ),
+    ]
+    for got, expected in checks:
+        assert got == pytest.approx(float(expected), rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=IDS)
+@pytest.mark.parametrize("n", [1000, 5000])
+def test_p_purchases_of_thousands_agree_with_mpmath(model: tuple, n: int) -> None:
+    """The population's P(n purchases) for n in the thousands agrees with mpmath to 1e-9."""
+    modified, _, _, _, p_purchases = model
+    params = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    expected = float(ref_p_purchases(n, 2000.0, **params, modified=modified))
+    assert p_purchases(n, 2000.0, **params) == pytest.approx(expected, rel=1e-9, abs=1e-300)

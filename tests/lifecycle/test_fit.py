@@ -6,7 +6,14 @@ import os
 
 import pytest
 
-from memberkit.lifecycle import ModelError, bgnbd_fit, bgnbd_log_likelihood, fit_purchases
+from memberkit.lifecycle import (
+    ModelError,
+    bgnbd_fit,
+    bgnbd_log_likelihood,
+    fit_purchases,
+    mbgnbd_log_likelihood,
+    pareto_nbd_log_likelihood,
+)
 from memberkit.lifecycle._fast import available
 
 from .cdnow import BGNBD, summaries
@@ -94,3 +101,70 @@ def test_an_empty_population_cannot_be_fitted() -> None:
     """Fitting nothing is an error, not a made-up answer."""
     with pytest.raises(ModelError, match="empty population"):
         bgnbd_fit([])
+
+
+HARD = (
+    [(0, 0.0, 52.0)] * 300
+    + [(1, 3.0, 52.0)] * 20
+    + [(2, 40.0, 52.0)] * 5
+    + [(3000, 51.5, 52.0), (800, 20.0, 52.0)]
+)
+"""Hard data: mostly one-time buyers, a few repeaters and two members with hundreds and
+thousands of purchases (one gone quiet)."""
+LIKELIHOODS = {
+    "bgnbd": bgnbd_log_likelihood,
+    "mbgnbd": mbgnbd_log_likelihood,
+    "pareto_nbd": pareto_nbd_log_likelihood,
+}
+BACKENDS = ["python", pytest.param("numpy", marks=needs_numpy)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("model", sorted(LIKELIHOODS))
+def test_a_penalised_fit_on_hard_data_converges_and_reports_its_likelihood(
+    model: str, backend: str
+) -> None:
+    """On hard data every model and backend converges with penalty 0.05 to finite parameters,
+    and the log-likelihood it reports is the mpmath-checked pure-Python one at its answer (so the
+    array likelihood agrees with it too, heavy buyers included)."""
+    fit = fit_purchases(HARD, model=model, backend=backend, penalty=0.05)  # type: ignore[arg-type]
+    assert fit.converged
+    assert fit.penalty == 0.05
+    assert all(1e-4 < v < 1e4 for v in fit.parameters.values()), fit.parameters
+    direct = LIKELIHOODS[model](HARD, **fit.parameters)
+    assert fit.log_likelihood == pytest.approx(direct, rel=1e-9)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("model", sorted(LIKELIHOODS))
+def test_each_member_counts_once_through_the_weights(model: str, backend: str) -> None:
+    """The population twice over collapses to the same rows with doubled weights: the same
+    answer, with twice the log-likelihood."""
+    sample = [s.triple for s in summaries()[::20]]
+    once = fit_purchases(sample, model=model, backend=backend)  # type: ignore[arg-type]
+    twice = fit_purchases(sample * 2, model=model, backend=backend)  # type: ignore[arg-type]
+    assert twice.members == 2 * once.members
+    assert twice.log_likelihood == pytest.approx(2 * once.log_likelihood, rel=1e-6)
+    for key, value in once.parameters.items():
+        assert twice.parameters[key] == pytest.approx(value, rel=1e-3), key
+
+
+def test_a_model_fitted_on_summaries_keeps_their_unit() -> None:
+    """PurchaseModel.fit takes MemberSummary rows and carries their unit into the model, with
+    the same parameters as fit_purchases on their triples."""
+    from memberkit.lifecycle import PurchaseModel
+
+    model, fit = PurchaseModel.fit(summaries(), model="bgnbd", backend="python")
+    assert model.unit == "weeks"
+    assert model.named == fit.parameters == bgnbd_fit(triples(), backend="python").parameters
+
+
+def test_summaries_in_two_units_are_not_fitted_together() -> None:
+    """A population mixing days and weeks is refused rather than fitted as one."""
+    from dataclasses import replace
+
+    from memberkit.lifecycle import PurchaseModel
+
+    mixed = [summaries()[0], replace(summaries()[1], unit="days")]
+    with pytest.raises(ModelError, match="more than one unit"):
+        PurchaseModel.fit(mixed)

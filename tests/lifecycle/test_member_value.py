@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from memberkit.lifecycle import (
     gamma_gamma_expected_spend,
     lifecycle_stage,
     member_value,
+    programme_kpis,
     select_audience,
 )
 
@@ -112,6 +114,7 @@ def test_a_member_who_never_bought_has_no_value_figures() -> None:
         ("stages: [{id: a, when: {clv: {'>=': 1}}}]", "clv needs lifecycle.value"),
         ("stages: [{id: a, when: {expected_purchases: {'>=': 1}}}]", "expected_purchases needs"),
         (
+            "summary: {unit: weeks}\n"
             "value: {model: bgnbd, purchases: {r: 1, alpha: 1, a: 1, b: 1}, horizon: 52}\n"
             "stages: [{id: a, when: {clv: {'>=': 1}}}]",
             "value.spend",
@@ -211,3 +214,118 @@ def test_the_chances_of_purchases_are_explained(locale: str, words: list[str]) -
     text = value.explain(locale)
     for word in words:
         assert word in text, text
+
+
+def test_kpis_add_up_the_members_value_and_the_value_at_risk() -> None:
+    """The programme KPIs carry the members' value at the period's end: how many are valued,
+    their mean P(alive), how many are at risk (P(alive) < 0.5), the purchases expected and the
+    CLV in total and at risk, each equal to the members' own figures added up."""
+    quiet, busy, nobody = busy_then_quiet(), busy_now(), shopper(member_id="m3")
+    end = AS_OF + timedelta(microseconds=1)  # the period [start, end) ends at AS_OF
+    kpis = programme_kpis(POLICY, [quiet, busy, nobody], AS_OF - days(365), end)
+    value = kpis.value
+    assert value is not None
+    worth = [member_value(POLICY, member, AS_OF) for member in (quiet, busy)]
+    q, b = worth[0], worth[1]
+    assert q is not None
+    assert b is not None
+    assert q.clv is not None
+    assert b.clv is not None
+    assert (value.model, value.unit, value.horizon) == ("mbgnbd", "weeks", 52)
+    assert (value.valued, value.at_risk) == (2, 1)
+    assert value.mean_p_alive == ((q.p_alive + b.p_alive) / 2).quantize(Decimal("0.0001"))
+    assert value.expected_purchases == (q.expected_purchases or 0) + (b.expected_purchases or 0)
+    assert value.clv == Money(q.clv.amount + b.clv.amount, "CNY")
+    assert value.clv_at_risk == q.clv
+    assert value.clv_at_risk.amount > 1000
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", ["2 members valued with MBG/NBD", "1 at risk", "next 52 weeks", "held by members"]),
+        ("zh_Hans", ["按 MBG/NBD 评估 2 位会员", "1 位有流失风险", "未来 52 周", "客户终身价值合计"]),
+        ("zh_Hant", ["按 MBG/NBD 評估 2 位會員", "1 位有流失風險", "未來 52 週", "客戶終身價值合計"]),
+    ],
+)
+def test_the_value_kpis_are_explained_in_each_locale(locale: str, words: list[str]) -> None:
+    """The value KPIs read in the manager's language: valued, at risk, expected and CLV."""
+    kpis = programme_kpis(
+        POLICY, [busy_then_quiet(), busy_now()], AS_OF - days(365), AS_OF + days(1)
+    )
+    text = kpis.explain(locale)
+    for word in words:
+        assert word in text, text
+
+
+def test_kpis_without_a_value_model_have_no_value_figures() -> None:
+    """A policy with no purchase model values nobody: the KPIs' value is None."""
+    plain = lifecycle_policy("{}")
+    kpis = programme_kpis(plain, [busy_now()], AS_OF - days(365), AS_OF + days(1))
+    assert kpis.value is None
+
+
+@pytest.mark.parametrize(("same_day", "x"), [("merge", 1), ("keep", 2)])
+def test_same_day_orders_are_occasions_as_the_policy_says(same_day: str, x: int) -> None:
+    """Two orders on one Shanghai day and one a week later: with summary.same_day merge the
+    member made one repeat purchase, with keep two, and the value follows (spend per occasion)."""
+    policy = lifecycle_policy(BODY.replace("same_day: merge", f"same_day: {same_day}"))
+    member = shopper(
+        (AS_OF - days(14), "100"), (AS_OF - days(14) + timedelta(hours=6), "50"), (AS_OF - days(7), "300")
+    )
+    value = member_value(policy, member, AS_OF)
+    assert value is not None
+    assert (value.x, value.t_x, value.T) == (x, 1.0, 2.0)
+    other = "keep" if same_day == "merge" else "merge"
+    twin = member_value(
+        lifecycle_policy(BODY.replace("same_day: merge", f"same_day: {other}")), member, AS_OF
+    )
+    assert twin is not None
+    assert twin.x != value.x
+    assert twin.p_alive != value.p_alive
+
+
+@pytest.mark.parametrize("model", ["bgnbd", "mbgnbd"])
+@pytest.mark.parametrize("history", [(0, 0.0, 30.0), (2, 30.43, 38.86), (300, 37.0, 38.0)])
+def test_clv_is_the_discounted_sum_of_mpmaths_expected_purchases(
+    model: str, history: tuple[int, float, float]
+) -> None:
+    """CLV over 52 weeks in 4-week steps at 10% a year equals, to the cent, the sum over steps of
+    mpmath's 40-digit expected purchases in each step × spend × 1.1^-(step middle in years)."""
+    import mpmath
+    from tests.lifecycle.test_bgfamily import ref_expected
+
+    params = (0.243, 4.414, 0.793, 2.426)
+    purchase_model = PurchaseModel(model, params, "weeks")  # type: ignore[arg-type]
+    spend = Decimal("35.22")
+    got = customer_lifetime_value(
+        purchase_model, *history, spend=spend, currency="USD", horizon=52, discount_rate=0.1,
+        step=4,
+    )  # fmt: skip
+    total, before = mpmath.mpf(0), mpmath.mpf(0)
+    for start in range(0, 52, 4):
+        end = start + 4
+        cumulative = ref_expected(end, *history, *params, modified=model == "mbgnbd")
+        middle_years = mpmath.mpf(start + end) / 2 * 7 / mpmath.mpf("365.25")
+        total += (cumulative - before) * mpmath.power(mpmath.mpf("1.1"), -middle_years)
+        before = cumulative
+    expected = (Decimal(mpmath.nstr(total * mpmath.mpf("35.22"), 30))).quantize(Decimal("0.01"))
+    assert got == Money(expected, "USD")
+
+
+@pytest.mark.parametrize("summary", ["", "  summary: {same_day: keep}\n"])
+def test_a_value_model_must_state_its_time_unit(summary: str) -> None:
+    """lifecycle.value without summary.unit is a policy error located at lifecycle, saying why:
+    parameters fitted in weeks must never be read as days. With the unit it loads."""
+    import memberkit
+
+    head = "memberkit: 1\nprogram: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: en}\n"
+    value = "  value: {model: bgnbd, purchases: {r: 1, alpha: 1, a: 1, b: 1}, horizon: 52}\n"
+    with pytest.raises(memberkit.PolicyError) as refused:
+        memberkit.parse_policy(head + "lifecycle:\n" + summary + value, source="p.yaml")
+    assert "p.yaml:4:3: lifecycle: " in str(refused.value)
+    assert "are in summary.unit: state it" in str(refused.value)
+    stated = summary.replace("{same_day: keep}", "{same_day: keep, unit: weeks}") or (
+        "  summary: {unit: weeks}\n"
+    )
+    memberkit.parse_policy(head + "lifecycle:\n" + stated + value, source="p.yaml")

@@ -306,3 +306,76 @@ def test_fit_purchases_selects_pareto_nbd() -> None:
     assert fit.model == "pareto_nbd"
     assert set(fit.parameters) == {"r", "alpha", "s", "beta"}
     assert fit == pareto_nbd_fit(sample, backend="python", max_iterations=200)
+
+
+THOUSANDS = [(1000, 360.0, 365.0), (3000, 100.0, 365.0), (5000, 360.0, 365.0), (5000, 364.99, 365.0)]
+"""Members with thousands of repeat purchases in a year of days: busy to the end, gone quiet,
+and bought at the very end."""
+
+
+@pytest.mark.parametrize("history", THOUSANDS)
+def test_thousands_of_purchases_agree_with_mpmath(history: tuple[int, float, float]) -> None:
+    """With thousands of purchases P(alive), log L, expected purchases and the member's own P(n)
+    near its likeliest n agree with mpmath to 1e-9 (the last overflowed from about x = 3,000)."""
+    x, _, big_t = history
+    n = x // 12
+    alive = ref_p_alive(*history, **PUBLISHED)
+    future = ref_p_purchases(
+        n, 30.0, PUBLISHED["r"] + x, PUBLISHED["alpha"] + big_t, PUBLISHED["s"],
+        PUBLISHED["beta"] + big_t,
+    )  # fmt: skip
+    r, alpha, s, beta = (M(PUBLISHED[k]) for k in ("r", "alpha", "s", "beta"))
+    expected_purchases = (
+        (r + x) * (beta + big_t) / ((alpha + big_t) * (s - 1))
+        * (1 - ((beta + big_t) / (beta + big_t + 30)) ** (s - 1)) * alive
+    )  # fmt: skip
+    checks = [
+        (pareto_nbd_p_alive(*history, **PUBLISHED), alive),
+        (
+            pareto_nbd_log_likelihood([history], **PUBLISHED),
+            ref_log_likelihood(*history, **PUBLISHED),
+        ),
+        (pareto_nbd_expected_purchases(30.0, *history, **PUBLISHED), expected_purchases),
+        (pareto_nbd_conditional_p_purchases(n, 30.0, *history, **PUBLISHED), alive * future),
+    ]
+    for got, expected in checks:
+        assert got == pytest.approx(float(expected), rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("beta", [5.0, 5.0 * (1 + 1e-12), 5.0 * (1 - 1e-12), 5.0001])
+def test_alpha_equal_to_beta_and_either_side_agree_with_mpmath(beta: float) -> None:
+    """A0 changes form where α and β cross; at α = β and either side of it P(alive) and log L
+    agree with mpmath to 1e-9."""
+    params = {"r": 0.5, "alpha": 5.0, "s": 0.7, "beta": beta}
+    for history in [(0, 0.0, 40.0), (3, 20.0, 40.0), (300, 39.0, 40.0)]:
+        expected = float(ref_p_alive(*history, **params))
+        assert pareto_nbd_p_alive(*history, **params) == pytest.approx(expected, rel=1e-9)
+        ll = float(ref_log_likelihood(*history, **params))
+        assert pareto_nbd_log_likelihood([history], **params) == pytest.approx(ll, rel=1e-9)
+
+
+@pytest.mark.parametrize("s", [1.0, 1 + 1e-9, 1 - 1e-7])
+def test_expected_purchases_at_s_equal_to_one_agree_with_mpmath(s: float) -> None:
+    """At s = 1 the published form divides by s - 1; its limit
+    (r+x)(β+T)/(α+T) · log((β+T+t)/(β+T)) · P(alive) (and the form next to it) agrees with
+    mpmath to 1e-9."""
+    params = {"r": 0.5, "alpha": 5.0, "s": s, "beta": 8.0}
+    for x, t_x, big_t in [(0, 0.0, 40.0), (3, 20.0, 40.0), (300, 39.0, 40.0)]:
+        alive = ref_p_alive(x, t_x, big_t, **params)
+        r, alpha, ms, beta = M("0.5"), M(5), M(s), M(8)
+        if s == 1:
+            bracket = mpmath.log((beta + big_t + 52) / (beta + big_t))
+        else:
+            bracket = (1 - ((beta + big_t) / (beta + big_t + 52)) ** (ms - 1)) / (ms - 1)
+        expected = (r + x) * (beta + big_t) / (alpha + big_t) * bracket * alive
+        got = pareto_nbd_expected_purchases(52.0, x, t_x, big_t, **params)
+        assert got == pytest.approx(float(expected), rel=1e-9)
+
+
+def test_a_one_time_buyer_is_not_certainly_alive() -> None:
+    """Pareto/NBD, unlike BG/NBD, lets a member who never came back drop out: P(alive) < 1, and
+    it falls the longer the silence lasts."""
+    soon = pareto_nbd_p_alive(0, 0.0, 1.0, **PUBLISHED)
+    late = pareto_nbd_p_alive(0, 0.0, 52.0, **PUBLISHED)
+    assert 0 < late < soon < 1
+    assert late == pytest.approx(float(ref_p_alive(0, 0.0, 52.0, **PUBLISHED)), rel=1e-9)

@@ -93,3 +93,24 @@ def test_elementary_closed_forms() -> None:
     assert hyp2f1(1, 1, 2, 0.5) == pytest.approx(-math.log(0.5) / 0.5, rel=1e-13)
     assert hyp2f1(0.5, 0.5, 1.5, 0.25) == pytest.approx(math.asin(0.5) / 0.5, rel=1e-13)
     assert hyp2f1(1, 1, 1, 0.9) == pytest.approx(10.0, rel=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "c", "z"),
+    [
+        (0.0, 5.0, 3.0, 0.5),  # a = 0 and b = 0: the series is 1
+        (5.0, 0.0, 3.0, 0.9),
+        (0.0, 0.0, 1e-3, 0.99),
+        (2.0, 3.0, 1e-3, 0.5),  # c near 0
+        (1e-3, 1e-3, 1e-3, 0.9),
+        (100.0, 100.0, 1e-3, 0.9),
+        (3.0, 4.0, 5.0, 0.0),  # z = 0
+        (50.0, 60.0, 200.0, 0.99),
+        (5000.5, 5002.4, 5003.2, 0.3),  # BG/NBD with thousands of purchases
+        (3000.2, 3002.4, 3003.2, 0.9),
+    ],
+)
+def test_the_edges_of_the_domain_agree_with_mpmath(a: float, b: float, c: float, z: float) -> None:
+    """At the domain's edges (a or b = 0, c near 0, z = 0) and with parameters in the thousands,
+    log 2F1 agrees with mpmath to 1e-10."""
+    agrees(a, b, c, z)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 import mpmath
@@ -116,3 +117,32 @@ def test_both_backends_find_the_cdnow_estimates() -> None:
         fit = gamma_gamma_fit(repeat_buyers(), backend=backend)  # type: ignore[arg-type]
         assert fit.converged, backend
         assert (round(fit.p, 2), round(fit.q, 2), round(fit.gamma, 2)) == (6.25, 3.74, 15.44)
+
+
+SPARSE = [
+    (1, Decimal("10")),
+    (1, Decimal("30")),
+    (2, Decimal("15")),
+    (1, Decimal("12")),
+    (1, Decimal("80")),
+    (3000, Decimal("25.00")),
+]
+"""Hard spend data: five one-repeat buyers and one member with 3,000 purchases of a steady
+amount, whose plain likelihood climbs without end as p grows."""
+
+
+@pytest.mark.parametrize("backend", ["python", "numpy"])
+def test_a_penalty_keeps_a_fit_on_hard_spend_data_finite(backend: str) -> None:
+    """Without a penalty p runs off (past 10^4); with penalty 0.05 both backends converge to the
+    same finite (p, q, γ) and report the plain log-likelihood at it."""
+    from memberkit.lifecycle._fast import available
+
+    if backend == "numpy" and not available() and os.environ.get("MEMBERKIT_REQUIRE_NUMPY") != "1":
+        pytest.skip("numpy/scipy not installed (the value extra)")
+    plain = gamma_gamma_fit(SPARSE, backend=backend)  # type: ignore[arg-type]
+    assert plain.p > 1e4
+    fit = gamma_gamma_fit(SPARSE, penalty=0.05, backend=backend)  # type: ignore[arg-type]
+    assert fit.converged
+    assert (round(fit.p, 2), round(fit.q, 2), round(fit.gamma, 2)) == (10.14, 2.82, 5.28)
+    direct = gamma_gamma_log_likelihood(SPARSE, p=fit.p, q=fit.q, gamma=fit.gamma)
+    assert fit.log_likelihood == pytest.approx(direct, rel=1e-9)

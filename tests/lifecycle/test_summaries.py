@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
 from tests.builders import SHANGHAI, at, days
 from tests.lifecycle.builders import order, shopper
 
-from memberkit.lifecycle import WindowSpec, bgnbd_summary, figures, occasions
+from memberkit.lifecycle import ModelError, WindowSpec, bgnbd_summary, figures, occasions
 
 AS_OF = at(2026, 6, 1)
 YEAR = WindowSpec(months=12)
@@ -96,12 +97,23 @@ def test_activity_counts_for_activity_recency_only() -> None:
 def test_bgnbd_summary_counts_repeat_purchases_from_the_first() -> None:
     """x counts repeats, t_x runs from the first purchase to the last, T to the moment."""
     member = shopper(AS_OF - days(70), AS_OF - days(56), AS_OF - days(14))
-    assert bgnbd_summary(member, AS_OF, SHANGHAI) is not None
+    in_days = bgnbd_summary(member, AS_OF, SHANGHAI, unit="days")
+    assert in_days is not None
+    assert (in_days.x, in_days.t_x, in_days.T) == (2, 56.0, 70.0)
     summary = bgnbd_summary(member, AS_OF, SHANGHAI, unit="weeks")
     assert summary is not None
     assert (summary.x, summary.t_x, summary.T) == (2, 8.0, 10.0)
 
 
+def test_bgnbd_summary_needs_a_known_unit() -> None:
+    """The unit has no default (days and weeks differ sevenfold); an unknown one is refused."""
+    member = shopper(AS_OF - days(14))
+    with pytest.raises(ModelError, match="unknown time unit 'months'"):
+        bgnbd_summary(member, AS_OF, SHANGHAI, unit="months")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        bgnbd_summary(member, AS_OF, SHANGHAI)  # type: ignore[call-arg]
+
+
 def test_bgnbd_summary_of_a_member_who_never_bought_is_none() -> None:
     """Without a first purchase there is no BG/NBD history to summarise."""
-    assert bgnbd_summary(shopper(), AS_OF, SHANGHAI) is None
+    assert bgnbd_summary(shopper(), AS_OF, SHANGHAI, unit="days") is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -101,3 +103,43 @@ def test_rows_out_of_order_or_malformed_are_refused(rows: list, match: str) -> N
     """Unsorted members, time going backwards, naive times and float amounts are ModelErrors."""
     with pytest.raises(ModelError, match=match):
         list(summarise_transactions(rows, calibration_end=date(2025, 1, 31), unit="days"))
+
+
+def test_an_endless_table_yields_summaries_as_it_goes() -> None:
+    """Rows from an endless generator (which list() would never finish) still give each member's
+    summary as soon as the next member starts: nothing waits for the end of the table."""
+
+    def endless() -> Iterator[tuple[str, date, Decimal]]:
+        for n in itertools.count():
+            yield f"m{n:09d}", date(2025, 1, 1), D("1")
+            yield f"m{n:09d}", date(2025, 1, 9), D("2")
+
+    stream = summarise_transactions(endless(), calibration_end=date(2025, 1, 31), unit="days")
+    first = list(itertools.islice(stream, 1000))
+    assert [s.member for s in first[:2]] == ["m000000000", "m000000001"]
+    assert {(s.x, s.t_x, s.T) for s in first} == {(1, 8.0, 30.0)}
+
+
+def test_a_long_history_is_summarised_in_constant_memory() -> None:
+    """A member with 50,000 orders (and 50,000 after them) is summarised with a few kilobytes
+    at the peak: the rows are never held, only the running figures (a list of them would take
+    megabytes)."""
+    days = 50_000
+
+    def rows() -> Iterator[tuple[str, date, Decimal]]:
+        start = date(1900, 1, 1)
+        for member in ("a", "b"):
+            for i in range(days):
+                yield member, start + timedelta(days=i), D("1.50")
+
+    tracemalloc.start()
+    try:
+        out = list(
+            summarise_transactions(rows(), calibration_end=date(2099, 1, 1), unit="weeks")
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [(s.member, s.x) for s in out] == [("a", days - 1), ("b", days - 1)]
+    assert out[0].mean_repeat_amount == D("1.50")
+    assert peak < 200_000, peak

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         PointsFlows,
         ProgrammeKpis,
         Rate,
+        ValueKpis,
         programme_kpis,
     )
     from ._mbgnbd import (
@@ -106,6 +107,7 @@ if TYPE_CHECKING:
         LifecycleStage,
         lifecycle_stage,
     )
+    from ._state_summaries import summarise_states
     from ._summaries import (
         BgNbdSummary,
         PurchaseFigures,
@@ -163,6 +165,7 @@ __all__ = [  # noqa: RUF022
     "SpendParams",
     "StageSpec",
     "SummarySpec",
+    "ValueKpis",
     "ValueSpec",
     "WindowSpec",
     "bgnbd_conditional_p_purchases",
@@ -202,6 +205,7 @@ __all__ = [  # noqa: RUF022
     "rfm_inputs",
     "rfm_scores",
     "select_audience",
+    "summarise_states",
     "summarise_transactions",
 ]
 
@@ -239,6 +243,7 @@ _EXPORTS: dict[str, str] = {
     "SpendParams": "._model",
     "StageSpec": "._model",
     "SummarySpec": "._model",
+    "ValueKpis": "._kpis",
     "ValueSpec": "._model",
     "WindowSpec": "._model",
     "bgnbd_conditional_p_purchases": "._bgnbd",
@@ -278,6 +283,7 @@ _EXPORTS: dict[str, str] = {
     "rfm_inputs": "._rfm",
     "rfm_scores": "._rfm",
     "select_audience": "._audiences",
+    "summarise_states": "._state_summaries",
     "summarise_transactions": "._transactions",
 }
 """Where each name lives; imported on first use (PEP 562), so importing the package is cheap."""

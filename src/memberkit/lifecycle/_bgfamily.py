@@ -108,21 +108,80 @@ def expected_purchases(
     E = c/(a-1) · [1 - ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b'; c; t/(α+T+t))] · P(alive), with
     b' = b + x, c = a + b + x - 1 (BG) or b' = b + x + 1, c = a + b + x (MBG). For a < 1 both
     factors are negative and the product is right.
+
+    Near a = 1 the bracket and a - 1 both tend to 0 (at a = 1, c = b' and the 2F1 is
+    (1-z)^-(r+x) exactly), and the quotient of two small numbers loses digits: at
+    |a - 1| = 1e-6 about seven. There the bracket divided by a - 1 is summed as a series of
+    positive terms instead (``_bracket_over_a_minus_1``), exact at a = 1 itself.
     """
     if t == 0:
         return 0.0
-    if a == 1:
-        # The closed form divides by a - 1; step off the removable singularity.
-        a = 1 + 1e-9
     b_post, c = (b + x + 1, a + b + x) if modified else (b + x, a + b + x - 1)
     z = t / (alpha + T + t)
     if c <= 0:
         # BG/NBD, x = 0 and a + b <= 1 (a fit on data without drop-outs runs there).
         return _expected_small_c(z, r, a, b) * p_alive(x, t_x, T, r, alpha, a, b, modified)
+    if abs(a - 1) < _NEAR_ONE:
+        per = _bracket_over_a_minus_1(r + x, b_post, a - 1, z)
+        if per is not None:
+            return c * per * p_alive(x, t_x, T, r, alpha, a, b, modified)
+        if a == 1:
+            # Too many terms for the series (a horizon thousands of times α + T): the closed
+            # form just off the removable singularity, good to about 1e-6.
+            a = 1 + 1e-9
+            c = c + 1e-9
     log_f, _ = log_hyp2f1(r + x, b_post, c, z)
     log_second = (r + x) * math.log1p(-z) + log_f
     bracket = -math.expm1(log_second)
     return c / (a - 1) * bracket * p_alive(x, t_x, T, r, alpha, a, b, modified)
+
+
+_NEAR_ONE = 1e-2
+_MAX_SERIES_TERMS = 2_000_000
+
+
+def _bracket_over_a_minus_1(big_a: float, b_post: float, delta: float, z: float) -> float | None:
+    """[1 - (1-z)^A 2F1(A, b'; b'+δ; z)] / δ with δ = a - 1 (c = b' + δ in both models).
+
+    With P(k) = (1-z)^A (A)_k z^k / k! (a negative binomial law over k, summing to 1) and
+    ρ_k = (b')_k / (b'+δ)_k, the bracket is Σ_k P(k) (1 - ρ_k), and 1 - ρ_k telescopes into
+    δ · Σ_{j<k} ρ_j / (b'+j+δ). So the quotient is Σ_k P(k) S_k with S_k = Σ_{j<k} ρ_j/(b'+j+δ):
+    every term positive (b' + δ = c > 0), no cancellation, and at δ = 0 it is the limit
+    Σ_k P(k) H_k with H_k = Σ_{j<k} 1/(b'+j). The increments ρ_j/(b'+j+δ) fall with j
+    (their ratio is (b'+j)/(b'+j+1+δ) < 1 for δ > -1), and past the mode P(k+i) <= P(k) q^i
+    with q = max(P(k+1)/P(k), z), so the rest after k is at most
+    P(k) · (S_k q/(1-q) + inc_k q/(1-q)²), the stopping rule. None when the series would need
+    more than two million terms (the mode of P is about A z / (1-z)).
+    """
+    if big_a * z / (1 - z) > _MAX_SERIES_TERMS / 2:
+        return None
+    if z == 0:
+        return 0.0
+    log_p = big_a * math.log1p(-z)  # log P(0)
+    log_z = math.log(z)
+    top = log_p
+    total = 0.0  # Σ P(k) S_k, scaled by e^-top
+    s_k = 0.0
+    log_rho = 0.0
+    k = 0
+    while k < _MAX_SERIES_TERMS:
+        increment = math.exp(log_rho) / (b_post + k + delta)
+        if log_p > top:
+            total *= math.exp(top - log_p)
+            top = log_p
+        weight = math.exp(log_p - top)
+        total += weight * s_k
+        ratio = z * (big_a + k) / (k + 1)  # P(k+1) / P(k)
+        q = max(ratio, z)
+        if q < 1 and total > 0:
+            rest = weight * (s_k * q / (1 - q) + increment * q / (1 - q) ** 2)
+            if rest <= 1e-17 * total:
+                return total * math.exp(top)
+        s_k += increment
+        log_rho -= math.log1p(delta / (b_post + k))
+        log_p += math.log(big_a + k) + log_z - math.log(k + 1)
+        k += 1
+    return None
 
 
 def _expected_small_c(z: float, r: float, a: float, b: float) -> float:

@@ -236,23 +236,22 @@ def _log_pair_series(b: Any, c: Any, z: Any, x_of: Any, y_of: Any) -> Any:
 
     The k-th term is coef_k(x)·z(y)^k with coef_k = Π_{j<k} (b+j)/(c+j): the coefficients are
     made once per distinct x and the powers once per distinct y, so a pair costs a product per
-    term. 16 (then 64) terms settle every pair whose z is not near 1; the few left, ``_log_series_1``
-    finishes.
+    term. 16 terms settle every pair whose z is not near 1; only the few left go on, in
+    ``_log_series_1`` (recomputing every pair with more terms cost up to three times as much:
+    a fit on 100,000 members with five years of days took 4.5 s instead of 1.6 s).
     """
     import numpy as np
 
-    pairs = x_of.size
-    for terms_count in (16, 64) if pairs * 64 <= 4_000_000 else (16,):
-        ks = np.arange(terms_count)
-        coef = np.cumprod((b[..., None] + ks) / (c[..., None] + ks), axis=-1)
-        powers = np.cumprod(np.broadcast_to(z[..., None], (*z.shape, terms_count)), axis=-1)
-        terms = coef[:, x_of, :] * powers[:, y_of, :]
-        total = 1 + terms.sum(axis=-1)
-        q = z[0].real[y_of]
-        done = (q < 1) & (terms[0, :, -1].real * q <= 1e-17 * (1 - q) * total[0].real)
-        if done.all():
-            return np.log(total)
+    ks = np.arange(16)
+    coef = np.cumprod((b[..., None] + ks) / (c[..., None] + ks), axis=-1)
+    powers = np.cumprod(np.broadcast_to(z[..., None], (*z.shape, ks.size)), axis=-1)
+    terms = coef[:, x_of, :] * powers[:, y_of, :]
+    total = 1 + terms.sum(axis=-1)
+    q = z[0].real[y_of]
+    done = (q < 1) & (terms[0, :, -1].real * q <= 1e-17 * (1 - q) * total[0].real)
     out = np.log(total)
+    if done.all():
+        return out
     rest = ~done
     out[:, rest] = _log_series_1(b[:, x_of[rest]], c[:, x_of[rest]], z[:, y_of[rest]])
     return out

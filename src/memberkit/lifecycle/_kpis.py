@@ -23,6 +23,8 @@ from .._money import Money
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._access import aware, lifecycle_of, tier_held_at
+from ._fit import MODEL_NAMES
+from ._member_value import UNIT_NAMES, value_of
 
 if TYPE_CHECKING:
     from .._compiled import Policy
@@ -33,6 +35,7 @@ __all__ = [
     "PointsFlows",
     "ProgrammeKpis",
     "Rate",
+    "ValueKpis",
     "programme_kpis",
 ]
 
@@ -106,6 +109,48 @@ class PointsFlows:
         return Decimal(self.expired) / Decimal(leaving)
 
 
+AT_RISK_BELOW = Decimal("0.5")
+"""A member whose P(alive) is below this is counted at risk (the win-back pool)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ValueKpis:
+    """What the members are worth at the period's end, under the policy's purchase model.
+
+    Each member with a purchase before the end is valued as ``member_value`` values them at the
+    period's last moment (P(alive), and with ``lifecycle.value`` the purchases expected and the
+    CLV over ``horizon`` in ``unit``). Every figure is a sum over members, so partial results
+    add up. ``at_risk``: members whose P(alive) is below 0.5; ``clv_at_risk``: their CLV added
+    up, the value a win-back campaign is after.
+    """
+
+    model: str
+    """bgnbd, mbgnbd or pareto_nbd"""
+    unit: str
+    """the unit of ``horizon`` (the policy's ``lifecycle.summary.unit``)"""
+    horizon: float | None
+    """the period of ``expected_purchases`` and ``clv`` (None with ``lifecycle.bgnbd``)"""
+    valued: int
+    """members with at least one purchase before the end"""
+    p_alive_sum: Decimal
+    """Σ P(alive) over the valued members (each to four places)"""
+    at_risk: int
+    """valued members whose P(alive) is below 0.5"""
+    expected_purchases: Decimal | None
+    """Σ purchases expected over ``horizon`` (None with ``lifecycle.bgnbd``)"""
+    clv: Money | None
+    """Σ CLV over ``horizon`` in the programme's currency (None without ``value.spend``)"""
+    clv_at_risk: Money | None
+    """Σ CLV of the members at risk"""
+
+    @property
+    def mean_p_alive(self) -> Decimal | None:
+        """The valued members' mean P(alive) (None with nobody valued)."""
+        if not self.valued:
+            return None
+        return (self.p_alive_sum / self.valued).quantize(Decimal("0.0001"))
+
+
 @dataclass(frozen=True, slots=True)
 class ProgrammeKpis(Explained):
     """The programme's KPIs over ``[start, end)``."""
@@ -128,6 +173,8 @@ class ProgrammeKpis(Explained):
     points: tuple[PointsFlows, ...]
     reasons: tuple[Reason, ...]
     default_locale: str = "en"
+    value: ValueKpis | None = None
+    """The members' value at the end, when the policy has ``lifecycle.value`` (or ``bgnbd``)."""
 
     @property
     def member_share_of_sales(self) -> Decimal | None:
@@ -210,6 +257,11 @@ def programme_kpis(
     outstanding: dict[str, Points] = defaultdict(int)
     members = buyers = repeaters = 0
     sales = Decimal(0)
+    # Member value at the period's last moment (the period is [start, end)).
+    last = end - timedelta(microseconds=1)
+    valuing = compiled.value is not None or compiled.bgnbd is not None
+    valued = at_risk = 0
+    p_alive_sum = expected_sum = clv_sum = clv_at_risk = Decimal(0)
     for state in states:
         if state.joined_at >= end:
             continue
@@ -258,6 +310,16 @@ def programme_kpis(
             cohort_kept[cohort] += 1
         # The tier at the period's end, after the reviews due by then (not the last recorded).
         tiers[tier_held_at(policy, state, end)] += 1
+        worth = value_of(compiled, state, last) if valuing else None
+        if worth is not None:
+            valued += 1
+            p_alive_sum += worth.p_alive
+            risky = worth.p_alive < AT_RISK_BELOW
+            at_risk += risky
+            expected_sum += worth.expected_purchases or 0
+            if worth.clv is not None:
+                clv_sum += worth.clv.amount
+                clv_at_risk += worth.clv.amount if risky else 0
         for entry in state.points.journal:
             if entry.at >= end:
                 continue
@@ -319,6 +381,22 @@ def programme_kpis(
         )
         for flow in points
     ]
+    value: ValueKpis | None = None
+    if valuing:
+        spec = compiled.value
+        has_clv = spec is not None and spec.spend is not None
+        value = ValueKpis(
+            model=spec.model if spec is not None else "bgnbd",
+            unit="weeks" if compiled.unit == "weeks" else "days",
+            horizon=spec.horizon if spec is not None else None,
+            valued=valued,
+            p_alive_sum=p_alive_sum,
+            at_risk=at_risk,
+            expected_purchases=expected_sum if spec is not None else None,
+            clv=Money(clv_sum, info.currency) if has_clv else None,
+            clv_at_risk=Money(clv_at_risk, info.currency) if has_clv else None,
+        )
+        reasons += _value_reasons(value)
     return ProgrammeKpis(
         start=start,
         end=end,
@@ -338,4 +416,44 @@ def programme_kpis(
         points=points,
         reasons=tuple(reasons),
         default_locale=info.locale,
+        value=value,
     )
+
+
+def _value_reasons(value: ValueKpis) -> list[Reason]:
+    """The value KPIs in words: how many valued, how likely active, at risk, expected and CLV."""
+    reasons = [
+        Reason.of(
+            "lifecycle.kpi_value",
+            "",
+            members=value.valued,
+            model=MODEL_NAMES[value.model],
+            mean_p_alive=value.mean_p_alive if value.mean_p_alive is not None else Decimal(0),
+            at_risk=value.at_risk,
+        )
+    ]
+    if value.horizon is None or value.expected_purchases is None:
+        return reasons
+    horizon = Decimal(repr(value.horizon)).normalize()
+    unit = UNIT_NAMES[value.unit]
+    reasons.append(
+        Reason.of(
+            "lifecycle.kpi_expected_purchases",
+            "",
+            expected=value.expected_purchases,
+            horizon=horizon,
+            unit=unit,
+        )
+    )
+    if value.clv is not None and value.clv_at_risk is not None:
+        reasons.append(
+            Reason.of(
+                "lifecycle.kpi_clv",
+                "",
+                clv=value.clv,
+                clv_at_risk=value.clv_at_risk,
+                horizon=horizon,
+                unit=unit,
+            )
+        )
+    return reasons

@@ -31,12 +31,13 @@ from ._value import PurchaseModel, customer_lifetime_value
 if TYPE_CHECKING:
     from .._compiled import Policy
 
-__all__ = ["MemberValue", "member_value", "value_of"]
+__all__ = ["UNIT_NAMES", "MemberValue", "member_value", "value_of"]
 
-_UNIT_NAMES = {
+UNIT_NAMES = {
     "days": LocalizedText({"en": "days", "zh_Hans": "天", "zh_Hant": "天"}, "en"),
     "weeks": LocalizedText({"en": "weeks", "zh_Hans": "周", "zh_Hant": "週"}, "en"),
 }
+"""The time units' names in each locale, for reasons."""
 _FOUR = Decimal("0.0001")
 
 
@@ -122,7 +123,7 @@ def value_of(
     if spec is not None:
         expected = Decimal(repr(model.expected_purchases(spec.horizon, x, t_x, T))).quantize(_FOUR)
         horizon = Decimal(repr(spec.horizon)).normalize()
-        unit_name = _UNIT_NAMES[unit]
+        unit_name = UNIT_NAMES[unit]
         reasons.append(
             Reason.of(
                 "lifecycle.expected_purchases",

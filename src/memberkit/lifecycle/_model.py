@@ -286,6 +286,14 @@ class AudienceSpec(_Frozen):
 class LifecycleSection(_Frozen):
     """The lifecycle section: stages, RFM, BG/NBD and audiences; every part is optional."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            # value's parameters, horizon and step are in summary.unit: it must be stated.
+            "if": {"required": ["value"]},
+            "then": {"required": ["summary"], "properties": {"summary": {"required": ["unit"]}}},
+        }
+    )
+
     window: WindowSpec = Field(default_factory=lambda: WindowSpec(months=12))
     """the window frequency and monetary are counted over, e.g. ``{months: 12}``"""
     churn_gap_days: Annotated[int, Field(ge=1, le=3660)] = Field(
@@ -321,5 +329,17 @@ class LifecycleSection(_Frozen):
             raise ValueError(
                 "give either 'bgnbd' or 'value' (whose 'purchases' are the model's parameters), "
                 "not both"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _value_states_its_unit(self) -> LifecycleSection:
+        if self.value is not None and (
+            "summary" not in self.model_fields_set or "unit" not in self.summary.model_fields_set
+        ):
+            raise ValueError(
+                "the value model's parameters, horizon and step are in summary.unit: state it "
+                "(summary: {unit: days} or {unit: weeks}), so parameters fitted in weeks are "
+                "never read as days"
             )
         return self

@@ -208,7 +208,7 @@ def _p_purchases(n: int, t: float, r: float, alpha: float, s: float, beta: float
     """
     if t == 0:
         return 1.0 if n == 0 else 0.0
-    stay = math.exp(_log_nbd(n, t, r, alpha) + s * (math.log(beta) - math.log(beta + t)))
+    log_stay = _log_nbd(n, t, r, alpha) + s * (math.log(beta) - math.log(beta + t))
     log_k = math.lgamma(r + n) - math.lgamma(r) - math.lgamma(n + 1)
     scale = log_k + math.log(s) + s * math.log(beta) + math.log(alpha)
     big_u = t / (alpha + t)
@@ -221,11 +221,18 @@ def _p_purchases(n: int, t: float, r: float, alpha: float, s: float, beta: float
             (n * math.log(u) if n else 0.0) + tail - (s + 1) * math.log(beta + (alpha - beta) * u)
         )
 
-    return stay + math.exp(scale) * _tanh_sinh(log_f, big_u)
+    # Both parts in log space: with thousands of purchases K and the integral are each far beyond
+    # a float (K ~ e^2000, the integral ~ e^-2000) while their product is a probability.
+    log_gone = scale + _log_tanh_sinh(log_f, big_u)
+    high, low = (log_stay, log_gone) if log_stay >= log_gone else (log_gone, log_stay)
+    if high == -math.inf:
+        return 0.0
+    return math.exp(high + math.log1p(math.exp(low - high)))
 
 
-def _tanh_sinh(log_f: Callable[[float, float], float], width: float) -> float:
-    """∫_0^width e^log_f(u) du by the tanh-sinh rule (nodes crowd both ends; e^log_f finite)."""
+def _log_tanh_sinh(log_f: Callable[[float, float], float], width: float) -> float:
+    """log ∫_0^width e^log_f(u) du by the tanh-sinh rule (nodes crowd both ends); the terms are
+    summed relative to the largest, so e^log_f may lie far outside a float's range."""
     half_pi = math.pi / 2
     previous = math.nan
     step = 0.5
@@ -250,15 +257,22 @@ def _tanh_sinh(log_f: Callable[[float, float], float], width: float) -> float:
     # Level 0: the middle node and every whole multiple of the step.
     logs.append((log_f(width / 2, width / 2) + math.log(width * half_pi / 2), 0.0))
     add(1, 1, step)
+    top = -math.inf
     for _ in range(12):
-        top = max(v for v, _ in logs)
-        total = math.fsum(math.exp(v - top) for v, _ in logs) * step * math.exp(top)
+        new_top = max(v for v, _ in logs)
+        if new_top == -math.inf:
+            return -math.inf
+        # Each level's sum is taken relative to the largest term so far; a previous sum taken
+        # relative to a smaller one is rescaled, so the two stay comparable.
+        previous *= math.exp(top - new_top) if top != -math.inf else 1.0
+        top = new_top
+        total = math.fsum(math.exp(v - top) for v, _ in logs) * step
         if abs(total - previous) <= 1e-15 * total:
-            return total
+            return top + math.log(total)
         previous = total
         step /= 2
         add(1, 2, step)  # the new level's nodes: odd multiples of the halved step
-    return previous
+    return top + math.log(previous)
 
 
 def pareto_nbd_p_purchases(

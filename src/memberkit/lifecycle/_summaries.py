@@ -18,6 +18,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
+from .._errors import ModelError
 from .._state import MemberState
 from ._model import WindowSpec
 
@@ -205,10 +206,13 @@ def bgnbd_summary(
     as_of: datetime,
     tz: tzinfo,
     *,
-    unit: Unit = "days",
+    unit: Unit,
     same_day: Literal["merge", "keep"] = "merge",
 ) -> BgNbdSummary | None:
-    """(x, t_x, T) of one member at ``as_of``; None for a member who has never bought."""
+    """(x, t_x, T) of one member at ``as_of`` in ``unit`` (days or weeks, stated: the unit the
+    model's parameters were fitted in); None for a member who has never bought."""
+    if unit not in _UNIT_DAYS:
+        raise ModelError(f"unknown time unit {unit!r} (days or weeks)")
     found = occasions(state, as_of, tz, same_day)
     if not found:
         return None

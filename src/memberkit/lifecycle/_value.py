@@ -18,6 +18,7 @@ yearly discount rate. Multiply by a margin outside if value should be profit, no
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,8 +26,8 @@ from .._errors import ModelError
 from .._money import Money
 from . import _bgfamily as family
 from . import _pareto as pareto
-from ._fit import ModelName, PurchaseFit
-from ._transactions import Unit, unit_days
+from ._fit import Backend, ModelName, PurchaseFit, fit_purchases
+from ._transactions import MemberSummary, Unit, unit_days
 
 __all__ = ["PurchaseModel", "customer_lifetime_value"]
 
@@ -69,6 +70,36 @@ class PurchaseModel:
         """The model a fit found, on the unit its summaries were in."""
         r, alpha, third, fourth = fit.parameters.values()
         return cls(fit.model, (r, alpha, third, fourth), unit)
+
+    @classmethod
+    def fit(
+        cls,
+        summaries: Iterable[MemberSummary],
+        *,
+        model: ModelName = "bgnbd",
+        penalty: float = 0.0,
+        backend: Backend = "auto",
+    ) -> tuple[PurchaseModel, PurchaseFit]:
+        """Fit ``model`` on member summaries and keep their unit: the model and the fit.
+
+        The unit travels from the summaries to the model, never restated by hand; summaries in
+        more than one unit are refused (ModelError).
+        """
+        units: set[str] = set()
+
+        def triples() -> Iterator[tuple[int, float, float]]:
+            for summary in summaries:
+                if units and summary.unit not in units:
+                    raise ModelError(
+                        f"the summaries are in more than one unit ({', '.join(sorted(units))} "
+                        f"and {summary.unit}): fit each unit apart"
+                    )
+                units.add(summary.unit)
+                yield summary.triple
+
+        found = fit_purchases(triples(), model=model, penalty=penalty, backend=backend)
+        unit: Unit = "weeks" if units == {"weeks"} else "days"
+        return cls.from_fit(found, unit), found
 
     @property
     def named(self) -> dict[str, float]:
