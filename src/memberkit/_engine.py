@@ -27,6 +27,7 @@ from ._errors import EventConflict, EventError
 from ._events import (
     Activity,
     Event,
+    FlagUpdate,
     ProfileUpdate,
     Purchase,
     Refund,
@@ -35,6 +36,7 @@ from ._events import (
     legacy_fingerprint,
 )
 from ._fold import fold
+from ._instants import fixed_offset
 from ._limits import memberkit_context
 from ._money import currency_exponent
 from ._program import ProgramInfo
@@ -42,6 +44,7 @@ from ._reasons import Reason
 from ._spread import record_amount_refund
 from ._state import (
     ActivityRecord,
+    FlagRecord,
     LineRecord,
     MemberState,
     OrderRecord,
@@ -391,8 +394,36 @@ def _record(
         tags = [t for t in state.tags if t not in event.remove_tags]
         tags.extend(t for t in event.add_tags if t not in tags)
         birthday = event.birthday if event.birthday is not None else state.birthday
-        return state.evolve(tags=tuple(tags), birthday=birthday), ()
+        year = event.birth_year if event.birth_year is not None else state.birth_year
+        return state.evolve(tags=tuple(tags), birthday=birthday, birth_year=year), ()
+    if isinstance(event, FlagUpdate):
+        return state.evolve(flags=_flags_after(state, event, info)), ()
     return state, ()
+
+
+def _flags_after(
+    state: MemberState, event: FlagUpdate, info: ProgramInfo
+) -> tuple[FlagRecord, ...]:
+    """The member's flags after ``event``: the flag set (or cleared), those already over pruned.
+
+    A flag that ended by this event can never hold again for any question the state still
+    answers (none is asked before the last event), so it leaves the state.
+    """
+    kept = tuple(
+        f for f in state.flags if f.name != event.flag and (f.until is None or f.until > event.at)
+    )
+    if event.clear:
+        return kept
+    until = event.until
+    if event.through is not None:
+        # "Valid to the end of the month": held until that day ends on the programme's calendar.
+        day = event.through + timedelta(days=1)
+        until = fixed_offset(datetime(day.year, day.month, day.day, tzinfo=info.tz))
+    start = event.start or event.at
+    if until is not None and until <= event.at:
+        # Already over when told: nothing to keep.
+        return kept
+    return (*kept, FlagRecord(name=event.flag, start=start, until=until))
 
 
 def _check_refund_horizon(info: ProgramInfo, state: MemberState, event: Refund) -> None:

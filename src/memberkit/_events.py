@@ -56,6 +56,7 @@ __all__ = [
     "Adjustment",
     "BenefitUse",
     "Event",
+    "FlagUpdate",
     "Line",
     "PointsExtension",
     "ProfileUpdate",
@@ -365,6 +366,9 @@ class ProfileUpdate(_Event):
 
     type: Literal["profile"] = "profile"
     birthday: Birthday | None = None
+    birth_year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
+    """The year the member was born, when known: with the birthday's month and day it gives the
+    member's ``age`` in conditions (the birthday's own year is never read as the birth year)."""
     add_tags: Tags = ()
     remove_tags: Tags = ()
 
@@ -373,6 +377,48 @@ class ProfileUpdate(_Event):
         both = sorted(set(self.add_tags) & set(self.remove_tags))
         if both:
             raise ValueError(f"tag(s) {', '.join(both)} both added and removed in one update")
+        return self
+
+
+FlagName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64, strip_whitespace=True)
+]
+
+
+class FlagUpdate(_Event):
+    """A flag on the member set or cleared: an offer the member activated, a consent given.
+
+    A flag holds from ``start`` (default: the event's time) to its end, given as the last day it
+    holds (``through``) or the first moment it no longer does (``until``); without either it holds
+    until cleared. Setting a flag again replaces its validity; ``clear: true`` ends it now.
+    Conditions read the flags in force as ``flag`` (``when: {flag: double_days}``).
+    """
+
+    type: Literal["flag"] = "flag"
+    flag: FlagName
+    start: Moment | None = None
+    until: Moment | None = None
+    through: Day | None = None
+    clear: bool = False
+
+    @model_validator(mode="after")
+    def _validity(self) -> FlagUpdate:
+        if self.clear and (self.start, self.until, self.through) != (None, None, None):
+            raise ValueError(
+                "a flag being cleared takes no validity: remove 'start', 'until' and 'through' "
+                "(or set the flag again with its new validity instead of clearing it)"
+            )
+        if self.until is not None and self.through is not None:
+            raise ValueError(
+                "give the flag's end once: 'through' (its last day) or 'until' (an instant)"
+            )
+        if self.until is not None and self.until <= (self.start or self.at):
+            raise ValueError("the flag ends ('until') before it starts; give a later 'until'")
+        first = (self.start or self.at).date()
+        if self.through is not None and self.through < first - timedelta(days=1):
+            raise ValueError(
+                "the flag's last day ('through') is before it starts; give a later 'through'"
+            )
         return self
 
 
@@ -387,7 +433,8 @@ Event = Annotated[
     | PointsExtension
     | TierGrant
     | BenefitUse
-    | ProfileUpdate,
+    | ProfileUpdate
+    | FlagUpdate,
     Field(discriminator="type"),
 ]
 
@@ -407,6 +454,7 @@ _MODELS: dict[str, type[BaseModel]] = {
         TierGrant,
         BenefitUse,
         ProfileUpdate,
+        FlagUpdate,
     )
 }
 """Each event type's model, for the fields an unknown field may be a misspelling of."""
@@ -515,7 +563,7 @@ def _fields_at(data: Mapping[str, Any], loc: list[int | str]) -> list[str]:
     return []
 
 
-_PERSONAL = frozenset({"birthday", "phone", "email", "e_mail", "name"})
+_PERSONAL = frozenset({"birthday", "birth_year", "phone", "email", "e_mail", "name"})
 """Fields that hold personal data: their values are masked in messages."""
 
 _BOUNDS = frozenset(
@@ -535,6 +583,7 @@ _TYPES = {
     "tier_grant",
     "benefit_use",
     "profile",
+    "flag",
 }
 
 

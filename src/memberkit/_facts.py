@@ -20,6 +20,7 @@ from .rules import Facts
 
 __all__ = [
     "LeapBirthday",
+    "age_on",
     "birthday_in_year",
     "birthday_windows",
     "event_values",
@@ -62,6 +63,23 @@ def birthday_windows(
     return frozenset(found)
 
 
+def age_on(
+    birth_year: int | None, birthday: date | None, today: date, leap_rule: LeapBirthday = "feb28"
+) -> int | None:
+    """The member's age in whole years on ``today``, or None when it cannot be told.
+
+    It needs the birth year and the birthday's month and day; the age goes up on the birthday
+    (a 29 Feb birthday on 28 Feb or 1 Mar in common years, as the programme states). A day before
+    the member was born has no age.
+    """
+    if birth_year is None or birthday is None:
+        return None
+    age = today.year - birth_year
+    if today < birthday_in_year(birthday, today.year, leap_rule):
+        age -= 1
+    return age if age >= 0 else None
+
+
 def member_values(
     state: MemberState,
     local_at: datetime,
@@ -69,18 +87,29 @@ def member_values(
     tier: str | None,
     leap_rule: LeapBirthday = "feb28",
 ) -> dict[str, object]:
-    """Member fields at a moment: tiers held, tags, days since joining, birthday windows.
+    """Member fields at a moment: tiers held, tags, age, tenure, flags in force, birthday windows.
 
     ``tier`` is the ladder tier in force; the ``tier`` field holds it together with the paid
     tiers held alongside the ladder at that moment, so ``tier: club`` holds for a club member
     whatever their ladder tier.
     """
     joined = state.joined_at.astimezone(local_at.tzinfo).date()
+    today = local_at.date()
+    # Whole years and months of membership on the local date, counted as anniversaries are
+    # (joined 31 Jan: one month on 28 Feb; joined 29 Feb: one year on 28 Feb).
+    tenure = relativedelta(today, joined) if today >= joined else relativedelta()
     values: dict[str, object] = {
         "member_tags": frozenset(state.tags),
-        "days_since_join": (local_at.date() - joined).days,
-        "birthday": birthday_windows(state.birthday, local_at.date(), leap_rule),
+        "days_since_join": (today - joined).days,
+        "joined": joined,
+        "tenure_years": tenure.years,
+        "tenure_months": tenure.years * 12 + tenure.months,
+        "birthday": birthday_windows(state.birthday, today, leap_rule),
+        "flag": state.flags_at(local_at),
     }
+    age = age_on(state.birth_year, state.birthday, today, leap_rule)
+    if age is not None:
+        values["age"] = age
     held = state.tiers.alongside_at(local_at)
     if tier is not None:
         held = held | {tier}

@@ -120,7 +120,12 @@ MEMBER_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
         "tier": FieldType.TEXT_SET,
         "member_tags": FieldType.TEXT_SET,
         "days_since_join": FieldType.NUMBER,
+        "joined": FieldType.DATE,
+        "tenure_years": FieldType.NUMBER,
+        "tenure_months": FieldType.NUMBER,
+        "age": FieldType.NUMBER,
         "birthday": FieldType.TEXT_SET,
+        "flag": FieldType.TEXT_SET,
         "segment": FieldType.TEXT_SET,
     }
 )
@@ -134,8 +139,18 @@ tier             TEXT_SET  the tiers held: the ladder tier in force and any paid
                            ``tier: club`` for a club member whatever their ladder tier)
 member_tags      TEXT_SET  tags on the member
 days_since_join  NUMBER    whole local days since the member joined
+joined           DATE      the local date the member joined
+tenure_years     NUMBER    whole years of membership on the local date (the count goes
+                           up on each anniversary of joining)
+tenure_months    NUMBER    whole months of membership on the local date (joined 31 Jan:
+                           one month on 28 Feb)
+age              NUMBER    the member's age in whole years on the local date, from the
+                           birth year (``birth_year`` of a profile event) and the
+                           birthday; unknown (so a comparison is false) without both
 birthday         TEXT_SET  which birthday windows the moment falls in, of "day", "week"
                            and "month": ``birthday: month`` means "in the birthday month"
+flag             TEXT_SET  the flags in force at the moment (set by a ``flag`` event with
+                           an optional validity): ``flag: double_days``
 segment          TEXT_SET  segments the host placed the member in
 ===============  ========  =============================================================
 """
