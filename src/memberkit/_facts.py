@@ -7,10 +7,10 @@ filter and a benefit condition.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from dateutil.relativedelta import relativedelta
 
@@ -19,6 +19,7 @@ from ._state import LineRecord, MemberState, OrderRecord
 from .rules import Facts
 
 __all__ = [
+    "FigureReader",
     "LeapBirthday",
     "age_on",
     "birthday_in_year",
@@ -31,6 +32,19 @@ __all__ = [
 ]
 
 LeapBirthday = Literal["feb28", "mar1"]
+
+
+class FigureReader(Protocol):
+    """A figure of the policy's ``figures:`` (``memberkit._figures.CompiledFigure``)."""
+
+    @property
+    def field(self) -> str:
+        """The condition field that reads it, ``figure.<name>``."""
+        ...
+
+    def value(self, state: MemberState, local_at: datetime) -> Decimal:
+        """Its value over the window holding ``local_at``."""
+        ...
 
 
 def birthday_in_year(birthday: date, year: int, leap_rule: LeapBirthday) -> date:
@@ -86,12 +100,14 @@ def member_values(
     *,
     tier: str | None,
     leap_rule: LeapBirthday = "feb28",
+    figures: Sequence[FigureReader] = (),
 ) -> dict[str, object]:
     """Member fields at a moment: tiers held, tags, age, tenure, flags in force, birthday windows.
 
     ``tier`` is the ladder tier in force; the ``tier`` field holds it together with the paid
     tiers held alongside the ladder at that moment, so ``tier: club`` holds for a club member
-    whatever their ladder tier.
+    whatever their ladder tier. ``figures`` are the policy's figures, each counted over its
+    window holding the moment (what the state records by then, the event judged included).
     """
     joined = state.joined_at.astimezone(local_at.tzinfo).date()
     today = local_at.date()
@@ -110,6 +126,8 @@ def member_values(
     age = age_on(state.birth_year, state.birthday, today, leap_rule)
     if age is not None:
         values["age"] = age
+    for figure in figures:
+        values[figure.field] = figure.value(state, local_at)
     held = state.tiers.alongside_at(local_at)
     if tier is not None:
         held = held | {tier}

@@ -16,6 +16,8 @@ __all__ = [
     "ATTRIBUTE_PREFIX",
     "CLOSED_VALUES",
     "EVENT_FIELDS",
+    "FIGURE_FIELD",
+    "FIGURE_PREFIX",
     "MEMBER_FIELDS",
     "MOMENT_FIELDS",
     "ORDERED_TYPES",
@@ -67,6 +69,13 @@ Vocabulary = Mapping[str, FieldType]
 
 ATTRIBUTE_PREFIX = "attr."
 """Custom attributes are named ``attr.<name>`` and typed by the literal they are compared with."""
+
+FIGURE_PREFIX = "figure."
+"""Figures the policy declares (``figures:``) are read as ``figure.<name>``."""
+
+FIGURE_FIELD = "figure.<name>"
+"""The vocabulary entry that lets a condition read any ``figure.<name>`` (a number); the loader
+checks each name against the policy's ``figures:``."""
 
 ORDERED_TYPES = frozenset(
     {
@@ -127,6 +136,7 @@ MEMBER_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
         "birthday": FieldType.TEXT_SET,
         "flag": FieldType.TEXT_SET,
         "segment": FieldType.TEXT_SET,
+        FIGURE_FIELD: FieldType.NUMBER,
     }
 )
 """Fields of the member at the moment.
@@ -151,6 +161,9 @@ birthday         TEXT_SET  which birthday windows the moment falls in, of "day",
                            and "month": ``birthday: month`` means "in the birthday month"
 flag             TEXT_SET  the flags in force at the moment (set by a ``flag`` event with
                            an optional validity): ``flag: double_days``
+figure.<name>    NUMBER    a figure the policy declares under ``figures:`` (a measure
+                           over a window holding the moment, the event judged included):
+                           ``figure.orders_this_month: 5``
 segment          TEXT_SET  segments the host placed the member in
 ===============  ========  =============================================================
 """
