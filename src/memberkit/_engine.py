@@ -343,7 +343,18 @@ def _attrs(mapping: object) -> tuple[tuple[str, str | int | Decimal | bool], ...
 def _record(
     state: MemberState, event: Event, info: ProgramInfo
 ) -> tuple[MemberState, tuple[RefundedLine, ...]]:
-    """Record what the core keeps: orders (and what each refund took back), activities, profile."""
+    """Record what the core keeps: orders (and what each refund took back), activities, profile,
+    flags; a flag over by the event's moment leaves the state, which keeps only what can hold."""
+    if any(f.until is not None and f.until <= event.at for f in state.flags):
+        state = state.evolve(
+            flags=tuple(f for f in state.flags if f.until is None or f.until > event.at)
+        )
+    return _record_event(state, event, info)
+
+
+def _record_event(
+    state: MemberState, event: Event, info: ProgramInfo
+) -> tuple[MemberState, tuple[RefundedLine, ...]]:
     if isinstance(event, Purchase):
         if state.order(event.id) is not None:
             raise EventError(
@@ -404,14 +415,8 @@ def _record(
 def _flags_after(
     state: MemberState, event: FlagUpdate, info: ProgramInfo
 ) -> tuple[FlagRecord, ...]:
-    """The member's flags after ``event``: the flag set (or cleared), those already over pruned.
-
-    A flag that ended by this event can never hold again for any question the state still
-    answers (none is asked before the last event), so it leaves the state.
-    """
-    kept = tuple(
-        f for f in state.flags if f.name != event.flag and (f.until is None or f.until > event.at)
-    )
+    """The member's flags after ``event``: the flag set again (its new validity) or cleared."""
+    kept = tuple(f for f in state.flags if f.name != event.flag)
     if event.clear:
         return kept
     until = event.until

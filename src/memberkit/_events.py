@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -380,8 +381,20 @@ class ProfileUpdate(_Event):
         return self
 
 
+_FLAG_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def _flag_name(value: str) -> str:
+    if not _FLAG_NAME.match(value):
+        raise ValueError(
+            "a flag's name is letters, digits, '_', '.' or '-' without spaces, "
+            "e.g. double_this_month"
+        )
+    return value
+
+
 FlagName = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64, strip_whitespace=True)
+    str, StringConstraints(max_length=64, strip_whitespace=True), AfterValidator(_flag_name)
 ]
 
 
