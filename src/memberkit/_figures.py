@@ -158,7 +158,8 @@ def check_figures(
     tier_measures: Mapping[str, MeasureSpec] | None,
     currency_ids: tuple[str, ...],
 ) -> list[Finding]:
-    """Problems of the ``figures:`` section: unknown measures, windows a figure cannot read."""
+    """Problems of the ``figures:`` section: unknown measures and currencies (``currency_ids``:
+    every points currency of the policy), windows a figure cannot read."""
     findings: list[Finding] = []
     declared = _declared(tier_measures)
     for name, spec in (section or {}).items():
@@ -169,18 +170,20 @@ def check_figures(
             findings.append(
                 Finding(
                     (*base, "measure"),
-                    f"unknown measure '{named}'{hint}. A figure counts spend, orders, a measure "
+                    f"unknown measure '{named}'{hint or '.'} A figure counts spend, orders, a measure "
                     "declared in tiers.measures, or one written in place, e.g. "
                     "{of: activities, kind: checkin}",
                     "unknown_measure",
                 )
             )
-        elif measure.of == "points" and currency_ids and measure.currency not in currency_ids:
+        elif measure.of == "points" and measure.currency not in currency_ids:
             hint = did_you_mean(str(measure.currency), list(currency_ids))
+            known = ", ".join(currency_ids) or "none: the policy has no points section"
             findings.append(
                 Finding(
                     (*base, "measure", "currency"),
-                    f"unknown points currency '{measure.currency}'{hint}",
+                    f"unknown points currency '{measure.currency}'{hint or '.'} The policy's "
+                    f"currencies: {known}",
                     "unknown_currency",
                 )
             )
@@ -214,7 +217,7 @@ def figure_references(
             findings.append(
                 Finding(
                     (*path, *node.path),
-                    f"unknown figure '{name}'{hint}. A figure is declared under figures:, e.g. "
+                    f"unknown figure '{name}'{hint or '.'} A figure is declared under figures:, e.g. "
                     f"{{{name}: {{measure: orders, window: calendar_month}}}}",
                     "unknown_figure",
                 )

@@ -29,6 +29,7 @@ from .._program import IDENT_PATTERN, LOCALES, ProgramInfo, ProgramSection, time
 from ..benefits._compile import check_benefits, compile_benefits
 from ..i18n._catalog import clean_locale
 from ..lifecycle._compile import check_lifecycle, compile_lifecycle
+from ..points._check import DEFAULT_CURRENCY
 from ..points._compile import check_points, compile_points
 from ..tiers._compile import check_tiers, compile_tiers
 from ._document import PolicyDocument, shared_schema
@@ -538,7 +539,9 @@ def _cross_check(
 ) -> list[Finding]:
     findings: list[Finding] = []
     measures = document.tiers.measures if document.tiers is not None else None
-    findings += check_figures(document.figures, measures, ctx.currency_ids)
+    # A points section without currencies has the one default currency.
+    currencies = ctx.currency_ids or ((DEFAULT_CURRENCY,) if document.points is not None else ())
+    findings += check_figures(document.figures, measures, currencies)
     if figures_known:
         # Figures are declared at the top level; any section's condition may read them.
         sections = ((name, getattr(document, name)) for name in SECTIONS)
