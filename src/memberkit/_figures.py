@@ -187,6 +187,17 @@ def check_figures(
                     "unknown_currency",
                 )
             )
+        for path, condition in conditions_in(spec.measure, (*base, "measure")):
+            findings.extend(
+                Finding(
+                    (*path, *node.path),
+                    f"a figure's 'where' reads each order or activity counted, not other "
+                    f"figures: remove '{node.field}' here and test it where the figure is read",
+                    "figure_in_figure",
+                )
+                for node in condition.walk()
+                if isinstance(node, Compare) and node.field.startswith(FIGURE_PREFIX)
+            )
         if spec.window.kind == "membership_year" and spec.window.start != "join":
             # A figure is read by earning and benefits, which know nothing of upgrades.
             findings.append(

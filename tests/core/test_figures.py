@@ -186,6 +186,12 @@ def test_figures_keep_the_orders_their_windows_read() -> None:
             "unknown points currency 'growth'",
         ),
         (
+            "figures:\n"
+            "  n: {measure: orders, window: calendar_month}\n"
+            "  m: {measure: {of: orders, where: {figure.n: 2}}, window: calendar_month}\n",
+            "a figure's 'where' reads each order or activity counted, not other figures",
+        ),
+        (
             "figures: {n: {measure: orders, window: weekly}}\n",
             "'weekly' is not one of 'calendar_year'",
         ),
