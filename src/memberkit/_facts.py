@@ -7,6 +7,7 @@ filter and a benefit condition.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -29,6 +30,7 @@ __all__ = [
     "line_values",
     "member_values",
     "order_values",
+    "whole_months",
 ]
 
 LeapBirthday = Literal["feb28", "mar1"]
@@ -77,6 +79,20 @@ def birthday_windows(
     return frozenset(found)
 
 
+def whole_months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` counted as anniversaries are, 0 before ``start``.
+
+    As dateutil counts them (joined 31 Jan: one month on 28 Feb; joined 29 Feb: twelve on
+    28 Feb of the next year), without building a relativedelta: every evaluation asks.
+    """
+    months = (end.year - start.year) * 12 + end.month - start.month
+    # The monthly anniversary falls on the same day, or on the month's last day when the month
+    # is shorter; before it, that month is not yet whole.
+    if end.day < start.day and end.day < calendar.monthrange(end.year, end.month)[1]:
+        months -= 1
+    return max(months, 0)
+
+
 def age_on(
     birth_year: int | None, birthday: date | None, today: date, leap_rule: LeapBirthday = "feb28"
 ) -> int | None:
@@ -111,15 +127,13 @@ def member_values(
     """
     joined = state.joined_at.astimezone(local_at.tzinfo).date()
     today = local_at.date()
-    # Whole years and months of membership on the local date, counted as anniversaries are
-    # (joined 31 Jan: one month on 28 Feb; joined 29 Feb: one year on 28 Feb).
-    tenure = relativedelta(today, joined) if today >= joined else relativedelta()
+    tenure = whole_months(joined, today)
     values: dict[str, object] = {
         "member_tags": frozenset(state.tags),
         "days_since_join": (today - joined).days,
         "joined": joined,
-        "tenure_years": tenure.years,
-        "tenure_months": tenure.years * 12 + tenure.months,
+        "tenure_years": tenure // 12,
+        "tenure_months": tenure,
         "birthday": birthday_windows(state.birthday, today, leap_rule),
         "flag": state.flags_at(local_at),
     }

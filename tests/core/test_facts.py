@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.builders import at, member
 from tests.tiers.builders import PAID, club_member, ladder
 
-from memberkit._facts import LeapBirthday, age_on, member_values
+from memberkit._facts import LeapBirthday, age_on, member_values, whole_months
 
 
 def test_the_tier_field_holds_the_ladder_tier_and_the_paid_tier_alongside() -> None:
@@ -102,3 +105,14 @@ def test_the_joining_date_is_the_local_date() -> None:
     joined = datetime(2025, 12, 31, 16, 30, tzinfo=UTC)
     values = member_values(member(joined=joined), at(2026, 1, 2), tier=None)
     assert values["joined"] == date(2026, 1, 1)
+
+
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+    st.integers(min_value=0, max_value=40 * 366),
+)
+def test_whole_months_count_as_dateutil_counts_them(start: date, days: int) -> None:
+    """Tenure's month count equals dateutil's relativedelta, month ends and 29 Feb included."""
+    end = start + timedelta(days=days)
+    delta = relativedelta(end, start)
+    assert whole_months(start, end) == delta.years * 12 + delta.months
