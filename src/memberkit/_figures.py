@@ -43,7 +43,10 @@ __all__ = [
     "Figures",
     "check_figures",
     "compile_figures",
+    "conditions_in",
     "figure_days",
+    "figure_references",
+    "window_days",
 ]
 
 
