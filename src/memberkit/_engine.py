@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from ._agenda import advanced
@@ -37,7 +37,7 @@ from ._events import (
 )
 from ._fold import fold
 from ._instants import fixed_offset
-from ._limits import memberkit_context
+from ._limits import MAX_YEAR, memberkit_context
 from ._money import currency_exponent
 from ._program import ProgramInfo
 from ._reasons import Reason
@@ -420,7 +420,9 @@ def _flags_after(
     if event.clear:
         return kept
     until = event.until
-    if event.through is not None:
+    # Through the last supported day (31 Dec 2999) there is no next day a state can store: the
+    # flag holds for good, which is what that day means.
+    if event.through is not None and event.through < date(MAX_YEAR, 12, 31):
         # "Valid to the end of the month": held until that day ends on the programme's calendar.
         day = event.through + timedelta(days=1)
         until = fixed_offset(datetime(day.year, day.month, day.day, tzinfo=info.tz))

@@ -152,3 +152,11 @@ def test_a_malformed_flag_event_says_what_to_write(fields: dict[str, Any], says:
     with pytest.raises(EventError) as caught:
         memberkit.parse_event(data)
     assert says in str(caught.value)
+
+
+def test_a_flag_through_the_last_supported_day_holds_for_good_and_is_stored() -> None:
+    """Through 31 Dec 2999 has no next day to store: the flag has no end and reads back."""
+    events: list[memberkit.Event] = [flag("f1", at(2026, 7, 10), through="2999-12-31")]
+    state = memberkit.replay(policy(), member(), events, as_of=at(2026, 7, 10))
+    assert state.flags[0].until is None
+    assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
