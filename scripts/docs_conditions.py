@@ -139,9 +139,13 @@ def conditions_reference() -> str:
     ]
     for title, (node, paths) in kinds.items():
         fields = {k: v for k, v in node.get("properties", {}).items() if k not in COMBINATORS}
+        patterns = node.get("patternProperties", {})
+        if r"^figure\..+$" in patterns:
+            # Figures are named by the policy: one row stands for every figure.<name>.
+            fields = dict(sorted({**fields, "figure.<name>": patterns[r"^figure\..+$"]}.items()))
         parts += [f"## {title} {{#{anchor(title)}}}", ""]
         parts += ["Written at " + ", ".join(f"`{p}`" for p in paths) + ".", ""]
-        if node.get("patternProperties"):
+        if r"^attr\..+$" in patterns:
             parts += [
                 "Custom attributes of the event are tested as `attr.<name>`, typed by the value "
                 "written (`attr.nights: {'>=': 2}`, `attr.vip: true`).",

@@ -249,8 +249,12 @@ def _example_anywhere(path: str, key: str) -> tuple[str, str] | None:
     """A bundled example of ``key`` at ``path``, or wherever else the same object appears."""
     places = [path]
     for paths in _PATHS.values():
-        if path in paths:
-            places += [p for p in paths if p != path]
+        # The object, or one holding it, documented here and written elsewhere too
+        # (points.currencies[].redeem is also points.redeem).
+        for held in paths:
+            if path == held or path.startswith((held + ".", held + "[")):
+                rest = path[len(held) :]
+                places += [other + rest for other in paths if other != held]
     for place in places:
         found = _bundled_example(f"{place}.{key}" if place else key)
         if found is not None:
@@ -305,7 +309,9 @@ def _type(node: dict[str, Any], defs: dict[str, Any], path: str) -> str:
             return " or ".join(dict.fromkeys(rendered))
     kind = node.get("type")
     if kind == "object" and node.get("properties"):
-        return f"[mapping](#{anchor(path)})"
+        # An inline object used at several paths (a window) is documented at its first one.
+        where = _PATHS.get(str(node.get("title") or path), [path])[0]
+        return f"[mapping](#{anchor(where)})"
     if kind == "array":
         items = node.get("items", {})
         return f"list of {_type(items, defs, path + '[]')}" if items else "list"

@@ -68,6 +68,7 @@ EXPECTED = [
     "EventError",
     "ExpiredPoints",
     "ExpiringPoints",
+    "FlagUpdate",
     "HeldLot",
     "HeldLots",
     "LifecycleStage",

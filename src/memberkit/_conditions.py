@@ -22,7 +22,7 @@ from .rules import (
     FieldType,
     parse_condition,
 )
-from .rules._fields import CLOSED_VALUES, type_word
+from .rules._fields import CLOSED_VALUES, FIGURE_FIELD, type_word
 
 __all__ = [
     "CONDITION_SCHEMA",
@@ -48,7 +48,13 @@ def condition_schema(
     """The JSON Schema of a condition over ``vocabulary``: its field names, so editors complete
     them; the values are checked by the loader (their literal forms depend on the field's type)."""
     fields: dict[str, Any] = {}
+    patterns: dict[str, Any] = {}
     for name, field_type in sorted(vocabulary.items()):
+        if name == FIGURE_FIELD:
+            patterns[r"^figure\..+$"] = {
+                "description": "a figure declared under figures:, a number"
+            }
+            continue
         about: dict[str, Any] = {"description": f"{name}: {type_word(field_type)}"}
         allowed = CLOSED_VALUES.get(name)
         if allowed is not None:
@@ -72,7 +78,9 @@ def condition_schema(
         "additionalProperties": False,
     }
     if attributes:
-        schema["patternProperties"] = {r"^attr\..+$": {}}
+        patterns[r"^attr\..+$"] = {}
+    if patterns:
+        schema["patternProperties"] = patterns
     return schema
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from ._agenda import advanced
@@ -27,6 +27,7 @@ from ._errors import EventConflict, EventError
 from ._events import (
     Activity,
     Event,
+    FlagUpdate,
     ProfileUpdate,
     Purchase,
     Refund,
@@ -35,13 +36,15 @@ from ._events import (
     legacy_fingerprint,
 )
 from ._fold import fold
-from ._limits import memberkit_context
+from ._instants import fixed_offset
+from ._limits import MAX_YEAR, memberkit_context
 from ._money import currency_exponent
 from ._program import ProgramInfo
 from ._reasons import Reason
 from ._spread import check_tender, record_amount_refund, tenders_after
 from ._state import (
     ActivityRecord,
+    FlagRecord,
     LineRecord,
     MemberState,
     OrderRecord,
@@ -341,7 +344,18 @@ def _attrs(mapping: object) -> tuple[tuple[str, str | int | Decimal | bool], ...
 def _record(
     state: MemberState, event: Event, info: ProgramInfo
 ) -> tuple[MemberState, tuple[RefundedLine, ...]]:
-    """Record what the core keeps: orders (and what each refund took back), activities, profile."""
+    """Record what the core keeps: orders (and what each refund took back), activities, profile,
+    flags; a flag over by the event's moment leaves the state, which keeps only what can hold."""
+    if any(f.until is not None and f.until <= event.at for f in state.flags):
+        state = state.evolve(
+            flags=tuple(f for f in state.flags if f.until is None or f.until > event.at)
+        )
+    return _record_event(state, event, info)
+
+
+def _record_event(
+    state: MemberState, event: Event, info: ProgramInfo
+) -> tuple[MemberState, tuple[RefundedLine, ...]]:
     if isinstance(event, Purchase):
         if state.order(event.id) is not None:
             raise EventError(
@@ -395,8 +409,32 @@ def _record(
         tags = [t for t in state.tags if t not in event.remove_tags]
         tags.extend(t for t in event.add_tags if t not in tags)
         birthday = event.birthday if event.birthday is not None else state.birthday
-        return state.evolve(tags=tuple(tags), birthday=birthday), ()
+        year = event.birth_year if event.birth_year is not None else state.birth_year
+        return state.evolve(tags=tuple(tags), birthday=birthday, birth_year=year), ()
+    if isinstance(event, FlagUpdate):
+        return state.evolve(flags=_flags_after(state, event, info)), ()
     return state, ()
+
+
+def _flags_after(
+    state: MemberState, event: FlagUpdate, info: ProgramInfo
+) -> tuple[FlagRecord, ...]:
+    """The member's flags after ``event``: the flag set again (its new validity) or cleared."""
+    kept = tuple(f for f in state.flags if f.name != event.flag)
+    if event.clear:
+        return kept
+    until = event.until
+    # Through the last supported day (31 Dec 2999) there is no next day a state can store: the
+    # flag holds for good, which is what that day means.
+    if event.through is not None and event.through < date(MAX_YEAR, 12, 31):
+        # "Valid to the end of the month": held until that day ends on the programme's calendar.
+        day = event.through + timedelta(days=1)
+        until = fixed_offset(datetime(day.year, day.month, day.day, tzinfo=info.tz))
+    start = event.start or event.at
+    if until is not None and until <= event.at:
+        # Already over when told: nothing to keep.
+        return kept
+    return (*kept, FlagRecord(name=event.flag, start=start, until=until))
 
 
 def _check_refund_horizon(info: ProgramInfo, state: MemberState, event: Refund) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -56,6 +57,7 @@ __all__ = [
     "Adjustment",
     "BenefitUse",
     "Event",
+    "FlagUpdate",
     "Line",
     "PointsExtension",
     "ProfileUpdate",
@@ -419,6 +421,9 @@ class ProfileUpdate(_Event):
 
     type: Literal["profile"] = "profile"
     birthday: Birthday | None = None
+    birth_year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
+    """The year the member was born, when known: with the birthday's month and day it gives the
+    member's ``age`` in conditions (the birthday's own year is never read as the birth year)."""
     add_tags: Tags = ()
     remove_tags: Tags = ()
 
@@ -427,6 +432,60 @@ class ProfileUpdate(_Event):
         both = sorted(set(self.add_tags) & set(self.remove_tags))
         if both:
             raise ValueError(f"tag(s) {', '.join(both)} both added and removed in one update")
+        return self
+
+
+_FLAG_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def _flag_name(value: str) -> str:
+    if not _FLAG_NAME.match(value):
+        raise ValueError(
+            "a flag's name is letters, digits, '_', '.' or '-' without spaces, "
+            "e.g. double_this_month"
+        )
+    return value
+
+
+FlagName = Annotated[
+    str, StringConstraints(max_length=64, strip_whitespace=True), AfterValidator(_flag_name)
+]
+
+
+class FlagUpdate(_Event):
+    """A flag on the member set or cleared: an offer the member activated, a consent given.
+
+    A flag holds from ``start`` (default: the event's time) to its end, given as the last day it
+    holds (``through``) or the first moment it no longer does (``until``); without either it holds
+    until cleared. Setting a flag again replaces its validity; ``clear: true`` ends it now.
+    Conditions read the flags in force as ``flag`` (``when: {flag: double_days}``).
+    """
+
+    type: Literal["flag"] = "flag"
+    flag: FlagName
+    start: Moment | None = None
+    until: Moment | None = None
+    through: Day | None = None
+    clear: bool = False
+
+    @model_validator(mode="after")
+    def _validity(self) -> FlagUpdate:
+        if self.clear and (self.start, self.until, self.through) != (None, None, None):
+            raise ValueError(
+                "a flag being cleared takes no validity: remove 'start', 'until' and 'through' "
+                "(or set the flag again with its new validity instead of clearing it)"
+            )
+        if self.until is not None and self.through is not None:
+            raise ValueError(
+                "give the flag's end once: 'through' (its last day) or 'until' (an instant)"
+            )
+        if self.until is not None and self.until <= (self.start or self.at):
+            raise ValueError("the flag ends ('until') before it starts; give a later 'until'")
+        first = (self.start or self.at).date()
+        if self.through is not None and self.through < first - timedelta(days=1):
+            raise ValueError(
+                "the flag's last day ('through') is before it starts; give a later 'through'"
+            )
         return self
 
 
@@ -441,7 +500,8 @@ Event = Annotated[
     | PointsExtension
     | TierGrant
     | BenefitUse
-    | ProfileUpdate,
+    | ProfileUpdate
+    | FlagUpdate,
     Field(discriminator="type"),
 ]
 
@@ -461,6 +521,7 @@ _MODELS: dict[str, type[BaseModel]] = {
         TierGrant,
         BenefitUse,
         ProfileUpdate,
+        FlagUpdate,
     )
 }
 """Each event type's model, for the fields an unknown field may be a misspelling of."""
@@ -569,7 +630,7 @@ def _fields_at(data: Mapping[str, Any], loc: list[int | str]) -> list[str]:
     return []
 
 
-_PERSONAL = frozenset({"birthday", "phone", "email", "e_mail", "name"})
+_PERSONAL = frozenset({"birthday", "birth_year", "phone", "email", "e_mail", "name"})
 """Fields that hold personal data: their values are masked in messages."""
 
 _BOUNDS = frozenset(
@@ -589,6 +650,7 @@ _TYPES = {
     "tier_grant",
     "benefit_use",
     "profile",
+    "flag",
 }
 
 

@@ -7,10 +7,11 @@ filter and a benefit condition.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import calendar
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from dateutil.relativedelta import relativedelta
 
@@ -19,7 +20,9 @@ from ._state import LineRecord, MemberState, OrderRecord
 from .rules import Facts
 
 __all__ = [
+    "FigureReader",
     "LeapBirthday",
+    "age_on",
     "birthday_in_year",
     "birthday_windows",
     "event_values",
@@ -27,9 +30,23 @@ __all__ = [
     "line_values",
     "member_values",
     "order_values",
+    "whole_months",
 ]
 
 LeapBirthday = Literal["feb28", "mar1"]
+
+
+class FigureReader(Protocol):
+    """A figure of the policy's ``figures:`` (``memberkit._figures.CompiledFigure``)."""
+
+    @property
+    def field(self) -> str:
+        """The condition field that reads it, ``figure.<name>``."""
+        ...
+
+    def value(self, state: MemberState, local_at: datetime) -> Decimal:
+        """Its value over the window holding ``local_at``."""
+        ...
 
 
 def birthday_in_year(birthday: date, year: int, leap_rule: LeapBirthday) -> date:
@@ -62,25 +79,69 @@ def birthday_windows(
     return frozenset(found)
 
 
+def whole_months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` counted as anniversaries are, 0 before ``start``.
+
+    As dateutil counts them (joined 31 Jan: one month on 28 Feb; joined 29 Feb: twelve on
+    28 Feb of the next year), without building a relativedelta: every evaluation asks.
+    """
+    months = (end.year - start.year) * 12 + end.month - start.month
+    # The monthly anniversary falls on the same day, or on the month's last day when the month
+    # is shorter; before it, that month is not yet whole.
+    if end.day < start.day and end.day < calendar.monthrange(end.year, end.month)[1]:
+        months -= 1
+    return max(months, 0)
+
+
+def age_on(
+    birth_year: int | None, birthday: date | None, today: date, leap_rule: LeapBirthday = "feb28"
+) -> int | None:
+    """The member's age in whole years on ``today``, or None when it cannot be told.
+
+    It needs the birth year and the birthday's month and day; the age goes up on the birthday
+    (a 29 Feb birthday on 28 Feb or 1 Mar in common years, as the programme states). A day before
+    the member was born has no age.
+    """
+    if birth_year is None or birthday is None:
+        return None
+    age = today.year - birth_year
+    if today < birthday_in_year(birthday, today.year, leap_rule):
+        age -= 1
+    return age if age >= 0 else None
+
+
 def member_values(
     state: MemberState,
     local_at: datetime,
     *,
     tier: str | None,
     leap_rule: LeapBirthday = "feb28",
+    figures: Sequence[FigureReader] = (),
 ) -> dict[str, object]:
-    """Member fields at a moment: tiers held, tags, days since joining, birthday windows.
+    """Member fields at a moment: tiers held, tags, age, tenure, flags in force, birthday windows.
 
     ``tier`` is the ladder tier in force; the ``tier`` field holds it together with the paid
     tiers held alongside the ladder at that moment, so ``tier: club`` holds for a club member
-    whatever their ladder tier.
+    whatever their ladder tier. ``figures`` are the policy's figures, each counted over its
+    window holding the moment (what the state records by then, the event judged included).
     """
     joined = state.joined_at.astimezone(local_at.tzinfo).date()
+    today = local_at.date()
+    tenure = whole_months(joined, today)
     values: dict[str, object] = {
         "member_tags": frozenset(state.tags),
-        "days_since_join": (local_at.date() - joined).days,
-        "birthday": birthday_windows(state.birthday, local_at.date(), leap_rule),
+        "days_since_join": (today - joined).days,
+        "joined": joined,
+        "tenure_years": tenure // 12,
+        "tenure_months": tenure,
+        "birthday": birthday_windows(state.birthday, today, leap_rule),
+        "flag": state.flags_at(local_at),
     }
+    age = age_on(state.birth_year, state.birthday, today, leap_rule)
+    if age is not None:
+        values["age"] = age
+    for figure in figures:
+        values[figure.field] = figure.value(state, local_at)
     held = state.tiers.alongside_at(local_at)
     if tier is not None:
         held = held | {tier}

@@ -5,9 +5,9 @@ how long journal lines are kept line by line (``program.journal_days``). After e
 records older than what any rule of the policy can still read are folded into ``Folded``:
 
 - orders and activities older than the longest lookback of the policy's readers (the refund
-  horizon, the tier window and its review, the lifecycle window, ``first_in`` periods) leave the
-  state; lifecycle keeps their purchase occasions as totals and a histogram of gaps, and the
-  inactivity clock keeps the latest of each kind;
+  horizon, the tier window and its review, the lifecycle window, ``first_in`` periods, the
+  windows of ``figures:``) leave the state; lifecycle keeps their purchase occasions as totals
+  and a histogram of gaps, and the inactivity clock keeps the latest of each kind;
 - refund detail (earnings), event ids and redemptions older than the refund horizon leave it: a
   refund, a repeated event or a cancel that old is refused instead of guessed;
 - cap uses older than the refund horizon and the longest cap period become per-rule totals
@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from ._compiled import CompiledProgram, Policy
+from ._figures import figure_days
 from ._instants import fixed_offset
 from ._memo import IdentityMemo
 from ._state import ActivityRecord, Folded, FoldedPurchases, MemberState, OrderRecord
@@ -153,6 +154,10 @@ def _horizons(policy: Policy) -> Horizons | None:
             reads_points = True
         if version.points is not None:
             transfers = transfers or any(c.transfer is not None for c in version.points.currencies)
+    # Figures (``figures:``) read orders and activities, or points, over their windows.
+    figure_reach, figure_points = figure_days(policy.info.figures)
+    orders = None if figure_reach is None or orders is None else max(orders, figure_reach)
+    reads_points = reads_points or figure_points
     if journal is not None:
         journal = max(journal, _YEAR if transfers else 0)
         if reads_points:

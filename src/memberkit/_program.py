@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
@@ -21,6 +21,9 @@ from pydantic import (
 
 from ._money import currency_exponent
 from ._reasons import LocalizedText
+
+if TYPE_CHECKING:
+    from ._figures import CompiledFigure
 
 __all__ = [
     "IDENT_PATTERN",
@@ -176,6 +179,8 @@ class ProgramInfo:
     refund_days: int | None = None
     journal_days: int | None = None
     refund_spread: Literal["pro_rata", "last_lines_first"] = "pro_rata"
+    figures: tuple[CompiledFigure, ...] = ()
+    """The policy's figures (``figures:``), which member conditions read as ``figure.<name>``."""
 
     @classmethod
     def from_section(cls, section: ProgramSection) -> ProgramInfo:

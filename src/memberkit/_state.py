@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import (
     BeforeValidator,
     ConfigDict,
+    Field,
     PlainSerializer,
     TypeAdapter,
     ValidationError,
@@ -36,6 +37,7 @@ from .tiers._state import TierState
 __all__ = [
     "STATE_FORMAT",
     "ActivityRecord",
+    "FlagRecord",
     "Folded",
     "FoldedPurchases",
     "LineRecord",
@@ -241,6 +243,25 @@ Points = int | Decimal
 
 @with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
+class FlagRecord:
+    """A flag set on the member (an offer activated), in force from ``start`` until ``until``.
+
+    Setting a flag again replaces its record; a flag past its end is pruned at the next event, so
+    the state keeps only flags that are or will be in force.
+    """
+
+    name: StateId
+    start: StateMoment
+    until: StateMoment | None = None
+    """The first moment the flag no longer holds (None: until cleared)."""
+
+    def holds(self, moment: datetime) -> bool:
+        """Whether the flag is in force at ``moment``."""
+        return self.start <= moment and (self.until is None or moment < self.until)
+
+
+@with_config(_CLOSED)
+@dataclass(frozen=True, slots=True)
 class Folded:
     """Totals of records older than the policy's horizons (``program.refund_days``): see
     ``memberkit._fold``. Absent while nothing has been folded."""
@@ -279,6 +300,12 @@ class MemberState:
     joined_at: StateMoment
     birthday: date | None = None
     tags: tuple[str, ...] = ()
+    birth_year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
+    """The year the member was born, when the host knows it (``age`` reads it with the
+    birthday's month and day); the birthday's own year is not read as one, since systems often
+    store a placeholder year for members who gave only the day."""
+    flags: tuple[FlagRecord, ...] = ()
+    """Flags set on the member that are or will be in force, by name."""
     clock: StateMoment | None = None
     """Time of the latest event applied; events must arrive in time order. The state holds what
     time brought up to this moment; what it brings after is worked out whenever asked."""
@@ -320,6 +347,10 @@ class MemberState:
             return replace(self, advanced_to=None)
         return self
 
+    def flags_at(self, moment: datetime) -> frozenset[str]:
+        """The names of the flags in force at ``moment``."""
+        return frozenset(f.name for f in self.flags if f.holds(moment))
+
     def evolve(self, **changes: Any) -> MemberState:
         """A copy with some fields changed (the state itself never changes)."""
         return replace(self, **changes)
@@ -359,6 +390,7 @@ def new_member(
     *,
     birthday: date | None = None,
     tags: tuple[str, ...] | list[str] = (),
+    birth_year: int | None = None,
 ) -> MemberState:
     """The state of a member who has just joined: nothing earned, base tier."""
     if not member_id or not member_id.strip():
@@ -371,8 +403,14 @@ def new_member(
         if when is not None and year_problem(when) is not None:
             # (The birthday itself is personal data: the message names the field, not the value.)
             raise StateError(f"{name} is outside the supported years {MIN_YEAR} to {MAX_YEAR}")
+    if birth_year is not None and not MIN_YEAR <= birth_year <= MAX_YEAR:
+        raise StateError(f"birth_year is outside the supported years {MIN_YEAR} to {MAX_YEAR}")
     return MemberState(
-        member_id=member_id, joined_at=joined_at, birthday=birthday, tags=tuple(tags)
+        member_id=member_id,
+        joined_at=joined_at,
+        birthday=birthday,
+        tags=tuple(tags),
+        birth_year=birth_year,
     )
 
 

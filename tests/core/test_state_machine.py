@@ -2,8 +2,8 @@
 
 The machine drives one member of a policy (the bundled retail example, or a small generic
 points-and-tiers programme in New York time) through purchases, quotes, redemptions, whole and
-partial refunds before and after expiry, cancels, transfers, advances, late events and JSON round
-trips, with times far enough apart that points expire. After every step it checks:
+partial refunds before and after expiry, cancels, transfers, flags set and cleared, profile
+updates (birth year), advances, late events and JSON round trips, with times far enough apart that points expire. After every step it checks:
 
 - conservation per currency: the journal sums to what the lots hold minus the debt;
 - per order and currency, what expired plus what refunds took back is at most what it earned;
@@ -71,8 +71,14 @@ points:
     - {id: base, per: 1 USD, points: 1}
     - {id: tier, multiply: {by_tier: {gold: 2}}}
     - {id: checkin, on: checkin, points: 5, cap: {count: 1, per: day}}
+    - {id: young, when: {age: {"<": 30}}, multiply: 2}
+    - {id: loyal, when: {tenure_months: {">=": 6}}, multiply: 1.5}
+    - {id: boost, when: {flag: boost}, multiply: 2}
+    - {id: third, on: purchase, when: {figure.orders_month: 3}, points: 50}
   pending: {days: 2}
   reversal: negative
+figures:
+  orders_month: {measure: orders, window: calendar_month}
 """,
     source="generic.yaml",
 )
@@ -378,6 +384,35 @@ class MemberMachine(RuleBasedStateMachine):
                 "points": points,
                 "counterparty": partner,
                 "partner": True,
+            }
+        )
+        self._apply(event)
+
+    @rule(
+        gap=GAPS,
+        name=st.sampled_from(["boost", "other"]),
+        days=st.one_of(st.none(), st.integers(min_value=0, max_value=40)),
+        clear=st.booleans(),
+    )
+    def flag(self, gap: timedelta, name: str, days: int | None, clear: bool) -> None:
+        moment = self._last() + gap
+        data: dict[str, Any] = {"type": "flag", "id": self._id("f"), "at": moment, "flag": name}
+        if clear:
+            data["clear"] = True
+        elif days is not None:
+            local = moment.astimezone(self.policy.info.tz).date()
+            data["through"] = (local + timedelta(days=days)).isoformat()
+        self._apply(memberkit.parse_event(data))
+
+    @rule(gap=GAPS, year=st.integers(min_value=1960, max_value=2015))
+    def profile(self, gap: timedelta, year: int) -> None:
+        event = memberkit.parse_event(
+            {
+                "type": "profile",
+                "id": self._id("p"),
+                "at": self._last() + gap,
+                "birthday": f"{year}-02-28",
+                "birth_year": year,
             }
         )
         self._apply(event)

@@ -5,8 +5,10 @@ advancing composes and commutes with applying; a quote is the booking; the tier 
 benefits and expiry protection read is the tier ``tier_of`` reports; advanced states survive
 JSON. The generated policies are small ladders (immediate or at-review upgrades, calendar or
 rolling windows, sometimes a validity) with points (pending days, fixed, rolling or inactivity
-expiry, sometimes protected by gold), two benefits and lifecycle stages, and sometimes a later
-version that lowers gold's threshold and changes the earning rate.
+expiry, sometimes protected by gold; earning that reads a flag and a monthly figure), three
+benefits (one on a flag and a figure) and lifecycle stages, and sometimes a later version that
+lowers gold's threshold and changes the earning rate. Histories include flags set for a few days
+(from now or from later) and cleared.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from tests.builders import activity, at, member, purchase, refund
+from tests.builders import SHANGHAI, activity, at, member, purchase, refund
 from tests.tiers.builders import grant
 
 import memberkit
@@ -81,6 +83,8 @@ def _points(shape: Shape, rate: int) -> str:
         "    - {id: tier, multiply: {by_tier: {silver: 1.2, gold: 1.5}}}\n"
         "    - {id: checkin, on: checkin, points: 5}\n"
         "    - {id: upgrade, on: tier_upgrade, points: 100}\n"
+        "    - {id: promo, when: {flag: promo}, multiply: 2}\n"
+        "    - {id: third, on: purchase, when: {figure.orders_month: 3}, points: 30}\n"
         f"  pending: {pending}\n"
         "  redeem: {points_per_unit: 100}\n"
         "  reversal: up_to_balance\n"
@@ -91,6 +95,9 @@ BENEFITS = (
     "benefits:\n"
     "  - {id: ship, tiers: [gold]}\n"
     "  - {id: gift, tiers: [silver, gold], quota: {count: 1, per: year}}\n"
+    "  - {id: promo-gift, when: {flag: promo, figure.orders_month: {'>=': 1}}}\n"
+    "figures:\n"
+    "  orders_month: {measure: orders, window: calendar_month}\n"
 )
 LIFECYCLE = (
     "lifecycle:\n"
@@ -157,7 +164,7 @@ shapes = st.builds(
 )
 policies = shapes.map(policy_of)
 
-KINDS = ("buy", "buy", "refund", "checkin", "redeem", "grant", "later", "use")
+KINDS = ("buy", "buy", "refund", "checkin", "redeem", "grant", "later", "use", "flag")
 steps = st.lists(
     st.tuples(
         st.sampled_from(KINDS),
@@ -191,7 +198,7 @@ def events_of(spec: list[tuple[str, int, int]]) -> list[memberkit.Event]:
                     {"type": "redemption", "id": eid, "at": moment, "points": n // 4 + 1}
                 )
             )
-        elif kind in ("grant", "later", "use"):
+        elif kind in ("grant", "later", "use", "flag"):
             out.append(next_event(kind, eid, moment, n, None))
         else:
             out.append(purchase(eid, moment, ("l1", "general", str(n + 9))))
@@ -319,6 +326,17 @@ def next_event(
     if kind == "use":
         return memberkit.parse_event(
             {"type": "benefit_use", "id": eid, "at": when, "benefit": "gift"}
+        )
+    if kind == "flag":
+        # An offer through a day ahead, from now or from later; every fourth one clears it.
+        if n % 4 == 0:
+            data: dict[str, Any] = {"clear": True}
+        else:
+            start = when + timedelta(hours=n % 50 if n % 3 == 0 else 0)
+            day = start.astimezone(SHANGHAI).date() + timedelta(days=n % 9)
+            data = {"through": day.isoformat(), "start": start}
+        return memberkit.parse_event(
+            {"type": "flag", "id": eid, "at": when, "flag": "promo", **data}
         )
     return purchase(eid, when, ("l1", "general", str(n + 9)))
 

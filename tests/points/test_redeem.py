@@ -150,3 +150,63 @@ def test_growth_points_cannot_be_redeemed() -> None:
     policy = points_policy("currencies: [{id: points}, {id: growth, spendable: false}]\n")
     _, outcome = _redeem(policy, member(), points=100, currency="growth")
     assert [r.code for r in outcome.reasons] == ["points.not_redeemable"]
+
+
+# --- rewards with a member condition ---------------------------------------------------------
+
+YOUTH = (
+    "redeem:\n"
+    "  rewards:\n"
+    "    - {id: popcorn, name: {zh_Hans: 学生爆米花, en: Student popcorn}, points: 300,"
+    " when: {age: {'<': 26}}}\n"
+)
+
+
+def _youth_member(birth_year: int | None) -> MemberState:
+    """A member born on 15 June (of ``birth_year``, when known) holding 1,000 points."""
+    start = member().evolve(birthday=date(2000, 6, 15), birth_year=birth_year)
+    return applied(
+        points_policy(YOUTH),
+        start,
+        event("adjustment", "a1", at(2026, 3, 1), points=1000, reason="seed"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("moment", "refused"),
+    [
+        (at(2026, 6, 14), False),  # 25: 2026 - 2000 - 1, the birthday not yet come
+        (at(2026, 6, 15), True),  # 26 on the birthday
+    ],
+)
+def test_a_reward_for_members_under_26_reads_the_age_at_the_redemption(
+    moment: Any, refused: bool
+) -> None:
+    """The reward's condition is judged on the redemption's local date."""
+    policy = points_policy(YOUTH)
+    redemption = event("redemption", "r1", moment, reward="popcorn")
+    _, outcome = memberkit.apply(policy, _youth_member(2000), redemption)
+    assert outcome.refused is refused
+
+
+def test_a_reward_refused_on_its_condition_says_which_clause() -> None:
+    """The refusal names the reward, the field and the value found, in the member's language."""
+    policy = points_policy(YOUTH)
+    redemption = event("redemption", "r1", at(2026, 6, 15), reward="popcorn")
+    _, outcome = memberkit.apply(policy, _youth_member(2000), redemption)
+    assert [r.code for r in outcome.reasons] == ["points.reward_condition"]
+    assert outcome.reasons[0].path == "points.redeem.rewards[0].when"
+    assert "Student popcorn is not for this member: age must be less than 26 (it is 26)." in (
+        outcome.explain("en")
+    )
+    assert "学生爆米花不适用于该会员：年龄须小于 26（当前为 26）。" in outcome.explain("zh_Hans")
+
+
+def test_a_reward_on_age_is_refused_when_the_age_is_unknown() -> None:
+    """Without a birth year the age is unknown: refused, saying what data the age needs."""
+    policy = points_policy(YOUTH)
+    redemption = event("redemption", "r1", at(2026, 6, 14), reward="popcorn")
+    _, outcome = memberkit.apply(policy, _youth_member(None), redemption)
+    assert outcome.refused
+    assert "it needs the birth year and the birthday" in outcome.explain("en")
+    assert "需要出生年份和生日" in outcome.explain("zh_Hans")

@@ -38,7 +38,8 @@ def test_standard_vocabularies_keep_their_names() -> None:
         "payment_methods", "tags", "quantity",
     }  # fmt: skip
     assert set(memberkit.rules.MEMBER_FIELDS) == {
-        "tier", "member_tags", "days_since_join", "birthday", "segment",
+        "tier", "member_tags", "days_since_join", "birthday", "segment", "joined",
+        "tenure_years", "tenure_months", "age", "flag", "figure.<name>",
     }  # fmt: skip
     assert set(memberkit.rules.TIME_FIELDS) == {
         "date",

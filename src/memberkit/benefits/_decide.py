@@ -102,10 +102,13 @@ def decide(
         facts = facts_at(
             local_at,
             context,
-            member_values(state, local_at, tier=tier, leap_rule=info.leap_birthday),
+            member_values(
+                state, local_at, tier=tier, leap_rule=info.leap_birthday, figures=info.figures
+            ),
         )
         if not benefit.predicate(facts):
-            failures.extend(_condition_reasons(benefit, benefit.predicate.trace(facts)))
+            labels = {f.field: f.measure.label for f in info.figures}
+            failures.extend(_condition_reasons(benefit, benefit.predicate.trace(facts), labels))
 
     statuses = tuple(
         _status(info, benefit, quota, state, at, local_at, context, tier, alongside)
@@ -234,22 +237,25 @@ def _tier_name(benefit: CompiledBenefit, tier: str) -> LocalizedText:
     return benefit.tier_names.get(tier) or LocalizedText({"en": tier})
 
 
-def _condition_reasons(benefit: CompiledBenefit, trace: Trace) -> list[Reason]:
+def _condition_reasons(
+    benefit: CompiledBenefit, trace: Trace, labels: Mapping[str, LocalizedText]
+) -> list[Reason]:
     reasons: list[Reason] = []
     for leaf, wanted in culprits(trace, True):
         path = format_path((*benefit.when_path, *leaf.path))
-        if wanted and leaf.actual is None:
+        # An unknown age has its own words: which member data it needs.
+        if wanted and leaf.actual is None and leaf.field != "age":
             # Nothing said what the field is (no order given): unknown is not evidence.
             reasons.append(
                 Reason.of(
                     "benefit.condition_unknown",
                     path,
                     name=benefit.name,
-                    field=field_label(leaf.field or ""),
+                    field=labels.get(leaf.field or "") or field_label(leaf.field or ""),
                 )
             )
             continue
-        clause = clause_reason(leaf, wanted, path, tier_names=benefit.tier_names)
+        clause = clause_reason(leaf, wanted, path, tier_names=benefit.tier_names, labels=labels)
         reasons.append(
             Reason.of("benefit.condition_failed", path, name=benefit.name, clause=clause)
         )

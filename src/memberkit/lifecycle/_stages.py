@@ -68,7 +68,9 @@ def member_facts(
     # The tier is read only through the recorded history, as every part reads it.
     tier = state.tiers.tier_at(as_of)
     values = figs.values()
-    values.update(member_values(state, local, tier=tier, leap_rule=info.leap_birthday))
+    values.update(
+        member_values(state, local, tier=tier, leap_rule=info.leap_birthday, figures=info.figures)
+    )
     if tier is not None and tier in compiled.tier_ids:
         values["tier_rank"] = compiled.tier_ids.index(tier)
     p_alive: Decimal | None = None

@@ -148,6 +148,12 @@ class CompiledCurrency:
     path: str
     earn_caps: tuple[CompiledCap, ...] = ()
     """Per-member caps across all rules (``count`` is None)."""
+    reward_when: tuple[tuple[str, Predicate], ...] = ()
+    """(reward id, its member condition ``rewards[].when``) of the rewards that have one."""
+
+    def reward_condition(self, reward: str) -> Predicate | None:
+        """The member condition of a catalogue reward, if it has one."""
+        return next((p for r, p in self.reward_when if r == reward), None)
 
     @property
     def cap_key(self) -> str:
@@ -331,6 +337,11 @@ def _currency(
             CompiledCap(cap.points, None, cap.per, format_path(p))
             for cap, p in zip(caps, cap_paths, strict=True)
             if cap is not None
+        ),
+        reward_when=tuple(
+            (reward.id, compile_condition(reward.when, info.tz))
+            for reward in (spec.redeem.rewards if spec.redeem is not None else ())
+            if reward.when is not None
         ),
     )
 

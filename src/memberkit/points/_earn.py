@@ -237,7 +237,9 @@ class _Earner:
         self.local_at = info.local(at)
         self.tier = tier
         self.alongside = state.tiers.alongside_at(at)
-        self.member = member_values(state, self.local_at, tier=tier, leap_rule=info.leap_birthday)
+        self.member = member_values(
+            state, self.local_at, tier=tier, leap_rule=info.leap_birthday, figures=info.figures
+        )
         self.reasons: list[Reason] = []
         self.found: list[Contribution] = []
         self.rounder = Rounder(points)

@@ -46,7 +46,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .._conditions import EventCondition
+from .._conditions import EventCondition, MemberCondition
 from .._limits import MAX_MULTIPLIER, MAX_RULE_POINTS
 from .._program import Ident, Name
 from ._timed_model import TimedRule, activity_kind, percent
@@ -783,6 +783,10 @@ class Denomination(_Frozen):
 class RewardSpec(_Frozen):
     """A catalogue reward and its price in points."""
 
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+    )
+
     id: Ident
     """the reward's id, e.g. ``mug``; a redemption names it"""
     name: Name | None = None
@@ -793,6 +797,11 @@ class RewardSpec(_Frozen):
         default=None,
         description="only members holding one of these tiers may redeem the reward, e.g. "
         "``[gold, platinum]``; everyone when omitted",
+    )
+    when: MemberCondition | None = Field(
+        default=None,
+        description="only members meeting this condition at the redemption may redeem the "
+        "reward, e.g. ``{age: {'<': 26}}`` or ``{flag: student}``; everyone when omitted",
     )
 
 

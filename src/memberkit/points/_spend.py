@@ -11,11 +11,13 @@ from decimal import ROUND_FLOOR, Decimal
 from .._context import ApplyContext, Refused
 from .._errors import EventError
 from .._events import Redemption
+from .._facts import facts_at, member_values
 from .._limits import MAX_EVENT_POINTS
 from .._money import Money
-from .._program import localized
-from .._reasons import Reason
+from .._program import ProgramInfo, localized
+from .._reasons import LocalizedText, Reason
 from .._state import MemberState
+from ..rules import Predicate, clause_reason, culprits
 from ._compile import CompiledCurrency, CompiledPoints, resolve_currency, unknown
 from ._denominations import Combination, combine, parts_reason
 from ._ledger import available, insufficient, spend
@@ -324,6 +326,38 @@ def _limits(
     return failures
 
 
+def _unmet(
+    condition: Predicate,
+    state: MemberState,
+    event: Redemption,
+    info: ProgramInfo,
+    path: str,
+    reward: LocalizedText,
+) -> list[Reason]:
+    """Why the member does not meet a reward's condition at the redemption (empty if they do)."""
+    local = info.local(event.at)
+    member = member_values(
+        state,
+        local,
+        tier=state.tiers.tier_at(event.at),
+        leap_rule=info.leap_birthday,
+        figures=info.figures,
+    )
+    facts = facts_at(local, member)
+    if condition(facts):
+        return []
+    labels = {f.field: f.measure.label for f in info.figures}
+    return [
+        Reason.of(
+            "points.reward_condition",
+            path,
+            reward=reward,
+            clause=clause_reason(leaf, wanted, path, labels=labels),
+        )
+        for leaf, wanted in culprits(condition.trace(facts), True)
+    ] or [Reason.of("points.reward_condition_unmet", path, reward=reward)]
+
+
 def redeem(
     ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Redemption
 ) -> tuple[MemberState, list[Reason]]:
@@ -364,6 +398,11 @@ def redeem(
                     tier=points.tier_name(state.tiers.tier_at(event.at)),
                     tiers=tuple(points.tier_name(t) for t in reward.tiers),
                 )
+            )
+        condition = currency.reward_condition(reward.id)
+        if condition is not None:
+            failures.extend(
+                _unmet(condition, state, event, info, f"{path}.rewards[{index}].when", reward_name)
             )
     balance = available(state.points, currency.id, event.at)
     notes: list[Reason] = []

@@ -226,7 +226,13 @@ def _act(
     balance: Points = sum((lot.remaining for lot in lots), 0)
     if rule.when is not None:
         local = info.local(moment)
-        values = member_values(state, local, tier=state.tiers.tier_at(moment))
+        values = member_values(
+            state,
+            local,
+            tier=state.tiers.tier_at(moment),
+            leap_rule=info.leap_birthday,
+            figures=info.figures,
+        )
         values["balance"] = balance
         values["tier_reached"] = _reached(state, since, moment)
         if rule.reads_orders:

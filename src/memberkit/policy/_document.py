@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from .._figures import Figures
 from .._program import ProgramSection
 from ..benefits._model import BenefitsSection
 from ..lifecycle._model import LifecycleSection
@@ -42,6 +43,12 @@ class PolicyDocument(BaseModel):
     """the benefits (权益) members have, by tier, with conditions and quotas, e.g. ``[{id: free-shipping, tiers: [gold]}]``"""
     lifecycle: LifecycleSection | None = None
     """lifecycle stages, RFM segments, BG/NBD parameters and audiences, e.g. ``{stages: [{id: new, when: {purchases: 0}}, {id: active}], default: active}``"""
+    figures: Figures | None = Field(
+        default=None,
+        description="named figures of the member's history over a window, which conditions "
+        "read as ``figure.<name>``, e.g. ``{orders_this_month: {measure: orders, window: "
+        "calendar_month}}``",
+    )
     renames: RenamesSection | None = Field(
         default=None,
         description=(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path as FilePath
 from types import MappingProxyType
@@ -20,6 +21,7 @@ from pydantic_core import ErrorDetails
 from .._compiled import CompiledProgram, Policy, Renames
 from .._compiled_base import CheckContext, did_you_mean, did_you_mean_key
 from .._errors import PolicyError, PolicyIssue
+from .._figures import check_figures, compile_figures, conditions_in, figure_references
 from .._limits import memberkit_context
 from .._money import currency_exponent, is_currency
 from .._paths import Finding, Path, format_path
@@ -27,6 +29,7 @@ from .._program import IDENT_PATTERN, LOCALES, ProgramInfo, ProgramSection, time
 from ..benefits._compile import check_benefits, compile_benefits
 from ..i18n._catalog import clean_locale
 from ..lifecycle._compile import check_lifecycle, compile_lifecycle
+from ..points._check import DEFAULT_CURRENCY
 from ..points._compile import check_points, compile_points
 from ..tiers._compile import check_tiers, compile_tiers
 from ._changes import expand_changes
@@ -146,6 +149,11 @@ def rebuild_policy(source: str, document: PolicyDocument) -> Policy:
 def _compile_policy(
     document: PolicyDocument, info: ProgramInfo, editions: list[PolicyDocument], source: str
 ) -> Policy:
+    if document.figures:
+        # Figures are the whole file's (one declaration for every version); a named measure is
+        # the top-level tiers section's.
+        measures = document.tiers.measures if document.tiers is not None else None
+        info = replace(info, figures=compile_figures(document.figures, info, measures))
     reads = _renames(document.renames)
     compiled = [_compile(document, info, None, Renames(), reads)]
     for version, edition in zip(document.versions, editions[1:], strict=True):
@@ -250,6 +258,16 @@ def _beyond_schema(data: object, failed: set[str]) -> list[Finding]:
         except ValidationError:
             continue
         valid[name] = getattr(single, name)
+    # A figures section that fails its schema still declares names: references go unchecked.
+    known = data.get("figures") is None
+    if not known and "figures" not in failed:
+        try:
+            valid["figures"] = PolicyDocument.model_validate(
+                {"memberkit": 1, "program": data["program"], "figures": data["figures"]}
+            ).figures
+            known = True
+        except ValidationError:
+            pass
     if not valid:
         return []
     document = PolicyDocument.model_construct(memberkit=1, program=program, versions=(), **valid)
@@ -260,7 +278,7 @@ def _beyond_schema(data: object, failed: set[str]) -> list[Finding]:
     for key, more in _written_ids(data, failed).items():
         ids[key] = ids[key] + tuple(i for i in more if i not in ids[key])
     ctx = CheckContext(info=info, tier_names=declared_tier_names(document, info.locale), **ids)
-    return _cross_check(document, ctx)
+    return _cross_check(document, ctx, figures_known=known)
 
 
 _ID_PLACES = {
@@ -523,8 +541,24 @@ def _context(document: PolicyDocument, info: ProgramInfo) -> CheckContext:
     return CheckContext(info=info, tier_names=declared_tier_names(document, info.locale), **ids)
 
 
-def _cross_check(document: PolicyDocument, ctx: CheckContext) -> list[Finding]:
+def _cross_check(
+    document: PolicyDocument, ctx: CheckContext, *, figures_known: bool = True
+) -> list[Finding]:
     findings: list[Finding] = []
+    measures = document.tiers.measures if document.tiers is not None else None
+    # A points section without currencies has the one default currency.
+    currencies = ctx.currency_ids or ((DEFAULT_CURRENCY,) if document.points is not None else ())
+    findings += check_figures(document.figures, measures, currencies)
+    if figures_known:
+        # Figures are declared at the top level; any section's condition may read them.
+        sections = ((name, getattr(document, name)) for name in SECTIONS)
+        conditions = (
+            found
+            for name, section in sections
+            if section is not None
+            for found in conditions_in(section, (name,))
+        )
+        findings += figure_references(conditions, (document.figures or {}).keys())
     if document.tiers is not None:
         findings += check_tiers(document.tiers, ctx)
     if document.points is not None:

@@ -40,6 +40,11 @@ FIELD_LABELS: Mapping[str, LocalizedText] = {
     "tier": _text("会员等级", "會員等級", "tier"),
     "member_tags": _text("会员标签", "會員標籤", "member tags"),
     "days_since_join": _text("入会天数", "入會天數", "days since joining"),
+    "joined": _text("入会日期", "入會日期", "joining date"),
+    "tenure_years": _text("入会年数", "入會年數", "years of membership"),
+    "tenure_months": _text("入会月数", "入會月數", "months of membership"),
+    "age": _text("年龄", "年齡", "age"),
+    "flag": _text("会员标记", "會員標記", "member flags"),
     "birthday": _text("生日", "生日", "birthday"),
     "segment": _text("会员分群", "會員分群", "segment"),
     "date": _text("日期", "日期", "date"),
@@ -131,6 +136,9 @@ def clause_reason(
         return Reason.of("rule.unmet", path)
     label = (labels or {}).get(field) or field_label(field)
     if leaf.actual is None:
+        if field == "age":
+            # An age needs data the host may never have been given: say which.
+            return Reason.of("rule.age_unknown", path)
         return Reason.of("rule.unknown", path, field=label)
     if field == "birthday" and leaf.op in ("=", "in"):
         expected = leaf.expected if isinstance(leaf.expected, tuple) else (leaf.expected,)

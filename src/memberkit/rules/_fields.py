@@ -16,6 +16,8 @@ __all__ = [
     "ATTRIBUTE_PREFIX",
     "CLOSED_VALUES",
     "EVENT_FIELDS",
+    "FIGURE_FIELD",
+    "FIGURE_PREFIX",
     "MEMBER_FIELDS",
     "MOMENT_FIELDS",
     "ORDERED_TYPES",
@@ -67,6 +69,13 @@ Vocabulary = Mapping[str, FieldType]
 
 ATTRIBUTE_PREFIX = "attr."
 """Custom attributes are named ``attr.<name>`` and typed by the literal they are compared with."""
+
+FIGURE_PREFIX = "figure."
+"""Figures the policy declares (``figures:``) are read as ``figure.<name>``."""
+
+FIGURE_FIELD = "figure.<name>"
+"""The vocabulary entry that lets a condition read any ``figure.<name>`` (a number); the loader
+checks each name against the policy's ``figures:``."""
 
 ORDERED_TYPES = frozenset(
     {
@@ -124,8 +133,14 @@ MEMBER_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
         "tier": FieldType.TEXT_SET,
         "member_tags": FieldType.TEXT_SET,
         "days_since_join": FieldType.NUMBER,
+        "joined": FieldType.DATE,
+        "tenure_years": FieldType.NUMBER,
+        "tenure_months": FieldType.NUMBER,
+        "age": FieldType.NUMBER,
         "birthday": FieldType.TEXT_SET,
+        "flag": FieldType.TEXT_SET,
         "segment": FieldType.TEXT_SET,
+        FIGURE_FIELD: FieldType.NUMBER,
     }
 )
 """Fields of the member at the moment.
@@ -138,8 +153,21 @@ tier             TEXT_SET  the tiers held: the ladder tier in force and any paid
                            ``tier: club`` for a club member whatever their ladder tier)
 member_tags      TEXT_SET  tags on the member
 days_since_join  NUMBER    whole local days since the member joined
+joined           DATE      the local date the member joined
+tenure_years     NUMBER    whole years of membership on the local date (the count goes
+                           up on each anniversary of joining)
+tenure_months    NUMBER    whole months of membership on the local date (joined 31 Jan:
+                           one month on 28 Feb)
+age              NUMBER    the member's age in whole years on the local date, from the
+                           birth year (``birth_year`` of a profile event) and the
+                           birthday; unknown (so a comparison is false) without both
 birthday         TEXT_SET  which birthday windows the moment falls in, of "day", "week"
                            and "month": ``birthday: month`` means "in the birthday month"
+flag             TEXT_SET  the flags in force at the moment (set by a ``flag`` event with
+                           an optional validity): ``flag: double_days``
+figure.<name>    NUMBER    a figure the policy declares under ``figures:`` (a measure
+                           over a window holding the moment, the event judged included):
+                           ``figure.orders_this_month: 5``
 segment          TEXT_SET  segments the host placed the member in
 ===============  ========  =============================================================
 """

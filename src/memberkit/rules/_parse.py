@@ -14,7 +14,14 @@ from datetime import datetime
 
 from .._paths import Finding, Path
 from ._ast import ALIASES, OPERATORS, ORDERING_OPERATORS, All, Any, Compare, Condition, Not
-from ._fields import ATTRIBUTE_PREFIX, CLOSED_VALUES, ORDERED_TYPES, FieldType
+from ._fields import (
+    ATTRIBUTE_PREFIX,
+    CLOSED_VALUES,
+    FIGURE_FIELD,
+    FIGURE_PREFIX,
+    ORDERED_TYPES,
+    FieldType,
+)
 from ._literals import LiteralError, check_literal, literal_type, show
 
 __all__ = ["parse_condition"]
@@ -133,6 +140,10 @@ class _Parser:
         known = self.vocabulary.get(name)
         if known is not None:
             return known
+        figure = self.vocabulary.get(FIGURE_FIELD)
+        if figure is not None and name.startswith(FIGURE_PREFIX) and name != FIGURE_PREFIX:
+            # Which figures exist is the policy's to say: the loader checks the name.
+            return figure
         if name.startswith(ATTRIBUTE_PREFIX):
             if not self.attributes:
                 self.problem(

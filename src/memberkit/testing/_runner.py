@@ -87,6 +87,7 @@ def run_scenario(
         to_moment(member.joined, tz, end_of_day=False),
         birthday=member.birthday,
         tags=member.tags,
+        birth_year=member.birth_year,
     )
     events = sorted(enumerate(loaded.events[index]), key=lambda pair: pair[1].at)
     order = sorted(

@@ -100,6 +100,9 @@ class Member(_Frozen):
     id: Annotated[str, Field(min_length=1)] = "m1"
     joined: Moment = Field(description="when the member joined; a date means local midnight")
     birthday: date | None = None
+    birth_year: Annotated[int, Field(ge=1900, le=2999)] | None = Field(
+        default=None, description="the year the member was born, for conditions on age"
+    )
     tags: tuple[str, ...] = ()
 
 
