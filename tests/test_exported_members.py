@@ -76,6 +76,7 @@ EXPECTED = [
     "MemberState",
     "MemberkitError",
     "Money",
+    "Opening",
     "Outcome",
     "PointsExtension",
     "PointsQuote",

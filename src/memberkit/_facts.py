@@ -69,7 +69,7 @@ def member_values(
     tier: str | None,
     leap_rule: LeapBirthday = "feb28",
 ) -> dict[str, object]:
-    """Member fields at a moment: tiers held, tags, days since joining, birthday windows.
+    """Member fields at a moment: tiers held and how reached, tags, days since joining, birthdays.
 
     ``tier`` is the ladder tier in force; the ``tier`` field holds it together with the paid
     tiers held alongside the ladder at that moment, so ``tier: club`` holds for a club member
@@ -86,6 +86,9 @@ def member_values(
         held = held | {tier}
     if held:
         values["tier"] = held
+    reached = state.tiers.reached_by_at(local_at)
+    if reached is not None:
+        values["tier_reached_by"] = reached
     return values
 
 

@@ -39,6 +39,7 @@ def test_standard_vocabularies_keep_their_names() -> None:
     }  # fmt: skip
     assert set(memberkit.rules.MEMBER_FIELDS) == {
         "tier", "member_tags", "days_since_join", "birthday", "segment",
+        "tier_reached_by",
     }  # fmt: skip
     assert set(memberkit.rules.TIME_FIELDS) == {
         "date",

@@ -29,6 +29,7 @@ from .._events import (
     Activity,
     Adjustment,
     Event,
+    Opening,
     PointsExtension,
     Purchase,
     Redemption,
@@ -67,7 +68,7 @@ from ._model import RulePendingSpec
 from ._spend import redeem
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
 from ._timed import TierMoment, next_timed, run_timed
-from ._transfer import adjust, transfer
+from ._transfer import adjust, open_balances, transfer
 
 __all__ = [
     "inactivity_deadline",
@@ -301,7 +302,7 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     if points is None:
         if isinstance(
             event, Redemption | RedemptionCancel | Transfer | Adjustment | PointsExtension
-        ):
+        ) or (isinstance(event, Opening) and event.balances):
             raise EventError(
                 event.id, "the programme has no points section", code="no_points_programme"
             )
@@ -324,6 +325,8 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
         return transfer(ctx, points, state, event)
     if isinstance(event, Adjustment):
         return adjust(ctx, points, state, event)
+    if isinstance(event, Opening):
+        return open_balances(ctx, points, state, event)
     if isinstance(event, PointsExtension):
         currency = resolve_currency(points, event.currency, event.id)
         return extend_paid(ctx, points, currency, state, event)
@@ -930,6 +933,10 @@ def on_tier_change(
                 )
             )
     state = state.evolve(points=ps)
-    earned = earn_upgrade(points, info, state, ctx.event.at, new)
+    # A status match or an opening is not an upgrade earned: it pays only bonuses that say so.
+    reached = state.tiers.reached_by_at(ctx.event.at)
+    earned = earn_upgrade(
+        points, info, state, ctx.event.at, new, earned=reached not in ("granted", "paid", "opening")
+    )
     state, booked = _book_earned(ctx, points, state, earned, lot_suffix="/upgrade")
     return state, booked + reasons

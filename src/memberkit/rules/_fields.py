@@ -122,6 +122,7 @@ MEMBER_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
         "days_since_join": FieldType.NUMBER,
         "birthday": FieldType.TEXT_SET,
         "segment": FieldType.TEXT_SET,
+        "tier_reached_by": FieldType.TEXT,
     }
 )
 """Fields of the member at the moment.
@@ -137,6 +138,10 @@ days_since_join  NUMBER    whole local days since the member joined
 birthday         TEXT_SET  which birthday windows the moment falls in, of "day", "week"
                            and "month": ``birthday: month`` means "in the birthday month"
 segment          TEXT_SET  segments the host placed the member in
+tier_reached_by  TEXT      how the ladder tier in force was reached: earned (the figures),
+                           retained (a review kept it), joined (the base tier since
+                           joining), lifetime, granted (a status match or invitation),
+                           paid, or opening (carried over by an opening event)
 ===============  ========  =============================================================
 """
 
@@ -165,7 +170,18 @@ day       NUMBER    the local day of the month, 1..31
 """
 
 CLOSED_VALUES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
-    {"birthday": ("day", "week", "month")}
+    {
+        "birthday": ("day", "week", "month"),
+        "tier_reached_by": (
+            "earned",
+            "granted",
+            "joined",
+            "lifetime",
+            "opening",
+            "paid",
+            "retained",
+        ),
+    }
 )
 """Text fields whose values are a closed set of words: any other word could never match."""
 

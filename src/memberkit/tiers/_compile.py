@@ -102,7 +102,10 @@ class CompiledTiers:
     def review_anchor_of(self, state: MemberState) -> datetime | None:
         """The moment anniversary reviews count from (None: no first upgrade yet)."""
         if self.review_anchor == "first_upgrade":
-            return next((c.at for c in state.tiers.earned if c.reason == "upgrade"), None)
+            # A member brought in mid-story counts from the opening, as from an upgrade.
+            return next(
+                (c.at for c in state.tiers.earned if c.reason in ("upgrade", "opening")), None
+            )
         return state.joined_at
 
     @property
@@ -314,6 +317,7 @@ def _compile_measure(name: str, spec: MeasureSpec, info: ProgramInfo) -> Compile
         predicate=compile_condition(spec.where, info.tz) if spec.where is not None else None,
         path=format_path(("tiers", "measures", name)),
         unit=spec.unit,
+        counts_opening_balance=spec.counts_opening_balance,
     )
 
 

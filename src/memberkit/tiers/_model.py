@@ -122,6 +122,11 @@ class MeasureSpec(_Frozen):
         description="for sum: 'money' when the attribute is an amount in the programme's "
         "currency (an airline's qualifying fare), shown and checked as money",
     )
+    counts_opening_balance: bool = Field(
+        default=False,
+        description="for points: whether a balance an opening event brought counts as points "
+        "earned on the day of the opening (default: a balance is held, not earned)",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> MeasureSpec:
@@ -143,6 +148,11 @@ class MeasureSpec(_Frozen):
             raise ValueError("'currency' applies to points measures only")
         if self.of != "sum" and self.field is not None:
             raise ValueError("'field' applies to sum measures only")
+        if self.of != "points" and self.counts_opening_balance:
+            raise ValueError(
+                "'counts_opening_balance' applies to points measures only; give the opening "
+                "figure of this measure in the opening event's 'figures'"
+            )
         if self.of != "sum" and self.unit != "number":
             raise ValueError("'unit' applies to sum measures only (spend is money already)")
         return self

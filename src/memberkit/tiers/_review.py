@@ -78,8 +78,9 @@ def review(
             kept = max(kept, kept_before)
             earned_in = just_ended.start - TICK
     if kept >= current.rank:
-        if current.validity is None:
+        if current.validity is None and earned.reason != "opening":
             return state
+        # An opening tier kept at the end of its term is held as the ladder holds it since.
         return earn(
             ct,
             state,
