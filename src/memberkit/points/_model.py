@@ -421,7 +421,8 @@ class EarnRule(_Frozen):
         default=False,
         description="with on: tier_upgrade: also pay the bonus when a tier_grant (status "
         "match, invitation, paid tier) or an opening event puts the member in the tier; by "
-        "default only an upgrade earned on the figures pays it",
+        "default only an upgrade earned on the figures pays it, e.g. "
+        "``{id: welcome, on: tier_upgrade, points: 1000, on_grant: true}``",
     )
     milestone: MilestoneSpec | None = None
     """with points and no per: earn them on reaching a count of events in a period, e.g. ``{at: 20, every: 5, per: year}``"""

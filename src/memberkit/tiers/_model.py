@@ -125,7 +125,8 @@ class MeasureSpec(_Frozen):
     counts_opening_balance: bool = Field(
         default=False,
         description="for points: whether a balance an opening event brought counts as points "
-        "earned on the day of the opening (default: a balance is held, not earned)",
+        "earned on the day of the opening (default: a balance is held, not earned), e.g. "
+        "``{of: points, currency: status, counts_opening_balance: true}``",
     )
 
     @model_validator(mode="after")
