@@ -8,6 +8,7 @@ opens at gold held through 31 Mar 2027, with 12,000 spent and 14 segments flown 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -475,3 +476,14 @@ def test_opening_figures_add_to_the_window_like_purchases(
     assert memberkit.state_to_json(state) == memberkit.state_to_json(replayed)
     figures = memberkit.tier_of(p, state, at(2026, 12, 31)).figures
     assert figures["spend"] == opening_spend + sum(amounts)
+
+
+def test_a_state_stored_before_openings_existed_reads_as_it_did() -> None:
+    """A format-3 state without the tiers' opening key loads with no opening figures."""
+    p = ladder()
+    state = run(p, spend("p1", at(2026, 8, 1), "6000"))
+    stored = json.loads(memberkit.state_to_json(state))
+    assert stored["tiers"].pop("opening") is None
+    read = memberkit.state_from_json(json.dumps(stored))
+    assert read == state
+    assert memberkit.tier_of(p, read, at(2026, 8, 2)).reached_by == "earned"
