@@ -73,6 +73,8 @@ class CompiledTier:
     """Whether the years count all time held at this tier or above, not the unbroken run."""
     retain_inclusive: bool = True
     """Whether the retain thresholds are met at >= (false: only above them)."""
+    review_validity: str | ValidityMonths | ValidityFromUpgrade | ValidityUntil | None = None
+    """How long the tier is held after a review keeps it or lands on it (None: ``validity``)."""
     """Figures over the whole membership also needed for the lifetime tier."""
 
 
@@ -334,6 +336,7 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
             inclusive=t.qualify_inclusive,
             retain_inclusive=t.retain_inclusive,
             validity=t.validity,
+            review_validity=t.validity_after_review,
             lifetime_after_years=t.lifetime_after_years,
             lifetime_requires=t.lifetime_requires,
             lifetime_total=t.lifetime_years == "total",

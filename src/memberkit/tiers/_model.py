@@ -407,6 +407,13 @@ class TierSpec(_Frozen):
     validity: Validity | None = Field(
         default=None, description="how long the tier is held once reached, whatever the figures"
     )
+    validity_after_review: Validity | None = Field(
+        default=None,
+        description="how long the tier is held when a review keeps it or lands on it, if not "
+        "as after an upgrade (`validity`): to the end of next year after an upgrade, 12 more "
+        "months after a retention review, e.g. ``{months_from_upgrade: 12}`` (counted from the "
+        "review day)",
+    )
     lifetime_after_years: Annotated[int, Field(ge=1, le=100)] | None = Field(
         default=None, description="held for life after this many years in this tier or above"
     )
