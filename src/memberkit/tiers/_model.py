@@ -527,7 +527,16 @@ def _review_form(value: object) -> object:
 
 
 class TiersSection(_Frozen):
-    """The tiers section."""
+    """The tiers section.
+
+    A member brought in mid-story (a migration, a programme taken over) starts with an
+    ``opening`` event rather than a policy key, e.g.
+    ``{type: opening, tier: gold, through: 2027-03-31, figures: {segments: 14}}``. The ladder
+    holds the tier through its last day and then reviews it by the retention rules, counting the
+    opening figures in the window holding the opening (docs/embedding.md, "Starting a member
+    mid-story"). Conditions tell how the tier in force was
+    reached with ``tier_reached_by``.
+    """
 
     model_config = ConfigDict(
         frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
