@@ -355,6 +355,7 @@ def test_a_misspelt_reached_by_value_is_refused_with_the_words_to_use() -> None:
         ({"tier": "glod"}, "unknown_tier", "did you mean 'gold'?"),
         ({"figures": {"segmets": 3}}, "unknown_measure", "did you mean 'segments'?"),
         ({"figures": {"segments": "2.5"}}, "opening_fraction", "give a whole number"),
+        ({"figures": {"spend": "10.001"}}, "opening_decimals", "give at most that many"),
         ({"through": "2027-03-31"}, "opening_base_through", "leave out 'through'"),
         (
             {"figures": {"qp": 10}, "balances": {"status": 10}},

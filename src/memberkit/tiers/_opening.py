@@ -37,7 +37,7 @@ def open_member(
 ) -> MemberState:
     """Place a member brought in mid-story: the opening tier, its term, the opening figures."""
     tier = _tier(ct, event)
-    figures = _figures(ct, event)
+    figures = _figures(ct, info, event)
     if tier.rank == 0 and event.through is not None:
         raise EventError(
             event.id,
@@ -87,7 +87,9 @@ def _tier(ct: CompiledTiers, event: Opening) -> CompiledTier:
     return tier
 
 
-def _figures(ct: CompiledTiers, event: Opening) -> tuple[tuple[str, Decimal], ...]:
+def _figures(
+    ct: CompiledTiers, info: ProgramInfo, event: Opening
+) -> tuple[tuple[str, Decimal], ...]:
     out: list[tuple[str, Decimal]] = []
     for name, value in event.figures.items():
         measure = ct.measures.get(name)
@@ -107,6 +109,16 @@ def _figures(ct: CompiledTiers, event: Opening) -> tuple[tuple[str, Decimal], ..
                 f"the figure of {name!r} counts {measure.of}: give a whole number, not {value}",
                 field="figures",
                 code="opening_fraction",
+            )
+        exponent = value.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        if measure.money and places > info.currency_decimals:
+            raise EventError(
+                event.id,
+                f"the figure of {name!r} is an amount of {info.currency}, which has "
+                f"{info.currency_decimals} decimals: give at most that many, not {value}",
+                field="figures",
+                code="opening_decimals",
             )
         if measure.counts_opening_balance and measure.currency in event.balances:
             raise EventError(
