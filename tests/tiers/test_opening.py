@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.builders import activity, at, member, policy, purchase
+from tests.builders import activity, at, member, policy, purchase, refund
 from tests.tiers.builders import grant
 
 import memberkit
@@ -183,6 +183,30 @@ def test_a_purchase_after_the_opening_adds_to_the_opening_figures() -> None:
     )
     decision = memberkit.tier_of(p, state, at(2026, 9, 2))
     assert (decision.tier, decision.figures["spend"]) == ("gold", Decimal(20000))
+
+
+def test_a_return_does_not_take_an_opening_tier_back_at_once() -> None:
+    """With refunds: at_once, returning a ¥100 order leaves gold (carried over, not earned here)."""
+    p = policy(
+        (
+            LADDER
+            % {"on_grant": "", "counts": "", "window": "calendar_year", "review": "end_of_window"}
+        )
+        + "  refunds: at_once\n"
+    )
+    events: list[memberkit.Event] = [
+        gold_opening(),
+        spend("p1", at(2026, 8, 1), "100"),
+        refund("r1", at(2026, 8, 2), "p1"),
+    ]
+    state = run(p, *events)
+    decision = memberkit.tier_of(p, state, at(2026, 8, 3))
+    # 12,000 - 0 = 12,000 < 20,000 would not reach gold, yet gold holds to 31 Mar 2027.
+    assert (decision.tier, decision.reached_by, decision.figures["spend"]) == (
+        "gold",
+        "opening",
+        Decimal(12000),
+    )
 
 
 # --- opening figures belong to the window holding the opening ------------------------------------

@@ -260,7 +260,9 @@ def _refund_at_once(
     current = ct.by_id[earned.tier]
     since = earned_since(state.tiers.earned)
     order = state.order(event.order)
-    if current.rank == 0 or since is None or order is None:
+    # A tier carried over at opening was not earned on these figures: a return cannot take it
+    # back at once; its review at the end of its term judges the figures.
+    if current.rank == 0 or since is None or order is None or earned.reason == "opening":
         return state
     span = span_at(ct, info, state, since)
     # Only a refund of an order in the window that earned the tier can take the tier away.
