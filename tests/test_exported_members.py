@@ -77,6 +77,7 @@ EXPECTED = [
     "MemberState",
     "MemberkitError",
     "Money",
+    "Opening",
     "Outcome",
     "PointsExtension",
     "PointsQuote",

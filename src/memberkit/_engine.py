@@ -28,6 +28,7 @@ from ._events import (
     Activity,
     Event,
     FlagUpdate,
+    Opening,
     ProfileUpdate,
     Purchase,
     Refund,
@@ -146,6 +147,18 @@ def apply_captured(
             reason=Reason.of("event.error.before_join", at=event.at, joined=state.joined_at),
         )
 
+    if isinstance(event, Opening) and state.clock is not None:
+        # The opening states where the member stands before anything happens here; after other
+        # events it would count their figures twice or undo their tier changes.
+        raise EventError(
+            event.id,
+            f"an opening must be the member's first event, and this member has events up to "
+            f"{state.clock.isoformat()}; start the member with it (replay the history after it), "
+            "or use tier_grant for a tier and adjustment for points",
+            field="type",
+            code="opening_not_first",
+            reason=Reason.of("event.error.opening_not_first", last=state.clock),
+        )
     reasons: list[Reason] = []
     # Time first: what fell due since the last event is carried out before the event acts. An
     # event dated inside a stretch already advanced starts from the member as of the last event

@@ -59,6 +59,7 @@ __all__ = [
     "Event",
     "FlagUpdate",
     "Line",
+    "Opening",
     "PointsExtension",
     "ProfileUpdate",
     "Purchase",
@@ -405,6 +406,47 @@ class TierGrant(_Event):
         return self
 
 
+OpeningFigure = Annotated[
+    Decimal,
+    Field(ge=0, lt=MAX_MONEY, allow_inf_nan=False, decimal_places=MAX_MONEY_DECIMALS),
+]
+"""An opening figure: money for a spend measure, a count or a sum for the others."""
+
+
+class Opening(_Event):
+    """A member brought in mid-story: the tier held elsewhere, and the figures and balances so far.
+
+    It is the member's first event. The tier is held like one earned on the ladder: until
+    ``through`` (or the tier's own validity), then reviewed by the ladder's retention rules. The
+    ``figures`` (per measure id of the ladder: year-to-date spend, nights, segments, qualifying
+    points) count as if earned at ``at``, in every window that holds that moment; ``balances``
+    (per points currency) are credited as points held.
+    """
+
+    type: Literal["opening"] = "opening"
+    tier: Id | None = None
+    """The tier held at opening (default: the ladder's base tier)."""
+    through: Day | None = None
+    """The last day the opening tier is held whatever the figures (default: the tier's validity
+    as if reached at ``at``; a tier without one is reviewed at the ladder's next review)."""
+    figures: Annotated[Mapping[Id, OpeningFigure], Field(max_length=MAX_ATTRIBUTES)] = Field(
+        default_factory=dict
+    )
+    """Qualifying figures so far, per measure id of the ladder, e.g. ``{spend: 12000, segments: 14}``."""
+    balances: Annotated[Mapping[Id, EventPoints], Field(max_length=MAX_ATTRIBUTES)] = Field(
+        default_factory=dict
+    )
+    """Points held at opening, per points currency, e.g. ``{miles: 48200}``."""
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)] = "migration"
+    """Why the member opens here, kept for the record (migration, acquisition, ...)."""
+
+    @model_validator(mode="after")
+    def _held(self) -> Opening:
+        if self.through is not None and self.through < self.at.date() - timedelta(days=1):
+            raise ValueError("the opening tier's last day ('through') is before the opening")
+        return self
+
+
 class BenefitUse(_Event):
     """The member uses a benefit (a birthday gift, a free-shipping voucher)."""
 
@@ -499,6 +541,7 @@ Event = Annotated[
     | Adjustment
     | PointsExtension
     | TierGrant
+    | Opening
     | BenefitUse
     | ProfileUpdate
     | FlagUpdate,
@@ -519,6 +562,7 @@ _MODELS: dict[str, type[BaseModel]] = {
         Adjustment,
         PointsExtension,
         TierGrant,
+        Opening,
         BenefitUse,
         ProfileUpdate,
         FlagUpdate,
@@ -648,6 +692,7 @@ _TYPES = {
     "adjustment",
     "points_extension",
     "tier_grant",
+    "opening",
     "benefit_use",
     "profile",
     "flag",

@@ -118,7 +118,8 @@ def member_values(
     leap_rule: LeapBirthday = "feb28",
     figures: Sequence[FigureReader] = (),
 ) -> dict[str, object]:
-    """Member fields at a moment: tiers held, tags, age, tenure, flags in force, birthday windows.
+    """Member fields at a moment: tiers held and how reached, tags, age, tenure, flags in force,
+    birthday windows.
 
     ``tier`` is the ladder tier in force; the ``tier`` field holds it together with the paid
     tiers held alongside the ladder at that moment, so ``tier: club`` holds for a club member
@@ -147,6 +148,9 @@ def member_values(
         held = held | {tier}
     if held:
         values["tier"] = held
+    reached = state.tiers.reached_by_at(local_at)
+    if reached is not None:
+        values["tier_reached_by"] = reached
     return values
 
 

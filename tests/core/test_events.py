@@ -72,7 +72,7 @@ def test_bad_purchase_names_event_and_field(
             {"id": "o1", "at": "2026-03-01T10:00:00+08:00"},
             "type",
             "an event needs a 'type', one of: activity, adjustment, benefit_use, flag, "
-            "points_extension, profile, purchase, redemption, redemption_cancel, refund, "
+            "opening, points_extension, profile, purchase, redemption, redemption_cancel, refund, "
             "tier_grant, or transfer",
         ),
         (

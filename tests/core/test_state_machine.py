@@ -131,9 +131,32 @@ class MemberMachine(RuleBasedStateMachine):
 
     # -- set-up and helpers ------------------------------------------------------------------
 
-    @initialize(name=st.sampled_from(sorted(POLICIES)))
-    def choose_policy(self, name: str) -> None:
+    @initialize(name=st.sampled_from(sorted(POLICIES)), data=st.data())
+    def choose_policy(self, name: str, data: st.DataObject) -> None:
         self.policy = POLICIES[name]
+        if data.draw(st.booleans(), label="opens mid-story"):
+            self._open(data)
+
+    def _open(self, data: st.DataObject) -> None:
+        """Start the member with an opening: a tier, maybe its last day, spend and a balance."""
+        program = self.policy.at(JOINED)
+        assert program.tiers is not None
+        assert program.points is not None
+        ladder = [t.id for t in program.tiers.ladder]
+        tier = data.draw(st.sampled_from(ladder), label="opening tier")
+        fields: dict[str, Any] = {
+            "type": "opening",
+            "id": self._id("open"),
+            "at": JOINED,
+            "tier": tier,
+            "figures": {"spend": data.draw(st.decimals(0, 30000, places=2), label="spend")},
+            "balances": {program.points.currencies[0].id: data.draw(st.integers(1, 5000))},
+        }
+        if tier != ladder[0]:
+            days = data.draw(st.none() | st.integers(0, 700), label="held for days")
+            if days is not None:
+                fields["through"] = JOINED.date() + timedelta(days=days)
+        assert self._apply(memberkit.parse_event(fields))
 
     def _id(self, prefix: str) -> str:
         self.serial += 1

@@ -24,6 +24,15 @@ def test_the_tutorial_examples_run_as_written() -> None:
     assert result.failed == 0
 
 
+def test_the_embedding_page_examples_run_as_written() -> None:
+    """The `>>>` example of starting a member mid-story gives the output the page shows."""
+    result = doctest.testfile(
+        str(DOCS / "embedding.md"), module_relative=False, optionflags=doctest.ELLIPSIS
+    )
+    assert result.attempted >= 10
+    assert result.failed == 0
+
+
 def test_every_recipe_file_is_included_in_the_cookbook() -> None:
     """Each policy in docs/cookbook/ is shown on the cookbook page, so none is orphaned."""
     page = (DOCS / "cookbook.md").read_text(encoding="utf-8")

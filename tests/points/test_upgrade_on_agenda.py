@@ -101,3 +101,31 @@ def test_a_version_lowering_the_threshold_pays_the_bonus_on_its_first_day() -> N
     moved, _ = memberkit.advance(policy, state, at(2027, 1, 2))
     assert memberkit.tier_of(policy, moved, at(2027, 1, 2)).tier == "gold"
     assert bonuses(moved) == [("welcome-gold", 500)]
+
+
+def _grant_later(on_grant: bool) -> memberkit.MemberState:
+    """A status match sent on 1 Mar 2026 that starts on 1 Apr 2026, advanced past its start."""
+    text = HEAD.replace(
+        "points: 500}", "points: 500, on_grant: true}" if on_grant else "points: 500}"
+    )
+    policy = memberkit.parse_policy(text, source="t.yaml")
+    grant = memberkit.parse_event(
+        {
+            "type": "tier_grant",
+            "id": "g1",
+            "at": at(2026, 3, 1),
+            "tier": "gold",
+            "start": at(2026, 4, 1, 0),
+            "reason": "match",
+        }
+    )
+    state, _ = memberkit.apply(policy, memberkit.new_member("m1", at(2026, 1, 1)), grant)
+    moved, _ = memberkit.advance(policy, state, at(2026, 4, 2))
+    return moved
+
+
+def test_a_grant_starting_on_the_agenda_pays_only_bonuses_that_say_on_grant() -> None:
+    """A match that starts later is not an upgrade earned: the welcome bonus is paid at its start
+    only when the rule says ``on_grant: true``."""
+    assert bonuses(_grant_later(on_grant=False)) == []
+    assert bonuses(_grant_later(on_grant=True)) == [("welcome-gold", 500)]

@@ -39,7 +39,7 @@ def test_standard_vocabularies_keep_their_names() -> None:
     }  # fmt: skip
     assert set(memberkit.rules.MEMBER_FIELDS) == {
         "tier", "member_tags", "days_since_join", "birthday", "segment", "joined",
-        "tenure_years", "tenure_months", "age", "flag", "figure.<name>",
+        "tenure_years", "tenure_months", "age", "flag", "figure.<name>", "tier_reached_by",
     }  # fmt: skip
     assert set(memberkit.rules.TIME_FIELDS) == {
         "date",

@@ -446,6 +446,7 @@ def create_app(
             "name": jsonable(decision.name),
             "since": jsonable(decision.since),
             "valid_until": jsonable(decision.valid_until),
+            "reached_by": decision.reached_by,
             "figures": jsonable(decision.figures),
             "next_tier": ahead.next_tier,
             "reasons": jsonable(decision.reasons + ahead.reasons),

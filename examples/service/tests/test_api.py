@@ -186,6 +186,34 @@ def test_a_big_spender_is_upgraded_and_the_tier_says_so(database: str) -> None:
     assert "Silver" in body["explanation"]
 
 
+def test_a_member_brought_in_mid_year_opens_with_tier_figures_and_points(database: str) -> None:
+    """An opening event carries gold through 2026, ¥5,000 spent and 800 points; a second is 409."""
+    test_client = client(database, retail())
+    opening = {
+        "type": "opening",
+        "id": "migrated",
+        "at": "2026-01-01T00:00:00+08:00",
+        "tier": "gold",
+        "through": "2026-12-31",
+        "figures": {"spend": "5000"},
+        "balances": {"points": 800},
+    }
+    response = test_client.post("/members/m1/events", json=opening)
+    assert response.status_code == 200, response.text
+    body = test_client.get("/members/m1/tier", params={"as_of": at(3, 2), "locale": "en"}).json()
+    # No upgrade gift on an opening: the retail gift rule does not say on_grant.
+    assert (body["tier"], body["reached_by"], body["figures"]["spend"]) == (
+        "gold",
+        "opening",
+        "5000",
+    )
+    balance = test_client.get("/members/m1/balance", params={"as_of": at(3, 2)}).json()
+    assert balance["available"] == 800
+    again = dict(opening, id="migrated-again", at=at(3, 3))
+    refused = test_client.post("/members/m1/events", json=again)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "opening_not_first")
+
+
 def test_points_are_pending_then_available(database: str) -> None:
     """Retail points for ¥100 wait out the 7-day return period, then are available."""
     test_client = client(database, retail())

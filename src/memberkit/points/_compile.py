@@ -111,6 +111,8 @@ class CompiledRule:
     """When the rule's points become spendable, instead of the section's pending."""
     rewards: frozenset[str] | None = None
     """On redemptions: the catalogue rewards whose redemption earns (None: any redemption)."""
+    on_grant: bool = False
+    """An upgrade bonus also paid when a grant or an opening puts the member in the tier."""
 
     @property
     def count_key(self) -> str:
@@ -386,6 +388,7 @@ def _rule(rule: EarnRule, base: Path, info: ProgramInfo, default_currency: str) 
         milestone=rule.milestone,
         pending=rule.pending,
         rewards=frozenset(rule.rewards) if rule.rewards is not None else None,
+        on_grant=rule.on_grant,
     )
 
 

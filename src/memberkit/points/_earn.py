@@ -651,11 +651,19 @@ def earn_upgrade(
     state: MemberState,
     at: datetime,
     tier: str,
+    *,
+    earned: bool = True,
 ) -> tuple[list[Contribution], list[Reason]]:
-    """The bonuses reaching ``tier`` earns (rules ``on: tier_upgrade``)."""
+    """The bonuses reaching ``tier`` earns (rules ``on: tier_upgrade``).
+
+    A tier not earned on the figures (a grant, an opening) pays only the rules saying
+    ``on_grant: true``.
+    """
     earner = _Earner(points, info, state, at, tier)
     facts = earner.facts({"kind": "tier_upgrade"})
     for rule in points.rules:
-        if rule.on == "tier_upgrade" and earner.applies(rule, facts):
+        if rule.on != "tier_upgrade" or not (earned or rule.on_grant):
+            continue
+        if earner.applies(rule, facts):
             earner.contribute(rule, "bonus", [(ORDER_LEVEL, rule.points)], None)
     return earner.found, earner.reasons

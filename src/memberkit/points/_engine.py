@@ -29,6 +29,7 @@ from .._events import (
     Activity,
     Adjustment,
     Event,
+    Opening,
     PointsExtension,
     Purchase,
     Redemption,
@@ -69,7 +70,7 @@ from ._rounding import line_of, tender_of
 from ._spend import redeem
 from ._state import CapUse, Earning, JournalEntry, Lot, PointsState
 from ._timed import TierMoment, next_timed, run_timed
-from ._transfer import adjust, transfer
+from ._transfer import adjust, open_balances, transfer
 
 __all__ = [
     "inactivity_deadline",
@@ -304,7 +305,7 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     if points is None:
         if isinstance(
             event, Redemption | RedemptionCancel | Transfer | Adjustment | PointsExtension
-        ):
+        ) or (isinstance(event, Opening) and event.balances):
             raise EventError(
                 event.id, "the programme has no points section", code="no_points_programme"
             )
@@ -327,6 +328,8 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
         return transfer(ctx, points, state, event)
     if isinstance(event, Adjustment):
         return adjust(ctx, points, state, event)
+    if isinstance(event, Opening):
+        return open_balances(ctx, points, state, event)
     if isinstance(event, PointsExtension):
         currency = resolve_currency(points, event.currency, event.id)
         return extend_paid(ctx, points, currency, state, event)
@@ -966,20 +969,20 @@ def on_agenda_tier(
     before: TierState,
     reasons: list[Reason] | None,
 ) -> MemberState:
-    """A tier earned on the agenda (an upgrade at a review, on a version's lowered thresholds)
-    pays its upgrade bonuses and extends expiry as one earned at an event does. A grant that
-    starts or ends on the agenda is not an upgrade earned."""
+    """A tier reached on the agenda (an upgrade at a review, on a version's lowered thresholds, a
+    grant starting) pays its upgrade bonuses and extends expiry as one reached at an event does;
+    a grant pays only the bonuses that say ``on_grant``."""
     points = program.points
-    earned, was = state.tiers.earned_change, before.earned_change
-    if points is None or earned is None or earned is was or earned.at != moment:
+    new, old = state.tiers.current, before.current
+    if points is None or new is None or state.tiers.history is before.history:
         return state
     order = points.tier_order
-    rank_new = order.index(earned.tier) if earned.tier in order else 0
-    rank_old = order.index(was.tier) if was is not None and was.tier in order else 0
+    rank_new = order.index(new) if new in order else 0
+    rank_old = order.index(old) if old in order else 0
     if rank_new <= rank_old:
         return state
     source = _Source(f"upgrade@{moment.isoformat()}", moment)
-    state, told = _upgraded(program, None, source, points, state, earned.tier)
+    state, told = _upgraded(program, None, source, points, state, new)
     if reasons is not None:
         reasons.extend(told)
     return state
@@ -1020,7 +1023,11 @@ def _upgraded(
                 )
             )
     state = state.evolve(points=ps)
-    found, skipped = earn_upgrade(points, info, state, source.at, new)
+    # A status match or an opening is not an upgrade earned: it pays only bonuses that say so.
+    reached = state.tiers.reached_by_at(source.at)
+    found, skipped = earn_upgrade(
+        points, info, state, source.at, new, earned=reached not in ("granted", "paid", "opening")
+    )
     if capture is not None:
         capture.skipped.extend(skipped)
     state, booked = _credit(info, capture, source, points, state, found, lot_suffix="/upgrade")

@@ -417,6 +417,13 @@ class EarnRule(_Frozen):
         description="with on: redemption: only redemptions of these catalogue rewards earn, "
         "e.g. ``[award-flight]`` (an award ticket that still earns status credits)",
     )
+    on_grant: bool = Field(
+        default=False,
+        description="with on: tier_upgrade: also pay the bonus when a tier_grant (status "
+        "match, invitation, paid tier) or an opening event puts the member in the tier; by "
+        "default only an upgrade earned on the figures pays it, e.g. "
+        "``{id: welcome, on: tier_upgrade, points: 1000, on_grant: true}``",
+    )
     milestone: MilestoneSpec | None = None
     """with points and no per: earn them on reaching a count of events in a period, e.g. ``{at: 20, every: 5, per: year}``"""
     pending: (
@@ -468,6 +475,11 @@ class EarnRule(_Frozen):
             raise ValueError(
                 "a redemption earns fixed 'points' (on: redemption): remove "
                 + ("'per'" if self.per is not None else "'multiply'")
+            )
+        if self.on_grant and self.on != "tier_upgrade":
+            raise ValueError(
+                "'on_grant' says whether a granted tier pays an upgrade bonus: it goes with "
+                "on: tier_upgrade; remove it from this rule"
             )
         if self.pending is not None and self.multiply is not None:
             raise ValueError(

@@ -6,7 +6,8 @@ movement, signed, so the sum of a currency's journal equals what its lots hold m
 
 Journal kinds: ``earn`` (a rate or fixed earning rule), ``bonus`` (a multiplier's extra part, or
 a tier-upgrade bonus), ``reverse`` (taken back by a refund), ``redeem``, ``redeem_cancel``,
-``expire``, ``transfer_out``, ``transfer_in``, ``adjust``, and ``extend``: an expiry
+``expire``, ``transfer_out``, ``transfer_in``, ``adjust``, ``opening`` (a balance a member brought
+in mid-story opened with), and ``extend``: an expiry
 extension (a campaign, one the member paid for, or a tier upgrade) moves no points, so its entry
 holds 0 points and names the campaign, the reason, or ``tier_upgrade`` in ``rule``; the lots it
 pushed list it in ``extensions``.

@@ -1,6 +1,6 @@
 """Points leaving or reaching a member other than by earning: transfers between members
-(积分转赠), exchanges with partner programmes (积分互通) and staff adjustments, each journaled with
-its counterparty or reason. Limits bind each side: the sender's tier, minimum and yearly limit,
+(积分转赠), exchanges with partner programmes (积分互通), staff adjustments and the balances a
+member brought in mid-story opens with, each journaled with its counterparty or reason. Limits bind each side: the sender's tier, minimum and yearly limit,
 the receiver's tier and yearly limit, and a partner's limits per direction.
 """
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .._context import ApplyContext, Refused
-from .._events import Adjustment, Transfer
+from .._events import Adjustment, Opening, Transfer
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
@@ -21,7 +21,7 @@ from ._state import JournalEntry, PointsState
 
 Points = int | Decimal
 
-__all__ = ["adjust", "transfer"]
+__all__ = ["adjust", "open_balances", "transfer"]
 
 
 def _year_total(
@@ -220,3 +220,35 @@ def adjust(
         reason=event.reason,
     )
     return state.evolve(points=ps), [reason]
+
+
+def open_balances(
+    ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Opening
+) -> tuple[MemberState, list[Reason]]:
+    """The balances an ``opening`` event brings: a lot per currency, journaled as ``opening``.
+
+    A balance is points held, not points earned: a points measure counts it only when it says
+    so (``counts_opening_balance``), and it expires by the currency's rules from the opening.
+    """
+    info = ctx.program.info
+    ps = state.points
+    reasons: list[Reason] = []
+    for currency_id, amount in event.balances.items():
+        found = points.currency(currency_id)
+        if found is None:
+            raise unknown(
+                event.id,
+                "points currency",
+                currency_id,
+                tuple(points.by_id),
+                "balances",
+                "currencies",
+            )
+        ps = credit_new(ps, event.id, found, amount, event.at, info, state.joined_at)
+        ps = journaled(
+            ps, JournalEntry(event.at, event.id, found.id, "opening", amount, event.reason)
+        )
+        reasons.append(
+            Reason.of("points.opening_balance", found.path, points=amount, currency=found.name)
+        )
+    return state.evolve(points=ps), reasons

@@ -47,6 +47,7 @@ FIELD_LABELS: Mapping[str, LocalizedText] = {
     "flag": _text("会员标记", "會員標記", "member flags"),
     "birthday": _text("生日", "生日", "birthday"),
     "segment": _text("会员分群", "會員分群", "segment"),
+    "tier_reached_by": _text("等级取得方式", "等級取得方式", "how the tier was reached"),
     "date": _text("日期", "日期", "date"),
     "datetime": _text("时间", "時間", "time"),
     "weekday": _text("星期", "星期", "day of the week"),

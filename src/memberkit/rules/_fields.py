@@ -141,6 +141,7 @@ MEMBER_FIELDS: MappingProxyType[str, FieldType] = MappingProxyType(
         "flag": FieldType.TEXT_SET,
         "segment": FieldType.TEXT_SET,
         FIGURE_FIELD: FieldType.NUMBER,
+        "tier_reached_by": FieldType.TEXT,
     }
 )
 """Fields of the member at the moment.
@@ -169,6 +170,10 @@ figure.<name>    NUMBER    a figure the policy declares under ``figures:`` (a me
                            over a window holding the moment, the event judged included):
                            ``figure.orders_this_month: 5``
 segment          TEXT_SET  segments the host placed the member in
+tier_reached_by  TEXT      how the ladder tier in force was reached: earned (the figures),
+                           retained (a review kept it), joined (the base tier since
+                           joining), lifetime, granted (a status match or invitation),
+                           paid, or opening (carried over by an opening event)
 ===============  ========  =============================================================
 """
 
@@ -197,7 +202,18 @@ day       NUMBER    the local day of the month, 1..31
 """
 
 CLOSED_VALUES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
-    {"birthday": ("day", "week", "month")}
+    {
+        "birthday": ("day", "week", "month"),
+        "tier_reached_by": (
+            "earned",
+            "granted",
+            "joined",
+            "lifetime",
+            "opening",
+            "paid",
+            "retained",
+        ),
+    }
 )
 """Text fields whose values are a closed set of words: any other word could never match."""
 

@@ -242,6 +242,14 @@ def _tier(
     if spec.reason is not None:
         expected["reason"], actual["reasons"] = spec.reason, codes
         ok &= spec.reason in codes
+    if spec.reached_by is not None:
+        expected["reached_by"], actual["reached_by"] = spec.reached_by, decision.reached_by
+        ok &= spec.reached_by == decision.reached_by
+    if spec.valid_through is not None:
+        expected["valid_through"] = spec.valid_through.isoformat()
+        shown = decision.valid_through
+        actual["valid_through"] = shown.isoformat() if shown is not None else None
+        ok &= spec.valid_through == shown
     return [
         CheckResult(
             "tier", "", at, expected, actual, ok, decision.explain(locale), decision.reasons, path

@@ -146,10 +146,15 @@ def _tier_form(value: object) -> object:
 
 
 class TierExpectation(_Frozen):
-    """The tier ``tier_of`` must name, and optionally a reason code it must carry."""
+    """The tier ``tier_of`` must name, and optionally a reason code, how it was reached and its
+    last valid day (``{id: gold, reached_by: opening, valid_through: 2027-03-31}``)."""
 
     id: Annotated[str, Field(min_length=1)]
     reason: str | None = None
+    reached_by: (
+        Literal["earned", "granted", "joined", "lifetime", "opening", "paid", "retained"] | None
+    ) = None
+    valid_through: date | None = None
 
 
 class ProgressExpectation(_Frozen):

@@ -73,6 +73,8 @@ class CompiledTier:
     """Whether the years count all time held at this tier or above, not the unbroken run."""
     retain_inclusive: bool = True
     """Whether the retain thresholds are met at >= (false: only above them)."""
+    review_validity: str | ValidityMonths | ValidityFromUpgrade | ValidityUntil | None = None
+    """How long the tier is held after a review keeps it or lands on it (None: ``validity``)."""
     """Figures over the whole membership also needed for the lifetime tier."""
 
 
@@ -102,7 +104,10 @@ class CompiledTiers:
     def review_anchor_of(self, state: MemberState) -> datetime | None:
         """The moment anniversary reviews count from (None: no first upgrade yet)."""
         if self.review_anchor == "first_upgrade":
-            return next((c.at for c in state.tiers.earned if c.reason == "upgrade"), None)
+            # A member brought in mid-story counts from the opening, as from an upgrade.
+            return next(
+                (c.at for c in state.tiers.earned if c.reason in ("upgrade", "opening")), None
+            )
         return state.joined_at
 
     @property
@@ -314,6 +319,7 @@ def _compile_measure(name: str, spec: MeasureSpec, info: ProgramInfo) -> Compile
         predicate=compile_condition(spec.where, info.tz) if spec.where is not None else None,
         path=format_path(("tiers", "measures", name)),
         unit=spec.unit,
+        counts_opening_balance=spec.counts_opening_balance,
     )
 
 
@@ -330,6 +336,7 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
             inclusive=t.qualify_inclusive,
             retain_inclusive=t.retain_inclusive,
             validity=t.validity,
+            review_validity=t.validity_after_review,
             lifetime_after_years=t.lifetime_after_years,
             lifetime_requires=t.lifetime_requires,
             lifetime_total=t.lifetime_years == "total",

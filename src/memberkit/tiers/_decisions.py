@@ -43,6 +43,9 @@ class TierDecision(Explained):
     a member reads ("valid through 31 Dec 2026"); ``valid_until`` is the instant after it."""
     pending_on: date | None = None
     """The first day of an announced downgrade (the local day of ``pending_at``)."""
+    reached_by: str | None = None
+    """How the tier in force was reached: earned, retained, joined, lifetime, granted, paid or
+    opening (the rules field ``tier_reached_by``)."""
 
 
 @dataclass(frozen=True, slots=True)

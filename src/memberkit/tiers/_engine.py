@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 from .._compiled import CompiledProgram
 from .._context import ApplyContext
 from .._errors import EventError
-from .._events import Refund, TierGrant
+from .._events import Opening, Refund, TierGrant
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
@@ -38,6 +38,7 @@ from ._ladder import (
     span_at,
 )
 from ._model import ValidityFromUpgrade
+from ._opening import open_member
 from ._review import review
 from ._state import TierChange, TierGrantRecord
 from ._windows import midnight, next_review
@@ -163,7 +164,7 @@ def _next_due(
 
 def _last_upgrade_at(state: MemberState) -> datetime | None:
     for change in reversed(state.tiers.earned):
-        if change.reason == "upgrade":
+        if change.reason in ("upgrade", "opening"):
             return change.at
     return None
 
@@ -183,10 +184,13 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     ct = ctx.program.tiers
     event = ctx.event
     if ct is None:
-        if isinstance(event, TierGrant):
+        if isinstance(event, TierGrant) or (
+            isinstance(event, Opening) and (event.tier is not None or event.figures)
+        ):
             raise EventError(
                 event.id,
-                "the programme has no tiers: section, so no tier can be granted",
+                "the programme has no tiers: section, so no tier can be granted or opened "
+                "with; give only balances",
                 field="tier",
                 code="no_tiers",
             )
@@ -196,6 +200,8 @@ def on_event(ctx: ApplyContext, state: MemberState) -> tuple[MemberState, list[R
     state = start(ct, state)
     if isinstance(event, TierGrant):
         return _grant(ct, info, state, event, reasons), reasons
+    if isinstance(event, Opening):
+        state = open_member(ct, info, state, event, reasons)
     if isinstance(event, Refund) and ct.refunds == "at_once":
         state = _refund_at_once(ct, info, state, event, reasons)
     if ct.upgrade == "immediate":
@@ -254,7 +260,9 @@ def _refund_at_once(
     current = ct.by_id[earned.tier]
     since = earned_since(state.tiers.earned)
     order = state.order(event.order)
-    if current.rank == 0 or since is None or order is None:
+    # A tier carried over at opening was not earned on these figures: a return cannot take it
+    # back at once; its review at the end of its term judges the figures.
+    if current.rank == 0 or since is None or order is None or earned.reason == "opening":
         return state
     span = span_at(ct, info, state, since)
     # Only a refund of an order in the window that earned the tier can take the tier away.

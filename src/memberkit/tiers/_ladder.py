@@ -29,9 +29,9 @@ TICK = timedelta(microseconds=1)
 
 
 def last_upgrade(state: MemberState) -> datetime | None:
-    """When the member last moved up the ladder on their figures."""
+    """When the member last moved up the ladder on their figures (or was opened on it)."""
     for change in reversed(state.tiers.earned):
-        if change.reason == "upgrade":
+        if change.reason in ("upgrade", "opening"):
             return change.at
     return None
 

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["CompiledMeasure", "figures", "order_figures", "within"]
 
 _EARNED_KINDS = frozenset({"earn", "bonus", "reverse"})
+_DATED_KINDS = _EARNED_KINDS | {"opening"}
+"""Journal kinds dated at their event, so in time order among themselves."""
 
 _Dated = TypeVar("_Dated", OrderRecord, ActivityRecord)
 
@@ -47,6 +49,8 @@ class CompiledMeasure:
     predicate: Predicate | None
     path: str
     unit: Literal["number", "money"] = "number"
+    counts_opening_balance: bool = False
+    """For a points measure: whether a balance an ``opening`` event brought counts."""
     matches: dict[int, tuple[OrderRecord, tzinfo, tuple[bool, ...], bool]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
@@ -167,7 +171,7 @@ def _earned_points(
     total = Decimal(0)
     ordered_at: dict[str, datetime] | None = None
     for entry in reversed(journal):
-        if entry.kind not in _EARNED_KINDS:
+        if entry.kind not in _DATED_KINDS:
             continue
         if span.start is not None and entry.at < span.start:
             break
@@ -277,6 +281,8 @@ def figures(
     for name, m in measures.items():
         if m.of == "points":
             kinds = _EARNED_KINDS if deduct_refunds else _EARNED_KINDS - {"reverse"}
+            if m.counts_opening_balance:
+                kinds = kinds | {"opening"}
             out[name] = _earned_points(
                 state.points.journal, m.currency, kinds, span, as_of, state.orders
             )
@@ -293,4 +299,10 @@ def figures(
                     continue
                 total += Decimal(1) if m.of == "activities" else _number(values.get(f"attr.{key}"))
             out[name] = total
+    opening = state.tiers.opening
+    # Opening figures count as if earned at the opening, in the windows holding that moment.
+    if opening is not None and opening.at <= as_of and span.holds(opening.at):
+        for name, value in opening.figures:
+            if name in out:
+                out[name] += value
     return out

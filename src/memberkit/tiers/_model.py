@@ -122,6 +122,12 @@ class MeasureSpec(_Frozen):
         description="for sum: 'money' when the attribute is an amount in the programme's "
         "currency (an airline's qualifying fare), shown and checked as money",
     )
+    counts_opening_balance: bool = Field(
+        default=False,
+        description="for points: whether a balance an opening event brought counts as points "
+        "earned on the day of the opening (default: a balance is held, not earned), e.g. "
+        "``{of: points, currency: status, counts_opening_balance: true}``",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> MeasureSpec:
@@ -143,6 +149,11 @@ class MeasureSpec(_Frozen):
             raise ValueError("'currency' applies to points measures only")
         if self.of != "sum" and self.field is not None:
             raise ValueError("'field' applies to sum measures only")
+        if self.of != "points" and self.counts_opening_balance:
+            raise ValueError(
+                "'counts_opening_balance' applies to points measures only; give the opening "
+                "figure of this measure in the opening event's 'figures'"
+            )
         if self.of != "sum" and self.unit != "number":
             raise ValueError("'unit' applies to sum measures only (spend is money already)")
         return self
@@ -396,6 +407,13 @@ class TierSpec(_Frozen):
     validity: Validity | None = Field(
         default=None, description="how long the tier is held once reached, whatever the figures"
     )
+    validity_after_review: Validity | None = Field(
+        default=None,
+        description="how long the tier is held when a review keeps it or lands on it, if not "
+        "as after an upgrade (`validity`): to the end of next year after an upgrade, 12 more "
+        "months after a retention review, e.g. ``{months_from_upgrade: 12}`` (counted from the "
+        "review day)",
+    )
     lifetime_after_years: Annotated[int, Field(ge=1, le=100)] | None = Field(
         default=None, description="held for life after this many years in this tier or above"
     )
@@ -509,7 +527,16 @@ def _review_form(value: object) -> object:
 
 
 class TiersSection(_Frozen):
-    """The tiers section."""
+    """The tiers section.
+
+    A member brought in mid-story (a migration, a programme taken over) starts with an
+    ``opening`` event rather than a policy key, e.g.
+    ``{type: opening, tier: gold, through: 2027-03-31, figures: {segments: 14}}``. The ladder
+    holds the tier through its last day and then reviews it by the retention rules, counting the
+    opening figures in the window holding the opening (docs/embedding.md, "Starting a member
+    mid-story"). Conditions tell how the tier in force was
+    reached with ``tier_reached_by``.
+    """
 
     model_config = ConfigDict(
         frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True

@@ -204,6 +204,7 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
         as_of=as_of,
         reasons=tuple(reasons),
         default_locale=info.locale,
+        reached_by=state.tiers.reached_by_at(as_of),
     )
 
 

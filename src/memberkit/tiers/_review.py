@@ -23,7 +23,7 @@ from ._ladder import TICK, figures_in, qualified_rank, retained_rank, span_at
 from ._model import ValidityFromUpgrade
 from ._state import TierChange
 from ._thresholds import met
-from ._windows import Span
+from ._windows import Span, validity_end
 
 __all__ = ["review"]
 
@@ -78,7 +78,10 @@ def review(
             kept = max(kept, kept_before)
             earned_in = just_ended.start - TICK
     if kept >= current.rank:
-        if current.validity is None:
+        # A tier without a term stays as it is; an opening tier kept at the end of its term is
+        # held as the ladder holds it from then on.
+        untimed = current.validity is None and current.review_validity is None
+        if untimed and earned.reason != "opening":
             return state
         return earn(
             ct,
@@ -154,10 +157,14 @@ def _term(
 
     A term counted from the upgrade day counts from the review day itself (reviewed on 15 March,
     held to the end of 14 March next year); the others follow the window that earned the tier.
+    A tier reached at a review is held for ``validity_after_review`` when the policy gives one.
     """
-    if isinstance(tier.validity, ValidityFromUpgrade):
-        return validity_for(tier, info, moment)
-    return validity_for(tier, info, earned_in)
+    validity = tier.review_validity or tier.validity
+    if validity is None:
+        return None
+    if isinstance(validity, ValidityFromUpgrade):
+        return validity_end(validity, info.local(moment))
+    return validity_end(validity, info.local(earned_in))
 
 
 def _held_long_enough(

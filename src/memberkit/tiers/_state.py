@@ -13,19 +13,41 @@ Reasons recorded in ``TierChange.reason``: ``initial`` (base tier at joining), `
 ``retain`` (a review kept the tier), ``downgrade`` (a review or validity end moved the member
 down), ``refund`` (a refund took the figures below the tier, refunds: at_once), ``lifetime``,
 ``grant`` / ``grant_end`` (a match, invitation or paid period started or ended), ``renamed``
-(a version renamed the tier, policy ``renames:``: the same standing under the new id).
+(a version renamed the tier, policy ``renames:``: the same standing under the new id),
+``opening`` (an ``opening`` event placed a member brought in mid-story on the ladder).
+
+How the tier in force was reached, as of a moment, is ``TierState.reached_by_at``: one of
+``REACHED_BY``, the value conditions read as the field ``tier_reached_by``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from pydantic import ConfigDict, with_config
 
 from .._state_checks import StateMoment
 
-__all__ = ["TierChange", "TierGrantRecord", "TierState"]
+__all__ = ["REACHED_BY", "OpeningRecord", "TierChange", "TierGrantRecord", "TierState"]
+
+REACHED_BY = ("earned", "granted", "joined", "lifetime", "opening", "paid", "retained")
+"""How a tier in force was reached: ``joined`` (the base tier since joining), ``earned`` (the
+figures: an upgrade, earned again, or a landing after a review or a refund), ``retained`` (a
+review kept it), ``lifetime``, ``granted`` (a match, invitation or manual grant), ``paid`` (a
+bought tier), ``opening`` (placed by an ``opening`` event)."""
+
+_BY_CHANGE = {
+    "initial": "joined",
+    "upgrade": "earned",
+    "requalify": "earned",
+    "downgrade": "earned",
+    "refund": "earned",
+    "retain": "retained",
+    "lifetime": "lifetime",
+    "opening": "opening",
+}
 
 
 _CLOSED = ConfigDict(extra="forbid")
@@ -66,6 +88,17 @@ class TierGrantRecord:
 
 @with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
+class OpeningRecord:
+    """Figures a member brought in mid-story opened with, counted as if earned at ``at``."""
+
+    event_id: str
+    at: StateMoment
+    figures: tuple[tuple[str, Decimal], ...] = ()
+    """(measure id, figure) pairs, in the order the event gave them."""
+
+
+@with_config(_CLOSED)
+@dataclass(frozen=True, slots=True)
 class TierState:
     """Every tier change of the member, oldest first (the last one is in force)."""
 
@@ -79,6 +112,8 @@ class TierState:
     """A downgrade decided at a review, taking effect when its grace period ends."""
     lifetime: str | None = None
     """A tier held for life once reached; reviews never go below it."""
+    opening: OpeningRecord | None = None
+    """The opening figures of a member brought in mid-story (an ``opening`` event)."""
 
     @property
     def current(self) -> str | None:
@@ -112,6 +147,24 @@ class TierState:
                 break
             found = change
         return found
+
+    def reached_by_at(self, moment: datetime) -> str | None:
+        """How the ladder tier in force at ``moment`` was reached (one of ``REACHED_BY``)."""
+        held = [c for c in self.history if c.at <= moment]
+        # A renamed tier is the same standing under a new id: reached as the old id was.
+        while len(held) > 1 and held[-1].reason == "renamed":
+            held.pop()
+        if not held:
+            return None
+        change = held[-1]
+        if change.reason == "grant":
+            grant = next((g for g in self.grants if g.event_id == change.event_id), None)
+            return "paid" if grant is not None and grant.reason == "paid" else "granted"
+        if change.reason == "grant_end":
+            # The tier in force again when a grant ends is the earned one, reached as it was.
+            earned = [c for c in self.earned if c.at <= moment and c.reason != "renamed"]
+            return _BY_CHANGE.get(earned[-1].reason, "earned") if earned else "joined"
+        return _BY_CHANGE.get(change.reason, "earned")
 
     @property
     def earned_change(self) -> TierChange | None:
