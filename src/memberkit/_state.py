@@ -50,8 +50,8 @@ __all__ = [
     "state_to_json",
 ]
 
-STATE_FORMAT = 3
-"""The layout written now. Formats 1 (memberkit 0.1) and 2 are read and migrated."""
+STATE_FORMAT = 4
+"""The layout written now. Formats 1 (memberkit 0.1), 2 and 3 are read and migrated."""
 
 
 def _dump_attr(value: object) -> object:
@@ -448,9 +448,11 @@ def state_from_json(text: str | bytes | Mapping[str, Any]) -> MemberState:
         message = _MESSAGES.get(err["type"], err["msg"])
         raise StateError(f"invalid member state at {where or 'top level'}: {message}") from None
     if state.format == 1:
-        return _migrate_from_2(_migrate_from_1(state))
+        return _migrate_from_3(_migrate_from_2(_migrate_from_1(state)))
     if state.format == 2:
-        return _migrate_from_2(state)
+        return _migrate_from_3(_migrate_from_2(state))
+    if state.format == 3:
+        return _migrate_from_3(state)
     if state.format != STATE_FORMAT:
         raise StateError(
             f"member state format {state.format} is not supported (expected 1 to {STATE_FORMAT})"
@@ -488,4 +490,15 @@ def _migrate_from_2(state: MemberState) -> MemberState:
     moment = state.clock or state.joined_at
     day = moment.astimezone(UTC).date().toordinal()
     seen = tuple((entry[0], entry[1], day) for entry in state.seen)
-    return replace(state, format=STATE_FORMAT, seen=seen)
+    return replace(state, format=3, seen=seen)
+
+
+def _migrate_from_3(state: MemberState) -> MemberState:
+    """A format 3 state in today's layout.
+
+    Format 4 adds only what a format-3 state cannot hold yet (an order's tenders and the tender of
+    an earning, flags and a birth year, a tier opening), and leaves default values out when
+    written; a format-3 state reads as it is. The number tells an older memberkit that a state
+    may hold them, so it refuses the state by its format rather than by an unknown key.
+    """
+    return replace(state, format=STATE_FORMAT)

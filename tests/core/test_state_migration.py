@@ -162,3 +162,26 @@ def test_a_format_2_state_decides_as_a_replay_does_today() -> None:
     again, outcome = memberkit.apply(RETAIL, stored, events[-1])
     assert outcome.duplicate
     assert again == stored
+
+
+FORMAT3 = Path(__file__).parent / "fixtures" / "state_format3_retail.json"
+
+
+def test_a_format_3_state_decides_as_a_replay_does_today() -> None:
+    """The committed format-3 state (written by the last release of that format, every default
+    written out) reads as format 4 and decides as a replay of its events today."""
+    text = FORMAT3.read_text(encoding="utf-8")
+    assert '"format":3' in text
+    stored = memberkit.state_from_json(text)
+    assert stored.format == STATE_FORMAT
+    fresh = memberkit.replay(
+        RETAIL, memberkit.new_member("m-f3", stored.joined_at), _format2_events()
+    )
+    assert stored == fresh
+    later = (stored.clock or stored.joined_at) + timedelta(days=40)
+    assert memberkit.balance(RETAIL, stored, later) == memberkit.balance(RETAIL, fresh, later)
+    # Written again it is format 4, without the defaults, and reads back equal.
+    again = memberkit.state_to_json(stored)
+    assert '"format":4' in again
+    assert len(again) < len(text)
+    assert memberkit.state_from_json(again) == stored
