@@ -365,24 +365,7 @@ def _book_earned(
     found, skipped = earned
     if ctx.capture is not None:
         ctx.capture.skipped.extend(skipped)
-    state, booked = _book(
-        ctx, points, state, found, lot_suffix=lot_suffix, pending=pending, order=order
-    )
-    return state, skipped + booked
-
-
-def _book(
-    ctx: ApplyContext,
-    points: CompiledPoints,
-    state: MemberState,
-    found: Sequence[Contribution],
-    *,
-    lot_suffix: str = "",
-    pending: bool = False,
-    order: str = "",
-) -> tuple[MemberState, list[Reason]]:
-    """Credit what the event in ``ctx`` earned (see ``_credit``)."""
-    return _credit(
+    state, booked = _credit(
         ctx.program.info,
         ctx.capture,
         _Source(ctx.event.id, ctx.event.at),
@@ -393,6 +376,7 @@ def _book(
         pending=pending,
         order=order,
     )
+    return state, skipped + booked
 
 
 @dataclass(frozen=True, slots=True)
