@@ -13,7 +13,7 @@ from .._paths import Finding, Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
 from ..rules import compile_condition
-from ._measures import CompiledMeasure
+from ._measures import CompiledMeasure, joins_of
 from ._model import (
     AnniversaryReview,
     FixedReview,
@@ -320,6 +320,7 @@ def _compile_measure(name: str, spec: MeasureSpec, info: ProgramInfo) -> Compile
         path=format_path(("tiers", "measures", name)),
         unit=spec.unit,
         counts_opening_balance=spec.counts_opening_balance,
+        joins=joins_of(spec),
     )
 
 

@@ -10,7 +10,7 @@ import dataclasses
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -22,9 +22,10 @@ from ..rules import Predicate
 from ._windows import Span
 
 if TYPE_CHECKING:
+    from ._model import MeasureSpec
     from ._tally import Tallies
 
-__all__ = ["CompiledMeasure", "figures", "order_figures", "within"]
+__all__ = ["CompiledMeasure", "Joins", "figures", "joins_of", "order_figures", "within"]
 
 _EARNED_KINDS = frozenset({"earn", "bonus", "reverse"})
 _DATED_KINDS = _EARNED_KINDS | {"opening"}
@@ -34,6 +35,31 @@ _Dated = TypeVar("_Dated", OrderRecord, ActivityRecord)
 
 _MEMO_LIMIT = 1 << 16
 """Filter verdicts kept per measure before the memo starts again (bounds its memory)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Joins:
+    """How records of an activities measure join into one unit (attribute keys without attr.)."""
+
+    same: tuple[str, ...]
+    """Attributes two joined records share (the same property)."""
+    start: str
+    """Where a record starts (check-in): equal to the end of the record it continues."""
+    end: str
+    """Where a record ends (check-out)."""
+
+
+def joins_of(spec: MeasureSpec) -> Joins | None:
+    """The compiled ``one_unit`` of a measure, if it has one."""
+    unit = spec.one_unit
+    if unit is None:
+        return None
+    key = len("attr.")
+    return Joins(
+        same=tuple(name[key:] for name in unit.same),
+        start=unit.back_to_back.from_[key:],
+        end=unit.back_to_back.to[key:],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +77,8 @@ class CompiledMeasure:
     unit: Literal["number", "money"] = "number"
     counts_opening_balance: bool = False
     """For a points measure: whether a balance an ``opening`` event brought counts."""
+    joins: Joins | None = None
+    """For an activities measure: how consecutive records join into one unit."""
     matches: dict[int, tuple[OrderRecord, tzinfo, tuple[bool, ...], bool]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
@@ -140,6 +168,14 @@ def _at(record: OrderRecord | ActivityRecord) -> datetime:
     return record.at
 
 
+def _bounds(records: Sequence[_Dated], span: Span, as_of: datetime) -> tuple[int, int]:
+    low = 0 if span.start is None else bisect_left(records, span.start, key=_at)
+    high = bisect_right(records, as_of, lo=low, key=_at)
+    if span.end is not None:
+        high = min(high, bisect_left(records, span.end, lo=low, key=_at))
+    return low, high
+
+
 def within(records: Sequence[_Dated], span: Span, as_of: datetime) -> Sequence[_Dated]:
     """The records in ``span`` dated by ``as_of``, found by bisection.
 
@@ -147,10 +183,7 @@ def within(records: Sequence[_Dated], span: Span, as_of: datetime) -> Sequence[_
     the state's clock), so a window is one slice: figures cost what the window holds, not the
     whole history.
     """
-    low = 0 if span.start is None else bisect_left(records, span.start, key=_at)
-    high = bisect_right(records, as_of, lo=low, key=_at)
-    if span.end is not None:
-        high = min(high, bisect_left(records, span.end, lo=low, key=_at))
+    low, high = _bounds(records, span, as_of)
     return records[low:high]
 
 
@@ -211,6 +244,70 @@ def _number(value: object) -> Decimal:
     except InvalidOperation:
         return Decimal(0)
     return number if number.is_finite() and number >= 0 else Decimal(0)
+
+
+def _joinable(value: object) -> object:
+    """A start or end attribute as compared: text of a date or date-time by its date."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return datetime.fromisoformat(text).date()
+        except ValueError:
+            return text
+    return value
+
+
+def _counts(m: CompiledMeasure, record: ActivityRecord, tz: tzinfo) -> dict[str, object] | None:
+    """The record's values when the measure counts it (its kind, its filter), else None."""
+    if record.kind != m.kind:
+        return None
+    values = _activity_values(record)
+    if m.predicate is not None and not m.predicate(facts_at(record.at.astimezone(tz), values)):
+        return None
+    return values
+
+
+def _units(
+    m: CompiledMeasure,
+    joins: Joins,
+    records: Sequence[ActivityRecord],
+    span: Span,
+    as_of: datetime,
+    tz: tzinfo,
+) -> Decimal:
+    """How many units begin in ``span``: records counted that continue no earlier record.
+
+    A unit counts once, in the window holding its first record, so a record joining a unit
+    begun earlier (a back-to-back stay across the new year) adds nothing to its own window, and
+    a later record never changes a figure already given. Whether a record continues another
+    depends only on the records before it, so the walk starts at the member's first record.
+    """
+    low, high = _bounds(records, span, as_of)
+    ends: set[tuple[object, ...]] = set()
+    total = 0
+    for i in range(high):
+        values = _counts(m, records[i], tz)
+        if values is None:
+            continue
+        attrs = dict(records[i].attributes)
+        same = tuple(_joinable(attrs.get(name)) for name in joins.same)
+        start = attrs.get(joins.start)
+        # A record missing its start (or a shared attribute) joins nothing: it is a unit.
+        continues = (
+            start is not None
+            and all(v is not None for v in same)
+            and (*same, _joinable(start)) in ends
+        )
+        if i >= low and not continues:
+            total += 1
+        end = attrs.get(joins.end)
+        if end is not None and all(v is not None for v in same):
+            ends.add((*same, _joinable(end)))
+    return Decimal(total)
 
 
 def order_figures(
@@ -286,16 +383,14 @@ def figures(
             out[name] = _earned_points(
                 state.points.journal, m.currency, kinds, span, as_of, state.orders
             )
+        elif m.joins is not None:
+            out[name] = _units(m, m.joins, state.activities, span, as_of, tz)
         elif m.kind is not None:
             key = (m.field or "")[len("attr.") :]
             total = Decimal(0)
             for record in activities:
-                if record.kind != m.kind:
-                    continue
-                values = _activity_values(record)
-                if m.predicate is not None and not m.predicate(
-                    facts_at(record.at.astimezone(tz), values)
-                ):
+                values = _counts(m, record, tz)
+                if values is None:
                     continue
                 total += Decimal(1) if m.of == "activities" else _number(values.get(f"attr.{key}"))
             out[name] = total

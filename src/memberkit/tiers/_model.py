@@ -62,7 +62,9 @@ from .._program import Ident, Name
 from ._thresholds import Threshold, ThresholdAll, ThresholdAny, ThresholdLeaf, ThresholdNode
 
 __all__ = [
+    "BackToBackSpec",
     "MeasureSpec",
+    "OneUnitSpec",
     "PaidTierSpec",
     "ThresholdAll",
     "ThresholdAny",
@@ -89,6 +91,62 @@ def _measure_form(value: object) -> object:
 
 
 _MeasureOf = Literal["spend", "orders", "points", "activities", "sum"]
+
+
+def _attr_name(value: object) -> object:
+    # Say what to write before the pattern's bare "should match" does.
+    if isinstance(value, str) and not value.startswith("attr."):
+        raise ValueError(
+            f"'{value}' is not an attribute: write an activity's attribute as attr.<name>, "
+            f"e.g. attr.{value if value.isidentifier() else 'property'}"
+        )
+    return value
+
+
+_AttrField = Annotated[str, Field(pattern=r"^attr\.[A-Za-z0-9_]+$"), BeforeValidator(_attr_name)]
+
+
+class BackToBackSpec(_Frozen):
+    """Which attributes chain two records: the later one's ``from`` equals the earlier's ``to``."""
+
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
+    )
+
+    from_: _AttrField = Field(
+        alias="from",
+        description="attribute of the later record, e.g. attr.check_in",
+    )
+    to: _AttrField = Field(description="attribute of the earlier record, e.g. attr.check_out")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> BackToBackSpec:
+        if self.from_ == self.to:
+            raise ValueError(
+                f"'from' and 'to' are both {self.to}: name where a record starts and where it "
+                "ends, e.g. {from: attr.check_in, to: attr.check_out}"
+            )
+        return self
+
+
+class OneUnitSpec(_Frozen):
+    """How consecutive activities join into one qualifying unit (back-to-back stays: one stay)."""
+
+    same: tuple[_AttrField, ...] = Field(
+        default=(),
+        description="attributes that must be equal for two records to join, e.g. "
+        "``[attr.property]`` (none: any back-to-back records join)",
+    )
+    back_to_back: BackToBackSpec = Field(
+        description="a record joins the unit of an earlier one when its ``from`` attribute "
+        "equals the earlier one's ``to``, e.g. ``{from: attr.check_in, to: attr.check_out}``"
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> OneUnitSpec:
+        if len(set(self.same)) != len(self.same):
+            raise ValueError("'same' names an attribute twice: list each once")
+        return self
 
 
 class MeasureSpec(_Frozen):
@@ -122,6 +180,13 @@ class MeasureSpec(_Frozen):
         description="for sum: 'money' when the attribute is an amount in the programme's "
         "currency (an airline's qualifying fare), shown and checked as money",
     )
+    one_unit: OneUnitSpec | None = Field(
+        default=None,
+        description="for activities: consecutive records that count as one, e.g. "
+        "``{same: [attr.property], back_to_back: {from: attr.check_in, to: attr.check_out}}`` "
+        "(back-to-back stays at one property are one stay); a unit counts in the window "
+        "holding its first record",
+    )
     counts_opening_balance: bool = Field(
         default=False,
         description="for points: whether a balance an opening event brought counts as points "
@@ -153,6 +218,13 @@ class MeasureSpec(_Frozen):
             raise ValueError(
                 "'counts_opening_balance' applies to points measures only; give the opening "
                 "figure of this measure in the opening event's 'figures'"
+            )
+        if self.of != "activities" and self.one_unit is not None:
+            raise ValueError(
+                "'one_unit' applies to activities measures only (a count of records); a sum "
+                "over joined records is the same sum, e.g. {of: activities, kind: stay, "
+                "one_unit: {same: [attr.property], back_to_back: {from: attr.check_in, "
+                "to: attr.check_out}}}"
             )
         if self.of != "sum" and self.unit != "number":
             raise ValueError("'unit' applies to sum measures only (spend is money already)")
