@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.builders import activity, at, member, policy
 from tests.tiers.builders import tiers_yaml
 
 import memberkit
 from memberkit import MemberState, Policy
 from memberkit._facts import member_values
+from memberkit.tiers._measures import figures
+from memberkit.tiers._windows import Span
 
 JOINED = (
     "  measures:\n"
@@ -255,3 +259,82 @@ def test_refused_one_unit(measure: str, message: str) -> None:
     with pytest.raises(memberkit.PolicyError) as caught:
         tiers_yaml("  measures:\n" + measure + "  ladder:\n    - {id: member}\n")
     assert message in str(caught.value)
+
+
+# --- laws ----------------------------------------------------------------------------------------
+
+LOOSE = tiers_yaml(JOINED.replace("        same: [attr.property]\n", ""))
+
+stays_spec = st.lists(
+    st.tuples(st.sampled_from(["PEK", "SHA"]), st.integers(0, 2), st.integers(1, 3), st.booleans()),
+    max_size=14,
+)
+"""(property, days since the last check-out, nights, paid) of each stay, in order."""
+
+
+def generated(spec: list[tuple[str, int, int, bool]]) -> list[memberkit.Event]:
+    """Stays from a generated spec, from December 2026 so chains cross the new year."""
+    events: list[memberkit.Event] = []
+    day = date(2026, 12, 1)
+    for i, (where, gap, nights, paid) in enumerate(spec):
+        check_in = day + timedelta(days=gap)
+        day = check_in + timedelta(days=nights)
+        when = at(day.year, day.month, day.day, 11)
+        events.append(stay(f"s{i}", when, where, str(check_in), str(day), paid=paid))
+    return events
+
+
+@given(stays_spec, st.integers(0, 400))
+def test_replay_equals_step_by_step_with_joined_stays(
+    spec: list[tuple[str, int, int, bool]], days_after: int
+) -> None:
+    """replay of stays under a joining measure equals applying each and then advancing."""
+    events = generated(spec)
+    as_of = at(2026, 12, 1) + timedelta(days=days_after)
+    if events and as_of < events[-1].at:
+        as_of = events[-1].at
+    state = member()
+    for event in events:
+        state, _ = memberkit.apply(POLICY, state, event)
+    state, _ = memberkit.advance(POLICY, state, as_of)
+    assert memberkit.replay(POLICY, member(), events, as_of=as_of) == state
+    assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
+
+
+@given(stays_spec, st.integers(0, 400))
+def test_joined_stays_are_between_none_and_every_paid_record(
+    spec: list[tuple[str, int, int, bool]], days_after: int
+) -> None:
+    """Joining only at one property never counts fewer stays than joining anywhere, nor more
+    than there are paid records in the window."""
+    events = generated(spec)
+    when = at(2026, 12, 1) + timedelta(days=days_after)
+    if events and when < events[-1].at:
+        when = events[-1].at
+    strict = figures_after(*events, when=when)["stays"]
+    loose = figures_after(*events, when=when, p=LOOSE)["stays"]
+    paid = sum(
+        1 for e, (_, _, _, p) in zip(events, spec, strict=True) if p and e.at.year == when.year
+    )
+    assert loose <= strict <= paid
+
+
+@given(stays_spec, st.integers(1, 14))
+def test_a_later_stay_never_changes_an_earlier_figure(
+    spec: list[tuple[str, int, int, bool]], cut: int
+) -> None:
+    """The year's stays as of a stay's record are the same whatever stays come after it."""
+    events = generated(spec)
+    if len(events) < cut:
+        return
+    prefix = events[:cut]
+    when = prefix[-1].at
+    state = memberkit.replay(POLICY, member(), events)
+    compiled = POLICY.at(when).tiers
+    assert compiled is not None
+    measure = {"stays": compiled.measures["stays"]}
+    year = Span(at(when.year, 1, 1, 0), at(when.year + 1, 1, 1, 0))
+    tz = when.tzinfo
+    assert tz is not None
+    later = figures(measure, state, year, when, tz, currency="CNY")["stays"]
+    assert later == figures_after(*prefix, when=when)["stays"]
