@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -19,13 +19,23 @@ from .._reasons import LocalizedText
 from .._state import ActivityRecord, LineRecord, MemberState, OrderRecord
 from ..points._state import JournalEntry
 from ..rules import Predicate
-from ._windows import Span
+from ._windows import Span, midnight
 
 if TYPE_CHECKING:
     from ._model import MeasureSpec
     from ._tally import Tallies
 
-__all__ = ["CompiledMeasure", "Joins", "figures", "joins_of", "order_figures", "within"]
+__all__ = [
+    "CompiledMeasure",
+    "Joins",
+    "Posting",
+    "figures",
+    "joins_of",
+    "next_posting",
+    "order_figures",
+    "posting_of",
+    "within",
+]
 
 _EARNED_KINDS = frozenset({"earn", "bonus", "reverse"})
 _DATED_KINDS = _EARNED_KINDS | {"opening"}
@@ -47,6 +57,29 @@ class Joins:
     """Where a record starts (check-in): equal to the end of the record it continues."""
     end: str
     """Where a record ends (check-out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """When an activity's credit posts: ``days`` after it, then to the day's end if stated."""
+
+    days: int
+    end_of_day: bool
+
+    def moment(self, at: datetime, tz: tzinfo) -> datetime:
+        """The moment a record dated ``at`` posts (never earlier; later records never sooner)."""
+        posted = at + timedelta(days=self.days)
+        if self.end_of_day:
+            local = posted.astimezone(tz).date() + timedelta(days=1)
+            return midnight(local, tz)
+        return posted
+
+
+def posting_of(spec: MeasureSpec) -> Posting | None:
+    """The compiled ``posts`` of a measure, if it has one."""
+    if spec.posts is None:
+        return None
+    return Posting(spec.posts.days, spec.posts.at == "end_of_day")
 
 
 def joins_of(spec: MeasureSpec) -> Joins | None:
@@ -79,6 +112,8 @@ class CompiledMeasure:
     """For a points measure: whether a balance an ``opening`` event brought counts."""
     joins: Joins | None = None
     """For an activities measure: how consecutive records join into one unit."""
+    posts: Posting | None = None
+    """For a measure of activities: when each record's credit posts (None: at once)."""
     matches: dict[int, tuple[OrderRecord, tzinfo, tuple[bool, ...], bool]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
@@ -168,11 +203,18 @@ def _at(record: OrderRecord | ActivityRecord) -> datetime:
     return record.at
 
 
-def _bounds(records: Sequence[_Dated], span: Span, as_of: datetime) -> tuple[int, int]:
-    low = 0 if span.start is None else bisect_left(records, span.start, key=_at)
-    high = bisect_right(records, as_of, lo=low, key=_at)
+def _bounds(
+    records: Sequence[_Dated],
+    span: Span,
+    as_of: datetime,
+    key: Callable[[_Dated], datetime] = _at,
+) -> tuple[int, int]:
+    """The slice of ``records`` whose moment (``key``: when dated, or when posted) is in
+    ``span`` and by ``as_of``; the moments must rise with the records."""
+    low = 0 if span.start is None else bisect_left(records, span.start, key=key)
+    high = bisect_right(records, as_of, lo=low, key=key)
     if span.end is not None:
-        high = min(high, bisect_left(records, span.end, lo=low, key=_at))
+        high = min(high, bisect_left(records, span.end, lo=low, key=key))
     return low, high
 
 
@@ -271,6 +313,46 @@ def _counts(m: CompiledMeasure, record: ActivityRecord, tz: tzinfo) -> dict[str,
     return values
 
 
+def _posted_key(posts: Posting | None, tz: tzinfo) -> Callable[[ActivityRecord], datetime]:
+    """When a record counts: its date, or the moment its credit posts."""
+    if posts is None:
+        return _at
+
+    def posted(record: ActivityRecord) -> datetime:
+        return posts.moment(record.at, tz)
+
+    return posted
+
+
+def next_posting(
+    measures: Mapping[str, CompiledMeasure],
+    records: Sequence[ActivityRecord],
+    after: datetime,
+    until: datetime,
+    tz: tzinfo,
+) -> datetime | None:
+    """The first moment in (``after``, ``until``] a credit of a posting measure posts.
+
+    Posting moments rise with the records, so each measure's next one is found by bisection
+    and a walk over the records posting in the interval until one of the measure's kind.
+    """
+    first: datetime | None = None
+    for m in measures.values():
+        if m.posts is None or m.kind is None:
+            continue
+        posted = _posted_key(m.posts, tz)
+        i = bisect_right(records, after, key=posted)
+        while i < len(records):
+            moment = posted(records[i])
+            if moment > until or (first is not None and moment >= first):
+                break
+            if records[i].kind == m.kind:
+                first = moment
+                break
+            i += 1
+    return first
+
+
 def _units(
     m: CompiledMeasure,
     joins: Joins,
@@ -278,6 +360,7 @@ def _units(
     span: Span,
     as_of: datetime,
     tz: tzinfo,
+    key: Callable[[ActivityRecord], datetime],
 ) -> Decimal:
     """How many units begin in ``span``: records counted that continue no earlier record.
 
@@ -286,7 +369,7 @@ def _units(
     a later record never changes a figure already given. Whether a record continues another
     depends only on the records before it, so the walk starts at the member's first record.
     """
-    low, high = _bounds(records, span, as_of)
+    low, high = _bounds(records, span, as_of, key)
     ends: set[tuple[object, ...]] = set()
     total = 0
     for i in range(high):
@@ -383,16 +466,26 @@ def figures(
             out[name] = _earned_points(
                 state.points.journal, m.currency, kinds, span, as_of, state.orders
             )
-        elif m.joins is not None:
-            out[name] = _units(m, m.joins, state.activities, span, as_of, tz)
         elif m.kind is not None:
-            key = (m.field or "")[len("attr.") :]
+            posted = _posted_key(m.posts, tz)
+            if m.joins is not None:
+                out[name] = _units(m, m.joins, state.activities, span, as_of, tz, posted)
+                continue
+            # A credit that posts later counts from its posting moment, in the window holding
+            # that moment: the record's own date only orders it.
+            counted = activities
+            if m.posts is not None:
+                low, high = _bounds(state.activities, span, as_of, posted)
+                counted = state.activities[low:high]
+            field = (m.field or "")[len("attr.") :]
             total = Decimal(0)
-            for record in activities:
+            for record in counted:
                 values = _counts(m, record, tz)
                 if values is None:
                     continue
-                total += Decimal(1) if m.of == "activities" else _number(values.get(f"attr.{key}"))
+                total += (
+                    Decimal(1) if m.of == "activities" else _number(values.get(f"attr.{field}"))
+                )
             out[name] = total
     opening = state.tiers.opening
     # Opening figures count as if earned at the opening, in the windows holding that moment.

@@ -66,6 +66,7 @@ __all__ = [
     "MeasureSpec",
     "OneUnitSpec",
     "PaidTierSpec",
+    "PostsSpec",
     "ThresholdAll",
     "ThresholdAny",
     "ThresholdLeaf",
@@ -149,6 +150,29 @@ class OneUnitSpec(_Frozen):
         return self
 
 
+class PostsSpec(_Frozen):
+    """When an activity's credit posts: a stated time after the event, not at once."""
+
+    days: Annotated[int, Field(ge=0, le=366)] = Field(
+        default=0,
+        description="whole days (24 hours each) after the event, e.g. ``1`` for the day after "
+        "check-out",
+    )
+    at: Literal["end_of_day"] | None = Field(
+        default=None,
+        description="``end_of_day``: at the end of that day (midnight, programme time)",
+    )
+
+    @model_validator(mode="after")
+    def _some(self) -> PostsSpec:
+        if self.days == 0 and self.at is None:
+            raise ValueError(
+                "a credit that posts at once needs no 'posts'; give a delay, e.g. {days: 1} "
+                "or {at: end_of_day}"
+            )
+        return self
+
+
 class MeasureSpec(_Frozen):
     """A named qualifying measure: what is counted or summed in the window, optionally filtered."""
 
@@ -186,6 +210,12 @@ class MeasureSpec(_Frozen):
         "``{same: [attr.property], back_to_back: {from: attr.check_in, to: attr.check_out}}`` "
         "(back-to-back stays at one property are one stay); a unit counts in the window "
         "holding its first record",
+    )
+    posts: PostsSpec | None = Field(
+        default=None,
+        description="for activities and sums over activities: the credit counts from a stated "
+        "time after the event, e.g. ``{days: 1}`` (the day after check-out) or "
+        "``{at: end_of_day}``; it belongs to the window holding that moment",
     )
     counts_opening_balance: bool = Field(
         default=False,
@@ -225,6 +255,12 @@ class MeasureSpec(_Frozen):
                 "over joined records is the same sum, e.g. {of: activities, kind: stay, "
                 "one_unit: {same: [attr.property], back_to_back: {from: attr.check_in, "
                 "to: attr.check_out}}}"
+            )
+        if self.posts is not None and self.kind is None:
+            raise ValueError(
+                "'posts' applies to measures of activities (of: activities, or of: sum with a "
+                "kind); orders and points count when they happen, e.g. {of: sum, kind: stay, "
+                "field: attr.nights, posts: {days: 1}}"
             )
         if self.of != "sum" and self.unit != "number":
             raise ValueError("'unit' applies to sum measures only (spend is money already)")
