@@ -20,7 +20,9 @@ def posting(posts: str) -> Policy:
     """Nights summed from stays, posting as ``posts`` says; gold at 10 nights."""
     return tiers_yaml(
         "  measures:\n"
-        f"    nights: {{of: sum, kind: stay, field: attr.nights, posts: {posts}}}\n" + LADDER
+        "    nights:\n      of: sum\n      kind: stay\n      field: attr.nights\n"
+        "      name: {en: nights, zh_Hans: 间夜, zh_Hant: 間夜}\n"
+        f"      posts: {posts}\n" + LADDER
     )
 
 
@@ -121,3 +123,37 @@ def test_replay_equals_step_by_step_and_survives_json(
     assert memberkit.replay(p, member(), events, as_of=as_of) == state
     assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
     assert asked == state.tiers.tier_at(as_of)
+
+
+def test_tier_of_lists_what_posts_later_by_day() -> None:
+    """Before posting, the explanation says which credits post on which day (two stays)."""
+    events = [stay("s1", at(2026, 3, 10, 11), 4), stay("s2", at(2026, 3, 11, 9), 3)]
+    state = memberkit.replay(DAY_AFTER, member(), events)
+    decision = memberkit.tier_of(DAY_AFTER, state, at(2026, 3, 11, 10))
+    posts = [r for r in decision.reasons if r.code == "tier.figure_posts"]
+    assert [(r.path, dict(r.params)["value"]) for r in posts] == [
+        ("tiers.measures.nights", 4),
+        ("tiers.measures.nights", 3),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "line"),
+    [
+        ("en", "4 more nights post on Mar 11, 2026."),
+        ("zh_Hans", "另有 4 间夜将于 2026年3月11日 入账。"),
+        ("zh_Hant", "另有 4 間夜將於 2026年3月11日 入賬。"),
+    ],
+)
+def test_the_posting_day_is_explained_in_each_locale(locale: str, line: str) -> None:
+    """The pending credit and its posting day read in English and both Chinese scripts."""
+    state = memberkit.replay(DAY_AFTER, member(), [stay("s1", at(2026, 3, 10, 11), 4)])
+    text = memberkit.tier_of(DAY_AFTER, state, at(2026, 3, 10, 12)).explain(locale)
+    assert line in text.splitlines()
+
+
+def test_nothing_is_said_to_post_once_it_has_posted() -> None:
+    """After the posting moment no posting reason remains."""
+    state = memberkit.replay(DAY_AFTER, member(), [stay("s1", at(2026, 3, 10, 11), 4)])
+    decision = memberkit.tier_of(DAY_AFTER, state, at(2026, 3, 11, 11))
+    assert not [r for r in decision.reasons if r.code == "tier.figure_posts"]

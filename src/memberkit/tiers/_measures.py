@@ -33,6 +33,7 @@ __all__ = [
     "joins_of",
     "next_posting",
     "order_figures",
+    "posting_moments",
     "posting_of",
     "within",
 ]
@@ -351,6 +352,18 @@ def next_posting(
                 break
             i += 1
     return first
+
+
+def posting_moments(
+    m: CompiledMeasure, records: Sequence[ActivityRecord], as_of: datetime, tz: tzinfo
+) -> list[datetime]:
+    """The moments after ``as_of`` at which credits of ``m`` recorded by then post, in order."""
+    if m.posts is None:
+        return []
+    posted = _posted_key(m.posts, tz)
+    first = bisect_right(records, as_of, key=posted)
+    found = {posted(r) for r in records[first:] if r.at <= as_of and r.kind == m.kind}
+    return sorted(found)
 
 
 def _units(

@@ -160,7 +160,9 @@ class PostsSpec(_Frozen):
     )
     at: Literal["end_of_day"] | None = Field(
         default=None,
-        description="``end_of_day``: at the end of that day (midnight, programme time)",
+        description="``end_of_day``: at the end of that day (midnight, programme time), e.g. "
+        "``{at: end_of_day}`` for a credit the night after the event, ``{days: 1, at: "
+        "end_of_day}`` for one the night after the next day",
     )
 
     @model_validator(mode="after")
