@@ -264,6 +264,9 @@ def test_refused_one_unit(measure: str, message: str) -> None:
 # --- laws ----------------------------------------------------------------------------------------
 
 LOOSE = tiers_yaml(JOINED.replace("        same: [attr.property]\n", ""))
+POSTED = tiers_yaml(
+    JOINED.replace("      one_unit:\n", "      posts: {days: 1}\n      one_unit:\n")
+)
 
 stays_spec = st.lists(
     st.tuples(st.sampled_from(["PEK", "SHA"]), st.integers(0, 2), st.integers(1, 3), st.booleans()),
@@ -284,20 +287,21 @@ def generated(spec: list[tuple[str, int, int, bool]]) -> list[memberkit.Event]:
     return events
 
 
-@given(stays_spec, st.integers(0, 400))
+@given(st.sampled_from([POLICY, POSTED]), stays_spec, st.integers(0, 400))
 def test_replay_equals_step_by_step_with_joined_stays(
-    spec: list[tuple[str, int, int, bool]], days_after: int
+    p: Policy, spec: list[tuple[str, int, int, bool]], days_after: int
 ) -> None:
-    """replay of stays under a joining measure equals applying each and then advancing."""
+    """replay of stays under a joining measure (credited at once or the day after) equals
+    applying each and then advancing, and the state survives a JSON round trip."""
     events = generated(spec)
     as_of = at(2026, 12, 1) + timedelta(days=days_after)
     if events and as_of < events[-1].at:
         as_of = events[-1].at
     state = member()
     for event in events:
-        state, _ = memberkit.apply(POLICY, state, event)
-    state, _ = memberkit.advance(POLICY, state, as_of)
-    assert memberkit.replay(POLICY, member(), events, as_of=as_of) == state
+        state, _ = memberkit.apply(p, state, event)
+    state, _ = memberkit.advance(p, state, as_of)
+    assert memberkit.replay(p, member(), events, as_of=as_of) == state
     assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
 
 
