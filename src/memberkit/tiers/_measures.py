@@ -2,6 +2,11 @@
 
 Figures read the core's orders and activities and the points journal (kinds earn, bonus and
 reverse of the measure's currency), never the points part's internals.
+
+An activities measure may join back-to-back records into one unit (``one_unit``: a unit counts
+once, in the window holding its first record), and a measure of activities may credit each
+record a stated time after it (``posts``: the record then counts from that moment, in the
+window holding it).
 """
 
 from __future__ import annotations
