@@ -33,7 +33,7 @@ from ._state import MemberState
 from .rules import Compare, Condition, compile_condition
 from .rules._fields import FIGURE_PREFIX
 from .tiers._compile import BUILTIN_MEASURES
-from .tiers._measures import CompiledMeasure, figures
+from .tiers._measures import CompiledMeasure, figures, joins_of, posting_of
 from .tiers._model import MeasureSpec, Window, WindowSpec
 from .tiers._windows import window_span
 
@@ -147,6 +147,8 @@ def compile_figures(
                     ),
                     path=path,
                     unit=measure.unit,
+                    joins=joins_of(measure),
+                    posts=posting_of(measure),
                 ),
                 window=spec.window,
                 currency=info.currency,

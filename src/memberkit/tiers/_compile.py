@@ -13,7 +13,7 @@ from .._paths import Finding, Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
 from ..rules import compile_condition
-from ._measures import CompiledMeasure
+from ._measures import CompiledMeasure, joins_of, posting_of
 from ._model import (
     AnniversaryReview,
     FixedReview,
@@ -100,6 +100,11 @@ class CompiledTiers:
     """Running order figures per member and window (a memo; see ``_tally``)."""
     review_anchor: str = "joining"
     """What an anniversary review counts from: joining, or the member's first upgrade."""
+
+    @property
+    def posting(self) -> bool:
+        """Whether some measure's credit posts after its event (the agenda then watches it)."""
+        return any(m.posts is not None for m in self.measures.values())
 
     def review_anchor_of(self, state: MemberState) -> datetime | None:
         """The moment anniversary reviews count from (None: no first upgrade yet)."""
@@ -320,6 +325,8 @@ def _compile_measure(name: str, spec: MeasureSpec, info: ProgramInfo) -> Compile
         path=format_path(("tiers", "measures", name)),
         unit=spec.unit,
         counts_opening_balance=spec.counts_opening_balance,
+        joins=joins_of(spec),
+        posts=posting_of(spec),
     )
 
 

@@ -7,7 +7,8 @@ moment. From then on:
 - ``advance`` carries out, in time order, what falls due up to a moment (reviews in ``_review``): grace periods ending
   (the decided downgrade takes effect), grants starting and ending, reviews, and validity ends
   (a tier held "until 28 Feb" is reviewed then, on the better of the window just ended and the
-  one before it).
+  one before it), and credits posting (a measure's ``posts:``), which upgrade at that moment
+  when the programme upgrades at once.
 - ``on_event`` upgrades at once when the programme says so (several steps if the figures reach
   them), extends the validity of a tier earned again, records grants, and demotes at once on a
   refund when ``refunds: at_once``.
@@ -37,6 +38,7 @@ from ._ladder import (
     qualified_rank,
     span_at,
 )
+from ._measures import next_posting
 from ._model import ValidityFromUpgrade
 from ._opening import open_member
 from ._review import review
@@ -99,16 +101,35 @@ def run_due(
     if ct is None:
         return state
     state = start(ct, state)
-    due = _next_due(ct, program.info, state, moment - TICK, moment)
-    if due is None:
+    due = _next_due(ct, program.info, state, moment - TICK, moment, postings=False)
+    posts = _posting_due(ct, program.info, state, moment - TICK, moment) == moment
+    if due is None and not posts:
         return state
-    pending = state.tiers.pending
-    if pending is not None and pending.at <= moment:
-        state = _apply_pending(ct, state, pending, reasons)
-    state = sync(ct, state, moment, "grant_end", "", reasons)
-    if due[1]:
-        state = review(ct, program.info, state, moment, reasons)
-    return with_tiers(state, reviewed_until=moment)
+    if due is not None:
+        pending = state.tiers.pending
+        if pending is not None and pending.at <= moment:
+            state = _apply_pending(ct, state, pending, reasons)
+        state = sync(ct, state, moment, "grant_end", "", reasons)
+        if due[1]:
+            state = review(ct, program.info, state, moment, reasons)
+        state = with_tiers(state, reviewed_until=moment)
+    if posts:
+        # A credit posting now may reach a tier: the upgrade happens at the posting moment, as
+        # it would at an event then (after a review due at the same moment, whose window the
+        # credit, posted in the next one, does not belong to).
+        earned = state.tiers.earned_change
+        if earned is not None and earned.tier in ct.by_id:
+            state = _qualify_now(ct, program.info, state, moment, "", reasons)
+    return state
+
+
+def _posting_due(
+    ct: CompiledTiers, info: ProgramInfo, state: MemberState, done: datetime, until: datetime
+) -> datetime | None:
+    """The first moment in (``done``, ``until``] a credit posts that may upgrade the member."""
+    if ct.upgrade != "immediate" or not ct.posting:
+        return None
+    return next_posting(ct.measures, state.activities, done, until, info.tz)
 
 
 def on_version(
@@ -129,9 +150,18 @@ def on_version(
 
 
 def _next_due(
-    ct: CompiledTiers, info: ProgramInfo, state: MemberState, done: datetime, until: datetime
+    ct: CompiledTiers,
+    info: ProgramInfo,
+    state: MemberState,
+    done: datetime,
+    until: datetime,
+    *,
+    postings: bool = True,
 ) -> tuple[datetime, bool] | None:
-    """The next moment after ``done`` (up to ``until``) something falls due, and whether a review."""
+    """The next moment after ``done`` (up to ``until``) something falls due, and whether a review.
+
+    ``postings``: whether a credit posting (an upgrade it may bring) counts as due.
+    """
     local_done = info.local(done)
     local_until = info.local(until)
     candidates: list[tuple[datetime, bool]] = []
@@ -156,6 +186,9 @@ def _next_due(
         for edge in (grant.start, grant.end)
         if edge is not None and done < edge <= until
     )
+    posted = _posting_due(ct, info, state, done, until) if postings else None
+    if posted is not None:
+        candidates.append((posted, False))
     if not candidates:
         return None
     first = min(c[0] for c in candidates)

@@ -2,15 +2,20 @@
 
 Figures read the core's orders and activities and the points journal (kinds earn, bonus and
 reverse of the measure's currency), never the points part's internals.
+
+An activities measure may join back-to-back records into one unit (``one_unit``: a unit counts
+once, in the window holding its first record), and a measure of activities may credit each
+record a stated time after it (``posts``: the record then counts from that moment, in the
+window holding it).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -19,12 +24,24 @@ from .._reasons import LocalizedText
 from .._state import ActivityRecord, LineRecord, MemberState, OrderRecord
 from ..points._state import JournalEntry
 from ..rules import Predicate
-from ._windows import Span
+from ._windows import Span, midnight
 
 if TYPE_CHECKING:
+    from ._model import MeasureSpec
     from ._tally import Tallies
 
-__all__ = ["CompiledMeasure", "figures", "order_figures", "within"]
+__all__ = [
+    "CompiledMeasure",
+    "Joins",
+    "Posting",
+    "figures",
+    "joins_of",
+    "next_posting",
+    "order_figures",
+    "posting_moments",
+    "posting_of",
+    "within",
+]
 
 _EARNED_KINDS = frozenset({"earn", "bonus", "reverse"})
 _DATED_KINDS = _EARNED_KINDS | {"opening"}
@@ -34,6 +51,54 @@ _Dated = TypeVar("_Dated", OrderRecord, ActivityRecord)
 
 _MEMO_LIMIT = 1 << 16
 """Filter verdicts kept per measure before the memo starts again (bounds its memory)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Joins:
+    """How records of an activities measure join into one unit (attribute keys without attr.)."""
+
+    same: tuple[str, ...]
+    """Attributes two joined records share (the same property)."""
+    start: str
+    """Where a record starts (check-in): equal to the end of the record it continues."""
+    end: str
+    """Where a record ends (check-out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """When an activity's credit posts: ``days`` after it, then to the day's end if stated."""
+
+    days: int
+    end_of_day: bool
+
+    def moment(self, at: datetime, tz: tzinfo) -> datetime:
+        """The moment a record dated ``at`` posts (never earlier; later records never sooner)."""
+        posted = at + timedelta(days=self.days)
+        if self.end_of_day:
+            local = posted.astimezone(tz).date() + timedelta(days=1)
+            return midnight(local, tz)
+        return posted
+
+
+def posting_of(spec: MeasureSpec) -> Posting | None:
+    """The compiled ``posts`` of a measure, if it has one."""
+    if spec.posts is None:
+        return None
+    return Posting(spec.posts.days, spec.posts.at == "end_of_day")
+
+
+def joins_of(spec: MeasureSpec) -> Joins | None:
+    """The compiled ``one_unit`` of a measure, if it has one."""
+    unit = spec.one_unit
+    if unit is None:
+        return None
+    key = len("attr.")
+    return Joins(
+        same=tuple(name[key:] for name in unit.same),
+        start=unit.back_to_back.from_[key:],
+        end=unit.back_to_back.to[key:],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +116,10 @@ class CompiledMeasure:
     unit: Literal["number", "money"] = "number"
     counts_opening_balance: bool = False
     """For a points measure: whether a balance an ``opening`` event brought counts."""
+    joins: Joins | None = None
+    """For an activities measure: how consecutive records join into one unit."""
+    posts: Posting | None = None
+    """For a measure of activities: when each record's credit posts (None: at once)."""
     matches: dict[int, tuple[OrderRecord, tzinfo, tuple[bool, ...], bool]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
@@ -140,6 +209,21 @@ def _at(record: OrderRecord | ActivityRecord) -> datetime:
     return record.at
 
 
+def _bounds(
+    records: Sequence[_Dated],
+    span: Span,
+    as_of: datetime,
+    key: Callable[[_Dated], datetime] = _at,
+) -> tuple[int, int]:
+    """The slice of ``records`` whose moment (``key``: when dated, or when posted) is in
+    ``span`` and by ``as_of``; the moments must rise with the records."""
+    low = 0 if span.start is None else bisect_left(records, span.start, key=key)
+    high = bisect_right(records, as_of, lo=low, key=key)
+    if span.end is not None:
+        high = min(high, bisect_left(records, span.end, lo=low, key=key))
+    return low, high
+
+
 def within(records: Sequence[_Dated], span: Span, as_of: datetime) -> Sequence[_Dated]:
     """The records in ``span`` dated by ``as_of``, found by bisection.
 
@@ -147,10 +231,7 @@ def within(records: Sequence[_Dated], span: Span, as_of: datetime) -> Sequence[_
     the state's clock), so a window is one slice: figures cost what the window holds, not the
     whole history.
     """
-    low = 0 if span.start is None else bisect_left(records, span.start, key=_at)
-    high = bisect_right(records, as_of, lo=low, key=_at)
-    if span.end is not None:
-        high = min(high, bisect_left(records, span.end, lo=low, key=_at))
+    low, high = _bounds(records, span, as_of)
     return records[low:high]
 
 
@@ -211,6 +292,123 @@ def _number(value: object) -> Decimal:
     except InvalidOperation:
         return Decimal(0)
     return number if number.is_finite() and number >= 0 else Decimal(0)
+
+
+def _joinable(value: object) -> object:
+    """A start or end attribute as compared: text of a date or date-time by its date."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return datetime.fromisoformat(text).date()
+        except ValueError:
+            return text
+    return value
+
+
+def _counts(m: CompiledMeasure, record: ActivityRecord, tz: tzinfo) -> dict[str, object] | None:
+    """The record's values when the measure counts it (its kind, its filter), else None."""
+    if record.kind != m.kind:
+        return None
+    values = _activity_values(record)
+    if m.predicate is not None and not m.predicate(facts_at(record.at.astimezone(tz), values)):
+        return None
+    return values
+
+
+def _posted_key(posts: Posting | None, tz: tzinfo) -> Callable[[ActivityRecord], datetime]:
+    """When a record counts: its date, or the moment its credit posts."""
+    if posts is None:
+        return _at
+
+    def posted(record: ActivityRecord) -> datetime:
+        return posts.moment(record.at, tz)
+
+    return posted
+
+
+def next_posting(
+    measures: Mapping[str, CompiledMeasure],
+    records: Sequence[ActivityRecord],
+    after: datetime,
+    until: datetime,
+    tz: tzinfo,
+) -> datetime | None:
+    """The first moment in (``after``, ``until``] a credit of a posting measure posts.
+
+    Posting moments rise with the records, so each measure's next one is found by bisection
+    and a walk over the records posting in the interval until one of the measure's kind.
+    """
+    first: datetime | None = None
+    for m in measures.values():
+        if m.posts is None or m.kind is None:
+            continue
+        posted = _posted_key(m.posts, tz)
+        i = bisect_right(records, after, key=posted)
+        while i < len(records):
+            moment = posted(records[i])
+            if moment > until or (first is not None and moment >= first):
+                break
+            if records[i].kind == m.kind:
+                first = moment
+                break
+            i += 1
+    return first
+
+
+def posting_moments(
+    m: CompiledMeasure, records: Sequence[ActivityRecord], as_of: datetime, tz: tzinfo
+) -> list[datetime]:
+    """The moments after ``as_of`` at which credits of ``m`` recorded by then post, in order."""
+    if m.posts is None:
+        return []
+    posted = _posted_key(m.posts, tz)
+    first = bisect_right(records, as_of, key=posted)
+    found = {posted(r) for r in records[first:] if r.at <= as_of and r.kind == m.kind}
+    return sorted(found)
+
+
+def _units(
+    m: CompiledMeasure,
+    joins: Joins,
+    records: Sequence[ActivityRecord],
+    span: Span,
+    as_of: datetime,
+    tz: tzinfo,
+    key: Callable[[ActivityRecord], datetime],
+) -> Decimal:
+    """How many units begin in ``span``: records counted that continue no earlier record.
+
+    A unit counts once, in the window holding its first record, so a record joining a unit
+    begun earlier (a back-to-back stay across the new year) adds nothing to its own window, and
+    a later record never changes a figure already given. Whether a record continues another
+    depends only on the records before it, so the walk starts at the member's first record.
+    """
+    low, high = _bounds(records, span, as_of, key)
+    ends: set[tuple[object, ...]] = set()
+    total = 0
+    for i in range(high):
+        values = _counts(m, records[i], tz)
+        if values is None:
+            continue
+        attrs = dict(records[i].attributes)
+        same = tuple(_joinable(attrs.get(name)) for name in joins.same)
+        start = attrs.get(joins.start)
+        # A record missing its start (or a shared attribute) joins nothing: it is a unit.
+        continues = (
+            start is not None
+            and all(v is not None for v in same)
+            and (*same, _joinable(start)) in ends
+        )
+        if i >= low and not continues:
+            total += 1
+        end = attrs.get(joins.end)
+        if end is not None and all(v is not None for v in same):
+            ends.add((*same, _joinable(end)))
+    return Decimal(total)
 
 
 def order_figures(
@@ -287,17 +485,25 @@ def figures(
                 state.points.journal, m.currency, kinds, span, as_of, state.orders
             )
         elif m.kind is not None:
-            key = (m.field or "")[len("attr.") :]
+            posted = _posted_key(m.posts, tz)
+            if m.joins is not None:
+                out[name] = _units(m, m.joins, state.activities, span, as_of, tz, posted)
+                continue
+            # A credit that posts later counts from its posting moment, in the window holding
+            # that moment: the record's own date only orders it.
+            counted = activities
+            if m.posts is not None:
+                low, high = _bounds(state.activities, span, as_of, posted)
+                counted = state.activities[low:high]
+            field = (m.field or "")[len("attr.") :]
             total = Decimal(0)
-            for record in activities:
-                if record.kind != m.kind:
+            for record in counted:
+                values = _counts(m, record, tz)
+                if values is None:
                     continue
-                values = _activity_values(record)
-                if m.predicate is not None and not m.predicate(
-                    facts_at(record.at.astimezone(tz), values)
-                ):
-                    continue
-                total += Decimal(1) if m.of == "activities" else _number(values.get(f"attr.{key}"))
+                total += (
+                    Decimal(1) if m.of == "activities" else _number(values.get(f"attr.{field}"))
+                )
             out[name] = total
     opening = state.tiers.opening
     # Opening figures count as if earned at the opening, in the windows holding that moment.

@@ -62,8 +62,11 @@ from .._program import Ident, Name
 from ._thresholds import Threshold, ThresholdAll, ThresholdAny, ThresholdLeaf, ThresholdNode
 
 __all__ = [
+    "BackToBackSpec",
     "MeasureSpec",
+    "OneUnitSpec",
     "PaidTierSpec",
+    "PostsSpec",
     "ThresholdAll",
     "ThresholdAny",
     "ThresholdLeaf",
@@ -89,6 +92,87 @@ def _measure_form(value: object) -> object:
 
 
 _MeasureOf = Literal["spend", "orders", "points", "activities", "sum"]
+
+
+def _attr_name(value: object) -> object:
+    # Say what to write before the pattern's bare "should match" does.
+    if isinstance(value, str) and not value.startswith("attr."):
+        raise ValueError(
+            f"'{value}' is not an attribute: write an activity's attribute as attr.<name>, "
+            f"e.g. attr.{value if value.isidentifier() else 'property'}"
+        )
+    return value
+
+
+_AttrField = Annotated[str, Field(pattern=r"^attr\.[A-Za-z0-9_]+$"), BeforeValidator(_attr_name)]
+
+
+class BackToBackSpec(_Frozen):
+    """Which attributes chain two records: the later one's ``from`` equals the earlier's ``to``."""
+
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
+    )
+
+    from_: _AttrField = Field(
+        alias="from",
+        description="attribute of the later record, e.g. attr.check_in",
+    )
+    to: _AttrField = Field(description="attribute of the earlier record, e.g. attr.check_out")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> BackToBackSpec:
+        if self.from_ == self.to:
+            raise ValueError(
+                f"'from' and 'to' are both {self.to}: name where a record starts and where it "
+                "ends, e.g. {from: attr.check_in, to: attr.check_out}"
+            )
+        return self
+
+
+class OneUnitSpec(_Frozen):
+    """How consecutive activities join into one qualifying unit (back-to-back stays: one stay)."""
+
+    same: tuple[_AttrField, ...] = Field(
+        default=(),
+        description="attributes that must be equal for two records to join, e.g. "
+        "``[attr.property]`` (none: any back-to-back records join)",
+    )
+    back_to_back: BackToBackSpec = Field(
+        description="a record joins the unit of an earlier one when its ``from`` attribute "
+        "equals the earlier one's ``to``, e.g. ``{from: attr.check_in, to: attr.check_out}``"
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> OneUnitSpec:
+        if len(set(self.same)) != len(self.same):
+            raise ValueError("'same' names an attribute twice: list each once")
+        return self
+
+
+class PostsSpec(_Frozen):
+    """When an activity's credit posts: a stated time after the event, not at once."""
+
+    days: Annotated[int, Field(ge=0, le=366)] = Field(
+        default=0,
+        description="whole days (24 hours each) after the event, e.g. ``1`` for the day after "
+        "check-out",
+    )
+    at: Literal["end_of_day"] | None = Field(
+        default=None,
+        description="``end_of_day``: at the end of that day (midnight, programme time), e.g. "
+        "``{at: end_of_day}`` for a credit the night after the event, ``{days: 1, at: "
+        "end_of_day}`` for one the night after the next day",
+    )
+
+    @model_validator(mode="after")
+    def _some(self) -> PostsSpec:
+        if self.days == 0 and self.at is None:
+            raise ValueError(
+                "a credit that posts at once needs no 'posts'; give a delay, e.g. {days: 1} "
+                "or {at: end_of_day}"
+            )
+        return self
 
 
 class MeasureSpec(_Frozen):
@@ -122,6 +206,19 @@ class MeasureSpec(_Frozen):
         description="for sum: 'money' when the attribute is an amount in the programme's "
         "currency (an airline's qualifying fare), shown and checked as money",
     )
+    one_unit: OneUnitSpec | None = Field(
+        default=None,
+        description="for activities: consecutive records that count as one, e.g. "
+        "``{same: [attr.property], back_to_back: {from: attr.check_in, to: attr.check_out}}`` "
+        "(back-to-back stays at one property are one stay); a unit counts in the window "
+        "holding its first record",
+    )
+    posts: PostsSpec | None = Field(
+        default=None,
+        description="for activities and sums over activities: the credit counts from a stated "
+        "time after the event, e.g. ``{days: 1}`` (the day after check-out) or "
+        "``{at: end_of_day}``; it belongs to the window holding that moment",
+    )
     counts_opening_balance: bool = Field(
         default=False,
         description="for points: whether a balance an opening event brought counts as points "
@@ -153,6 +250,19 @@ class MeasureSpec(_Frozen):
             raise ValueError(
                 "'counts_opening_balance' applies to points measures only; give the opening "
                 "figure of this measure in the opening event's 'figures'"
+            )
+        if self.of != "activities" and self.one_unit is not None:
+            raise ValueError(
+                "'one_unit' applies to activities measures only (a count of records); a sum "
+                "over joined records is the same sum, e.g. {of: activities, kind: stay, "
+                "one_unit: {same: [attr.property], back_to_back: {from: attr.check_in, "
+                "to: attr.check_out}}}"
+            )
+        if self.posts is not None and self.kind is None:
+            raise ValueError(
+                "'posts' applies to measures of activities (of: activities, or of: sum with a "
+                "kind); orders and points count when they happen, e.g. {of: sum, kind: stay, "
+                "field: attr.nights, posts: {days: 1}}"
             )
         if self.of != "sum" and self.unit != "number":
             raise ValueError("'unit' applies to sum measures only (spend is money already)")

@@ -17,6 +17,7 @@ from .._state import MemberState
 from ._compile import CompiledTier, CompiledTiers
 from ._decisions import Need, PathProgress, TierDecision, TierProgress
 from ._ladder import TICK, active_grants, earned_since, figures_in, span_at
+from ._measures import figures, posting_moments
 from ._thresholds import held_leaves, paths, shortfalls
 from ._windows import Span, review_moments
 
@@ -72,6 +73,36 @@ def _figure_reasons(
                     end=info.local_date((span.end or span.start) - TICK),
                 )
             )
+    return out
+
+
+def _posting_reasons(
+    ct: CompiledTiers, info: ProgramInfo, state: MemberState, as_of: datetime
+) -> list[Reason]:
+    """What credits recorded by ``as_of`` post later, and on which day (per measure read)."""
+    used = _used_measures(ct)
+    out: list[Reason] = []
+    ever = Span(None, None)
+    for name, m in ct.measures.items():
+        if m.posts is None or name not in used:
+            continue
+        one = {name: m}
+        by_day: dict[object, Decimal] = {}
+        for moment in posting_moments(m, state.activities, as_of, info.tz):
+            # What this posting adds to the figures (a joined stay's continuation adds none).
+            gained = (
+                figures(one, state, ever, moment, info.tz, currency=info.currency)[name]
+                - figures(one, state, ever, moment - TICK, info.tz, currency=info.currency)[name]
+            )
+            if gained:
+                day = info.local_date(moment)
+                by_day[day] = by_day.get(day, Decimal(0)) + gained
+        out.extend(
+            Reason.of(
+                "tier.figure_posts", m.path, measure=m.label, value=_value(ct, info, name, v), on=d
+            )
+            for d, v in by_day.items()
+        )
     return out
 
 
@@ -182,6 +213,7 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
         )
     reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], figs))
     reasons.extend(_figure_reasons(ct, info, figs, span))
+    reasons.extend(_posting_reasons(ct, info, state, as_of))
     return TierDecision(
         tier=tier.id,
         name=tier.name,
