@@ -9,11 +9,13 @@ on 1 Jan 2026 (Shanghai) and flies in 2026 and 2027.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from tests.builders import activity, at, member, policy, purchase, refund
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.builders import SHANGHAI, activity, at, member, policy, purchase, refund
 from tests.tiers.builders import ladder
 
 import memberkit
@@ -263,3 +265,55 @@ def test_a_count_cap_is_whole() -> None:
     assert [(str(i.path), i.code) for i in caught.value.issues] == [
         ("tiers.rollover.orders.cap", "not_whole")
     ]
+
+
+ROLLING_SHOP = ladder("  rollover: {spend: {cap: 3000}, orders: {cap: 4}}\n  refunds: at_once\n")
+CAPS = {"spend": Decimal(3000), "orders": Decimal(4)}
+
+shop_history = st.lists(
+    st.tuples(st.integers(0, 3 * 365 * 24), st.integers(1, 12000), st.none() | st.integers(1, 900)),
+    max_size=10,
+)
+"""(hours after 1 Jan 2026, whole yuan, days later the order is returned or None) per order."""
+
+
+@given(shop_history)
+def test_carries_are_capped_and_never_exceed_what_the_window_earned(
+    spec: list[tuple[int, int, int | None]],
+) -> None:
+    """Each carry is positive, at most its cap, and at most the year's own net figure then."""
+    start = at(2026, 1, 1, 0, 0)
+    placed = [
+        (start + timedelta(hours=h), amount, None if back is None else timedelta(days=back))
+        for h, amount, back in sorted(spec, key=lambda o: o[0])
+    ]
+    events: list[memberkit.Event] = []
+    for i, (when, amount, back) in enumerate(placed):
+        events.append(purchase(f"o{i}", when, ("l1", "general", str(amount))))
+        if back is not None:
+            events.append(refund(f"r{i}", when + back, f"o{i}"))
+    events.sort(key=lambda e: e.at)
+    state = memberkit.replay(ROLLING_SHOP, member(), events, as_of=at(2032, 1, 2))
+    moments = [r.at for r in state.tiers.rollovers]
+    assert moments == sorted(set(moments))
+    for record in state.tiers.rollovers:
+        year = record.at.astimezone(SHANGHAI).year - 1
+        # The year's own figures as the review saw them: orders of that year, net of the
+        # returns dated before the review.
+        kept = [
+            (amount, back is not None and when + back < record.at)
+            for when, amount, back in placed
+            if when.astimezone(SHANGHAI).year == year
+        ]
+        earned = {
+            "spend": Decimal(sum(a for a, gone in kept if not gone)),
+            "orders": Decimal(sum(1 for _, gone in kept if not gone)),
+        }
+        assert record.at == at(year + 1, 1, 1, 0, 0)
+        for name, amount in record.figures:
+            assert 0 < amount <= CAPS[name]
+            assert amount <= earned[name]
+    total = sum(
+        (v for r in state.tiers.rollovers for n, v in r.figures if n == "spend"), Decimal(0)
+    )
+    assert total <= sum(amount for _, amount, _ in placed)
