@@ -317,3 +317,16 @@ def test_carries_are_capped_and_never_exceed_what_the_window_earned(
         (v for r in state.tiers.rollovers for n, v in r.figures if n == "spend"), Decimal(0)
     )
     assert total <= sum(amount for _, amount, _ in placed)
+
+
+def test_a_carry_counts_towards_the_tiers_only_not_in_a_conditions_figure() -> None:
+    """In Feb 2027 the tier figure holds the 12,000 that rolled in; figure.miles_this_year 3,000."""
+    from memberkit._facts import member_values
+
+    text = AIRLINE % {"window": "calendar_year"}
+    p = policy(text + "figures:\n  miles_this_year: {measure: miles, window: calendar_year}\n")
+    events = [flight("f0", at(2026, 5, 1), 62000), flight("f1", at(2027, 2, 1), 3000)]
+    state = memberkit.replay(p, member(), events, as_of=at(2027, 2, 2))
+    assert memberkit.tier_of(p, state, at(2027, 2, 2)).figures["miles"] == 15000
+    values = member_values(state, at(2027, 2, 2), tier=None, figures=p.info.figures)
+    assert values["figure.miles_this_year"] == 3000
