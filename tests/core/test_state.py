@@ -15,7 +15,7 @@ from tests.builders import at, member
 
 import memberkit
 from memberkit import StateError
-from memberkit._state import ActivityRecord, LineRecord, OrderRecord, RefundRecord
+from memberkit._state import STATE_FORMAT, ActivityRecord, LineRecord, OrderRecord, RefundRecord
 
 zones = st.sampled_from(
     [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30))]
@@ -100,7 +100,7 @@ def test_state_is_frozen() -> None:
 
 def test_unknown_format_version_is_refused() -> None:
     """A state from an unknown layout version is refused, not misread."""
-    text = memberkit.state_to_json(member()).replace('"format":3', '"format":99')
+    text = memberkit.state_to_json(member()).replace(f'"format":{STATE_FORMAT}', '"format":99')
     with pytest.raises(StateError, match="format 99 is not supported"):
         memberkit.state_from_json(text)
 
