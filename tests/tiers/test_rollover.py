@@ -242,10 +242,18 @@ def test_a_measure_no_tier_qualifies_on_is_refused_with_a_suggestion() -> None:
 
 
 def test_a_cap_must_be_above_zero() -> None:
-    """A cap of 0 would roll nothing: refused at the cap."""
-    found = issues("  rollover: {miles: {cap: 0}}\n")
-    assert len(found) == 1
-    assert found[0].startswith("tiers.rollover.miles.cap:")
+    """A cap of 0 would roll nothing: refused at the cap, saying what to write instead."""
+    assert issues("  rollover: {miles: {cap: 0}}\n") == [
+        "tiers.rollover.miles.cap: a cap is above 0, e.g. 25000, not 0; to roll nothing of this "
+        "measure over, leave it out of rollover [invalid_value]"
+    ]
+
+
+def test_a_bare_number_is_refused_with_the_mapping_to_write() -> None:
+    """``miles: 20000`` could be a cap or a share: the author is shown the one form."""
+    assert issues("  rollover: {miles: 20000}\n") == [
+        "tiers.rollover.miles: 20000: write the cap as a mapping, e.g. {cap: 20000} [invalid_value]"
+    ]
 
 
 def test_a_money_cap_has_the_currency_decimals() -> None:

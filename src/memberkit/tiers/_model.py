@@ -530,11 +530,39 @@ def _review_form(value: object) -> object:
     return value
 
 
+def _positive_cap(value: object) -> object:
+    # Checked before the number is read, so the author sees what to write, not "> 0".
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value <= 0:
+        raise ValueError(
+            f"a cap is above 0, e.g. 25000, not {value}; to roll nothing of this measure over, "
+            "leave it out of rollover"
+        )
+    return value
+
+
 class RolloverSpec(_Frozen):
     """How much of one measure's figure above the level reached carries into the next window."""
 
-    cap: Annotated[Decimal, Field(gt=0, lt=10**15, allow_inf_nan=False)]
+    cap: Annotated[
+        Decimal,
+        Field(gt=0, lt=10**15, allow_inf_nan=False),
+        BeforeValidator(_positive_cap),
+    ]
     """the most that carries into the next window, in the measure's unit, e.g. ``25000``"""
+
+
+def _rollover_form(value: object) -> object:
+    # A bare number would read as the cap or as a share; one written form keeps it unambiguous.
+    if isinstance(value, int | float | Decimal | str) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "rollover", "write the cap as a mapping, e.g. {cap: {value}}", {"value": value}
+        )
+    return value
+
+
+_Rollover = Annotated[
+    RolloverSpec, BeforeValidator(_rollover_form, json_schema_input_type=RolloverSpec)
+]
 
 
 class TiersSection(_Frozen):
@@ -592,7 +620,7 @@ class TiersSection(_Frozen):
     )
     paid: tuple[PaidTierSpec, ...] = ()
     """tiers members buy (付费会员), granted by a tier_grant event with reason paid"""
-    rollover: Mapping[Ident, RolloverSpec] = Field(
+    rollover: Mapping[Ident, _Rollover] = Field(
         default_factory=dict,
         description="measures whose figure above the level reached carries into the next "
         "window, capped, e.g. ``{miles: {cap: 25000}}``: at the review closing a window, the "
