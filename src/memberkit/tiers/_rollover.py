@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from .._money import Money
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
@@ -93,8 +94,6 @@ def roll(
 
 
 def _shown(ct: CompiledTiers, info: ProgramInfo, measure: str, amount: Decimal) -> object:
-    from .._money import Money
-
     if ct.measures[measure].money:
         return Money(amount, info.currency)
     return amount
