@@ -4,11 +4,11 @@ Asking later changes nothing, and asking about a moment before the last event is
 advancing composes and commutes with applying; a quote is the booking; the tier earning,
 benefits and expiry protection read is the tier ``tier_of`` reports; advanced states survive
 JSON. The generated policies are small ladders (immediate or at-review upgrades, calendar or
-rolling windows, sometimes a validity) with points (pending days, fixed, rolling or inactivity
-expiry, sometimes protected by gold; earning that reads a flag and a monthly figure), three
-benefits (one on a flag and a figure) and lifecycle stages, and sometimes a later version that
-lowers gold's threshold and changes the earning rate. Histories include flags set for a few days
-(from now or from later) and cleared.
+rolling windows, sometimes a validity, sometimes rollover) with points (pending days, fixed,
+rolling or inactivity expiry, sometimes protected by gold; earning that reads a flag and a
+monthly figure), three benefits (one on a flag and a figure) and lifecycle stages, and sometimes
+a later version that lowers gold's threshold and changes the earning rate. Histories include
+flags set for a few days (from now or from later) and cleared.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ class Shape:
     basis: str
     version: tuple[int, int, int] | None
     """(days after 1 Jan 2026 it takes effect, new gold threshold, new base rate), or None."""
+    rollover: bool = False
+    """Whether spend above the level reached rolls into the next year (calendar windows only)."""
 
 
 def _tiers(shape: Shape, silver: int, gold: int) -> str:
@@ -64,6 +66,11 @@ def _tiers(shape: Shape, silver: int, gold: int) -> str:
         f"  upgrade: {shape.upgrade}\n"
         f"  downgrade: {shape.downgrade}\n"
         + ("  review: monthly\n" if "rolling" in shape.window else "")
+        + (
+            "  rollover: {spend: {cap: 700}}\n"
+            if shape.rollover and "rolling" not in shape.window
+            else ""
+        )
     )
 
 
@@ -161,6 +168,7 @@ shapes = st.builds(
     basis=st.sampled_from(["days", "days", "instants"]),
     version=st.none()
     | st.tuples(st.integers(20, 500), st.sampled_from([800, 1200]), st.sampled_from([1, 3])),
+    rollover=st.booleans(),
 )
 policies = shapes.map(policy_of)
 

@@ -100,6 +100,8 @@ class CompiledTiers:
     """Running order figures per member and window (a memo; see ``_tally``)."""
     review_anchor: str = "joining"
     """What an anniversary review counts from: joining, or the member's first upgrade."""
+    rollover: Mapping[str, Decimal] = field(default_factory=dict)
+    """The cap of each measure whose figure above the level reached rolls into the next window."""
 
     @property
     def posting(self) -> bool:
@@ -219,6 +221,7 @@ def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
             for i, tier in enumerate(section.ladder)
             if i > 0 and tier.validity is None
         )
+    findings += _check_rollover(section, measures, ctx)
     if section.review == "end_of_window" and section.window.kind in (
         "rolling_months",
         "rolling_days",
@@ -233,6 +236,84 @@ def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
             )
         )
     return findings
+
+
+_ROLLOVER_WINDOWS = ("calendar_year", "calendar_quarter", "calendar_month", "membership_year")
+"""Windows that end and are followed by the next one, so figures can roll from one into the next."""
+
+
+def _check_rollover(
+    section: TiersSection, measures: Mapping[str, MeasureSpec], ctx: CheckContext
+) -> list[Finding]:
+    """Rollover names measures the ladder qualifies on, in whole units, over windows that end."""
+    if not section.rollover:
+        return []
+    out: list[Finding] = []
+    window = section.window
+    if window.kind not in _ROLLOVER_WINDOWS or window.start != "join":
+        shown = (
+            "membership_year from last_upgrade"
+            if window.kind == "membership_year"
+            else (window.kind)
+        )
+        out.append(
+            Finding(
+                ("tiers", "rollover"),
+                f"a {shown} window has no next window for figures to roll into; use "
+                "calendar_year, calendar_quarter, calendar_month or membership_year, or remove "
+                "rollover",
+                "rollover_window",
+            )
+        )
+    elif section.review != "end_of_window":
+        out.append(
+            Finding(
+                ("tiers", "rollover"),
+                "figures roll over at the review that closes a window; write review: "
+                "end_of_window, or remove rollover",
+                "rollover_review",
+            )
+        )
+    qualifying = {
+        leaf.measure
+        for tier in section.ladder
+        if tier.qualify is not None
+        for leaf in leaves(tier.qualify)
+    }
+    for name, spec in section.rollover.items():
+        path = ("tiers", "rollover", name)
+        if name not in qualifying:
+            hint = did_you_mean(name, sorted(qualifying))
+            listed = "" if hint else f" (qualify reads: {', '.join(sorted(qualifying))})"
+            out.append(
+                Finding(
+                    path,
+                    f"'{name}' is not a measure any tier qualifies on, so nothing of it is above "
+                    f"a level reached{hint}{listed}",
+                    "rollover_measure",
+                )
+            )
+            continue
+        measure = measures[name]
+        money = measure.of == "spend" or measure.unit == "money"
+        if money and _decimals(spec.cap) > ctx.info.currency_decimals:
+            out.append(
+                Finding(
+                    (*path, "cap"),
+                    f"{spec.cap} has more decimals than {ctx.info.currency} allows "
+                    f"({ctx.info.currency_decimals})",
+                    "too_many_decimals",
+                )
+            )
+        elif measure.of in ("orders", "activities") and spec.cap != spec.cap.to_integral_value():
+            out.append(
+                Finding(
+                    (*path, "cap"),
+                    f"{spec.cap} is not a whole number of {name}; write a whole cap",
+                    "not_whole",
+                )
+            )
+    return out
 
 
 def _check_leaves(
@@ -402,4 +483,5 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
         grace_days=section.grace_days,
         refunds=section.refunds,
         upgrade=section.upgrade,
+        rollover=MappingProxyType({name: spec.cap for name, spec in section.rollover.items()}),
     )

@@ -60,6 +60,7 @@ def figures_in(
         currency=info.currency,
         deduct_refunds=ct.refunds != "never",
         tallies=ct.tallies,
+        rolled=True,
     )
 
 

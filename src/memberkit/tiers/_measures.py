@@ -40,6 +40,7 @@ __all__ = [
     "order_figures",
     "posting_moments",
     "posting_of",
+    "rolled_into",
     "within",
 ]
 
@@ -457,11 +458,13 @@ def figures(
     currency: str,
     deduct_refunds: bool = True,
     tallies: Tallies | None = None,
+    rolled: bool = False,
 ) -> dict[str, Decimal]:
     """Every measure's figure over the window ``span``, counting only what happened by ``as_of``.
 
     With ``tallies`` the order figures extend the running tally of the member's window by the
-    orders recorded since, instead of summing the whole window again.
+    orders recorded since, instead of summing the whole window again. With ``rolled`` the
+    figures carried into the window from the one before (the ladder's ``rollover``) count too.
     """
     out = {name: Decimal(0) for name in measures}
     if tallies is not None:
@@ -511,4 +514,24 @@ def figures(
         for name, value in opening.figures:
             if name in out:
                 out[name] += value
+    if rolled:
+        for name, value in rolled_into(state, span, as_of):
+            if name in out:
+                out[name] += value
     return out
+
+
+def rolled_into(state: MemberState, span: Span, as_of: datetime) -> tuple[tuple[str, Decimal], ...]:
+    """The figures carried into the window ``span`` from the one before, as known at ``as_of``.
+
+    A carry counts from the first moment of the window it rolled into; a window with an open
+    start (a lifetime count) holds every figure where it was earned, so it holds no carry.
+    """
+    if span.start is None:
+        return ()
+    return tuple(
+        pair
+        for record in state.tiers.rollovers
+        if record.at <= as_of and span.holds(record.at)
+        for pair in record.figures
+    )

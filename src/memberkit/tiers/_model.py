@@ -35,6 +35,8 @@
       downgrade: {max_steps: 1}       # or to_figures
       grace_days: 30
       refunds: at_review              # at_once, never
+      rollover:                       # figures above the level reached carry into the next
+        miles: {cap: 25000}           # window, at most cap, and never roll again
       paid:
         - {id: plus, name: PLUS会员, months: 12, placement: above}   # or alongside
 """
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -67,6 +70,7 @@ __all__ = [
     "OneUnitSpec",
     "PaidTierSpec",
     "PostsSpec",
+    "RolloverSpec",
     "ThresholdAll",
     "ThresholdAny",
     "ThresholdLeaf",
@@ -636,6 +640,41 @@ def _review_form(value: object) -> object:
     return value
 
 
+def _positive_cap(value: object) -> object:
+    # Checked before the number is read, so the author sees what to write, not "> 0".
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value <= 0:
+        raise ValueError(
+            f"a cap is above 0, e.g. 25000, not {value}; to roll nothing of this measure over, "
+            "leave it out of rollover"
+        )
+    return value
+
+
+class RolloverSpec(_Frozen):
+    """How much of one measure's figure above the level reached carries into the next window."""
+
+    cap: Annotated[
+        Decimal,
+        Field(gt=0, lt=10**15, allow_inf_nan=False),
+        BeforeValidator(_positive_cap),
+    ]
+    """the most that carries into the next window, in the measure's unit, e.g. ``25000``"""
+
+
+def _rollover_form(value: object) -> object:
+    # A bare number would read as the cap or as a share; one written form keeps it unambiguous.
+    if isinstance(value, int | float | Decimal | str) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "rollover", "write the cap as a mapping, e.g. {cap: {value}}", {"value": value}
+        )
+    return value
+
+
+_Rollover = Annotated[
+    RolloverSpec, BeforeValidator(_rollover_form, json_schema_input_type=RolloverSpec)
+]
+
+
 class TiersSection(_Frozen):
     """The tiers section.
 
@@ -691,3 +730,14 @@ class TiersSection(_Frozen):
     )
     paid: tuple[PaidTierSpec, ...] = ()
     """tiers members buy (付费会员), granted by a tier_grant event with reason paid"""
+    rollover: Mapping[Ident, _Rollover] = Field(
+        default_factory=dict,
+        description="measures whose figure above the level reached carries into the next "
+        "window, capped, e.g. ``{miles: {cap: 25000}}``: at the review closing a window, the "
+        "figure minus the qualify threshold of the highest tier the window's figures reach (0 "
+        "when none), at most the cap and at most what was earned in the window (what rolled in "
+        "counts first towards the threshold and never rolls again), counts in the next window "
+        "as of its first moment; fixed at that review, so a later refund does not change it. "
+        "Needs a window that has a next one (calendar_year, calendar_quarter, calendar_month, "
+        "membership_year) and review: end_of_window",
+    )

@@ -106,6 +106,34 @@ def _posting_reasons(
     return out
 
 
+def _rollover_reasons(
+    ct: CompiledTiers, info: ProgramInfo, state: MemberState, span: Span, as_of: datetime
+) -> list[Reason]:
+    """What the figures of ``span`` hold that rolled over from the window before it."""
+    if span.start is None:
+        return []
+    out: list[Reason] = []
+    for record in state.tiers.rollovers:
+        if record.at > as_of or not span.holds(record.at):
+            continue
+        before = span_at(ct, info, state, record.at - TICK)
+        for name, value in record.figures:
+            m = ct.measures.get(name)
+            if m is None:
+                continue
+            out.append(
+                Reason.of(
+                    "tier.rollover_counted",
+                    f"tiers.rollover.{name}",
+                    measure=m.label,
+                    value=_value(ct, info, name, value),
+                    start=info.local_date(before.start or record.at),
+                    end=info.local_date(record.at - TICK),
+                )
+            )
+    return out
+
+
 def _window_label(ct: CompiledTiers) -> LocalizedText:
     """How the qualification window reads in a sentence ("当年", "the last 12 months")."""
     w = ct.window
@@ -214,6 +242,7 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
     reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], figs))
     reasons.extend(_figure_reasons(ct, info, figs, span))
     reasons.extend(_posting_reasons(ct, info, state, as_of))
+    reasons.extend(_rollover_reasons(ct, info, state, span, as_of))
     return TierDecision(
         tier=tier.id,
         name=tier.name,
@@ -342,6 +371,7 @@ def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgres
                     paths=_path_reasons(ct, info, found),
                 )
             )
+    reasons.extend(_rollover_reasons(ct, info, state, span, as_of))
     review_at: datetime | None = None
     retain: tuple[PathProgress, ...] = ()
     lifetime = ct.rank(state.tiers.lifetime) >= current.rank if state.tiers.lifetime else False

@@ -21,6 +21,7 @@ from ._compile import CompiledTier, CompiledTiers
 from ._history import earn, validity_for, with_tiers
 from ._ladder import TICK, figures_in, qualified_rank, retained_rank, span_at
 from ._model import ValidityFromUpgrade
+from ._rollover import roll
 from ._state import TierChange
 from ._thresholds import met
 from ._windows import Span, validity_end
@@ -41,6 +42,7 @@ def review(
     current = ct.by_id[earned.tier]
     just_ended = span_at(ct, info, state, moment - TICK)
     figs = figures_in(ct, info, state, just_ended, moment - TICK)
+    state = roll(ct, info, state, moment, just_ended, figs, reasons)
     reached = qualified_rank(ct, figs)
     if reached > current.rank:
         tier = ct.ladder[reached]

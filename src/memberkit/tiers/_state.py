@@ -30,7 +30,14 @@ from pydantic import ConfigDict, with_config
 
 from .._state_checks import StateMoment
 
-__all__ = ["REACHED_BY", "OpeningRecord", "TierChange", "TierGrantRecord", "TierState"]
+__all__ = [
+    "REACHED_BY",
+    "OpeningRecord",
+    "RolloverRecord",
+    "TierChange",
+    "TierGrantRecord",
+    "TierState",
+]
 
 REACHED_BY = ("earned", "granted", "joined", "lifetime", "opening", "paid", "retained")
 """How a tier in force was reached: ``joined`` (the base tier since joining), ``earned`` (the
@@ -99,6 +106,16 @@ class OpeningRecord:
 
 @with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
+class RolloverRecord:
+    """Figures carried into the window starting at ``at`` from the one that ended then."""
+
+    at: StateMoment
+    figures: tuple[tuple[str, Decimal], ...] = ()
+    """(measure id, amount carried) pairs, in the order of the policy's ``rollover``."""
+
+
+@with_config(_CLOSED)
+@dataclass(frozen=True, slots=True)
 class TierState:
     """Every tier change of the member, oldest first (the last one is in force)."""
 
@@ -114,6 +131,8 @@ class TierState:
     """A tier held for life once reached; reviews never go below it."""
     opening: OpeningRecord | None = None
     """The opening figures of a member brought in mid-story (an ``opening`` event)."""
+    rollovers: tuple[RolloverRecord, ...] = ()
+    """Figures carried from one window into the next (policy ``rollover``), oldest first."""
 
     @property
     def current(self) -> str | None:
