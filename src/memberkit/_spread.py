@@ -84,8 +84,9 @@ def check_tender(order: OrderRecord, event: Refund) -> None:
     if method is None:
         return
     tender = order.tender(method)
-    if tender is None and not (not order.tenders and method == order.payment_method):
-        # An order one method paid has that method as its only tender.
+    if tender is None:
+        if not order.tenders and method == order.payment_method:
+            return  # an order one method paid has that method as its only tender
         methods = tuple(t.method for t in order.tenders) or (order.payment_method or "—",)
         raise EventError(
             event.id,
@@ -96,8 +97,6 @@ def check_tender(order: OrderRecord, event: Refund) -> None:
                 "event.error.unknown_tender", order=order.id, tender=method, tenders=methods
             ),
         )
-    if tender is None:
-        return
     assert event.amount is not None  # the event model asks for the amount with a tender
     if event.amount > tender.left:
         raise EventError(

@@ -469,7 +469,9 @@ class _Part:
         return value if self.share is None else value * self.share
 
 
-def _parts(earner: _Earner, purchase: Purchase, order: dict[str, object]) -> list[_Part]:
+def _parts(
+    earner: _Earner, purchase: Purchase, order: dict[str, object], order_facts: Facts
+) -> list[_Part]:
     """The lines then the order level, each split into its tenders' shares on a split order."""
     tenders = purchase.tenders if len(purchase.tenders) > 1 else ()
     due = purchase.amount + purchase.shipping + purchase.tax
@@ -479,7 +481,8 @@ def _parts(earner: _Earner, purchase: Purchase, order: dict[str, object]) -> lis
         values = order if line is None else line_values(order, line)
         line_id = ORDER_LEVEL if line is None else line.id
         if not split:
-            parts.append(_Part(line_id, line, earner.facts(values)))
+            facts = order_facts if line is None else earner.facts(values)
+            parts.append(_Part(line_id, line, facts))
             continue
         for method, share in split:
             # Each tender paid its share of every line: the share earns as that tender does.
@@ -489,13 +492,15 @@ def _parts(earner: _Earner, purchase: Purchase, order: dict[str, object]) -> lis
 
 
 def _purchase_rate(
-    rule: CompiledRule, earner: _Earner, purchase: Purchase, parts: list[_Part]
+    rule: CompiledRule,
+    earner: _Earner,
+    purchase: Purchase,
+    line_parts: list[_Part],
+    order_parts: list[_Part],
 ) -> list[tuple[str, Decimal]]:
     """A rate rule's raw points on each line (and the order level) of a purchase."""
     bases: list[tuple[str, Decimal]] = []
     per_line = earner.points.per_line
-    line_parts = [p for p in parts if p.line is not None]
-    order_parts = [p for p in parts if p.line is None]
     if rule.attribute is not None:
         # Lines carry the quantity (a ticket per flight segment); otherwise the order does.
         carried = False
@@ -538,7 +543,9 @@ def earn_purchase(
     earner = _Earner(points, info, state, purchase.at, tier)
     order = order_values(purchase)
     order_facts = earner.facts(order)
-    parts = _parts(earner, purchase, order)
+    parts = _parts(earner, purchase, order, order_facts)
+    line_parts = [p for p in parts if p.line is not None]
+    order_parts = [p for p in parts if p.line is None]
     facts_by_key = {part.key: part.facts for part in parts}
     amount = purchase.amount
     for rule in points.rules:
@@ -567,7 +574,7 @@ def earn_purchase(
         factor: Decimal | None = None
         kind = "earn"
         if rule.style == "rate":
-            raw = earner.rate(rule, _purchase_rate(rule, earner, purchase, parts))
+            raw = earner.rate(rule, _purchase_rate(rule, earner, purchase, line_parts, order_parts))
         elif rule.milestone is not None:
             if earner.applies(rule, order_facts):
                 earner.milestone(rule)
