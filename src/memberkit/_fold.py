@@ -38,6 +38,8 @@ from ._memo import IdentityMemo
 from ._state import ActivityRecord, Folded, FoldedPurchases, MemberState, OrderRecord
 from .points._compile import CompiledCurrency
 from .points._state import Lot, PointsState
+from .tiers._compile import CompiledTiers
+from .tiers._model import ValidityFromUpgrade, ValidityMonths, ValidityUntil, WindowSpec
 
 __all__ = ["Horizons", "fold", "horizons"]
 
@@ -65,26 +67,57 @@ def _tier_days(program: CompiledProgram) -> int | None:
         return 0
     if any(t.lifetime_requires is not None for t in tiers.ladder):
         return None
-    window = tiers.window
-    kind, n = window.kind, window.n
-    days: int | None
-    if kind in ("calendar_year", "membership_year"):
-        days = _YEAR
-    elif kind == "calendar_quarter":
-        days = 92
-    elif kind == "calendar_month":
-        days = _MONTH
-    elif kind == "rolling_months":
-        days = n * _MONTH + 1
-    elif kind == "rolling_days":
-        days = n
-    elif kind == "full_months":
-        days = (n + 1) * _MONTH
-    else:
-        return None
+    windows = {tiers.window}
+    for tier in tiers.ladder[1:]:
+        windows.update((tiers.qualify_window(tier), tiers.retain_window(tier)))
+    longest = 0
+    for window in windows:
+        days = _window_days(window, tiers)
+        if days is None:
+            return None
+        longest = max(longest, days)
     # A review reads the window that ended at it; a review on another date (an anniversary, a
     # fixed day) may read a window that ended up to a year before.
-    return days if tiers.review == "end_of_window" else days + _YEAR
+    return longest if tiers.review == "end_of_window" else longest + _YEAR
+
+
+def _window_days(window: WindowSpec, tiers: CompiledTiers) -> int | None:
+    """The days of history a tier window reads (None: the whole membership)."""
+    kind, n = window.kind, window.n
+    if kind in ("calendar_year", "membership_year"):
+        return _YEAR
+    if kind == "calendar_quarter":
+        return 92
+    if kind == "calendar_month":
+        return _MONTH
+    if kind == "rolling_months":
+        return n * _MONTH + 1
+    if kind == "rolling_days":
+        return n
+    if kind == "full_months":
+        return (n + 1) * _MONTH
+    if kind == "validity":
+        # The term held: at most the longest term a tier is held for (a tier stating none has
+        # no validity window, validation sees to that).
+        terms = [
+            _term_days(v)
+            for t in tiers.ladder
+            for v in (t.validity, t.review_validity)
+            if v is not None
+        ]
+        return max(terms, default=_YEAR) + _YEAR
+    return None
+
+
+def _term_days(validity: object) -> int:
+    """The longest a term of ``validity`` can run, in days."""
+    if isinstance(validity, ValidityMonths):
+        return (validity.months_from_upgrade_month + 1) * _MONTH
+    if isinstance(validity, ValidityFromUpgrade):
+        return validity.months_from_upgrade * _MONTH + 1
+    if isinstance(validity, ValidityUntil):
+        return (validity.years + 1) * _YEAR
+    return 2 * _YEAR
 
 
 def _program_days(program: CompiledProgram) -> tuple[int | None, int]:

@@ -75,7 +75,11 @@ class CompiledTier:
     """Whether the retain thresholds are met at >= (false: only above them)."""
     review_validity: str | ValidityMonths | ValidityFromUpgrade | ValidityUntil | None = None
     """How long the tier is held after a review keeps it or lands on it (None: ``validity``)."""
-    """Figures over the whole membership also needed for the lifetime tier."""
+    qualify_window: WindowSpec | None = None
+    """The window the qualify thresholds are judged over (None: the ladder's)."""
+    retain_window: WindowSpec | None = None
+    """The window the retain thresholds are judged over (None: the ladder's; kind ``validity``:
+    the term held)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,17 @@ class CompiledTiers:
     """What an anniversary review counts from: joining, or the member's first upgrade."""
     rollover: Mapping[str, Decimal] = field(default_factory=dict)
     """The cap of each measure whose figure above the level reached rolls into the next window."""
+    rises_monthly: bool = False
+    """Whether a tier qualifies on whole months before the current one, so the figures reaching
+    it grow when a month ends, without an event (the agenda then watches month starts)."""
+
+    def qualify_window(self, tier: CompiledTier) -> WindowSpec:
+        """The window ``tier``'s qualify thresholds are judged over."""
+        return tier.qualify_window or self.window
+
+    def retain_window(self, tier: CompiledTier) -> WindowSpec:
+        """The window ``tier``'s retain thresholds are judged over."""
+        return tier.retain_window or self.window
 
     @property
     def posting(self) -> bool:
@@ -174,9 +189,10 @@ def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
             f"the first tier is where every member starts; it takes no '{key}'",
             "base_threshold",
         )
-        for key in ("qualify", "retain", "lifetime_requires")
+        for key in ("qualify", "retain", "lifetime_requires", "window")
         if getattr(first, key) is not None
     )
+    findings += _check_tier_windows(section)
     previous: tuple[int, TierSpec] | None = None
     for i, tier in enumerate(section.ladder):
         base = ("tiers", "ladder", i)
@@ -236,6 +252,56 @@ def check_tiers(section: TiersSection, ctx: CheckContext) -> list[Finding]:
             )
         )
     return findings
+
+
+def _check_tier_windows(section: TiersSection) -> list[Finding]:
+    """A tier's own window judges a threshold the tier has, over a window that can be counted."""
+    out: list[Finding] = []
+    for i, tier in enumerate(section.ladder):
+        if i == 0 or tier.window is None:
+            continue
+        path = ("tiers", "ladder", i, "window")
+        own = tier.window
+        if own.qualify is not None and tier.qualify is None:
+            out.append(
+                Finding(
+                    path,
+                    f"'{tier.id}' has no qualify thresholds for a window to judge; give it "
+                    "qualify, or remove the window",
+                    "no_effect",
+                )
+            )
+        if own.retain is not None and tier.retain is None and tier.qualify is None:
+            out.append(
+                Finding(
+                    path,
+                    f"'{tier.id}' has no retain (or qualify) thresholds for a window to judge; "
+                    "give it retain, or remove the window",
+                    "no_effect",
+                )
+            )
+        validity = own.retain is not None and own.retain.kind == "validity"
+        if validity and tier.validity is None and tier.validity_after_review is None:
+            out.append(
+                Finding(
+                    (*path, "retain"),
+                    f"retain: validity judges the term '{tier.id}' is held for, and it states "
+                    "none; give it a validity (e.g. validity: {months_from_upgrade: 12}) or "
+                    "another retain window (e.g. calendar_year)",
+                    "no_validity",
+                )
+            )
+        if section.rollover:
+            out.append(
+                Finding(
+                    path,
+                    "figures roll over from one of the ladder's windows into the next; a tier "
+                    "judged over its own window has no next window to take them, so remove its "
+                    "window or remove rollover",
+                    "rollover_window",
+                )
+            )
+    return out
 
 
 _ROLLOVER_WINDOWS = ("calendar_year", "calendar_quarter", "calendar_month", "membership_year")
@@ -428,6 +494,8 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
             lifetime_after_years=t.lifetime_after_years,
             lifetime_requires=t.lifetime_requires,
             lifetime_total=t.lifetime_years == "total",
+            qualify_window=_own(t.window.qualify if t.window else None, section.window),
+            retain_window=_own(t.window.retain if t.window else None, section.window),
         )
         for i, t in enumerate(section.ladder)
     )
@@ -465,6 +533,7 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
     step = Decimal(1).scaleb(-info.currency_decimals)
     units = {name: (step if m.money else Decimal(1)) for name, m in measures.items()}
     downgrade = section.downgrade
+    qualify_windows = [t.qualify_window or section.window for t in ladder[1:]]
     return CompiledTiers(
         section=section,
         ladder=ladder,
@@ -484,4 +553,11 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
         refunds=section.refunds,
         upgrade=section.upgrade,
         rollover=MappingProxyType({name: spec.cap for name, spec in section.rollover.items()}),
+        rises_monthly=section.upgrade == "immediate"
+        and any(w.kind == "full_months" and not w.in_progress for w in qualify_windows),
     )
+
+
+def _own(window: WindowSpec | None, ladder: WindowSpec) -> WindowSpec | None:
+    """A tier's own window, None when it is the ladder's (so it is judged with the ladder's)."""
+    return None if window is None or window == ladder else window

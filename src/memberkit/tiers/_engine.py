@@ -31,13 +31,7 @@ from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledTiers
 from ._history import earn, start, sync, validity_for, with_tiers
-from ._ladder import (
-    TICK,
-    earned_since,
-    figures_in,
-    qualified_rank,
-    span_at,
-)
+from ._ladder import TICK, Judged, earned_since, qualified_rank
 from ._measures import next_posting
 from ._model import ValidityFromUpgrade
 from ._opening import open_member
@@ -101,8 +95,8 @@ def run_due(
     if ct is None:
         return state
     state = start(ct, state)
-    due = _next_due(ct, program.info, state, moment - TICK, moment, postings=False)
-    posts = _posting_due(ct, program.info, state, moment - TICK, moment) == moment
+    due = _next_due(ct, program.info, state, moment - TICK, moment, rises=False)
+    posts = _rise_due(ct, program.info, state, moment - TICK, moment) == moment
     if due is None and not posts:
         return state
     if due is not None:
@@ -114,22 +108,49 @@ def run_due(
             state = review(ct, program.info, state, moment, reasons)
         state = with_tiers(state, reviewed_until=moment)
     if posts:
-        # A credit posting now may reach a tier: the upgrade happens at the posting moment, as
-        # it would at an event then (after a review due at the same moment, whose window the
-        # credit, posted in the next one, does not belong to).
+        # A credit posting now, or a month ending for a ladder counting whole months, may reach
+        # a tier: the upgrade happens at that moment, as it would at an event then (after a
+        # review due at the same moment, whose window the credit, posted in the next one, does
+        # not belong to).
         earned = state.tiers.earned_change
         if earned is not None and earned.tier in ct.by_id:
             state = _qualify_now(ct, program.info, state, moment, "", reasons)
     return state
 
 
-def _posting_due(
+def _rise_due(
     ct: CompiledTiers, info: ProgramInfo, state: MemberState, done: datetime, until: datetime
 ) -> datetime | None:
-    """The first moment in (``done``, ``until``] a credit posts that may upgrade the member."""
-    if ct.upgrade != "immediate" or not ct.posting:
+    """The first moment in (``done``, ``until``] the figures may rise without an event.
+
+    A credit posts (a measure's ``posts:``); or a month ends under a tier judged on whole months
+    before the current one, bringing the month just ended into its window: that moment is due
+    when the figures then reach a tier above the one held.
+    """
+    if ct.upgrade != "immediate":
         return None
-    return next_posting(ct.measures, state.activities, done, until, info.tz)
+    posted = (
+        next_posting(ct.measures, state.activities, done, until, info.tz) if ct.posting else None
+    )
+    if not ct.rises_monthly:
+        return posted
+    earned = state.tiers.earned_change
+    if earned is None or earned.tier not in ct.by_id:
+        return posted
+    # Only the first month end can bring anything in: no event falls after ``done``, and a
+    # credit posting first is due first (the month after it is looked at from there).
+    month = _month_after(info, done)
+    if month > until or (posted is not None and posted <= month):
+        return posted
+    if qualified_rank(ct, Judged(ct, info, state, month, month)) > ct.by_id[earned.tier].rank:
+        return month
+    return posted
+
+
+def _month_after(info: ProgramInfo, moment: datetime) -> datetime:
+    """The first local midnight starting a month after ``moment``."""
+    local = info.local(moment).date()
+    return midnight((local.replace(day=1) + relativedelta(months=1)), info.tz)
 
 
 def on_version(
@@ -156,11 +177,12 @@ def _next_due(
     done: datetime,
     until: datetime,
     *,
-    postings: bool = True,
+    rises: bool = True,
 ) -> tuple[datetime, bool] | None:
     """The next moment after ``done`` (up to ``until``) something falls due, and whether a review.
 
-    ``postings``: whether a credit posting (an upgrade it may bring) counts as due.
+    ``rises``: whether figures rising without an event (a credit posting, a month ending; the
+    upgrade they may bring) count as due.
     """
     local_done = info.local(done)
     local_until = info.local(until)
@@ -186,9 +208,9 @@ def _next_due(
         for edge in (grant.start, grant.end)
         if edge is not None and done < edge <= until
     )
-    posted = _posting_due(ct, info, state, done, until) if postings else None
-    if posted is not None:
-        candidates.append((posted, False))
+    rise = _rise_due(ct, info, state, done, until) if rises else None
+    if rise is not None:
+        candidates.append((rise, False))
     if not candidates:
         return None
     first = min(c[0] for c in candidates)
@@ -253,9 +275,8 @@ def _qualify_now(
     earned = state.tiers.earned_change
     assert earned is not None
     current = ct.by_id[earned.tier]
-    span = span_at(ct, info, state, moment)
-    figs = figures_in(ct, info, state, span, moment)
-    reached = qualified_rank(ct, figs)
+    judged = Judged(ct, info, state, moment, moment)
+    reached = qualified_rank(ct, judged)
     if reached > current.rank:
         tier = ct.ladder[reached]
         return earn(
@@ -266,6 +287,7 @@ def _qualify_now(
     # still holding the upgrade's own figures does not move a "12 months from upgrade" term.
     # A term "N months from the upgrade" is reviewed at its end on the figures then, never
     # moved by figures met again on the way.
+    span = judged.span(current.qualify_window)
     fresh = (
         span.start is not None
         and span.start > earned.at
@@ -297,11 +319,11 @@ def _refund_at_once(
     # back at once; its review at the end of its term judges the figures.
     if current.rank == 0 or since is None or order is None or earned.reason == "opening":
         return state
-    span = span_at(ct, info, state, since)
+    judged = Judged(ct, info, state, since, event.at)
     # Only a refund of an order in the window that earned the tier can take the tier away.
-    if not span.holds(order.at):
+    if not judged.span(current.qualify_window).holds(order.at):
         return state
-    reached = qualified_rank(ct, figures_in(ct, info, state, span, event.at))
+    reached = qualified_rank(ct, judged)
     floor = ct.rank(state.tiers.lifetime) if state.tiers.lifetime else 0
     target = max(reached, floor)
     if target >= current.rank:

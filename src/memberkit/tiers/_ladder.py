@@ -9,12 +9,14 @@ from .._program import ProgramInfo
 from .._state import MemberState
 from ._compile import CompiledTiers
 from ._measures import figures
+from ._model import WindowSpec
 from ._state import TierChange, TierGrantRecord
 from ._thresholds import met
 from ._windows import Span, window_span
 
 __all__ = [
     "Effective",
+    "Judged",
     "active_grants",
     "earned_since",
     "effective",
@@ -48,9 +50,17 @@ def span_at(ct: CompiledTiers, info: ProgramInfo, state: MemberState, moment: da
 
 
 def figures_in(
-    ct: CompiledTiers, info: ProgramInfo, state: MemberState, span: Span, as_of: datetime
+    ct: CompiledTiers,
+    info: ProgramInfo,
+    state: MemberState,
+    span: Span,
+    as_of: datetime,
+    window: WindowSpec | None = None,
 ) -> dict[str, Decimal]:
-    """Every measure's figure in ``span`` as known at ``as_of``."""
+    """Every measure's figure in ``span`` (of ``window``, the ladder's by default) at ``as_of``.
+
+    Figures rolled over from the window before count in the ladder's windows only.
+    """
     return figures(
         ct.measures,
         state,
@@ -60,23 +70,97 @@ def figures_in(
         currency=info.currency,
         deduct_refunds=ct.refunds != "never",
         tallies=ct.tallies,
-        rolled=True,
+        rolled=window is None or window == ct.window,
+        lane=window,
     )
 
 
-def qualified_rank(ct: CompiledTiers, figs: dict[str, Decimal]) -> int:
+def term_start(state: MemberState) -> datetime:
+    """When the term of the tier held began: the last change the figures made (or the joining).
+
+    The event that reached or renewed the tier counts towards reaching it, not towards the term
+    it opened; a review or an opening starts a term that counts from its own moment.
+    """
+    earned = state.tiers.earned_change
+    if earned is None:
+        return state.joined_at
+    if earned.event_id and earned.reason in ("upgrade", "requalify"):
+        return earned.at + TICK
+    return earned.at
+
+
+class Judged:
+    """The figures each window of the ladder holds at one moment, as known at another.
+
+    Tiers may be judged over windows of their own (``window: {qualify: .., retain: ..}``);
+    each window's figures are counted once, when first asked for.
+    """
+
+    __slots__ = ("_ct", "_figures", "_info", "_spans", "as_of", "at", "state")
+
+    def __init__(
+        self,
+        ct: CompiledTiers,
+        info: ProgramInfo,
+        state: MemberState,
+        at: datetime,
+        as_of: datetime,
+    ) -> None:
+        self._ct = ct
+        self._info = info
+        self.state = state
+        self.at = at
+        self.as_of = as_of
+        self._spans: dict[WindowSpec, Span] = {}
+        self._figures: dict[WindowSpec, dict[str, Decimal]] = {}
+
+    def span(self, window: WindowSpec | None = None) -> Span:
+        """The span of ``window`` (the ladder's by default) holding ``at``."""
+        window = window or self._ct.window
+        found = self._spans.get(window)
+        if found is None:
+            if window.kind == "validity":
+                found = Span(term_start(self.state), self.at + TICK)
+            else:
+                found = window_span(
+                    window,
+                    self._info.local(self.at),
+                    self.state.joined_at,
+                    last_upgrade(self.state),
+                    whole_days=self._info.time_basis == "days",
+                )
+            self._spans[window] = found
+        return found
+
+    def figures(self, window: WindowSpec | None = None) -> dict[str, Decimal]:
+        """Every measure's figure over ``window`` (the ladder's by default)."""
+        window = window or self._ct.window
+        found = self._figures.get(window)
+        if found is None:
+            ct = self._ct
+            lane = None if window == ct.window else window
+            found = figures_in(ct, self._info, self.state, self.span(window), self.as_of, lane)
+            self._figures[window] = found
+        return found
+
+
+def qualified_rank(ct: CompiledTiers, judged: Judged) -> int:
     """The highest ladder rank whose qualify thresholds the figures meet (0, the base, at least)."""
     best = 0
     for tier in ct.ladder[1:]:
-        if tier.qualify is not None and met(tier.qualify, figs, tier.inclusive):
+        if tier.qualify is not None and met(
+            tier.qualify, judged.figures(tier.qualify_window), tier.inclusive
+        ):
             best = tier.rank
     return best
 
 
-def retained_rank(ct: CompiledTiers, figs: dict[str, Decimal], current: int) -> int:
+def retained_rank(ct: CompiledTiers, judged: Judged, current: int) -> int:
     """The highest rank up to ``current`` whose retain thresholds the figures meet."""
     for tier in reversed(ct.ladder[1 : current + 1]):
-        if tier.retain is not None and met(tier.retain, figs, tier.retain_inclusive):
+        if tier.retain is not None and met(
+            tier.retain, judged.figures(tier.retain_window), tier.retain_inclusive
+        ):
             return tier.rank
     return 0
 

@@ -459,17 +459,21 @@ def figures(
     deduct_refunds: bool = True,
     tallies: Tallies | None = None,
     rolled: bool = False,
+    lane: object = None,
 ) -> dict[str, Decimal]:
     """Every measure's figure over the window ``span``, counting only what happened by ``as_of``.
 
     With ``tallies`` the order figures extend the running tally of the member's window by the
-    orders recorded since, instead of summing the whole window again. With ``rolled`` the
+    orders recorded since, instead of summing the whole window again (``lane`` tells apart the
+    windows of one ladder, each with its own running tally). With ``rolled`` the
     figures carried into the window from the one before (the ladder's ``rollover``) count too.
     """
     out = {name: Decimal(0) for name in measures}
     if tallies is not None:
         out.update(
-            tallies.order_figures(measures, state, span, as_of, tz, currency, deduct_refunds)
+            tallies.order_figures(
+                measures, state, span, as_of, tz, currency, deduct_refunds, lane=lane
+            )
         )
     else:
         orders = within(state.orders, span, as_of)

@@ -20,6 +20,7 @@
           name: {zh_Hans: 金卡会员, en: Gold}
           qualify: {any: [{spend: 8000}, {orders: 20}]}
           retain: {spend: 6000}
+          window: {qualify: {full_months: 12}, retain: validity}   # this tier's own windows
           inclusive: true             # >= (default); false means >; or per part:
                                       # {qualify: true, retain: false} (>= to reach, > to keep)
           acknowledge: []             # [retain_above_qualify]: keeping takes more than reaching
@@ -76,6 +77,7 @@ __all__ = [
     "ThresholdLeaf",
     "ThresholdNode",
     "TierSpec",
+    "TierWindows",
     "TiersSection",
     "ValidityFromUpgrade",
     "ValidityMonths",
@@ -301,6 +303,7 @@ class WindowSpec(_Frozen):
         "full_months",
         "membership_year",
         "lifetime",
+        "validity",
     ]
     n: int = 0
     start: Literal["join", "last_upgrade"] = "join"
@@ -310,7 +313,11 @@ class WindowSpec(_Frozen):
 
 def _window_form(value: object) -> object:
     if isinstance(value, WindowSpec):
+        if value.kind == "validity":
+            raise PydanticCustomError("window", _VALIDITY_ONLY)
         return value
+    if value == "validity":
+        raise PydanticCustomError("window", _VALIDITY_ONLY)
     if isinstance(value, str):
         if value in ("rolling_months", "rolling_days", "full_months"):
             raise PydanticCustomError(
@@ -318,7 +325,23 @@ def _window_form(value: object) -> object:
                 "'{kind}' needs a number, written as a mapping ({kind}: 12)",
                 {"kind": value},
             )
-        return {"kind": value}
+        if value in _NAMED_WINDOWS:
+            return {"kind": value}
+        # Read as any unknown choice is (with a did-you-mean), the mapping forms listed too.
+        raise PydanticCustomError(
+            "literal_error",
+            "Input should be {expected}",
+            {
+                "expected": ", ".join(f"'{k}'" for k in _WINDOW_KINDS[:-1])
+                + f" or '{_WINDOW_KINDS[-1]}'"
+            },
+        )
+    if isinstance(value, Mapping) and value and set(value) <= {"qualify", "retain"}:
+        raise PydanticCustomError(
+            "window",
+            "the ladder's window is one window, e.g. calendar_year; a tier judged over other "
+            "windows names them on the tier: window: {qualify: W, retain: W}",
+        )
     if isinstance(value, Mapping) and set(value) == {"full_months", "month_in_progress"}:
         progress = value["month_in_progress"]
         if progress not in ("include", "exclude"):
@@ -348,7 +371,36 @@ def _window_form(value: object) -> object:
     )
 
 
+_WINDOW_KINDS = (
+    "calendar_year",
+    "calendar_quarter",
+    "calendar_month",
+    "rolling_months",
+    "rolling_days",
+    "full_months",
+    "membership_year",
+    "lifetime",
+)
+"""The window kinds a policy names (``validity`` only on a tier, for keeping it)."""
+
+_NAMED_WINDOWS = (
+    "calendar_year",
+    "calendar_quarter",
+    "calendar_month",
+    "membership_year",
+    "lifetime",
+)
+"""Windows written as a bare name."""
+
+_VALIDITY_ONLY = (
+    "'validity' (the term the member holds the tier for) is a window for keeping a tier: write "
+    "it on the tier, e.g. window: {retain: validity}"
+)
+
+
 def _window_show(window: WindowSpec) -> object:
+    if window.kind == "validity":
+        return "validity"
     if window.in_progress:
         return {window.kind: window.n, "month_in_progress": "include"}
     if window.n:
@@ -482,6 +534,102 @@ Validity = (
 )
 
 
+class TierWindows(_Frozen):
+    """A tier's own windows: the one reaching it is judged over, and the one keeping it is."""
+
+    qualify: Window | None = None
+    """the window the qualify thresholds are judged over (default: the ladder's), e.g.
+    ``{full_months: 12}``"""
+    retain: Window | None = None
+    """the window the retain thresholds are judged over at a review (default: the ladder's), or
+    ``validity``: the term the member holds the tier for, from when it was reached or last kept to
+    the review, e.g. ``validity``"""
+
+
+def _window_of(value: object) -> WindowSpec:
+    form = _window_form(value)
+    return form if isinstance(form, WindowSpec) else WindowSpec.model_validate(form)
+
+
+def _tier_retain_window(value: object) -> WindowSpec:
+    if value == "validity":
+        return WindowSpec(kind="validity")
+    return _window_of(value)
+
+
+def _tier_window_form(value: object) -> object:
+    # One window for both parts, or a mapping naming the part each window judges.
+    if isinstance(value, TierWindows):
+        return value
+    if isinstance(value, Mapping) and set(value) & {"qualify", "retain"}:
+        others = sorted(str(k) for k in set(value) - {"qualify", "retain"})
+        if others:
+            raise PydanticCustomError(
+                "window",
+                "a tier's windows are named qualify and retain; '{key}' is neither, e.g. "
+                "{qualify: {full_months: 12}, retain: validity}",
+                {"key": others[0]},
+            )
+        return TierWindows.model_construct(
+            qualify=_window_of(value["qualify"]) if "qualify" in value else None,
+            retain=_tier_retain_window(value["retain"]) if "retain" in value else None,
+        )
+    if value == "validity":
+        raise PydanticCustomError(
+            "window",
+            "'validity' judges keeping a tier, not reaching it: write window: {retain: validity} "
+            "(with qualify: W for the window that reaches it)",
+        )
+    window = _window_of(value)
+    return TierWindows.model_construct(qualify=window, retain=window)
+
+
+def _tier_window_show(windows: TierWindows) -> object:
+    if windows.qualify == windows.retain and windows.qualify is not None:
+        return _window_show(windows.qualify)
+    return {
+        part: _window_show(w)
+        for part, w in (("qualify", windows.qualify), ("retain", windows.retain))
+        if w is not None
+    }
+
+
+_TIER_WINDOW_SCHEMA: dict[str, object] = {
+    "description": "this tier's own window, for reaching and keeping it (default: the ladder's "
+    "window), or one per part: {qualify: W, retain: W}, where retain may also be validity (the "
+    "term the tier is held for)",
+    "anyOf": [
+        _WINDOW_SCHEMA,
+        {
+            "type": "object",
+            "title": "TierWindows",
+            "properties": {
+                "qualify": {
+                    **_WINDOW_SCHEMA,
+                    "description": "the window reaching the tier is judged over, e.g. "
+                    "``{full_months: 12}``",
+                },
+                "retain": {
+                    "description": "the window keeping the tier is judged over at a review, or "
+                    "validity (from when the tier was reached or last kept to the review), e.g. "
+                    "``validity``",
+                    "anyOf": [{"const": "validity"}, _WINDOW_SCHEMA],
+                },
+            },
+            "minProperties": 1,
+            "additionalProperties": False,
+        },
+    ],
+}
+
+_TierWindow = Annotated[
+    TierWindows,
+    BeforeValidator(_tier_window_form),
+    PlainSerializer(_tier_window_show),
+    WithJsonSchema(_TIER_WINDOW_SCHEMA),
+]
+
+
 class Inclusive(_Frozen):
     """Whether each part's thresholds are met at >= (true) or only above them (false)."""
 
@@ -517,6 +665,13 @@ class TierSpec(_Frozen):
         default=(),
         description="checks the author confirms the published terms intend, e.g. "
         "``[retain_above_qualify]`` (keeping the tier takes more than reaching it)",
+    )
+    window: _TierWindow | None = Field(
+        default=None,
+        description="this tier's own window, when it is not the ladder's: one for reaching and "
+        "keeping it, e.g. ``{rolling_months: 12}``, or one per part, e.g. ``{qualify: "
+        "{full_months: 12}, retain: validity}`` (reach it on any 12 full months, keep it on the "
+        "figures of the term held)",
     )
     validity: Validity | None = Field(
         default=None, description="how long the tier is held once reached, whatever the figures"

@@ -16,8 +16,9 @@ from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._compile import CompiledTier, CompiledTiers
 from ._decisions import Need, PathProgress, TierDecision, TierProgress
-from ._ladder import TICK, active_grants, earned_since, figures_in, span_at
+from ._ladder import TICK, Judged, active_grants, earned_since, span_at
 from ._measures import figures, posting_moments
+from ._model import WindowSpec
 from ._thresholds import held_leaves, paths, shortfalls
 from ._windows import Span, review_moments
 
@@ -134,9 +135,8 @@ def _rollover_reasons(
     return out
 
 
-def _window_label(ct: CompiledTiers) -> LocalizedText:
-    """How the qualification window reads in a sentence ("当年", "the last 12 months")."""
-    w = ct.window
+def _window_label(w: WindowSpec) -> LocalizedText:
+    """How a window reads in a sentence ("当年", "the last 12 months")."""
     n = w.n
     texts = {
         "calendar_year": ("this year", "当年", "當年"),
@@ -147,6 +147,7 @@ def _window_label(ct: CompiledTiers) -> LocalizedText:
         "full_months": (f"in the last {n} full months", f"前 {n} 个整月", f"前 {n} 個整月"),
         "membership_year": ("this membership year", "本会员年度", "本會員年度"),
         "lifetime": ("in total", "累计", "累計"),
+        "validity": ("in the term held", "本有效期内", "本有效期內"),
     }[w.kind]
     if w.kind == "full_months" and w.in_progress:
         texts = (
@@ -158,7 +159,7 @@ def _window_label(ct: CompiledTiers) -> LocalizedText:
 
 
 def _threshold_reasons(
-    ct: CompiledTiers, info: ProgramInfo, tier: CompiledTier, figs: dict[str, Decimal]
+    ct: CompiledTiers, info: ProgramInfo, tier: CompiledTier, judged: Judged
 ) -> list[Reason]:
     """Which thresholds of the earned tier the figures meet: qualification, else retention."""
     if tier.rank == 0:
@@ -166,11 +167,14 @@ def _threshold_reasons(
     for part, node in (("qualify", tier.qualify), ("retain", tier.retain)):
         if node is None:
             continue
-        inclusive = tier.inclusive if part == "qualify" else tier.retain_inclusive
+        qualify = part == "qualify"
+        inclusive = tier.inclusive if qualify else tier.retain_inclusive
+        judged_over = ct.qualify_window(tier) if qualify else ct.retain_window(tier)
+        figs = judged.figures(judged_over)
         held = held_leaves(node, figs, inclusive)
         if not held:
             continue
-        window = _window_label(ct)
+        window = _window_label(judged_over)
         op = "≥" if inclusive else ">"
         return [
             Reason.of(
@@ -210,8 +214,9 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
     earned = earned_changes[-1].tier
     grants = active_grants(state.tiers.grants, as_of)
     paid = tuple(g.tier for g in grants if ct.by_id[g.tier].placement == "alongside")
-    span = span_at(ct, info, state, as_of)
-    figs = figures_in(ct, info, state, span, as_of)
+    judged = Judged(ct, info, state, as_of, as_of)
+    span = judged.span()
+    figs = judged.figures()
     reasons = [Reason.of("tier.current", tier.path, tier=tier.name, since=since)]
     if change.valid_until is not None:
         reasons.append(
@@ -239,7 +244,7 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
         reasons.append(
             Reason.of("tier.downgrade_scheduled", low.path, tier=low.name, at=pending.at)
         )
-    reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], figs))
+    reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], judged))
     reasons.extend(_figure_reasons(ct, info, figs, span))
     reasons.extend(_posting_reasons(ct, info, state, as_of))
     reasons.extend(_rollover_reasons(ct, info, state, span, as_of))
@@ -351,15 +356,15 @@ def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgres
     info = program.info
     earned_change = state.tiers.earned_change
     current = ct.by_id[earned_change.tier] if earned_change is not None else ct.base
-    span = span_at(ct, info, state, as_of)
-    figs = figures_in(ct, info, state, span, as_of)
+    judged = Judged(ct, info, state, as_of, as_of)
+    span = judged.span()
     reasons: list[Reason] = []
     nxt = next((t for t in ct.ladder[current.rank + 1 :] if t.qualify is not None), None)
     found: tuple[PathProgress, ...] = ()
     if nxt is None:
         reasons.append(Reason.of("tier.top", current.path, tier=current.name))
     else:
-        found = _paths(ct, info, nxt, False, figs)
+        found = _paths(ct, info, nxt, False, judged.figures(ct.qualify_window(nxt)))
         if any(p.met for p in found):
             reasons.append(Reason.of("tier.upgrade_due", nxt.path, tier=nxt.name))
         else:
@@ -393,8 +398,9 @@ def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgres
                 )
             else:
                 # The review judges the window ending just before it, as far as it has run now.
-                judged = span_at(ct, info, state, review_at - TICK)
-                retain = _paths(ct, info, current, True, figures_in(ct, info, state, judged, as_of))
+                at_review = Judged(ct, info, state, review_at - TICK, as_of)
+                figs = at_review.figures(ct.retain_window(current))
+                retain = _paths(ct, info, current, True, figs)
                 if any(p.met for p in retain):
                     reasons.append(
                         Reason.of(

@@ -19,7 +19,7 @@ from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledTier, CompiledTiers
 from ._history import earn, validity_for, with_tiers
-from ._ladder import TICK, figures_in, qualified_rank, retained_rank, span_at
+from ._ladder import TICK, Judged, figures_in, qualified_rank, retained_rank
 from ._model import ValidityFromUpgrade
 from ._rollover import roll
 from ._state import TierChange
@@ -40,10 +40,10 @@ def review(
     earned = state.tiers.earned_change
     assert earned is not None
     current = ct.by_id[earned.tier]
-    just_ended = span_at(ct, info, state, moment - TICK)
-    figs = figures_in(ct, info, state, just_ended, moment - TICK)
-    state = roll(ct, info, state, moment, just_ended, figs, reasons)
-    reached = qualified_rank(ct, figs)
+    judged = Judged(ct, info, state, moment - TICK, moment - TICK)
+    just_ended = judged.span()
+    state = roll(ct, info, state, moment, judged, reasons)
+    reached = qualified_rank(ct, judged)
     if reached > current.rank:
         tier = ct.ladder[reached]
         return earn(
@@ -65,15 +65,15 @@ def review(
     # A tier held for a stated time is kept until then, whatever the figures say.
     if valid_until is not None and valid_until > moment:
         return state
-    kept = retained_rank(ct, figs, current.rank)
+    kept = retained_rank(ct, judged, current.rank)
     # The moment whose window earned the tier kept (or landed on): a tier held for a stated
     # time runs its term from the window that earned it.
     earned_in = moment - TICK
     if valid_until is not None and just_ended.start is not None and just_ended.end != moment:
         # A validity end inside a window (28 Feb of a calendar-year ladder) would judge a few
         # weeks of figures; the last full window counts too.
-        before = span_at(ct, info, state, just_ended.start - TICK)
-        kept_before = retained_rank(ct, figures_in(ct, info, state, before, moment), current.rank)
+        before = Judged(ct, info, state, just_ended.start - TICK, moment)
+        kept_before = retained_rank(ct, before, current.rank)
         if kept_before > kept or kept == 0:
             # Silver kept (or landed on) at the end of February on last year's nights is held
             # for the term last year earns, to the end of next February, not one from today.
@@ -137,8 +137,7 @@ def _taken_back(
         or not just_ended.holds(earned.at)
     ):
         return False
-    then = figures_in(ct, info, state, span_at(ct, info, state, earned.at), moment - TICK)
-    return qualified_rank(ct, then) < current.rank
+    return qualified_rank(ct, Judged(ct, info, state, earned.at, moment - TICK)) < current.rank
 
 
 def _term_before(state: MemberState, earned: TierChange) -> datetime | None:

@@ -28,11 +28,10 @@ from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledTiers
 from ._history import with_tiers
-from ._ladder import TICK, qualified_rank
+from ._ladder import TICK, Judged, qualified_rank
 from ._measures import rolled_into
 from ._state import RolloverRecord
 from ._thresholds import leaves
-from ._windows import Span
 
 __all__ = ["roll", "threshold_of"]
 
@@ -53,15 +52,22 @@ def roll(
     info: ProgramInfo,
     state: MemberState,
     moment: datetime,
-    just_ended: Span,
-    figs: dict[str, Decimal],
+    judged: Judged,
     reasons: list[Reason],
 ) -> MemberState:
-    """Carry the figures above the level reached into the window starting at ``moment``."""
-    # Only the review that closes a window rolls: a validity end inside one closes nothing.
-    if not ct.rollover or just_ended.end != moment or just_ended.start is None:
+    """Carry the figures above the level reached into the window starting at ``moment``.
+
+    ``judged`` holds the figures of the window just ended (a ladder with rollover judges every
+    tier over the ladder's window).
+    """
+    if not ct.rollover:
         return state
-    reached = qualified_rank(ct, figs)
+    just_ended = judged.span()
+    # Only the review that closes a window rolls: a validity end inside one closes nothing.
+    if just_ended.end != moment or just_ended.start is None:
+        return state
+    figs = judged.figures()
+    reached = qualified_rank(ct, judged)
     came_in: dict[str, Decimal] = {}
     for name, value in rolled_into(state, just_ended, moment - TICK):
         came_in[name] = came_in.get(name, Decimal(0)) + value

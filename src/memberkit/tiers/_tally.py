@@ -32,8 +32,8 @@ __all__ = ["Tallies", "Tally"]
 _LIMIT = 4096
 """Tallies kept per compiled ladder before the memo starts again (bounds its memory)."""
 
-_MemberKey = tuple[str, datetime, bool, str]
-_SpanKey = tuple[str, datetime, bool, str, datetime | None, datetime | None]
+_MemberKey = tuple[str, datetime, bool, str, object]
+_SpanKey = tuple[str, datetime, bool, str, object, datetime | None, datetime | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +109,14 @@ class Tallies:
         tz: tzinfo,
         currency: str,
         deduct_refunds: bool,
+        *,
+        lane: object = None,
     ) -> dict[str, Decimal]:
-        """The order figures of ``span`` as of ``as_of``: from a tally, or counted afresh."""
-        member: _MemberKey = (state.member_id, state.joined_at, deduct_refunds, currency)
+        """The order figures of ``span`` as of ``as_of``: from a tally, or counted afresh.
+
+        A member keeps one running tally per ``lane`` (a window of the ladder).
+        """
+        member: _MemberKey = (state.member_id, state.joined_at, deduct_refunds, currency, lane)
         key: _SpanKey = (*member, span.start, span.end)
         orders = state.orders
 
