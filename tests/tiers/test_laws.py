@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.builders import at, member, purchase, state_on
-from tests.tiers.builders import ladder
+from tests.tiers.builders import ladder, tiers_yaml
 
 import memberkit
 from memberkit import Policy
@@ -19,11 +19,21 @@ SOFT = ladder("  downgrade: {max_steps: 1}\n")
 FIGURES = ladder()
 GRACE = ladder("  downgrade: {max_steps: 1}\n  grace_days: 20\n  refunds: at_once\n")
 ROLL = ladder("  rollover: {spend: {cap: 3000}, orders: {cap: 4}}\n  refunds: at_once\n")
-POLICIES = st.sampled_from([SOFT, FIGURES, GRACE])
+WINDOWS = tiers_yaml(
+    "  window: calendar_year\n  ladder:\n    - {id: basic}\n"
+    "    - {id: silver, qualify: {spend: 2000}}\n"
+    "    - {id: gold, qualify: {spend: 8000}, retain: {spend: 6000},"
+    " window: {qualify: {full_months: 12}}}\n"
+    "    - {id: platinum, qualify: {spend: 20000}, retain: {spend: 15000},"
+    " window: {rolling_months: 12}}\n"
+)
+"""Each tier judged over its own window: gold reached on 12 whole months (kept on the calendar
+year), platinum on the last 12 months, silver on the calendar year."""
+POLICIES = st.sampled_from([SOFT, FIGURES, GRACE, WINDOWS])
 # Rollover is left out of the monotonicity laws on purpose: more spend can reach a higher tier
 # whose higher threshold leaves less to roll, so a later year may end lower. It is in every
 # other law.
-ALL_POLICIES = st.sampled_from([SOFT, FIGURES, GRACE, ROLL])
+ALL_POLICIES = st.sampled_from([SOFT, FIGURES, GRACE, ROLL, WINDOWS])
 
 RANKS = {"basic": 0, "silver": 1, "gold": 2, "platinum": 3}
 

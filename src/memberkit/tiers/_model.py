@@ -534,54 +534,54 @@ Validity = (
 )
 
 
+def _retain_window_form(value: object) -> object:
+    if value == "validity":
+        return WindowSpec(kind="validity")
+    return _window_form(value)
+
+
+_RetainWindow = Annotated[
+    WindowSpec,
+    BeforeValidator(_retain_window_form),
+    PlainSerializer(_window_show),
+    WithJsonSchema({"anyOf": [{"const": "validity"}, _WINDOW_SCHEMA]}),
+]
+
+
 class TierWindows(_Frozen):
     """A tier's own windows: the one reaching it is judged over, and the one keeping it is."""
 
     qualify: Window | None = None
     """the window the qualify thresholds are judged over (default: the ladder's), e.g.
     ``{full_months: 12}``"""
-    retain: Window | None = None
+    retain: _RetainWindow | None = None
     """the window the retain thresholds are judged over at a review (default: the ladder's), or
     ``validity``: the term the member holds the tier for, from when it was reached or last kept to
     the review, e.g. ``validity``"""
 
-
-def _window_of(value: object) -> WindowSpec:
-    form = _window_form(value)
-    return form if isinstance(form, WindowSpec) else WindowSpec.model_validate(form)
-
-
-def _tier_retain_window(value: object) -> WindowSpec:
-    if value == "validity":
-        return WindowSpec(kind="validity")
-    return _window_of(value)
+    @model_validator(mode="after")
+    def _some(self) -> TierWindows:
+        if self.qualify is None and self.retain is None:
+            raise ValueError("name a window for qualify or retain, e.g. {retain: validity}")
+        return self
 
 
 def _tier_window_form(value: object) -> object:
-    # One window for both parts, or a mapping naming the part each window judges.
+    # A mapping naming the parts is validated as such (each window located at its own key); a
+    # single window judges both parts.
     if isinstance(value, TierWindows):
         return value
     if isinstance(value, Mapping) and set(value) & {"qualify", "retain"}:
-        others = sorted(str(k) for k in set(value) - {"qualify", "retain"})
-        if others:
-            raise PydanticCustomError(
-                "window",
-                "a tier's windows are named qualify and retain; '{key}' is neither, e.g. "
-                "{qualify: {full_months: 12}, retain: validity}",
-                {"key": others[0]},
-            )
-        return TierWindows.model_construct(
-            qualify=_window_of(value["qualify"]) if "qualify" in value else None,
-            retain=_tier_retain_window(value["retain"]) if "retain" in value else None,
-        )
+        return value
     if value == "validity":
         raise PydanticCustomError(
             "window",
             "'validity' judges keeping a tier, not reaching it: write window: {retain: validity} "
             "(with qualify: W for the window that reaches it)",
         )
-    window = _window_of(value)
-    return TierWindows.model_construct(qualify=window, retain=window)
+    form = _window_form(value)
+    window = form if isinstance(form, WindowSpec) else WindowSpec.model_validate(form)
+    return TierWindows(qualify=window, retain=window)
 
 
 def _tier_window_show(windows: TierWindows) -> object:
@@ -595,9 +595,10 @@ def _tier_window_show(windows: TierWindows) -> object:
 
 
 _TIER_WINDOW_SCHEMA: dict[str, object] = {
-    "description": "this tier's own window, for reaching and keeping it (default: the ladder's "
-    "window), or one per part: {qualify: W, retain: W}, where retain may also be validity (the "
-    "term the tier is held for)",
+    "description": "this tier's own window, when it is not the ladder's: one for reaching and "
+    "keeping it, e.g. ``{rolling_months: 12}``, or one per part, e.g. ``{qualify: {full_months: "
+    "12}, retain: validity}`` (reach it on any 12 full months, keep it on the figures of the "
+    "term held: from when it was reached or last kept to the review)",
     "anyOf": [
         _WINDOW_SCHEMA,
         {
