@@ -225,6 +225,8 @@ def test_an_expiry_key_without_effect_is_refused(expiry: str, key: str) -> None:
         ("purchse", "did you mean 'purchase'?"),
         ("refund", "does not count as activity"),
         ("transfer", "does not count as activity"),
+        ("opening", "does not count as activity"),
+        ("flag", "does not count as activity"),
         ("check in", "should match pattern"),
     ],
 )

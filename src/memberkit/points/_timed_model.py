@@ -136,7 +136,12 @@ _NOT_ACTIVITY = (
     "tier_grant",
     "tier_upgrade",
     "points_extension",
+    "opening",
+    "profile",
+    "flag",
 )
+"""Event types that are not something the member did (an opening brings a member in; a profile
+or flag event is the host's record), refused in an activity list rather than never matched."""
 
 
 def activity_kind(kind: str) -> str:
