@@ -472,6 +472,7 @@ def _compile_measure(name: str, spec: MeasureSpec, info: ProgramInfo) -> Compile
         path=format_path(("tiers", "measures", name)),
         unit=spec.unit,
         counts_opening_balance=spec.counts_opening_balance,
+        counts_adjustments=spec.counts_adjustments,
         joins=joins_of(spec),
         posts=posting_of(spec),
     )

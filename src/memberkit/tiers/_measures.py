@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 _EARNED_KINDS = frozenset({"earn", "bonus", "reverse"})
-_DATED_KINDS = _EARNED_KINDS | {"opening"}
+_DATED_KINDS = _EARNED_KINDS | {"opening", "adjust"}
 """Journal kinds dated at their event, so in time order among themselves."""
 
 _Dated = TypeVar("_Dated", OrderRecord, ActivityRecord)
@@ -117,6 +117,8 @@ class CompiledMeasure:
     unit: Literal["number", "money"] = "number"
     counts_opening_balance: bool = False
     """For a points measure: whether a balance an ``opening`` event brought counts."""
+    counts_adjustments: bool = False
+    """For a points measure: whether adjustments count as points earned on their day."""
     joins: Joins | None = None
     """For an activities measure: how consecutive records join into one unit."""
     posts: Posting | None = None
@@ -488,6 +490,8 @@ def figures(
             kinds = _EARNED_KINDS if deduct_refunds else _EARNED_KINDS - {"reverse"}
             if m.counts_opening_balance:
                 kinds = kinds | {"opening"}
+            if m.counts_adjustments:
+                kinds = kinds | {"adjust"}
             out[name] = _earned_points(
                 state.points.journal, m.currency, kinds, span, as_of, state.orders
             )

@@ -232,6 +232,14 @@ class MeasureSpec(_Frozen):
         "``{of: points, currency: status, counts_opening_balance: true}``",
     )
 
+    counts_adjustments: bool = Field(
+        default=False,
+        description="for points: whether adjustments (corrections booked by staff, e.g. status "
+        "points credited for a flight missing from the record) count as points earned on their "
+        "day, credits up and debits down (default: they change the balance only), e.g. "
+        "``{of: points, currency: status, counts_adjustments: true}``",
+    )
+
     @model_validator(mode="after")
     def _complete(self) -> MeasureSpec:
         if self.of == "points" and self.currency is None:
@@ -252,6 +260,12 @@ class MeasureSpec(_Frozen):
             raise ValueError("'currency' applies to points measures only")
         if self.of != "sum" and self.field is not None:
             raise ValueError("'field' applies to sum measures only")
+        if self.of != "points" and self.counts_adjustments:
+            raise ValueError(
+                "'counts_adjustments' applies to points measures only (an adjustment books "
+                "points); to set another measure's figure for a member brought in, give it in "
+                "the opening event's 'figures'"
+            )
         if self.of != "points" and self.counts_opening_balance:
             raise ValueError(
                 "'counts_opening_balance' applies to points measures only; give the opening "
