@@ -53,6 +53,18 @@ def test_the_upgrade_is_dated_at_the_posting_moment() -> None:
     assert (upgrade.tier, upgrade.reason, upgrade.at) == ("gold", "upgrade", at(2026, 3, 11, 11))
 
 
+def test_only_a_posting_that_upgrades_is_on_the_agenda() -> None:
+    """Four nights posting on 11 March reach nothing; six more posting on 21 March reach gold:
+    the agenda lists 21 March 11:00 alone."""
+    events = [stay("s1", at(2026, 3, 10, 11), 4), stay("s2", at(2026, 3, 20, 11), 6)]
+    state = memberkit.replay(DAY_AFTER, member(), events)
+    due = memberkit.due_moments(DAY_AFTER, state, at(2026, 3, 20, 11), at(2026, 4, 30))
+    # s1 posted on 11 March, before the question; s2 brings 4 + 6 = 10 on 21 March.
+    assert due == (at(2026, 3, 21, 11),)
+    alone = memberkit.replay(DAY_AFTER, member(), events[:1])
+    assert memberkit.due_moments(DAY_AFTER, alone, at(2026, 3, 10, 11), at(2026, 4, 30)) == ()
+
+
 def test_end_of_day_posts_at_midnight_programme_time() -> None:
     """A stay checked out at 11:00 on 10 March posts at midnight starting 11 March."""
     state = memberkit.replay(

@@ -129,22 +129,44 @@ def _rise_due(
     """
     if ct.upgrade != "immediate":
         return None
-    posted = (
-        next_posting(ct.measures, state.activities, done, until, info.tz) if ct.posting else None
-    )
-    if not ct.rises_monthly:
-        return posted
     earned = state.tiers.earned_change
     if earned is None or earned.tier not in ct.by_id:
+        return None
+    held = ct.by_id[earned.tier].rank
+    posted = _upgrading_posting(ct, info, state, done, until, held) if ct.posting else None
+    if not ct.rises_monthly:
         return posted
     # Only the first month end can bring anything in: no event falls after ``done``, and a
     # credit posting first is due first (the month after it is looked at from there).
     month = _month_after(info, done)
     if month > until or (posted is not None and posted <= month):
         return posted
-    if qualified_rank(ct, Judged(ct, info, state, month, month)) > ct.by_id[earned.tier].rank:
+    if qualified_rank(ct, Judged(ct, info, state, month, month)) > held:
         return month
     return posted
+
+
+def _upgrading_posting(
+    ct: CompiledTiers,
+    info: ProgramInfo,
+    state: MemberState,
+    done: datetime,
+    until: datetime,
+    held: int,
+) -> datetime | None:
+    """The first credit posting in (``done``, ``until``] that takes the member above ``held``.
+
+    A posting that reaches no higher tier changes nothing then (the figures read it whenever
+    asked), so it is not a due moment.
+    """
+    after = done
+    while True:
+        posted = next_posting(ct.measures, state.activities, after, until, info.tz)
+        if posted is None:
+            return None
+        if qualified_rank(ct, Judged(ct, info, state, posted, posted)) > held:
+            return posted
+        after = posted
 
 
 def _month_after(info: ProgramInfo, moment: datetime) -> datetime:
