@@ -77,8 +77,10 @@ def _tier_days(program: CompiledProgram) -> int | None:
             return None
         longest = max(longest, days)
     # A review reads the window that ended at it; a review on another date (an anniversary, a
-    # fixed day) may read a window that ended up to a year before.
-    return longest if tiers.review == "end_of_window" else longest + _YEAR
+    # fixed day), or a validity end inside a window (which reads the last full window too), may
+    # read a window that ended up to a year before.
+    validity = any(t.validity is not None or t.review_validity is not None for t in tiers.ladder)
+    return longest if tiers.review == "end_of_window" and not validity else longest + _YEAR
 
 
 def _window_days(window: WindowSpec, tiers: CompiledTiers) -> int | None:
@@ -243,6 +245,13 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
                 orders=state.orders[old_orders:],
                 activities=state.activities[old_activities:],
             )
+            changed = True
+        # A carry counts in the window it rolled into, which starts at its moment: one that old
+        # belongs to a window no review or question reads any more.
+        rolled = state.tiers.rollovers
+        old_rolls = _leading(rolled, lambda record: record.at < order_cut)
+        if old_rolls:
+            state = replace(state, tiers=replace(state.tiers, rollovers=rolled[old_rolls:]))
             changed = True
     if not changed:
         return state

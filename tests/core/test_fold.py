@@ -245,3 +245,56 @@ def test_questions_about_folded_days_are_refused_not_undercounted() -> None:
     with pytest.raises(EventError) as kpis:
         memberkit.programme_kpis(FOLD, [state], START, state.clock)
     assert kpis.value.code == "period_before_history"
+
+
+def test_a_validity_end_inside_the_window_still_reads_the_last_full_window() -> None:
+    """Gold held to 28 Feb 2027 is reviewed then on 2026 too (1,200 spent, 600 of it on 10 Jan
+    2026): folding with a 30-day refund horizon must keep January 2026 until that review."""
+    body = (
+        "tiers:\n  window: calendar_year\n  ladder:\n    - {id: basic}\n"
+        '    - {id: gold, qualify: {spend: 1000}, validity: {until: "02-28", years: 1}}\n'
+    )
+    program = "program: {id: t, currency: CNY, timezone: Asia/Shanghai%s}\n"
+    keep = memberkit.parse_policy("memberkit: 1\n" + program % "" + body)
+    fold = memberkit.parse_policy("memberkit: 1\n" + program % ", refund_days: 30" + body)
+    events = [
+        memberkit.parse_event(_purchase(1, datetime(2026, 1, 10, 10, tzinfo=SHANGHAI), "600", 1)),
+        memberkit.parse_event(_purchase(2, datetime(2026, 6, 1, 10, tzinfo=SHANGHAI), "600", 1)),
+        memberkit.parse_event(_purchase(3, datetime(2027, 2, 20, 10, tzinfo=SHANGHAI), "10", 1)),
+    ]
+    after = datetime(2027, 3, 2, tzinfo=SHANGHAI)
+    member = memberkit.new_member("m", datetime(2026, 1, 1, tzinfo=SHANGHAI))
+    # 2027 to 28 Feb holds 10 < 1,000; 2026 holds 1,200 >= 1,000: gold kept, both ways.
+    for p in (keep, fold):
+        state = memberkit.replay(p, member, events, as_of=after)
+        assert memberkit.tier_of(p, state, after).tier == "gold"
+
+
+def test_old_carries_leave_the_state_and_change_no_decision() -> None:
+    """Six years of 3,000 spent each March under a rollover ladder: the state keeps the carries of
+    the windows still read (at most two), and every year's tier is the unfolded one."""
+    body = (
+        "tiers:\n  window: calendar_year\n  rollover: {spend: {cap: 500}}\n"
+        "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {spend: 2000}}\n"
+    )
+    program = "program: {id: t, currency: CNY, timezone: Asia/Shanghai%s}\n"
+    keep = memberkit.parse_policy("memberkit: 1\n" + program % "" + body)
+    fold = memberkit.parse_policy("memberkit: 1\n" + program % ", refund_days: 30" + body)
+    member = memberkit.new_member("m", datetime(2026, 1, 1, tzinfo=SHANGHAI))
+    events = [
+        memberkit.parse_event(
+            _purchase(i, datetime(2026 + i, 3, 1, 10, tzinfo=SHANGHAI), "3000", 1)
+        )
+        for i in range(6)
+    ]
+    kept, folded = member, member
+    for event in events:
+        kept = memberkit.apply(keep, kept, event)[0]
+        folded = memberkit.apply(fold, folded, event)[0]
+        # Each 1 Jan from 2027 carries min(3,000 - 2,000, 500) = 500 into the new year.
+        assert len(folded.tiers.rollovers) <= 2
+        when = event.at + timedelta(days=1)
+        assert memberkit.tier_of(fold, folded, when).figures == (
+            memberkit.tier_of(keep, kept, when).figures
+        )
+    assert len(kept.tiers.rollovers) == 5
