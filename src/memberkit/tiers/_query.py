@@ -345,6 +345,21 @@ def _next_review(
     return found
 
 
+def _judged_by(
+    policy: Policy, state: MemberState, review_at: datetime, ct: CompiledTiers, tier: str
+) -> tuple[CompiledTiers, tuple[Reason, ...]]:
+    """The tiers edition that will judge the review at ``review_at``, and the reasons saying so."""
+    from .._judging import judging, reviewer
+
+    then = policy.at(review_at)
+    if reviewer(policy, then, review_at) is None:
+        return ct, ()
+    found = judging(policy, then, state, review_at)
+    if tier not in found.tiers.by_id:
+        return ct, ()
+    return found.tiers, found.reasons
+
+
 def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgress:
     """For every way to the next tier what is still missing; and what keeps the current one."""
     program, ct, state = _setup(policy, state, as_of)
@@ -392,9 +407,14 @@ def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgres
                     )
                 )
             else:
-                # The review judges the window ending just before it, as far as it has run now.
-                judged = span_at(ct, info, state, review_at - TICK)
-                retain = _paths(ct, info, current, True, figures_in(ct, info, state, judged, as_of))
+                # The review judges the window ending just before it, as far as it has run now,
+                # by the edition that will judge it (a version's ``reviews:`` may keep an older).
+                jt, said = _judged_by(policy, state, review_at, ct, current.id)
+                reasons.extend(said)
+                judged = span_at(jt, info, state, review_at - TICK)
+                retain = _paths(
+                    jt, info, jt.by_id[current.id], True, figures_in(jt, info, state, judged, as_of)
+                )
                 if any(p.met for p in retain):
                     reasons.append(
                         Reason.of(
