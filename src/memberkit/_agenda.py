@@ -24,13 +24,13 @@ from datetime import datetime, timedelta
 from ._compiled import CompiledProgram, Policy
 from ._errors import AsOfError, EventError
 from ._instants import fixed_offset
-from ._judging import reviewer
 from ._reasons import Reason
 from ._renames import carry_over, read_through
 from ._state import MemberState
 from .points import _engine as points_engine
 from .points._timed import TierMoment
 from .tiers import _engine as tiers_engine
+from .tiers._editions import reviewer
 
 __all__ = ["advanced", "check_as_of", "due_moments", "run_until", "settled", "state_at"]
 

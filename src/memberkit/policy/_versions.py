@@ -275,6 +275,14 @@ def review_findings(
                 "there are no tiers before this version to keep reviewing by; drop reviews "
                 "(the tiers start at effective_from)"
             )
+        elif dropped := [t.id for t in before.ladder if t.id not in {u.id for u in after.ladder}]:
+            # An older edition's review may land a member on any of its tiers: the newer one
+            # must still know them.
+            message = (
+                f"an older edition still reviews some members, and its review may land them on "
+                f"{', '.join(map(repr, dropped))}, which this version drops; keep those tiers "
+                "here and drop them in a later version (with renames:), or drop reviews"
+            )
         elif version.reviews.by == "window_start" and "lifetime" in (
             before.window.kind,
             after.window.kind,
@@ -298,6 +306,16 @@ def _editions(
             after[name] = raw.get(name) if isinstance(raw, dict) else None
         yield index, current, after
         current = after
+
+
+def _bites(version: VersionSection, loss: Loss, starts: date) -> date:
+    """The first day ``loss`` can reach a member: a retention under ``reviews:`` waits its ``from``."""
+    reviews = version.reviews
+    if reviews is None or reviews.from_ is None or loss.path[:1] != ("tiers",):
+        return starts
+    if "retain" not in loss.path:
+        return starts
+    return max(starts, reviews.from_)
 
 
 def notice_findings(
@@ -325,6 +343,13 @@ def notice_findings(
             # A renamed tier or currency is compared with what it became, not counted as removed.
             was = renamed_data(before.get(name), version.renames)
             taken += losses(name, was, after.get(name))
+        # A stricter retention under ``reviews:`` first decides a review of a status (or a
+        # window) dated from its ``from``: the members it reviews were told that long before.
+        taken = [
+            loss
+            for loss in taken
+            if (_bites(version, loss, starts) - version.announced).days < notice_days
+        ]
         if not taken:
             continue
         earliest = version.announced + timedelta(days=notice_days)

@@ -16,6 +16,7 @@ from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._compile import CompiledTier, CompiledTiers
 from ._decisions import Need, PathProgress, TierDecision, TierProgress
+from ._editions import judging, reviewer
 from ._ladder import TICK, active_grants, earned_since, figures_in, span_at
 from ._measures import figures, posting_moments
 from ._thresholds import held_leaves, paths, shortfalls
@@ -349,8 +350,6 @@ def _judged_by(
     policy: Policy, state: MemberState, review_at: datetime, ct: CompiledTiers, tier: str
 ) -> tuple[CompiledTiers, tuple[Reason, ...]]:
     """The tiers edition that will judge the review at ``review_at``, and the reasons saying so."""
-    from .._judging import judging, reviewer
-
     then = policy.at(review_at)
     if reviewer(policy, then, review_at) is None:
         return ct, ()

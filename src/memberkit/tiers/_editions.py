@@ -16,12 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from ._compiled import CompiledProgram, Policy, ReviewRule
-from ._reasons import Reason
-from ._state import MemberState
-from .tiers._compile import CompiledTiers
-from .tiers._ladder import TICK, span_at
+from .._reasons import Reason
+from .._state import MemberState
+from ._compile import CompiledTiers
+from ._ladder import TICK, span_at
+
+if TYPE_CHECKING:
+    from .._compiled import CompiledProgram, Policy, ReviewRule
 
 __all__ = ["Judging", "judging", "reviewer"]
 
@@ -72,13 +75,21 @@ class _Consulted:
     effective: datetime
 
 
+_CODES = {
+    ("status_expiry", True): "tier.review_new_rules_expiry",
+    ("status_expiry", False): "tier.review_old_rules_expiry",
+    ("window_start", True): "tier.review_new_rules_window",
+    ("window_start", False): "tier.review_old_rules_window",
+}
+"""The reason code saying which edition judged a review, by the date chosen and the outcome."""
+
+
 def _reason(now: CompiledProgram, tier: str, seen: _Consulted, *, admitted: bool) -> Reason:
     """Which edition judged the review and by which date of the status (``tier.review_*``)."""
     ct = now.tiers
     assert ct is not None
-    kind = "expiry" if seen.rule.by == "status_expiry" else "window"
     return Reason.of(
-        f"tier.review_{'new' if admitted else 'old'}_rules_{kind}",
+        _CODES[(seen.rule.by, admitted)],
         f"versions[{seen.index}].reviews",
         tier=ct.by_id[tier].name if tier in ct.by_id else tier,
         on=seen.on,
