@@ -121,13 +121,31 @@ def test_the_review_says_which_rules_judged_it() -> None:
     (said,) = [r for r in reasons if r.code.startswith("tier.review_")]
     assert (said.code, said.path) == ("tier.review_old_rules_expiry", "versions[0].reviews")
     assert render(said, "en") == (
-        "The Gold status under review ends on Dec 31, 2027, before Jan 1, 2028: it is "
-        "reviewed on the tier rules in force before Jan 1, 2027."
+        "The Gold status ends on Dec 31, 2027, before Jan 1, 2028: its review follows the tier "
+        "rules in force before Jan 1, 2027."
     )
-    assert render(said, "zh_Hans").startswith(
-        "本次复核的金卡等级于 2027年12月31日 到期，早于 2028年1月1日"
+    assert render(said, "zh_Hans") == (
+        "金卡等级于 2027年12月31日 到期，早于 2028年1月1日：其复核按 2027年1月1日 之前施行的等级规则进行。"
     )
-    assert "複核" in render(said, "zh_Hant")
+    assert render(said, "zh_Hant").startswith("金卡等級於 2027年12月31日 到期，早於 2028年1月1日")
+
+
+@pytest.mark.parametrize(
+    ("events", "when", "code"),
+    [
+        # A in June 2027: gold ends 31 Dec 2027, before the cut-off.
+        (member_a(), at(2027, 6, 1), "tier.review_old_rules_expiry"),
+        # A kept gold on 1 Jan 2028, now to 31 Dec 2028: the next review is the new rules'.
+        (member_a(), at(2028, 6, 1), "tier.review_new_rules_expiry"),
+    ],
+)
+def test_tier_of_says_which_rules_the_next_review_follows(
+    events: list[memberkit.Event], when: datetime, code: str
+) -> None:
+    """The tier decision names the edition that will review the tier it reports."""
+    p = programme()
+    decision = memberkit.tier_of(p, memberkit.replay(p, member("m"), events), when)
+    assert [r.code for r in decision.reasons if r.code.startswith("tier.review_")] == [code]
 
 
 def test_a_newer_status_is_said_to_be_reviewed_on_the_new_rules() -> None:

@@ -241,6 +241,13 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
             Reason.of("tier.downgrade_scheduled", low.path, tier=low.name, at=pending.at)
         )
     reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], figs))
+    held = ct.by_id[earned]
+    if held.rank > 0 and not state.tiers.lifetime:
+        # Which rules the next review of the tier will use, when a version chooses them by a
+        # date of the status (``reviews:``).
+        review_at = _next_review(ct, info, state, as_of)
+        if review_at is not None:
+            reasons.extend(_judged_by(policy, state, review_at, ct, held.id)[1])
     reasons.extend(_figure_reasons(ct, info, figs, span))
     reasons.extend(_posting_reasons(ct, info, state, as_of))
     reasons.extend(_rollover_reasons(ct, info, state, span, as_of))
