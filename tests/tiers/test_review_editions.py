@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
 import pickle
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from tests.builders import PROGRAM, at, member, policy, purchase
 
 import memberkit
 from memberkit import MemberState, Policy, state_from_json, state_to_json
+from memberkit.cli import main
 from memberkit.i18n import render
 
 # Gold is reached on 5,000 of spend in a calendar year and held for the rest of that year and the
@@ -383,3 +387,49 @@ def test_a_stricter_retention_counts_its_notice_to_the_cut_off() -> None:
         head + LADDER + raised.format(reviews=BY_EXPIRY), source="n.yaml"
     )
     assert later == []
+
+
+def test_diff_shows_the_reviews_and_the_members_they_keep(tmp_path: Path) -> None:
+    """memberkit diff names the added reviews and counts A as kept up (gold, not silver)."""
+    head = "memberkit: 1\n" + PROGRAM
+    (tmp_path / "old.yaml").write_text(head + LADDER + STRICTER.format(reviews=""))
+    (tmp_path / "new.yaml").write_text(head + LADDER + STRICTER.format(reviews=BY_EXPIRY))
+    a = {
+        "id": "a",
+        "joined": "2026-01-01",
+        "events": [
+            {
+                "type": "purchase",
+                "id": e.id,
+                "at": e.at.isoformat(),
+                "currency": "CNY",
+                "lines": [{"id": "l1", "category": "general", "amount": str(e.lines[0].amount)}],
+            }
+            for e in member_a()
+            if isinstance(e, memberkit.Purchase)
+        ],
+    }
+    (tmp_path / "members.jsonl").write_text(json.dumps(a) + "\n")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        [
+            "diff",
+            str(tmp_path / "old.yaml"),
+            str(tmp_path / "new.yaml"),
+            "--members",
+            str(tmp_path / "members.jsonl"),
+            "--as-of",
+            "2028-01-02",
+            "--format",
+            "json",
+        ],
+        stdout=out,
+        stderr=err,
+    )
+    report = json.loads(out.getvalue())
+    assert code == 1
+    assert [(c["kind"], c["path"]) for c in report["structure"]] == [
+        ("added", "versions[0].reviews")
+    ]
+    tiers = report["impact"]["tiers"]
+    assert (tiers["up"], tiers["down"], tiers["up_examples"]) == (1, 0, [["a", "silver", "gold"]])
