@@ -96,6 +96,10 @@ def reasons_until(
         # (8,000 from 2027); 8,500 in June reaches gold, held to 31 Dec 2028.
         (BY_EXPIRY, member_b()[:1], at(2027, 2, 2), "silver", None),
         (BY_EXPIRY, member_b()[:2], at(2027, 6, 2), "gold", "2028-12-31"),
+        # Silver (no term) on 7,000 at the review of 1 Jan 2028: its status ends 31 Dec 2027,
+        # but the 2026 rules' gold on 5,000 is an upgrade, and upgrades follow the 2027 rules
+        # (8,000): silver stays.
+        (BY_EXPIRY, member_b()[:1], at(2028, 1, 2), "silver", None),
         # B's gold ends 31 Dec 2028, not before the cut-off: the 2027 rules judge 5,000 < 6,000.
         (BY_EXPIRY, member_b(), at(2029, 1, 2), "silver", None),
         # Under the 2026 rules B's 5,000 would have kept gold: the cut-off is what decides.

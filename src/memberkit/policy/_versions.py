@@ -102,8 +102,9 @@ class ReviewsSpec(BaseModel):
     a tier held without a term, the day before the review) on or after ``from``;
     ``by: window_start`` admits a review whose qualification window began on or after ``from``.
     A review not admitted is judged by the edition before, as if the version had not yet come.
-    The chosen edition decides the whole review (its thresholds, window, retention and the term
-    it grants); upgrades between reviews follow the edition in force at their moment.
+    The chosen edition decides the review (its window, retention, downgrade and the term it
+    grants); an upgrade, at a review as at any other moment, follows the edition in force, and
+    a member on the first tier, with no status to review, is reviewed by it.
     """
 
     model_config = ConfigDict(

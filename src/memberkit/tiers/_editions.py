@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledTiers
-from ._ladder import TICK, span_at
+from ._ladder import TICK, figures_in, qualified_rank, span_at
 
 if TYPE_CHECKING:
     from .._compiled import CompiledProgram, Policy, ReviewRule
@@ -52,6 +52,22 @@ def _status_dates(
     ends = info.local_date((valid if valid is not None and valid >= moment else moment) - TICK)
     start = span_at(ct, info, state, moment - TICK).start
     return ends, None if start is None else info.local_date(start)
+
+
+def _upgrades(now: CompiledProgram, state: MemberState, moment: datetime) -> bool:
+    """Whether the review at ``moment`` moves the member up by the edition in force.
+
+    An upgrade follows the thresholds in force, at a review as at an event: such a review is
+    the moment's edition's alone. A member on the base tier has no status to review either.
+    """
+    ct = now.tiers
+    assert ct is not None
+    earned = state.tiers.earned_change
+    held = ct.rank(earned.tier if earned is not None else None)
+    if held <= 0:
+        return True
+    span = span_at(ct, now.info, state, moment - TICK)
+    return qualified_rank(ct, figures_in(ct, now.info, state, span, moment - TICK)) > held
 
 
 def _knows(ct: CompiledTiers, state: MemberState) -> bool:
@@ -131,14 +147,19 @@ def judging(policy: Policy, now: CompiledProgram, state: MemberState, moment: da
                     seen = _Consulted(rule, on, index - 1, effective)
                     said = (_reason(now, tier, seen, admitted=True),)
                 return Judging(ct, effective, said)
-            if not _knows(version.tiers, state):
+            if not _knows(version.tiers, state) or _upgrades(now, state, moment):
                 return Judging(ct, now.tiers_since)
             return Judging(
                 version.tiers, effective, (_reason(now, tier, excluded, admitted=False),)
             )
         excluded = _Consulted(rule, on, index - 1, effective)
     base = policy.versions[0].tiers
-    if base is not None and excluded is not None and _knows(base, state):
+    if (
+        base is not None
+        and excluded is not None
+        and _knows(base, state)
+        and not _upgrades(now, state, moment)
+    ):
         return Judging(base, None, (_reason(now, tier, excluded, admitted=False),))
     return Judging(ct, now.tiers_since)
 

@@ -127,7 +127,8 @@ def run_due(
         if due[1]:
             judged, said = (ct, ()) if judge is None else judge(state)
             reasons.extend(said)
-            state = review(judged, program.info, state, moment, reasons)
+            reach = None if judged is ct else ct
+            state = review(judged, program.info, state, moment, reasons, reach)
         state = with_tiers(state, reviewed_until=moment)
     if posts:
         # A credit posting now may reach a tier: the upgrade happens at the posting moment, as
