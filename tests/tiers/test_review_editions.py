@@ -437,3 +437,27 @@ def test_diff_shows_the_reviews_and_the_members_they_keep(tmp_path: Path) -> Non
     ]
     tiers = report["impact"]["tiers"]
     assert (tiers["up"], tiers["down"], tiers["up_examples"]) == (1, 0, [["a", "silver", "gold"]])
+
+
+@pytest.mark.parametrize(
+    ("later", "tier"),
+    [
+        # A version of the benefits only keeps the 2027 tiers, and with them their reviews:
+        # A's status ending 31 Dec 2027 is still judged by the 2026 rules (4,000 >= 3,000).
+        ("    benefits: [{id: welcome}]\n", "gold"),
+        # A later tiers change without reviews decides every review from its start by the
+        # moment: 4,000 < 7,000, silver.
+        ("    changes: [{at: tiers.ladder.gold.retain.spend, set: 7000}]\n", "silver"),
+    ],
+)
+def test_a_later_version_keeps_or_ends_the_choice(later: str, tier: str) -> None:
+    """A later version that leaves the tiers alone keeps the choice; one that changes them ends it."""
+    text = (
+        LADDER
+        + STRICTER.format(reviews=BY_EXPIRY)
+        + "  - effective_from: 2027-06-01\n    announced: 2027-01-01\n"
+        + later
+    )
+    p = policy(text)
+    state = advanced(p, member_a(), at(2028, 1, 2))
+    assert memberkit.tier_of(p, state, at(2028, 1, 2)).tier == tier
