@@ -337,6 +337,14 @@ def test_a_valid_policy_has_no_issues() -> None:
             "did you mean 'from'?",
         ),
         (
+            # A cut-off before the version starts keeps no status on the rules before.
+            LADDER + STRICTER.format(reviews=BY_EXPIRY.replace("2028-01-01", "2026-06-01")),
+            "versions[0].reviews.from",
+            18,
+            "bad_reviews",
+            "ends on 2026-12-31 or later, so a cut-off of 2026-06-01 keeps none",
+        ),
+        (
             WINDOWS.replace("window: membership_year", "window: lifetime"),
             "versions[0].reviews",
             14,

@@ -110,7 +110,7 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
                 message = f"in the version from {version.effective_from}: {message}"
             findings.append(Finding(path, message, finding.code))
     findings += order_findings(document.versions, info.tz)
-    findings += review_findings(document.versions, [edition.tiers for edition in editions])
+    findings += review_findings(document.versions, [e.tiers for e in editions], info.tz)
     findings += rename_findings(document.renames, ("renames",), None, document)
     for index, version in enumerate(document.versions):
         where: Path = ("versions", index)

@@ -248,7 +248,7 @@ def order_findings(versions: tuple[VersionSection, ...], tz: tzinfo) -> list[Fin
 
 
 def review_findings(
-    versions: tuple[VersionSection, ...], tiers: Sequence[TiersSection | None]
+    versions: tuple[VersionSection, ...], tiers: Sequence[TiersSection | None], tz: tzinfo
 ) -> list[Finding]:
     """``reviews:`` that has nothing to choose between: refused, each saying what to write.
 
@@ -259,6 +259,9 @@ def review_findings(
         if version.reviews is None:
             continue
         where: Path = ("versions", index, "reviews")
+        # Every status reviewed once the version is in force ends on this day or later.
+        first_end = (effective_moment(version, tz) - timedelta(microseconds=1)).astimezone(tz)
+        since = version.reviews.from_
         before, after = tiers[index], tiers[index + 1]
         if "tiers" not in replaced_sections(version):
             message = (
@@ -284,6 +287,20 @@ def review_findings(
                 f"{', '.join(map(repr, dropped))}, which this version drops; keep those tiers "
                 "here and drop them in a later version (with renames:), or drop reviews"
             )
+        elif (
+            version.reviews.by == "status_expiry" and since is not None and since < first_end.date()
+        ):
+            findings.append(
+                Finding(
+                    (*where, "from"),
+                    f"every status reviewed once this version is in force ends on "
+                    f"{first_end.date()} or later, so a cut-off of {since} keeps none on the "
+                    f"rules before; write a later date (e.g. the first day of the year whose "
+                    f"statuses the new rules review), or drop reviews",
+                    "bad_reviews",
+                )
+            )
+            continue
         elif version.reviews.by == "window_start" and "lifetime" in (
             before.window.kind,
             after.window.kind,
