@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import json
 import pickle
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 from tests.builders import PROGRAM, at, member, policy, purchase
+from tests.core import test_time_laws as laws
 
 import memberkit
 from memberkit import MemberState, Policy, state_from_json, state_to_json
@@ -469,3 +472,21 @@ def test_a_later_version_keeps_or_ends_the_choice(later: str, tier: str) -> None
     p = policy(text)
     state = advanced(p, member_a(), at(2028, 1, 2))
     assert memberkit.tier_of(p, state, at(2028, 1, 2)).tier == tier
+
+
+@given(laws.shapes.filter(lambda shape: shape.version is not None), laws.steps, laws.moments)
+def test_reviews_that_admit_every_window_change_nothing(
+    shape: laws.Shape, spec: list[tuple[str, int, int]], hours: int
+) -> None:
+    """A version whose reviews admit every window (a cut-off years before any) decides exactly
+    as the same version deciding by the moment: the same tier history, tier and balance."""
+    plain = laws.policy_of(replace(shape, reviews=None))
+    admitting = laws.policy_of(replace(shape, reviews=("window_start", -1000)))
+    when = laws.START + timedelta(hours=hours)
+    events = [e for e in laws.events_of(spec) if e.at <= when]
+    one = memberkit.replay(plain, member(), events, as_of=when)
+    other = memberkit.replay(admitting, member(), events, as_of=when)
+    assert other.tiers == one.tiers
+    a, b = memberkit.tier_of(plain, one, when), memberkit.tier_of(admitting, other, when)
+    assert (b.tier, b.valid_until, b.figures) == (a.tier, a.valid_until, a.figures)
+    assert memberkit.balance(admitting, other, when) == memberkit.balance(plain, one, when)
