@@ -30,6 +30,7 @@ from ._state import MemberState
 from .points import _engine as points_engine
 from .points._timed import TierMoment
 from .tiers import _engine as tiers_engine
+from .tiers._editions import reviewer
 
 __all__ = ["advanced", "check_as_of", "due_moments", "run_until", "settled", "state_at"]
 
@@ -96,13 +97,15 @@ def run_until(
             state = carry_over(program, now, state, moment, sink)
         tier_moment = None
         before = state.tiers
+        # A version's ``reviews:`` may have an earlier edition judge this review.
+        judge = reviewer(policy, now, moment)
         if now.points is not None and now.points.timed:
             reviewed = tiers_engine.reviews_at(now, state, moment)
-            state = tiers_engine.run_due(now, state, moment, sink)
+            state = tiers_engine.run_due(now, state, moment, sink, judge)
             went_down = _went_down(now, before.current, state.tiers.current)
             tier_moment = TierMoment(reviewed, went_down)
         else:
-            state = tiers_engine.run_due(now, state, moment, sink)
+            state = tiers_engine.run_due(now, state, moment, sink, judge)
         # A tier reached here pays its upgrade bonuses as one reached at an event does.
         state = points_engine.on_agenda_tier(now, state, moment, before, reasons)
         state = points_engine.run_due(now, state, done, moment, reasons, tier_moment)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ from .tiers._compile import CompiledTiers
 if TYPE_CHECKING:
     from .policy._document import PolicyDocument
 
-__all__ = ["CompiledProgram", "Policy", "Renames"]
+__all__ = ["CompiledProgram", "Policy", "Renames", "ReviewRule"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,16 @@ class Renames:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewRule:
+    """A version's ``reviews:``: its tiers review the statuses (or windows) dated from ``since``."""
+
+    by: str
+    """``status_expiry`` (the last day the status under review is held) or ``window_start``."""
+    since: date
+    """The first such date (a local date of the programme) this version's tiers review."""
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledProgram:
     """One version of a programme, ready to evaluate; parts a policy omits are None."""
 
@@ -56,6 +66,10 @@ class CompiledProgram:
     reads: Renames = field(default_factory=Renames)
     """Every id an earlier edition used, or the top-level ``renames:`` names, to its id here:
     a member state holding an id this version does not know is read through it."""
+    tiers_since: datetime | None = None
+    """When this version's tiers section was first in force (None: the top level's)."""
+    review_rule: ReviewRule | None = None
+    """This version's ``reviews:``: which reviews its tiers decide (None: all, by the moment)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ JSON. The generated policies are small ladders (immediate or at-review upgrades,
 rolling windows, sometimes a validity, sometimes rollover) with points (pending days, fixed,
 rolling or inactivity expiry, sometimes protected by gold; earning that reads a flag and a
 monthly figure), three benefits (one on a flag and a figure) and lifecycle stages, and sometimes
-a later version that lowers gold's threshold and changes the earning rate. Histories include
+a later version that lowers gold's threshold and changes the earning rate, whose tiers may review
+members by a date of their status (``reviews:``). Histories include
 flags set for a few days (from now or from later) and cleared.
 """
 
@@ -51,6 +52,8 @@ class Shape:
     """(days after 1 Jan 2026 it takes effect, new gold threshold, new base rate), or None."""
     rollover: bool = False
     """Whether spend above the level reached rolls into the next year (calendar windows only)."""
+    reviews: tuple[str, int] | None = None
+    """The version's ``reviews:`` (by, days after its start of its ``from``; 0: no ``from``)."""
 
 
 def _tiers(shape: Shape, silver: int, gold: int) -> str:
@@ -133,11 +136,15 @@ def build(shape: Shape) -> Policy:
         indent = "      "
         tiers = _tiers(shape, min(shape.silver, gold - 1), gold).replace("\n", "\n" + indent)
         points = _points(shape, rate).replace("\n", "\n" + indent)
+        reviews = ""
+        if shape.reviews is not None:
+            by, later = shape.reviews
+            since = f", from: {(day + timedelta(days=later)).isoformat()}" if later else ""
+            reviews = f"    reviews: {{by: {by}{since}}}\n"
         text += (
             "versions:\n"
             f"  - effective_from: {day.isoformat()}\n"
-            "    announced: 2025-12-01\n"
-            f"    {tiers.rstrip()}\n"
+            "    announced: 2025-12-01\n" + reviews + f"    {tiers.rstrip()}\n"
             f"    {points.rstrip()}\n"
         )
     return memberkit.parse_policy(text, source="laws.yaml")
@@ -169,6 +176,8 @@ shapes = st.builds(
     version=st.none()
     | st.tuples(st.integers(20, 500), st.sampled_from([800, 1200]), st.sampled_from([1, 3])),
     rollover=st.booleans(),
+    reviews=st.none()
+    | st.tuples(st.sampled_from(["status_expiry", "window_start"]), st.sampled_from([0, 45, 200])),
 )
 policies = shapes.map(policy_of)
 

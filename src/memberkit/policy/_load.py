@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .._compiled import CompiledProgram, Policy, Renames
+from .._compiled import CompiledProgram, Policy, Renames, ReviewRule
 from .._compiled_base import CheckContext, did_you_mean, did_you_mean_key
 from .._errors import PolicyError, PolicyIssue
 from .._figures import check_figures, compile_figures, conditions_in, figure_references
@@ -42,6 +42,7 @@ from ._versions import (
     notice_findings,
     order_findings,
     replaced_sections,
+    review_findings,
 )
 from ._yaml import MAX_BYTES, Located, read_yaml
 
@@ -109,6 +110,7 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
                 message = f"in the version from {version.effective_from}: {message}"
             findings.append(Finding(path, message, finding.code))
     findings += order_findings(document.versions, info.tz)
+    findings += review_findings(document.versions, [e.tiers for e in editions], info.tz)
     findings += rename_findings(document.renames, ("renames",), None, document)
     for index, version in enumerate(document.versions):
         where: Path = ("versions", index)
@@ -156,11 +158,24 @@ def _compile_policy(
         info = replace(info, figures=compile_figures(document.figures, info, measures))
     reads = _renames(document.renames)
     compiled = [_compile(document, info, None, Renames(), reads)]
+    tiers_since: datetime | None = None
     for version, edition in zip(document.versions, editions[1:], strict=True):
         step = _renames(version.renames)
         reads = reads.then(step)
         moment = effective_moment(version, info.tz)
-        compiled.append(_compile(edition, info, moment, step, reads))
+        if "tiers" in replaced_sections(version):
+            tiers_since = moment
+        rule = None
+        if version.reviews is not None:
+            since = version.reviews.from_ or moment.astimezone(info.tz).date()
+            rule = ReviewRule(version.reviews.by, since)
+        compiled.append(
+            replace(
+                _compile(edition, info, moment, step, reads),
+                tiers_since=tiers_since,
+                review_rule=rule,
+            )
+        )
     return Policy(source=source, document=document, versions=tuple(compiled))
 
 

@@ -13,11 +13,23 @@ id, currency and clock::
 
 权益调整提前公示: a version that takes something away from members must take effect at least
 ``program.notice_days`` after its announcement; ``notice_findings`` flags one that does not.
+
+A version that changes the tiers may say that its tiers decide a member's *review* by a date of
+the member's status rather than by the review's moment (``reviews:``, see ``ReviewsSpec``):
+upgrades follow the new thresholds from ``effective_from``, while a status that ends before the
+cut-off (or a qualification window that began before it) is still reviewed on the rules before::
+
+    versions:
+      - effective_from: 2027-01-01
+        announced: 2026-09-30
+        reviews: {by: status_expiry, from: 2028-03-31}
+        changes:
+          - {at: tiers.ladder.gold.retain.spend, set: 9000}
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
@@ -34,11 +46,13 @@ from ._renames import RenamesSection, renamed_data
 __all__ = [
     "SECTIONS",
     "ChangeSpec",
+    "ReviewsSpec",
     "VersionSection",
     "effective_moment",
     "notice_findings",
     "order_findings",
     "replaced_sections",
+    "review_findings",
 ]
 
 SECTIONS = ("tiers", "points", "benefits", "lifecycle")
@@ -79,6 +93,41 @@ class ChangeSpec(BaseModel):
     )
 
 
+class ReviewsSpec(BaseModel):
+    """Which reviews a version's tiers decide: those of statuses (or windows) from a date on.
+
+    A review is judged by the tiers edition of the newest version in force whose ``reviews``
+    admits it (a version without ``reviews`` admits every review from its ``effective_from``):
+    ``by: status_expiry`` admits a review whose status under review ends (its last day held; for
+    a tier held without a term, the day before the review) on or after ``from``;
+    ``by: window_start`` admits a review whose qualification window began on or after ``from``.
+    A review not admitted is judged by the edition before, as if the version had not yet come.
+    The chosen edition decides the review (its window, retention, downgrade and the term it
+    grants); an upgrade, at a review as at any other moment, follows the edition in force, and
+    a member on the first tier, with no status to review, is reviewed by it.
+    """
+
+    model_config = ConfigDict(
+        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
+    )
+
+    by: Literal["status_expiry", "window_start"] = Field(
+        description=(
+            "the date of the member's status that chooses the edition: ``status_expiry`` (the "
+            "last day the status under review is held) or ``window_start`` (the first day of "
+            "the qualification window under review), e.g. status_expiry"
+        )
+    )
+    from_: date | None = Field(
+        default=None,
+        alias="from",
+        description=(
+            "the first such date this version's tiers review, YYYY-MM-DD (default: the day "
+            "the version takes effect); earlier ones keep the rules before, e.g. 2028-03-31"
+        ),
+    )
+
+
 class VersionSection(BaseModel):
     """One later edition of the programme: when it applies, when members were told, what changes."""
 
@@ -110,6 +159,16 @@ class VersionSection(BaseModel):
             "changes to the sections of the edition before, instead of writing a section whole, "
             "e.g. ``[{at: tiers.ladder.gold.qualify.spend, set: 8000}, {at: tiers.ladder, add: "
             "{id: diamond, qualify: {spend: 50000}}, after: platinum}]``"
+        ),
+    )
+    reviews: ReviewsSpec | None = Field(
+        default=None,
+        description=(
+            "which member reviews this version's tiers decide, by a date of the member's "
+            "status rather than the review's moment (needs a tiers change in this version), "
+            "e.g. ``{by: status_expiry, from: 2028-03-31}``: statuses ending before 31 March "
+            "2028 are reviewed on the rules before; upgrades follow this version from "
+            "effective_from"
         ),
     )
     tiers: TiersSection | None = None
@@ -188,6 +247,71 @@ def order_findings(versions: tuple[VersionSection, ...], tz: tzinfo) -> list[Fin
     return findings
 
 
+def review_findings(
+    versions: tuple[VersionSection, ...], tiers: Sequence[TiersSection | None], tz: tzinfo
+) -> list[Finding]:
+    """``reviews:`` that has nothing to choose between: refused, each saying what to write.
+
+    ``tiers`` holds the tiers section of every edition, the top level's first.
+    """
+    findings: list[Finding] = []
+    for index, version in enumerate(versions):
+        if version.reviews is None:
+            continue
+        where: Path = ("versions", index, "reviews")
+        # Every status reviewed once the version is in force ends on this day or later.
+        first_end = (effective_moment(version, tz) - timedelta(microseconds=1)).astimezone(tz)
+        since = version.reviews.from_
+        before, after = tiers[index], tiers[index + 1]
+        if "tiers" not in replaced_sections(version):
+            message = (
+                "reviews: chooses which tiers edition reviews a member, but this version does "
+                "not change the tiers; write the tiers change in this version (changes: [{at: "
+                "tiers.ladder.gold.retain.spend, set: 9000}] or tiers: {...}), or drop reviews"
+            )
+        elif after is None:
+            message = (
+                "this version removes the tiers section, so no review is left to choose rules "
+                "for; drop reviews"
+            )
+        elif before is None:
+            message = (
+                "there are no tiers before this version to keep reviewing by; drop reviews "
+                "(the tiers start at effective_from)"
+            )
+        elif dropped := [t.id for t in before.ladder if t.id not in {u.id for u in after.ladder}]:
+            # An older edition's review may land a member on any of its tiers: the newer one
+            # must still know them.
+            message = (
+                f"an older edition still reviews some members, and its review may land them on "
+                f"{', '.join(map(repr, dropped))}, which this version drops; keep those tiers "
+                "here and drop them in a later version (with renames:), or drop reviews"
+            )
+        elif (
+            version.reviews.by == "status_expiry" and since is not None and since < first_end.date()
+        ):
+            findings.append(
+                Finding(
+                    (*where, "from"),
+                    f"every status reviewed once this version is in force ends on "
+                    f"{first_end.date()} or later, so a cut-off of {since} keeps none on the "
+                    f"rules before; write a later date (e.g. the first day of the year whose "
+                    f"statuses the new rules review), or drop reviews",
+                    "bad_reviews",
+                )
+            )
+            continue
+        elif version.reviews.by == "window_start" and "lifetime" in (
+            before.window.kind,
+            after.window.kind,
+        ):
+            message = "a lifetime window has no first day to choose by; write by: status_expiry"
+        else:
+            continue
+        findings.append(Finding(where, message, "bad_reviews"))
+    return findings
+
+
 def _editions(
     base: dict[str, Any], raw_versions: list[Any], versions: tuple[VersionSection, ...]
 ) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
@@ -200,6 +324,16 @@ def _editions(
             after[name] = raw.get(name) if isinstance(raw, dict) else None
         yield index, current, after
         current = after
+
+
+def _bites(version: VersionSection, loss: Loss, starts: date) -> date:
+    """The first day ``loss`` can reach a member: a retention under ``reviews:`` waits its ``from``."""
+    reviews = version.reviews
+    if reviews is None or reviews.from_ is None or loss.path[:1] != ("tiers",):
+        return starts
+    if "retain" not in loss.path:
+        return starts
+    return max(starts, reviews.from_)
 
 
 def notice_findings(
@@ -227,6 +361,13 @@ def notice_findings(
             # A renamed tier or currency is compared with what it became, not counted as removed.
             was = renamed_data(before.get(name), version.renames)
             taken += losses(name, was, after.get(name))
+        # A stricter retention under ``reviews:`` first decides a review of a status (or a
+        # window) dated from its ``from``: the members it reviews were told that long before.
+        taken = [
+            loss
+            for loss in taken
+            if (_bites(version, loss, starts) - version.announced).days < notice_days
+        ]
         if not taken:
             continue
         earliest = version.announced + timedelta(days=notice_days)

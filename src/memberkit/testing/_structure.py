@@ -1,9 +1,10 @@
 """The structural diff of two policies: what was added, removed or changed, and where.
 
 Items with an ``id`` (benefits, earning rules, tiers, stages, versions' lists) are matched by id,
-so moving a rule is not a change and a renamed id is one removal and one addition. Everything
-else is compared key by key; a list without ids that differs is one change. Each change carries
-the ``line:column`` of the old and the new text, from the located YAML.
+and versions by their ``effective_from``, so moving a rule is not a change and a renamed id is
+one removal and one addition. Everything else is compared key by key; a list without ids that
+differs is one change. Each change carries the ``line:column`` of the old and the new text, from
+the located YAML.
 """
 
 from __future__ import annotations
@@ -49,10 +50,15 @@ def _at(located: Located, path: Path) -> str:
     return f"{mark.line}:{mark.column}"
 
 
-def _ids(items: Sequence[Any]) -> dict[str, int] | None:
-    if not items or not all(isinstance(i, Mapping) and isinstance(i.get("id"), str) for i in items):
+def _ids(items: Sequence[Any], path: Path = ()) -> dict[str, int] | None:
+    # Versions have no id: each is known by when it takes effect, so a version given a
+    # ``reviews:`` or a new change shows as that, not as the whole list changed.
+    key = "effective_from" if path == ("versions",) else "id"
+    if not items or not all(isinstance(i, Mapping) and i.get(key) is not None for i in items):
         return None
-    found = {item["id"]: n for n, item in enumerate(items)}
+    if key == "id" and not all(isinstance(i["id"], str) for i in items):
+        return None
+    found = {str(item[key]): n for n, item in enumerate(items)}
     return found if len(found) == len(items) else None
 
 
@@ -88,7 +94,7 @@ class _Walker:
                     self.removed((*old_path, key), a[key])
             return
         if isinstance(a, list) and isinstance(b, list):
-            a_ids, b_ids = _ids(a), _ids(b)
+            a_ids, b_ids = _ids(a, old_path), _ids(b, new_path)
             if a_ids is not None and b_ids is not None:
                 for item_id, j in b_ids.items():
                     if item_id in a_ids:

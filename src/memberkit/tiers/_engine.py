@@ -18,6 +18,7 @@ Every change of the tier in force is appended to ``TierState.history`` with its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -40,6 +41,7 @@ from ._state import TierChange, TierGrantRecord
 from ._windows import midnight, next_review
 
 __all__ = [
+    "Judge",
     "begin",
     "current_tier",
     "next_due",
@@ -48,6 +50,10 @@ __all__ = [
     "reviews_at",
     "run_due",
 ]
+
+
+Judge = Callable[[MemberState], tuple[CompiledTiers, tuple[Reason, ...]]]
+"""Chooses the tiers edition (and the reasons saying so) that judges a member's review."""
 
 
 def current_tier(state: MemberState) -> str | None:
@@ -88,9 +94,17 @@ def reviews_at(program: CompiledProgram, state: MemberState, moment: datetime) -
 
 
 def run_due(
-    program: CompiledProgram, state: MemberState, moment: datetime, reasons: list[Reason]
+    program: CompiledProgram,
+    state: MemberState,
+    moment: datetime,
+    reasons: list[Reason],
+    judge: Judge | None = None,
 ) -> MemberState:
-    """Carry out what falls due at ``moment``: a grace period's end, grant edges, a review."""
+    """Carry out what falls due at ``moment``: a grace period's end, grant edges, a review.
+
+    ``judge`` chooses the tiers edition a review is judged by from the member's status (a
+    version's ``reviews:``, ``memberkit._judging``); without it, the edition in force.
+    """
     ct = program.tiers
     if ct is None:
         return state
@@ -105,7 +119,10 @@ def run_due(
             state = _apply_pending(ct, state, pending, reasons)
         state = sync(ct, state, moment, "grant_end", "", reasons)
         if due[1]:
-            state = review(ct, program.info, state, moment, reasons)
+            judged, said = (ct, ()) if judge is None else judge(state)
+            reasons.extend(said)
+            reach = None if judged is ct else ct
+            state = review(judged, program.info, state, moment, reasons, reach)
         state = with_tiers(state, reviewed_until=moment)
     if posts:
         # A credit posting now, or a month ending for a ladder counting whole months, may reach

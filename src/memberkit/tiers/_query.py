@@ -16,6 +16,7 @@ from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._compile import CompiledTier, CompiledTiers
 from ._decisions import Need, PathProgress, TierDecision, TierProgress
+from ._editions import judging, reviewer
 from ._ladder import TICK, Judged, active_grants, earned_since, span_at
 from ._measures import figures, posting_moments
 from ._model import WindowSpec
@@ -245,6 +246,13 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
             Reason.of("tier.downgrade_scheduled", low.path, tier=low.name, at=pending.at)
         )
     reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], judged))
+    held = ct.by_id[earned]
+    if held.rank > 0 and not state.tiers.lifetime:
+        # Which rules the next review of the tier will use, when a version chooses them by a
+        # date of the status (``reviews:``).
+        review_at = _next_review(ct, info, state, as_of)
+        if review_at is not None:
+            reasons.extend(_judged_by(policy, state, review_at, ct, held.id)[1])
     reasons.extend(_figure_reasons(ct, info, figs, span))
     reasons.extend(_posting_reasons(ct, info, state, as_of))
     reasons.extend(_rollover_reasons(ct, info, state, span, as_of))
@@ -350,6 +358,19 @@ def _next_review(
     return found
 
 
+def _judged_by(
+    policy: Policy, state: MemberState, review_at: datetime, ct: CompiledTiers, tier: str
+) -> tuple[CompiledTiers, tuple[Reason, ...]]:
+    """The tiers edition that will judge the review at ``review_at``, and the reasons saying so."""
+    then = policy.at(review_at)
+    if reviewer(policy, then, review_at) is None:
+        return ct, ()
+    found = judging(policy, then, state, review_at)
+    if tier not in found.tiers.by_id:
+        return ct, ()
+    return found.tiers, found.reasons
+
+
 def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgress:
     """For every way to the next tier what is still missing; and what keeps the current one."""
     program, ct, state = _setup(policy, state, as_of)
@@ -397,10 +418,14 @@ def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgres
                     )
                 )
             else:
-                # The review judges the window ending just before it, as far as it has run now.
-                at_review = Judged(ct, info, state, review_at - TICK, as_of)
-                figs = at_review.figures(ct.retain_window(current))
-                retain = _paths(ct, info, current, True, figs)
+                # The review judges the window ending just before it, as far as it has run now,
+                # by the edition that will judge it (a version's ``reviews:`` may keep an older).
+                jt, said = _judged_by(policy, state, review_at, ct, current.id)
+                reasons.extend(said)
+                kept_by = jt.by_id[current.id]
+                at_review = Judged(jt, info, state, review_at - TICK, as_of)
+                figs = at_review.figures(jt.retain_window(kept_by))
+                retain = _paths(jt, info, kept_by, True, figs)
                 if any(p.met for p in retain):
                     reasons.append(
                         Reason.of(

@@ -35,19 +35,27 @@ def review(
     state: MemberState,
     moment: datetime,
     reasons: list[Reason],
+    reach: CompiledTiers | None = None,
 ) -> MemberState:
-    """A review at ``moment``: figures of the window just ended decide up, stay or down."""
+    """A review at ``moment``: figures of the window just ended decide up, stay or down.
+
+    ``reach``: the edition whose thresholds decide an upgrade here, when an older edition
+    judges the rest (a version's ``reviews:``); upgrades always follow the edition in force.
+    """
     earned = state.tiers.earned_change
     assert earned is not None
     current = ct.by_id[earned.tier]
     judged = Judged(ct, info, state, moment - TICK, moment - TICK)
     just_ended = judged.span()
     state = roll(ct, info, state, moment, judged, reasons)
-    reached = qualified_rank(ct, judged)
-    if reached > current.rank:
-        tier = ct.ladder[reached]
+    up = reach or ct
+    reached = qualified_rank(
+        up, judged if up is ct else Judged(up, info, state, moment - TICK, moment - TICK)
+    )
+    if reached > up.rank(current.id):
+        tier = up.ladder[reached]
         return earn(
-            ct, state, moment, tier, "upgrade", validity_for(tier, info, moment - TICK), "", reasons
+            up, state, moment, tier, "upgrade", validity_for(tier, info, moment - TICK), "", reasons
         )
     if current.rank == 0:
         return state
