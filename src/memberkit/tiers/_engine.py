@@ -35,6 +35,7 @@ from ._ladder import TICK, Judged, earned_since, qualified_rank
 from ._measures import next_posting
 from ._model import ValidityFromUpgrade
 from ._opening import open_member
+from ._pending import schedule, take_effect
 from ._review import review
 from ._state import TierChange, TierGrantRecord
 from ._windows import midnight, next_review
@@ -103,6 +104,9 @@ def run_due(
         pending = state.tiers.pending
         if pending is not None and pending.at <= moment:
             state = _apply_pending(ct, state, pending, reasons)
+        # An upgrade judged earlier takes effect before a review at the same moment, which
+        # then judges the new tier (as it would have, had the upgrade been at once).
+        state = take_effect(ct, program.info, state, moment, reasons)
         state = sync(ct, state, moment, "grant_end", "", reasons)
         if due[1]:
             state = review(ct, program.info, state, moment, reasons)
@@ -132,7 +136,9 @@ def _rise_due(
     earned = state.tiers.earned_change
     if earned is None or earned.tier not in ct.by_id:
         return None
-    held = ct.by_id[earned.tier].rank
+    # An upgrade already judged (taking effect later) is not reached again by rising figures.
+    waiting = max((ct.rank(u.tier) for u in state.tiers.upgrades_due), default=0)
+    held = max(ct.by_id[earned.tier].rank, waiting)
     posted = _upgrading_posting(ct, info, state, done, until, held) if ct.posting else None
     if not ct.rises_monthly:
         return posted
@@ -224,6 +230,7 @@ def _next_due(
     pending = state.tiers.pending
     if pending is not None and done < pending.at <= until:
         candidates.append((pending.at, False))
+    candidates.extend((u.at, False) for u in state.tiers.upgrades_due if done < u.at <= until)
     candidates.extend(
         (edge, False)
         for grant in state.tiers.grants
@@ -299,6 +306,9 @@ def _qualify_now(
     current = ct.by_id[earned.tier]
     judged = Judged(ct, info, state, moment, moment)
     reached = qualified_rank(ct, judged)
+    if reached > current.rank and ct.delay is not None:
+        # ``upgrade: {effective: ...}``: judged now, in force from a later local midnight.
+        return schedule(ct, info, state, ct.ladder[reached], moment, event_id, reasons)
     if reached > current.rank:
         tier = ct.ladder[reached]
         return earn(

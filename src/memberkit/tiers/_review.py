@@ -21,6 +21,7 @@ from ._compile import CompiledTier, CompiledTiers
 from ._history import earn, validity_for, with_tiers
 from ._ladder import TICK, Judged, figures_in, qualified_rank, retained_rank
 from ._model import ValidityFromUpgrade
+from ._pending import schedule
 from ._rollover import roll
 from ._state import TierChange
 from ._thresholds import met
@@ -44,7 +45,12 @@ def review(
     just_ended = judged.span()
     state = roll(ct, info, state, moment, judged, reasons)
     reached = qualified_rank(ct, judged)
-    if reached > current.rank:
+    if reached > current.rank and ct.delay is not None:
+        # An upgrade the review finds takes effect later, like one found at an event; the
+        # review goes on to judge the tier in force.
+        tier = ct.ladder[reached]
+        state = schedule(ct, info, state, tier, moment - TICK, "", reasons, counted_from=moment)
+    elif reached > current.rank:
         tier = ct.ladder[reached]
         return earn(
             ct, state, moment, tier, "upgrade", validity_for(tier, info, moment - TICK), "", reasons
