@@ -7,10 +7,11 @@ moment. From then on:
 - ``advance`` carries out, in time order, what falls due up to a moment (reviews in ``_review``): grace periods ending
   (the decided downgrade takes effect), grants starting and ending, reviews, and validity ends
   (a tier held "until 28 Feb" is reviewed then, on the better of the window just ended and the
-  one before it), and credits posting (a measure's ``posts:``), which upgrade at that moment
-  when the programme upgrades at once.
+  one before it), credits posting (a measure's ``posts:``), which upgrade at that moment
+  when the programme upgrades at once, and upgrades judged earlier taking effect
+  (``upgrade: {effective: ...}``, in ``_pending``).
 - ``on_event`` upgrades at once when the programme says so (several steps if the figures reach
-  them), extends the validity of a tier earned again, records grants, and demotes at once on a
+  them; or records the upgrade to take effect later), extends the validity of a tier earned again, records grants, and demotes at once on a
   refund when ``refunds: at_once``.
 
 Every change of the tier in force is appended to ``TierState.history`` with its reason.
