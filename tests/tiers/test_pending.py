@@ -376,3 +376,17 @@ def test_bad_forms_are_refused_with_what_to_write(form: str, path: str, message:
         policy(f"tiers:\n  ladder: [{{id: basic}}]\n  upgrade: {form}\n")
     issues = [(i.path, i.message) for i in caught.value.issues]
     assert any(p == path and message in m for p, m in issues), issues
+
+
+def test_a_month_ending_under_a_whole_months_window_counts_from_its_first_midnight() -> None:
+    """Gold on the last full month's 5,000: March's order is counted when March ends (1 April
+    00:00), which is when gold is reached; with next_day it takes effect on 2 April."""
+    p = later("next_day", gold="      window: {qualify: {full_months: 1}}\n")
+    state = memberkit.replay(p, member(), [spend("o1", at(2026, 3, 20), "5000")])
+    on_1st = memberkit.tier_of(p, state, at(2026, 4, 1, 12))
+    assert (on_1st.tier, on_1st.upgrade_tier, on_1st.upgrade_at) == (
+        "silver",
+        "gold",
+        at(2026, 4, 2, 0, 0),
+    )
+    assert memberkit.tier_of(p, state, at(2026, 4, 2, 0, 0)).tier == "gold"
