@@ -390,3 +390,26 @@ def test_a_month_ending_under_a_whole_months_window_counts_from_its_first_midnig
         at(2026, 4, 2, 0, 0),
     )
     assert memberkit.tier_of(p, state, at(2026, 4, 2, 0, 0)).tier == "gold"
+
+
+def test_a_rename_in_between_carries_the_waiting_upgrade() -> None:
+    """{days: 3}: gold reached on 14 March is due on the 17th; a version renaming gold to vip on
+    the 16th carries it, and vip takes effect on the 17th."""
+    p = memberkit.parse_policy(
+        "memberkit: 1\n"
+        "program: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: en}\n"
+        "tiers:\n"
+        "  ladder: [{id: basic}, {id: gold, qualify: {spend: 1000}}]\n"
+        "  upgrade: {effective: {days: 3}}\n"
+        "versions:\n"
+        "  - effective_from: 2026-03-16\n"
+        "    announced: 2026-02-01\n"
+        "    renames: {tiers: {gold: vip}}\n"
+        "    tiers:\n"
+        "      ladder: [{id: basic}, {id: vip, qualify: {spend: 1000}}]\n"
+        "      upgrade: {effective: {days: 3}}\n"
+    )
+    state = memberkit.replay(p, member(), [spend("o1", at(2026, 3, 14), "1000")])
+    between = memberkit.tier_of(p, state, at(2026, 3, 16, 12))
+    assert (between.tier, between.upgrade_tier) == ("basic", "vip")
+    assert memberkit.tier_of(p, state, at(2026, 3, 17, 0, 0)).tier == "vip"

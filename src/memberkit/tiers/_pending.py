@@ -23,6 +23,9 @@ every answer is as of a moment and a quote never disagrees with the booking:
   later too, counted from the review.
 - Reaching at least the tier in force cancels an announced downgrade at once: keeping a tier is
   not an upgrade.
+- A waiting upgrade comes due at its moment whatever a version starting in between says about
+  ``upgrade``, and is judged then by the thresholds in force then; a version's ``renames:``
+  carry it to the tier's new id, like an announced downgrade.
 """
 
 from __future__ import annotations
