@@ -99,6 +99,7 @@ def held_ids(state: MemberState) -> tuple[set[str], set[str]]:
             tiers.add(change.tier)
     if ts.lifetime is not None:
         tiers.add(ts.lifetime)
+    tiers.update(u.tier for u in ts.upgrades_due)
     ps = state.points
     # Runs before every query: attribute maps keep the scan of lots and earnings in C.
     currencies = set(map(_CURRENCY, ps.lots))
@@ -191,9 +192,13 @@ def _change(change: TierChange, mapping: Mapping[str, str]) -> TierChange:
 
 
 def _tier_refs(ts: TierState, mapping: Mapping[str, str]) -> TierState:
-    """Grants, an announced downgrade and a lifetime tier follow the rename (history stays)."""
+    """Grants, an announced downgrade or upgrade and a lifetime tier follow the rename (history
+    stays)."""
     return replace(
         ts,
+        upgrades_due=tuple(
+            replace(u, tier=mapping[u.tier]) if u.tier in mapping else u for u in ts.upgrades_due
+        ),
         grants=tuple(
             replace(g, tier=mapping[g.tier]) if g.tier in mapping else g for g in ts.grants
         ),

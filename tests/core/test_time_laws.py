@@ -3,12 +3,12 @@
 Asking later changes nothing, and asking about a moment before the last event is refused;
 advancing composes and commutes with applying; a quote is the booking; the tier earning,
 benefits and expiry protection read is the tier ``tier_of`` reports; advanced states survive
-JSON. The generated policies are small ladders (immediate or at-review upgrades, calendar or
-rolling windows, sometimes a validity, sometimes rollover) with points (pending days, fixed,
-rolling or inactivity expiry, sometimes protected by gold; earning that reads a flag and a
-monthly figure), three benefits (one on a flag and a figure) and lifecycle stages, and sometimes
-a later version that lowers gold's threshold and changes the earning rate, whose tiers may review
-members by a date of their status (``reviews:``). Histories include
+JSON. The generated policies are small ladders (immediate, at-review or later-taking-effect
+upgrades, calendar or rolling windows, sometimes a validity, sometimes rollover) with points
+(pending days, fixed, rolling or inactivity expiry, sometimes protected by gold; earning that
+reads a flag and a monthly figure), three benefits (one on a flag and a figure) and lifecycle
+stages, and sometimes a later version that lowers gold's threshold and changes the earning
+rate, whose tiers may review members by a date of their status (``reviews:``). Histories include
 flags set for a few days (from now or from later) and cleared.
 """
 
@@ -163,7 +163,16 @@ def policy_of(shape: Shape) -> Policy:
 shapes = st.builds(
     Shape,
     window=st.sampled_from(["calendar_year", "{rolling_months: 12}", "{rolling_days: 90}"]),
-    upgrade=st.sampled_from(["immediate", "immediate", "at_review"]),
+    upgrade=st.sampled_from(
+        [
+            "immediate",
+            "immediate",
+            "at_review",
+            "{effective: next_day}",
+            "{effective: next_month}",
+            "{effective: {days: 3}}",
+        ]
+    ),
     validity=st.booleans(),
     downgrade=st.sampled_from(["to_figures", "{max_steps: 1}"]),
     silver=st.sampled_from([500, 1500]),

@@ -19,7 +19,7 @@ SOFT = ladder("  downgrade: {max_steps: 1}\n")
 FIGURES = ladder()
 GRACE = ladder("  downgrade: {max_steps: 1}\n  grace_days: 20\n  refunds: at_once\n")
 ROLL = ladder("  rollover: {spend: {cap: 3000}, orders: {cap: 4}}\n  refunds: at_once\n")
-WINDOWS = tiers_yaml(
+WINDOWS_LADDER = (
     "  window: calendar_year\n  ladder:\n    - {id: basic}\n"
     "    - {id: silver, qualify: {spend: 2000}}\n"
     "    - {id: gold, qualify: {spend: 8000}, retain: {spend: 6000},"
@@ -27,13 +27,24 @@ WINDOWS = tiers_yaml(
     "    - {id: platinum, qualify: {spend: 20000}, retain: {spend: 15000},"
     " window: {rolling_months: 12}}\n"
 )
+WINDOWS = tiers_yaml(WINDOWS_LADDER)
 """Each tier judged over its own window: gold reached on 12 whole months (kept on the calendar
 year), platinum on the last 12 months, silver on the calendar year."""
-POLICIES = st.sampled_from([SOFT, FIGURES, GRACE, WINDOWS])
+# Upgrades that take effect later: three days on (with a soft landing and grace), the first of
+# the next month, the next day on a rolling window reviewed monthly, and the next day on the
+# ladder of mixed windows (gold rises when a month ends, without an event).
+LATER = ladder("  upgrade: {effective: {days: 3}}\n  downgrade: {max_steps: 1}\n  grace_days: 20\n")
+NEXT_MONTH = ladder("  upgrade: {effective: next_month}\n")
+NEXT_DAY_ROLLING = ladder(
+    "  upgrade: {effective: next_day}\n  review: monthly\n", window="{rolling_months: 12}"
+)
+NEXT_DAY_WINDOWS = tiers_yaml(WINDOWS_LADDER + "  upgrade: {effective: next_day}\n")
+LATER_POLICIES = [LATER, NEXT_MONTH, NEXT_DAY_ROLLING, NEXT_DAY_WINDOWS]
+POLICIES = st.sampled_from([SOFT, FIGURES, GRACE, WINDOWS, *LATER_POLICIES])
 # Rollover is left out of the monotonicity laws on purpose: more spend can reach a higher tier
 # whose higher threshold leaves less to roll, so a later year may end lower. It is in every
 # other law.
-ALL_POLICIES = st.sampled_from([SOFT, FIGURES, GRACE, ROLL, WINDOWS])
+ALL_POLICIES = st.sampled_from([SOFT, FIGURES, GRACE, ROLL, WINDOWS, *LATER_POLICIES])
 
 RANKS = {"basic": 0, "silver": 1, "gold": 2, "platinum": 3}
 

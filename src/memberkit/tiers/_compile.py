@@ -16,6 +16,7 @@ from ..rules import compile_condition
 from ._measures import CompiledMeasure, joins_of, posting_of
 from ._model import (
     AnniversaryReview,
+    EffectiveDays,
     FixedReview,
     MeasureSpec,
     PaidTierSpec,
@@ -23,6 +24,7 @@ from ._model import (
     ThresholdNode,
     TierSpec,
     TiersSection,
+    UpgradeSpec,
     ValidityFromUpgrade,
     ValidityMonths,
     ValidityUntil,
@@ -100,6 +102,7 @@ class CompiledTiers:
     grace_days: int
     refunds: str
     upgrade: str
+    """immediate or at_review (an upgrade taking effect later is judged immediately)."""
     tallies: Tallies = field(default_factory=Tallies, compare=False, repr=False)
     """Running order figures per member and window (a memo; see ``_tally``)."""
     review_anchor: str = "joining"
@@ -117,6 +120,9 @@ class CompiledTiers:
     def retain_window(self, tier: CompiledTier) -> WindowSpec:
         """The window ``tier``'s retain thresholds are judged over."""
         return tier.retain_window or self.window
+
+    delay: str | EffectiveDays | None = None
+    """When an upgrade judged at once takes effect (``upgrade: {effective: ...}``; None: at once)."""
 
     @property
     def posting(self) -> bool:
@@ -535,6 +541,8 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
     units = {name: (step if m.money else Decimal(1)) for name, m in measures.items()}
     downgrade = section.downgrade
     qualify_windows = [t.qualify_window or section.window for t in ladder[1:]]
+    # An upgrade taking effect later is judged at once, as an immediate one is.
+    upgrade = "immediate" if isinstance(section.upgrade, UpgradeSpec) else section.upgrade
     return CompiledTiers(
         section=section,
         ladder=ladder,
@@ -552,9 +560,10 @@ def compile_tiers(section: TiersSection, info: ProgramInfo, ctx: CheckContext) -
         max_steps=downgrade.max_steps,
         grace_days=section.grace_days,
         refunds=section.refunds,
-        upgrade=section.upgrade,
+        upgrade=upgrade,
+        delay=section.upgrade.effective if isinstance(section.upgrade, UpgradeSpec) else None,
         rollover=MappingProxyType({name: spec.cap for name, spec in section.rollover.items()}),
-        rises_monthly=section.upgrade == "immediate"
+        rises_monthly=upgrade == "immediate"
         and any(w.kind == "full_months" and not w.in_progress for w in qualify_windows),
     )
 

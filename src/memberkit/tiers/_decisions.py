@@ -46,6 +46,11 @@ class TierDecision(Explained):
     reached_by: str | None = None
     """How the tier in force was reached: earned, retained, joined, lifetime, granted, paid or
     opening (the rules field ``tier_reached_by``)."""
+    upgrade_tier: str | None = None
+    """A higher tier the figures reached that takes effect later (``upgrade: {effective: ...}``),
+    as the figures known at ``as_of`` give it; None when there is none."""
+    upgrade_at: datetime | None = None
+    """The moment ``upgrade_tier`` takes effect (a local midnight)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +93,6 @@ class TierProgress(Explained):
     as_of: datetime
     reasons: tuple[Reason, ...]
     default_locale: str = "en"
+    upgrade_at: datetime | None = None
+    """When the next upgrade already judged takes effect (``upgrade: {effective: ...}``), a
+    local midnight; None when none is waiting."""

@@ -7,10 +7,11 @@ moment. From then on:
 - ``advance`` carries out, in time order, what falls due up to a moment (reviews in ``_review``): grace periods ending
   (the decided downgrade takes effect), grants starting and ending, reviews, and validity ends
   (a tier held "until 28 Feb" is reviewed then, on the better of the window just ended and the
-  one before it), and credits posting (a measure's ``posts:``), which upgrade at that moment
-  when the programme upgrades at once.
+  one before it), credits posting (a measure's ``posts:``), which upgrade at that moment
+  when the programme upgrades at once, and upgrades judged earlier taking effect
+  (``upgrade: {effective: ...}``, in ``_pending``).
 - ``on_event`` upgrades at once when the programme says so (several steps if the figures reach
-  them), extends the validity of a tier earned again, records grants, and demotes at once on a
+  them; or records the upgrade to take effect later), extends the validity of a tier earned again, records grants, and demotes at once on a
   refund when ``refunds: at_once``.
 
 Every change of the tier in force is appended to ``TierState.history`` with its reason.
@@ -36,6 +37,7 @@ from ._ladder import TICK, Judged, earned_since, qualified_rank
 from ._measures import next_posting
 from ._model import ValidityFromUpgrade
 from ._opening import open_member
+from ._pending import schedule, take_effect
 from ._review import review
 from ._state import TierChange, TierGrantRecord
 from ._windows import midnight, next_review
@@ -117,6 +119,9 @@ def run_due(
         pending = state.tiers.pending
         if pending is not None and pending.at <= moment:
             state = _apply_pending(ct, state, pending, reasons)
+        # An upgrade judged earlier takes effect before a review at the same moment, which
+        # then judges the new tier (as it would have, had the upgrade been at once).
+        state = take_effect(ct, program.info, state, moment, reasons)
         state = sync(ct, state, moment, "grant_end", "", reasons)
         if due[1]:
             judged, said = (ct, ()) if judge is None else judge(state)
@@ -149,7 +154,9 @@ def _rise_due(
     earned = state.tiers.earned_change
     if earned is None or earned.tier not in ct.by_id:
         return None
-    held = ct.by_id[earned.tier].rank
+    # An upgrade already judged (taking effect later) is not reached again by rising figures.
+    waiting = max((ct.rank(u.tier) for u in state.tiers.upgrades_due), default=0)
+    held = max(ct.by_id[earned.tier].rank, waiting)
     posted = _upgrading_posting(ct, info, state, done, until, held) if ct.posting else None
     if not ct.rises_monthly:
         return posted
@@ -241,6 +248,7 @@ def _next_due(
     pending = state.tiers.pending
     if pending is not None and done < pending.at <= until:
         candidates.append((pending.at, False))
+    candidates.extend((u.at, False) for u in state.tiers.upgrades_due if done < u.at <= until)
     candidates.extend(
         (edge, False)
         for grant in state.tiers.grants
@@ -316,6 +324,9 @@ def _qualify_now(
     current = ct.by_id[earned.tier]
     judged = Judged(ct, info, state, moment, moment)
     reached = qualified_rank(ct, judged)
+    if reached > current.rank and ct.delay is not None:
+        # ``upgrade: {effective: ...}``: judged now, in force from a later local midnight.
+        return schedule(ct, info, state, ct.ladder[reached], moment, event_id, reasons)
     if reached > current.rank:
         tier = ct.ladder[reached]
         return earn(

@@ -30,7 +30,10 @@
           lifetime_after_years: 10
           lifetime_years: total              # or consecutive (default)
           lifetime_requires: {nights: 600}   # figures over the whole membership, too
-      upgrade: immediate              # or at_review
+      upgrade: immediate              # or at_review; or judged at once, in force later:
+                                      # {effective: next_day} (the next local midnight),
+                                      # {effective: next_month} (the 1st, 次月1日生效),
+                                      # {effective: {days: N}} (N local days on, at midnight)
       review: end_of_window           # anniversary, {anniversary: first_upgrade}, monthly,
                                       # {fixed: "04-01"}, validity_end
       downgrade: {max_steps: 1}       # or to_figures
@@ -45,6 +48,7 @@
 from __future__ import annotations
 
 import calendar
+import difflib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -67,6 +71,7 @@ from ._thresholds import Threshold, ThresholdAll, ThresholdAny, ThresholdLeaf, T
 
 __all__ = [
     "BackToBackSpec",
+    "EffectiveDays",
     "MeasureSpec",
     "OneUnitSpec",
     "PaidTierSpec",
@@ -79,6 +84,7 @@ __all__ = [
     "TierSpec",
     "TierWindows",
     "TiersSection",
+    "UpgradeSpec",
     "ValidityFromUpgrade",
     "ValidityMonths",
     "ValidityUntil",
@@ -845,6 +851,97 @@ _Rollover = Annotated[
 ]
 
 
+# --- when an upgrade takes effect --------------------------------------------------------------
+
+
+def _whole_days(value: object) -> object:
+    # Checked before the number is read, so the author sees what to write, not ">= 1".
+    if isinstance(value, bool):
+        raise ValueError("write a whole number of days, e.g. {days: 1}")
+    if isinstance(value, int) and value < 1:
+        raise ValueError(
+            f"{value} days is not later than the qualifying day: write a whole number from 1, "
+            "e.g. {days: 1}, or upgrade: immediate for a tier in force at once"
+        )
+    if isinstance(value, int) and value > 366:
+        raise ValueError(
+            f"{value} days is more than a year: write at most 366, e.g. {{days: 30}}, or "
+            "{effective: next_month} for the first of the next month"
+        )
+    return value
+
+
+class EffectiveDays(_Frozen):
+    """N whole local days after the day the figures qualify, at local midnight."""
+
+    days: Annotated[int, Field(ge=1, le=366), BeforeValidator(_whole_days)]
+    """days after the qualifying day, e.g. ``2`` (qualified on 14 Mar: from 16 Mar 00:00)"""
+
+
+_EFFECTIVE_WORDS = ("next_day", "next_month")
+_UPGRADE_FORMS = (
+    "immediate, at_review, or for a tier that takes effect later {effective: next_day}, "
+    "{effective: next_month} or {effective: {days: N}}"
+)
+
+
+def _effective_form(value: object) -> object:
+    # Each wrong form says what to write, rather than one complaint per allowed shape.
+    if isinstance(value, str):
+        if value in _EFFECTIVE_WORDS:
+            return value
+        close = difflib.get_close_matches(value, _EFFECTIVE_WORDS, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ValueError(
+            f"'{value}' is not when an upgrade takes effect: write next_day, next_month or "
+            f"{{days: N}}{hint}"
+        )
+    if isinstance(value, Mapping):
+        return EffectiveDays.model_validate(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f"write a number of days as a mapping, e.g. {{days: {value}}}")
+    raise ValueError("write next_day, next_month or {days: N}, e.g. next_day")
+
+
+class UpgradeSpec(_Frozen):
+    """An upgrade judged at once that takes effect later: the next day, the next month, N days on."""
+
+    effective: Annotated[
+        Literal["next_day", "next_month"] | EffectiveDays,
+        BeforeValidator(_effective_form),
+    ] = Field(
+        description="when the tier reached takes effect: ``next_day`` (the local midnight after "
+        "the day the figures qualify), ``next_month`` (the first local midnight of the next "
+        "month, 次月1日), or ``{days: N}`` (N whole local days later, at local midnight), e.g. "
+        "``next_day``"
+    )
+
+
+def _upgrade_form(value: object) -> object:
+    # A mapping is the delayed form: validated as one so its errors are located inside it.
+    if isinstance(value, Mapping):
+        return UpgradeSpec.model_validate(value)
+    if value in ("immediate", "at_review"):
+        return value
+    if isinstance(value, str):
+        close = difflib.get_close_matches(
+            value, ["immediate", "at_review", *_EFFECTIVE_WORDS], n=1, cutoff=0.6
+        )
+        if close and close[0] in _EFFECTIVE_WORDS:
+            hint = f"; for a tier that takes effect later write {{effective: {close[0]}}}"
+        elif close:
+            hint = f"; did you mean '{close[0]}'?"
+        else:
+            hint = f"; write {_UPGRADE_FORMS}"
+        raise ValueError(f"'{value}' is not one of 'immediate' or 'at_review'{hint}")
+    raise ValueError(f"write {_UPGRADE_FORMS}")
+
+
+_Upgrade = Annotated[
+    Literal["immediate", "at_review"] | UpgradeSpec, BeforeValidator(_upgrade_form)
+]
+
+
 class TiersSection(_Frozen):
     """The tiers section.
 
@@ -873,8 +970,11 @@ class TiersSection(_Frozen):
     """the window figures are counted in (default calendar_year)"""
     ladder: Annotated[tuple[TierSpec, ...], Field(min_length=1)]
     """the tiers, lowest first; the first tier is where every member starts, e.g. ``[{id: basic}, {id: gold, qualify: {spend: 8000}}]``"""
-    upgrade: Literal["immediate", "at_review"] = "immediate"
-    """immediate: a member moves up as soon as the figures qualify; at_review: at the next review"""
+    upgrade: _Upgrade = "immediate"
+    """immediate: a member moves up as soon as the figures qualify; at_review: at the next review;
+    ``{effective: next_day}``, ``{effective: next_month}`` or ``{effective: {days: N}}``: judged
+    as soon as the figures qualify, taking effect at that later local midnight (the tier in force
+    until then is the old one), e.g. ``{effective: next_day}``"""
     review: Annotated[
         Literal["end_of_window", "monthly", "validity_end"] | AnniversaryReview | FixedReview,
         BeforeValidator(_review_form),

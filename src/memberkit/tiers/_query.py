@@ -20,6 +20,8 @@ from ._editions import judging, reviewer
 from ._ladder import TICK, Judged, active_grants, earned_since, span_at
 from ._measures import figures, posting_moments
 from ._model import WindowSpec
+from ._pending import upcoming
+from ._state import UpgradeDue
 from ._thresholds import held_leaves, paths, shortfalls
 from ._windows import Span, review_moments
 
@@ -245,6 +247,8 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
         reasons.append(
             Reason.of("tier.downgrade_scheduled", low.path, tier=low.name, at=pending.at)
         )
+    ups = upcoming(ct, info, state, as_of)
+    reasons.extend(_upcoming_reasons(info, ups))
     reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], judged))
     held = ct.by_id[earned]
     if held.rank > 0 and not state.tiers.lifetime:
@@ -279,7 +283,25 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
         reasons=tuple(reasons),
         default_locale=info.locale,
         reached_by=state.tiers.reached_by_at(as_of),
+        upgrade_tier=ups[-1][1].id if ups else None,
+        upgrade_at=ups[-1][0].at if ups else None,
     )
+
+
+def _upcoming_reasons(
+    info: ProgramInfo, ups: list[tuple[UpgradeDue, CompiledTier]]
+) -> list[Reason]:
+    """Upgrades the figures reached that take effect later: which tier, from which day."""
+    return [
+        Reason.of(
+            "tier.upgrade_scheduled",
+            tier.path,
+            tier=tier.name,
+            qualified=info.local_date(item.qualified_at),
+            on=info.local_date(item.at),
+        )
+        for item, tier in ups
+    ]
 
 
 def _paths(
@@ -382,12 +404,16 @@ def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgres
     reasons: list[Reason] = []
     nxt = next((t for t in ct.ladder[current.rank + 1 :] if t.qualify is not None), None)
     found: tuple[PathProgress, ...] = ()
+    # Upgrades already judged say when they take effect, rather than "at the review".
+    ups = upcoming(ct, info, state, as_of)
+    reasons.extend(_upcoming_reasons(info, ups))
     if nxt is None:
         reasons.append(Reason.of("tier.top", current.path, tier=current.name))
     else:
         found = _paths(ct, info, nxt, False, judged.figures(ct.qualify_window(nxt)))
         if any(p.met for p in found):
-            reasons.append(Reason.of("tier.upgrade_due", nxt.path, tier=nxt.name))
+            if not ups:
+                reasons.append(Reason.of("tier.upgrade_due", nxt.path, tier=nxt.name))
         else:
             reasons.append(
                 Reason.of(
@@ -454,4 +480,5 @@ def progress(policy: Policy, state: MemberState, as_of: datetime) -> TierProgres
         as_of=as_of,
         reasons=tuple(reasons),
         default_locale=info.locale,
+        upgrade_at=ups[0][0].at if ups else None,
     )

@@ -21,6 +21,7 @@ from ._compile import CompiledTier, CompiledTiers
 from ._history import earn, validity_for, with_tiers
 from ._ladder import TICK, Judged, figures_in, qualified_rank, retained_rank
 from ._model import ValidityFromUpgrade
+from ._pending import schedule
 from ._rollover import roll
 from ._state import TierChange
 from ._thresholds import met
@@ -52,7 +53,12 @@ def review(
     reached = qualified_rank(
         up, judged if up is ct else Judged(up, info, state, moment - TICK, moment - TICK)
     )
-    if reached > up.rank(current.id):
+    if reached > up.rank(current.id) and up.delay is not None:
+        # An upgrade the review finds takes effect later, like one found at an event; the
+        # review goes on to judge the tier in force.
+        tier = up.ladder[reached]
+        state = schedule(up, info, state, tier, moment - TICK, "", reasons, counted_from=moment)
+    elif reached > up.rank(current.id):
         tier = up.ladder[reached]
         return earn(
             up, state, moment, tier, "upgrade", validity_for(tier, info, moment - TICK), "", reasons

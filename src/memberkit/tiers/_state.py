@@ -6,7 +6,7 @@ held *alongside* the ladder never enters the history; ``tiers_at`` adds it to th
 for the parts that ask "does the member hold this tier" (benefits, points multipliers, the rules
 language's ``tier`` field). Beside it the part keeps what it needs to work the ladder: the tier the
 figures earned (``earned``), grants and paid periods, the last review done, a downgrade waiting
-out its grace period, and a lifetime tier once reached.
+out its grace period, upgrades judged but taking effect later, and a lifetime tier once reached.
 
 Reasons recorded in ``TierChange.reason``: ``initial`` (base tier at joining), ``upgrade``
 (figures reached a higher tier), ``requalify`` (the tier was earned again; held longer),
@@ -37,6 +37,7 @@ __all__ = [
     "TierChange",
     "TierGrantRecord",
     "TierState",
+    "UpgradeDue",
 ]
 
 REACHED_BY = ("earned", "granted", "joined", "lifetime", "opening", "paid", "retained")
@@ -116,6 +117,22 @@ class RolloverRecord:
 
 @with_config(_CLOSED)
 @dataclass(frozen=True, slots=True)
+class UpgradeDue:
+    """An upgrade the figures reached at ``qualified_at``, taking effect at ``at``.
+
+    Policy ``upgrade: {effective: ...}``: at ``at`` the figures of the window holding
+    ``qualified_at``, as known then, are judged again; ``tier`` is the most they give.
+    """
+
+    at: StateMoment
+    tier: str
+    qualified_at: StateMoment
+    event_id: str = ""
+    """The event whose figures qualified (empty: a review, a posting or a version did)."""
+
+
+@with_config(_CLOSED)
+@dataclass(frozen=True, slots=True)
 class TierState:
     """Every tier change of the member, oldest first (the last one is in force)."""
 
@@ -133,6 +150,9 @@ class TierState:
     """The opening figures of a member brought in mid-story (an ``opening`` event)."""
     rollovers: tuple[RolloverRecord, ...] = ()
     """Figures carried from one window into the next (policy ``rollover``), oldest first."""
+    upgrades_due: tuple[UpgradeDue, ...] = ()
+    """Upgrades judged but not yet in force (``upgrade: {effective: ...}``), soonest first; each
+    one higher than the one before it."""
 
     @property
     def current(self) -> str | None:
