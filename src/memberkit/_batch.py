@@ -4,12 +4,12 @@ The input (``EVENTS.jsonl``) holds one JSON object a line:
 
 - an **event line** is an event as :func:`parse_event` reads it, plus ``"member"``, the member's
   id: ``{"member": "m1", "type": "purchase", "id": "o-1", "at": "...", ...}``;
-- a **member line** (optional, at most one a member) has ``"member"`` and no ``"type"``, and may
-  give ``"joined"`` (a date-time with an offset, or a bare date: local midnight in the
-  programme's timezone), ``"birthday"`` (``YYYY-MM-DD``), ``"birth_year"`` (``1990``: with the
-  birthday's month and day it gives the member's ``age`` in conditions; the birthday's own year
-  is never read as one) and ``"tags"``, validated as :func:`new_member` validates them. A member
-  without one joined at their earliest event.
+- a **member line** (optional, at most one a member) has ``"member"`` and none of ``"type"``,
+  ``"id"``, ``"at"``, and may give ``"joined"`` (a date-time with an offset, or a bare date: local
+  midnight in the programme's timezone), ``"birthday"`` (``YYYY-MM-DD``), ``"birth_year"``
+  (``1990``: with the birthday's month and day it gives the member's ``age`` in conditions; the
+  birthday's own year is never read as one) and ``"tags"``, checked as :func:`new_member` checks
+  them. A member without one joined at their earliest event.
 
 Lines of different members may interleave. Each member's events are replayed exactly as
 :func:`replay` replays them (sorted by ``at``, stable for equal times, so events out of time
@@ -22,9 +22,10 @@ written whole, and a member counts as written once its line ends with a newline;
 without its newline, and only the members not written yet are replayed and appended.
 
 Each invalid line (not JSON, not an event, an event the engine refuses, a member line with a bad
-or unknown field) is reported with its line number and event id; that member's state is not written (it would be wrong), and the other
-members go on. The whole file is read into memory once, grouped by member; members are spread
-over worker processes, each of which rebuilds the policy from its pickle.
+or unknown field) is reported with its line number and event id; that member's state is not
+written (it would be wrong), and the other members go on. The whole file is read into memory
+once, grouped by member; members are spread over worker processes, each of which rebuilds the
+policy from its pickle.
 """
 
 from __future__ import annotations
