@@ -4,10 +4,12 @@ The input (``EVENTS.jsonl``) holds one JSON object a line:
 
 - an **event line** is an event as :func:`parse_event` reads it, plus ``"member"``, the member's
   id: ``{"member": "m1", "type": "purchase", "id": "o-1", "at": "...", ...}``;
-- a **member line** (optional, at most one a member) has ``"member"`` and no ``"type"``, and may
-  give ``"joined"`` (a date-time with an offset, or a bare date: local midnight in the
-  programme's timezone), ``"birthday"`` (``YYYY-MM-DD``) and ``"tags"``. A member without one
-  joined at their earliest event.
+- a **member line** (optional, at most one a member) has ``"member"`` and none of ``"type"``,
+  ``"id"``, ``"at"``, and may give ``"joined"`` (a date-time with an offset, or a bare date: local
+  midnight in the programme's timezone), ``"birthday"`` (``YYYY-MM-DD``), ``"birth_year"``
+  (``1990``: with the birthday's month and day it gives the member's ``age`` in conditions; the
+  birthday's own year is never read as one) and ``"tags"``, checked as :func:`new_member` checks
+  them. A member without one joined at their earliest event.
 
 Lines of different members may interleave. Each member's events are replayed exactly as
 :func:`replay` replays them (sorted by ``at``, stable for equal times, so events out of time
@@ -19,10 +21,11 @@ written whole, and a member counts as written once its line ends with a newline;
 ``resume`` an output cut short (a crash, a kill) keeps every complete line, drops a last line
 without its newline, and only the members not written yet are replayed and appended.
 
-Each invalid line (not JSON, not an event, an event the engine refuses) is reported with its
-line number and event id; that member's state is not written (it would be wrong), and the other
-members go on. The whole file is read into memory once, grouped by member; members are spread
-over worker processes, each of which rebuilds the policy from its pickle.
+Each invalid line (not JSON, not an event, an event the engine refuses, a member line with a bad
+or unknown field) is reported with its line number and event id; that member's state is not
+written (it would be wrong), and the other members go on. The whole file is read into memory
+once, grouped by member; members are spread over worker processes, each of which rebuilds the
+policy from its pickle.
 """
 
 from __future__ import annotations
@@ -40,11 +43,12 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ._compiled import Policy
+from ._compiled_base import did_you_mean_key
 from ._engine import replay
 from ._errors import EventError, MemberkitError, StateError
 from ._events import Event, _from_json, parse_event
-from ._limits import MAX_EVENT_BYTES
-from ._state import MemberState, new_member, state_to_json
+from ._limits import MAX_EVENT_BYTES, MAX_YEAR, MIN_YEAR, year_problem
+from ._state import MemberState, new_member, read_birth_year, state_to_json
 
 __all__ = ["BatchProblem", "BatchReport", "replay_batch"]
 
@@ -208,7 +212,10 @@ def _member_of(raw: bytes, source: str, number: int) -> tuple[str | None, BatchP
     return None, BatchProblem(source, number, "?", shown[:128], message, "no_member")
 
 
-_MEMBER_KEYS = frozenset({"member", "joined", "birthday", "tags"})
+_MEMBER_KEYS = ("joined", "birthday", "birth_year", "tags")
+"""What a member line may give besides ``"member"``: the fields of ``new_member``."""
+_EVENT_KEYS = frozenset({"type", "id", "at"})
+"""A line with any of these is an event (perhaps one missing its type), never a member line."""
 _RESUME_ID = re.compile(rb'^\{"member_id":("(?:[^"\\]|\\.)*")')
 
 
@@ -310,7 +317,7 @@ def replay_member(
             refuse(number, "?", "the line names its member more than once", "no_member")
             continue
         del data["member"]
-        if "type" not in data and data.keys() <= _MEMBER_KEYS:
+        if not data.keys() & _EVENT_KEYS:
             if profile is not None:
                 refuse(
                     number,
@@ -324,12 +331,10 @@ def replay_member(
         datas.append(data)
         numbers.append(number)
     events = _validate(datas, numbers, refuse)
-    joined: datetime | None = None
-    birthday: date | None = None
-    tags: tuple[str, ...] = ()
+    given = _Profile()
     if profile is not None:
         try:
-            joined, birthday, tags = _profile(profile[1], policy.info.tz)
+            given = _profile(profile[1], policy.info.tz)
         except ValueError as exc:
             refuse(profile[0], "-", str(exc), "invalid_member")
     if profile is not None and start is not None:
@@ -343,15 +348,24 @@ def replay_member(
     if problems or task.broken or events is None:
         return None, problems, 0
     first = task.lines[0][0] if task.lines else 0
-    if start is None and joined is None:
-        joined = min((e.at for e in events), default=None)
+    if start is None:
+        joined = given.joined or min((e.at for e in events), default=None)
         if joined is None:
             refuse(first, "-", 'a member line without events needs "joined"', "invalid_member")
             return None, problems, 0
+        try:
+            start = new_member(
+                member,
+                joined,
+                birthday=given.birthday,
+                tags=given.tags,
+                birth_year=given.birth_year,
+            )
+        except StateError as exc:
+            # (A joining date from the events is theirs to answer for; the rest is the line's.)
+            refuse(profile[0] if profile is not None else first, "-", str(exc), "invalid_member")
+            return None, problems, 0
     try:
-        if start is None:
-            assert joined is not None  # found above, or the member was refused
-            start = new_member(member, joined, birthday=birthday, tags=tags)
         state = replay(policy, start, events, as_of=as_of)
     except EventError as exc:
         where = next(
@@ -381,10 +395,28 @@ def _validate(
     return None
 
 
-def _profile(
-    data: Mapping[str, object], tz: tzinfo
-) -> tuple[datetime | None, date | None, tuple[str, ...]]:
-    """joined, birthday and tags from a member line; raises ValueError naming the bad field."""
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What a member line gives, for ``new_member``."""
+
+    joined: datetime | None = None
+    birthday: date | None = None
+    birth_year: int | None = None
+    tags: tuple[str, ...] = ()
+
+
+def _profile(data: Mapping[str, object], tz: tzinfo) -> _Profile:
+    """The fields of a member line; raises ValueError naming the bad or unknown field.
+
+    Personal data (the birthday, the birth year) is named, never shown.
+    """
+    for key in data:
+        if key not in _MEMBER_KEYS:
+            shown = key if len(key) <= 40 else f"{key[:40]}..."
+            raise ValueError(
+                f"{shown!r} is not a field of a member line{did_you_mean_key(key, _MEMBER_KEYS)} "
+                f'(a member line gives {", ".join(_MEMBER_KEYS)}; an event line has a "type")'
+            )
     joined: datetime | None = None
     raw = data.get("joined")
     if raw is not None:
@@ -405,11 +437,22 @@ def _profile(
     born = data.get("birthday")
     if born is not None:
         try:
-            birthday = date.fromisoformat(str(born))
+            if not isinstance(born, str):
+                raise ValueError
+            birthday = date.fromisoformat(born)
         except ValueError:
             # (The birthday is personal data: the message names the field, never the value.)
             raise ValueError('"birthday" is not YYYY-MM-DD') from None
+    for when, name in ((joined, "joined"), (birthday, "birthday")):
+        if when is not None and year_problem(when) is not None:
+            raise ValueError(f'"{name}" is outside the supported years {MIN_YEAR} to {MAX_YEAR}')
+    year: int | None = None
+    if data.get("birth_year") is not None:
+        try:
+            year = read_birth_year(data["birth_year"])
+        except StateError as exc:
+            raise ValueError(str(exc).replace("birth_year", '"birth_year"', 1)) from None
     raw_tags = data.get("tags", [])
     if not isinstance(raw_tags, list) or not all(isinstance(t, str) for t in raw_tags):
         raise ValueError('"tags" is a list of texts')
-    return joined, birthday, tuple(raw_tags)
+    return _Profile(joined, birthday, year, tuple(raw_tags))

@@ -11,6 +11,7 @@ activities. Each part keeps its own sub-state (points lots and journal, tier his
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -46,6 +47,7 @@ __all__ = [
     "RefundRecord",
     "TenderRecord",
     "new_member",
+    "read_birth_year",
     "state_from_json",
     "state_to_json",
 ]
@@ -392,7 +394,12 @@ def new_member(
     tags: tuple[str, ...] | list[str] = (),
     birth_year: int | None = None,
 ) -> MemberState:
-    """The state of a member who has just joined: nothing earned, base tier."""
+    """The state of a member who has just joined: nothing earned, base tier.
+
+    ``birth_year`` with the birthday's month and day gives the member's ``age`` in conditions;
+    the birthday's own year is never read as the birth year (systems often store a placeholder
+    year), so a birthday and a birth year may differ in their years.
+    """
     if not member_id or not member_id.strip():
         raise StateError("member_id must not be empty")
     if len(member_id) > MAX_ID:
@@ -403,6 +410,8 @@ def new_member(
         if when is not None and year_problem(when) is not None:
             # (The birthday itself is personal data: the message names the field, not the value.)
             raise StateError(f"{name} is outside the supported years {MIN_YEAR} to {MAX_YEAR}")
+    if birth_year is not None and (not isinstance(birth_year, int) or isinstance(birth_year, bool)):
+        raise StateError("birth_year is a whole number, the year the member was born")
     if birth_year is not None and not MIN_YEAR <= birth_year <= MAX_YEAR:
         raise StateError(f"birth_year is outside the supported years {MIN_YEAR} to {MAX_YEAR}")
     return MemberState(
@@ -412,6 +421,27 @@ def new_member(
         tags=tuple(tags),
         birth_year=birth_year,
     )
+
+
+_BIRTH_YEAR: TypeAdapter[int] = TypeAdapter(int)
+
+
+def read_birth_year(value: object) -> int:
+    """A birth year given as data (a member line, a sample line), read as a profile event reads it.
+
+    A whole number, or text of one (``1990``, ``"1990"``); the range is ``new_member``'s. Raises
+    StateError naming the field, never the value (a year of birth is personal data).
+    """
+    year: int | None = None
+    # (true and false are not years, though pydantic's lax mode would read them as 1 and 0.)
+    if not isinstance(value, bool):
+        with suppress(ValidationError):
+            year = _BIRTH_YEAR.validate_python(value)
+    if year is None:
+        raise StateError("birth_year is a whole number, the year the member was born")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise StateError(f"birth_year is outside the supported years {MIN_YEAR} to {MAX_YEAR}")
+    return year
 
 
 _ADAPTER: TypeAdapter[MemberState] = TypeAdapter(MemberState)

@@ -396,3 +396,79 @@ def test_the_html_report_has_a_row_per_renamed_or_dropped_id(tmp_path: Path) -> 
         "<td></td><td><code>renames.tiers.gold</code></td><td>1</td></tr>"
     ) in page
     assert "<td>dropped, no rename</td>" in page
+
+
+YOUTH_OLD = """memberkit: 1
+program: {id: t, currency: CNY, timezone: Asia/Shanghai, locale: en}
+points:
+  pending: immediate
+  earn:
+    - {id: base, per: 1 CNY, points: 1}
+"""
+YOUTH_NEW = YOUTH_OLD + '    - {id: youth, when: {age: {"<": 26}}, multiply: 2}\n'
+
+
+def _youth_member(member_id: str, **profile: object) -> dict[str, object]:
+    """A member who joined on 1 Jan 2026 and spent ¥100 on 14 Jun 2026."""
+    buy = {
+        "type": "purchase",
+        "id": f"{member_id}-o1",
+        "at": "2026-06-14T10:00:00+08:00",
+        "currency": "CNY",
+        "lines": [{"id": "l", "category": "c", "amount": "100"}],
+    }
+    return {"id": member_id, "joined": "2026-01-01", **profile, "events": [buy]}
+
+
+def test_a_sample_members_birth_year_decides_an_age_condition(tmp_path: Path) -> None:
+    """Doubling points under 26 changes only the member whose birth year makes them 25.
+
+    By hand: y1 (born 15 Jun 2000) is 25 on 14 Jun 2026, so the order earns 100 → 200; y2 (born
+    15 Jun 2000 by a placeholder 1900 birthday and birth_year 2000) also 25, 100 → 200; o1 (born
+    1990) is 36, 100 → 100; n1 gives no birth year, so no age: 100 → 100. 400 before, 600 after.
+    """
+    sample = [
+        _youth_member("y1", birthday="2000-06-15", birth_year=2000),
+        _youth_member("y2", birthday="1900-06-15", birth_year="2000"),
+        _youth_member("o1", birthday="1990-06-15", birth_year=1990),
+        _youth_member("n1", birthday="2000-06-15"),
+    ]
+    old, new, members = (tmp_path / n for n in ("old.yaml", "new.yaml", "sample.jsonl"))
+    old.write_text(YOUTH_OLD, encoding="utf-8")
+    new.write_text(YOUTH_NEW, encoding="utf-8")
+    members.write_text("".join(json.dumps(m) + "\n" for m in sample), encoding="utf-8")
+    code, out, _ = run(
+        "diff", str(old), str(new), "--members", str(members), "--as-of", "2026-06-30",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 1
+    impact = json.loads(out)["impact"]
+    points = impact["points"]
+    assert (points["total_before"], points["total_after"]) == ("400", "600")
+    assert [e["member"] for e in points["examples"]] == ["y1", "y2"]
+    assert (impact["members"], impact["changed"], impact["errors"]["count"]) == (4, 2, 0)
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"birth_year": 1899}, "birth_year is outside the supported years 1900 to 2999"),
+        ({"birth_year": "19x0"}, "birth_year is a whole number"),
+        ({"birthday": "1800-06-15"}, "birthday is outside the supported years 1900 to 2999"),
+        ({"birthday": "2000-13-15"}, "birthday is not YYYY-MM-DD"),
+        ({"birthyear": 2000}, "'birthyear' is not a field of a sample member; did you mean"),
+        ({"tags": "vip"}, "'tags' is a list of texts"),
+    ],
+)
+def test_a_bad_sample_member_field_is_refused_with_its_line(
+    tmp_path: Path, fields: dict[str, object], says: str
+) -> None:
+    """A bad member field stops the run on its line (exit 2), naming a birthday, never showing it."""
+    sample = tmp_path / "s.jsonl"
+    lines = [_youth_member("a"), _youth_member("b", **fields)]
+    sample.write_text("".join(json.dumps(m) + "\n" for m in lines), encoding="utf-8")
+    code, out, err = run("diff", OLD, NEW, "--members", str(sample), "--as-of", "2026-08-15")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"memberkit diff: {sample}:2: ")
+    assert says in err
+    assert not re.search(r"1800|2000-13|1899|19x0", err)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.builders import at
+from tests.builders import at, policy
 
 import memberkit
 from memberkit import BatchReport, Policy, replay_batch
@@ -313,3 +313,100 @@ def test_batch_with_two_workers_equals_replay_of_each_member(
         assert states[member] == expected
     assert set(states) == set(histories) - refused
     assert {p.member for p in report.problems} == refused
+
+
+# A youth card: 1 point a yuan, doubled for members under 26 on the day of the order.
+YOUTH = policy(
+    "points:\n"
+    "  pending: immediate\n"
+    "  earn:\n"
+    "    - {id: base, per: 1 CNY, points: 1}\n"
+    '    - {id: youth, when: {age: {"<": 26}}, multiply: 2}\n'
+)
+
+
+def _points(state: memberkit.MemberState) -> int:
+    return sum(int(entry.points) for entry in state.points.journal)
+
+
+@pytest.mark.parametrize(
+    ("birthday", "birth_year", "day", "expected"),
+    [
+        # Born 15 Jun 2000: 25 on 14 Jun 2026, so ¥100 earns 100 x 2 = 200.
+        ("2000-06-15", 2000, at(2026, 6, 14), 200),
+        # 26 from the birthday itself: the base 100 alone.
+        ("2000-06-15", 2000, at(2026, 6, 15), 100),
+        # A placeholder year in the birthday is not read: birth_year 2000 makes them 25.
+        ("1900-06-15", 2000, at(2026, 6, 14), 200),
+        # No birth year: the age is unknown, the condition false, 100.
+        ("2000-06-15", None, at(2026, 6, 14), 100),
+        # No birthday (month and day): unknown as well, 100.
+        (None, 2000, at(2026, 6, 14), 100),
+    ],
+)
+def test_a_member_line_birth_year_gives_the_age_conditions_read(
+    tmp_path: Path, birthday: str | None, birth_year: int | None, day: datetime, expected: int
+) -> None:
+    """A member line's ``birth_year`` with the birthday decides an age condition, by hand."""
+    profile = {k: v for k, v in (("birthday", birthday), ("birth_year", birth_year)) if v}
+    lines = [_line("a", joined="2025-01-01", **profile), _buy("a", "a1", day)]
+    report = replay_batch(YOUTH, _write(tmp_path / "e.jsonl", lines), tmp_path / "s.jsonl")
+    assert report.ok
+    state = _states(tmp_path / "s.jsonl")["a"]
+    assert state.birth_year == birth_year
+    assert _points(state) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (1899, '"birth_year" is outside the supported years 1900 to 2999'),
+        (3000, '"birth_year" is outside the supported years 1900 to 2999'),
+        ("19x0", '"birth_year" is a whole number'),
+        (True, '"birth_year" is a whole number'),
+        (1990.5, '"birth_year" is a whole number'),
+        ([1990], '"birth_year" is a whole number'),
+    ],
+)
+def test_a_bad_birth_year_is_located_and_the_other_members_go_on(
+    tmp_path: Path, value: object, says: str
+) -> None:
+    """A bad birth year names the member line and the field, never the value; others are written."""
+    lines = [
+        _buy("a", "a1", at(2026, 6, 14)),
+        _line("b", joined="2025-01-01", birthday="2000-06-15", birth_year=value),
+        _buy("b", "b1", at(2026, 6, 14)),
+    ]
+    report = replay_batch(YOUTH, _write(tmp_path / "e.jsonl", lines), tmp_path / "s.jsonl")
+    assert [(p.line, p.member, p.event_id, p.code) for p in report.problems] == [
+        (2, "b", "-", "invalid_member")
+    ]
+    message = report.problems[0].message
+    assert message.startswith(says)
+    assert str(value) not in message
+    assert list(_states(tmp_path / "s.jsonl")) == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"birthday": "1800-06-15"}, '"birthday" is outside the supported years 1900 to 2999'),
+        ({"birthday": 20000615}, '"birthday" is not YYYY-MM-DD'),
+        ({"joined": "1800-01-01"}, '"joined" is outside the supported years 1900 to 2999'),
+        (
+            {"birthyear": 2000},
+            "'birthyear' is not a field of a member line; did you mean 'birth_year'?",
+        ),
+        ({"flags": ["x"]}, "'flags' is not a field of a member line (a member line gives joined,"),
+    ],
+)
+def test_a_bad_member_line_names_its_field(
+    tmp_path: Path, fields: dict[str, object], says: str
+) -> None:
+    """A member line's bad or unknown field is refused on its line, never silently dropped."""
+    lines = [_line("b", **{"joined": "2025-01-01", **fields}), _buy("b", "b1", at(2026, 6, 14))]
+    report = replay_batch(YOUTH, _write(tmp_path / "e.jsonl", lines), tmp_path / "s.jsonl")
+    assert [(p.line, p.code) for p in report.problems] == [(1, "invalid_member")]
+    assert report.problems[0].message.startswith(says)
+    assert "1800" not in report.problems[0].message
+    assert report.written == 0

@@ -15,7 +15,14 @@ from tests.builders import at, member
 
 import memberkit
 from memberkit import StateError
-from memberkit._state import STATE_FORMAT, ActivityRecord, LineRecord, OrderRecord, RefundRecord
+from memberkit._state import (
+    STATE_FORMAT,
+    ActivityRecord,
+    LineRecord,
+    OrderRecord,
+    RefundRecord,
+    read_birth_year,
+)
 
 zones = st.sampled_from(
     [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30))]
@@ -205,3 +212,34 @@ def test_a_state_with_moments_derived_past_2999_loads_back() -> None:
     state, _ = memberkit.apply(policy, member(), event)
     assert max(lot.available_at or lot.earned_at for lot in state.points.lots).year == 3000
     assert memberkit.state_from_json(memberkit.state_to_json(state)) == state
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (1899, "birth_year is outside the supported years 1900 to 2999"),
+        ("1990", "birth_year is a whole number"),
+        (True, "birth_year is a whole number"),
+    ],
+)
+def test_new_member_refuses_a_birth_year_that_is_no_year(value: object, says: str) -> None:
+    """A wrong birth year is a StateError naming the field, never a TypeError or the value."""
+    with pytest.raises(StateError) as caught:
+        memberkit.new_member("m1", at(2026, 1, 1), birth_year=value)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(says)
+    assert str(value) not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(1990, 1990), ("1990", 1990), (1990.0, 1990), (2999, 2999)],
+)
+def test_a_birth_year_given_as_data_reads_as_a_profile_event_reads_it(
+    value: object, expected: int
+) -> None:
+    """Data (a member line, a sample line) may give the year as a number or its text."""
+    assert read_birth_year(value) == expected
+    event = memberkit.parse_event(
+        {"type": "profile", "id": "p", "at": "2026-01-01T00:00:00+08:00", "birth_year": value}
+    )
+    assert event.birth_year == expected  # type: ignore[union-attr]

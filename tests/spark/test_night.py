@@ -293,3 +293,60 @@ def test_kpi_rows_count_rates_as_two_sums(spark: Any) -> None:
     assert rows == sorted(rows, key=lambda r: (r[0], r[1] or ""))
     assert ("monthly_members", "2026-02-01", Decimal(0)) in rows
     assert [r for r in rows if r[0] == "members"] == [("members", None, Decimal(0))]
+
+
+# 1 point a yuan, doubled for members under 26 on the day of the order.
+YOUTH = """memberkit: 1
+program: {id: youth, currency: CNY, timezone: Asia/Shanghai, locale: en}
+points:
+  pending: immediate
+  earn:
+    - {id: base, per: 1 CNY, points: 1}
+    - {id: youth, when: {age: {"<": 26}}, multiply: 2}
+"""
+
+
+def test_a_member_rows_birth_year_gives_the_age_conditions_read(spark: Any) -> None:
+    """A member row's birth year decides an age condition; a bad one is an error row on its seq.
+
+    By hand: y1 (born 15 Jun 2000) is 25 on 14 Jun 2026, so ¥100 earns 200; n1 gives no birth
+    year, so no age and 100; b1's birth year is no year: an error row, no state, others go on.
+    """
+    from memberkit.spark import replay_members
+
+    policy = memberkit.parse_policy(YOUTH)
+    buy = json.dumps(
+        {
+            "type": "purchase",
+            "id": "o1",
+            "at": "2026-06-14T10:00:00+08:00",
+            "currency": "CNY",
+            "lines": [{"id": "l", "category": "c", "amount": "100"}],
+        }
+    )
+    profile = {"joined": "2026-01-01", "birthday": "2000-06-15"}
+    rows = [
+        ("y1", 1, json.dumps({**profile, "birth_year": 2000})),
+        ("y1", 2, buy),
+        ("n1", 1, json.dumps(profile)),
+        ("n1", 2, buy),
+        ("b1", 1, json.dumps({**profile, "birth_year": "19x0"})),
+        ("b1", 2, buy),
+    ]
+    night = replay_members(
+        policy, _events(spark, rows), as_of=datetime(2026, 6, 30, tzinfo=policy.info.tz)
+    )
+    states = {r["member_id"]: r for r in night.states.collect()}
+    assert {m: list(r["available"].values()) for m, r in states.items()} == {
+        "y1": [Decimal(200)],
+        "n1": [Decimal(100)],
+    }
+    assert memberkit.state_from_json(states["y1"]["state"]).birth_year == 2000
+    [error] = night.errors.collect()
+    assert (error["member_id"], error["seq"], error["event_id"], error["code"]) == (
+        "b1",
+        1,
+        "-",
+        "invalid_member",
+    )
+    assert error["message"].startswith('"birth_year" is a whole number')

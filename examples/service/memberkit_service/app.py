@@ -27,7 +27,7 @@ from typing import Annotated, Any
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -63,7 +63,20 @@ class NewMember(BaseModel):
     member_id: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f]+$")]
     joined_at: datetime
     birthday: date | None = None
+    birth_year: int | None = Field(
+        default=None,
+        description="the year the member was born (1990), for conditions on age: with the "
+        "birthday's month and day; the birthday's own year is never read as one",
+    )
     tags: tuple[str, ...] = ()
+
+    @field_validator("birth_year", mode="before")
+    @classmethod
+    def _no_truth_value(cls, value: object) -> object:
+        # JSON true would read as the year 1; the range (1900 to 2999) is memberkit's.
+        if isinstance(value, bool):
+            raise ValueError("a birth year is a whole number")
+        return value
 
 
 class ApiError(Exception):
@@ -397,7 +410,11 @@ def create_app(
     def create_member(body: NewMember, service: MembersDep) -> dict[str, Any]:
         """Register a member at the base of the programme."""
         stored = service.create(
-            body.member_id, body.joined_at, birthday=body.birthday, tags=body.tags
+            body.member_id,
+            body.joined_at,
+            birthday=body.birthday,
+            tags=body.tags,
+            birth_year=body.birth_year,
         )
         return {"member_id": stored.member_id, "version": stored.version}
 

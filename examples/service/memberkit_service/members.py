@@ -78,9 +78,12 @@ class Members:
         *,
         birthday: date | None = None,
         tags: Sequence[str] = (),
+        birth_year: int | None = None,
     ) -> StoredState:
         """Store a new member (``MemberExists`` if the id is taken; ``StateError`` if invalid)."""
-        state = memberkit.new_member(member_id, joined_at, birthday=birthday, tags=tuple(tags))
+        state = memberkit.new_member(
+            member_id, joined_at, birthday=birthday, tags=tuple(tags), birth_year=birth_year
+        )
         return self.store.create(member_id, memberkit.state_to_json(state))
 
     def get(self, member_id: str) -> tuple[MemberState, int]:

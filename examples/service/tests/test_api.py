@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import memberkit
 from builders import at, client, purchase, retail, use
 
 
@@ -404,3 +405,67 @@ def test_explanations_follow_accept_language_and_an_unshipped_locale_falls_back(
     hans = test_client.post("/members/m1/events", json=again, params={"locale": "zh_Hans"}).json()
     assert hant["outcomes"][0]["explanation"] == "事件 o1 已處理過，本次未做任何變更。"
     assert fr["outcomes"][0]["explanation"] == hans["outcomes"][0]["explanation"]
+
+
+# 1 point a yuan, doubled for members under 26 on the day of the order.
+YOUTH = """memberkit: 1
+program: {id: youth, currency: CNY, timezone: Asia/Shanghai, locale: en}
+points:
+  pending: immediate
+  earn:
+    - {id: base, per: 1 CNY, points: 1}
+    - {id: youth, when: {age: {"<": 26}}, multiply: 2}
+"""
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        # Born 15 Jun 2000: 25 on 14 Jun 2026, so ¥100 earns 100 x 2 = 200.
+        ({"birthday": "2000-06-15", "birth_year": 2000}, 200),
+        # The birth year counts, not the birthday's placeholder year: 25 as well.
+        ({"birthday": "1900-06-15", "birth_year": 2000}, 200),
+        # Born 1990: 36, the base 100 alone.
+        ({"birthday": "1990-06-15", "birth_year": 1990}, 100),
+        # No birth year: no age, so the condition is false and 100.
+        ({"birthday": "2000-06-15"}, 100),
+    ],
+)
+def test_a_registered_birth_year_decides_an_age_condition(
+    database: str, profile: dict[str, object], expected: int
+) -> None:
+    """POST /members with a birth year, then a purchase: the age condition decides the points."""
+    test_client = client(database, memberkit.parse_policy(YOUTH))
+    body = {"member_id": "y1", "joined_at": "2026-01-01T00:00:00+08:00", **profile}
+    assert test_client.post("/members", json=body).status_code == 201
+    response = test_client.post("/members/y1/events", json=purchase("o1", at(6, 14)))
+    assert response.status_code == 200, response.text
+    balance = test_client.get("/members/y1/balance", params={"as_of": at(6, 30)}).json()
+    assert balance["available"] == expected
+    state = memberkit.state_from_json(test_client.get("/members/y1").json()["state"])
+    assert state.birth_year == profile.get("birth_year")
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "code", "says"),
+    [
+        (1899, "invalid_member", "birth_year is outside the supported years 1900 to 2999"),
+        (3000, "invalid_member", "birth_year is outside the supported years 1900 to 2999"),
+        ("19x0", "invalid_request", "'birth_year' has an invalid value"),
+        (True, "invalid_request", "'birth_year' has an invalid value"),
+        (1990.5, "invalid_request", "'birth_year' has an invalid value"),
+    ],
+)
+def test_a_bad_birth_year_is_refused_naming_the_field(
+    database: str, birth_year: object, code: str, says: str
+) -> None:
+    """A birth year that is no year answers 422 naming the field, never the value; nothing stored."""
+    test_client = client(database)
+    body = {"member_id": "y1", "joined_at": "2026-01-01T00:00:00+08:00", "birth_year": birth_year}
+    response = test_client.post("/members", json=body, params={"locale": "en"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert says in error["message"]
+    assert str(birth_year) not in error["message"]
+    assert test_client.get("/members/y1").status_code == 404

@@ -1,7 +1,8 @@
 """``memberkit diff OLD NEW``: what changed between two policies and what it does to members.
 
 With ``--members SAMPLE.jsonl --as-of DATE`` every member of the sample (one JSON object a line:
-``id``, ``joined``, ``birthday``, ``tags``, ``events``) is replayed under both policies, streaming.
+``id``, ``joined``, ``birthday``, ``birth_year``, ``tags``, ``events``) is replayed under both
+policies, streaming.
 Exit codes follow diff(1): 0 no difference, 1 differences found, 2 usage or unreadable input.
 """
 
@@ -44,8 +45,8 @@ def add_diff_parser(sub: Any) -> None:
         "--members",
         metavar="SAMPLE.jsonl",
         default=None,
-        help="a member sample, one JSON object a line (id, joined, birthday, tags, events), "
-        "replayed under both policies (needs --as-of)",
+        help="a member sample, one JSON object a line (id, joined, birthday, birth_year, tags, "
+        "events), replayed under both policies (needs --as-of)",
     )
     diff.add_argument(
         "--as-of",

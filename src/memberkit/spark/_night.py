@@ -135,7 +135,7 @@ def replay_members(
     ``events`` has the columns ``member_id`` (string), ``seq`` (long: the order the events
     arrived in, unique per member; it breaks ties between equal times and names the event in
     errors) and ``event`` (string: the event as JSON, as ``parse_event`` reads it, or a member
-    line without ``"type"``). ``states`` (optional) holds yesterday's ``member_id`` and
+    line: ``joined``, ``birthday``, ``birth_year``, ``tags``, as ``replay_batch`` reads it). ``states`` (optional) holds yesterday's ``member_id`` and
     ``state`` (``state_to_json``). A member with a stored state and no event is brought forward
     all the same. Raises ``EventError`` for a naive ``as_of`` or a missing column; problems in
     the events become error rows, never a failed job.

@@ -16,10 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from .._compiled import Policy
+from .._compiled_base import did_you_mean_key
 from .._engine import apply
 from .._errors import EventError, MemberkitError
 from .._events import Event, Purchase, parse_event
-from .._state import MemberState, new_member
+from .._state import MemberState, new_member, read_birth_year
 from ..benefits import entitlements
 from ..lifecycle import lifecycle_stage
 from ..points import balance
@@ -46,6 +47,23 @@ class SampleMember:
     birthday: date | None = None
     tags: tuple[str, ...] = ()
     events: tuple[Event, ...] = ()
+    birth_year: int | None = None
+    """The year the member was born, for conditions on ``age`` (with the birthday's month and
+    day; the birthday's own year is never read as one)."""
+
+    def start(self) -> MemberState:
+        """The member as they joined, as ``new_member`` makes them."""
+        return new_member(
+            self.member_id,
+            self.joined_at,
+            birthday=self.birthday,
+            tags=self.tags,
+            birth_year=self.birth_year,
+        )
+
+
+_SAMPLE_KEYS = ("id", "joined", "birthday", "birth_year", "tags", "events")
+"""The fields of a sample member: ``new_member``'s, and the events."""
 
 
 def _moment(value: object, tz: tzinfo, name: str) -> datetime:
@@ -70,10 +88,24 @@ def _moment(value: object, tz: tzinfo, name: str) -> datetime:
 
 
 def member_from_data(data: Mapping[str, Any], tz: tzinfo) -> SampleMember:
-    """A sample member from one JSON object: id, joined, birthday, tags and events.
+    """A sample member from one JSON object: id, joined, birthday, birth_year, tags and events.
 
-    A bare date (``"joined": "2026-01-01"``) is local midnight in ``tz``. Raises EventError.
+    A bare date (``"joined": "2026-01-01"``) is local midnight in ``tz``. The member's fields are
+    checked as ``new_member`` checks them, so a sample member always replays. Raises EventError
+    for a bad field or event, StateError for a value ``new_member`` refuses; a birthday or a
+    birth year is named, never shown (personal data).
     """
+    for key in data:
+        if key not in _SAMPLE_KEYS:
+            shown = str(key)[:40]
+            raise EventError(
+                "-",
+                f"{shown!r} is not a field of a sample member"
+                f"{did_you_mean_key(str(key), _SAMPLE_KEYS)} (a member gives "
+                f"{', '.join(_SAMPLE_KEYS)})",
+                field=shown,
+                code="invalid_member",
+            )
     member_id = data.get("id")
     if not isinstance(member_id, str) or not member_id:
         raise EventError("-", "a member needs an 'id' (text)", field="id", code="invalid_member")
@@ -81,23 +113,27 @@ def member_from_data(data: Mapping[str, Any], tz: tzinfo) -> SampleMember:
     born: date | None = None
     if birthday is not None:
         try:
-            born = date.fromisoformat(str(birthday))
+            if not isinstance(birthday, str):
+                raise ValueError
+            born = date.fromisoformat(birthday)
         except ValueError:
             raise EventError(
-                "-", f"birthday {birthday!r} is not YYYY-MM-DD", field="birthday"
+                "-", "birthday is not YYYY-MM-DD", field="birthday", code="invalid_member"
             ) from None
+    year = data.get("birth_year")
+    birth_year = read_birth_year(year) if year is not None else None
+    tags = data.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise EventError("-", "'tags' is a list of texts", field="tags", code="invalid_member")
     raw_events = data.get("events", [])
     if not isinstance(raw_events, list):
         raise EventError("-", "'events' is a list of events", field="events")
     events = tuple(sorted((parse_event(e) for e in raw_events), key=lambda e: e.at))
-    tags = data.get("tags", [])
-    return SampleMember(
-        member_id,
-        _moment(data.get("joined"), tz, "joined"),
-        born,
-        tuple(str(t) for t in tags) if isinstance(tags, list) else (),
-        events,
+    member = SampleMember(
+        member_id, _moment(data.get("joined"), tz, "joined"), born, tuple(tags), events, birth_year
     )
+    member.start()  # (refused here, on its line, rather than counted as a replay error)
+    return member
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +154,7 @@ def replay_member(
     policy: Policy, member: SampleMember, until: datetime
 ) -> Iterator[tuple[Event, MemberState, bool]]:
     """Apply the member's events up to ``until`` one by one: (event, state after, refused)."""
-    state = new_member(
-        member.member_id, member.joined_at, birthday=member.birthday, tags=member.tags
-    )
+    state = member.start()
     for event in member.events:
         if event.at > until:
             break
@@ -165,9 +199,7 @@ def collect(policy: Policy, member: SampleMember, as_of: datetime) -> Collected:
 
     Raises EventError (or another MemberkitError) when an event of the member cannot apply.
     """
-    state = new_member(
-        member.member_id, member.joined_at, birthday=member.birthday, tags=member.tags
-    )
+    state = member.start()
     refused = 0
     earned: dict[str, Decimal] = {}
     for event, state, was_refused in replay_member(policy, member, as_of):
