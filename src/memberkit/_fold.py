@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from ._compiled import CompiledProgram, Policy
-from ._figures import figure_days
+from ._figures import figure_days, window_days
 from ._instants import fixed_offset
 from ._memo import IdentityMemo
 from ._state import ActivityRecord, Folded, FoldedPurchases, MemberState, OrderRecord
@@ -85,20 +85,7 @@ def _tier_days(program: CompiledProgram) -> int | None:
 
 def _window_days(window: WindowSpec, tiers: CompiledTiers) -> int | None:
     """The days of history a tier window reads (None: the whole membership)."""
-    kind, n = window.kind, window.n
-    if kind in ("calendar_year", "membership_year"):
-        return _YEAR
-    if kind == "calendar_quarter":
-        return 92
-    if kind == "calendar_month":
-        return _MONTH
-    if kind == "rolling_months":
-        return n * _MONTH + 1
-    if kind == "rolling_days":
-        return n
-    if kind == "full_months":
-        return (n + 1) * _MONTH
-    if kind == "validity":
+    if window.kind == "validity":
         # The term held: at most the longest term a tier is held for (a tier stating none has
         # no validity window, validation sees to that).
         terms = [
@@ -108,7 +95,7 @@ def _window_days(window: WindowSpec, tiers: CompiledTiers) -> int | None:
             if v is not None
         ]
         return max(terms, default=_YEAR) + _YEAR
-    return None
+    return window_days(window)
 
 
 def _term_days(validity: object) -> int:

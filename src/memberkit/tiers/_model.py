@@ -51,7 +51,7 @@ import calendar
 import difflib
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -391,15 +391,8 @@ def _window_form(value: object) -> object:
     )
 
 
-_WINDOW_KINDS = (
-    "calendar_year",
-    "calendar_quarter",
-    "calendar_month",
-    "rolling_months",
-    "rolling_days",
-    "full_months",
-    "membership_year",
-    "lifetime",
+_WINDOW_KINDS = tuple(
+    kind for kind in get_args(WindowSpec.model_fields["kind"].annotation) if kind != "validity"
 )
 """The window kinds a policy names (``validity`` only on a tier, for keeping it)."""
 
