@@ -247,6 +247,14 @@ def test_questions_about_folded_days_are_refused_not_undercounted() -> None:
     assert kpis.value.code == "period_before_history"
 
 
+def _kept_and_folded(body: str) -> tuple[memberkit.Policy, memberkit.Policy]:
+    """A small Shanghai programme with ``body``: without horizons, and with a 30-day one."""
+    program = "program: {id: t, currency: CNY, timezone: Asia/Shanghai%s}\n"
+    keep = memberkit.parse_policy("memberkit: 1\n" + program % "" + body)
+    fold = memberkit.parse_policy("memberkit: 1\n" + program % ", refund_days: 30" + body)
+    return keep, fold
+
+
 def test_a_validity_end_inside_the_window_still_reads_the_last_full_window() -> None:
     """Gold held to 28 Feb 2027 is reviewed then on 2026 too (1,200 spent, 600 of it on 10 Jan
     2026): folding with a 30-day refund horizon must keep January 2026 until that review."""
@@ -254,9 +262,7 @@ def test_a_validity_end_inside_the_window_still_reads_the_last_full_window() -> 
         "tiers:\n  window: calendar_year\n  ladder:\n    - {id: basic}\n"
         '    - {id: gold, qualify: {spend: 1000}, validity: {until: "02-28", years: 1}}\n'
     )
-    program = "program: {id: t, currency: CNY, timezone: Asia/Shanghai%s}\n"
-    keep = memberkit.parse_policy("memberkit: 1\n" + program % "" + body)
-    fold = memberkit.parse_policy("memberkit: 1\n" + program % ", refund_days: 30" + body)
+    keep, fold = _kept_and_folded(body)
     events = [
         memberkit.parse_event(_purchase(1, datetime(2026, 1, 10, 10, tzinfo=SHANGHAI), "600", 1)),
         memberkit.parse_event(_purchase(2, datetime(2026, 6, 1, 10, tzinfo=SHANGHAI), "600", 1)),
@@ -277,9 +283,7 @@ def test_old_carries_leave_the_state_and_change_no_decision() -> None:
         "tiers:\n  window: calendar_year\n  rollover: {spend: {cap: 500}}\n"
         "  ladder:\n    - {id: basic}\n    - {id: gold, qualify: {spend: 2000}}\n"
     )
-    program = "program: {id: t, currency: CNY, timezone: Asia/Shanghai%s}\n"
-    keep = memberkit.parse_policy("memberkit: 1\n" + program % "" + body)
-    fold = memberkit.parse_policy("memberkit: 1\n" + program % ", refund_days: 30" + body)
+    keep, fold = _kept_and_folded(body)
     member = memberkit.new_member("m", datetime(2026, 1, 1, tzinfo=SHANGHAI))
     events = [
         memberkit.parse_event(
