@@ -311,3 +311,33 @@ def test_whole_months_reaching_gold_hold_gold_on_the_first_of_the_month(
         stepped = memberkit.apply(HOTEL, stepped, event)[0]
         stepped = memberkit.state_from_json(memberkit.state_to_json(stepped))
     assert stepped == memberkit.replay(HOTEL, member(), events)
+
+
+def test_a_rolling_retain_window_reads_no_older_window_at_a_validity_end() -> None:
+    """Gold on 10,000 on 1 Feb 2026, held 14 months (to 1 Apr 2027), kept on 8,000 over the last
+    12 months: at its end those months (1 Apr 2026 to 31 Mar 2027) hold nothing, so gold goes,
+    though the 12 months to 31 Dec 2026 held 10,000 (a rolling window is whole at any moment; only
+    silver's calendar year, cut short, reads 2026 too: silver)."""
+    p = policy(
+        """
+tiers:
+  window: calendar_year
+  ladder:
+    - {id: basic}
+    - {id: silver, qualify: {spend: 3000}}
+    - id: gold
+      qualify: {spend: 10000}
+      retain: {spend: 8000}
+      window: {rolling_months: 12}
+      validity: {months_from_upgrade: 14}
+"""
+    )
+    events = [purchase("p1", at(2026, 2, 1), ("l1", "general", "10000"))]
+    state = memberkit.replay(p, member(), events, as_of=at(2027, 4, 2))
+    last = state.tiers.history[-1]
+    assert (last.tier, last.reason, last.at, last.valid_until) == (
+        "silver",
+        "downgrade",
+        at(2027, 4, 1, 0, 0),
+        None,
+    )
