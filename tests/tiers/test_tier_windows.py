@@ -341,3 +341,16 @@ tiers:
         at(2027, 4, 1, 0, 0),
         None,
     )
+
+
+def test_validity_under_qualify_says_it_belongs_under_retain() -> None:
+    """'validity' written under qualify, already on the tier: the message says it judges keeping,
+    not reaching, and to write it under retain (not "on the tier", where it already is)."""
+    (found,) = _issues(
+        "tiers:\n  ladder:\n    - {id: basic}\n"
+        "    - {id: gold, qualify: {spend: 10}, window: {qualify: validity}}\n"
+    )
+    assert found.startswith("tiers.ladder[1].window.qualify: ")
+    assert "judges keeping a tier, not reaching it" in found
+    assert "window: {retain: validity}" in found
+    assert "write it on the tier" not in found
