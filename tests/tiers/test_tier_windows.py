@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.builders import at, member, policy, purchase
+from tests.builders import activity, at, member, policy, purchase
 
 import memberkit
 from memberkit import PolicyError
@@ -354,3 +354,36 @@ def test_validity_under_qualify_says_it_belongs_under_retain() -> None:
     assert "judges keeping a tier, not reaching it" in found
     assert "window: {retain: validity}" in found
     assert "write it on the tier" not in found
+
+
+def test_a_posting_that_reaches_the_tier_counts_for_reaching_not_for_the_term() -> None:
+    """Ten nights out on 10 Mar 2026 post on 11 Mar 11:00 and reach gold then, held 12 months:
+    at the 11 Mar 2027 review the term holds no other night, so gold (kept on 8) goes, as it
+    would had a purchase reached it; the posted ten are not counted twice."""
+    p = policy(
+        """
+tiers:
+  window: calendar_year
+  measures:
+    nights:
+      of: sum
+      kind: stay
+      field: attr.nights
+      name: {en: nights, zh_Hans: 间夜, zh_Hant: 間夜}
+      posts: {days: 1}
+  ladder:
+    - {id: basic}
+    - id: gold
+      qualify: {nights: 10}
+      retain: {nights: 8}
+      window: {retain: validity}
+      validity: {months_from_upgrade: 12}
+"""
+    )
+    stay = activity("s1", at(2026, 3, 10, 11), "stay", attributes={"nights": 10})
+    state = memberkit.replay(p, member(), [stay], as_of=at(2027, 3, 20))
+    changes = [(c.tier, c.reason, c.at) for c in state.tiers.history[1:]]
+    assert changes == [
+        ("gold", "upgrade", at(2026, 3, 11, 11)),
+        ("basic", "downgrade", at(2027, 3, 11, 0)),
+    ]
