@@ -129,11 +129,13 @@ def _kept_before(
     for tier in reversed(ct.ladder[1 : current + 1]):
         window = ct.retain_window(tier)
         span = judged.span(window)
-        if tier.retain is None or span.start is None or span.end == moment:
+        if span.start is None or span.end == moment:
             continue
         last = span.start - TICK
         if found[1] is None:
             found = (0, last)
+        if tier.retain is None:
+            continue
         then = before.setdefault(last, Judged(ct, info, judged.state, last, moment))
         if met(tier.retain, then.figures(window), tier.retain_inclusive):
             return tier.rank, last
