@@ -69,9 +69,10 @@ def review(
     # The moment whose window earned the tier kept (or landed on): a tier held for a stated
     # time runs its term from the window that earned it.
     earned_in = moment - TICK
-    if valid_until is not None:
+    if valid_until is not None and just_ended.start is not None and just_ended.end != moment:
         # A validity end inside a window (28 Feb of a calendar-year ladder) would judge a few
-        # weeks of figures; the last full window counts too.
+        # weeks of figures; the last full window counts too (for the tiers judged over such a
+        # window: see _kept_before).
         kept_before, full = _kept_before(ct, info, judged, moment, current.rank)
         if full is not None and (kept_before > kept or kept == 0):
             # Silver kept (or landed on) at the end of February on last year's nights is held
