@@ -163,6 +163,54 @@ def test_folding_changes_no_decision(events: list[dict[str, object]], later: int
     assert memberkit.state_from_json(memberkit.state_to_json(folded)) == folded
 
 
+def _tier_windows(text: str) -> str:
+    """The retail ladder with gold reached on 12 full months and kept over its 12-month term, and
+    platinum judged over the last 12 months (rolling) and held to 28 Feb of the next year."""
+    gold = "      retain: {any: [{spend: 6000}, {orders: 15}]}\n"
+    platinum = "      retain: {spend: 15000}\n"
+    assert gold in text
+    assert platinum in text
+    text = text.replace(
+        gold,
+        gold + "      window: {qualify: {full_months: 12}, retain: validity}\n"
+        "      validity: {months_from_upgrade: 12}\n",
+    )
+    return text.replace(
+        platinum,
+        platinum + "      window: {rolling_months: 12}\n"
+        '      validity: {until: "02-28", years: 1}\n',
+    )
+
+
+KEEP_WINDOWS = memberkit.parse_policy(
+    _tier_windows(without_horizons(RETAIL_TEXT)), source="keep-windows.yaml"
+)
+FOLD_WINDOWS = memberkit.parse_policy(
+    _with_horizons(_tier_windows(without_horizons(RETAIL_TEXT)), REFUND_DAYS, 60),
+    source="fold-windows.yaml",
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(histories(), st.integers(0, 400))
+def test_folding_changes_no_decision_with_tier_windows(
+    events: list[dict[str, object]], later: int
+) -> None:
+    """With a window per tier (whole months, the term held, rolling) the law holds as well."""
+    kept, kept_outcomes = _run(KEEP_WINDOWS, events)
+    folded, folded_outcomes = _run(FOLD_WINDOWS, events)
+    assert folded_outcomes == kept_outcomes
+    assert isinstance(kept, memberkit.MemberState)
+    assert isinstance(folded, memberkit.MemberState)
+    assert [(c.tier, c.at, c.reason, c.valid_until) for c in folded.tiers.history] == [
+        (c.tier, c.at, c.reason, c.valid_until) for c in kept.tiers.history
+    ]
+    as_of = (kept.clock or START) + timedelta(days=later)
+    assert memberkit.tier_of(FOLD_WINDOWS, folded, as_of).tier == (
+        memberkit.tier_of(KEEP_WINDOWS, kept, as_of).tier
+    )
+
+
 def test_a_refund_past_the_horizon_is_refused_with_its_reason() -> None:
     """An order 31 days old under refund_days: 30 is not refunded; the state is unchanged."""
     events = memberkit.parse_events(

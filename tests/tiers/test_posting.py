@@ -169,3 +169,21 @@ def test_nothing_is_said_to_post_once_it_has_posted() -> None:
     state = memberkit.replay(DAY_AFTER, member(), [stay("s1", at(2026, 3, 10, 11), 4)])
     decision = memberkit.tier_of(DAY_AFTER, state, at(2026, 3, 11, 11))
     assert not [r for r in decision.reasons if r.code == "tier.figure_posts"]
+
+
+def test_a_posting_at_a_review_that_lowers_the_tier_upgrades_again() -> None:
+    """Gold on 2026's ten nights; 2027 holds none (ten nights out at 00:00 on 31 Dec 2027 post on
+    1 Jan 2028, 00:00): the review then lands on member, and the posting, in 2028's window,
+    reaches gold at that very moment, as a purchase then would."""
+    events = [stay("s1", at(2026, 3, 10, 11), 10), stay("s2", at(2027, 12, 31, 0), 10)]
+    state = memberkit.replay(DAY_AFTER, member(), events, as_of=at(2028, 1, 2))
+    last = [(c.tier, c.reason, c.at) for c in state.tiers.history[-2:]]
+    assert last == [
+        ("member", "downgrade", at(2028, 1, 1, 0)),
+        ("gold", "upgrade", at(2028, 1, 1, 0)),
+    ]
+    # A question on 2 January, without advancing the state, answers the same.
+    quoted = memberkit.tier_of(
+        DAY_AFTER, memberkit.replay(DAY_AFTER, member(), events), at(2028, 1, 2)
+    )
+    assert (quoted.tier, quoted.since) == ("gold", at(2028, 1, 1, 0))

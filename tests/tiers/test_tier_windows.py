@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.builders import at, member, policy, purchase
+from tests.builders import activity, at, member, policy, purchase
 
 import memberkit
 from memberkit import PolicyError
@@ -311,3 +311,79 @@ def test_whole_months_reaching_gold_hold_gold_on_the_first_of_the_month(
         stepped = memberkit.apply(HOTEL, stepped, event)[0]
         stepped = memberkit.state_from_json(memberkit.state_to_json(stepped))
     assert stepped == memberkit.replay(HOTEL, member(), events)
+
+
+def test_a_rolling_retain_window_reads_no_older_window_at_a_validity_end() -> None:
+    """Gold on 10,000 on 1 Feb 2026, held 14 months (to 1 Apr 2027), kept on 8,000 over the last
+    12 months: at its end those months (1 Apr 2026 to 31 Mar 2027) hold nothing, so gold goes,
+    though the 12 months to 31 Dec 2026 held 10,000 (a rolling window is whole at any moment; only
+    silver's calendar year, cut short, reads 2026 too: silver)."""
+    p = policy(
+        """
+tiers:
+  window: calendar_year
+  ladder:
+    - {id: basic}
+    - {id: silver, qualify: {spend: 3000}}
+    - id: gold
+      qualify: {spend: 10000}
+      retain: {spend: 8000}
+      window: {rolling_months: 12}
+      validity: {months_from_upgrade: 14}
+"""
+    )
+    events = [purchase("p1", at(2026, 2, 1), ("l1", "general", "10000"))]
+    state = memberkit.replay(p, member(), events, as_of=at(2027, 4, 2))
+    last = state.tiers.history[-1]
+    assert (last.tier, last.reason, last.at, last.valid_until) == (
+        "silver",
+        "downgrade",
+        at(2027, 4, 1, 0, 0),
+        None,
+    )
+
+
+def test_validity_under_qualify_says_it_belongs_under_retain() -> None:
+    """'validity' written under qualify, already on the tier: the message says it judges keeping,
+    not reaching, and to write it under retain (not "on the tier", where it already is)."""
+    (found,) = _issues(
+        "tiers:\n  ladder:\n    - {id: basic}\n"
+        "    - {id: gold, qualify: {spend: 10}, window: {qualify: validity}}\n"
+    )
+    assert found.startswith("tiers.ladder[1].window.qualify: ")
+    assert "judges keeping a tier, not reaching it" in found
+    assert "window: {retain: validity}" in found
+    assert "write it on the tier" not in found
+
+
+def test_a_posting_that_reaches_the_tier_counts_for_reaching_not_for_the_term() -> None:
+    """Ten nights out on 10 Mar 2026 post on 11 Mar 11:00 and reach gold then, held 12 months:
+    at the 11 Mar 2027 review the term holds no other night, so gold (kept on 8) goes, as it
+    would had a purchase reached it; the posted ten are not counted twice."""
+    p = policy(
+        """
+tiers:
+  window: calendar_year
+  measures:
+    nights:
+      of: sum
+      kind: stay
+      field: attr.nights
+      name: {en: nights, zh_Hans: 间夜, zh_Hant: 間夜}
+      posts: {days: 1}
+  ladder:
+    - {id: basic}
+    - id: gold
+      qualify: {nights: 10}
+      retain: {nights: 8}
+      window: {retain: validity}
+      validity: {months_from_upgrade: 12}
+"""
+    )
+    stay = activity("s1", at(2026, 3, 10, 11), "stay", attributes={"nights": 10})
+    state = memberkit.replay(p, member(), [stay], as_of=at(2027, 3, 20))
+    changes = [(c.tier, c.reason, c.at) for c in state.tiers.history[1:]]
+    assert changes == [
+        ("gold", "upgrade", at(2026, 3, 11, 11)),
+        ("basic", "downgrade", at(2027, 3, 11, 0)),
+    ]

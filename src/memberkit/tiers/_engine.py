@@ -112,9 +112,6 @@ def run_due(
         return state
     state = start(ct, state)
     due = _next_due(ct, program.info, state, moment - TICK, moment, rises=False)
-    posts = _rise_due(ct, program.info, state, moment - TICK, moment) == moment
-    if due is None and not posts:
-        return state
     if due is not None:
         pending = state.tiers.pending
         if pending is not None and pending.at <= moment:
@@ -129,7 +126,10 @@ def run_due(
             reach = None if judged is ct else ct
             state = review(judged, program.info, state, moment, reasons, reach)
         state = with_tiers(state, reviewed_until=moment)
-    if posts:
+    # Whether the figures rise to a tier above the one held is asked after the review: a review
+    # landing lower at this moment leaves a posting (or a month ending) that reaches the tier
+    # it held due now.
+    if _rise_due(ct, program.info, state, moment - TICK, moment) == moment:
         # A credit posting now, or a month ending for a ladder counting whole months, may reach
         # a tier: the upgrade happens at that moment, as it would at an event then (after a
         # review due at the same moment, whose window the credit, posted in the next one, does

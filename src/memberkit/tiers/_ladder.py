@@ -8,7 +8,7 @@ from decimal import Decimal
 from .._program import ProgramInfo
 from .._state import MemberState
 from ._compile import CompiledTiers
-from ._measures import figures
+from ._measures import figures, next_posting
 from ._model import WindowSpec
 from ._state import TierChange, TierGrantRecord
 from ._thresholds import met
@@ -75,16 +75,23 @@ def figures_in(
     )
 
 
-def term_start(state: MemberState) -> datetime:
+def term_start(ct: CompiledTiers, info: ProgramInfo, state: MemberState) -> datetime:
     """When the term of the tier held began: the last change the figures made (or the joining).
 
     The event that reached or renewed the tier counts towards reaching it, not towards the term
-    it opened; a review or an opening starts a term that counts from its own moment.
+    it opened, and so does a credit posting at the moment it did; a review or an opening starts
+    a term that counts from its own moment.
     """
     earned = state.tiers.earned_change
     if earned is None:
         return state.joined_at
-    if earned.event_id and earned.reason in ("upgrade", "requalify"):
+    if earned.reason not in ("upgrade", "requalify"):
+        return earned.at
+    if earned.event_id or (
+        ct.posting
+        and next_posting(ct.measures, state.activities, earned.at - TICK, earned.at, info.tz)
+        == earned.at
+    ):
         return earned.at + TICK
     return earned.at
 
@@ -120,7 +127,7 @@ class Judged:
         found = self._spans.get(window)
         if found is None:
             if window.kind == "validity":
-                found = Span(term_start(self.state), self.at + TICK)
+                found = Span(term_start(self._ct, self._info, self.state), self.at + TICK)
             else:
                 found = window_span(
                     window,

@@ -406,8 +406,8 @@ _NAMED_WINDOWS = (
 """Windows written as a bare name."""
 
 _VALIDITY_ONLY = (
-    "'validity' (the term the member holds the tier for) is a window for keeping a tier: write "
-    "it on the tier, e.g. window: {retain: validity}"
+    "'validity' (the term the member holds the tier for) judges keeping a tier, not reaching it: "
+    "write it under retain on a tier, as window: {retain: validity}"
 )
 
 

@@ -85,14 +85,14 @@ def review(
     earned_in = moment - TICK
     if valid_until is not None and just_ended.start is not None and just_ended.end != moment:
         # A validity end inside a window (28 Feb of a calendar-year ladder) would judge a few
-        # weeks of figures; the last full window counts too.
-        before = Judged(ct, info, state, just_ended.start - TICK, moment)
-        kept_before = retained_rank(ct, before, current.rank)
-        if kept_before > kept or kept == 0:
+        # weeks of figures; the last full window counts too (for the tiers judged over such a
+        # window: see _kept_before).
+        kept_before, full = _kept_before(ct, info, judged, moment, current.rank)
+        if full is not None and (kept_before > kept or kept == 0):
             # Silver kept (or landed on) at the end of February on last year's nights is held
             # for the term last year earns, to the end of next February, not one from today.
             kept = max(kept, kept_before)
-            earned_in = just_ended.start - TICK
+            earned_in = full
     if kept >= current.rank:
         # A tier without a term stays as it is; an opening tier kept at the end of its term is
         # held as the ladder holds it from then on.
@@ -127,6 +127,34 @@ def review(
         reasons.append(Reason.of("tier.downgrade_scheduled", tier.path, tier=tier.name, at=when))
         return with_tiers(state, pending=TierChange(when, tier.id, "downgrade", landed_valid))
     return earn(ct, state, moment, tier, "downgrade", landed_valid, "", reasons)
+
+
+def _kept_before(
+    ct: CompiledTiers, info: ProgramInfo, judged: Judged, moment: datetime, current: int
+) -> tuple[int, datetime | None]:
+    """The highest rank up to ``current`` kept on the last full window of its retain window.
+
+    Only a tier whose retain window a validity end at ``moment`` cuts short (a calendar year on
+    28 Feb) reads the window before; a rolling window or the term held is whole at any moment,
+    and figures that have left it keep nothing. Also the moment whose window kept the tier
+    (None when no tier's window is cut short).
+    """
+    found: tuple[int, datetime | None] = (0, None)
+    before: dict[datetime, Judged] = {}
+    for tier in reversed(ct.ladder[1 : current + 1]):
+        window = ct.retain_window(tier)
+        span = judged.span(window)
+        if span.start is None or span.end == moment:
+            continue
+        last = span.start - TICK
+        if found[1] is None:
+            found = (0, last)
+        if tier.retain is None:
+            continue
+        then = before.setdefault(last, Judged(ct, info, judged.state, last, moment))
+        if met(tier.retain, then.figures(window), tier.retain_inclusive):
+            return tier.rank, last
+    return found
 
 
 def _taken_back(
