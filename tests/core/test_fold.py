@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -304,24 +304,28 @@ def _kept_and_folded(body: str) -> tuple[memberkit.Policy, memberkit.Policy]:
 
 
 def test_a_validity_end_inside_the_window_still_reads_the_last_full_window() -> None:
-    """Gold held to 28 Feb 2027 is reviewed then on 2026 too (1,200 spent, 600 of it on 10 Jan
-    2026): folding with a 30-day refund horizon must keep January 2026 until that review."""
+    """Gold held to 28 Feb 2028 is reviewed then on 2027 too (600 kept it, 300 of it on 10 Jan
+    2027): folding with a 30-day refund horizon must keep January 2027 until that review."""
     body = (
         "tiers:\n  window: calendar_year\n  ladder:\n    - {id: basic}\n"
-        '    - {id: gold, qualify: {spend: 1000}, validity: {until: "02-28", years: 1}}\n'
+        "    - {id: gold, qualify: {spend: 1000}, retain: {spend: 500},"
+        ' validity: {until: "02-28", years: 2}}\n'
     )
     keep, fold = _kept_and_folded(body)
+    spent = [((2026, 3, 1), "1000"), ((2027, 1, 10), "300"), ((2027, 6, 1), "300")]
+    spent.append(((2028, 2, 20), "10"))
     events = [
-        memberkit.parse_event(_purchase(1, datetime(2026, 1, 10, 10, tzinfo=SHANGHAI), "600", 1)),
-        memberkit.parse_event(_purchase(2, datetime(2026, 6, 1, 10, tzinfo=SHANGHAI), "600", 1)),
-        memberkit.parse_event(_purchase(3, datetime(2027, 2, 20, 10, tzinfo=SHANGHAI), "10", 1)),
+        memberkit.parse_event(_purchase(i, datetime(*day, 10, tzinfo=SHANGHAI), amount, 1))
+        for i, (day, amount) in enumerate(spent)
     ]
-    after = datetime(2027, 3, 2, tzinfo=SHANGHAI)
+    after = datetime(2028, 3, 2, tzinfo=SHANGHAI)
     member = memberkit.new_member("m", datetime(2026, 1, 1, tzinfo=SHANGHAI))
-    # 2027 to 28 Feb holds 10 < 1,000; 2026 holds 1,200 >= 1,000: gold kept, both ways.
+    # Gold from 1 Mar 2026, held to 28 Feb 2028 (2027's 600 does not reach it again). On
+    # 1 Mar 2028: 2028 holds 10 < 500; 2027 holds 600 >= 500, a term to 28 Feb 2029: kept.
     for p in (keep, fold):
         state = memberkit.replay(p, member, events, as_of=after)
-        assert memberkit.tier_of(p, state, after).tier == "gold"
+        decision = memberkit.tier_of(p, state, after)
+        assert (decision.tier, decision.valid_through) == ("gold", date(2029, 2, 28))
 
 
 def test_old_carries_leave_the_state_and_change_no_decision() -> None:

@@ -95,3 +95,29 @@ def test_validity_after_review_is_a_validity() -> None:
     with pytest.raises(PolicyError) as info:
         ladder("{months_from_review: 12}")
     assert "validity_after_review" in str(info.value)
+
+
+def test_a_term_the_last_full_year_earned_to_this_day_is_not_kept_again() -> None:
+    """Gold reached on 1 Jun 2026 is held to 28 Feb 2027 (2026's term); at that end 2027 holds
+    10 and 2026 earned no more than the term ending: gold ends, it is not held for ever."""
+    p = policy(
+        """
+tiers:
+  window: calendar_year
+  review: validity_end
+  ladder:
+    - {id: basic}
+    - id: gold
+      qualify: {spend: 1000}
+      validity: {until: "02-28", years: 1}
+"""
+    )
+    events = [
+        purchase("p1", at(2026, 1, 10), ("l1", "general", "600")),
+        purchase("p2", at(2026, 6, 1), ("l1", "general", "600")),
+        purchase("p3", at(2027, 2, 20), ("l1", "general", "10")),
+    ]
+    state = memberkit.replay(p, member(), events, as_of=at(2028, 3, 2))
+    assert memberkit.tier_of(p, state, at(2027, 2, 28)).tier == "gold"
+    assert memberkit.tier_of(p, state, at(2027, 3, 2)).tier == "basic"
+    assert memberkit.tier_of(p, state, at(2028, 3, 2)).tier == "basic"

@@ -136,8 +136,9 @@ def _kept_before(
 
     Only a tier whose retain window a validity end at ``moment`` cuts short (a calendar year on
     28 Feb) reads the window before; a rolling window or the term held is whole at any moment,
-    and figures that have left it keep nothing. Also the moment whose window kept the tier
-    (None when no tier's window is cut short).
+    and figures that have left it keep nothing. The window before keeps a tier only when the
+    term it earns runs past ``moment``. Also the moment whose window kept the tier (None when no
+    tier's window is cut short).
     """
     found: tuple[int, datetime | None] = (0, None)
     before: dict[datetime, Judged] = {}
@@ -152,7 +153,13 @@ def _kept_before(
         if tier.retain is None:
             continue
         then = before.setdefault(last, Judged(ct, info, judged.state, last, moment))
-        if met(tier.retain, then.figures(window), tier.retain_inclusive):
+        if not met(tier.retain, then.figures(window), tier.retain_inclusive):
+            continue
+        term = _term(tier, info, last, moment)
+        # The window before keeps a tier only for a term it earns beyond now: a term it earned
+        # to this very day is the one ending (gold earned in 2026 "to 28 Feb next year" is not
+        # kept again on 2026 on 1 March 2027).
+        if term is None or term > moment:
             return tier.rank, last
     return found
 
