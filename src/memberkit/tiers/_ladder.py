@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from .._money import Money
 from .._program import ProgramInfo
 from .._state import MemberState
 from ._compile import CompiledTiers
@@ -24,10 +25,19 @@ __all__ = [
     "last_upgrade",
     "qualified_rank",
     "retained_rank",
+    "shown",
     "span_at",
 ]
 
 TICK = timedelta(microseconds=1)
+
+
+def shown(ct: CompiledTiers, info: ProgramInfo, measure: str, amount: Decimal) -> object:
+    """A figure of ``measure`` as explanations show it: money in the programme's currency."""
+    m = ct.measures.get(measure)
+    if m is not None and m.money:
+        return Money(amount, info.currency)
+    return amount
 
 
 def last_upgrade(state: MemberState) -> datetime | None:

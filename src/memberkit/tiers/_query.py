@@ -17,7 +17,7 @@ from .._state import MemberState
 from ._compile import CompiledTier, CompiledTiers
 from ._decisions import Need, PathProgress, TierDecision, TierProgress
 from ._editions import judging, reviewer
-from ._ladder import TICK, Judged, active_grants, earned_since, span_at
+from ._ladder import TICK, Judged, active_grants, earned_since, shown, span_at
 from ._measures import figures, posting_moments
 from ._model import WindowSpec
 from ._pending import upcoming
@@ -48,13 +48,6 @@ def _setup(
     return program, ct, now
 
 
-def _value(ct: CompiledTiers, info: ProgramInfo, measure: str, amount: Decimal) -> object:
-    m = ct.measures.get(measure)
-    if m is not None and m.money:
-        return Money(amount, info.currency)
-    return amount
-
-
 def _figure_reasons(
     ct: CompiledTiers, info: ProgramInfo, figs: dict[str, Decimal], span: Span
 ) -> list[Reason]:
@@ -63,7 +56,7 @@ def _figure_reasons(
     for name, m in ct.measures.items():
         if name not in used:
             continue
-        value = _value(ct, info, name, figs.get(name, Decimal(0)))
+        value = shown(ct, info, name, figs.get(name, Decimal(0)))
         if span.start is None:
             out.append(Reason.of("tier.figure_lifetime", m.path, measure=m.label, value=value))
         else:
@@ -103,7 +96,7 @@ def _posting_reasons(
                 by_day[day] = by_day.get(day, Decimal(0)) + gained
         out.extend(
             Reason.of(
-                "tier.figure_posts", m.path, measure=m.label, value=_value(ct, info, name, v), on=d
+                "tier.figure_posts", m.path, measure=m.label, value=shown(ct, info, name, v), on=d
             )
             for d, v in by_day.items()
         )
@@ -130,7 +123,7 @@ def _rollover_reasons(
                     "tier.rollover_counted",
                     f"tiers.rollover.{name}",
                     measure=m.label,
-                    value=_value(ct, info, name, value),
+                    value=shown(ct, info, name, value),
                     start=info.local_date(before.start or record.at),
                     end=info.local_date(record.at - TICK),
                 )
@@ -186,9 +179,9 @@ def _threshold_reasons(
                 tier=tier.name,
                 measure=ct.measures[leaf.measure].label,
                 window=window,
-                value=_value(ct, info, leaf.measure, figs.get(leaf.measure, Decimal(0))),
+                value=shown(ct, info, leaf.measure, figs.get(leaf.measure, Decimal(0))),
                 op=op,
-                threshold=_value(ct, info, leaf.measure, leaf.value),
+                threshold=shown(ct, info, leaf.measure, leaf.value),
             )
             for leaf in held
         ]
@@ -341,7 +334,7 @@ def _need_reason(ct: CompiledTiers, info: ProgramInfo, need: Need) -> Reason:
     if m.of == "orders":
         return Reason.of("tier.need_orders", need.path, count=need.missing)
     return Reason.of(
-        "tier.need_more", need.path, measure=m.label, amount=_value(ct, info, m.name, need.missing)
+        "tier.need_more", need.path, measure=m.label, amount=shown(ct, info, m.name, need.missing)
     )
 
 

@@ -22,13 +22,12 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from .._money import Money
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledTiers
 from ._history import with_tiers
-from ._ladder import TICK, Judged, qualified_rank
+from ._ladder import TICK, Judged, qualified_rank, shown
 from ._measures import rolled_into
 from ._state import RolloverRecord
 from ._thresholds import leaves
@@ -88,8 +87,8 @@ def roll(
                 "tier.rolled_over",
                 f"tiers.rollover.{name}",
                 measure=measure.label,
-                value=_shown(ct, info, name, amount),
-                cap=_shown(ct, info, name, cap),
+                value=shown(ct, info, name, amount),
+                cap=shown(ct, info, name, cap),
                 start=info.local_date(moment),
             )
         )
@@ -97,9 +96,3 @@ def roll(
         return state
     record = RolloverRecord(moment, tuple(carried))
     return with_tiers(state, rollovers=(*state.tiers.rollovers, record))
-
-
-def _shown(ct: CompiledTiers, info: ProgramInfo, measure: str, amount: Decimal) -> object:
-    if ct.measures[measure].money:
-        return Money(amount, info.currency)
-    return amount
