@@ -30,7 +30,8 @@ from pydantic import (
 from ._errors import StateError
 from ._limits import MAX_ID, MAX_YEAR, MIN_YEAR, memberkit_context, year_problem
 from ._memo import IdentityMemo
-from ._state_checks import StateId, StateMoment
+from ._rows import Rows
+from ._state_checks import HomeMoment, StateId, StateMoment, home_context
 from .benefits._state import BenefitState
 from .points._state import PointsState
 from .tiers._state import TierState
@@ -52,8 +53,8 @@ __all__ = [
     "state_to_json",
 ]
 
-STATE_FORMAT = 4
-"""The layout written now. Formats 1 (memberkit 0.1), 2 and 3 are read and migrated."""
+STATE_FORMAT = 5
+"""The layout written now. Formats 1 (memberkit 0.1) to 4 are read and migrated."""
 
 
 def _dump_attr(value: object) -> object:
@@ -159,7 +160,7 @@ class OrderRecord:
     id: StateId
     at: StateMoment
     currency: str
-    lines: tuple[LineRecord, ...]
+    lines: Rows[LineRecord]
     shipping: Decimal = Decimal(0)
     tax: Decimal = Decimal(0)
     channel: str = ""
@@ -167,8 +168,8 @@ class OrderRecord:
     payment_method: str = ""
     tags: tuple[str, ...] = ()
     attributes: tuple[tuple[str, AttrValue], ...] = ()
-    refunds: tuple[RefundRecord, ...] = ()
-    tenders: tuple[TenderRecord, ...] = ()
+    refunds: Rows[RefundRecord] = ()
+    tenders: Rows[TenderRecord] = ()
     """The tenders of an order paid by several (empty when one method paid it)."""
 
     @property
@@ -299,14 +300,14 @@ class MemberState:
     """Everything memberkit knows about one member, as of the last event applied."""
 
     member_id: StateId
-    joined_at: StateMoment
+    joined_at: HomeMoment
     birthday: date | None = None
     tags: tuple[str, ...] = ()
     birth_year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)] | None = None
     """The year the member was born, when the host knows it (``age`` reads it with the
     birthday's month and day); the birthday's own year is not read as one, since systems often
     store a placeholder year for members who gave only the day."""
-    flags: tuple[FlagRecord, ...] = ()
+    flags: Rows[FlagRecord] = ()
     """Flags set on the member that are or will be in force, by name."""
     clock: StateMoment | None = None
     """Time of the latest event applied; events must arrive in time order. The state holds what
@@ -320,8 +321,8 @@ class MemberState:
     seen: Annotated[tuple[tuple[StateId, str, int], ...], BeforeValidator(_dated_seen)] = ()
     """(event id, fingerprint, day) of the events applied, oldest first, for idempotency; the day
     (a proleptic ordinal of the event's UTC date) lets ids past the refund horizon be folded."""
-    orders: tuple[OrderRecord, ...] = ()
-    activities: tuple[ActivityRecord, ...] = ()
+    orders: Rows[OrderRecord] = ()
+    activities: Rows[ActivityRecord] = ()
     points: PointsState = field(default_factory=PointsState)
     tiers: TierState = field(default_factory=TierState)
     benefits: BenefitState = field(default_factory=BenefitState)
@@ -458,7 +459,9 @@ def state_to_json(state: MemberState) -> str:
     """Serialise a member state to JSON (Decimals as strings, datetimes in ISO 8601 with offset)."""
     # Defaults are left out (a quarter of a typical state); the format never is, so a state
     # always says which layout it is in, whatever a later memberkit's default.
-    text = _ADAPTER.dump_json(state, exclude_defaults=True).decode()
+    text = _ADAPTER.dump_json(
+        state, exclude_defaults=True, context=home_context(state.joined_at)
+    ).decode()
     if state.format != STATE_FORMAT:
         return text  # written out as a non-default value
     return f'{text[:-1]},"format":{state.format}}}'
@@ -469,20 +472,20 @@ def state_from_json(text: str | bytes | Mapping[str, Any]) -> MemberState:
     """Read a member state back; a malformed or unknown-format state raises StateError."""
     try:
         if isinstance(text, Mapping):
-            state = _ADAPTER.validate_python(text)
+            state = _ADAPTER.validate_python(text, context=home_context())
         else:
-            state = _ADAPTER.validate_json(text)
+            state = _ADAPTER.validate_json(text, context=home_context())
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"])
         message = _MESSAGES.get(err["type"], err["msg"])
         raise StateError(f"invalid member state at {where or 'top level'}: {message}") from None
     if state.format == 1:
-        return _migrate_from_3(_migrate_from_2(_migrate_from_1(state)))
+        return _migrate_from_4(_migrate_from_2(_migrate_from_1(state)))
     if state.format == 2:
-        return _migrate_from_3(_migrate_from_2(state))
-    if state.format == 3:
-        return _migrate_from_3(state)
+        return _migrate_from_4(_migrate_from_2(state))
+    if state.format in (3, 4):
+        return _migrate_from_4(state)
     if state.format != STATE_FORMAT:
         raise StateError(
             f"member state format {state.format} is not supported (expected 1 to {STATE_FORMAT})"
@@ -523,12 +526,14 @@ def _migrate_from_2(state: MemberState) -> MemberState:
     return replace(state, format=3, seen=seen)
 
 
-def _migrate_from_3(state: MemberState) -> MemberState:
-    """A format 3 state in today's layout.
+def _migrate_from_4(state: MemberState) -> MemberState:
+    """A format 3 or 4 state in today's layout.
 
-    Format 4 adds only what a format-3 state cannot hold yet (an order's tenders and the tender of
-    an earning, flags and a birth year, a tier opening), and leaves default values out when
-    written; a format-3 state reads as it is. The number tells an older memberkit that a state
-    may hold them, so it refuses the state by its format rather than by an unknown key.
+    Format 4 added only what a format-3 state cannot hold (an order's tenders and the tender of
+    an earning, flags and a birth year, a tier opening) and left default values out when written.
+    Format 5 writes records as arrays and moments in the member's home offset as seconds
+    (``_rows``, ``_state_checks``); the objects and ISO moments of formats 3 and 4 read as they
+    are. A memberkit before format 5 cannot read a format-5 state: it refuses it at the first
+    array or number it meets where it expects an object or a text.
     """
     return replace(state, format=STATE_FORMAT)

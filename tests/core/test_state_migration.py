@@ -169,7 +169,7 @@ FORMAT3 = Path(__file__).parent / "fixtures" / "state_format3_retail.json"
 
 def test_a_format_3_state_decides_as_a_replay_does_today() -> None:
     """The committed format-3 state (written by the last release of that format, every default
-    written out) reads as format 4 and decides as a replay of its events today."""
+    written out) reads in today's format and decides as a replay of its events today."""
     text = FORMAT3.read_text(encoding="utf-8")
     assert '"format":3' in text
     stored = memberkit.state_from_json(text)
@@ -180,8 +180,31 @@ def test_a_format_3_state_decides_as_a_replay_does_today() -> None:
     assert stored == fresh
     later = (stored.clock or stored.joined_at) + timedelta(days=40)
     assert memberkit.balance(RETAIL, stored, later) == memberkit.balance(RETAIL, fresh, later)
-    # Written again it is format 4, without the defaults, and reads back equal.
+    # Written again it is today's format, without the defaults, and reads back equal.
     again = memberkit.state_to_json(stored)
-    assert '"format":4' in again
+    assert f'"format":{STATE_FORMAT}' in again
     assert len(again) < len(text)
+    assert memberkit.state_from_json(again) == stored
+
+
+FORMAT4 = Path(__file__).parent / "fixtures" / "state_format4_retail.json"
+
+
+def test_a_format_4_state_decides_as_a_replay_does_today() -> None:
+    """The committed format-4 state (records as objects, moments in ISO 8601) reads in today's
+    format, equals a replay of its events, and written again is smaller and reads back equal."""
+    text = FORMAT4.read_text(encoding="utf-8")
+    assert '"format":4' in text
+    stored = memberkit.state_from_json(text)
+    assert stored.format == STATE_FORMAT
+    fresh = memberkit.replay(
+        RETAIL, memberkit.new_member("m-f4", stored.joined_at), _format2_events()
+    )
+    assert stored == fresh
+    later = (stored.clock or stored.joined_at) + timedelta(days=40)
+    assert memberkit.balance(RETAIL, stored, later) == memberkit.balance(RETAIL, fresh, later)
+    assert memberkit.tier_of(RETAIL, stored, later) == memberkit.tier_of(RETAIL, fresh, later)
+    again = memberkit.state_to_json(stored)
+    assert again == memberkit.state_to_json(fresh)
+    assert len(again) < len(text) * 0.6
     assert memberkit.state_from_json(again) == stored

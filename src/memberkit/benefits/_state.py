@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from pydantic import ConfigDict, with_config
 
+from .._rows import Rows
 from .._state_checks import StateMoment
 
 __all__ = ["BenefitState", "BenefitUseRecord"]
@@ -40,7 +41,7 @@ class BenefitUseRecord:
 class BenefitState:
     """What the benefits part remembers about a member: every accepted use, oldest first."""
 
-    uses: tuple[BenefitUseRecord, ...] = ()
+    uses: Rows[BenefitUseRecord] = ()
 
     def uses_of(self, benefit_id: str) -> tuple[BenefitUseRecord, ...]:
         """The accepted uses of one benefit, oldest first."""

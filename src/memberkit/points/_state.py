@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from pydantic import ConfigDict, with_config
 
+from .._rows import Rows
 from .._state_checks import StateId, StateMoment
 
 __all__ = ["CapUse", "Earning", "JournalEntry", "Lot", "PointsState", "RedemptionRecord"]
@@ -121,12 +122,12 @@ class RedemptionRecord:
 class PointsState:
     """What the points part remembers; balances are always derived from the lots."""
 
-    journal: tuple[JournalEntry, ...] = ()
-    lots: tuple[Lot, ...] = ()
-    earnings: tuple[Earning, ...] = ()
-    cap_uses: tuple[CapUse, ...] = ()
+    journal: Rows[JournalEntry] = ()
+    lots: Rows[Lot] = ()
+    earnings: Rows[Earning] = ()
+    cap_uses: Rows[CapUse] = ()
     """In event time order (the order events are applied in), which cap look-ups rely on."""
-    redemptions: tuple[RedemptionRecord, ...] = ()
+    redemptions: Rows[RedemptionRecord] = ()
     debt: tuple[tuple[str, int | Decimal], ...] = ()
     """Points owed per currency (a refund of spent points under ``reversal: negative``)."""
     closed: tuple[tuple[str, StateMoment], ...] = ()

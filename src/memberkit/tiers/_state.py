@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from pydantic import ConfigDict, with_config
 
+from .._rows import Rows
 from .._state_checks import StateMoment
 
 __all__ = [
@@ -136,10 +137,10 @@ class UpgradeDue:
 class TierState:
     """Every tier change of the member, oldest first (the last one is in force)."""
 
-    history: tuple[TierChange, ...] = ()
-    earned: tuple[TierChange, ...] = ()
+    history: Rows[TierChange] = ()
+    earned: Rows[TierChange] = ()
     """Changes of the tier the figures earned, without grants (the last one holds)."""
-    grants: tuple[TierGrantRecord, ...] = ()
+    grants: Rows[TierGrantRecord] = ()
     reviewed_until: StateMoment | None = None
     """The latest review (or validity end) already carried out."""
     pending: TierChange | None = None
@@ -148,9 +149,9 @@ class TierState:
     """A tier held for life once reached; reviews never go below it."""
     opening: OpeningRecord | None = None
     """The opening figures of a member brought in mid-story (an ``opening`` event)."""
-    rollovers: tuple[RolloverRecord, ...] = ()
+    rollovers: Rows[RolloverRecord] = ()
     """Figures carried from one window into the next (policy ``rollover``), oldest first."""
-    upgrades_due: tuple[UpgradeDue, ...] = ()
+    upgrades_due: Rows[UpgradeDue] = ()
     """Upgrades judged but not yet in force (``upgrade: {effective: ...}``), soonest first; each
     one higher than the one before it."""
 
