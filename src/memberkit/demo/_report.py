@@ -9,7 +9,7 @@ programme's timezone; stocks (tiers, outstanding points) are taken at ``as_of``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -23,7 +23,14 @@ from .._events import Activity, Event, Purchase, Refund
 from .._program import localized
 from .._reasons import LocalizedText
 from .._state import MemberState, new_member
-from ..lifecycle import ProgrammeKpis, lifecycle_stage, programme_kpis, rfm_scores
+from ..lifecycle import (
+    ProgrammeKpis,
+    RfmInput,
+    lifecycle_stage,
+    programme_kpis,
+    rfm_inputs,
+    rfm_scores,
+)
 from ..points import expiring
 from ._synth import SyntheticMember
 from ._value import ValueFigures, value_figures
@@ -127,7 +134,7 @@ class _Tally:
     uses: Counter[str] = field(default_factory=Counter)
     stages: Counter[str] = field(default_factory=Counter)
     stage_names: dict[str, LocalizedText] = field(default_factory=dict)
-    states: list[MemberState] = field(default_factory=list)
+    rfm: list[RfmInput] = field(default_factory=list)
     orders: dict[tuple[str, str], tuple[datetime, Decimal, bool]] = field(default_factory=dict)
     """(member, order) -> (when, net amount, fully refunded), as last seen while replaying: a
     state keeps only the orders its policy's horizons need."""
@@ -149,36 +156,50 @@ def build_report(
     program = policy.at(as_of)
     local = program.info.local(as_of)
     year_start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = year_start.replace(year=year_start.year + 1)
     tally = _Tally()
     candidates: dict[str | None, MemberSummary] = {}
     done = 0
-    for synthetic in members:
-        state = _replay(policy, synthetic, as_of, tally)
-        tier = state.tiers.tier_at(as_of)
-        if program.tiers is not None:
-            _count_tiers(state, tier, year_start, tally)
-        if program.points is not None:
-            _count_points(policy, state, as_of, year_start, tally)
-        tally.uses.update(use.benefit for use in state.benefits.uses if use.at >= year_start)
-        if program.lifecycle is not None:
-            # RFM scores rank the whole population, so the states are kept until the end.
-            tally.states.append(state)
-            stage = lifecycle_stage(policy, state, as_of)
-            tally.stages[stage.stage or ""] += 1
-            if stage.stage is not None and stage.name is not None:
-                tally.stage_names.setdefault(stage.stage, stage.name)
-        if tier not in candidates and len(synthetic.events) >= 8:
-            candidates[tier] = MemberSummary(
-                synthetic.member_id, state, len(synthetic.events), tier
-            )
-        done += 1
-        if progress is not None:
-            progress(done, count)
+
+    def replayed() -> Iterator[MemberState]:
+        # One member in memory at a time: what the report needs of each is counted here, and
+        # the state goes on to the KPI pass, which reads it once (memory flat in members).
+        nonlocal done
+        for synthetic in members:
+            state = _replay(policy, synthetic, as_of, tally)
+            tier = state.tiers.tier_at(as_of)
+            if program.tiers is not None:
+                _count_tiers(state, tier, year_start, tally)
+            if program.points is not None:
+                _count_points(policy, state, as_of, year_start, tally)
+            tally.uses.update(use.benefit for use in state.benefits.uses if use.at >= year_start)
+            if program.lifecycle is not None:
+                # RFM scores rank the whole population: each member's figures wait for the end.
+                tally.rfm.extend(rfm_inputs(policy, (state,), as_of))
+                stage = lifecycle_stage(policy, state, as_of)
+                tally.stages[stage.stage or ""] += 1
+                if stage.stage is not None and stage.name is not None:
+                    tally.stage_names.setdefault(stage.stage, stage.name)
+            if tier not in candidates and len(synthetic.events) >= 8:
+                candidates[tier] = MemberSummary(
+                    synthetic.member_id, state, len(synthetic.events), tier
+                )
+            done += 1
+            if progress is not None:
+                progress(done, count)
+            yield state
+
+    kpis = None
+    if program.lifecycle is not None:
+        kpis = programme_kpis(policy, replayed(), year_start, end)
+    else:
+        for _ in replayed():
+            pass
     ladder = program.tiers.ladder if program.tiers is not None else ()
     # The explained members: one per tier, highest tiers first, so the examples differ.
     order: list[str | None] = [t.id for t in reversed(ladder)] or [None]
     chosen = [candidates[t] for t in order if t in candidates][:examples]
-    lifecycle = _lifecycle(policy, as_of, year_start, tally) if program.lifecycle else {}
+    lifecycle = _lifecycle(policy, as_of, tally, kpis) if kpis is not None else {}
     return DemoReport(
         programme=policy.info.id,
         as_of=as_of,
@@ -202,7 +223,7 @@ def build_report(
 
 
 def _lifecycle(
-    policy: Policy, as_of: datetime, year_start: datetime, tally: _Tally
+    policy: Policy, as_of: datetime, tally: _Tally, kpis: ProgrammeKpis
 ) -> dict[str, Any]:
     """Stages, RFM segments and KPIs of the population, for the report's fields."""
     section = policy.at(as_of).lifecycle
@@ -219,7 +240,7 @@ def _lifecycle(
         stage_ids.append(str(default))
     stages = {sid: tally.stages.get(sid, 0) for sid in stage_ids}
     stages.update({sid: n for sid, n in sorted(tally.stages.items()) if sid not in stages})
-    scores = rfm_scores(policy, tally.states, as_of)
+    scores = rfm_scores(policy, tally.rfm, as_of)
     counted = Counter(score.segment or "" for score in scores)
     segment_ids = [str(spec.id) for spec in segment_specs]
     segments = {sid: counted.get(sid, 0) for sid in segment_ids}
@@ -227,16 +248,15 @@ def _lifecycle(
     locale = policy.info.locale
     names = {str(spec.id): localized(spec.name, locale, str(spec.id)) for spec in segment_specs}
     stage_names = {str(spec.id): localized(spec.name, locale, str(spec.id)) for spec in stage_specs}
-    end = year_start.replace(year=year_start.year + 1)
     return {
         "stages": stages,
         "stage_names": {**tally.stage_names, **stage_names},
         "segments": segments,
         "segment_names": names,
-        "kpis": programme_kpis(policy, tally.states, year_start, end),
+        "kpis": kpis,
         "value": value_figures(
             policy,
-            tally.states,
+            [],
             as_of,
             orders=sorted(
                 (
