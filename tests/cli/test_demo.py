@@ -9,6 +9,7 @@ import re
 import pytest
 
 from memberkit.cli import main
+from memberkit.cli._demo import demo_workers
 
 
 def _run(*argv: str) -> tuple[int, str, str]:
@@ -51,6 +52,35 @@ def test_json_output_is_one_document_with_the_counts() -> None:
 def test_a_member_count_below_one_is_a_usage_error() -> None:
     """--members 0 exits 2."""
     assert _run("--members", "0")[0] == 2
+
+
+def test_two_workers_print_the_report_one_prints() -> None:
+    """--workers 2 replays the members in two processes; the report is byte for byte the same."""
+    assert _run("--members", "40", "--workers", "2")[1] == _run("--members", "40")[1]
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two"])
+def test_a_worker_count_that_is_no_count_is_a_usage_error(workers: str) -> None:
+    """--workers takes a whole number of at least 1, else exits 2."""
+    assert _run("--members", "5", "--workers", workers)[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("members", "asked", "cores", "workers"),
+    [
+        (2000, None, 8, 4),  # one a core, each with at least 500 members
+        (2000, None, 2, 2),
+        (10_000, None, 2, 2),
+        (499, None, 8, 1),  # too few to earn a second process
+        (30, 3, 8, 3),  # as asked
+        (5000, None, None, 1),  # cores unknown
+    ],
+)
+def test_the_default_worker_count_follows_cores_and_members(
+    members: int, asked: int | None, cores: int | None, workers: int
+) -> None:
+    """Without --workers the demo uses one process a core while each gets 500 members."""
+    assert demo_workers(members, asked, cores) == workers
 
 
 class _Terminal(io.StringIO):

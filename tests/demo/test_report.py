@@ -123,3 +123,20 @@ def test_stages_are_listed_along_the_journey_not_in_rule_order() -> None:
     report = _retail_report(20)
     assert report.stages is not None
     assert list(report.stages) == ["new", "growing", "mature", "dormant", "churned", "won_back"]
+
+
+def test_a_report_replayed_in_two_processes_equals_one_replayed_in_one() -> None:
+    """Members spread over two worker processes give the same report, field for field."""
+    source, text = bundled_example()
+    retail = memberkit.parse_policy(text, source=source)
+
+    def report(workers: int) -> DemoReport:
+        return build_report(
+            retail,
+            synthetic_members(60, year=2026, tz=SHANGHAI, rewards=("tote-bag",)),
+            count=60,
+            as_of=at(2026, 12, 31, 23, 59),
+            workers=workers,
+        )
+
+    assert report(2) == report(1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 import unicodedata
 from datetime import datetime
@@ -33,7 +34,14 @@ from ..tiers import progress, tier_of
 from ._options import add_locale_option, chosen_locale
 from ._words import say
 
-__all__ = ["DEMO_YEAR", "add_demo_parser", "bundled_example", "run_demo"]
+__all__ = [
+    "DEMO_YEAR",
+    "MEMBERS_PER_WORKER",
+    "add_demo_parser",
+    "bundled_example",
+    "demo_workers",
+    "run_demo",
+]
 
 DEMO_YEAR = 2026
 SEED = 2026
@@ -57,6 +65,28 @@ def _positive(text: str) -> int:
     return value
 
 
+MEMBERS_PER_WORKER = 500
+"""Below this many members a process does not earn its start-up (importing and compiling)."""
+
+
+def _positive_workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1 worker")
+    return value
+
+
+def demo_workers(members: int, asked: int | None, cores: int | None) -> int:
+    """The processes a demo of ``members`` runs in: as asked, else one a core, each with at
+    least ``MEMBERS_PER_WORKER`` members."""
+    if asked is not None:
+        return asked
+    return max(1, min(cores or 1, members // MEMBERS_PER_WORKER))
+
+
 def add_demo_parser(sub: Any) -> None:
     """Register the demo subcommand."""
     demo = sub.add_parser(
@@ -67,6 +97,14 @@ def add_demo_parser(sub: Any) -> None:
     )
     demo.add_argument(
         "--members", type=_positive, default=2000, metavar="N", help="members (default 2000)"
+    )
+    demo.add_argument(
+        "--workers",
+        type=_positive_workers,
+        default=None,
+        metavar="N",
+        help="processes to replay the members in (default: one a core, with at least "
+        f"{MEMBERS_PER_WORKER} members each); the report is the same for any N",
     )
     add_locale_option(demo)
     demo.add_argument(
@@ -126,7 +164,12 @@ def run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         birthday_benefit=BIRTHDAY_BENEFIT if BIRTHDAY_BENEFIT in benefits else None,
     )
     report = build_report(
-        policy, population, count=args.members, as_of=as_of, progress=_Bar(err, args.members)
+        policy,
+        population,
+        count=args.members,
+        as_of=as_of,
+        progress=_Bar(err, args.members),
+        workers=demo_workers(args.members, args.workers, os.cpu_count()),
     )
     explained = [
         (example.member_id, texts)

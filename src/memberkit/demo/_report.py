@@ -8,6 +8,7 @@ programme's timezone; stocks (tiers, outstanding points) are taken at ``as_of``.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -142,6 +143,23 @@ class _Tally:
     refused: int = 0
     events: int = 0
 
+    def merge(self, part: _Tally) -> None:
+        """Add one member's counts (``part``) to the running totals."""
+        for counter in ("by_type", "refusals", "errors", "tiers", "movements", "uses", "stages"):
+            getattr(self, counter).update(getattr(part, counter))
+        for sums in ("flows", "held", "expiring_points"):
+            mine = getattr(self, sums)
+            for key, value in getattr(part, sums).items():
+                mine[key] = mine.get(key, 0) + value
+        self.expiring_members.update(part.expiring_members)
+        for stage, name in part.stage_names.items():
+            self.stage_names.setdefault(stage, name)
+        self.rfm.extend(part.rfm)
+        self.orders.update(part.orders)
+        self.accepted += part.accepted
+        self.refused += part.refused
+        self.events += part.events
+
 
 def build_report(
     policy: Policy,
@@ -151,8 +169,13 @@ def build_report(
     as_of: datetime,
     progress: Progress | None = None,
     examples: int = 3,
+    workers: int = 1,
 ) -> DemoReport:
-    """Replay every member's events through ``policy``, advance to ``as_of``, and summarise."""
+    """Replay every member's events through ``policy``, advance to ``as_of``, and summarise.
+
+    With ``workers`` above 1 the members are replayed in that many processes; the report is the
+    same, member for member, as with one.
+    """
     program = policy.at(as_of)
     local = program.info.local(as_of)
     year_start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -162,28 +185,15 @@ def build_report(
     done = 0
 
     def replayed() -> Iterator[MemberState]:
-        # One member in memory at a time: what the report needs of each is counted here, and
-        # the state goes on to the KPI pass, which reads it once (memory flat in members).
+        # One member in memory at a time: what the report needs of each is counted where it is
+        # replayed, and the state goes on to the KPI pass, which reads it once.
         nonlocal done
-        for synthetic in members:
-            state = _replay(policy, synthetic, as_of, tally)
-            tier = state.tiers.tier_at(as_of)
-            if program.tiers is not None:
-                _count_tiers(state, tier, year_start, tally)
-            if program.points is not None:
-                _count_points(policy, state, as_of, year_start, tally)
-            tally.uses.update(use.benefit for use in state.benefits.uses if use.at >= year_start)
-            if program.lifecycle is not None:
-                # RFM scores rank the whole population: each member's figures wait for the end.
-                tally.rfm.extend(rfm_inputs(policy, (state,), as_of))
-                stage = lifecycle_stage(policy, state, as_of)
-                tally.stages[stage.stage or ""] += 1
-                if stage.stage is not None and stage.name is not None:
-                    tally.stage_names.setdefault(stage.stage, stage.name)
-            if tier not in candidates and len(synthetic.events) >= 8:
-                candidates[tier] = MemberSummary(
-                    synthetic.member_id, state, len(synthetic.events), tier
-                )
+        for synthetic_id, events, part, state, tier in _members(
+            policy, members, as_of, year_start, workers
+        ):
+            tally.merge(part)
+            if tier not in candidates and events >= 8:
+                candidates[tier] = MemberSummary(synthetic_id, state, events, tier)
             done += 1
             if progress is not None:
                 progress(done, count)
@@ -220,6 +230,67 @@ def build_report(
         examples=tuple(chosen),
         **lifecycle,
     )
+
+
+Replayed = tuple[str, int, "_Tally", MemberState, str | None]
+"""(member id, events, what the report counts of the member, state at as_of, tier at as_of)."""
+
+
+def _member(
+    policy: Policy, synthetic: SyntheticMember, as_of: datetime, year_start: datetime
+) -> Replayed:
+    """One member replayed and counted on its own (in this process or in a worker)."""
+    program = policy.at(as_of)
+    part = _Tally()
+    state = _replay(policy, synthetic, as_of, part)
+    tier = state.tiers.tier_at(as_of)
+    if program.tiers is not None:
+        _count_tiers(state, tier, year_start, part)
+    if program.points is not None:
+        _count_points(policy, state, as_of, year_start, part)
+    part.uses.update(use.benefit for use in state.benefits.uses if use.at >= year_start)
+    if program.lifecycle is not None:
+        # RFM scores rank the whole population: each member's figures wait for the end.
+        part.rfm.extend(rfm_inputs(policy, (state,), as_of))
+        stage = lifecycle_stage(policy, state, as_of)
+        part.stages[stage.stage or ""] += 1
+        if stage.stage is not None and stage.name is not None:
+            part.stage_names.setdefault(stage.stage, stage.name)
+    return synthetic.member_id, len(synthetic.events), part, state, tier
+
+
+_WORKER: tuple[Policy, datetime, datetime] | None = None
+"""The policy and moments of a worker process, set once when the process starts."""
+
+
+def _start_worker(policy: Policy, as_of: datetime, year_start: datetime) -> None:
+    global _WORKER
+    _WORKER = (policy, as_of, year_start)
+
+
+def _in_worker(synthetic: SyntheticMember) -> Replayed:
+    assert _WORKER is not None
+    policy, as_of, year_start = _WORKER
+    return _member(policy, synthetic, as_of, year_start)
+
+
+def _members(
+    policy: Policy,
+    members: Iterable[SyntheticMember],
+    as_of: datetime,
+    year_start: datetime,
+    workers: int,
+) -> Iterator[Replayed]:
+    """Each member replayed and counted, in the order given, over ``workers`` processes."""
+    if workers <= 1:
+        for synthetic in members:
+            yield _member(policy, synthetic, as_of, year_start)
+        return
+    # Spawned workers start clean on every platform; the policy reaches them as its pickle (the
+    # validated document, compiled again there). Results come back in the members' order.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, _start_worker, (policy, as_of, year_start)) as pool:
+        yield from pool.imap(_in_worker, members, chunksize=16)
 
 
 def _lifecycle(
