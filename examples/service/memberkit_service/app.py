@@ -465,6 +465,9 @@ def create_app(
             "valid_until": jsonable(decision.valid_until),
             "reached_by": decision.reached_by,
             "figures": jsonable(decision.figures),
+            # An upgrade judged but not yet in force (policy upgrade: {effective: ...}).
+            "upgrade_tier": decision.upgrade_tier,
+            "upgrade_at": jsonable(decision.upgrade_at),
             "next_tier": ahead.next_tier,
             "reasons": jsonable(decision.reasons + ahead.reasons),
             "explanation": "\n".join(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 
 import memberkit
@@ -185,6 +187,28 @@ def test_a_big_spender_is_upgraded_and_the_tier_says_so(database: str) -> None:
     assert (body["tier"], body["next_tier"]) == ("silver", "gold")
     assert body["figures"]["spend"] == "2500"
     assert "Silver" in body["explanation"]
+
+
+def test_an_upgrade_taking_effect_next_day_is_in_the_tier_answer(database: str) -> None:
+    """With upgrade effective next_day, the evening of the purchase is silver with gold waiting
+    for local midnight; the next morning it is gold and nothing waits."""
+    text = (resources.files("memberkit") / "examples" / "retail.yaml").read_text(encoding="utf-8")
+    assert "  upgrade: immediate\n" in text
+    delayed = memberkit.parse_policy(
+        text.replace("  upgrade: immediate\n", "  upgrade: {effective: next_day}\n"),
+        source="retail-next-day.yaml",
+    )
+    test_client = client(database, delayed)
+    test_client.post("/members/m1/events", json=purchase("o1", at(3, 1), "2500"))
+    evening = test_client.get("/members/m1/tier", params={"as_of": at(3, 1, 23)}).json()
+    assert (evening["tier"], evening["upgrade_tier"]) == ("basic", "silver")
+    assert evening["upgrade_at"] == "2026-03-02T00:00:00+08:00"
+    morning = test_client.get("/members/m1/tier", params={"as_of": at(3, 2)}).json()
+    assert (morning["tier"], morning["upgrade_tier"], morning["upgrade_at"]) == (
+        "silver",
+        None,
+        None,
+    )
 
 
 def test_a_member_brought_in_mid_year_opens_with_tier_figures_and_points(database: str) -> None:
