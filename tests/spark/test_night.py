@@ -350,3 +350,39 @@ def test_a_member_rows_birth_year_gives_the_age_conditions_read(spark: Any) -> N
         "invalid_member",
     )
     assert error["message"].startswith('"birth_year" is a whole number')
+
+
+def test_the_kpi_table_carries_the_members_value_as_sums(spark: Any) -> None:
+    """With a purchase model the KPI table has the value rows, Spark's sums equal programme_kpis
+    on one machine, and the rows of two members are the rows of each added up."""
+    from datetime import timedelta
+
+    from tests.lifecycle.test_member_value import AS_OF, POLICY, busy_now, busy_then_quiet
+
+    from memberkit.spark import kpi_rows, programme_kpis_table
+
+    members = [busy_then_quiet(), busy_now()]
+    start, end = AS_OF - timedelta(days=365), AS_OF + timedelta(microseconds=1)
+    both = kpi_rows(programme_kpis(POLICY, members, start, end))
+    value_rows = {(metric, key): v for metric, key, v in both if metric.startswith("value_")}
+    assert set(value_rows) == {
+        ("value_members", "mbgnbd"),
+        ("value_p_alive_sum", "mbgnbd"),
+        ("value_at_risk", "mbgnbd"),
+        ("value_expected_purchases", "mbgnbd"),
+        ("value_clv", "CNY"),
+        ("value_clv_at_risk", "CNY"),
+    }
+    assert (value_rows["value_members", "mbgnbd"], value_rows["value_at_risk", "mbgnbd"]) == (2, 1)
+    each = [kpi_rows(programme_kpis(POLICY, [m], start, end)) for m in members]
+    summed: dict[tuple[str, str | None], Decimal] = {}
+    for rows in each:
+        for metric, key, v in rows:
+            summed[metric, key] = summed.get((metric, key), Decimal(0)) + v
+    assert summed == {(metric, key): v for metric, key, v in both}
+    frame = spark.createDataFrame(
+        [(memberkit.state_to_json(m),) for m in members],
+        schema="state string",  # type: ignore[arg-type]
+    )
+    table = programme_kpis_table(POLICY, frame, start, end).collect()
+    assert [(r["metric"], r["key"], r["value"]) for r in table] == both

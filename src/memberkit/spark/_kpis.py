@@ -73,7 +73,9 @@ def kpi_rows(kpis: ProgrammeKpis) -> list[KpiRow]:
 
     Rates appear as their two counts (``monthly_active`` over ``monthly_members``,
     ``repeat_buyers`` over ``buyers``, ``cohort_kept`` over ``cohort_members``), so they add up
-    over members and partitions; a reader divides.
+    over members and partitions; a reader divides. With a purchase model in the policy the
+    members' value at the period's end is there too (``value_members``, ``value_p_alive_sum``,
+    ``value_at_risk``, ``value_expected_purchases``, ``value_clv``, ``value_clv_at_risk``).
     """
     rows: list[KpiRow] = [
         ("members", None, Decimal(kpis.members)),
@@ -93,6 +95,20 @@ def kpi_rows(kpis: ProgrammeKpis) -> list[KpiRow]:
         for flow in kpis.points
         for name in _FLOWS
     ]
+    value = kpis.value
+    if value is not None:
+        # Member value at the period's end: sums over the valued members, keyed by the model
+        # (money by its currency); a mean P(alive) is value_p_alive_sum over value_members.
+        rows += [
+            ("value_members", value.model, Decimal(value.valued)),
+            ("value_p_alive_sum", value.model, value.p_alive_sum),
+            ("value_at_risk", value.model, Decimal(value.at_risk)),
+        ]
+        if value.expected_purchases is not None:
+            rows.append(("value_expected_purchases", value.model, value.expected_purchases))
+        for metric, money in (("value_clv", value.clv), ("value_clv_at_risk", value.clv_at_risk)):
+            if money is not None:
+                rows.append((metric, money.currency, money.amount))
     return sorted(rows, key=lambda row: (row[0], row[1] or ""))
 
 
