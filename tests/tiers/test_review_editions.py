@@ -273,6 +273,48 @@ def test_reviews_by_the_window_start(
     )
 
 
+# Gold is kept over 18 rolling months of its own while the ladder reads the calendar year: the
+# window a gold review judges is gold's, and it is that window's first day that reviews: reads.
+OWN_WINDOW = """tiers:
+  measures: {spend: {of: spend}}
+  window: calendar_year
+  ladder:
+    - {id: basic}
+    - {id: silver, qualify: {spend: 1000}}
+    - {id: gold, qualify: {spend: 5000}, retain: {spend: 3000}, window: {qualify: calendar_year, retain: {rolling_months: 18}}}
+  review: end_of_window
+versions:
+  - effective_from: 2027-01-01
+    announced: 2026-09-30
+    reviews: {by: window_start, from: 2027-01-01}
+    changes:
+      - {at: tiers.ladder.gold.retain.spend, set: 4500}
+"""
+
+
+def test_reviews_by_window_start_read_the_held_tiers_own_window() -> None:
+    """Gold reached in March 2026 is reviewed on 1 Jan 2028 over its own 18 months, which began
+    on 1 Jul 2026, before the cut-off: the rules before keep it (3,500 >= 3,000), though the
+    ladder's calendar year 2027 began on the cut-off and the new rules would not (< 4,500)."""
+    p = policy(OWN_WINDOW)
+    events = [
+        buy("w1", at(2026, 3, 1), "5000"),
+        buy("w2", at(2026, 9, 1), "2000"),
+        buy("w3", at(2027, 5, 1), "1500"),
+    ]
+    state = memberkit.replay(p, member("w", at(2026, 1, 1, 0, 0)), events)
+    state, reasons = memberkit.advance(p, state, at(2028, 1, 2))
+    assert memberkit.tier_of(p, state, at(2028, 1, 2)).tier == "gold"
+    assert [r.code for r in reasons if r.code.startswith("tier.review_")] == [
+        "tier.review_old_rules_window"
+    ]
+    # Without reviews: the moment's rules judge the same figures, and gold is not kept.
+    plain = policy(OWN_WINDOW.replace("    reviews: {by: window_start, from: 2027-01-01}\n", ""))
+    state = memberkit.replay(plain, member("w", at(2026, 1, 1, 0, 0)), events)
+    state, _ = memberkit.advance(plain, state, at(2028, 1, 2))
+    assert memberkit.tier_of(plain, state, at(2028, 1, 2)).tier != "gold"
+
+
 def test_a_tier_the_old_rules_never_had_is_judged_by_the_new() -> None:
     """A member on a tier the version added is reviewed by the version that knows the tier."""
     text = LADDER + STRICTER.format(reviews=BY_EXPIRY).replace(
@@ -353,6 +395,14 @@ def test_a_valid_policy_has_no_issues() -> None:
             14,
             "bad_reviews",
             "write by: status_expiry",
+        ),
+        (
+            # A tier kept over the whole membership has no window start either.
+            OWN_WINDOW.replace("retain: {rolling_months: 18}", "retain: lifetime"),
+            "versions[0].reviews",
+            14,
+            "bad_reviews",
+            "a lifetime window has no first day",
         ),
         (
             # Dropping silver, where an old review could still land a member.

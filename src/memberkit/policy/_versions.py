@@ -39,7 +39,7 @@ from .._paths import Finding, Path
 from ..benefits._model import BenefitsSection
 from ..lifecycle._model import LifecycleSection
 from ..points._model import PointsSection
-from ..tiers._model import TiersSection
+from ..tiers._model import TiersSection, WindowSpec
 from ._losses import Loss, losses
 from ._renames import RenamesSection, renamed_data
 
@@ -100,8 +100,8 @@ class ReviewsSpec(BaseModel):
     admits it (a version without ``reviews`` admits every review from its ``effective_from``):
     ``by: status_expiry`` admits a review whose status under review ends (its last day held; for
     a tier held without a term, the day before the review) on or after ``from``;
-    ``by: window_start`` admits a review whose qualification window began on or after ``from``.
-    A review not admitted is judged by the edition before, as if the version had not yet come.
+    ``by: window_start`` admits a review whose qualification window began on or after ``from``
+    (the window the held tier is kept over: its own retain window, else the ladder's). A review not admitted is judged by the edition before, as if the version had not yet come.
     The chosen edition decides the review (its window, retention, downgrade and the term it
     grants); an upgrade, at a review as at any other moment, follows the edition in force, and
     a member on the first tier, with no status to review, is reviewed by it.
@@ -115,7 +115,8 @@ class ReviewsSpec(BaseModel):
         description=(
             "the date of the member's status that chooses the edition: ``status_expiry`` (the "
             "last day the status under review is held) or ``window_start`` (the first day of "
-            "the qualification window under review), e.g. status_expiry"
+            "the window the held tier is kept over: its own retain window, else the ladder's), "
+            "e.g. status_expiry"
         )
     )
     from_: date | None = Field(
@@ -304,7 +305,14 @@ def review_findings(
         elif version.reviews.by == "window_start" and "lifetime" in (
             before.window.kind,
             after.window.kind,
+            *(
+                t.window.retain.kind
+                for t in (*before.ladder, *after.ladder)
+                if t.window is not None and isinstance(t.window.retain, WindowSpec)
+            ),
         ):
+            # (A review reads the first day of the window the held tier is kept over: a tier's
+            # own retain window, else the ladder's.)
             message = "a lifetime window has no first day to choose by; write by: status_expiry"
         else:
             continue

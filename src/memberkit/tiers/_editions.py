@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledTiers
-from ._ladder import TICK, Judged, qualified_rank, span_at
+from ._ladder import TICK, Judged, qualified_rank
 
 if TYPE_CHECKING:
     from .._compiled import CompiledProgram, Policy, ReviewRule
@@ -42,7 +42,8 @@ class Judging:
 def _status_dates(
     now: CompiledProgram, state: MemberState, moment: datetime
 ) -> tuple[date, date | None]:
-    """The last day the status under review at ``moment`` is held, and its window's first day."""
+    """The last day the status under review at ``moment`` is held, and the first day of the
+    window it is kept over (the held tier's own retain window, else the ladder's)."""
     ct = now.tiers
     assert ct is not None
     info = now.info
@@ -50,7 +51,9 @@ def _status_dates(
     valid = earned.valid_until if earned is not None else None
     # A tier held for a term ends with its term; one held without a term ends at the review.
     ends = info.local_date((valid if valid is not None and valid >= moment else moment) - TICK)
-    start = span_at(ct, info, state, moment - TICK).start
+    held = ct.by_id.get(earned.tier) if earned is not None else None
+    window = ct.retain_window(held) if held is not None else ct.window
+    start = Judged(ct, info, state, moment - TICK, moment - TICK).span(window).start
     return ends, None if start is None else info.local_date(start)
 
 
