@@ -442,7 +442,9 @@ def _credit(
             earnings += _order_earnings(order, c)
         if any(cap.per != "event" for cap in c.rule.caps) and c.points > 0:
             caps.append(CapUse(c.rule.id, event.id, event.at, c.points))
-        reasons.append(c.reason(currency))
+        if capture is None:
+            # A quote explains its contributions itself, when its reasons are read.
+            reasons.append(c.reason(currency))
     for currency_id, total in per_currency.items():
         if any(cap.per != "event" for cap in points.by_id[currency_id].earn_caps):
             caps.append(CapUse(points.by_id[currency_id].cap_key, event.id, event.at, total))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -248,8 +247,7 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
     """What ``tier_of`` worked out for its answer, which its reasons put in words."""
 
     tier: CompiledTier
