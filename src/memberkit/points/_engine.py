@@ -438,7 +438,8 @@ def _credit(
         own = c.rule.id if c.rule.pending is not None else ""
         totals[(c.currency, own)] = totals.get((c.currency, own), 0) + c.points
         per_currency[c.currency] = per_currency.get(c.currency, 0) + c.points
-        if order:
+        if order and capture is None:
+            # What a refund of the order takes back (a quoted order is never refunded).
             earnings += _order_earnings(order, c)
         if any(cap.per != "event" for cap in c.rule.caps) and c.points > 0:
             caps.append(CapUse(c.rule.id, event.id, event.at, c.points))
