@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from ._compiled import CompiledProgram, Policy
 from ._errors import AsOfError, EventError
 from ._instants import fixed_offset
+from ._memo import IdentityMemo
 from ._reasons import Reason
 from ._renames import carry_over, read_through
 from ._state import MemberState
@@ -160,6 +161,15 @@ def _earliest(*moments: datetime | None) -> datetime | None:
     return min(found) if found else None
 
 
+# Queries ask about one member at one moment several times (a quote, then its tier, then the
+# balance; a page showing all three): the state brought to a moment without reasons is kept per
+# state object (identity) for the few moments last asked, with the policy it was worked out by.
+# States and policies never change, so an entry is exact while it lives.
+_ASKED = 4
+_ADVANCED: IdentityMemo[MemberState, dict[tuple[datetime, object], tuple[Policy, MemberState]]]
+_ADVANCED = IdentityMemo(128)
+
+
 def advanced(
     policy: Policy, state: MemberState, until: datetime, reasons: list[Reason] | None
 ) -> MemberState:
@@ -171,6 +181,28 @@ def advanced(
     """
     check_as_of(state, until)
     until = fixed_offset(until)
+    if reasons is not None:
+        return _advanced(policy, state, until, reasons)
+    # The offset is part of the key: equal instants written with other offsets are kept apart,
+    # so the state returned carries the moment exactly as asked.
+    key = (until, until.utcoffset())
+    asked = _ADVANCED.get(state)
+    if asked is not None:
+        found = asked.get(key)
+        if found is not None and found[0] is policy:
+            return found[1]
+    now = _advanced(policy, state, until, None)
+    if asked is None:
+        asked = _ADVANCED.put(state, {})
+    elif len(asked) >= _ASKED:
+        asked.clear()
+    asked[key] = (policy, now)
+    return now
+
+
+def _advanced(
+    policy: Policy, state: MemberState, until: datetime, reasons: list[Reason] | None
+) -> MemberState:
     state = _read(policy, state)
     origin = state.origin
     if until <= settled(state) and state.advanced_to is not None:

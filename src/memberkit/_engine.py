@@ -166,6 +166,10 @@ def apply_captured(
     told = state.advanced_to
     if told is not None and event.at < told:
         advanced_state = advanced(policy, state.origin, event.at, None)
+    elif capture is not None:
+        # A quote reads no reasons of time: the state at the event's moment is the one every
+        # query at that moment shares (memberkit._agenda keeps it).
+        advanced_state = advanced(policy, state, event.at, None)
     else:
         advanced_state = advanced(policy, state, event.at, reasons)
 

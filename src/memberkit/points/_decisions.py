@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from .._decision import Explained
+from .._decision import Explained, reasons_read_later
 from .._reasons import LocalizedText, Reason
 
 __all__ = [
@@ -36,6 +36,7 @@ class QuoteLine:
     factor: Decimal | None = None
 
 
+@reasons_read_later
 @dataclass(frozen=True, slots=True)
 class PointsQuote(Explained):
     """What an order would earn, rule by rule in policy order; nothing is changed."""

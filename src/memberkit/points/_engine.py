@@ -438,11 +438,14 @@ def _credit(
         own = c.rule.id if c.rule.pending is not None else ""
         totals[(c.currency, own)] = totals.get((c.currency, own), 0) + c.points
         per_currency[c.currency] = per_currency.get(c.currency, 0) + c.points
-        if order:
+        if order and capture is None:
+            # What a refund of the order takes back (a quoted order is never refunded).
             earnings += _order_earnings(order, c)
         if any(cap.per != "event" for cap in c.rule.caps) and c.points > 0:
             caps.append(CapUse(c.rule.id, event.id, event.at, c.points))
-        reasons.append(c.reason(currency))
+        if capture is None:
+            # A quote explains its contributions itself, when its reasons are read.
+            reasons.append(c.reason(currency))
     for currency_id, total in per_currency.items():
         if any(cap.per != "event" for cap in points.by_id[currency_id].earn_caps):
             caps.append(CapUse(points.by_id[currency_id].cap_key, event.id, event.at, total))

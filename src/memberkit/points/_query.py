@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .._decision import later
 from .._errors import EventError
 from .._events import Redemption
 from .._limits import memberkit_context
@@ -96,28 +97,32 @@ def quote_points(policy: Policy, state: MemberState, event: Event) -> PointsQuot
     _, outcome = apply_captured(policy, state, event, capture)
     if outcome.refused:
         return PointsQuote(event.id, (), (), outcome.reasons, program.info.locale, accepted=False)
-    found = capture.contributions
+    found = tuple(capture.contributions)
     lines = tuple(
         QuoteLine(c.rule.id, c.rule.name, c.rule.path, c.kind, c.currency, c.points, c.factor)
         for c in found
     )
     totals: dict[str, Points] = {}
-    reasons: list[Reason] = []
-    if outcome.duplicate:
-        reasons.extend(outcome.reasons)
     for c in found:
         totals[c.currency] = totals.get(c.currency, 0) + c.points
-        reasons.append(c.reason(points.by_id[c.currency]))
-    reasons.extend(capture.skipped)
-    for cid, total in totals.items():
-        reasons.append(
+    told = outcome.reasons if outcome.duplicate else ()
+    skipped = tuple(capture.skipped)
+
+    def reasons() -> list[Reason]:
+        out = list(told)
+        out.extend(c.reason(points.by_id[c.currency]) for c in found)
+        out.extend(skipped)
+        out.extend(
             Reason.of(
                 "points.quote_total", EARN_PATH, points=total, currency=points.by_id[cid].name
             )
+            for cid, total in totals.items()
         )
-    if not found:
-        reasons.append(Reason.of("points.nothing_earned", EARN_PATH))
-    return PointsQuote(event.id, lines, tuple(totals.items()), tuple(reasons), program.info.locale)
+        if not found:
+            out.append(Reason.of("points.nothing_earned", EARN_PATH))
+        return out
+
+    return PointsQuote(event.id, lines, tuple(totals.items()), later(reasons), program.info.locale)
 
 
 def _lost_by_day(

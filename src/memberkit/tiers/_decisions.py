@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from .._decision import Explained
+from .._decision import Explained, reasons_read_later
 from .._reasons import LocalizedText, Reason
 
 __all__ = ["Need", "PathProgress", "TierDecision", "TierProgress"]
 
 
+@reasons_read_later
 @dataclass(frozen=True, slots=True)
 class TierDecision(Explained):
     """Which tier a member holds at ``as_of``, since when, until when, and on what figures.

@@ -128,36 +128,40 @@ class Judged:
         self.state = state
         self.at = at
         self.as_of = as_of
-        self._spans: dict[WindowSpec, Span] = {}
-        self._figures: dict[WindowSpec, dict[str, Decimal]] = {}
+        # By the window object (a policy's windows are a few compiled objects; hashing a model
+        # costs more than counting a tallied window): (window, value) by ``id(window)``.
+        self._spans: dict[int, tuple[WindowSpec, Span]] = {}
+        self._figures: dict[int, tuple[WindowSpec, dict[str, Decimal]]] = {}
 
     def span(self, window: WindowSpec | None = None) -> Span:
         """The span of ``window`` (the ladder's by default) holding ``at``."""
         window = window or self._ct.window
-        found = self._spans.get(window)
-        if found is None:
-            if window.kind == "validity":
-                found = Span(term_start(self._ct, self._info, self.state), self.at + TICK)
-            else:
-                found = window_span(
-                    window,
-                    self._info.local(self.at),
-                    self.state.joined_at,
-                    last_upgrade(self.state),
-                    whole_days=self._info.time_basis == "days",
-                )
-            self._spans[window] = found
+        kept = self._spans.get(id(window))
+        if kept is not None and kept[0] is window:
+            return kept[1]
+        if window.kind == "validity":
+            found = Span(term_start(self._ct, self._info, self.state), self.at + TICK)
+        else:
+            found = window_span(
+                window,
+                self._info.local(self.at),
+                self.state.joined_at,
+                last_upgrade(self.state),
+                whole_days=self._info.time_basis == "days",
+            )
+        self._spans[id(window)] = (window, found)
         return found
 
     def figures(self, window: WindowSpec | None = None) -> dict[str, Decimal]:
         """Every measure's figure over ``window`` (the ladder's by default)."""
         window = window or self._ct.window
-        found = self._figures.get(window)
-        if found is None:
-            ct = self._ct
-            lane = None if window == ct.window else window
-            found = figures_in(ct, self._info, self.state, self.span(window), self.as_of, lane)
-            self._figures[window] = found
+        kept = self._figures.get(id(window))
+        if kept is not None and kept[0] is window:
+            return kept[1]
+        ct = self._ct
+        lane = None if window is ct.window or window == ct.window else window
+        found = figures_in(ct, self._info, self.state, self.span(window), self.as_of, lane)
+        self._figures[id(window)] = (window, found)
         return found
 
 

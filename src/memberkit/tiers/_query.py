@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
+from .._decision import later
 from .._errors import EventError
 from .._money import Money
 from .._paths import format_path
@@ -21,7 +22,7 @@ from ._ladder import TICK, Judged, active_grants, earned_since, shown, span_at
 from ._measures import figures, posting_moments
 from ._model import WindowSpec
 from ._pending import upcoming
-from ._state import UpgradeDue
+from ._state import TierChange, UpgradeDue
 from ._thresholds import held_leaves, paths, shortfalls
 from ._windows import Span, review_moments
 
@@ -210,49 +211,14 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
     earned = earned_changes[-1].tier
     grants = active_grants(state.tiers.grants, as_of)
     paid = tuple(g.tier for g in grants if ct.by_id[g.tier].placement == "alongside")
+    granted = change.reason == "grant" and earned != tier.id
     judged = Judged(ct, info, state, as_of, as_of)
     span = judged.span()
     figs = judged.figures()
-    reasons = [Reason.of("tier.current", tier.path, tier=tier.name, since=since)]
-    if change.valid_until is not None:
-        reasons.append(
-            Reason.of(
-                "tier.valid_until",
-                tier.path,
-                tier=tier.name,
-                until=info.local_date(change.valid_until - TICK),
-            )
-        )
-    granted = change.reason == "grant" and earned != tier.id
-    if granted:
-        reasons.append(
-            Reason.of("tier.earned_beneath", ct.by_id[earned].path, tier=ct.by_id[earned].name)
-        )
-    reasons.extend(
-        Reason.of("tier.paid_alongside", ct.by_id[g].path, tier=ct.by_id[g].name) for g in paid
-    )
-    if state.tiers.lifetime and ct.rank(state.tiers.lifetime) >= 0:
-        life = ct.by_id[state.tiers.lifetime]
-        reasons.append(Reason.of("tier.lifetime_held", life.path, tier=life.name))
     pending = state.tiers.pending
-    if pending is not None and pending.at > as_of:
-        low = ct.by_id[pending.tier]
-        reasons.append(
-            Reason.of("tier.downgrade_scheduled", low.path, tier=low.name, at=pending.at)
-        )
     ups = upcoming(ct, info, state, as_of)
-    reasons.extend(_upcoming_reasons(info, ups))
-    reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], judged))
-    held = ct.by_id[earned]
-    if held.rank > 0 and not state.tiers.lifetime:
-        # Which rules the next review of the tier will use, when a version chooses them by a
-        # date of the status (``reviews:``).
-        review_at = _next_review(ct, info, state, as_of)
-        if review_at is not None:
-            reasons.extend(_judged_by(policy, state, review_at, ct, held.id)[1])
-    reasons.extend(_figure_reasons(ct, info, figs, span))
-    reasons.extend(_posting_reasons(ct, info, state, as_of))
-    reasons.extend(_rollover_reasons(ct, info, state, span, as_of))
+    found = _Found(tier, change, since, earned, granted, paid, judged, span, figs, ups)
+
     return TierDecision(
         tier=tier.id,
         name=tier.name,
@@ -273,12 +239,80 @@ def tier_of(policy: Policy, state: MemberState, as_of: datetime) -> TierDecision
             info.local_date(pending.at) if pending is not None and pending.at > as_of else None
         ),
         as_of=as_of,
-        reasons=tuple(reasons),
+        reasons=later(lambda: _tier_reasons(policy, ct, info, state, as_of, found)),
         default_locale=info.locale,
         reached_by=state.tiers.reached_by_at(as_of),
         upgrade_tier=ups[-1][1].id if ups else None,
         upgrade_at=ups[-1][0].at if ups else None,
     )
+
+
+class _Found(NamedTuple):
+    """What ``tier_of`` worked out for its answer, which its reasons put in words."""
+
+    tier: CompiledTier
+    change: TierChange
+    since: datetime
+    earned: str
+    granted: bool
+    paid: tuple[str, ...]
+    judged: Judged
+    span: Span
+    figs: dict[str, Decimal]
+    ups: list[tuple[UpgradeDue, CompiledTier]]
+
+
+def _tier_reasons(
+    policy: Policy,
+    ct: CompiledTiers,
+    info: ProgramInfo,
+    state: MemberState,
+    as_of: datetime,
+    found: _Found,
+) -> list[Reason]:
+    """Why ``tier_of`` answered as it did (built when the decision's reasons are read)."""
+    tier, change, since, earned = found.tier, found.change, found.since, found.earned
+    judged, span, figs, ups = found.judged, found.span, found.figs, found.ups
+    reasons = [Reason.of("tier.current", tier.path, tier=tier.name, since=since)]
+    if change.valid_until is not None:
+        reasons.append(
+            Reason.of(
+                "tier.valid_until",
+                tier.path,
+                tier=tier.name,
+                until=info.local_date(change.valid_until - TICK),
+            )
+        )
+    if found.granted:
+        reasons.append(
+            Reason.of("tier.earned_beneath", ct.by_id[earned].path, tier=ct.by_id[earned].name)
+        )
+    reasons.extend(
+        Reason.of("tier.paid_alongside", ct.by_id[g].path, tier=ct.by_id[g].name)
+        for g in found.paid
+    )
+    if state.tiers.lifetime and ct.rank(state.tiers.lifetime) >= 0:
+        life = ct.by_id[state.tiers.lifetime]
+        reasons.append(Reason.of("tier.lifetime_held", life.path, tier=life.name))
+    pending = state.tiers.pending
+    if pending is not None and pending.at > as_of:
+        low = ct.by_id[pending.tier]
+        reasons.append(
+            Reason.of("tier.downgrade_scheduled", low.path, tier=low.name, at=pending.at)
+        )
+    reasons.extend(_upcoming_reasons(info, ups))
+    reasons.extend(_threshold_reasons(ct, info, ct.by_id[earned], judged))
+    held = ct.by_id[earned]
+    if held.rank > 0 and not state.tiers.lifetime:
+        # Which rules the next review of the tier will use, when a version chooses them by a
+        # date of the status (``reviews:``).
+        review_at = _next_review(ct, info, state, as_of)
+        if review_at is not None:
+            reasons.extend(_judged_by(policy, state, review_at, ct, held.id)[1])
+    reasons.extend(_figure_reasons(ct, info, figs, span))
+    reasons.extend(_posting_reasons(ct, info, state, as_of))
+    reasons.extend(_rollover_reasons(ct, info, state, span, as_of))
+    return reasons
 
 
 def _upcoming_reasons(

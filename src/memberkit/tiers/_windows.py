@@ -35,6 +35,9 @@ class Span:
         )
 
 
+# Windows and reviews fall on a few days asked again and again (this year's start and end for
+# every query and event of the year); the zone's offset is worked out once per day.
+@lru_cache(maxsize=4096)
 def midnight(day: date, tz: tzinfo) -> datetime:
     """The start of a local day (as a fixed-offset instant, see ``memberkit._instants``)."""
     return fixed_offset(datetime(day.year, day.month, day.day, tzinfo=tz))
