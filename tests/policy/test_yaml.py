@@ -64,7 +64,7 @@ def test_a_valid_policy_is_read_by_libyaml(monkeypatch: pytest.MonkeyPatch) -> N
     used: list[Any] = []
     real = yaml.parse
 
-    class Counted(_yaml.C_LOADER):  # type: ignore[misc,name-defined]
+    class Counted(_yaml.C_LOADER):
         def __init__(self, stream: Any) -> None:
             used.append("libyaml")
             super().__init__(stream)

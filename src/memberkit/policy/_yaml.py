@@ -449,6 +449,7 @@ def _quick(parser: Any) -> tuple[Any, dict[Path, Mark], dict[Path, Mark]] | None
     stack: list[list[Any]] = []
     top: list[Any] | None = None
     root: Any = None
+    here: Mark | None
     get = parser.get_event
     while (event := get()) is not None:
         kind = event.__class__
