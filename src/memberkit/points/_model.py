@@ -334,8 +334,11 @@ _EARN_WORDS = ("purchase", "tier_upgrade", "redemption")
 def _event_kind(kind: str) -> str:
     # purchase, tier_upgrade and redemption are words; anything else is an activity kind, so a
     # near miss (purchse) would silently earn on an activity nobody sends.
-    if kind not in _EARN_WORDS:
-        close = difflib.get_close_matches(kind, _EARN_WORDS, n=1, cutoff=0.85)
+    # A word can only be that close to a word of about its length (2 × the shorter ÷ both is
+    # the most the ratio can be): an activity kind of another length skips difflib.
+    near = [w for w in _EARN_WORDS if 2 * min(len(w), len(kind)) >= 0.85 * (len(w) + len(kind))]
+    if kind not in _EARN_WORDS and near:
+        close = difflib.get_close_matches(kind, near, n=1, cutoff=0.85)
         if close:
             raise ValueError(
                 f"'{kind}' is not purchase, tier_upgrade, redemption or an activity kind; "
