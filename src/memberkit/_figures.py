@@ -56,7 +56,7 @@ class FigureSpec(BaseModel):
     """A named figure: a measure counted over a window that holds the moment asked about."""
 
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
     measure: Annotated[str, Field(min_length=1, max_length=64)] | MeasureSpec = Field(

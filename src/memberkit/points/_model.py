@@ -104,7 +104,7 @@ _PER_MAX_LENGTH = 40
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
 def _per(value: object) -> object:
@@ -147,7 +147,8 @@ class PerAmount(_Frozen):
     """
 
     model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["amount"]}, {"required": ["attribute"]}]}
+        defer_build=True,
+        json_schema_extra={"oneOf": [{"required": ["amount"]}, {"required": ["attribute"]}]},
     )
 
     amount: _Positive | None = None
@@ -191,7 +192,8 @@ class CapSpec(_Frozen):
     """At most ``points`` earned by the rule, and/or ``count`` times, per member per period."""
 
     model_config = ConfigDict(
-        json_schema_extra={"anyOf": [{"required": ["points"]}, {"required": ["count"]}]}
+        defer_build=True,
+        json_schema_extra={"anyOf": [{"required": ["points"]}, {"required": ["count"]}]},
     )
 
     points: _Positive | None = None
@@ -309,7 +311,8 @@ class RulePendingSpec(_Frozen):
     """
 
     model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["date"]}]}
+        defer_build=True,
+        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["date"]}]},
     )
 
     days: Annotated[int, Field(ge=0, le=3650)] | None = None
@@ -351,8 +354,8 @@ class EarnRule(_Frozen):
     """One earning rule: a rate per spend, a fixed number of points, or a multiplier."""
 
     model_config = ConfigDict(
+        defer_build=True,
         frozen=True,
-        use_attribute_docstrings=True,
         extra="forbid",
         populate_by_name=True,
         arbitrary_types_allowed=True,
@@ -384,7 +387,7 @@ class EarnRule(_Frozen):
     """the rule applies only to events (lines, for a rate) meeting this condition, e.g. ``{channel: app}``"""
     except_: EventCondition | None = Field(default=None, alias="except")
     """the rule skips events (lines, for a rate) meeting this condition, e.g. ``{category: [gift_card]}``"""
-    base: BaseSpec = BaseSpec()
+    base: BaseSpec = BaseSpec.model_construct()
     """what a rate earns on: net or gross line amounts, with shipping and tax or not, e.g. ``{amount: gross, shipping: true}``"""
     currency: Ident | None = None
     """the currency the rule earns; the default currency when omitted, e.g. ``growth``"""
@@ -539,7 +542,8 @@ class ExtensionCampaign(_Frozen):
     """
 
     model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["months"]}, {"required": ["to"]}]}
+        defer_build=True,
+        json_schema_extra={"oneOf": [{"required": ["months"]}, {"required": ["to"]}]},
     )
 
     id: Ident
@@ -618,6 +622,7 @@ class ExpirySpec(_Frozen):
     """How points of a currency expire: rolling months, a fixed date, or inactivity."""
 
     model_config = ConfigDict(
+        defer_build=True,
         json_schema_extra={
             "oneOf": [
                 {"required": ["rolling_months"]},
@@ -625,7 +630,7 @@ class ExpirySpec(_Frozen):
                 {"required": ["inactivity_months"]},
                 {"required": ["card_years"]},
             ]
-        }
+        },
     )
 
     rolling_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
@@ -799,7 +804,7 @@ class RewardSpec(_Frozen):
     """A catalogue reward and its price in points."""
 
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
     id: Ident
@@ -964,7 +969,7 @@ class PointsSection(_Frozen):
     """round the order's total once (per_order), each line's (per_line), or each rule's points on their own, multipliers acting on the rounded points before them (per_rule: floor the base, then the bonus on the floored base)"""
     pending: Annotated[
         PendingSpec, BeforeValidator(_pending, json_schema_input_type=_PendingInput)
-    ] = PendingSpec()
+    ] = PendingSpec.model_construct()
     """when purchase points become spendable: ``immediate``, a number of days, or ``{until: delivered}``"""
     expiry: ExpirySpec | None = None
     """how the default currency's points expire; never, when omitted"""
