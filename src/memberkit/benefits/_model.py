@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -289,7 +289,16 @@ class BenefitSpec(_Frozen):
         return self.quota if isinstance(self.quota, tuple) else (self.quota,)
 
 
-class BenefitsSection(RootModel[tuple[BenefitSpec, ...]]):
+_Root = TypeVar("_Root")
+
+
+class _DeferredRoot(RootModel[_Root], Generic[_Root]):
+    """A root model built when first used: ``RootModel[X]`` itself would be built at import."""
+
+    model_config = ConfigDict(defer_build=True, frozen=True)
+
+
+class BenefitsSection(_DeferredRoot[tuple[BenefitSpec, ...]]):
     """The benefits section: a list of benefit specs (``section.root``)."""
 
     model_config = ConfigDict(defer_build=True, frozen=True)
