@@ -31,6 +31,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -334,14 +335,24 @@ _RulePendingInput = Literal["immediate"] | Annotated[int, Field(ge=0, le=3650)] 
 _EARN_WORDS = ("purchase", "tier_upgrade", "redemption")
 
 
+_CLOSE = 0.85
+_EARN_LETTERS = {word: Counter(word) for word in _EARN_WORDS}
+
+
+def _shared_ratio(kind: str, word: str) -> float:
+    """difflib's quick_ratio: twice the letters the two share (with repeats) over both lengths."""
+    shared = sum((Counter(kind) & _EARN_LETTERS[word]).values())
+    return 2.0 * shared / (len(kind) + len(word))
+
+
 def _event_kind(kind: str) -> str:
     # purchase, tier_upgrade and redemption are words; anything else is an activity kind, so a
     # near miss (purchse) would silently earn on an activity nobody sends.
-    # A word can only be that close to a word of about its length (2 × the shorter ÷ both is
-    # the most the ratio can be): an activity kind of another length skips difflib.
-    near = [w for w in _EARN_WORDS if 2 * min(len(w), len(kind)) >= 0.85 * (len(w) + len(kind))]
+    # A word can only be that close to one it shares enough letters with (difflib's own first
+    # bound, quick_ratio): an activity kind such as checkin is not given to difflib at all.
+    near = [w for w in _EARN_WORDS if _shared_ratio(kind, w) >= _CLOSE]
     if kind not in _EARN_WORDS and near:
-        close = difflib.get_close_matches(kind, near, n=1, cutoff=0.85)
+        close = difflib.get_close_matches(kind, near, n=1, cutoff=_CLOSE)
         if close:
             raise ValueError(
                 f"'{kind}' is not purchase, tier_upgrade, redemption or an activity kind; "
