@@ -34,7 +34,7 @@ import yaml
 from yaml import events as ev
 
 from .._errors import PolicyError, PolicyIssue
-from .._limits import policy_number_problem, year_problem
+from .._limits import MAX_POLICY_NUMBER, policy_number_problem, year_problem
 from .._paths import Path, format_path
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "Mark", "read_yaml"]
@@ -427,6 +427,7 @@ _MappingStart = ev.MappingStartEvent
 _SequenceStart = ev.SequenceStartEvent
 _DocumentStart = ev.DocumentStartEvent
 _new = tuple.__new__
+_MAX_INT = int(MAX_POLICY_NUMBER)
 
 
 def _quick(parser: Any) -> tuple[Any, dict[Path, Mark], dict[Path, Mark]] | None:
@@ -480,7 +481,10 @@ def _quick(parser: Any) -> tuple[Any, dict[Path, Mark], dict[Path, Mark]] | None
                 value: Any = text
             else:
                 value = _scalar(text, True)
-                if type(value) is not str and _out_of_range(text, value) is not None:
+                if type(value) is int:
+                    if not -_MAX_INT < value < _MAX_INT:
+                        return None  # (the common number, checked without a call)
+                elif type(value) is not str and _out_of_range(text, value) is not None:
                     return None
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
