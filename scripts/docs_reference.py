@@ -35,6 +35,8 @@ from docs_markdown import anchor, cell, rst_to_markdown
 from docs_policy import policy_reference
 from docs_state import state_reference
 
+from memberkit._docstrings import field_description
+
 __all__ = [
     "COMMITTED",
     "PAGES",
@@ -134,7 +136,8 @@ def _fields(obj: type) -> list[str]:
                 if info.is_required()
                 else f" = `{info.get_default(call_default_factory=True)!r}`"
             )
-            about = f": {cell(info.description)}" if info.description else ""
+            described = field_description(obj, field_name, info.description)
+            about = f": {cell(described)}" if described else ""
             lines.append(f"- `{field_name}`: `{_type_name(info.annotation)}`{default}{about}")
     elif dataclasses.is_dataclass(obj):
         for field in dataclasses.fields(obj):

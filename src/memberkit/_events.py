@@ -120,7 +120,9 @@ Attributes = Annotated[Mapping[Text, AttrValue], Field(max_length=MAX_ATTRIBUTES
 
 
 class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        defer_build=True, frozen=True, extra="forbid", str_strip_whitespace=True
+    )
 
     id: Id
     at: Moment
@@ -144,7 +146,9 @@ class _Event(BaseModel):
 class Line(BaseModel):
     """One line of an order: what was bought, how many, and what it cost after discounts."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        defer_build=True, frozen=True, extra="forbid", str_strip_whitespace=True
+    )
 
     id: Id
     sku: Text = ""
@@ -161,7 +165,9 @@ class Line(BaseModel):
 class Tender(BaseModel):
     """One means of payment on an order and the money it paid (a card, a gift card, a wallet)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        defer_build=True, frozen=True, extra="forbid", str_strip_whitespace=True
+    )
 
     method: Annotated[Id, StringConstraints(pattern=r"^[^\x00-\x1f]+$")]
     """The payment method code, as earning conditions read it (``payment_method``)."""
@@ -243,7 +249,7 @@ class Purchase(_Event):
 class RefundLine(BaseModel):
     """Part of an order given back: some units of a line, or (without quantity) the whole line."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     line: Id
     quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)] | None = None
@@ -548,7 +554,7 @@ Event = Annotated[
     Field(discriminator="type"),
 ]
 
-_EVENT: TypeAdapter[Event] = TypeAdapter(Event)
+_EVENT: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(defer_build=True))
 
 _MODELS: dict[str, type[BaseModel]] = {
     str(model.model_fields["type"].default): model

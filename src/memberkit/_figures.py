@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from enum import Enum
+from functools import cache
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,7 +56,7 @@ class FigureSpec(BaseModel):
     """A named figure: a measure counted over a window that holds the moment asked about."""
 
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
     measure: Annotated[str, Field(min_length=1, max_length=64)] | MeasureSpec = Field(
@@ -242,18 +244,55 @@ def figure_references(
 
 
 def conditions_in(node: object, path: Path = ()) -> Iterable[tuple[Path, Condition]]:
-    """Every parsed condition in a validated document (or part of it), with its policy path."""
+    """Every parsed condition in a validated document (or part of it), with its policy path.
+
+    Only the fields whose declared type can hold a condition are walked (``_walked``), and text,
+    numbers and dates are passed over: a large policy is mostly those.
+    """
     if isinstance(node, Condition):
         yield path, node
     elif isinstance(node, BaseModel):
-        for key, info in type(node).model_fields.items():
-            yield from conditions_in(getattr(node, key), (*path, info.alias or key))
+        for key, alias in _walked(type(node)):
+            value = getattr(node, key)
+            if type(value) not in _LEAVES:
+                yield from conditions_in(value, (*path, alias))
     elif isinstance(node, Mapping):
         for key, value in node.items():
-            yield from conditions_in(value, (*path, key))
+            if type(value) not in _LEAVES:
+                yield from conditions_in(value, (*path, key))
     elif isinstance(node, tuple | list):
         for index, value in enumerate(node):
-            yield from conditions_in(value, (*path, index))
+            if type(value) not in _LEAVES:
+                yield from conditions_in(value, (*path, index))
+
+
+_LEAVES: frozenset[type] = frozenset({str, int, float, bool, Decimal, date, datetime, type(None)})
+"""Values that never hold a condition."""
+
+
+@cache
+def _walked(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(field, the name it is written under) for each of ``model``'s fields whose type may hold a
+    condition."""
+    return tuple(
+        (key, info.alias or key)
+        for key, info in model.model_fields.items()
+        if _may_hold_condition(info.annotation)
+    )
+
+
+def _may_hold_condition(annotation: object) -> bool:
+    """Whether a value of this declared type can be, or contain, a condition (True when unsure)."""
+    if annotation in _LEAVES or annotation is Any:
+        return annotation is Any
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return False
+    if origin is Annotated:
+        return _may_hold_condition(get_args(annotation)[0])
+    if origin is not None:
+        return any(_may_hold_condition(a) for a in get_args(annotation) if a is not Ellipsis)
+    return not (isinstance(annotation, type) and issubclass(annotation, Enum))
 
 
 def figure_days(figures_: Iterable[CompiledFigure]) -> tuple[int | None, bool]:

@@ -89,7 +89,7 @@ def localized(name: Mapping[str, str] | None, default_locale: str, fallback: str
 class ProgramSection(BaseModel):
     """Who the programme is: its id, names, money, clock and language."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     id: Ident
     """the programme's id, e.g. ``acme``; states and explanations carry it"""

@@ -86,7 +86,7 @@ def _dated_seen(value: object) -> object:
     return value
 
 
-_CLOSED = ConfigDict(extra="forbid")
+_CLOSED = ConfigDict(defer_build=True, extra="forbid")
 """A stored state with a key memberkit does not know is refused, never read without it."""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from tests.builders import activity, at, member, policy, purchase, refund
@@ -213,3 +214,35 @@ def test_a_figure_reference_is_checked_even_when_another_section_fails() -> None
             "tiers: {ladder: 3}\n"
         )
     assert "unknown figure 'x'" in str(caught.value)
+
+
+def _every_condition(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, object]]:
+    """Every condition under ``node``, found by visiting every field and item (no pruning)."""
+    from pydantic import BaseModel
+
+    from memberkit.rules import Condition
+
+    if isinstance(node, Condition):
+        return [(path, node)]
+    if isinstance(node, BaseModel):
+        fields = type(node).model_fields.items()
+        return [
+            c for k, i in fields for c in _every_condition(getattr(node, k), (*path, i.alias or k))
+        ]
+    if isinstance(node, dict):
+        return [c for k, v in node.items() for c in _every_condition(v, (*path, k))]
+    if isinstance(node, tuple | list):
+        return [c for n, v in enumerate(node) for c in _every_condition(v, (*path, n))]
+    return []
+
+
+@pytest.mark.parametrize("name", ["retail", "ecommerce", "minimal"])
+def test_the_pruned_walk_finds_every_condition(name: str) -> None:
+    """conditions_in skips fields that cannot hold a condition, and still finds each one."""
+    from memberkit._figures import conditions_in
+
+    folder = Path(memberkit.__file__).parent / "examples"
+    document = memberkit.load_policy(folder / f"{name}.yaml").document
+    found = list(conditions_in(document))
+    assert found == _every_condition(document)
+    assert found or name == "minimal"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib.resources import files
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.builders import activity, at, policy, purchase
 from tests.points.builders import applied, findings, member, section, total
 
@@ -210,3 +212,15 @@ def test_a_multiplier_on_tier_upgrades_is_refused() -> None:
     """A multiplier has nothing to multiply on a tier upgrade."""
     with pytest.raises(memberkit.PolicyError, match="not tier upgrades"):
         policy("points:\n  earn:\n    - {id: m, on: tier_upgrade, multiply: 2}\n")
+
+
+@given(st.text(alphabet="purchasedmtiongr_x1", max_size=14))
+def test_an_earn_word_prefilter_keeps_difflib_s_answer(kind: str) -> None:
+    """Only words sharing enough letters go to difflib, and its suggestion is unchanged."""
+    import difflib
+
+    from memberkit.points._model import _CLOSE, _EARN_WORDS, _shared_ratio
+
+    near = [w for w in _EARN_WORDS if _shared_ratio(kind, w) >= _CLOSE]
+    expected = difflib.get_close_matches(kind, _EARN_WORDS, n=1, cutoff=_CLOSE)
+    assert (difflib.get_close_matches(kind, near, n=1, cutoff=_CLOSE) if near else []) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import typing
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,8 +13,10 @@ import jsonschema
 import pytest
 import regress
 from jsonschema import validators
+from pydantic import BaseModel
 
 import memberkit
+from memberkit.policy._document import PolicyDocument
 from memberkit.policy._yaml import read_yaml
 
 ROOT = Path(__file__).parents[2]
@@ -191,3 +194,44 @@ def test_a_word_outside_a_closed_set_is_refused_by_both(body: str) -> None:
     """The loader and the schema both refuse a misspelt word, key or id."""
     assert memberkit.validate_policy(BASE + body) != []
     assert _schema_errors(BASE + body) != []
+
+
+def _model_defaults() -> list[tuple[str, BaseModel]]:
+    """Every field default of the policy models that is itself a model instance."""
+    seen: set[type[BaseModel]] = set()
+    found: list[tuple[str, BaseModel]] = []
+    todo: list[type[BaseModel]] = [PolicyDocument]
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            if isinstance(info.default, BaseModel):
+                found.append((f"{model.__name__}.{name}", info.default))
+            todo.extend(
+                arg
+                for arg in _types_in(info.annotation)
+                if isinstance(arg, type) and issubclass(arg, BaseModel)
+            )
+    return found
+
+
+def _types_in(annotation: object) -> list[object]:
+    args = typing.get_args(annotation)
+    return [annotation, *(t for a in args for t in _types_in(a))]
+
+
+def test_model_defaults_built_without_validation_equal_validated_ones() -> None:
+    """A default written as Model.model_construct() (so the model is not built at import) is
+    the instance validation would give: equal, with the same fields set and the same dump."""
+    from memberkit.tiers._compile import BUILTIN_MEASURES
+
+    defaults = _model_defaults() + [(f"measure {k}", v) for k, v in BUILTIN_MEASURES.items()]
+    assert len(defaults) >= 6
+    for where, default in defaults:
+        given = {k: getattr(default, k) for k in default.model_fields_set}
+        validated = type(default).model_validate(given)
+        assert default == validated, where
+        assert default.model_fields_set == validated.model_fields_set, where
+        assert default.model_dump() == validated.model_dump(), where

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +64,19 @@ def test_a_valid_policy_is_read_by_libyaml(monkeypatch: pytest.MonkeyPatch) -> N
     used: list[Any] = []
     real = yaml.parse
 
+    class Counted(_yaml.C_LOADER):
+        def __init__(self, stream: Any) -> None:
+            used.append("libyaml")
+            super().__init__(stream)
+
     def spy(stream: Any, Loader: Any) -> Any:  # noqa: N803 - yaml.parse names it so
         used.append(Loader)
         return real(stream, Loader=Loader)
 
+    monkeypatch.setattr(_yaml, "C_LOADER", Counted)
     monkeypatch.setattr(_yaml.yaml, "parse", spy)
     _yaml.read_yaml("memberkit: 1\n", "p.yaml")
-    assert used == [_yaml.C_LOADER]
+    assert used == ["libyaml"]
 
 
 def test_what_libyaml_refuses_is_worded_by_the_pure_parser() -> None:
@@ -100,3 +107,49 @@ def test_a_trailing_newline_is_never_part_of_a_typed_scalar(text: str) -> None:
     patterns = (_yaml._NULL, _yaml._INT, _yaml._INT_OCT, _yaml._INT_HEX, _yaml._FLOAT, _yaml._DATE)
     assert not any(p.match(text + "\n") for p in patterns)
     assert _yaml._scalar(text + "\n", True) == text + "\n"
+
+
+_SCALARS = st.sampled_from(
+    ["1", "0x1F", "0o17", "-.5", "1.10", "~", "", "yes", "'q'", '"2"', "2026-02-30", "2026-01-31",
+     "9" * 50, "1e400", "99999999999999999999", "x", "普通", "&a 1", "*a", "*b", "!!str x", "! x",
+     "!!python/object:os.system x"]
+)  # fmt: skip
+_KEYS = st.sampled_from(["a", "b", "c", "&b a", "[k]", "!!str a", "? a"])
+
+
+def _flow(value: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    pairs = st.lists(st.tuples(_KEYS, value), max_size=3)
+    anchors = st.sampled_from(["", "&a ", "&b "])
+    return st.one_of(
+        st.builds(lambda a, xs: f"{a}[{', '.join(xs)}]", anchors, st.lists(value, max_size=3)),
+        st.builds(
+            lambda a, ps: a + "{" + ", ".join(f"{k}: {v}" for k, v in ps) + "}", anchors, pairs
+        ),
+    )
+
+
+_VALUES = st.recursive(_SCALARS, _flow, max_leaves=8)
+_DOCUMENTS = st.lists(st.tuples(_KEYS, _VALUES), min_size=1, max_size=5).map(
+    lambda pairs: "".join(f"{k}: {v}\n" for k, v in pairs)
+) | st.sampled_from(["a: 1\n---\nb: 2\n", "- 1\n- [" * 70 + "]" * 70 + "\n", "*a\n", "1\n"])
+
+
+@given(_DOCUMENTS)
+def test_the_quick_composer_agrees_with_the_composer(text: str) -> None:
+    """Over libyaml's events the quick composer gives the composer's document and places, and
+    gives up wherever the composer finds an issue."""
+    if _yaml.C_LOADER is None:
+        pytest.skip("PyYAML was built without libyaml")
+    composer = _yaml._Composer("f.yaml")
+    try:
+        complete = composer.compose(yaml.parse(text, Loader=_yaml.C_LOADER))
+    except yaml.YAMLError:
+        complete = False
+    quick = None
+    with contextlib.suppress(yaml.YAMLError):
+        quick = _yaml._quick(_yaml.C_LOADER(text))
+    if not complete or composer.issues:
+        assert quick is None
+    elif quick is not None:
+        assert quick == (composer.root, composer.values, composer.keys)
+    assert _read(text.encode(), "libyaml") == _read(text.encode(), "python")

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -74,7 +74,7 @@ _Positive = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
 def _scalar_value(value: object) -> object:
@@ -88,7 +88,8 @@ class BenefitValue(_Frozen):
     """What the benefit is worth: one number for all, or one per tier (a rate, a threshold...)."""
 
     model_config = ConfigDict(
-        json_schema_extra={"anyOf": [{"required": ["by_tier"]}, {"required": ["default"]}]}
+        defer_build=True,
+        json_schema_extra={"anyOf": [{"required": ["by_tier"]}, {"required": ["default"]}]},
     )
 
     by_tier: Mapping[Ident, _Amount] | None = Field(
@@ -121,7 +122,8 @@ class QuotaSpec(_Frozen):
     """How much of a benefit a member may use per period: a number of uses or a money cap."""
 
     model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["count"]}, {"required": ["value"]}]}
+        defer_build=True,
+        json_schema_extra={"oneOf": [{"required": ["count"]}, {"required": ["value"]}]},
     )
 
     count: Annotated[int, Field(ge=1)] | None = Field(default=None, description="uses per period")
@@ -193,9 +195,7 @@ _Quota = Annotated[
 class ValiditySpec(_Frozen):
     """The local dates between which a benefit exists, both included; either end may be open."""
 
-    model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
-    )
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid", populate_by_name=True)
 
     valid_from: date | None = Field(
         default=None, alias="from", description="first day, YYYY-MM-DD, e.g. 2026-01-01"
@@ -222,7 +222,8 @@ class BirthdayWindowSpec(_Frozen):
     """
 
     model_config = ConfigDict(
-        json_schema_extra={"anyOf": [{"required": ["by_tier"]}, {"required": ["default"]}]}
+        defer_build=True,
+        json_schema_extra={"anyOf": [{"required": ["by_tier"]}, {"required": ["default"]}]},
     )
 
     by_tier: Mapping[Ident, _Days] | None = Field(
@@ -253,7 +254,7 @@ class BenefitSpec(_Frozen):
     # The parsed condition is a plain class; EventCondition's validator builds it, pydantic
     # only checks the instance.
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
     id: Ident
@@ -288,7 +289,16 @@ class BenefitSpec(_Frozen):
         return self.quota if isinstance(self.quota, tuple) else (self.quota,)
 
 
-class BenefitsSection(RootModel[tuple[BenefitSpec, ...]]):
+_Root = TypeVar("_Root")
+
+
+class _DeferredRoot(RootModel[_Root], Generic[_Root]):
+    """A root model built when first used: ``RootModel[X]`` itself would be built at import."""
+
+    model_config = ConfigDict(defer_build=True, frozen=True)
+
+
+class BenefitsSection(_DeferredRoot[tuple[BenefitSpec, ...]]):
     """The benefits section: a list of benefit specs (``section.root``)."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)

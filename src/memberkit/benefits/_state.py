@@ -18,7 +18,7 @@ from .._state_checks import StateMoment
 __all__ = ["BenefitState", "BenefitUseRecord"]
 
 
-_CLOSED = ConfigDict(extra="forbid")
+_CLOSED = ConfigDict(defer_build=True, extra="forbid")
 """A stored state with a key memberkit does not know is refused, never read without it."""
 
 

@@ -65,10 +65,16 @@ __all__ = [
 ]
 
 
+def _repr(value: object) -> str:
+    # A Python function, not the builtin: pydantic reads a serializer's signature, and a builtin's
+    # is parsed from text with tokenize (whose patterns take ~50 ms to compile at start-up).
+    return repr(value)
+
+
 StageCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(STAGE_FIELDS, attributes=False)),
-    PlainSerializer(repr, return_type=str),
+    PlainSerializer(_repr, return_type=str),
     WithJsonSchema(condition_schema(STAGE_FIELDS, attributes=False, title="Stage condition")),
 ]
 """A condition over the lifecycle figures, the member and the moment."""
@@ -76,7 +82,7 @@ StageCondition = Annotated[
 SegmentCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(RFM_FIELDS, attributes=False)),
-    PlainSerializer(repr, return_type=str),
+    PlainSerializer(_repr, return_type=str),
     WithJsonSchema(condition_schema(RFM_FIELDS, attributes=False, title="Segment condition")),
 ]
 """A condition over RFM scores: r, f, m, fm and rfm."""
@@ -84,7 +90,7 @@ SegmentCondition = Annotated[
 AudienceCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(AUDIENCE_FIELDS, attributes=False)),
-    PlainSerializer(repr, return_type=str),
+    PlainSerializer(_repr, return_type=str),
     WithJsonSchema(condition_schema(AUDIENCE_FIELDS, attributes=False, title="Audience condition")),
 ]
 """A condition over the stage fields, the stage, the birthday month and expiring points."""
@@ -92,7 +98,7 @@ AudienceCondition = Annotated[
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
 
@@ -100,7 +106,8 @@ class WindowSpec(_Frozen):
     """The window, ending at the moment asked about, over which frequency and monetary count."""
 
     model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["months"]}]}
+        defer_build=True,
+        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["months"]}]},
     )
 
     days: Annotated[int, Field(ge=1, le=3660)] | None = None
@@ -287,11 +294,12 @@ class LifecycleSection(_Frozen):
     """The lifecycle section: stages, RFM, BG/NBD and audiences; every part is optional."""
 
     model_config = ConfigDict(
+        defer_build=True,
         json_schema_extra={
             # value's parameters, horizon and step are in summary.unit: it must be stated.
             "if": {"required": ["value"]},
             "then": {"required": ["summary"], "properties": {"summary": {"required": ["unit"]}}},
-        }
+        },
     )
 
     window: WindowSpec = Field(default_factory=lambda: WindowSpec(months=12))

@@ -31,6 +31,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -104,7 +105,7 @@ _PER_MAX_LENGTH = 40
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
 def _per(value: object) -> object:
@@ -147,7 +148,8 @@ class PerAmount(_Frozen):
     """
 
     model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["amount"]}, {"required": ["attribute"]}]}
+        defer_build=True,
+        json_schema_extra={"oneOf": [{"required": ["amount"]}, {"required": ["attribute"]}]},
     )
 
     amount: _Positive | None = None
@@ -191,7 +193,8 @@ class CapSpec(_Frozen):
     """At most ``points`` earned by the rule, and/or ``count`` times, per member per period."""
 
     model_config = ConfigDict(
-        json_schema_extra={"anyOf": [{"required": ["points"]}, {"required": ["count"]}]}
+        defer_build=True,
+        json_schema_extra={"anyOf": [{"required": ["points"]}, {"required": ["count"]}]},
     )
 
     points: _Positive | None = None
@@ -309,7 +312,8 @@ class RulePendingSpec(_Frozen):
     """
 
     model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["date"]}]}
+        defer_build=True,
+        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["date"]}]},
     )
 
     days: Annotated[int, Field(ge=0, le=3650)] | None = None
@@ -331,11 +335,24 @@ _RulePendingInput = Literal["immediate"] | Annotated[int, Field(ge=0, le=3650)] 
 _EARN_WORDS = ("purchase", "tier_upgrade", "redemption")
 
 
+_CLOSE = 0.85
+_EARN_LETTERS = {word: Counter(word) for word in _EARN_WORDS}
+
+
+def _shared_ratio(kind: str, word: str) -> float:
+    """difflib's quick_ratio: twice the letters the two share (with repeats) over both lengths."""
+    shared = sum((Counter(kind) & _EARN_LETTERS[word]).values())
+    return 2.0 * shared / (len(kind) + len(word))
+
+
 def _event_kind(kind: str) -> str:
     # purchase, tier_upgrade and redemption are words; anything else is an activity kind, so a
     # near miss (purchse) would silently earn on an activity nobody sends.
-    if kind not in _EARN_WORDS:
-        close = difflib.get_close_matches(kind, _EARN_WORDS, n=1, cutoff=0.85)
+    # A word can only be that close to one it shares enough letters with (difflib's own first
+    # bound, quick_ratio): an activity kind such as checkin is not given to difflib at all.
+    near = [w for w in _EARN_WORDS if _shared_ratio(kind, w) >= _CLOSE]
+    if kind not in _EARN_WORDS and near:
+        close = difflib.get_close_matches(kind, near, n=1, cutoff=_CLOSE)
         if close:
             raise ValueError(
                 f"'{kind}' is not purchase, tier_upgrade, redemption or an activity kind; "
@@ -348,8 +365,8 @@ class EarnRule(_Frozen):
     """One earning rule: a rate per spend, a fixed number of points, or a multiplier."""
 
     model_config = ConfigDict(
+        defer_build=True,
         frozen=True,
-        use_attribute_docstrings=True,
         extra="forbid",
         populate_by_name=True,
         arbitrary_types_allowed=True,
@@ -381,7 +398,7 @@ class EarnRule(_Frozen):
     """the rule applies only to events (lines, for a rate) meeting this condition, e.g. ``{channel: app}``"""
     except_: EventCondition | None = Field(default=None, alias="except")
     """the rule skips events (lines, for a rate) meeting this condition, e.g. ``{category: [gift_card]}``"""
-    base: BaseSpec = BaseSpec()
+    base: BaseSpec = BaseSpec.model_construct()
     """what a rate earns on: net or gross line amounts, with shipping and tax or not, e.g. ``{amount: gross, shipping: true}``"""
     currency: Ident | None = None
     """the currency the rule earns; the default currency when omitted, e.g. ``growth``"""
@@ -536,7 +553,8 @@ class ExtensionCampaign(_Frozen):
     """
 
     model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["months"]}, {"required": ["to"]}]}
+        defer_build=True,
+        json_schema_extra={"oneOf": [{"required": ["months"]}, {"required": ["to"]}]},
     )
 
     id: Ident
@@ -615,6 +633,7 @@ class ExpirySpec(_Frozen):
     """How points of a currency expire: rolling months, a fixed date, or inactivity."""
 
     model_config = ConfigDict(
+        defer_build=True,
         json_schema_extra={
             "oneOf": [
                 {"required": ["rolling_months"]},
@@ -622,7 +641,7 @@ class ExpirySpec(_Frozen):
                 {"required": ["inactivity_months"]},
                 {"required": ["card_years"]},
             ]
-        }
+        },
     )
 
     rolling_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
@@ -796,7 +815,7 @@ class RewardSpec(_Frozen):
     """A catalogue reward and its price in points."""
 
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
     id: Ident
@@ -961,7 +980,7 @@ class PointsSection(_Frozen):
     """round the order's total once (per_order), each line's (per_line), or each rule's points on their own, multipliers acting on the rounded points before them (per_rule: floor the base, then the bonus on the floored base)"""
     pending: Annotated[
         PendingSpec, BeforeValidator(_pending, json_schema_input_type=_PendingInput)
-    ] = PendingSpec()
+    ] = PendingSpec.model_construct()
     """when purchase points become spendable: ``immediate``, a number of days, or ``{until: delivered}``"""
     expiry: ExpirySpec | None = None
     """how the default currency's points expire; never, when omitted"""

@@ -29,7 +29,7 @@ __all__ = ["CapUse", "Earning", "JournalEntry", "Lot", "PointsState", "Redemptio
 Points = int | Decimal
 
 
-_CLOSED = ConfigDict(extra="forbid")
+_CLOSED = ConfigDict(defer_build=True, extra="forbid")
 """A stored state with a key memberkit does not know is refused, never read without it."""
 
 

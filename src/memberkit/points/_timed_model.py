@@ -84,17 +84,24 @@ spend         NUMBER    with ``every``: their net amount in the programme's curr
 ============  ========  ================================================================
 """
 
+
+def _repr(value: object) -> str:
+    # A Python function, not the builtin: pydantic reads a serializer's signature, and a builtin's
+    # is parsed from text with tokenize (whose patterns take ~50 ms to compile at start-up).
+    return repr(value)
+
+
 TimedCondition = Annotated[
     Condition,
     BeforeValidator(condition_parser(TIMED_FIELDS, attributes=False)),
-    PlainSerializer(repr, return_type=str),
+    PlainSerializer(_repr, return_type=str),
     WithJsonSchema(condition_schema(TIMED_FIELDS, attributes=False, title="Timed condition")),
 ]
 """A condition on the member at a timed rule's moment."""
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
 def _refuse(found: list[tuple[tuple[str, ...], str, str]]) -> None:
@@ -186,9 +193,7 @@ _CALENDAR_MONTHS = (1, 2, 3, 4, 6, 12)
 class TimedMoments(_Frozen):
     """When a timed rule acts: after inactivity, every span, on a date, or at a tier change."""
 
-    model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
-    )
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid", populate_by_name=True)
 
     inactive: Span | None = None
     """first moment: the end of the day this long after the member's last activity, e.g.
@@ -350,7 +355,7 @@ class TimedRule(_Frozen):
     """At the moments ``at`` states, if ``when`` holds, do ``do`` to a currency's points."""
 
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
     id: Ident

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from .._docstrings import field_description
 from .._figures import Figures
 from .._program import ProgramSection
 from ..benefits._model import BenefitsSection
@@ -29,7 +30,7 @@ class PolicyDocument(BaseModel):
     """A whole policy: the programme and its parts. Parts a programme does not run are omitted."""
 
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", title="memberkit policy"
+        defer_build=True, frozen=True, extra="forbid", title="memberkit policy"
     )
 
     memberkit: Literal[1] = Field(description="format version of the policy file")
@@ -71,12 +72,46 @@ DECIMAL_TEXT_PATTERN = r"^\s*[+-]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][+-]?\d+)
 class _PolicySchema(GenerateJsonSchema):
     """pydantic's schema, with decimals written as text checked as numbers (not any string)."""
 
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        """The model's schema, each field described by the docstring under it unless ``Field``
+        describes it (models do not read their docstrings at import: see ``_docstrings``)."""
+        found = super().model_schema(schema)
+        properties = found.get("properties")
+        if not isinstance(properties, dict):
+            return found
+        model = schema["cls"]
+        for name, info in model.model_fields.items():
+            alias = info.validation_alias if isinstance(info.validation_alias, str) else None
+            key = alias or info.alias or name
+            about = properties.get(key)
+            if info.description is not None or not isinstance(about, dict):
+                continue
+            text = field_description(model, name, None)
+            if text is not None:
+                properties[key] = _described(about, text)
+        return found
+
     def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
         found = super().decimal_schema(schema)
         for option in found.get("anyOf", ()):
             if option.get("type") == "string" and "pattern" not in option:
                 option["pattern"] = DECIMAL_TEXT_PATTERN
         return found
+
+
+def _described(about: dict[str, Any], text: str) -> dict[str, Any]:
+    """A property's schema with its description where pydantic writes a field's description
+    (before the title that the property's schema is given last)."""
+    if "description" in about:
+        # A field's description replaces the one its type's schema gives.
+        return {**about, "description": text}
+    out: dict[str, Any] = {}
+    for key, value in about.items():
+        if key == "title":
+            out["description"] = text
+        out[key] = value
+    out.setdefault("description", text)
+    return out
 
 
 def policy_json_schema() -> dict[str, Any]:

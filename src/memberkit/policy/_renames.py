@@ -47,7 +47,7 @@ __all__ = [
 class RenamesSection(BaseModel):
     """Old id -> new id, for the tiers and points currencies members hold."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     tiers: Mapping[Ident, Ident] = Field(
         default_factory=dict,

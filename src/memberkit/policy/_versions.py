@@ -62,7 +62,7 @@ SECTIONS = ("tiers", "points", "benefits", "lifecycle")
 class ChangeSpec(BaseModel):
     """One change a version makes to the edition before it (see ``changes``)."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     at: str | tuple[str, ...] = Field(
         description=(
@@ -107,9 +107,7 @@ class ReviewsSpec(BaseModel):
     a member on the first tier, with no status to review, is reviewed by it.
     """
 
-    model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
-    )
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid", populate_by_name=True)
 
     by: Literal["status_expiry", "window_start"] = Field(
         description=(
@@ -132,7 +130,7 @@ class ReviewsSpec(BaseModel):
 class VersionSection(BaseModel):
     """One later edition of the programme: when it applies, when members were told, what changes."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     effective_from: datetime | date = Field(
         description=(

@@ -34,7 +34,7 @@ import yaml
 from yaml import events as ev
 
 from .._errors import PolicyError, PolicyIssue
-from .._limits import policy_number_problem, year_problem
+from .._limits import MAX_POLICY_NUMBER, policy_number_problem, year_problem
 from .._paths import Path, format_path
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "Mark", "read_yaml"]
@@ -411,13 +411,155 @@ def _fast(text: str, source: str, loader: type[yaml.CSafeLoader]) -> _Composer |
     """The document composed from libyaml's events, or None when anything is wrong with it."""
     composer = _Composer(source)
     try:
-        complete = composer.compose(yaml.parse(text, Loader=loader))
+        found = _quick(loader(text))
     except Exception:
         # Whatever libyaml refuses (or a text it cannot take), the pure-Python parser words.
         return None
-    if composer.issues or not complete:
+    if found is None:
         return None
+    composer.root, composer.values, composer.keys = found
     return composer
+
+
+_Scalar = ev.ScalarEvent
+_Alias = ev.AliasEvent
+_MappingStart = ev.MappingStartEvent
+_SequenceStart = ev.SequenceStartEvent
+_DocumentStart = ev.DocumentStartEvent
+_new = tuple.__new__
+_MAX_INT = int(MAX_POLICY_NUMBER)
+
+
+def _quick(parser: Any) -> tuple[Any, dict[Path, Mark], dict[Path, Mark]] | None:
+    """The document, its values' and keys' marks, composed in one tight loop over ``parser``'s
+    events; None at the first thing that is not a plain, well-formed policy document.
+
+    This is the composer above without its words: it keeps the same values and marks for a
+    document the composer accepts, and gives up (None) wherever the composer would report an
+    issue (a tag, a duplicate or non-text key, an unknown alias, a number or date out of range,
+    too deep, too many values, a second document) so that the caller reports through the
+    composer. Giving up also where the composer would not (an anchored key, a ``!`` tag) only
+    costs time. ``tests/policy/test_yaml.py`` holds both to the same answers.
+    """
+    values: dict[Path, Mark] = {}
+    keys: dict[Path, Mark] = {}
+    anchors: dict[str, tuple[Any, int]] = {}
+    nodes = 0
+    documents = 0
+    # A frame: [container, path, anchor, size, pending key (mappings; None when a key is next)].
+    stack: list[list[Any]] = []
+    top: list[Any] | None = None
+    root: Any = None
+    here: Mark | None
+    get = parser.get_event
+    while (event := get()) is not None:
+        kind = event.__class__
+        if kind is _Scalar:
+            if event.tag is not None:
+                return None
+            mark = event.start_mark
+            here = _new(Mark, (mark.line + 1, mark.column + 1))
+            if top is None:
+                path: Path = ()
+            elif top[4] is None and type(top[0]) is dict:
+                if event.anchor is not None:
+                    return None  # an anchored key
+                name = event.value
+                path = (*top[1], name)
+                if path in keys:
+                    return None  # a duplicate key
+                keys[path] = here
+                top[4] = name
+                continue
+            else:
+                container = top[0]
+                path = (*top[1], top[4] if type(container) is dict else len(container))
+            values[path] = here
+            nodes += 1
+            text = event.value
+            if event.style or (text and text[0] not in _TYPED_START):
+                value: Any = text
+            else:
+                value = _scalar(text, True)
+                if type(value) is int:
+                    if not -_MAX_INT < value < _MAX_INT:
+                        return None  # (the common number, checked without a call)
+                elif type(value) is not str and _out_of_range(text, value) is not None:
+                    return None
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+            if top is None:
+                root = value
+            elif type(container) is dict:
+                container[top[4]] = value
+                top[4] = None
+                top[3] += 1
+            else:
+                container.append(value)
+                top[3] += 1
+            continue
+        if kind is _MappingStart or kind is _SequenceStart:
+            if top is not None and top[4] is None and type(top[0]) is dict:
+                return None  # a mapping or list as a key
+            if event.tag is not None or len(stack) >= MAX_DEPTH:
+                return None
+            mark = event.start_mark
+            if top is None:
+                path = ()
+            else:
+                container = top[0]
+                path = (*top[1], top[4] if type(container) is dict else len(container))
+            values[path] = _new(Mark, (mark.line + 1, mark.column + 1))
+            nodes += 1
+            top = [{} if kind is _MappingStart else [], path, event.anchor, 1, None]
+            stack.append(top)
+            continue
+        if kind is _Alias:
+            if top is not None and top[4] is None and type(top[0]) is dict:
+                return None  # an alias as a key
+            found = anchors.get(event.anchor or "")
+            if found is None:
+                return None
+            value, size = found
+            nodes += size
+            mark = event.start_mark
+            here = _new(Mark, (mark.line + 1, mark.column + 1))
+        elif kind is _DocumentStart:
+            documents += 1
+            if documents > 1:
+                return None
+            continue
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            done = stack.pop()
+            value, size = done[0], done[3]
+            if done[2] is not None:
+                anchors[done[2]] = (value, size)
+            top = stack[-1] if stack else None
+            here = None
+        else:
+            continue  # the stream's and document's framing
+        if nodes > MAX_NODES:
+            return None
+        # A finished list or mapping, or an alias's value, goes into its parent.
+        if top is None:
+            if here is not None:
+                values.setdefault((), here)
+            root = value
+            continue
+        container = top[0]
+        if type(container) is dict:
+            if here is not None:
+                values.setdefault((*top[1], top[4]), here)
+            container[top[4]] = value
+            top[4] = None
+        else:
+            if here is not None:
+                values.setdefault((*top[1], len(container)), here)
+            container.append(value)
+        top[3] += size
+    if nodes > MAX_NODES:
+        return None
+    return root, values, keys
 
 
 def _located(composer: _Composer, source: str) -> Located:

@@ -91,7 +91,7 @@ Moment = Annotated[datetime | date, BeforeValidator(_moment)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
 class Member(_Frozen):

@@ -93,7 +93,7 @@ __all__ = [
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
 def _measure_form(value: object) -> object:
@@ -122,9 +122,7 @@ _AttrField = Annotated[str, Field(pattern=r"^attr\.[A-Za-z0-9_]+$"), BeforeValid
 class BackToBackSpec(_Frozen):
     """Which attributes chain two records: the later one's ``from`` equals the earlier's ``to``."""
 
-    model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
-    )
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid", populate_by_name=True)
 
     from_: _AttrField = Field(
         alias="from",
@@ -191,7 +189,7 @@ class MeasureSpec(_Frozen):
     """A named qualifying measure: what is counted or summed in the window, optionally filtered."""
 
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
     of: _MeasureOf = Field(
@@ -303,9 +301,7 @@ _Measure = Annotated[
 class MembershipYear(_Frozen):
     """A membership year counted from the joining date or from the last upgrade."""
 
-    model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", populate_by_name=True
-    )
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid", populate_by_name=True)
 
     start: Literal["join", "last_upgrade"] = Field(default="join", alias="from")
     """join: the year runs from the joining anniversary; last_upgrade: from the last upgrade"""
@@ -657,7 +653,7 @@ class TierSpec(_Frozen):
     """One step of the ladder: how to reach it, how to keep it, and how long it is held."""
 
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
     id: Ident
@@ -948,7 +944,7 @@ class TiersSection(_Frozen):
     """
 
     model_config = ConfigDict(
-        frozen=True, use_attribute_docstrings=True, extra="forbid", arbitrary_types_allowed=True
+        defer_build=True, frozen=True, extra="forbid", arbitrary_types_allowed=True
     )
 
     measures: Mapping[Ident, _Measure] = Field(
@@ -956,7 +952,7 @@ class TiersSection(_Frozen):
         description="named measures; 'spend' (net spend) and 'orders' exist unless redefined",
     )
     window: Window = Field(
-        default=WindowSpec(kind="calendar_year"),
+        default=WindowSpec.model_construct(kind="calendar_year"),
         # The default reads in the schema as it is written in a policy, not as its model.
         json_schema_extra={"default": "calendar_year"},
     )
@@ -978,7 +974,7 @@ class TiersSection(_Frozen):
     downgrade: Annotated[
         Downgrade, BeforeValidator(_downgrade_form), WithJsonSchema(_DOWNGRADE_SCHEMA)
     ] = Field(
-        default=Downgrade(),
+        default=Downgrade.model_construct(),
         description="to_figures (default): a review moves a member to the tier the figures keep; "
         "{max_steps: N}: at most N steps down per review (soft landing)",
         # The default reads in the schema as it is written in a policy, not as its model.

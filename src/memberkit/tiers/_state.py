@@ -59,7 +59,7 @@ _BY_CHANGE = {
 }
 
 
-_CLOSED = ConfigDict(extra="forbid")
+_CLOSED = ConfigDict(defer_build=True, extra="forbid")
 """A stored state with a key memberkit does not know is refused, never read without it."""
 
 

@@ -133,10 +133,17 @@ _THRESHOLD_SCHEMA: dict[str, object] = {
     "type": "object",
 }
 
+
+def _repr(value: object) -> str:
+    # A Python function, not the builtin: pydantic reads a serializer's signature, and a builtin's
+    # is parsed from text with tokenize (whose patterns take ~50 ms to compile at start-up).
+    return repr(value)
+
+
 Threshold = Annotated[
     ThresholdNode,
     BeforeValidator(_threshold),
-    PlainSerializer(repr, return_type=str),
+    PlainSerializer(_repr, return_type=str),
     WithJsonSchema(_THRESHOLD_SCHEMA),
 ]
 
