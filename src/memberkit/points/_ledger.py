@@ -8,11 +8,12 @@ credits pay off first.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from dateutil.relativedelta import relativedelta
 
@@ -163,6 +164,7 @@ def usable(lot: Lot, at: datetime) -> bool:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ID = attrgetter("id")
 
 SpendKey = tuple[bool, datetime, datetime, str] | tuple[datetime, str]
 
@@ -220,12 +222,17 @@ def spend(
     def candidates() -> Iterator[int]:
         # The named lot first; the others are only gathered and ordered when it is not enough,
         # which is the usual case for a refund taking back its own order's points.
+        # Lot ids are looked for with ``list.index``, a scan kept in C.
+        ids = list(map(_ID, lots)) if firsts else []
         for name in firsts:
-            yield from (
-                i
-                for i, lot in enumerate(lots)
-                if lot.id == name and not lot.expired and lot.remaining > 0
-            )
+            i = -1
+            while True:
+                try:
+                    i = ids.index(name, i + 1)
+                except ValueError:
+                    break
+                if not lots[i].expired and lots[i].remaining > 0:
+                    yield i
         if only_first or left <= 0:
             return
         spendable = [
@@ -252,7 +259,8 @@ def spend(
     out = list(lots)
     for index, lot in changed.items():
         out[index] = lot
-    return replace(state, lots=tuple(out)), tuple(taken), left
+    moved = replaced(lots, tuple(out), [(lots[i], lot) for i, lot in changed.items()])
+    return replace(state, lots=moved), tuple(taken), left
 
 
 # --- the index of due moments ---------------------------------------------------------------------
@@ -345,6 +353,52 @@ def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
                 insort(expiries, (lot.expires_at, lot.currency))
         _EDGES.put(out, Edges(moments, expiries, releases))
     return out
+
+
+def replaced(
+    lots: tuple[Lot, ...], out: tuple[Lot, ...], changes: Iterable[tuple[Lot, Lot | None]]
+) -> tuple[Lot, ...]:
+    """``out``, which is ``lots`` with each lot of ``changes`` replaced by the other (None: the
+    lot left), its index derived from the index of ``lots`` instead of sorted anew."""
+    known = _EDGES.get(lots)
+    if known is None:
+        return out
+    moments, expiries, releases = list(known.moments), list(known.expiries), list(known.releases)
+    held = True
+    for was, now in changes:
+        if _live(was):
+            if was.available_at is not None:
+                held = held and _remove(moments, was.available_at)
+                if was.earned_at < was.available_at:
+                    item = (was.available_at, was.currency, was.remaining)
+                    held = held and _remove(releases, item)
+            if was.expires_at is not None:
+                held = held and _remove(moments, was.expires_at)
+                held = held and _remove(expiries, (was.expires_at, was.currency))
+        if now is not None and _live(now):
+            if now.available_at is not None:
+                insort(moments, now.available_at)
+                if now.earned_at < now.available_at:
+                    insort(releases, (now.available_at, now.currency, now.remaining))
+            if now.expires_at is not None:
+                insort(moments, now.expires_at)
+                insort(expiries, (now.expires_at, now.currency))
+    if held:
+        _EDGES.put(out, Edges(moments, expiries, releases))
+    return out
+
+
+def _remove(
+    items: list[datetime] | list[tuple[datetime, str]] | list[tuple[datetime, str, Points]],
+    item: datetime | tuple[datetime, str] | tuple[datetime, str, Points],
+) -> bool:
+    """Take one ``item`` out of the sorted ``items``; False if it is not there (the index is
+    then not kept, and worked out afresh when asked)."""
+    i = bisect_left(items, item)
+    if i == len(items) or items[i] != item:
+        return False
+    del items[i]
+    return True
 
 
 def credit(state: PointsState, lot: Lot) -> PointsState:
