@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from operator import attrgetter
+from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
@@ -335,8 +336,31 @@ def _first(pair: tuple[datetime, str] | tuple[datetime, str, Points]) -> datetim
     return pair[0]
 
 
+_CURRENCIES: IdentityMemo[tuple[HasCurrency, ...], frozenset[str]] = IdentityMemo()
+_CURRENCY = attrgetter("currency")
+
+
+class HasCurrency(Protocol):
+    """A record held in some currency (a lot, an earning, a redemption)."""
+
+    @property
+    def currency(self) -> str:
+        """The currency's id."""
+
+
+def currencies_of(records: tuple[HasCurrency, ...]) -> frozenset[str]:
+    """The currency ids of ``records``, worked out once per tuple (the scan kept in C)."""
+    known = _CURRENCIES.get(records)
+    if known is not None:
+        return known
+    return _CURRENCIES.put(records, frozenset(map(_CURRENCY, records)))
+
+
 def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
     out = (*lots, lot)
+    held = _CURRENCIES.get(lots)
+    if held is not None:
+        _CURRENCIES.put(out, held if lot.currency in held else held | {lot.currency})
     known = _EDGES.get(lots)
     if known is not None:
         moments, expiries = list(known.moments), known.expiries
@@ -360,6 +384,13 @@ def replaced(
 ) -> tuple[Lot, ...]:
     """``out``, which is ``lots`` with each lot of ``changes`` replaced by the other (None: the
     lot left), its index derived from the index of ``lots`` instead of sorted anew."""
+    changes = list(changes)
+    currencies = _CURRENCIES.get(lots)
+    # A lot replaced by one of its own currency leaves the tuple's currencies as they were.
+    if currencies is not None and all(
+        now is not None and now.currency == was.currency for was, now in changes
+    ):
+        _CURRENCIES.put(out, currencies)
     known = _EDGES.get(lots)
     if known is None:
         return out
