@@ -221,9 +221,8 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
         folded = replace(folded, events=folded.events + k)
         changed = True
 
-    # The ids of the orders still refundable, as a list searched in C (``in``): the fold asks
-    # about the oldest earnings only, usually one.
-    refundable = list(map(_ID, state.orders[_older(state.orders, refund_cut) :]))
+    # The ids of the orders still refundable (the set built in C).
+    refundable = set(map(_ID, state.orders[_older(state.orders, refund_cut) :]))
     ps, folded, points_changed = _fold_points(
         program, state.points, folded, found, clock, refund_cut, refundable
     )
@@ -351,7 +350,7 @@ def _fold_points(
     found: Horizons,
     clock: datetime,
     refund_cut: datetime,
-    refundable: list[str],
+    refundable: set[str],
 ) -> tuple[PointsState, Folded, bool]:
     changed = False
     # Redemptions past the refund horizon can no longer be cancelled.

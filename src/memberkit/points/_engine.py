@@ -66,6 +66,7 @@ from ._ledger import (
     released_between,
     replaced,
     spend,
+    with_currencies,
 )
 from ._model import RulePendingSpec
 from ._rounding import line_of, tender_of
@@ -455,7 +456,11 @@ def _credit(
     ps = replace(
         ps,
         journal=ps.journal + tuple(journal),
-        earnings=ps.earnings + tuple(earnings) if earnings else ps.earnings,
+        earnings=with_currencies(
+            ps.earnings, ps.earnings + tuple(earnings), (e.currency for e in earnings)
+        )
+        if earnings
+        else ps.earnings,
         cap_uses=ps.cap_uses + tuple(caps) if caps else ps.cap_uses,
     )
     rules = {c.rule.id: c.rule for c in found}
@@ -854,7 +859,7 @@ def _refund(
             u = replace(u, points=u.points - give)
         caps_out[i] = u
     caps = tuple(caps_out)
-    ps = replace(ps, earnings=tuple(earnings), cap_uses=caps)
+    ps = replace(ps, earnings=with_currencies(ps.earnings, tuple(earnings), ()), cap_uses=caps)
     reasons: list[Reason] = []
     journal = list(ps.journal)
     earlier_refunds = {r.id for r in order.refunds if r.id != event.id}
@@ -875,7 +880,8 @@ def _refund(
         earned_total = sum((e.points for _, e in mine if e.currency == currency_id), Decimal(0))
         if rules_of is None:
             rules_of = list(map(_RULE, ps.journal))
-            events_of = list(map(_EVENT_ID, ps.journal))
+            # The first refund of an order has no earlier one to look for.
+            events_of = list(map(_EVENT_ID, ps.journal)) if earlier_refunds else []
         assert events_of is not None
         lost = -sum(
             (

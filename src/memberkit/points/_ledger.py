@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from operator import attrgetter
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -340,6 +340,9 @@ _CURRENCIES: IdentityMemo[tuple[HasCurrency, ...], frozenset[str]] = IdentityMem
 _CURRENCY = attrgetter("currency")
 
 
+H = TypeVar("H", bound="HasCurrency")
+
+
 class HasCurrency(Protocol):
     """A record held in some currency (a lot, an earning, a redemption)."""
 
@@ -354,6 +357,18 @@ def currencies_of(records: tuple[HasCurrency, ...]) -> frozenset[str]:
     if known is not None:
         return known
     return _CURRENCIES.put(records, frozenset(map(_CURRENCY, records)))
+
+
+def with_currencies(
+    records: tuple[HasCurrency, ...], out: tuple[H, ...], added: Iterable[str]
+) -> tuple[H, ...]:
+    """``out``, which holds the currencies of ``records`` and ``added`` (no other: records
+    changed in place or appended), its currencies derived from those of ``records``."""
+    held = _CURRENCIES.get(records)
+    if held is not None:
+        more = frozenset(added) - held
+        _CURRENCIES.put(out, held | more if more else held)
+    return out
 
 
 def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
