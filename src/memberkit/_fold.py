@@ -46,7 +46,7 @@ from ._state import (
 )
 from .points._compile import CompiledCurrency
 from .points._ledger import replaced
-from .points._state import Lot, PointsState
+from .points._state import Earning, Lot, PointsState
 from .tiers._compile import CompiledTiers
 from .tiers._model import ValidityFromUpgrade, ValidityMonths, ValidityUntil, WindowSpec
 
@@ -221,10 +221,8 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
         folded = replace(folded, events=folded.events + k)
         changed = True
 
-    # The ids of the orders still refundable (the set built in C).
-    refundable = set(map(_ID, state.orders[_older(state.orders, refund_cut) :]))
     ps, folded, points_changed = _fold_points(
-        program, state.points, folded, found, clock, refund_cut, refundable
+        program, state.points, folded, found, clock, refund_cut, state.orders
     )
     changed = changed or points_changed
 
@@ -257,6 +255,24 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
 
 _ID = attrgetter("id")
 _REMAINING = attrgetter("remaining")
+
+
+_ORDER_AT: IdentityMemo[Earning, datetime] = IdentityMemo()
+"""The moment of each earning's order, looked up once per earning record (its order's moment
+never changes; an order not held is looked up again)."""
+
+
+def _refundable(earning: Earning, orders: tuple[OrderRecord, ...], cut: datetime) -> bool:
+    """Whether the order ``earning`` is for is held and placed at or after ``cut`` (orders are
+    held in time order, so these are the orders from ``cut`` on)."""
+    at = _ORDER_AT.get(earning)
+    if at is None:
+        ids = list(map(_ID, orders))
+        if earning.order not in ids:
+            return False
+        ids.reverse()
+        at = _ORDER_AT.put(earning, orders[len(ids) - 1 - ids.index(earning.order)].at)
+    return at >= cut
 
 
 def _positions(values: list[int | Decimal], wanted: int) -> list[int]:
@@ -350,7 +366,7 @@ def _fold_points(
     found: Horizons,
     clock: datetime,
     refund_cut: datetime,
-    refundable: set[str],
+    orders: tuple[OrderRecord, ...],
 ) -> tuple[PointsState, Folded, bool]:
     changed = False
     # Redemptions past the refund horizon can no longer be cancelled.
@@ -374,7 +390,7 @@ def _fold_points(
 
     # Refund detail of orders past the refund horizon (earnings are booked in order).
     if ps.earnings:
-        k = _leading(ps.earnings, lambda earning: earning.order not in refundable)
+        k = _leading(ps.earnings, lambda earning: not _refundable(earning, orders, refund_cut))
         if k:
             ps = replace(ps, earnings=ps.earnings[k:])
             changed = True
