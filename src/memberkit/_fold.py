@@ -440,7 +440,10 @@ def _fold_points(
         empty = _positions(held, 0) if min(held) == 0 else range(len(held))
         gone = {i for i in empty if _closed(ps.lots[i]) and ps.lots[i].id not in named}
         if gone:
-            kept = tuple(lot for i, lot in enumerate(ps.lots) if i not in gone)
+            out = list(ps.lots)
+            for i in sorted(gone, reverse=True):
+                del out[i]
+            kept = tuple(out)
             # Closed lots are not live: the index of due moments stays what it was.
             ps = replace(ps, lots=replaced(ps.lots, kept, ()))
     ps = replace(ps, lots=_merged(program, ps.lots, named, refund_cut, clock))

@@ -340,6 +340,19 @@ class MemberState:
         ids.reverse()
         return self.orders[len(ids) - 1 - ids.index(order_id)]
 
+    def with_order(self, order: OrderRecord) -> tuple[OrderRecord, ...]:
+        """The orders with each of the same id replaced by ``order`` (a refund's record); the
+        ids are searched in C."""
+        orders = list(self.orders)
+        ids = list(map(_ID, orders))
+        i = -1
+        while True:
+            try:
+                i = ids.index(order.id, i + 1)
+            except ValueError:
+                return tuple(orders)
+            orders[i] = order
+
     def fingerprint_of(self, event_id: str) -> str | None:
         """The fingerprint recorded for an event id, or None if the id is new."""
         return _seen_index(self.seen).get(event_id)
