@@ -445,7 +445,7 @@ def _fold_points(
                 del out[i]
             kept = tuple(out)
             # Closed lots are not live: the index of due moments stays what it was.
-            ps = replace(ps, lots=replaced(ps.lots, kept, ()))
+            ps = replace(ps, lots=replaced(ps.lots, kept, [(ps.lots[i], None) for i in gone]))
     ps = replace(ps, lots=_merged(program, ps.lots, named, refund_cut, clock))
     return ps, folded, changed
 

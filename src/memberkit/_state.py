@@ -398,7 +398,7 @@ def seen_from(seen: Seen, k: int) -> Seen:
     known = _SEEN.get(seen)
     # An id recorded once (the usual case: a repeated event is not recorded again) leaves the
     # index with its entry; with an id recorded twice the index is worked out afresh.
-    if known is not None and len(known) == len(seen):
+    if known is not None and len(known) == len(seen) and out:
         index = dict(known)
         for seen_id, _, _ in seen[:k]:
             del index[seen_id]

@@ -12,7 +12,8 @@ from tests.builders import member
 
 import memberkit
 from memberkit._state import _seen_index
-from memberkit.points._ledger import currencies_of, edges
+from memberkit.points._ledger import currencies_of, edges, replaced
+from memberkit.points._state import Lot
 
 RETAIL = memberkit.load_policy(Path(memberkit.__file__).parent / "examples" / "retail.yaml")
 
@@ -59,3 +60,18 @@ def test_derived_indexes_equal_fresh_ones_through_refunds_spends_expiry_and_fold
             assert currencies_of(records) == frozenset(r.currency for r in records)
         assert _seen_index(state.seen) == {entry[0]: entry[1] for entry in state.seen}
     assert folded
+
+
+def test_a_currency_whose_last_lot_leaves_is_no_longer_held() -> None:
+    """Dropping a currency's last lot drops the currency, also when no lot is left (the empty
+    tuple, one object for every empty history, keeps no derived value)."""
+    when = member().joined_at
+    points = Lot("o1/points", "points", 10, 10, when, when, None, "o1")
+    growth = Lot("o1/growth", "growth", 10, 0, when, when, None, "o1")
+    lots = (points, growth)
+    assert currencies_of(lots) == {"points", "growth"}
+    assert currencies_of(replaced(lots, (points,), [(growth, None)])) == {"points"}
+    alone = (growth,)
+    assert currencies_of(alone) == {"growth"}
+    assert currencies_of(replaced(alone, (), [(growth, None)])) == frozenset()
+    assert currencies_of(replaced(alone, (), ())) == frozenset()

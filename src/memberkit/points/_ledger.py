@@ -365,7 +365,8 @@ def with_currencies(
     """``out``, which holds the currencies of ``records`` and ``added`` (no other: records
     changed in place or appended), its currencies derived from those of ``records``."""
     held = _CURRENCIES.get(records)
-    if held is not None:
+    # The empty tuple is one object shared by every empty history: never a key of a derivation.
+    if held is not None and out:
         more = frozenset(added) - held
         _CURRENCIES.put(out, held | more if more else held)
     return out
@@ -398,8 +399,14 @@ def replaced(
     lots: tuple[Lot, ...], out: tuple[Lot, ...], changes: Iterable[tuple[Lot, Lot | None]]
 ) -> tuple[Lot, ...]:
     """``out``, which is ``lots`` with each lot of ``changes`` replaced by the other (None: the
-    lot left), its index derived from the index of ``lots`` instead of sorted anew."""
+    lot left), its indexes derived from those of ``lots`` instead of worked out anew.
+
+    ``changes`` names every lot that changed or left: a lot left out would stay in the
+    derived indexes (a currency no longer held, a due moment of a lot gone)."""
     changes = list(changes)
+    if not out:
+        # The empty tuple is shared by every empty history: its indexes are worked out afresh.
+        return out
     currencies = _CURRENCIES.get(lots)
     # A lot replaced by one of its own currency leaves the tuple's currencies as they were.
     if currencies is not None and all(
