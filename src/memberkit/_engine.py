@@ -589,5 +589,5 @@ def _record_refund(
             ),
         ),
     )
-    orders = tuple(new_order if o.id == order.id else o for o in state.orders)
+    orders = state.with_order(new_order)
     return state.evolve(orders=orders), tuple(refunded)

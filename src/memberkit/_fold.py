@@ -29,15 +29,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import TypeVar
 
 from ._compiled import CompiledProgram, Policy
 from ._figures import figure_days, window_days
 from ._instants import fixed_offset
 from ._memo import IdentityMemo
-from ._state import ActivityRecord, Folded, FoldedPurchases, MemberState, OrderRecord
+from ._state import (
+    ActivityRecord,
+    Folded,
+    FoldedPurchases,
+    MemberState,
+    OrderRecord,
+    seen_from,
+)
 from .points._compile import CompiledCurrency
-from .points._state import Lot, PointsState
+from .points._ledger import replaced
+from .points._state import Earning, Lot, PointsState
 from .tiers._compile import CompiledTiers
 from .tiers._model import ValidityFromUpgrade, ValidityMonths, ValidityUntil, WindowSpec
 
@@ -208,13 +217,12 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
     seen_day = refund_cut.date().toordinal()
     if state.seen and state.seen[0][2] < seen_day:
         k = _leading(state.seen, lambda entry: entry[2] < seen_day)
-        state = replace(state, seen=state.seen[k:])
+        state = replace(state, seen=seen_from(state.seen, k))
         folded = replace(folded, events=folded.events + k)
         changed = True
 
-    refundable = {o.id for o in state.orders[_older(state.orders, refund_cut) :]}
     ps, folded, points_changed = _fold_points(
-        program, state.points, folded, found, clock, refund_cut, refundable
+        program, state.points, folded, found, clock, refund_cut, state.orders
     )
     changed = changed or points_changed
 
@@ -243,6 +251,40 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
     if not changed:
         return state
     return replace(state, points=ps, folded=folded)
+
+
+_ID = attrgetter("id")
+_REMAINING = attrgetter("remaining")
+
+
+_ORDER_AT: IdentityMemo[Earning, datetime] = IdentityMemo()
+"""The moment of each earning's order, looked up once per earning record (its order's moment
+never changes; an order not held is looked up again)."""
+
+
+def _refundable(earning: Earning, orders: tuple[OrderRecord, ...], cut: datetime) -> bool:
+    """Whether the order ``earning`` is for is held and placed at or after ``cut`` (orders are
+    held in time order, so these are the orders from ``cut`` on)."""
+    at = _ORDER_AT.get(earning)
+    if at is None:
+        ids = list(map(_ID, orders))
+        if earning.order not in ids:
+            return False
+        ids.reverse()
+        at = _ORDER_AT.put(earning, orders[len(ids) - 1 - ids.index(earning.order)].at)
+    return at >= cut
+
+
+def _positions(values: list[int | Decimal], wanted: int) -> list[int]:
+    """The positions of ``wanted`` in ``values`` (``list.index`` searches in C)."""
+    found: list[int] = []
+    i = -1
+    while True:
+        try:
+            i = values.index(wanted, i + 1)
+        except ValueError:
+            return found
+        found.append(i)
 
 
 def _leading(records: Sequence[T], folds: Callable[[T], bool]) -> int:
@@ -324,7 +366,7 @@ def _fold_points(
     found: Horizons,
     clock: datetime,
     refund_cut: datetime,
-    refundable: set[str],
+    orders: tuple[OrderRecord, ...],
 ) -> tuple[PointsState, Folded, bool]:
     changed = False
     # Redemptions past the refund horizon can no longer be cancelled.
@@ -348,7 +390,7 @@ def _fold_points(
 
     # Refund detail of orders past the refund horizon (earnings are booked in order).
     if ps.earnings:
-        k = _leading(ps.earnings, lambda earning: earning.order not in refundable)
+        k = _leading(ps.earnings, lambda earning: not _refundable(earning, orders, refund_cut))
         if k:
             ps = replace(ps, earnings=ps.earnings[k:])
             changed = True
@@ -392,8 +434,18 @@ def _fold_points(
     if not changed:
         return ps, folded, False
     named = {lot_id for r in ps.redemptions for lot_id, _ in r.taken}
-    if any(_closed(lot) and lot.id not in named for lot in ps.lots):
-        ps = replace(ps, lots=tuple(lot for lot in ps.lots if not _closed(lot) or lot.id in named))
+    # A closed lot holds nothing: the lots holding nothing are found with scans kept in C.
+    held = list(map(_REMAINING, ps.lots))
+    if held and min(held) <= 0:
+        empty = _positions(held, 0) if min(held) == 0 else range(len(held))
+        gone = {i for i in empty if _closed(ps.lots[i]) and ps.lots[i].id not in named}
+        if gone:
+            out = list(ps.lots)
+            for i in sorted(gone, reverse=True):
+                del out[i]
+            kept = tuple(out)
+            # Closed lots are not live: the index of due moments stays what it was.
+            ps = replace(ps, lots=replaced(ps.lots, kept, [(ps.lots[i], None) for i in gone]))
     ps = replace(ps, lots=_merged(program, ps.lots, named, refund_cut, clock))
     return ps, folded, changed
 
@@ -414,7 +466,7 @@ def _merged(
     alone. Undated lots are merged only where the currency never expires.
     """
     points = program.points
-    if points is None:
+    if points is None or not any(_mergeable(c) for c in points.currencies):
         return lots
     groups: dict[tuple[str, datetime | None, tuple[str, ...]], list[int]] = {}
     for index, lot in enumerate(lots):
@@ -438,18 +490,22 @@ def _merged(
     if not merging:
         return lots
     out: list[Lot | None] = list(lots)
+    changes: list[tuple[Lot, Lot | None]] = []
     for indexes in merging:
         group = [lots[i] for i in indexes]
-        out[indexes[0]] = replace(
+        merged = replace(
             group[0],
             amount=_total(lot.amount for lot in group),
             remaining=_total(lot.remaining for lot in group),
             earned_at=min(lot.earned_at for lot in group),
             available_at=max(lot.available_at for lot in group if lot.available_at is not None),
         )
+        out[indexes[0]] = merged
+        changes.append((group[0], merged))
         for i in indexes[1:]:
             out[i] = None
-    return tuple(lot for lot in out if lot is not None)
+            changes.append((lots[i], None))
+    return replaced(lots, tuple(filter(None, out)), changes)
 
 
 def _mergeable(currency: CompiledCurrency) -> bool:

@@ -17,19 +17,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from operator import attrgetter
 
 from ._compiled import CompiledProgram, Renames
 from ._errors import StateError
 from ._reasons import Reason
 from ._state import MemberState
+from .points._ledger import currencies_of
 from .points._state import CapUse, JournalEntry, Lot, PointsState, RedemptionRecord
 from .tiers._state import TierChange, TierState
 
 __all__ = ["carry_over", "held_ids", "read_through"]
 
 _UPGRADE_LOT = "/upgrade"
-_CURRENCY = attrgetter("currency")
 
 
 def carry_over(
@@ -101,10 +100,11 @@ def held_ids(state: MemberState) -> tuple[set[str], set[str]]:
         tiers.add(ts.lifetime)
     tiers.update(u.tier for u in ts.upgrades_due)
     ps = state.points
-    # Runs before every query: attribute maps keep the scan of lots and earnings in C.
-    currencies = set(map(_CURRENCY, ps.lots))
-    currencies.update(map(_CURRENCY, ps.earnings))
-    currencies.update(map(_CURRENCY, ps.redemptions))
+    # Runs before every query: the currencies of each history tuple are worked out once per
+    # tuple (a lot credited extends its tuple's set), with attribute maps keeping the scan in C.
+    currencies = set(currencies_of(ps.lots))
+    currencies.update(currencies_of(ps.earnings))
+    currencies.update(currencies_of(ps.redemptions))
     currencies.update(c for c, _ in ps.debt)
     currencies.update(c for c, _ in ps.closed)
     return tiers, currencies

@@ -205,5 +205,5 @@ def record_amount_refund(
         refunds=(*order.refunds, record),
         tenders=tenders_after(order, event, amount, decimals),
     )
-    orders = tuple(new_order if o.id == order.id else o for o in state.orders)
+    orders = state.with_order(new_order)
     return state.evolve(orders=orders), tuple(refunded)

@@ -15,6 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Annotated, Any
 
 from pydantic import (
@@ -87,6 +88,7 @@ def _dated_seen(value: object) -> object:
 
 
 _CLOSED = ConfigDict(defer_build=True, extra="forbid")
+_ID = attrgetter("id")
 """A stored state with a key memberkit does not know is refused, never read without it."""
 
 
@@ -332,10 +334,25 @@ class MemberState:
 
     def order(self, order_id: str) -> OrderRecord | None:
         """The order with this id, if the member placed it."""
-        for order in reversed(self.orders):
-            if order.id == order_id:
-                return order
-        return None
+        # Every purchase asks for an id that is not there: the ids are searched in C.
+        ids = list(map(_ID, self.orders))
+        if order_id not in ids:
+            return None
+        ids.reverse()
+        return self.orders[len(ids) - 1 - ids.index(order_id)]
+
+    def with_order(self, order: OrderRecord) -> tuple[OrderRecord, ...]:
+        """The orders with each of the same id replaced by ``order`` (a refund's record); the
+        ids are searched in C."""
+        orders = list(self.orders)
+        ids = list(map(_ID, orders))
+        i = -1
+        while True:
+            try:
+                i = ids.index(order.id, i + 1)
+            except ValueError:
+                return tuple(orders)
+            orders[i] = order
 
     def fingerprint_of(self, event_id: str) -> str | None:
         """The fingerprint recorded for an event id, or None if the id is new."""
@@ -374,6 +391,20 @@ def _seen_index(seen: Seen) -> dict[str, str]:
     for seen_id, fp, _ in seen:
         index.setdefault(seen_id, fp)
     return _SEEN.put(seen, index)
+
+
+def seen_from(seen: Seen, k: int) -> Seen:
+    """``seen`` without its first ``k`` entries (folded), its index derived rather than rebuilt."""
+    out = seen[k:]
+    known = _SEEN.get(seen)
+    # An id recorded once (the usual case: a repeated event is not recorded again) leaves the
+    # index with its entry; with an id recorded twice the index is worked out afresh.
+    if known is not None and len(known) == len(seen) and out:
+        index = dict(known)
+        for seen_id, _, _ in seen[:k]:
+            del index[seen_id]
+        _SEEN.put(out, index)
+    return out
 
 
 def seen_after(seen: Seen, event_id: str, fingerprint: str, at: datetime) -> Seen:

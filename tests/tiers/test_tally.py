@@ -30,6 +30,11 @@ WINDOWS = [
     tiers_yaml("  window: {rolling_days: 10}\n  review: monthly\n" + BODY),
     tiers_yaml("  window: lifetime\n" + BODY),
 ]
+FOLDING = memberkit.parse_policy(
+    "memberkit: 1\nprogram: {id: test, currency: CNY, timezone: Asia/Shanghai, locale: zh_Hans,"
+    " refund_days: 3}\ntiers:\n  window: calendar_month\n" + BODY
+)
+"""Orders leave the state once their month is over, so the fold drops a tally's head."""
 
 steps = st.lists(
     st.tuples(
@@ -76,6 +81,27 @@ def test_tallied_figures_equal_a_fresh_count(
             assert figures_in(ct, info, state, span, moment) == fresh
 
 
+@given(steps)
+def test_tallied_figures_equal_a_fresh_count_while_orders_are_folded(
+    spec: list[tuple[int, str, int, bool]],
+) -> None:
+    """A tally whose oldest orders the fold dropped, and whose orders refunds replaced, gives the
+    fresh figures."""
+    program = FOLDING.at(START)
+    ct = program.tiers
+    assert ct is not None
+    info = program.info
+    state = member()
+    for event in _events([(hours % 1200 + 1, *rest) for hours, *rest in spec]):
+        try:
+            state, _ = memberkit.apply(FOLDING, state, event)
+        except memberkit.EventError:
+            continue  # a refund past the horizon
+        span = span_at(ct, info, state, event.at)
+        fresh = figures(ct.measures, state, span, event.at, info.tz, currency=info.currency)
+        assert figures_in(ct, info, state, span, event.at) == fresh
+
+
 def test_a_refund_replacing_an_order_is_counted_afresh() -> None:
     """The tally does not keep the figure of an order a refund has since reduced."""
     program = POLICY.at(START)
@@ -87,6 +113,24 @@ def test_a_refund_replacing_an_order_is_counted_afresh() -> None:
     assert figures_in(ct, info, state, span_at(ct, info, state, when), when)["spend"] == 500
     state, _ = memberkit.apply(POLICY, state, refund("r1", when, "o1"))
     assert figures_in(ct, info, state, span_at(ct, info, state, when), when)["spend"] == 0
+
+
+def test_orders_gone_from_the_head_leave_the_tally() -> None:
+    """Orders a tally counted that are no longer held (folded away) no longer count."""
+    program = POLICY.at(START)
+    ct = program.tiers
+    assert ct is not None
+    info = program.info
+    state = member()
+    for i, day in enumerate((1, 2, 3)):
+        order = purchase(f"o{i}", at(2026, 3, day), ("b", "x", f"{100 * (i + 1)}"))
+        state, _ = memberkit.apply(POLICY, state, order)
+    when = at(2026, 3, 4)
+    span = span_at(ct, info, state, when)
+    assert figures_in(ct, info, state, span, when)["spend"] == 600
+    state = state.evolve(orders=state.orders[2:])
+    later = at(2026, 3, 5)
+    assert figures_in(ct, info, state, span_at(ct, info, state, later), later)["spend"] == 300
 
 
 def test_an_order_dated_after_the_tally_is_counted_when_its_time_comes() -> None:

@@ -15,10 +15,11 @@ owns the lots.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from dateutil.relativedelta import relativedelta
 
@@ -63,7 +64,9 @@ from ._ledger import (
     expiry_for,
     first_edge,
     released_between,
+    replaced,
     spend,
+    with_currencies,
 )
 from ._model import RulePendingSpec
 from ._rounding import line_of, tender_of
@@ -265,6 +268,7 @@ def _expire(
         return state
     entries: list[JournalEntry] = []
     lots_out: list[Lot] = []
+    changes: list[tuple[Lot, Lot | None]] = []
     # One explanation per currency and day, however many lots held the points.
     lost: dict[tuple[date, str], Points] = {}
     for lot in state.points.lots:
@@ -273,6 +277,7 @@ def _expire(
             lots_out.append(lot)
             continue
         lots_out.append(replace(lot, remaining=0, expired=True))
+        changes.append((lot, lots_out[-1]))
         # The entry names the lot it expired (``rule``), so a later refund of the order knows
         # which of its points were already lost to expiry.
         entries.append(
@@ -291,7 +296,8 @@ def _expire(
             )
         )
     entries.sort(key=lambda e: e.at)
-    new = replace(state.points, lots=tuple(lots_out), journal=(*state.points.journal, *entries))
+    moved = replaced(state.points.lots, tuple(lots_out), changes)
+    new = replace(state.points, lots=moved, journal=(*state.points.journal, *entries))
     return state.evolve(points=new)
 
 
@@ -453,7 +459,11 @@ def _credit(
     ps = replace(
         ps,
         journal=ps.journal + tuple(journal),
-        earnings=ps.earnings + tuple(earnings) if earnings else ps.earnings,
+        earnings=with_currencies(
+            ps.earnings, ps.earnings + tuple(earnings), (e.currency for e in earnings)
+        )
+        if earnings
+        else ps.earnings,
         cap_uses=ps.cap_uses + tuple(caps) if caps else ps.cap_uses,
     )
     rules = {c.rule.id: c.rule for c in found}
@@ -730,6 +740,30 @@ def _earnings_of(ps: PointsState, order_id: str) -> list[tuple[int, Earning]]:
     return [(i, earnings[i]) for i in range(begin, end)]
 
 
+_EVENT_ID = attrgetter("event_id")
+_RULE = attrgetter("rule")
+_ID = attrgetter("id")
+
+
+def _entries(
+    journal: Sequence[JournalEntry], keys: list[str], wanted: Iterable[str]
+) -> list[JournalEntry]:
+    """The journal lines whose key (``keys``, one per line) is among ``wanted``, in order."""
+    found = sorted({i for key in wanted for i in _indexes(keys, key)})
+    return [journal[i] for i in found]
+
+
+def _indexes(values: list[str], wanted: str) -> Iterator[int]:
+    """The positions of ``wanted`` in ``values``, in order (``list.index`` searches in C)."""
+    i = -1
+    while True:
+        try:
+            i = values.index(wanted, i + 1)
+        except ValueError:
+            return
+        yield i
+
+
 def _refund(
     ctx: ApplyContext, points: CompiledPoints, state: MemberState, event: Refund
 ) -> tuple[MemberState, list[Reason]]:
@@ -809,30 +843,37 @@ def _refund(
         by_rule[earnings[index].rule] = by_rule.get(earnings[index].rule, 0) + take
     for currency_id, take in per_currency.items():
         by_rule[points.by_id[currency_id].cap_key] = take
-    caps_out: list[CapUse] = []
+    caps_out = list(ps.cap_uses)
     milestones = {r.count_key for r in points.rules if r.milestone is not None}
-    for u in ps.cap_uses:
-        if order.fully_refunded and u.event_id == order.id and u.rule in milestones:
+    whole = order.fully_refunded
+    # Only the order's own uses change; they are found with the scan kept in C.
+    for i in _indexes(list(map(_EVENT_ID, caps_out)), order.id):
+        u = caps_out[i]
+        if whole and u.rule in milestones:
             # An order returned in full no longer counts towards a milestone; the highest
             # count paid stays, so reaching that count again does not pay twice.
             u = replace(u, points=0)
-        back = by_rule.get(u.rule, 0) if u.event_id == order.id else 0
+        back = by_rule.get(u.rule, 0)
         if back:
             # The same event may hold two uses of one key (an upgrade bonus booked under the
             # purchase that caused it); what is given back is given back once.
             give = min(back, u.points)
             by_rule[u.rule] = back - give
             u = replace(u, points=u.points - give)
-        caps_out.append(u)
+        caps_out[i] = u
     caps = tuple(caps_out)
-    ps = replace(ps, earnings=tuple(earnings), cap_uses=caps)
+    ps = replace(ps, earnings=with_currencies(ps.earnings, tuple(earnings), ()), cap_uses=caps)
     reasons: list[Reason] = []
     journal = list(ps.journal)
     earlier_refunds = {r.id for r in order.refunds if r.id != event.id}
+    # The journal lines of the order's lots and earlier refunds, found by a scan kept in C.
+    rules_of: list[str] | None = None
+    events_of: list[str] | None = None
     for currency_id, wanted_points in per_currency.items():
         currency = points.by_id[currency_id]
         own = f"{order.id}/{currency_id}"
-        own_lot = next((lot for lot in ps.lots if lot.id == own), None)
+        lot_ids = list(map(_ID, ps.lots))
+        own_lot = ps.lots[lot_ids.index(own)] if own in lot_ids else None
         # Rules with a pending of their own credit lots of their own; a refund takes from the
         # order's lots before the member's others.
         owns = (own, *(f"{own}/{r.id}" for r in points.rules if r.pending is not None))
@@ -840,21 +881,24 @@ def _refund(
         # from the member's other points. All refunds of an order together take at most what
         # it earned less what of it expired.
         earned_total = sum((e.points for _, e in mine if e.currency == currency_id), Decimal(0))
+        if rules_of is None:
+            rules_of = list(map(_RULE, ps.journal))
+            # The first refund of an order has no earlier one to look for.
+            events_of = list(map(_EVENT_ID, ps.journal)) if earlier_refunds else []
+        assert events_of is not None
         lost = -sum(
             (
                 j.points
-                for j in ps.journal
-                if j.kind == "expire" and j.rule in owns and j.currency == currency_id
+                for j in _entries(ps.journal, rules_of, owns)
+                if j.kind == "expire" and j.currency == currency_id
             ),
             Decimal(0),
         )
         taken_before = -sum(
             (
                 j.points
-                for j in ps.journal
-                if j.kind == "reverse"
-                and j.event_id in earlier_refunds
-                and j.currency == currency_id
+                for j in _entries(ps.journal, events_of, earlier_refunds)
+                if j.kind == "reverse" and j.currency == currency_id
             ),
             Decimal(0),
         )

@@ -8,11 +8,13 @@ credits pay off first.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
+from typing import Protocol, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -163,6 +165,7 @@ def usable(lot: Lot, at: datetime) -> bool:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ID = attrgetter("id")
 
 SpendKey = tuple[bool, datetime, datetime, str] | tuple[datetime, str]
 
@@ -220,12 +223,17 @@ def spend(
     def candidates() -> Iterator[int]:
         # The named lot first; the others are only gathered and ordered when it is not enough,
         # which is the usual case for a refund taking back its own order's points.
+        # Lot ids are looked for with ``list.index``, a scan kept in C.
+        ids = list(map(_ID, lots)) if firsts else []
         for name in firsts:
-            yield from (
-                i
-                for i, lot in enumerate(lots)
-                if lot.id == name and not lot.expired and lot.remaining > 0
-            )
+            i = -1
+            while True:
+                try:
+                    i = ids.index(name, i + 1)
+                except ValueError:
+                    break
+                if not lots[i].expired and lots[i].remaining > 0:
+                    yield i
         if only_first or left <= 0:
             return
         spendable = [
@@ -252,7 +260,8 @@ def spend(
     out = list(lots)
     for index, lot in changed.items():
         out[index] = lot
-    return replace(state, lots=tuple(out)), tuple(taken), left
+    moved = replaced(lots, tuple(out), [(lots[i], lot) for i, lot in changed.items()])
+    return replace(state, lots=moved), tuple(taken), left
 
 
 # --- the index of due moments ---------------------------------------------------------------------
@@ -327,8 +336,47 @@ def _first(pair: tuple[datetime, str] | tuple[datetime, str, Points]) -> datetim
     return pair[0]
 
 
+_CURRENCIES: IdentityMemo[tuple[HasCurrency, ...], frozenset[str]] = IdentityMemo()
+_CURRENCY = attrgetter("currency")
+
+
+H = TypeVar("H", bound="HasCurrency")
+
+
+class HasCurrency(Protocol):
+    """A record held in some currency (a lot, an earning, a redemption)."""
+
+    @property
+    def currency(self) -> str:
+        """The currency's id."""
+
+
+def currencies_of(records: tuple[HasCurrency, ...]) -> frozenset[str]:
+    """The currency ids of ``records``, worked out once per tuple (the scan kept in C)."""
+    known = _CURRENCIES.get(records)
+    if known is not None:
+        return known
+    return _CURRENCIES.put(records, frozenset(map(_CURRENCY, records)))
+
+
+def with_currencies(
+    records: tuple[HasCurrency, ...], out: tuple[H, ...], added: Iterable[str]
+) -> tuple[H, ...]:
+    """``out``, which holds the currencies of ``records`` and ``added`` (no other: records
+    changed in place or appended), its currencies derived from those of ``records``."""
+    held = _CURRENCIES.get(records)
+    # The empty tuple is one object shared by every empty history: never a key of a derivation.
+    if held is not None and out:
+        more = frozenset(added) - held
+        _CURRENCIES.put(out, held | more if more else held)
+    return out
+
+
 def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
     out = (*lots, lot)
+    held = _CURRENCIES.get(lots)
+    if held is not None:
+        _CURRENCIES.put(out, held if lot.currency in held else held | {lot.currency})
     known = _EDGES.get(lots)
     if known is not None:
         moments, expiries = list(known.moments), known.expiries
@@ -345,6 +393,65 @@ def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
                 insort(expiries, (lot.expires_at, lot.currency))
         _EDGES.put(out, Edges(moments, expiries, releases))
     return out
+
+
+def replaced(
+    lots: tuple[Lot, ...], out: tuple[Lot, ...], changes: Iterable[tuple[Lot, Lot | None]]
+) -> tuple[Lot, ...]:
+    """``out``, which is ``lots`` with each lot of ``changes`` replaced by the other (None: the
+    lot left), its indexes derived from those of ``lots`` instead of worked out anew.
+
+    ``changes`` names every lot that changed or left: a lot left out would stay in the
+    derived indexes (a currency no longer held, a due moment of a lot gone)."""
+    changes = list(changes)
+    if not out:
+        # The empty tuple is shared by every empty history: its indexes are worked out afresh.
+        return out
+    currencies = _CURRENCIES.get(lots)
+    # A lot replaced by one of its own currency leaves the tuple's currencies as they were.
+    if currencies is not None and all(
+        now is not None and now.currency == was.currency for was, now in changes
+    ):
+        _CURRENCIES.put(out, currencies)
+    known = _EDGES.get(lots)
+    if known is None:
+        return out
+    moments, expiries, releases = list(known.moments), list(known.expiries), list(known.releases)
+    held = True
+    for was, now in changes:
+        if _live(was):
+            if was.available_at is not None:
+                held = held and _remove(moments, was.available_at)
+                if was.earned_at < was.available_at:
+                    item = (was.available_at, was.currency, was.remaining)
+                    held = held and _remove(releases, item)
+            if was.expires_at is not None:
+                held = held and _remove(moments, was.expires_at)
+                held = held and _remove(expiries, (was.expires_at, was.currency))
+        if now is not None and _live(now):
+            if now.available_at is not None:
+                insort(moments, now.available_at)
+                if now.earned_at < now.available_at:
+                    insort(releases, (now.available_at, now.currency, now.remaining))
+            if now.expires_at is not None:
+                insort(moments, now.expires_at)
+                insort(expiries, (now.expires_at, now.currency))
+    if held:
+        _EDGES.put(out, Edges(moments, expiries, releases))
+    return out
+
+
+def _remove(
+    items: list[datetime] | list[tuple[datetime, str]] | list[tuple[datetime, str, Points]],
+    item: datetime | tuple[datetime, str] | tuple[datetime, str, Points],
+) -> bool:
+    """Take one ``item`` out of the sorted ``items``; False if it is not there (the index is
+    then not kept, and worked out afresh when asked)."""
+    i = bisect_left(items, item)
+    if i == len(items) or items[i] != item:
+        return False
+    del items[i]
+    return True
 
 
 def credit(state: PointsState, lot: Lot) -> PointsState:

@@ -6,9 +6,11 @@ order figures of one member's window as of a moment, with the orders they were c
 later question, about the same window or one whose start has moved on (a rolling window), with
 those orders still at the head of the member's orders, starts from the tally: it adds the orders
 that came into the window (recorded since, or reached by a later end) and takes off those that
-left it. Anything else (a refund replaced an order, a question about an earlier moment, an order
-or refund in the window dated after the tally's moment, a window starting earlier) counts the
-window afresh. A tally is a memo: the figures are the same either way.
+left it. Orders the fold dropped from the head leave the tally, and an order a refund replaced
+is taken off and counted again as refunded (``_rebased``), so neither costs a count of the
+window. Anything else (a question about an earlier moment, an order or refund in the window
+dated after the tally's moment, a window starting earlier, orders that do not line up) counts
+the window afresh. A tally is a memo: the figures are the same either way.
 
 Tallies live on the compiled ladder, at most ``_LIMIT`` of them (each holds the orders tuple it
 counted). Each entry is replaced whole, never changed, so threads sharing a policy may at worst
@@ -91,6 +93,61 @@ def _earlier(a: datetime | None, b: datetime | None) -> datetime | None:
     return a if b is None else min(a, b)
 
 
+def _rebased(
+    old: Tally,
+    orders: tuple[OrderRecord, ...],
+    as_of: datetime,
+    count: Callable[[Sequence[OrderRecord]], dict[str, Decimal]],
+) -> tuple[Tally, list[OrderRecord]] | None:
+    """``old`` counted again over the orders the member still holds of those it counted.
+
+    Between two events the member's orders change in three ways only: orders are recorded at
+    the end, a refund replaces an order by its refunded record in the same place, and folding
+    drops orders from the head. The tally's orders are lined up with the member's by id (the
+    head the fold dropped, then one for one); the dropped orders and the replaced records leave
+    the figures, the replacing records come in. The result is the tally of the member's orders
+    as far as the old ones went, with the replacing records (to settle on). None when the
+    orders do not line up (another member's history, or a quote's hypothetical order).
+    """
+    held = old.orders
+    k = len(held)
+    if not k:
+        return old, []
+    if not orders:
+        return None
+    head = orders[0]
+    d = bisect_left(held, head.at, key=_at)
+    while d < k and held[d].at == head.at and held[d].id != head.id:
+        d += 1
+    if d == k or held[d].id != head.id:
+        return None
+    kept = k - d
+    if len(orders) < kept:
+        return None
+    if d == 0 and orders[:kept] == held:
+        return old, []
+    span = old.span
+    left = list(_slice(held, span.start, span.end, 0, d))
+    came: list[OrderRecord] = []
+    if orders[:kept] != held[d:]:
+        for i in range(kept):
+            was, now = held[d + i], orders[i]
+            if was is now:
+                continue
+            # A refunded record keeps its order's id and moment, so it is in the same windows.
+            if was.id != now.id or was.at != now.at:
+                return None
+            if span.holds(was.at):
+                left.append(was)
+                came.append(now)
+    figures = dict(old.figures)
+    if left or came:
+        lost = count(left)
+        gained = count(came)
+        figures = {name: figures[name] + gained[name] - lost[name] for name in figures}
+    return Tally(orders[:kept], span, old.as_of, figures, True), came
+
+
 class Tallies:
     """The tallies of one compiled ladder, by member and window."""
 
@@ -132,16 +189,19 @@ class Tallies:
 
         found = None
         for old in (self._by_span.get(key), self._last.get(member)):
-            if old is not None and self._usable(old, orders, span, as_of):
-                found = old
-                break
+            if old is not None and self._usable(old, span, as_of):
+                rebased = _rebased(old, orders, as_of, count)
+                if rebased is not None:
+                    found = rebased
+                    break
         if found is None:
             counted = within(orders, span, as_of)
             figs = count(counted)
             settled = not _refunded_after(counted, as_of)
         else:
-            figs, added = self._slide(found, orders, span, as_of, count)
-            settled = not _refunded_after(added, as_of)
+            base, changed = found
+            figs, added = self._slide(base, orders, span, as_of, count)
+            settled = not _refunded_after(added, as_of) and not _refunded_after(changed, as_of)
         # Settled also needs every order of the window dated by as_of (none still to come).
         n = len(orders)
         first = _index(orders, span.start, n)
@@ -160,16 +220,17 @@ class Tallies:
         return dict(figs)
 
     @staticmethod
-    def _usable(old: Tally, orders: tuple[OrderRecord, ...], span: Span, as_of: datetime) -> bool:
-        """Whether the figures of ``span`` as of ``as_of`` can start from ``old``."""
-        if not old.settled or as_of < old.as_of or len(orders) < len(old.orders):
+    def _usable(old: Tally, span: Span, as_of: datetime) -> bool:
+        """Whether the figures of ``span`` as of ``as_of`` can start from ``old`` (its orders
+        still to be lined up with the member's, ``_rebased``)."""
+        if not old.settled or as_of < old.as_of:
             return False
         # A window may keep its start or move it on, never reach further back.
         if (old.span.start is None) != (span.start is None):
             return False
-        if span.start is not None and old.span.start is not None and span.start < old.span.start:
-            return False
-        return orders[: len(old.orders)] == old.orders
+        return not (
+            span.start is not None and old.span.start is not None and span.start < old.span.start
+        )
 
     @staticmethod
     def _slide(

@@ -1,0 +1,77 @@
+"""Indexes kept beside a state (due moments of lots, held currencies, seen event ids) are derived
+from the previous state's as records change, and equal the ones worked out afresh."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tests.builders import member
+
+import memberkit
+from memberkit._state import _seen_index
+from memberkit.points._ledger import currencies_of, edges, replaced
+from memberkit.points._state import Lot
+
+RETAIL = memberkit.load_policy(Path(memberkit.__file__).parent / "examples" / "retail.yaml")
+
+
+def _events(count: int) -> list[memberkit.Event]:
+    """Every ten events, nine hours apart: purchases, check-ins, a refund and a redemption."""
+    start = member().joined_at + timedelta(hours=9)
+    events: list[memberkit.Event] = []
+    for i in range(count):
+        raw: dict[str, Any] = {"id": f"e{i}", "at": start + timedelta(hours=9 * i)}
+        slot = i % 10
+        if slot in (0, 2, 3, 6, 8):
+            lines = [{"id": "l0", "category": "apparel", "amount": Decimal(100 + i)}]
+            raw.update(type="purchase", currency="CNY", lines=lines)
+        elif slot == 7:
+            raw.update(type="refund", order=f"e{i - 5}")
+            if i % 20 == 7:
+                raw["lines"] = [{"line": "l0", "quantity": 1}]
+        elif slot == 9 and i >= 40:
+            raw.update(type="redemption", points=100, order_amount=Decimal(300))
+        else:
+            raw.update(type="activity", kind="checkin")
+        events.append(memberkit.parse_event(raw))
+    return events
+
+
+def test_derived_indexes_equal_fresh_ones_through_refunds_spends_expiry_and_folds() -> None:
+    """After every event of ten months (folded past the refund horizon), each derived index
+    equals the index worked out from a copy of its tuple."""
+    state = member()
+    folded = False
+    for event in _events(800):
+        state, _ = memberkit.apply(RETAIL, state, event)
+        folded = folded or state.folded is not None
+        lots = state.points.lots
+        # A copy of the tuple is a new key: its index is worked out afresh.
+        derived, fresh = edges(lots), edges(tuple(lot for lot in lots))
+        assert (derived.moments, derived.expiries, derived.releases) == (
+            fresh.moments,
+            fresh.expiries,
+            fresh.releases,
+        )
+        for records in (lots, state.points.earnings):
+            assert currencies_of(records) == frozenset(r.currency for r in records)
+        assert _seen_index(state.seen) == {entry[0]: entry[1] for entry in state.seen}
+    assert folded
+
+
+def test_a_currency_whose_last_lot_leaves_is_no_longer_held() -> None:
+    """Dropping a currency's last lot drops the currency, also when no lot is left (the empty
+    tuple, one object for every empty history, keeps no derived value)."""
+    when = member().joined_at
+    points = Lot("o1/points", "points", 10, 10, when, when, None, "o1")
+    growth = Lot("o1/growth", "growth", 10, 0, when, when, None, "o1")
+    lots = (points, growth)
+    assert currencies_of(lots) == {"points", "growth"}
+    assert currencies_of(replaced(lots, (points,), [(growth, None)])) == {"points"}
+    alone = (growth,)
+    assert currencies_of(alone) == {"growth"}
+    assert currencies_of(replaced(alone, (), [(growth, None)])) == frozenset()
+    assert currencies_of(replaced(alone, (), ())) == frozenset()
