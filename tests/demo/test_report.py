@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from tests.builders import SHANGHAI, at, policy
 
 import memberkit
 from memberkit.cli._demo import bundled_example
 from memberkit.demo import DemoReport, build_report, synthetic_members
+from memberkit.demo import _report as demo_report
 
 BENEFITS = """
 benefits:
@@ -125,8 +127,12 @@ def test_stages_are_listed_along_the_journey_not_in_rule_order() -> None:
     assert list(report.stages) == ["new", "growing", "mature", "dormant", "churned", "won_back"]
 
 
-def test_a_report_replayed_in_two_processes_equals_one_replayed_in_one() -> None:
-    """Members spread over two worker processes give the same report, field for field."""
+def test_a_report_replayed_in_two_processes_equals_one_replayed_in_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Members spread over two worker processes, handed over 16 at a time, give the same
+    report, field for field."""
+    monkeypatch.setattr(demo_report, "FED_PER_WORKER", 8)
     source, text = bundled_example()
     retail = memberkit.parse_policy(text, source=source)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from .._agenda import state_at
@@ -259,6 +260,10 @@ def _member(
     return synthetic.member_id, len(synthetic.events), part, state, tier
 
 
+FED_PER_WORKER = 256
+"""Members handed to the worker processes at a time, per worker: enough to keep each busy,
+few enough that the population is never queued whole."""
+
 _WORKER: tuple[Policy, datetime, datetime] | None = None
 """The policy and moments of a worker process, set once when the process starts."""
 
@@ -288,9 +293,12 @@ def _members(
         return
     # Spawned workers start clean on every platform; the policy reaches them as its pickle (the
     # validated document, compiled again there). Results come back in the members' order.
+    # The pool takes members a window at a time: imap would queue the whole population at once.
     context = multiprocessing.get_context("spawn")
+    pending = iter(members)
     with context.Pool(workers, _start_worker, (policy, as_of, year_start)) as pool:
-        yield from pool.imap(_in_worker, members, chunksize=16)
+        while window := list(islice(pending, FED_PER_WORKER * workers)):
+            yield from pool.imap(_in_worker, window, chunksize=16)
 
 
 def _lifecycle(
