@@ -31,7 +31,7 @@ from ..lifecycle._fit import MODEL_NAMES
 from ..points import balance, expiring
 from ..policy import parse_policy
 from ..tiers import progress, tier_of
-from ._options import add_locale_option, chosen_locale
+from ._options import add_locale_option, at_least_one, chosen_locale
 from ._words import say
 
 __all__ = [
@@ -55,28 +55,8 @@ def bundled_example(name: str = "retail") -> tuple[str, bytes]:
     return f"examples/{name}.yaml", ref.read_bytes()
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("at least 1 member")
-    return value
-
-
 MEMBERS_PER_WORKER = 500
 """Below this many members a process does not earn its start-up (importing and compiling)."""
-
-
-def _positive_workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("at least 1 worker")
-    return value
 
 
 def demo_workers(members: int, asked: int | None, cores: int | None) -> int:
@@ -96,11 +76,15 @@ def add_demo_parser(sub: Any) -> None:
         "bundled 普通/银卡/金卡/白金 retail programme and print a report.",
     )
     demo.add_argument(
-        "--members", type=_positive, default=2000, metavar="N", help="members (default 2000)"
+        "--members",
+        type=at_least_one("member"),
+        default=2000,
+        metavar="N",
+        help="members (default 2000)",
     )
     demo.add_argument(
         "--workers",
-        type=_positive_workers,
+        type=at_least_one("worker"),
         default=None,
         metavar="N",
         help="processes to replay the members in (default: one a core, with at least "

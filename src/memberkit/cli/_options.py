@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Any, TextIO
 
@@ -11,7 +12,14 @@ from babel import Locale, UnknownLocaleError
 from .._errors import MemberkitError
 from .._locales import SHIPPED_LOCALES, shipped_locale
 
-__all__ = ["OutputError", "add_locale_option", "chosen_locale", "locale_argument", "write_output"]
+__all__ = [
+    "OutputError",
+    "add_locale_option",
+    "at_least_one",
+    "chosen_locale",
+    "locale_argument",
+    "write_output",
+]
 
 LOCALE_HELP = (
     "locale of names and explanations: en, zh_Hans, zh_Hant, or a regional name such as zh_TW, "
@@ -63,3 +71,18 @@ def write_output(path: str, text: str) -> None:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def at_least_one(what: str) -> Callable[[str], int]:
+    """An argparse type for a whole number of at least 1 (``what`` names it in the refusal)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"at least 1 {what}")
+        return value
+
+    return parse

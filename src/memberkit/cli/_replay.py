@@ -16,20 +16,11 @@ from typing import Any, TextIO
 from .._batch import replay_batch
 from .._errors import PolicyError, StateError
 from ..policy import load_policy
+from ._options import at_least_one
 
 __all__ = ["add_replay_parser", "run_replay"]
 
 OK, FINDINGS, USAGE = 0, 1, 2
-
-
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("at least 1")
-    return value
 
 
 def add_replay_parser(sub: Any) -> None:
@@ -49,7 +40,7 @@ def add_replay_parser(sub: Any) -> None:
     )
     replay.add_argument(
         "--workers",
-        type=_workers,
+        type=at_least_one("worker"),
         default=1,
         metavar="N",
         help="worker processes (default 1: replay in this process)",

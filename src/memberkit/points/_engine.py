@@ -15,7 +15,7 @@ owns the lots.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -63,6 +63,7 @@ from ._ledger import (
     end_of_day,
     expiry_for,
     first_edge,
+    positions,
     released_between,
     replaced,
     spend,
@@ -749,19 +750,8 @@ def _entries(
     journal: Sequence[JournalEntry], keys: list[str], wanted: Iterable[str]
 ) -> list[JournalEntry]:
     """The journal lines whose key (``keys``, one per line) is among ``wanted``, in order."""
-    found = sorted({i for key in wanted for i in _indexes(keys, key)})
+    found = sorted({i for key in wanted for i in positions(keys, key)})
     return [journal[i] for i in found]
-
-
-def _indexes(values: list[str], wanted: str) -> Iterator[int]:
-    """The positions of ``wanted`` in ``values``, in order (``list.index`` searches in C)."""
-    i = -1
-    while True:
-        try:
-            i = values.index(wanted, i + 1)
-        except ValueError:
-            return
-        yield i
 
 
 def _refund(
@@ -847,7 +837,7 @@ def _refund(
     milestones = {r.count_key for r in points.rules if r.milestone is not None}
     whole = order.fully_refunded
     # Only the order's own uses change; they are found with the scan kept in C.
-    for i in _indexes(list(map(_EVENT_ID, caps_out)), order.id):
+    for i in positions(list(map(_EVENT_ID, caps_out)), order.id):
         u = caps_out[i]
         if whole and u.rule in milestones:
             # An order returned in full no longer counts towards a milestone; the highest

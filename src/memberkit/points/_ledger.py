@@ -42,6 +42,7 @@ __all__ = [
     "insufficient",
     "journaled",
     "last_day",
+    "positions",
     "protected_at",
     "pushed",
     "released_between",
@@ -52,6 +53,17 @@ __all__ = [
 ]
 
 Points = int | Decimal
+
+
+def positions(values: list[str], wanted: str) -> Iterator[int]:
+    """The positions of ``wanted`` in ``values``, in order (``list.index`` searches in C)."""
+    i = -1
+    while True:
+        try:
+            i = values.index(wanted, i + 1)
+        except ValueError:
+            return
+        yield i
 
 
 def start_of_day(day: date, info: ProgramInfo) -> datetime:
@@ -226,12 +238,7 @@ def spend(
         # Lot ids are looked for with ``list.index``, a scan kept in C.
         ids = list(map(_ID, lots)) if firsts else []
         for name in firsts:
-            i = -1
-            while True:
-                try:
-                    i = ids.index(name, i + 1)
-                except ValueError:
-                    break
+            for i in positions(ids, name):
                 if not lots[i].expired and lots[i].remaining > 0:
                     yield i
         if only_first or left <= 0:
