@@ -36,6 +36,7 @@ from ._compiled import CompiledProgram, Policy
 from ._figures import figure_days, window_days
 from ._instants import fixed_offset
 from ._memo import IdentityMemo
+from ._scan import positions
 from ._state import (
     ActivityRecord,
     Folded,
@@ -275,18 +276,6 @@ def _refundable(earning: Earning, orders: tuple[OrderRecord, ...], cut: datetime
     return at >= cut
 
 
-def _positions(values: list[int | Decimal], wanted: int) -> list[int]:
-    """The positions of ``wanted`` in ``values`` (``list.index`` searches in C)."""
-    found: list[int] = []
-    i = -1
-    while True:
-        try:
-            i = values.index(wanted, i + 1)
-        except ValueError:
-            return found
-        found.append(i)
-
-
 def _leading(records: Sequence[T], folds: Callable[[T], bool]) -> int:
     """How many records at the start ``folds`` takes (records are kept in time order; the first
     it does not take ends the run, so a record out of order is only kept longer)."""
@@ -437,7 +426,7 @@ def _fold_points(
     # A closed lot holds nothing: the lots holding nothing are found with scans kept in C.
     held = list(map(_REMAINING, ps.lots))
     if held and min(held) <= 0:
-        empty = _positions(held, 0) if min(held) == 0 else range(len(held))
+        empty = positions(held, 0) if min(held) == 0 else range(len(held))
         gone = {i for i in empty if _closed(ps.lots[i]) and ps.lots[i].id not in named}
         if gone:
             out = list(ps.lots)

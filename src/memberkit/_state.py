@@ -32,6 +32,7 @@ from ._errors import StateError
 from ._limits import MAX_ID, MAX_YEAR, MIN_YEAR, memberkit_context, year_problem
 from ._memo import IdentityMemo
 from ._rows import Rows
+from ._scan import positions
 from ._state_checks import HomeMoment, StateId, StateMoment, home_context
 from .benefits._state import BenefitState
 from .points._state import PointsState
@@ -345,14 +346,9 @@ class MemberState:
         """The orders with each of the same id replaced by ``order`` (a refund's record); the
         ids are searched in C."""
         orders = list(self.orders)
-        ids = list(map(_ID, orders))
-        i = -1
-        while True:
-            try:
-                i = ids.index(order.id, i + 1)
-            except ValueError:
-                return tuple(orders)
+        for i in positions(list(map(_ID, orders)), order.id):
             orders[i] = order
+        return tuple(orders)
 
     def fingerprint_of(self, event_id: str) -> str | None:
         """The fingerprint recorded for an event id, or None if the id is new."""

@@ -41,6 +41,7 @@ from .._events import (
 from .._instants import fixed_offset
 from .._program import ProgramInfo
 from .._reasons import Reason
+from .._scan import positions
 from .._state import MemberState
 from ..tiers._state import TierState
 from ._activity import last_activity as _last_activity
@@ -63,7 +64,6 @@ from ._ledger import (
     end_of_day,
     expiry_for,
     first_edge,
-    positions,
     released_between,
     replaced,
     spend,

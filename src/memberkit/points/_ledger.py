@@ -22,6 +22,7 @@ from .._instants import fixed_offset
 from .._memo import IdentityMemo
 from .._program import ProgramInfo
 from .._reasons import Reason
+from .._scan import positions
 from ..tiers._state import TierState
 from ._compile import CompiledCurrency
 from ._model import ExpirySpec, ExtendWhileTier
@@ -42,7 +43,6 @@ __all__ = [
     "insufficient",
     "journaled",
     "last_day",
-    "positions",
     "protected_at",
     "pushed",
     "released_between",
@@ -53,17 +53,6 @@ __all__ = [
 ]
 
 Points = int | Decimal
-
-
-def positions(values: list[str], wanted: str) -> Iterator[int]:
-    """The positions of ``wanted`` in ``values``, in order (``list.index`` searches in C)."""
-    i = -1
-    while True:
-        try:
-            i = values.index(wanted, i + 1)
-        except ValueError:
-            return
-        yield i
 
 
 def start_of_day(day: date, info: ProgramInfo) -> datetime:
