@@ -31,7 +31,6 @@ policy from its pickle.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -48,6 +47,7 @@ from ._engine import replay
 from ._errors import EventError, MemberkitError, StateError
 from ._events import Event, _from_json, parse_event
 from ._limits import MAX_EVENT_BYTES, MAX_YEAR, MIN_YEAR, year_problem
+from ._pool import in_order
 from ._state import MemberState, new_member, read_birth_year, state_to_json
 
 __all__ = ["BatchProblem", "BatchReport", "replay_batch"]
@@ -245,41 +245,27 @@ def _written_members(target: Path) -> set[str]:
 
 _Result = tuple[str, str | None, list[BatchProblem], int]
 
-_WORKER: tuple[Policy, datetime | None, str] | None = None
-"""The policy, as_of and source of this worker process, set once when the process starts."""
-
-
-def _start_worker(policy: Policy, as_of: datetime | None, source: str) -> None:
-    global _WORKER  # one policy per worker process, received once
-    _WORKER = (policy, as_of, source)
-
-
-def _in_worker(task: _Task) -> _Result:
-    assert _WORKER is not None
-    policy, as_of, source = _WORKER
-    return _replay_task(policy, task, as_of, source)
-
 
 def _results(
     policy: Policy, tasks: list[_Task], as_of: datetime | None, source: str, workers: int
 ) -> Iterator[_Result]:
-    if workers == 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield _replay_task(policy, task, as_of, source)
-        return
-    # Members in input order: imap keeps the order of the tasks whatever finishes first, so the
-    # output is the same with any number of workers. Chunks amortise the hand-over per member.
+    # Members in input order, the same with any number of workers. Chunks amortise the
+    # hand-over per member.
     chunk = max(1, min(64, len(tasks) // (workers * 16)))
-    with multiprocessing.get_context().Pool(
-        workers, initializer=_start_worker, initargs=(policy, as_of, source)
-    ) as pool:
-        yield from pool.imap(_in_worker, tasks, chunksize=chunk)
+    yield from in_order(
+        _replay_task,
+        (policy, as_of, source),
+        tasks,
+        workers if len(tasks) > 1 else 1,
+        chunksize=chunk,
+        window=max(1, len(tasks)),
+    )
 
 
 _EVENTS: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
 
 
-def _replay_task(policy: Policy, task: _Task, as_of: datetime | None, source: str) -> _Result:
+def _replay_task(policy: Policy, as_of: datetime | None, source: str, task: _Task) -> _Result:
     """Parse, validate and replay one member's lines: (member, state JSON or None, problems, n)."""
     state, problems, count = replay_member(policy, task, as_of, source)
     return task.member, state_to_json(state) if state is not None else None, problems, count

@@ -231,13 +231,13 @@ def test_spawned_workers_rebuild_the_policy_from_its_pickle(
     import multiprocessing
     import types
 
-    from memberkit import _batch
+    from memberkit import _pool
 
     spawn = types.SimpleNamespace(get_context=lambda: multiprocessing.get_context("spawn"))
     lines = [_buy(m, f"{m}1", at(2026, 1, 5), "2500") for m in ("a", "b", "c")]
     events = _write(tmp_path / "e.jsonl", lines)
     replay_batch(RETAIL, events, tmp_path / "one.jsonl")
-    monkeypatch.setattr(_batch, "multiprocessing", spawn)
+    monkeypatch.setattr(_pool, "multiprocessing", spawn)
     report = replay_batch(RETAIL, events, tmp_path / "two.jsonl", workers=2)
     assert report.written == 3
     assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()

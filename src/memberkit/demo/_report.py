@@ -8,13 +8,11 @@ programme's timezone; stocks (tiers, outstanding points) are taken at ``as_of``.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from itertools import islice
 from typing import Any
 
 from .._agenda import state_at
@@ -22,6 +20,7 @@ from .._compiled import Policy
 from .._engine import apply
 from .._errors import EventError
 from .._events import Activity, Event, Purchase, Refund
+from .._pool import in_order
 from .._program import localized
 from .._reasons import LocalizedText
 from .._state import MemberState, new_member
@@ -238,7 +237,7 @@ Replayed = tuple[str, int, "_Tally", MemberState, str | None]
 
 
 def _member(
-    policy: Policy, synthetic: SyntheticMember, as_of: datetime, year_start: datetime
+    policy: Policy, as_of: datetime, year_start: datetime, synthetic: SyntheticMember
 ) -> Replayed:
     """One member replayed and counted on its own (in this process or in a worker)."""
     program = policy.at(as_of)
@@ -264,20 +263,6 @@ FED_PER_WORKER = 256
 """Members handed to the worker processes at a time, per worker: enough to keep each busy,
 few enough that the population is never queued whole."""
 
-_WORKER: tuple[Policy, datetime, datetime] | None = None
-"""The policy and moments of a worker process, set once when the process starts."""
-
-
-def _start_worker(policy: Policy, as_of: datetime, year_start: datetime) -> None:
-    global _WORKER
-    _WORKER = (policy, as_of, year_start)
-
-
-def _in_worker(synthetic: SyntheticMember) -> Replayed:
-    assert _WORKER is not None
-    policy, as_of, year_start = _WORKER
-    return _member(policy, synthetic, as_of, year_start)
-
 
 def _members(
     policy: Policy,
@@ -287,18 +272,14 @@ def _members(
     workers: int,
 ) -> Iterator[Replayed]:
     """Each member replayed and counted, in the order given, over ``workers`` processes."""
-    if workers <= 1:
-        for synthetic in members:
-            yield _member(policy, synthetic, as_of, year_start)
-        return
-    # Spawned workers start clean on every platform; the policy reaches them as its pickle (the
-    # validated document, compiled again there). Results come back in the members' order.
-    # The pool takes members a window at a time: imap would queue the whole population at once.
-    context = multiprocessing.get_context("spawn")
-    pending = iter(members)
-    with context.Pool(workers, _start_worker, (policy, as_of, year_start)) as pool:
-        while window := list(islice(pending, FED_PER_WORKER * workers)):
-            yield from pool.imap(_in_worker, window, chunksize=16)
+    return in_order(
+        _member,
+        (policy, as_of, year_start),
+        members,
+        workers,
+        chunksize=16,
+        window=FED_PER_WORKER * workers,
+    )
 
 
 def _lifecycle(
