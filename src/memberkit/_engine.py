@@ -51,6 +51,7 @@ from ._state import (
     OrderRecord,
     RefundRecord,
     TenderRecord,
+    orders_after,
     seen_after,
 )
 from .benefits import _engine as benefits_engine
@@ -409,7 +410,7 @@ def _record_event(
             if len(event.tenders) > 1
             else (),
         )
-        return state.evolve(orders=(*state.orders, order)), ()
+        return state.evolve(orders=orders_after(state.orders, order)), ()
     if isinstance(event, Refund):
         return _record_refund(state, event, info)
     if isinstance(event, Activity):

@@ -43,6 +43,7 @@ from ._state import (
     FoldedPurchases,
     MemberState,
     OrderRecord,
+    orders_from,
     seen_from,
 )
 from .points._compile import CompiledCurrency
@@ -223,7 +224,7 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
         changed = True
 
     ps, folded, points_changed = _fold_points(
-        program, state.points, folded, found, clock, refund_cut, state.orders
+        program, state.points, folded, found, clock, refund_cut, state
     )
     changed = changed or points_changed
 
@@ -238,7 +239,7 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
             folded = replace(folded, orders_before=order_cut)
             state = replace(
                 state,
-                orders=state.orders[old_orders:],
+                orders=orders_from(state.orders, old_orders),
                 activities=state.activities[old_activities:],
             )
             changed = True
@@ -258,22 +259,10 @@ _ID = attrgetter("id")
 _REMAINING = attrgetter("remaining")
 
 
-_ORDER_AT: IdentityMemo[Earning, datetime] = IdentityMemo()
-"""The moment of each earning's order, looked up once per earning record (its order's moment
-never changes; an order not held is looked up again)."""
-
-
-def _refundable(earning: Earning, orders: tuple[OrderRecord, ...], cut: datetime) -> bool:
-    """Whether the order ``earning`` is for is held and placed at or after ``cut`` (orders are
-    held in time order, so these are the orders from ``cut`` on)."""
-    at = _ORDER_AT.get(earning)
-    if at is None:
-        ids = list(map(_ID, orders))
-        if earning.order not in ids:
-            return False
-        ids.reverse()
-        at = _ORDER_AT.put(earning, orders[len(ids) - 1 - ids.index(earning.order)].at)
-    return at >= cut
+def _refundable(earning: Earning, state: MemberState, cut: datetime) -> bool:
+    """Whether the order ``earning`` is for is held and placed at or after ``cut``."""
+    order = state.order(earning.order)
+    return order is not None and order.at >= cut
 
 
 def _leading(records: Sequence[T], folds: Callable[[T], bool]) -> int:
@@ -355,7 +344,7 @@ def _fold_points(
     found: Horizons,
     clock: datetime,
     refund_cut: datetime,
-    orders: tuple[OrderRecord, ...],
+    state: MemberState,
 ) -> tuple[PointsState, Folded, bool]:
     changed = False
     # Redemptions past the refund horizon can no longer be cancelled.
@@ -379,7 +368,7 @@ def _fold_points(
 
     # Refund detail of orders past the refund horizon (earnings are booked in order).
     if ps.earnings:
-        k = _leading(ps.earnings, lambda earning: not _refundable(earning, orders, refund_cut))
+        k = _leading(ps.earnings, lambda earning: not _refundable(earning, state, refund_cut))
         if k:
             ps = replace(ps, earnings=ps.earnings[k:])
             changed = True

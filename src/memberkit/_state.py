@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Annotated, Any
 
 from pydantic import (
@@ -30,7 +30,7 @@ from pydantic import (
 
 from ._errors import StateError
 from ._limits import MAX_ID, MAX_YEAR, MIN_YEAR, memberkit_context, year_problem
-from ._memo import IdentityMemo
+from ._memo import KeyedPositions
 from ._rows import Rows
 from ._scan import positions
 from ._state_checks import HomeMoment, StateId, StateMoment, home_context
@@ -335,24 +335,27 @@ class MemberState:
 
     def order(self, order_id: str) -> OrderRecord | None:
         """The order with this id, if the member placed it."""
-        # Every purchase asks for an id that is not there: the ids are searched in C.
-        ids = list(map(_ID, self.orders))
-        if order_id not in ids:
-            return None
-        ids.reverse()
-        return self.orders[len(ids) - 1 - ids.index(order_id)]
+        i = _ORDERS.find(self.orders, order_id)
+        return None if i is None else self.orders[i]
 
     def with_order(self, order: OrderRecord) -> tuple[OrderRecord, ...]:
-        """The orders with each of the same id replaced by ``order`` (a refund's record); the
-        ids are searched in C."""
-        orders = list(self.orders)
-        for i in positions(list(map(_ID, orders)), order.id):
-            orders[i] = order
-        return tuple(orders)
+        """The orders with the one of the same id replaced by ``order`` (a refund's record)."""
+        orders = self.orders
+        i = _ORDERS.find(orders, order.id)
+        if i is None:
+            return orders
+        out = list(orders)
+        out[i] = order
+        if _ORDERS.first(orders, order.id) != i:
+            # An id recorded twice (a state written by hand): each record of it is replaced.
+            for j in positions(list(map(_ID, out)), order.id):
+                out[j] = order
+        return _ORDERS.kept(orders, tuple(out))
 
     def fingerprint_of(self, event_id: str) -> str | None:
         """The fingerprint recorded for an event id, or None if the id is new."""
-        return _seen_index(self.seen).get(event_id)
+        i = _SEEN.first(self.seen, event_id)
+        return None if i is None else self.seen[i][1]
 
     @property
     def origin(self) -> MemberState:
@@ -372,46 +375,33 @@ class MemberState:
         return replace(self, **changes)
 
 
-# Every apply asks whether its event id was seen. The answer comes from a dict per ``seen`` tuple,
-# derived data kept beside the state (keyed by the tuple's identity, the tuple held so the key
-# stays its own, bounded in size); recording an event extends the previous tuple's dict.
+# Every apply asks whether its event id was seen, every purchase whether its order id is taken,
+# every refund where its order is: the positions of the ids are derived data kept beside the
+# state (``KeyedPositions``), registered as records are added or folded, not rebuilt per event.
 Seen = tuple[tuple[str, str, int], ...]
-_SEEN: IdentityMemo[Seen, dict[str, str]] = IdentityMemo()
-
-
-def _seen_index(seen: Seen) -> dict[str, str]:
-    known = _SEEN.get(seen)
-    if known is not None:
-        return known
-    index: dict[str, str] = {}
-    for seen_id, fp, _ in seen:
-        index.setdefault(seen_id, fp)
-    return _SEEN.put(seen, index)
+_SEEN: KeyedPositions[tuple[str, str, int]] = KeyedPositions(itemgetter(0))
+_ORDERS: KeyedPositions[OrderRecord] = KeyedPositions(_ID)
 
 
 def seen_from(seen: Seen, k: int) -> Seen:
-    """``seen`` without its first ``k`` entries (folded), its index derived rather than rebuilt."""
-    out = seen[k:]
-    known = _SEEN.get(seen)
-    # An id recorded once (the usual case: a repeated event is not recorded again) leaves the
-    # index with its entry; with an id recorded twice the index is worked out afresh.
-    if known is not None and len(known) == len(seen) and out:
-        index = dict(known)
-        for seen_id, _, _ in seen[:k]:
-            del index[seen_id]
-        _SEEN.put(out, index)
-    return out
+    """``seen`` without its first ``k`` entries (folded)."""
+    return _SEEN.dropped(seen, seen[k:], k)
 
 
 def seen_after(seen: Seen, event_id: str, fingerprint: str, at: datetime) -> Seen:
-    """``seen`` with one more event recorded (its index extended rather than rebuilt)."""
-    out = (*seen, (event_id, fingerprint, at.astimezone(UTC).date().toordinal()))
-    known = _SEEN.get(seen)
-    if known is not None:
-        index = dict(known)
-        index.setdefault(event_id, fingerprint)
-        _SEEN.put(out, index)
-    return out
+    """``seen`` with one more event recorded."""
+    entry = (event_id, fingerprint, at.astimezone(UTC).date().toordinal())
+    return _SEEN.appended(seen, (*seen, entry))
+
+
+def orders_from(orders: tuple[OrderRecord, ...], k: int) -> tuple[OrderRecord, ...]:
+    """``orders`` without its first ``k`` records (folded)."""
+    return _ORDERS.dropped(orders, orders[k:], k)
+
+
+def orders_after(orders: tuple[OrderRecord, ...], order: OrderRecord) -> tuple[OrderRecord, ...]:
+    """``orders`` with a new order recorded."""
+    return _ORDERS.appended(orders, (*orders, order))
 
 
 def new_member(

@@ -1,4 +1,4 @@
-"""Indexes kept beside a state (due moments of lots, held currencies, seen event ids) are derived
+"""Indexes kept beside a state (due moments of lots, held currencies, seen event ids, orders) are derived
 from the previous state's as records change, and equal the ones worked out afresh."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 from tests.builders import member
 
 import memberkit
-from memberkit._state import _seen_index
 from memberkit.points._ledger import currencies_of, edges, replaced
 from memberkit.points._state import Lot
 
@@ -58,7 +57,14 @@ def test_derived_indexes_equal_fresh_ones_through_refunds_spends_expiry_and_fold
         )
         for records in (lots, state.points.earnings):
             assert currencies_of(records) == frozenset(r.currency for r in records)
-        assert _seen_index(state.seen) == {entry[0]: entry[1] for entry in state.seen}
+        first_fp: dict[str, str] = {}
+        for seen_id, fp, _ in state.seen:
+            first_fp.setdefault(seen_id, fp)
+        for seen_id, fp in first_fp.items():
+            assert state.fingerprint_of(seen_id) == fp
+        assert state.fingerprint_of(f"e{len(state.seen) + 10_000}") is None
+        for order in state.orders:
+            assert state.order(order.id) is order
     assert folded
 
 
