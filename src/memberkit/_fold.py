@@ -257,6 +257,8 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
 
 _ID = attrgetter("id")
 _REMAINING = attrgetter("remaining")
+_MERGE_KEY = attrgetter("currency", "expires_at", "extensions")
+_EARNED_AT = attrgetter("earned_at")
 
 
 def _refundable(earning: Earning, state: MemberState, cut: datetime) -> bool:
@@ -446,11 +448,17 @@ def _merged(
     points = program.points
     if points is None or not any(_mergeable(c) for c in points.currencies):
         return lots
+    # Lots are credited in time order (a merged lot keeps the place of its first), so those
+    # past the refund horizon lead. Only lots sharing a currency, a date and extensions merge:
+    # those are found by scans kept in C, and only they are looked at one by one (with rolling
+    # expiry no two lots share a date, and a merged lot stands alone until the next crosses).
+    mergeable = {c.id for c in points.currencies if _mergeable(c)}
+    crossed = list(map(refund_cut.__le__, map(_EARNED_AT, lots)))
+    keys = list(map(_MERGE_KEY, lots[: crossed.index(True) if True in crossed else len(lots)]))
+    shared = [k for k, n in Counter(keys).items() if n > 1 and k[0] in mergeable]
     groups: dict[tuple[str, datetime | None, tuple[str, ...]], list[int]] = {}
-    for index, lot in enumerate(lots):
-        if lot.earned_at >= refund_cut:
-            # Lots are credited in time order (a merged lot keeps the place of its first).
-            break
+    for index in sorted(i for key in shared for i in positions(keys, key)):
+        lot = lots[index]
         currency = points.by_id.get(lot.currency)
         if (
             currency is None
@@ -460,7 +468,6 @@ def _merged(
             or lot.available_at > clock
             or lot.expired
             or lot.remaining <= 0
-            or not _mergeable(currency)
         ):
             continue
         groups.setdefault((lot.currency, lot.expires_at, lot.extensions), []).append(index)

@@ -354,3 +354,26 @@ def test_old_carries_leave_the_state_and_change_no_decision() -> None:
             memberkit.tier_of(keep, kept, when).figures
         )
     assert len(kept.tiers.rollovers) == 5
+
+
+def test_lots_past_the_refund_horizon_that_only_their_date_tells_apart_merge() -> None:
+    """Never-expiring points earned weekly for a year keep one lot for everything past the
+    30-day refund horizon (plus the recent ones), and the balance is the kept policy's."""
+    body = "points:\n  earn:\n    - {id: base, per: 1 CNY, points: 1}\n"
+    keep, fold = _kept_and_folded(body)
+    events = memberkit.parse_events(
+        [_purchase(i, START + timedelta(weeks=i), "100", 1) for i in range(52)]
+    )
+    kept = folded = memberkit.new_member("m1", START - timedelta(days=1))
+    for event in events:
+        kept, _ = memberkit.apply(keep, kept, event)
+        folded, _ = memberkit.apply(fold, folded, event)
+    assert folded.clock is not None
+    cut = folded.clock - timedelta(days=31)
+    old = [lot for lot in folded.points.lots if lot.earned_at < cut]
+    assert len(old) == 1
+    assert old[0].remaining == 100 * (52 - len(folded.points.lots) + 1)
+    assert len(kept.points.lots) == 52
+    assert memberkit.balance(fold, folded, folded.clock) == memberkit.balance(
+        keep, kept, kept.clock or START
+    )
