@@ -47,7 +47,7 @@ from ._state import (
     seen_from,
 )
 from .points._compile import CompiledCurrency
-from .points._ledger import replaced
+from .points._ledger import dropped, replaced
 from .points._state import Earning, Lot, PointsState
 from .tiers._compile import CompiledTiers
 from .tiers._model import ValidityFromUpgrade, ValidityMonths, ValidityUntil, WindowSpec
@@ -365,14 +365,14 @@ def _fold_points(
             redemptions=tuple(sorted(counts.items())),
             last_activity=tuple(sorted(last.items())),
         )
-        ps = replace(ps, redemptions=ps.redemptions[k:])
+        ps = replace(ps, redemptions=dropped(ps.redemptions, k))
         changed = True
 
     # Refund detail of orders past the refund horizon (earnings are booked in order).
     if ps.earnings:
         k = _leading(ps.earnings, lambda earning: not _refundable(earning, state, refund_cut))
         if k:
-            ps = replace(ps, earnings=ps.earnings[k:])
+            ps = replace(ps, earnings=dropped(ps.earnings, k))
             changed = True
 
     cap_cut = _cutoff(program, clock, found.caps)

@@ -55,7 +55,7 @@ def test_derived_indexes_equal_fresh_ones_through_refunds_spends_expiry_and_fold
             fresh.expiries,
             fresh.releases,
         )
-        for records in (lots, state.points.earnings):
+        for records in (lots, state.points.earnings, state.points.redemptions):
             assert currencies_of(records) == frozenset(r.currency for r in records)
         first_fp: dict[str, str] = {}
         for seen_id, fp, _ in state.seen:

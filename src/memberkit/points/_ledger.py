@@ -368,6 +368,17 @@ def with_currencies(
     return out
 
 
+def dropped(records: tuple[H, ...], k: int) -> tuple[H, ...]:
+    """``records`` without its first ``k`` (folded), its currencies derived from those of
+    ``records``: a currency leaves only when none of the records kept holds it."""
+    out = records[k:]
+    held = _CURRENCIES.get(records)
+    if held is not None and out:
+        gone = {c for c in frozenset(map(_CURRENCY, records[:k])) if c not in map(_CURRENCY, out)}
+        _CURRENCIES.put(out, held - gone if gone else held)
+    return out
+
+
 def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
     out = (*lots, lot)
     held = _CURRENCIES.get(lots)

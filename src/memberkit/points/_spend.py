@@ -20,7 +20,7 @@ from .._state import MemberState
 from ..rules import Predicate, clause_reason, culprits
 from ._compile import CompiledCurrency, CompiledPoints, resolve_currency, unknown
 from ._denominations import Combination, combine, parts_reason
-from ._ledger import available, insufficient, spend
+from ._ledger import available, insufficient, spend, with_currencies
 from ._model import RedeemSpec
 from ._state import JournalEntry, RedemptionRecord
 
@@ -446,7 +446,8 @@ def redeem(
         order=event.order or "",
     )
     entry = JournalEntry(event.at, event.id, currency.id, "redeem", -amount, event.reward or "")
-    ps = replace(ps, redemptions=(*ps.redemptions, record), journal=(*ps.journal, entry))
+    redemptions = with_currencies(ps.redemptions, (*ps.redemptions, record), (record.currency,))
+    ps = replace(ps, redemptions=redemptions, journal=(*ps.journal, entry))
     reasons: list[Reason] = []
     if reward_name is not None:
         reasons.append(
