@@ -6,7 +6,9 @@ met, is a refusal with reasons (``Refused``). Cancels are in ``_cancel``.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
+from operator import attrgetter
 
 from .._context import ApplyContext, Refused
 from .._errors import EventError
@@ -22,7 +24,7 @@ from ._compile import CompiledCurrency, CompiledPoints, resolve_currency, unknow
 from ._denominations import Combination, combine, parts_reason
 from ._ledger import available, insufficient, spend, with_currencies
 from ._model import RedeemSpec
-from ._state import JournalEntry, RedemptionRecord
+from ._state import JournalEntry, Lot, RedemptionRecord
 
 Points = int | Decimal
 
@@ -263,6 +265,20 @@ def _over_share(
     )
 
 
+_ID = attrgetter("id")
+
+
+def _expiries(
+    lots: tuple[Lot, ...], taken: tuple[tuple[str, Points], ...]
+) -> tuple[datetime | None, ...]:
+    """The expiry of each lot a redemption took from (the last lot of its id), found by a search
+    kept in C rather than a dict of every lot."""
+    ids = list(map(_ID, lots))
+    ids.reverse()
+    last = len(ids) - 1
+    return tuple(lots[last - ids.index(lot_id)].expires_at for lot_id, _ in taken)
+
+
 def _limits(
     redeem: RedeemSpec,
     state: MemberState,
@@ -432,7 +448,7 @@ def redeem(
     failures += _limits(redeem, state, event, amount, currency, path, balance)
     if failures:
         raise Refused(*failures)
-    held_lots = {lot.id: lot for lot in state.points.lots}
+    lots = state.points.lots
     ps, taken, _ = spend(state.points, currency.id, amount, event.at, redeem.order)
     record = RedemptionRecord(
         event.id,
@@ -442,7 +458,7 @@ def redeem(
         taken,
         event.reward or "",
         value,
-        until=tuple(held_lots[lot_id].expires_at for lot_id, _ in taken),
+        until=_expiries(lots, taken),
         order=event.order or "",
     )
     entry = JournalEntry(event.at, event.id, currency.id, "redeem", -amount, event.reward or "")
