@@ -33,11 +33,12 @@ STATE = (
     "memberkit.tiers._decisions",
     "memberkit.tiers._measures",
     "memberkit.tiers._state",
+    "babel.dates",
     "babel.messages.pofile",
 )
 """The events, the member state, the facts and figures read from them, the decisions and their
-rendering: the compilers a policy check runs need none of them, so the loader never imports them
-(their classes cost start-up time)."""
+rendering (babel's calendar names and .po reader): the compilers a policy check runs need none of
+them, so the loader never imports them (their classes cost start-up time)."""
 EXTRAS = (
     "memberkit.lifecycle._fit",
     "memberkit.lifecycle._fast",
