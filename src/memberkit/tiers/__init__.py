@@ -56,7 +56,7 @@ _EXPORTS: dict[str, str] = {
 }
 """Where each type lives; imported on first use (PEP 562), so the loader's import of the tiers
 compiler does not bring the member state and the decisions (``memberkit validate`` needs neither).
-The two queries are defined below: they add the decimal context and limits to ``_query``'s."""
+The two queries are defined below: they run ``_query``'s in memberkit's decimal context."""
 
 
 __getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, __all__, globals())
