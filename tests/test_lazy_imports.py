@@ -22,6 +22,23 @@ ENGINE = (
     "memberkit.benefits._query",
 )
 """Modules that apply events and answer questions: a policy check never needs them."""
+STATE = (
+    "memberkit._decision",
+    "memberkit._events",
+    "memberkit._facts",
+    "memberkit._state",
+    "memberkit.benefits._state",
+    "memberkit.i18n._render",
+    "memberkit.points._state",
+    "memberkit.tiers._decisions",
+    "memberkit.tiers._measures",
+    "memberkit.tiers._state",
+    "babel.dates",
+    "babel.messages.pofile",
+)
+"""The events, the member state, the facts and figures read from them, the decisions and their
+rendering (babel's calendar names and .po reader): the compilers a policy check runs need none of
+them, so the loader never imports them (their classes cost start-up time)."""
 EXTRAS = (
     "memberkit.lifecycle._fit",
     "memberkit.lifecycle._fast",
@@ -68,6 +85,16 @@ def test_validate_loads_no_engine_and_no_optional_part() -> None:
     )
     assert "memberkit.policy._load" in loaded
     assert sorted(set(ENGINE + EXTRAS) & loaded) == []
+
+
+def test_validate_loads_no_member_state_and_no_decisions() -> None:
+    """``memberkit validate`` compiles the policy without the events, the state or the figures."""
+    loaded = _loaded_after(
+        "import io\nfrom memberkit.cli import main\n"
+        f"assert main(['validate', {str(RETAIL)!r}], stdout=io.StringIO()) == 0"
+    )
+    assert "memberkit.tiers._compile" in loaded
+    assert sorted(set(STATE) & loaded) == []
 
 
 FIRST = sorted({module: name for name, module in sorted(memberkit._EXPORTS.items())}.values())
@@ -118,6 +145,7 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         "memberkit.benefits",
         "memberkit.points",
         "memberkit.lifecycle",
+        "memberkit.i18n",
         "memberkit.testing",
         "memberkit.demo",
     ],
@@ -126,3 +154,12 @@ def test_the_lazy_table_lists_exactly_the_exports(package: str) -> None:
     """Each lazy package's import table and its ``__all__`` name the same things."""
     module = importlib.import_module(package)
     assert sorted(module._EXPORTS) == module.__all__
+
+
+def test_the_tiers_lazy_table_lists_every_export_but_the_two_queries() -> None:
+    """``memberkit.tiers`` defines its two queries itself and imports every other export lazily."""
+    import memberkit.tiers
+
+    lazy = {*memberkit.tiers._EXPORTS}
+    assert sorted(lazy | {"progress", "tier_of"}) == memberkit.tiers.__all__
+    assert not lazy & {"progress", "tier_of"}

@@ -24,20 +24,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._compiled_base import did_you_mean
 from ._paths import Finding, Path, format_path
 from ._program import Ident, Name, ProgramInfo, localized
-from ._state import MemberState
 from .rules import Compare, Condition, compile_condition
 from .rules._fields import FIGURE_PREFIX
 from .tiers._compile import BUILTIN_MEASURES
-from .tiers._measures import CompiledMeasure, figures, joins_of, posting_of
+from .tiers._compiled_measure import CompiledMeasure, joins_of, posting_of
 from .tiers._model import MeasureSpec, Window, WindowSpec
 from .tiers._windows import window_span
+
+if TYPE_CHECKING:
+    from ._state import MemberState
 
 __all__ = [
     "CompiledFigure",
@@ -92,6 +94,10 @@ class CompiledFigure:
 
     def value(self, state: MemberState, local_at: datetime) -> Decimal:
         """The figure over the window holding ``local_at``, counting what happened by then."""
+        # The counting reads the member state: imported when a figure is first counted, so the
+        # loader (which compiles figures) does not import the state.
+        from .tiers._measures import figures
+
         tz = local_at.tzinfo
         assert tz is not None
         span = window_span(

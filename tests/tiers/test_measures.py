@@ -8,7 +8,7 @@ from tests.tiers.builders import ladder, tiers_yaml, with_growth
 
 import memberkit
 from memberkit.points._state import JournalEntry, PointsState
-from memberkit.tiers import _measures
+from memberkit.tiers import _compiled_measure, _measures
 
 GROWTH = (
     "  measures:\n    growth: {of: points, currency: growth}\n"
@@ -59,7 +59,7 @@ def test_a_filter_verdict_is_worked_out_once_per_order_record() -> None:
 
 def test_the_memo_starts_again_past_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """The memo never holds more than its limit of records."""
-    monkeypatch.setattr(_measures, "_MEMO_LIMIT", 2)
+    monkeypatch.setattr(_compiled_measure, "_MEMO_LIMIT", 2)
     measure = _measure()
     events = [purchase(f"o{i}", at(2026, 3, i + 1)) for i in range(5)]
     state = memberkit.replay(ladder(), member(), events)

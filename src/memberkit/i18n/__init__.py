@@ -17,9 +17,16 @@ A missing translation falls back to the programme's default locale, then English
 text anywhere is rendered as the code with its parameters, so explaining never fails.
 """
 
-from .._locales import UnknownLocaleWarning, locale_chain, shipped_locale
-from ._catalog import catalogue, known_codes
-from ._render import explain, format_value, render
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import _lazy_exports
+
+if TYPE_CHECKING:
+    from .._locales import UnknownLocaleWarning, locale_chain, shipped_locale
+    from ._catalog import catalogue, known_codes
+    from ._render import explain, format_value, render
 
 __all__ = [
     "UnknownLocaleWarning",
@@ -31,3 +38,20 @@ __all__ = [
     "render",
     "shipped_locale",
 ]
+
+
+_EXPORTS: dict[str, str] = {
+    "UnknownLocaleWarning": ".._locales",
+    "catalogue": "._catalog",
+    "explain": "._render",
+    "format_value": "._render",
+    "known_codes": "._catalog",
+    "locale_chain": ".._locales",
+    "render": "._render",
+    "shipped_locale": ".._locales",
+}
+"""Where each name lives; imported on first use (PEP 562): the loader reads only
+``_catalog.clean_locale``, and babel's formatting is not loaded to check a policy."""
+
+
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, __all__, globals())

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from importlib import resources
 from types import MappingProxyType
 
-from babel.messages.pofile import read_po
-
 __all__ = ["LOCALES", "catalogue", "clean_locale", "known_codes"]
 
 LOCALES = ("en", "zh_Hans", "zh_Hant")
@@ -42,6 +40,10 @@ def catalogue(locale: str) -> Mapping[str, str]:
 
 
 def _read(locale: str) -> Mapping[str, str]:
+    # babel's .po reader is imported when a catalogue is first read, not with this module: the
+    # policy loader imports it for clean_locale alone, and checking a policy renders no text.
+    from babel.messages.pofile import read_po
+
     base = resources.files("memberkit") / "i18n" / "locales" / locale / "LC_MESSAGES"
     templates: dict[str, str] = {}
     if not base.is_dir():

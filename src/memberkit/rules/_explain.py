@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 
-from babel.dates import get_day_names, get_month_names
-
 from .._reasons import LocalizedText, Reason
 from ._compile import Trace
 from ._fields import ATTRIBUTE_PREFIX
@@ -97,6 +95,10 @@ def culprits(trace: Trace, want: bool = True) -> list[tuple[Trace, bool]]:
 
 @cache
 def _names(kind: str, number: int) -> LocalizedText:
+    # babel's calendar data is imported when a weekday or month is first explained (once: this
+    # is cached), not when the rules are compiled, which checking a policy does.
+    from babel.dates import get_day_names, get_month_names
+
     texts = {}
     for locale in ("zh_Hans", "zh_Hant", "en"):
         if kind == "weekday":

@@ -12,14 +12,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .. import _lazy_exports
 from .._limits import memberkit_context
-from ._decisions import Need, PathProgress, TierDecision, TierProgress
-from ._model import MeasureSpec, PaidTierSpec, TierSpec, TiersSection, WindowSpec
-from ._state import TierChange, TierGrantRecord, TierState
 
 if TYPE_CHECKING:
     from .._compiled import Policy
     from .._state import MemberState
+    from ._decisions import Need, PathProgress, TierDecision, TierProgress
+    from ._model import MeasureSpec, PaidTierSpec, TierSpec, TiersSection, WindowSpec
+    from ._state import TierChange, TierGrantRecord, TierState
 
 __all__ = [
     "MeasureSpec",
@@ -37,6 +38,28 @@ __all__ = [
     "progress",
     "tier_of",
 ]
+
+
+_EXPORTS: dict[str, str] = {
+    "MeasureSpec": "._model",
+    "Need": "._decisions",
+    "PaidTierSpec": "._model",
+    "PathProgress": "._decisions",
+    "TierChange": "._state",
+    "TierDecision": "._decisions",
+    "TierGrantRecord": "._state",
+    "TierProgress": "._decisions",
+    "TierSpec": "._model",
+    "TierState": "._state",
+    "TiersSection": "._model",
+    "WindowSpec": "._model",
+}
+"""Where each type lives; imported on first use (PEP 562), so the loader's import of the tiers
+compiler does not bring the member state and the decisions (``memberkit validate`` needs neither).
+The two queries are defined below: they run ``_query``'s in memberkit's decimal context."""
+
+
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, __all__, globals())
 
 
 # The member state imports this package's ``_state`` while it loads itself, so the queries (which

@@ -13,7 +13,7 @@ from .._paths import Finding, Path, format_path
 from .._program import ProgramInfo, localized
 from .._reasons import LocalizedText
 from ..rules import compile_condition
-from ._measures import CompiledMeasure, joins_of, posting_of
+from ._compiled_measure import CompiledMeasure, joins_of, posting_of
 from ._model import (
     AnniversaryReview,
     EffectiveDays,

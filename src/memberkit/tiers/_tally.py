@@ -24,10 +24,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from .._state import MemberState, OrderRecord
-from ._measures import CompiledMeasure, order_figures, within
 from ._windows import Span
+
+if TYPE_CHECKING:
+    from .._state import MemberState, OrderRecord
+    from ._compiled_measure import CompiledMeasure
 
 __all__ = ["Tallies", "Tally"]
 
@@ -181,6 +184,9 @@ class Tallies:
             # Asked again (a query after the event, or at a later moment): nothing was recorded
             # since and time alone cannot change the window's figures.
             return dict(same.figures)
+        # The counting reads the member state's records: imported here, not with the compiled
+        # ladder that holds the tallies, so checking a policy never imports the state.
+        from ._measures import order_figures, within
 
         def count(run: Sequence[OrderRecord]) -> dict[str, Decimal]:
             return order_figures(
