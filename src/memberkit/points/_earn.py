@@ -491,14 +491,21 @@ def _parts(
     earner: _Earner, purchase: Purchase, order: dict[str, object], order_facts: Facts
 ) -> list[_Part]:
     """The lines then the order level, each split into its tenders' shares on a split order."""
-    tenders = purchase.tenders if len(purchase.tenders) > 1 else ()
-    if not tenders and len(purchase.lines) == 1:
-        line = purchase.lines[0]
-        if not line.tags and not line.attributes:
+    if len(purchase.tenders) <= 1 and len(purchase.lines) == 1:
+        only = purchase.lines[0]
+        if not only.tags and not only.attributes:
             # The fast path of a one-line order: the line's fields are the order's (its amount,
             # category, sku and quantity are the order's, and it adds no tags or attributes of
             # its own), so every condition reads the same facts on both.
-            return [_Part(line.id, line, order_facts), _Part(ORDER_LEVEL, None, order_facts)]
+            return [_Part(only.id, only, order_facts), _Part(ORDER_LEVEL, None, order_facts)]
+    return _split_parts(earner, purchase, order, order_facts)
+
+
+def _split_parts(
+    earner: _Earner, purchase: Purchase, order: dict[str, object], order_facts: Facts
+) -> list[_Part]:
+    """``_parts`` for any order: each line's facts built from its own fields."""
+    tenders = purchase.tenders if len(purchase.tenders) > 1 else ()
     due = purchase.amount + purchase.shipping + purchase.tax
     split = [(t.method, t.amount / due) for t in tenders]
     parts: list[_Part] = []
