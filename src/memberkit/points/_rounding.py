@@ -47,6 +47,9 @@ def allocate(total: Points, raw: list[tuple[str, Decimal]]) -> tuple[tuple[str, 
     if not raw or whole == 0 or total == 0:
         return ()
     integer = isinstance(total, int)
+    if len(raw) == 1:
+        # One part (a one-line order, an order-level bonus) takes the whole total.
+        return ((raw[0][0], total if integer else Decimal(total) - _ZERO),)
     out: list[tuple[str, Points]] = []
     given: Decimal = Decimal(0)
     for i, (line, value) in enumerate(raw):
