@@ -110,7 +110,11 @@ def apply(policy: Policy, state: MemberState, event: Event) -> tuple[MemberState
 def apply_captured(
     policy: Policy, state: MemberState, event: Event, capture: Capture | None
 ) -> tuple[MemberState, Outcome]:
-    """``apply``, recording what the points part books in ``capture`` (for quotes)."""
+    """``apply``, recording what the points part books in ``capture`` (for quotes).
+
+    With a capture the event is only quoted: the parts run as on ``apply`` but book only what
+    their later steps read, and the state returned is ``state`` itself.
+    """
     program = policy.at(event.at)
     locale = program.info.locale
     known = state.fingerprint_of(event.id)
@@ -193,10 +197,10 @@ def apply_captured(
         return state, Outcome(event.id, False, refusal.reasons, locale, refused=True)
 
     if capture is not None:
-        # A quote throws the state away: its event is not recorded, nor the state folded.
-        return new.evolve(clock=event.at, advanced_to=None, base=None), Outcome(
-            event.id, False, tuple(reasons), locale
-        )
+        # A quote changes nothing: what the parts booked is thrown away (they booked only what
+        # later steps of the event read, ``points._engine._quoted``), its event is not
+        # recorded, nor the state folded; the caller keeps the state it passed.
+        return state, Outcome(event.id, False, tuple(reasons), locale)
     new = new.evolve(
         clock=event.at,
         seen=seen_after(new.seen, event.id, event_fingerprint(event), event.at),

@@ -9,6 +9,8 @@ from tests.builders import activity, at, member, policy, purchase, refund
 
 import memberkit
 from memberkit import EventConflict, EventError
+from memberkit._context import Capture
+from memberkit._engine import apply_captured
 
 
 @pytest.fixture
@@ -194,6 +196,21 @@ def test_an_amount_finer_than_the_currency_is_refused(
     with pytest.raises(EventError, match="more decimals than CNY allows") as caught:
         memberkit.apply(bare, member(), event)
     assert caught.value.field == field
+
+
+def test_a_quoted_event_leaves_the_state_it_was_given() -> None:
+    """apply_captured with a capture returns the very state given and captures what apply
+    books, while apply of the same event records the order and credits its lot."""
+    earning = policy("points:\n  earn:\n    - {id: base, per: 1 CNY, points: 1}\n")
+    before = member()
+    order = purchase("o1", at(2026, 3, 1), ("a", "food", "30"))
+    capture = Capture()
+    after, outcome = apply_captured(earning, before, order, capture)
+    assert after is before
+    assert not outcome.refused
+    assert [(c.rule.id, c.points) for c in capture.contributions] == [("base", 30)]
+    booked, _ = memberkit.apply(earning, before, order)
+    assert [lot.amount for lot in booked.points.lots] == [30]
 
 
 def test_a_quote_refuses_what_apply_would_refuse() -> None:

@@ -13,6 +13,7 @@ from tests.builders import at, purchase, refund
 from tests.points.builders import applied, member, points_policy, total
 
 import memberkit
+from memberkit.points._rounding import allocate
 from memberkit.tiers._state import TierChange, TierState
 
 RETAIL = memberkit.load_policy(Path(memberkit.__file__).parent / "examples" / "retail.yaml")
@@ -166,3 +167,26 @@ def test_quote_lines_always_sum_to_the_total(
     lines = tuple((f"l{i}", "x", str(a)) for i, a in enumerate(amounts))
     quote = memberkit.quote_points(policy, member("silver"), purchase("o1", at(2026, 3, 1), *lines))
     assert sum(q.points for q in quote.lines) == quote.total()
+
+
+@given(
+    st.integers(-(10**6), 10**6).filter(bool)
+    | st.decimals("-1000", "1000", places=2).filter(lambda d: d != 0),
+    st.decimals("-1000", "1000", places=3).filter(lambda d: d != 0),
+    st.decimals("0.001", "1000", places=3),
+)
+def test_one_part_takes_the_whole_total(
+    total: int | Decimal, value: Decimal, other: Decimal
+) -> None:
+    """Allocating to one part gives it the total, as the last of several parts takes what is
+    left (same type, same value, same exponent as a split's remainder)."""
+    (alone,) = allocate(total, [("l1", value)])
+    # With a zero-valued part before it, the part is the last of two and takes the remainder.
+    assert alone == ("l1", total)
+    split = allocate(total, [("l0", Decimal(0)), ("l1", value)])
+    assert split == (alone,)
+    assert type(split[0][1]) is type(alone[1])
+    if isinstance(total, Decimal):
+        assert str(split[0][1]) == str(alone[1])
+    if other + value != 0:
+        assert sum(p for _, p in allocate(total, [("l0", other), ("l1", value)])) == total

@@ -250,6 +250,24 @@ class _Earner:
         # as the rate rules made them, ``grown`` with the multipliers applied so far.
         self.base: dict[str, dict[str, Decimal]] = {}
         self.grown: dict[str, dict[str, Decimal]] = {}
+        # The room each cap left before this event, read once: the state does not change
+        # during one evaluation (what its earlier rules earned is ``earned_now``).
+        self.rooms: dict[tuple[str, str], Decimal | None] = {}
+
+    def room(self, cap: CompiledCap, rule: CompiledRule) -> Decimal | None:
+        """``_room`` of ``cap`` for ``rule`` before this event, read once per evaluation."""
+        key = (cap.path, rule.id)
+        if key not in self.rooms:
+            self.rooms[key] = _room(cap, rule, self.state, self.local_at)
+        return self.rooms[key]
+
+    def member_room(self, cap: CompiledCap, currency: CompiledCurrency) -> Decimal:
+        """``_member_room`` of a currency's cap before this event, read once per evaluation."""
+        key = (cap.path, currency.cap_key)
+        room = self.rooms.get(key)
+        if room is None:
+            room = self.rooms[key] = _member_room(cap, currency.cap_key, self.state, self.local_at)
+        return room
 
     def facts(self, values: Mapping[str, object]) -> Facts:
         return facts_at(self.local_at, values, self.member)
@@ -313,7 +331,7 @@ class _Earner:
         total, lines = self.rounder.round(rule.currency, raw)
         capped_any = False
         for cap in rule.caps:
-            room = _room(cap, rule, self.state, self.local_at)
+            room = self.room(cap, rule)
             if room is not None and Decimal(total) > room:
                 capped = currency.number(room)
                 self.reasons.append(
@@ -331,7 +349,7 @@ class _Earner:
                 capped_any = True
         earlier = self.earned_now.get(rule.currency, Decimal(0))
         for cap in currency.earn_caps:
-            room = _member_room(cap, currency.cap_key, self.state, self.local_at) - earlier
+            room = self.member_room(cap, currency) - earlier
             if Decimal(total) > room:
                 capped = currency.number(max(room, Decimal(0)))
                 self.reasons.append(
@@ -473,6 +491,20 @@ def _parts(
     earner: _Earner, purchase: Purchase, order: dict[str, object], order_facts: Facts
 ) -> list[_Part]:
     """The lines then the order level, each split into its tenders' shares on a split order."""
+    if len(purchase.tenders) <= 1 and len(purchase.lines) == 1:
+        only = purchase.lines[0]
+        if not only.tags and not only.attributes:
+            # The fast path of a one-line order: the line's fields are the order's (its amount,
+            # category, sku and quantity are the order's, and it adds no tags or attributes of
+            # its own), so every condition reads the same facts on both.
+            return [_Part(only.id, only, order_facts), _Part(ORDER_LEVEL, None, order_facts)]
+    return _split_parts(earner, purchase, order, order_facts)
+
+
+def _split_parts(
+    earner: _Earner, purchase: Purchase, order: dict[str, object], order_facts: Facts
+) -> list[_Part]:
+    """``_parts`` for any order: each line's facts built from its own fields."""
     tenders = purchase.tenders if len(purchase.tenders) > 1 else ()
     due = purchase.amount + purchase.shipping + purchase.tax
     split = [(t.method, t.amount / due) for t in tenders]

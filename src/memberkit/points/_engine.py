@@ -456,6 +456,8 @@ def _credit(
     for currency_id, total in per_currency.items():
         if any(cap.per != "event" for cap in points.by_id[currency_id].earn_caps):
             caps.append(CapUse(points.by_id[currency_id].cap_key, event.id, event.at, total))
+    if capture is not None:
+        return _quoted(state, journal, caps), reasons
     earnings = _net_earnings(earnings)
     ps = replace(
         ps,
@@ -501,6 +503,25 @@ def _credit(
         )
         ps = credit(ps, lot)
     return state.evolve(points=ps), reasons
+
+
+def _quoted(state: MemberState, journal: list[JournalEntry], caps: list[CapUse]) -> MemberState:
+    """What a quoted event's credit leaves for the rest of the event to read.
+
+    A quote's state is thrown away once every part has reacted (``apply_captured``), so only
+    what a later step of the same event reads is booked: the journal lines (points measures of
+    tiers and figures count them, so an upgrade the order causes is judged as on ``apply``) and
+    the cap uses (an upgrade bonus the order causes is capped by what the order used). Lots,
+    their dates and the reasons are read by no step that decides a contribution or a refusal
+    (an upgrade's expiry push moves lots only), so a quote does not build them.
+    """
+    ps = state.points
+    ps = replace(
+        ps,
+        journal=ps.journal + tuple(journal),
+        cap_uses=ps.cap_uses + tuple(caps) if caps else ps.cap_uses,
+    )
+    return state.evolve(points=ps)
 
 
 def _order_earnings(order: str, c: Contribution) -> list[Earning]:
@@ -1025,7 +1046,9 @@ def _upgraded(
     ps = state.points
     for currency in points.currencies:
         months = currency.expiry.extend_on_upgrade_months if currency.expiry else 0
-        if not months:
+        if not months or capture is not None:
+            # A quote skips the push: it moves lots and journals an entry of 0 points, which
+            # no measure, cap or condition of the upgrade's bonuses reads (``_quoted``).
             continue
         ps, moved = push_lots(
             ps, currency, info, lambda lot: True, f"{source.id}/upgrade", months=months

@@ -86,7 +86,8 @@ def quote_points(policy: Policy, state: MemberState, event: Event) -> PointsQuot
     Any kind of event: a purchase, an activity (a check-in, a stay, a flight), an upgrade it
     would cause (the upgrade bonus is a line too). The quote *is* ``apply`` run on a copy, so it
     refuses what ``apply`` refuses (``EventError``), and a refused event is a quote of nothing
-    with the refusal's reasons (``accepted`` False).
+    with the refusal's reasons (``accepted`` False). Run as a quote, ``apply`` skips only what
+    no later step of the event reads (the lots credited, their dates, the record of the event).
     """
     from .._context import Capture
     from .._engine import apply_captured

@@ -17,6 +17,7 @@ from ._compile import CompiledCurrency, CompiledPoints
 __all__ = ["ORDER_LEVEL", "Rounder", "allocate", "line_of", "share_key", "tender_of"]
 
 Points = int | Decimal
+_ZERO = Decimal(0)
 ORDER_LEVEL = ""
 """The line id of what belongs to the order rather than a line (fixed bonuses, shipping, tax)."""
 
@@ -46,6 +47,9 @@ def allocate(total: Points, raw: list[tuple[str, Decimal]]) -> tuple[tuple[str, 
     if not raw or whole == 0 or total == 0:
         return ()
     integer = isinstance(total, int)
+    if len(raw) == 1:
+        # One part (a one-line order, an order-level bonus) takes the whole total.
+        return ((raw[0][0], total if integer else Decimal(total) - _ZERO),)
     out: list[tuple[str, Points]] = []
     given: Decimal = Decimal(0)
     for i, (line, value) in enumerate(raw):
@@ -125,19 +129,36 @@ class Rounder:
         capped: bool,
     ) -> None:
         """Record what a rule booked; a capped rule's raw points count only as far as booked."""
+        if not self.points.per_line:
+            # Rounded per order (or per rule): one running total per currency.
+            # Added one part at a time, as per line, so the totals are the same Decimals.
+            key = (currency, ORDER_LEVEL)
+            if raw:
+                total = self.raw.get(key, _ZERO)
+                for _, value in raw:
+                    total += value
+                self.raw[key] = total
+            if lines:
+                booked = self.booked.get(key, _ZERO)
+                for _, points in lines:
+                    booked += Decimal(points)
+                self.booked[key] = booked
+            if capped and (raw or lines):
+                # What a cap cut off is gone: later rules round from what was really booked.
+                self.raw[key] = self.booked.get(key, _ZERO)
+            return
         keys = {self._key(currency, line) for line, _ in raw} | {
             self._key(currency, line) for line, _ in lines
         }
         for line, value in raw:
             key = self._key(currency, line)
-            self.raw[key] = self.raw.get(key, Decimal(0)) + value
-        for line, booked in lines:
+            self.raw[key] = self.raw.get(key, _ZERO) + value
+        for line, booked_points in lines:
             key = self._key(currency, line)
-            self.booked[key] = self.booked.get(key, Decimal(0)) + Decimal(booked)
+            self.booked[key] = self.booked.get(key, _ZERO) + Decimal(booked_points)
         if capped:
-            # What a cap cut off is gone: later rules round from what was really booked.
             for key in keys:
-                self.raw[key] = self.booked.get(key, Decimal(0))
+                self.raw[key] = self.booked.get(key, _ZERO)
 
 
 def _like(value: Decimal, currency: CompiledCurrency) -> Points:
