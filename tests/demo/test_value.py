@@ -216,10 +216,19 @@ def test_the_demo_fits_its_members_summaries_as_it_would_their_orders() -> None:
     assert report.value == value_figures(policy, states, AS_OF)
 
 
-def test_orders_and_summaries_together_are_refused() -> None:
-    """The value section reads one source: orders and summaries both given is a ModelError."""
-    with pytest.raises(ModelError, match="not both"):
-        value_figures(_retail(), [], AS_OF, orders=[], summaries=[])
+@pytest.mark.parametrize(
+    "sources",
+    [
+        {"orders": [], "summaries": []},
+        {"states": [memberkit.new_member("m1", AS_OF)], "orders": []},
+        {"states": [memberkit.new_member("m1", AS_OF)], "summaries": []},
+    ],
+)
+def test_a_second_source_of_purchases_is_refused(sources: dict[str, Any]) -> None:
+    """The value section reads states, orders or summaries: two of them is a ModelError."""
+    states = sources.pop("states", [])
+    with pytest.raises(ModelError, match="one of states, orders or member summaries"):
+        value_figures(_retail(), states, AS_OF, **sources)
 
 
 def test_a_member_who_bought_only_after_the_cut_has_no_calibration_summary() -> None:

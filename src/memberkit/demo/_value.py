@@ -157,8 +157,8 @@ def value_figures(
     the states, which hold only the orders the policy's horizons keep. Every source is made into
     the members' summaries first, so all three are fitted the same way.
     """
-    if summaries is not None and orders is not None:
-        raise ModelError("give the value section orders or member summaries, not both")
+    if sum((bool(states), orders is not None, summaries is not None)) > 1:
+        raise ModelError("the value section reads one of states, orders or member summaries")
     if summaries is None:
         rows: list[OrderRow] = list(_rows(states, as_of)) if orders is None else orders
         try:
