@@ -240,3 +240,11 @@ def test_a_member_who_bought_only_after_the_cut_has_no_calibration_summary() -> 
     (found,) = value_inputs(_retail(), AS_OF, rows)
     assert found == ValueInput(found.whole, None)
     assert (found.whole.x, found.whole.mean_repeat_amount) == (1, Decimal("5"))
+
+
+def test_summaries_in_another_unit_are_refused() -> None:
+    """Summaries made in weeks are not fitted for a policy that summarises in days."""
+    rows: list[OrderRow] = [("m1", at(2026, 3, 1), Decimal("10"))]
+    weekly = list(value_inputs(_retail("{unit: weeks, same_day: merge}"), AS_OF, rows))
+    with pytest.raises(ModelError, match="in weeks; the policy summarises in days"):
+        value_figures(_retail(), [], AS_OF, summaries=weekly)

@@ -105,9 +105,7 @@ def _settings(policy: Policy, as_of: datetime) -> _Settings:
     )
 
 
-def _rows(
-    states: Iterable[MemberState], as_of: datetime
-) -> Iterator[tuple[str, datetime, Decimal]]:
+def _rows(states: Iterable[MemberState], as_of: datetime) -> Iterator[OrderRow]:
     for state in sorted(states, key=lambda s: s.member_id):
         for order in sorted(state.orders, key=lambda o: o.at):
             if order.at <= as_of and not order.fully_refunded:
@@ -152,10 +150,11 @@ def value_figures(
 ) -> ValueFigures | None:
     """Fit, check and value the population; None when it is too small to fit.
 
-    The purchase history comes from ``summaries`` (each member's ``value_inputs``, made as the
-    member was replayed) when given, else from ``orders`` (as the replay saw them), else from
-    the states, which hold only the orders the policy's horizons keep. Every source is made into
-    the members' summaries first, so all three are fitted the same way.
+    The purchase history comes from ``summaries`` (each member's ``value_inputs`` for this
+    policy and ``as_of``, made as the member was replayed, in any order) when given, else from
+    ``orders`` (as the replay saw them), else from the states, which hold only the orders the
+    policy's horizons keep. Every source is made into the members' summaries first, so all
+    three are fitted the same way.
     """
     if sum((bool(states), orders is not None, summaries is not None)) > 1:
         raise ModelError("the value section reads one of states, orders or member summaries")
@@ -169,6 +168,13 @@ def value_figures(
     inputs = sorted(summaries, key=lambda i: i.whole.member)
     calibration = [i.calibration for i in inputs if i.calibration is not None]
     everyone = [i.whole for i in inputs]
+    wrong = {s.unit for s in everyone} - {settings.unit}
+    if wrong:
+        # Summaries made for another policy would be fitted in the wrong unit, silently.
+        raise ModelError(
+            f"the member summaries are in {', '.join(sorted(wrong))}; the policy summarises in "
+            f"{settings.unit}"
+        )
     holdout = None
     try:
         if len(calibration) >= MIN_MEMBERS:
