@@ -34,7 +34,7 @@ from ..lifecycle import (
 )
 from ..points import expiring
 from ._synth import SyntheticMember
-from ._value import ValueFigures, value_figures
+from ._value import OrderRow, ValueFigures, ValueInput, value_figures, value_inputs
 
 __all__ = ["CurrencyFigures", "DemoReport", "MemberSummary", "build_report"]
 
@@ -136,9 +136,9 @@ class _Tally:
     stages: Counter[str] = field(default_factory=Counter)
     stage_names: dict[str, LocalizedText] = field(default_factory=dict)
     rfm: list[RfmInput] = field(default_factory=list)
-    orders: dict[tuple[str, str], tuple[datetime, Decimal, bool]] = field(default_factory=dict)
-    """(member, order) -> (when, net amount, fully refunded), as last seen while replaying: a
-    state keeps only the orders its policy's horizons need."""
+    value: list[ValueInput] = field(default_factory=list)
+    """Each member's purchase summaries for the value models, made from the orders as the
+    replay saw them (a state keeps only the orders its policy's horizons need)."""
     accepted: int = 0
     refused: int = 0
     events: int = 0
@@ -155,7 +155,7 @@ class _Tally:
         for stage, name in part.stage_names.items():
             self.stage_names.setdefault(stage, name)
         self.rfm.extend(part.rfm)
-        self.orders.update(part.orders)
+        self.value.extend(part.value)
         self.accepted += part.accepted
         self.refused += part.refused
         self.events += part.events
@@ -242,7 +242,8 @@ def _member(
     """One member replayed and counted on its own (in this process or in a worker)."""
     program = policy.at(as_of)
     part = _Tally()
-    state = _replay(policy, synthetic, as_of, part)
+    orders: dict[str, tuple[datetime, Decimal, bool]] = {}
+    state = _replay(policy, synthetic, as_of, part, orders)
     tier = state.tiers.tier_at(as_of)
     if program.tiers is not None:
         _count_tiers(state, tier, year_start, part)
@@ -252,6 +253,16 @@ def _member(
     if program.lifecycle is not None:
         # RFM scores rank the whole population: each member's figures wait for the end.
         part.rfm.extend(rfm_inputs(policy, (state,), as_of))
+        # The value models read a few figures of each member, made here: the orders stay here.
+        rows: list[OrderRow] = sorted(
+            (
+                (state.member_id, at, net)
+                for at, net, refunded in orders.values()
+                if at <= as_of and not refunded
+            ),
+            key=lambda row: row[1],
+        )
+        part.value.extend(value_inputs(policy, as_of, rows))
         stage = lifecycle_stage(policy, state, as_of)
         part.stages[stage.stage or ""] += 1
         if stage.stage is not None and stage.name is not None:
@@ -314,25 +325,19 @@ def _lifecycle(
         "segments": segments,
         "segment_names": names,
         "kpis": kpis,
-        "value": value_figures(
-            policy,
-            [],
-            as_of,
-            orders=sorted(
-                (
-                    (member, at, net)
-                    for (member, _), (at, net, refunded) in tally.orders.items()
-                    if at <= as_of and not refunded
-                ),
-                key=lambda row: (row[0], row[1]),
-            ),
-        ),
+        "value": value_figures(policy, [], as_of, summaries=tally.value),
     }
 
 
 def _replay(
-    policy: Policy, synthetic: SyntheticMember, as_of: datetime, tally: _Tally
+    policy: Policy,
+    synthetic: SyntheticMember,
+    as_of: datetime,
+    tally: _Tally,
+    orders: dict[str, tuple[datetime, Decimal, bool]],
 ) -> MemberState:
+    """The member at ``as_of``, counting its events in ``tally`` and keeping in ``orders`` each
+    order id's (when, net amount, fully refunded) as last seen."""
     state = new_member(synthetic.member_id, synthetic.joined_at, birthday=synthetic.birthday)
     for event in synthetic.events:
         tally.events += 1
@@ -350,7 +355,7 @@ def _replay(
         if isinstance(event, Purchase | Refund) and not outcome.duplicate:
             order = state.order(event.id if isinstance(event, Purchase) else event.order)
             if order is not None:
-                tally.orders[(state.member_id, order.id)] = (
+                orders[order.id] = (
                     order.at,
                     order.net_amount,
                     order.fully_refunded,

@@ -10,9 +10,9 @@ policy's (``lifecycle.value.model``, ``lifecycle.summary``); without them BG/NBD
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Literal
 
@@ -31,14 +31,18 @@ from ..lifecycle import (
     holdout_report,
     summarise_transactions,
 )
+from ..lifecycle._fit import ModelName
 from ..lifecycle._transactions import Unit
 
-__all__ = ["ValueFigures", "value_figures"]
+__all__ = ["OrderRow", "ValueFigures", "ValueInput", "value_figures", "value_inputs"]
 
 HOLDOUT_WEEKS = 26
 HORIZON_WEEKS = 52
 DISCOUNT_RATE = Decimal("0.10")
 MIN_MEMBERS = 50
+
+OrderRow = tuple[str, datetime, Decimal]
+"""(member id, when, net amount) of an order not fully refunded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +61,83 @@ class ValueFigures:
     horizon_weeks: int = HORIZON_WEEKS
 
 
-def _rows(
-    states: Iterable[MemberState], as_of: datetime
-) -> Iterator[tuple[str, datetime, Decimal]]:
+@dataclass(frozen=True, slots=True)
+class ValueInput:
+    """One member's purchase history as the value section reads it, made where the member is
+    replayed so that only these few numbers, not the orders, wait for the fit."""
+
+    whole: MemberSummary
+    """(x, t_x, T) and the mean repeat spend up to the report's day."""
+    calibration: MemberSummary | None
+    """(x, t_x, T) up to the holdout cut and the purchases after it; None when the member's
+    first purchase is after the cut."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What the value section reads of the policy at the report's day."""
+
+    unit: Unit
+    same_day: Literal["merge", "keep"]
+    model: ModelName
+    per: int
+    tz: tzinfo
+    today: date
+    cut: date
+    currency: str
+
+
+def _settings(policy: Policy, as_of: datetime) -> _Settings:
+    program = policy.at(as_of)
+    section = program.lifecycle
+    unit: Unit = "weeks" if section is not None and section.unit == "weeks" else "days"
+    tz = program.info.tz
+    today: date = as_of.astimezone(tz).date()
+    return _Settings(
+        unit=unit,
+        same_day="keep" if section is not None and section.same_day == "keep" else "merge",
+        model=section.value.model if section is not None and section.value else "bgnbd",
+        per=7 if unit == "weeks" else 1,
+        tz=tz,
+        today=today,
+        cut=today - timedelta(days=7 * HOLDOUT_WEEKS),
+        currency=program.info.currency,
+    )
+
+
+def _rows(states: Iterable[MemberState], as_of: datetime) -> Iterator[OrderRow]:
     for state in sorted(states, key=lambda s: s.member_id):
         for order in sorted(state.orders, key=lambda o: o.at):
             if order.at <= as_of and not order.fully_refunded:
                 yield state.member_id, order.at, order.net_amount
 
 
-OrderRow = tuple[str, datetime, Decimal]
-"""(member id, when, net amount) of an order not fully refunded."""
+def value_inputs(
+    policy: Policy, as_of: datetime, orders: Sequence[OrderRow]
+) -> Iterator[ValueInput]:
+    """The value section's input of each member in ``orders`` (rows ordered by member, then
+    time) who bought up to ``as_of``; the rows of one member give that member's input alone."""
+    settings = _settings(policy, as_of)
+
+    def summaries(end: date, holdout_end: date | None) -> Iterator[MemberSummary]:
+        return summarise_transactions(
+            iter(orders),
+            calibration_end=end,
+            holdout_end=holdout_end,
+            unit=settings.unit,
+            same_day=settings.same_day,
+            tz=settings.tz,
+        )
+
+    # Every member bought by the cut bought by the day too: the calibration summaries are a
+    # subsequence of the whole ones, in the same member order.
+    calibration = summaries(settings.cut, settings.today)
+    pending = next(calibration, None)
+    for whole in summaries(settings.today, None):
+        matched = None
+        if pending is not None and pending.member == whole.member:
+            matched, pending = pending, next(calibration, None)
+        yield ValueInput(whole, matched)
 
 
 def value_figures(
@@ -76,57 +146,54 @@ def value_figures(
     as_of: datetime,
     *,
     orders: list[OrderRow] | None = None,
+    summaries: Iterable[ValueInput] | None = None,
 ) -> ValueFigures | None:
     """Fit, check and value the population; None when it is too small to fit.
 
-    The purchase history comes from ``orders`` (as the replay saw them) when given; otherwise
-    from the states, which hold only the orders the policy's horizons keep.
+    The purchase history comes from ``summaries`` (each member's ``value_inputs`` for this
+    policy and ``as_of``, made as the member was replayed, in any order) when given, else from
+    ``orders`` (as the replay saw them), else from the states, which hold only the orders the
+    policy's horizons keep. Every source is made into the members' summaries first, so all
+    three are fitted the same way.
     """
-    rows: list[OrderRow] = list(_rows(states, as_of)) if orders is None else orders
-    program = policy.at(as_of)
-    section = program.lifecycle
-    unit: Unit = "weeks" if section is not None and section.unit == "weeks" else "days"
-    same_day: Literal["merge", "keep"] = (
-        "keep" if section is not None and section.same_day == "keep" else "merge"
-    )
-    model_name = section.value.model if section is not None and section.value else "bgnbd"
-    per = 7 if unit == "weeks" else 1
-    tz = program.info.tz
-    today: date = as_of.astimezone(tz).date()
-    cut = today - timedelta(days=7 * HOLDOUT_WEEKS)
+    if sum((bool(states), orders is not None, summaries is not None)) > 1:
+        raise ModelError("the value section reads one of states, orders or member summaries")
+    if summaries is None:
+        rows: list[OrderRow] = list(_rows(states, as_of)) if orders is None else orders
+        try:
+            summaries = list(value_inputs(policy, as_of, rows))
+        except (ModelError, ArithmeticError):
+            return None
+    settings = _settings(policy, as_of)
+    inputs = sorted(summaries, key=lambda i: i.whole.member)
+    calibration = [i.calibration for i in inputs if i.calibration is not None]
+    everyone = [i.whole for i in inputs]
+    wrong = {s.unit for s in everyone} - {settings.unit}
+    if wrong:
+        # Summaries made for another policy would be fitted in the wrong unit, silently.
+        raise ModelError(
+            f"the member summaries are in {', '.join(sorted(wrong))}; the policy summarises in "
+            f"{settings.unit}"
+        )
     holdout = None
     try:
-        calibration = list(
-            summarise_transactions(
-                iter(rows),
-                calibration_end=cut,
-                holdout_end=today,
-                unit=unit,
-                same_day=same_day,
-                tz=tz,
-            )
-        )
         if len(calibration) >= MIN_MEMBERS:
-            fit = fit_purchases([s.triple for s in calibration], model=model_name)
-            holdout = holdout_report(calibration, PurchaseModel.from_fit(fit, unit))
+            fit = fit_purchases([s.triple for s in calibration], model=settings.model)
+            holdout = holdout_report(calibration, PurchaseModel.from_fit(fit, settings.unit))
     except (ModelError, ArithmeticError):
         holdout = None  # the check is left out; the value figures below do not depend on it
     try:
-        everyone: list[MemberSummary] = list(
-            summarise_transactions(
-                iter(rows), calibration_end=today, unit=unit, same_day=same_day, tz=tz
-            )
-        )
         if len(everyone) < MIN_MEMBERS:
             return None
         model = PurchaseModel.from_fit(
-            fit_purchases([s.triple for s in everyone], model=model_name), unit
+            fit_purchases([s.triple for s in everyone], model=settings.model), settings.unit
         )
         repeaters = [(s.x, s.mean_repeat_amount) for s in everyone if s.mean_repeat_amount]
         spend = gamma_gamma_fit(repeaters)
     except (ModelError, ArithmeticError):
         return None
-    currency = program.info.currency
+    currency = settings.currency
+    per = settings.per
     values: list[tuple[Money, float]] = []
     try:
         for s in everyone:
