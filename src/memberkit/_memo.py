@@ -85,25 +85,22 @@ class KeyedPositions(Generic[R]):
 
     def find(self, records: tuple[R, ...], key: str) -> int | None:
         """The position in ``records`` of the last record with ``key`` (None: none has it)."""
-        where, start = self._family(records)
-        at = where.get(key)
-        if at is None:
-            return None
-        i = at - start
-        if at != _TWICE and 0 <= i < len(records) and self._key(records[i]) == key:
-            return i
-        return self._searched(records, key, last=True)
+        return self._position(records, key, last=True)
 
     def first(self, records: tuple[R, ...], key: str) -> int | None:
         """The position in ``records`` of the first record with ``key`` (None: none has it)."""
+        return self._position(records, key, last=False)
+
+    def _position(self, records: tuple[R, ...], key: str, *, last: bool) -> int | None:
         where, start = self._family(records)
         at = where.get(key)
         if at is None:
             return None
         i = at - start
+        # Registered once: the one record with the key, if this tuple holds it at all.
         if at != _TWICE and 0 <= i < len(records) and self._key(records[i]) == key:
             return i
-        return self._searched(records, key, last=False)
+        return self._searched(records, key, last=last)
 
     def _searched(self, records: tuple[R, ...], key: str, *, last: bool) -> int | None:
         """The first or last position of ``key`` found by a search of every record (in C)."""
