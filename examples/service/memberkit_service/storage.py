@@ -22,6 +22,7 @@ transaction too.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -155,11 +156,20 @@ class SqliteStore:
         self._db = sqlite3.connect(
             path, timeout=timeout, isolation_level=None, check_same_thread=False
         )
-        if path != ":memory:":
-            # WAL lets readers proceed while one writer writes, which is what a service does.
-            self._db.execute("PRAGMA journal_mode=WAL")
-        for statement in _SCHEMA:
-            self._db.execute(statement)
+        try:
+            if path != ":memory:":
+                # WAL lets readers proceed while one writer writes, which is what a service does.
+                _use_wal(self._db, timeout)
+            # One write transaction taken up front (it waits on the busy handler): statements
+            # run one by one in autocommit would each upgrade a read to a write, and SQLite
+            # refuses that upgrade at once, without waiting, when another connection wrote first.
+            self._db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA:
+                self._db.execute(statement)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.close()
+            raise
 
     def create(self, member_id: str, state: str) -> StoredState:
         """Store a new member at version 1; raises ``MemberExists`` if the id is taken.
@@ -436,6 +446,28 @@ def _history(member_id: str, checkpoint: str, rows: Sequence[Any]) -> StoredHist
         tuple(str(r[2]) for r in rows),
         tuple((int(r[0]), int(r[1])) for r in rows),
     )
+
+
+def _use_wal(db: sqlite3.Connection, timeout: float) -> None:
+    """Switch the file to WAL, waiting up to ``timeout`` seconds while others hold it.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "database is locked"
+    at once rather than calling the busy handler; several workers opening a new database
+    together (found by the tests under load) would fail. So the switch is retried with a short,
+    growing pause, and the last refusal is raised once the time is up.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def _psycopg() -> Any:

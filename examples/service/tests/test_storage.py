@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from memberkit_service import MemberExists, Store, open_store
@@ -101,6 +103,106 @@ def test_stores_opened_at_once_on_an_empty_database_all_work(database: str) -> N
     for thread in threads:
         thread.join(timeout=30)
     assert errors == []
+
+
+def test_sqlite_files_opened_by_many_at_once_all_work(tmp_path: Path) -> None:
+    """Twenty new files, each opened by eight connections together: none is refused.
+
+    One round rarely loses the race that made a connection fail the WAL switch; twenty do often.
+    """
+    for round_ in range(20):
+        url = f"sqlite:///{tmp_path / f'members-{round_}.db'}"
+        opening = threading.Barrier(8, timeout=10)
+        errors: list[BaseException] = []
+
+        def open_and_write(
+            number: int,
+            url: str = url,
+            opening: threading.Barrier = opening,
+            errors: list[BaseException] = errors,
+        ) -> None:
+            opening.wait()
+            try:
+                store = open_store(url)
+                try:
+                    store.create(f"m{number}", "{}")
+                finally:
+                    store.close()
+            except BaseException as exc:  # reported to the test thread below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_and_write, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == [], f"round {round_}"
+        store = open_store(url)
+        assert all(store.load(f"m{n}") is not None for n in range(8))
+        store.close()
+
+
+class _RefusingConnection:
+    """A connection whose first ``refusals`` statements fail as SQLite's busy refusal does."""
+
+    def __init__(self, refusals: int, code: int = sqlite3.SQLITE_BUSY) -> None:
+        self.refusals = refusals
+        self.code = code
+        self.statements: list[str] = []
+
+    def execute(self, statement: str) -> None:
+        self.statements.append(statement)
+        if len(self.statements) <= self.refusals:
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = self.code
+            raise error
+
+
+def test_the_wal_switch_is_retried_while_sqlite_refuses_it_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A busy refusal of the switch (which SQLite gives without waiting) is retried, pausing more each time."""
+    from memberkit_service import storage
+
+    pauses: list[float] = []
+    monkeypatch.setattr(storage.time, "sleep", pauses.append)
+    connection = _RefusingConnection(refusals=3)
+    storage._use_wal(connection, timeout=30)  # type: ignore[arg-type]
+    assert connection.statements == ["PRAGMA journal_mode=WAL"] * 4
+    assert len(pauses) == 3
+    assert pauses[0] < pauses[1] < pauses[2]
+
+
+def test_the_wal_switch_gives_up_at_the_timeout_and_on_other_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the timeout the busy refusal is raised; an error other than busy is raised at once."""
+    from memberkit_service import storage
+
+    monkeypatch.setattr(storage.time, "sleep", lambda seconds: None)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        storage._use_wal(_RefusingConnection(refusals=10**9), timeout=0)  # type: ignore[arg-type]
+    other = _RefusingConnection(refusals=10**9, code=sqlite3.SQLITE_IOERR)
+    with pytest.raises(sqlite3.OperationalError):
+        storage._use_wal(other, timeout=30)  # type: ignore[arg-type]
+    assert len(other.statements) == 1
+
+
+def test_a_store_that_cannot_switch_in_time_says_the_file_is_locked(tmp_path: Path) -> None:
+    """Past its timeout the store raises SQLite's "locked" error and keeps no connection open."""
+    from memberkit_service.storage import SqliteStore
+
+    path = tmp_path / "members.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE held (x)")
+    holder.execute("BEGIN")
+    holder.execute("SELECT * FROM held").fetchall()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        SqliteStore(str(path), timeout=0.01)
+    holder.execute("COMMIT")
+    # The refused store left no lock behind: the holder can switch the file itself.
+    assert holder.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
+    holder.close()
 
 
 def test_a_member_id_with_a_nul_character_is_refused(open_stores: Callable[[], Store]) -> None:
