@@ -64,9 +64,12 @@ from ._ledger import (
     end_of_day,
     expiry_for,
     first_edge,
+    protected_at,
+    reached_span,
     released_between,
     replaced,
     spend,
+    unprotected_after,
     with_currencies,
 )
 from ._model import RulePendingSpec
@@ -113,6 +116,28 @@ def _live(lot: Lot) -> bool:
     return lot.remaining > 0 and not lot.expired
 
 
+def _held_throughout(
+    points: CompiledPoints,
+    tiers: TierState,
+    reached: dict[str, tuple[datetime, datetime]],
+    until: datetime,
+) -> set[str]:
+    """Currencies none of whose lots dated by ``until`` is due (``reached``: the span of those
+    dates, by currency): a protected tier is held from the earliest date through ``until``, so
+    at every later date too."""
+    held: set[str] = set()
+    if not points.shields:
+        return held
+    for currency_id, (earliest, _) in reached.items():
+        shield = points.shields.get(currency_id)
+        if not shield or not protected_at(earliest, shield, tiers):
+            continue
+        end = unprotected_after(earliest, shield, tiers)
+        if end is None or end > until:
+            held.add(currency_id)
+    return held
+
+
 def next_due(
     program: CompiledProgram, state: MemberState, after: datetime, until: datetime
 ) -> datetime | None:
@@ -129,11 +154,14 @@ def next_due(
     first = first_edge(lots, after, until)
     if points.shields:
         # Lots kept past their date by a protected tier fall due when the tier is known to end.
-        for date_, currency_id in dates_reached(lots, after):
+        # Only a currency's latest date reached can tell: a lot dated d falls due in (after,
+        # until] only if a protected tier is held from d through ``after``, so also from the
+        # latest date, and then both fall due at the first moment no protected tier is held.
+        for currency_id, (_, latest) in reached_span(lots, after).items():
             shield = points.shields.get(currency_id)
             if not shield:
                 continue
-            edge = effective_expiry(date_, shield, state.tiers)
+            edge = effective_expiry(latest, shield, state.tiers)
             if edge is not None and after < edge <= until and (first is None or edge < first):
                 first = edge
     for currency in points.currencies:
@@ -240,9 +268,11 @@ def _expire(
     # at once), and a protected tier's answer depends only on the date: worked out once per date
     # from the index, so the lots are only scanned when some of them really expire.
     answers: dict[tuple[datetime, str], datetime] = {}
-    for date_, currency_id in dates_reached(lots_now, until):
+    reached = reached_span(lots_now, until)
+    held = _held_throughout(points, state.tiers, reached, until)
+    for date_, currency_id in dates_reached(lots_now, until) if len(held) < len(reached) else ():
         expiry = points.by_id[currency_id].expiry
-        if expiry is None or expiry.inactivity_months is not None:
+        if expiry is None or expiry.inactivity_months is not None or currency_id in held:
             continue
         moment = effective_expiry(date_, expiry.never_while_tier, state.tiers)
         if moment is not None and moment <= until:

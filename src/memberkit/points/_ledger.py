@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Protocol, TypeVar
 
 from dateutil.relativedelta import relativedelta
@@ -45,10 +45,12 @@ __all__ = [
     "last_day",
     "protected_at",
     "pushed",
+    "reached_span",
     "released_between",
     "spend",
     "spend_order",
     "start_of_day",
+    "unprotected_after",
     "usable",
 ]
 
@@ -140,16 +142,42 @@ def effective_expiry(
     """
     if not protected_at(moment, protected, tiers):
         return moment
-    # The tiers held only change at a recorded change or where a grant starts or ends.
+    return unprotected_after(moment, protected, tiers)
+
+
+def unprotected_after(
+    moment: datetime, protected: tuple[str, ...], tiers: TierState
+) -> datetime | None:
+    """The first moment after ``moment`` at which no protected tier is held (None: none known)."""
+    found = _unprotected(protected, tiers)
+    k = bisect_right(found, moment)
+    return found[k] if k < len(found) else None
+
+
+_UNPROTECTED: IdentityMemo[
+    tuple[object, ...], tuple[tuple[object, ...], tuple[str, ...], list[datetime]]
+] = IdentityMemo()
+
+
+def _unprotected(protected: tuple[str, ...], tiers: TierState) -> list[datetime]:
+    """The moments, in order, at which the tiers held change to hold no protected tier.
+
+    The tiers held only change at a recorded change or where a grant starts or ends. Worked out
+    once for a history and its grants (they change at tier changes, not at every event), so a
+    member who keeps lots past their dates for years under a protected tier does not have the
+    whole history walked at every question.
+    """
+    found = _UNPROTECTED.get(tiers.history)
+    if found is not None and found[0] is tiers.grants and found[1] == protected:
+        return found[2]
     edges = sorted(
-        {c.at for c in tiers.history if c.at > moment}
-        | {g.end for g in tiers.grants if g.end is not None and g.end > moment}
-        | {g.start for g in tiers.grants if g.start > moment}
+        {c.at for c in tiers.history}
+        | {g.end for g in tiers.grants if g.end is not None}
+        | {g.start for g in tiers.grants}
     )
-    for edge in edges:
-        if not protected_at(edge, protected, tiers):
-            return edge
-    return None
+    out = [edge for edge in edges if not protected_at(edge, protected, tiers)]
+    _UNPROTECTED.put(tiers.history, (tiers.grants, protected, out))
+    return out
 
 
 def usable(lot: Lot, at: datetime) -> bool:
@@ -318,6 +346,31 @@ def dates_reached(lots: tuple[Lot, ...], until: datetime) -> list[tuple[datetime
     """The distinct (expiry date, currency) of live lots dated at or before ``until``."""
     found = edges(lots).expiries
     return sorted(set(found[: bisect_right(found, until, key=_first)]))
+
+
+def reached_span(lots: tuple[Lot, ...], until: datetime) -> dict[str, tuple[datetime, datetime]]:
+    """The earliest and the latest expiry date at or before ``until`` of live lots, by currency.
+
+    Lots kept past their dates by a protected tier pile up over a long membership; what the
+    time step asks of them depends only on these two dates of each currency (see
+    ``points._engine``), so they are found by scans in C rather than a loop over the dates.
+    """
+    found = edges(lots).expiries
+    reached = found[: bisect_right(found, until, key=_first)]
+    if not reached:
+        return {}
+    currencies = list(map(_SECOND, reached))
+    last = len(currencies) - 1
+    if currencies[0] == currencies[last] and currencies.count(currencies[0]) == len(currencies):
+        return {currencies[0]: (reached[0][0], reached[last][0])}
+    backwards = currencies[::-1]
+    return {
+        c: (reached[currencies.index(c)][0], reached[last - backwards.index(c)][0])
+        for c in set(currencies)
+    }
+
+
+_SECOND = itemgetter(1)
 
 
 def released_between(

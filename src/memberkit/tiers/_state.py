@@ -22,9 +22,11 @@ How the tier in force was reached, as of a moment, is ``TierState.reached_by_at`
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 
 from pydantic import ConfigDict, with_config
 
@@ -162,12 +164,8 @@ class TierState:
 
     def tier_at(self, moment: datetime) -> str | None:
         """The tier in force at ``moment`` according to the recorded history."""
-        found: str | None = None
-        for change in self.history:
-            if change.at > moment:
-                break
-            found = change.tier
-        return found
+        change = self.change_at(moment)
+        return change.tier if change is not None else None
 
     def alongside_at(self, moment: datetime) -> frozenset[str]:
         """Paid tiers held alongside the ladder at ``moment`` (a paid club next to the ladder)."""
@@ -181,12 +179,10 @@ class TierState:
 
     def change_at(self, moment: datetime) -> TierChange | None:
         """The change in force at ``moment`` (the last one at or before it)."""
-        found: TierChange | None = None
-        for change in self.history:
-            if change.at > moment:
-                break
-            found = change
-        return found
+        # Changes are recorded in time order (the engine moves forward), so a search finds it:
+        # a long membership's history is not walked at every question.
+        k = bisect_right(self.history, moment, key=_AT)
+        return self.history[k - 1] if k else None
 
     def reached_by_at(self, moment: datetime) -> str | None:
         """How the ladder tier in force at ``moment`` was reached (one of ``REACHED_BY``)."""
@@ -210,3 +206,6 @@ class TierState:
     def earned_change(self) -> TierChange | None:
         """The last change of the earned tier."""
         return self.earned[-1] if self.earned else None
+
+
+_AT = attrgetter("at")
