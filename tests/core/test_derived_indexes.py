@@ -55,6 +55,15 @@ def test_derived_indexes_equal_fresh_ones_through_refunds_spends_expiry_and_fold
             fresh.expiries,
             fresh.releases,
         )
+        # Searches rely on these being in time order (the tier in force, a refund's records).
+        for moments in (
+            [change.at for change in state.tiers.history],
+            [entry.at for entry in state.points.journal],
+            [use.at for use in state.points.cap_uses],
+        ):
+            assert moments == sorted(moments)
+        # The currencies may still name one whose last dated lot left, never miss one.
+        assert derived.currencies >= fresh.currencies == {c for _, c in fresh.expiries}
         for records in (lots, state.points.earnings, state.points.redemptions):
             assert currencies_of(records) == frozenset(r.currency for r in records)
         first_fp: dict[str, str] = {}

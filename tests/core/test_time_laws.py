@@ -462,7 +462,17 @@ def test_protection_and_benefits_read_the_tier_tier_of_reports(
 def test_advanced_states_survive_json(
     p: Policy, spec: list[tuple[str, int, int]], hours: int
 ) -> None:
-    """A state advanced past its last event, with the member as of that event, reads back equal."""
+    """A state advanced past its last event, with the member as of that event, reads back equal.
+
+    Its tier changes, journal and cap uses are in time order (the tier in force and a refund's
+    records are found by searches that rely on it).
+    """
     state = run(p, member(), events_of(spec))
     advanced, _ = memberkit.advance(p, state, (state.clock or START) + timedelta(hours=hours))
     assert memberkit.state_from_json(memberkit.state_to_json(advanced)) == advanced
+    for moments in (
+        [change.at for change in advanced.tiers.history],
+        [entry.at for entry in advanced.points.journal],
+        [use.at for use in advanced.points.cap_uses],
+    ):
+        assert moments == sorted(moments)

@@ -282,7 +282,12 @@ def test_expected_purchases_at_the_removable_singularity(model: tuple, a: float)
         assert expected_purchases(52.0, *history, **params) == pytest.approx(expected, rel=1e-9)
 
 
-THOUSANDS = [(1000, 360.0, 365.0), (3000, 100.0, 365.0), (5000, 360.0, 365.0), (5000, 364.99, 365.0)]
+THOUSANDS = [
+    (1000, 360.0, 365.0),
+    (3000, 100.0, 365.0),
+    (5000, 360.0, 365.0),
+    (5000, 364.99, 365.0),
+]
 """Members with thousands of repeat purchases in a year of days: busy to the end, gone quiet,
 and bought at the very end."""
 

@@ -244,8 +244,14 @@ def test_kpis_add_up_the_members_value_and_the_value_at_risk() -> None:
     ("locale", "words"),
     [
         ("en", ["2 members valued with MBG/NBD", "1 at risk", "next 52 weeks", "held by members"]),
-        ("zh_Hans", ["按 MBG/NBD 评估 2 位会员", "1 位有流失风险", "未来 52 周", "客户终身价值合计"]),
-        ("zh_Hant", ["按 MBG/NBD 評估 2 位會員", "1 位有流失風險", "未來 52 週", "客戶終身價值合計"]),
+        (
+            "zh_Hans",
+            ["按 MBG/NBD 评估 2 位会员", "1 位有流失风险", "未来 52 周", "客户终身价值合计"],
+        ),
+        (
+            "zh_Hant",
+            ["按 MBG/NBD 評估 2 位會員", "1 位有流失風險", "未來 52 週", "客戶終身價值合計"],
+        ),
     ],
 )
 def test_the_value_kpis_are_explained_in_each_locale(locale: str, words: list[str]) -> None:
@@ -271,7 +277,9 @@ def test_same_day_orders_are_occasions_as_the_policy_says(same_day: str, x: int)
     member made one repeat purchase, with keep two, and the value follows (spend per occasion)."""
     policy = lifecycle_policy(BODY.replace("same_day: merge", f"same_day: {same_day}"))
     member = shopper(
-        (AS_OF - days(14), "100"), (AS_OF - days(14) + timedelta(hours=6), "50"), (AS_OF - days(7), "300")
+        (AS_OF - days(14), "100"),
+        (AS_OF - days(14) + timedelta(hours=6), "50"),
+        (AS_OF - days(7), "300"),
     )
     value = member_value(policy, member, AS_OF)
     assert value is not None

@@ -308,7 +308,12 @@ def test_fit_purchases_selects_pareto_nbd() -> None:
     assert fit == pareto_nbd_fit(sample, backend="python", max_iterations=200)
 
 
-THOUSANDS = [(1000, 360.0, 365.0), (3000, 100.0, 365.0), (5000, 360.0, 365.0), (5000, 364.99, 365.0)]
+THOUSANDS = [
+    (1000, 360.0, 365.0),
+    (3000, 100.0, 365.0),
+    (5000, 360.0, 365.0),
+    (5000, 364.99, 365.0),
+]
 """Members with thousands of repeat purchases in a year of days: busy to the end, gone quiet,
 and bought at the very end."""
 

@@ -134,9 +134,7 @@ def test_a_long_history_is_summarised_in_constant_memory() -> None:
 
     tracemalloc.start()
     try:
-        out = list(
-            summarise_transactions(rows(), calibration_end=date(2099, 1, 1), unit="weeks")
-        )
+        out = list(summarise_transactions(rows(), calibration_end=date(2099, 1, 1), unit="weeks"))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -191,9 +191,19 @@ def test_points_are_conserved_at_every_step(
 @BOTH
 @given(st.lists(_step, max_size=14))
 def test_no_lot_goes_negative(policy: Policy, steps: list[tuple[str, int, int]]) -> None:
-    """Every lot's remaining points stay between zero and its amount."""
+    """Every lot's remaining points stay between zero and its amount.
+
+    And the journal and the cap uses stay in time order, which a refund relies on to
+    read only the records booked from its order's moment on.
+    """
     for state in _run(member(), _events(steps), policy):
         assert all(0 <= lot.remaining <= lot.amount for lot in state.points.lots)
+        ps = state.points
+        for moments in (
+            [entry.at for entry in ps.journal],
+            [use.at for use in ps.cap_uses],
+        ):
+            assert moments == sorted(moments)
 
 
 @BOTH

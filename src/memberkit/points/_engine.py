@@ -15,6 +15,7 @@ owns the lots.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -795,6 +796,12 @@ def _earnings_of(ps: PointsState, order_id: str) -> list[tuple[int, Earning]]:
 _EVENT_ID = attrgetter("event_id")
 _RULE = attrgetter("rule")
 _ID = attrgetter("id")
+_AT = attrgetter("at")
+
+
+def _since(records: Sequence[JournalEntry] | Sequence[CapUse], moment: datetime) -> int:
+    """Where the records booked at or after ``moment`` start (they are kept in time order)."""
+    return bisect_left(records, moment, key=_AT)
 
 
 def _entries(
@@ -887,8 +894,11 @@ def _refund(
     caps_out = list(ps.cap_uses)
     milestones = {r.count_key for r in points.rules if r.milestone is not None}
     whole = order.fully_refunded
-    # Only the order's own uses change; they are found with the scan kept in C.
-    for i in positions(list(map(_EVENT_ID, caps_out)), order.id):
+    # Only the order's own uses change. Uses are booked in time order at their event's moment,
+    # so they are looked for only among those from the order's moment on, with a scan in C.
+    since = _since(ps.cap_uses, order.at)
+    for i in positions(list(map(_EVENT_ID, caps_out[since:])), order.id):
+        i += since
         u = caps_out[i]
         if whole and u.rule in milestones:
             # An order returned in full no longer counts towards a milestone; the highest
@@ -908,11 +918,16 @@ def _refund(
     journal = list(ps.journal)
     earlier_refunds = {r.id for r in order.refunds if r.id != event.id}
     # The journal lines of the order's lots and earlier refunds, found by a scan kept in C.
+    # Both come after the order (the journal is in time order), so only those lines are read;
+    # a refund of a recent order reads a few, however long the member's journal.
+    recent = ps.journal[_since(ps.journal, order.at) :]
     rules_of: list[str] | None = None
     events_of: list[str] | None = None
     for currency_id, wanted_points in per_currency.items():
         currency = points.by_id[currency_id]
         own = f"{order.id}/{currency_id}"
+        # Lots are not kept in time order (a cancelled redemption gives points back in lots
+        # dated as they were), so the order's own is searched for among all of them.
         lot_ids = list(map(_ID, ps.lots))
         own_lot = ps.lots[lot_ids.index(own)] if own in lot_ids else None
         # Rules with a pending of their own credit lots of their own; a refund takes from the
@@ -923,14 +938,14 @@ def _refund(
         # it earned less what of it expired.
         earned_total = sum((e.points for _, e in mine if e.currency == currency_id), Decimal(0))
         if rules_of is None:
-            rules_of = list(map(_RULE, ps.journal))
+            rules_of = list(map(_RULE, recent))
             # The first refund of an order has no earlier one to look for.
-            events_of = list(map(_EVENT_ID, ps.journal)) if earlier_refunds else []
+            events_of = list(map(_EVENT_ID, recent)) if earlier_refunds else []
         assert events_of is not None
         lost = -sum(
             (
                 j.points
-                for j in _entries(ps.journal, rules_of, owns)
+                for j in _entries(recent, rules_of, owns)
                 if j.kind == "expire" and j.currency == currency_id
             ),
             Decimal(0),
@@ -938,7 +953,7 @@ def _refund(
         taken_before = -sum(
             (
                 j.points
-                for j in _entries(ps.journal, events_of, earlier_refunds)
+                for j in _entries(recent, events_of, earlier_refunds)
                 if j.kind == "reverse" and j.currency == currency_id
             ),
             Decimal(0),

@@ -307,6 +307,8 @@ class Edges:
     """(expiry date, currency) of each live dated lot."""
     releases: list[tuple[datetime, str, Points]]
     """(moment, currency, points) of each live lot that becomes spendable after it was earned."""
+    currencies: frozenset[str]
+    """The currencies of ``expiries``, or more (a lot that left may have taken the last of one)."""
 
 
 _EDGES: IdentityMemo[tuple[Lot, ...], Edges] = IdentityMemo()
@@ -330,7 +332,8 @@ def edges(lots: tuple[Lot, ...]) -> Edges:
         for lot in live
         if lot.available_at is not None and lot.earned_at < lot.available_at
     )
-    return _EDGES.put(lots, Edges(sorted(moments), expiries, releases))
+    currencies = frozenset(map(_SECOND, expiries))
+    return _EDGES.put(lots, Edges(sorted(moments), expiries, releases, currencies))
 
 
 def first_edge(lots: tuple[Lot, ...], after: datetime, until: datetime) -> datetime | None:
@@ -355,14 +358,16 @@ def reached_span(lots: tuple[Lot, ...], until: datetime) -> dict[str, tuple[date
     time step asks of them depends only on these two dates of each currency (see
     ``points._engine``), so they are found by scans in C rather than a loop over the dates.
     """
-    found = edges(lots).expiries
-    reached = found[: bisect_right(found, until, key=_first)]
-    if not reached:
+    known = edges(lots)
+    found = known.expiries
+    k = bisect_right(found, until, key=_first)
+    if not k:
         return {}
+    if len(known.currencies) == 1:
+        return {found[0][1]: (found[0][0], found[k - 1][0])}
+    reached = found[:k]
     currencies = list(map(_SECOND, reached))
-    last = len(currencies) - 1
-    if currencies[0] == currencies[last] and currencies.count(currencies[0]) == len(currencies):
-        return {currencies[0]: (reached[0][0], reached[last][0])}
+    last = k - 1
     backwards = currencies[::-1]
     return {
         c: (reached[currencies.index(c)][0], reached[last - backwards.index(c)][0])
@@ -440,7 +445,7 @@ def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
     known = _EDGES.get(lots)
     if known is not None:
         moments, expiries = list(known.moments), known.expiries
-        releases = known.releases
+        releases, currencies = known.releases, known.currencies
         if _live(lot):
             if lot.available_at is not None:
                 insort(moments, lot.available_at)
@@ -451,7 +456,8 @@ def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
                 insort(moments, lot.expires_at)
                 expiries = list(expiries)
                 insort(expiries, (lot.expires_at, lot.currency))
-        _EDGES.put(out, Edges(moments, expiries, releases))
+                currencies = currencies | {lot.currency}
+        _EDGES.put(out, Edges(moments, expiries, releases, currencies))
     return out
 
 
@@ -477,6 +483,7 @@ def replaced(
     if known is None:
         return out
     moments, expiries, releases = list(known.moments), list(known.expiries), list(known.releases)
+    currencies = known.currencies
     held = True
     for was, now in changes:
         if _live(was):
@@ -496,8 +503,10 @@ def replaced(
             if now.expires_at is not None:
                 insort(moments, now.expires_at)
                 insort(expiries, (now.expires_at, now.currency))
+                if now.currency not in currencies:
+                    currencies = currencies | {now.currency}
     if held:
-        _EDGES.put(out, Edges(moments, expiries, releases))
+        _EDGES.put(out, Edges(moments, expiries, releases, currencies))
     return out
 
 
