@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import compress, count
 from operator import attrgetter
 from typing import TypeVar
 
@@ -453,8 +454,10 @@ def _merged(
     # those are found by scans kept in C, and only they are looked at one by one (with rolling
     # expiry no two lots share a date, and a merged lot stands alone until the next crosses).
     mergeable = {c.id for c in points.currencies if _mergeable(c)}
-    crossed = list(map(refund_cut.__le__, map(_EARNED_AT, lots)))
-    keys = list(map(_MERGE_KEY, lots[: crossed.index(True) if True in crossed else len(lots)]))
+    # The first lot earned from the cut on is found by a lazy scan in C that stops there: the
+    # lots before it are the few merged ones, the lots after it a refund horizon's worth.
+    end = next(compress(count(), map(refund_cut.__le__, map(_EARNED_AT, lots))), len(lots))
+    keys = list(map(_MERGE_KEY, lots[:end]))
     shared = [k for k, n in Counter(keys).items() if n > 1 and k[0] in mergeable]
     groups: dict[tuple[str, datetime | None, tuple[str, ...]], list[int]] = {}
     for index in sorted(i for key in shared for i in positions(keys, key)):
