@@ -3,7 +3,7 @@ from the previous state's as records change, and equal the ones worked out afres
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,8 +11,8 @@ from typing import Any
 from tests.builders import member
 
 import memberkit
-from memberkit.points._ledger import currencies_of, edges, replaced
-from memberkit.points._state import Lot
+from memberkit.points._ledger import available, currencies_of, edges, replaced, usable
+from memberkit.points._state import Lot, PointsState
 
 RETAIL = memberkit.load_policy(Path(memberkit.__file__).parent / "examples" / "retail.yaml")
 
@@ -39,6 +39,15 @@ def _events(count: int) -> list[memberkit.Event]:
     return events
 
 
+def _summed(points: PointsState, currency: str, moment: datetime) -> int | Decimal:
+    """The spendable balance as a plain sum over the lots usable at ``moment``, less debt."""
+    total = sum(
+        (lot.remaining for lot in points.lots if lot.currency == currency and usable(lot, moment)),
+        0,
+    )
+    return total - points.debt_of(currency)
+
+
 def test_derived_indexes_equal_fresh_ones_through_refunds_spends_expiry_and_folds() -> None:
     """After every event of ten months (folded past the refund horizon), each derived index
     equals the index worked out from a copy of its tuple."""
@@ -62,6 +71,13 @@ def test_derived_indexes_equal_fresh_ones_through_refunds_spends_expiry_and_fold
             [use.at for use in state.points.cap_uses],
         ):
             assert moments == sorted(moments)
+        # The spendable balance from the index's totals is the sum over the usable lots.
+        for later in (timedelta(0), timedelta(days=3), timedelta(days=30)):
+            moment = (state.clock or state.joined_at) + later
+            for currency in ("points", "growth"):
+                assert available(state.points, currency, moment) == _summed(
+                    state.points, currency, moment
+                )
         # The currencies may still name one whose last dated lot left, never miss one.
         assert derived.currencies >= fresh.currencies == {c for _, c in fresh.expiries}
         for records in (lots, state.points.earnings, state.points.redemptions):

@@ -14,6 +14,7 @@ from tests.points.builders import event, member, points_policy
 
 import memberkit
 from memberkit import MemberState, Policy
+from memberkit.points._ledger import available, usable
 
 _BODY = (
     "currencies:\n"
@@ -193,12 +194,20 @@ def test_points_are_conserved_at_every_step(
 def test_no_lot_goes_negative(policy: Policy, steps: list[tuple[str, int, int]]) -> None:
     """Every lot's remaining points stay between zero and its amount.
 
-    And the journal and the cap uses stay in time order, which a refund relies on to
-    read only the records booked from its order's moment on.
+    The spendable balance kept with the lots is their plain sum; the journal and the cap uses
+    stay in time order, which a refund relies on to read only the records booked from its
+    order's moment on.
     """
     for state in _run(member(), _events(steps), policy):
         assert all(0 <= lot.remaining <= lot.amount for lot in state.points.lots)
         ps = state.points
+        moment = state.clock or state.joined_at
+        for currency in ("points", "growth"):
+            usable_now = [
+                lot for lot in ps.lots if lot.currency == currency and usable(lot, moment)
+            ]
+            summed = sum((lot.remaining for lot in usable_now), 0) - ps.debt_of(currency)
+            assert available(ps, currency, moment) == summed
         for moments in (
             [entry.at for entry in ps.journal],
             [use.at for use in ps.cap_uses],

@@ -222,10 +222,17 @@ def spend_order(lots: Iterable[Lot], order: str) -> list[Lot]:
 
 def available(state: PointsState, currency: str, at: datetime) -> Points:
     """Spendable points of ``currency`` at ``at`` (minus any debt)."""
-    total: Points = sum(
-        (lot.remaining for lot in state.lots if lot.currency == currency and usable(lot, at)), 0
-    )
-    return total - state.debt_of(currency)
+    # From the totals kept with the lots' due moments: the live points, less those never
+    # released and those released only after ``at`` (a few days' lots), not a sum over the lots.
+    known = edges(state.lots)
+    total, unreleased = known.held.get(currency, (0, 0))
+    total -= unreleased
+    releases = known.releases
+    for _, held_by, points in releases[bisect_right(releases, at, key=_first) :]:
+        if held_by == currency:
+            total -= points
+    # No usable lot gives the plain zero a sum over none would.
+    return (total or 0) - state.debt_of(currency)
 
 
 def spend(
@@ -309,6 +316,8 @@ class Edges:
     """(moment, currency, points) of each live lot that becomes spendable after it was earned."""
     currencies: frozenset[str]
     """The currencies of ``expiries``, or more (a lot that left may have taken the last of one)."""
+    held: dict[str, tuple[Points, Points]]
+    """Per currency, the points of its live lots and of those never released (no ``available_at``)."""
 
 
 _EDGES: IdentityMemo[tuple[Lot, ...], Edges] = IdentityMemo()
@@ -333,7 +342,19 @@ def edges(lots: tuple[Lot, ...]) -> Edges:
         if lot.available_at is not None and lot.earned_at < lot.available_at
     )
     currencies = frozenset(map(_SECOND, expiries))
-    return _EDGES.put(lots, Edges(sorted(moments), expiries, releases, currencies))
+    held: dict[str, tuple[Points, Points]] = {}
+    for lot in live:
+        _hold(held, lot, 1)
+    return _EDGES.put(lots, Edges(sorted(moments), expiries, releases, currencies, held))
+
+
+def _hold(held: dict[str, tuple[Points, Points]], lot: Lot, sign: int) -> None:
+    """Count a live lot in (``sign`` 1) or out of (-1) the totals of its currency."""
+    total, unreleased = held.get(lot.currency, (0, 0))
+    points = lot.remaining if sign > 0 else -lot.remaining
+    if lot.available_at is None:
+        unreleased += points
+    held[lot.currency] = (total + points, unreleased)
 
 
 def first_edge(lots: tuple[Lot, ...], after: datetime, until: datetime) -> datetime | None:
@@ -445,8 +466,10 @@ def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
     known = _EDGES.get(lots)
     if known is not None:
         moments, expiries = list(known.moments), known.expiries
-        releases, currencies = known.releases, known.currencies
+        releases, currencies, held_now = known.releases, known.currencies, known.held
         if _live(lot):
+            held_now = dict(held_now)
+            _hold(held_now, lot, 1)
             if lot.available_at is not None:
                 insort(moments, lot.available_at)
                 if lot.earned_at < lot.available_at:
@@ -457,7 +480,7 @@ def _appended(lots: tuple[Lot, ...], lot: Lot) -> tuple[Lot, ...]:
                 expiries = list(expiries)
                 insort(expiries, (lot.expires_at, lot.currency))
                 currencies = currencies | {lot.currency}
-        _EDGES.put(out, Edges(moments, expiries, releases, currencies))
+        _EDGES.put(out, Edges(moments, expiries, releases, currencies, held_now))
     return out
 
 
@@ -484,9 +507,11 @@ def replaced(
         return out
     moments, expiries, releases = list(known.moments), list(known.expiries), list(known.releases)
     currencies = known.currencies
+    totals = dict(known.held)
     held = True
     for was, now in changes:
         if _live(was):
+            _hold(totals, was, -1)
             if was.available_at is not None:
                 held = held and _remove(moments, was.available_at)
                 if was.earned_at < was.available_at:
@@ -496,6 +521,7 @@ def replaced(
                 held = held and _remove(moments, was.expires_at)
                 held = held and _remove(expiries, (was.expires_at, was.currency))
         if now is not None and _live(now):
+            _hold(totals, now, 1)
             if now.available_at is not None:
                 insort(moments, now.available_at)
                 if now.earned_at < now.available_at:
@@ -506,7 +532,7 @@ def replaced(
                 if now.currency not in currencies:
                     currencies = currencies | {now.currency}
     if held:
-        _EDGES.put(out, Edges(moments, expiries, releases, currencies))
+        _EDGES.put(out, Edges(moments, expiries, releases, currencies, totals))
     return out
 
 
