@@ -52,6 +52,22 @@ def test_the_process_entry_gives_main_s_exit_code_and_words(module: str, tmp_pat
         assert (done.returncode, done.stdout, done.stderr) == run("validate", path)
 
 
+def test_the_process_entry_freezes_the_heap_after_the_command() -> None:
+    """`run_process` runs the command, then hides what it built from the shutdown's collections."""
+    code = (
+        "import gc, io, sys\n"
+        "from memberkit.cli._main import run_process\n"
+        f"sys.argv = ['memberkit', 'validate', {MINIMAL!r}]\n"
+        "sys.stdout = io.StringIO()\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "assert run_process() == 0\n"
+        "assert sys.stdout.getvalue().endswith(': ok\\n')\n"
+        "assert gc.get_freeze_count() > 0\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
     parser = _parser()
     for action in parser._actions:
