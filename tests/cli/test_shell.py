@@ -37,6 +37,37 @@ def test_python_dash_m_memberkit_runs_the_command() -> None:
     assert done.stdout.startswith("memberkit ")
 
 
+@pytest.mark.parametrize("module", ["memberkit", "memberkit.cli"])
+def test_the_process_entry_gives_main_s_exit_code_and_words(module: str, tmp_path: Path) -> None:
+    """`python -m` on a broken and a valid policy exits and prints as `main` does in-process."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("memberkit: 1\nprogram: {currency: XYZ}\n", encoding="utf-8")
+    for path in (str(broken), MINIMAL):
+        done = subprocess.run(
+            [sys.executable, "-m", module, "validate", path],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (done.returncode, done.stdout, done.stderr) == run("validate", path)
+
+
+def test_the_process_entry_freezes_the_heap_after_the_command() -> None:
+    """`run_process` runs the command, then hides what it built from the shutdown's collections."""
+    code = (
+        "import gc, io, sys\n"
+        "from memberkit.cli._main import run_process\n"
+        f"sys.argv = ['memberkit', 'validate', {MINIMAL!r}]\n"
+        "sys.stdout = io.StringIO()\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "assert run_process() == 0\n"
+        "assert sys.stdout.getvalue().endswith(': ok\\n')\n"
+        "assert gc.get_freeze_count() > 0\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
     parser = _parser()
     for action in parser._actions:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from memberkit.cli import main
+from memberkit.policy._yaml import Located
 
 GOLDEN = Path(__file__).parents[1] / "policy" / "golden"
 EXAMPLES = Path(__file__).parents[2] / "src" / "memberkit" / "examples"
@@ -172,3 +174,25 @@ def test_json_names_the_kind_of_each_file(tmp_path: Path) -> None:
         "retail.yaml": "policy",
         "retail_test.yaml": "scenario",
     }
+
+
+@pytest.mark.parametrize("name", ["retail.yaml", "minimal.yaml"])
+def test_a_policy_file_is_read_as_yaml_once(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validating a policy parses its YAML once: the read that tells its kind is the one checked."""
+    import memberkit.cli._validate as validate
+    import memberkit.policy._load as load
+
+    reads: list[str] = []
+
+    def counting(read: Callable[[str | bytes, str], Located]) -> Callable[..., Located]:
+        def inner(text: str | bytes, source: str) -> Located:
+            reads.append(source)
+            return read(text, source)
+
+        return inner
+
+    monkeypatch.setattr(validate, "_read_policy_yaml", counting(validate._read_policy_yaml))
+    monkeypatch.setattr(load, "read_yaml", counting(load.read_yaml))
+    path = str(EXAMPLES / name)
+    assert run("validate", path) == (0, f"{path}: ok\n", "")
+    assert reads == [path]

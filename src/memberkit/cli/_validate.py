@@ -16,8 +16,10 @@ from pathlib import Path as FilePath
 from typing import TextIO
 
 from .._errors import PolicyError, PolicyIssue
+from .._limits import memberkit_context
 from ..policy import parse_policy
-from ..policy._yaml import read_yaml
+from ..policy._load import parse_read_policy
+from ..policy._yaml import Located, read_yaml
 
 __all__ = ["find_validate_files", "run_validate"]
 
@@ -30,6 +32,10 @@ policies does not import the scenario models (a test pins that the two are the s
 _POLICY_KEYS = frozenset({"memberkit", "program"})
 """Top-level keys that make a YAML file found in a directory a policy (either one will do, so a
 policy that forgot ``memberkit: 1`` is still checked and told so)."""
+
+
+_read_policy_yaml = memberkit_context(read_yaml)
+"""``read_yaml`` as ``parse_policy`` runs it, in memberkit's decimal context."""
 
 
 def _is_scenario_name(path: FilePath) -> bool:
@@ -62,26 +68,31 @@ def find_validate_files(paths: Iterable[str]) -> list[tuple[FilePath, bool]]:
     return list(unique.items())
 
 
-def _kind(raw: bytes, path: FilePath) -> str:
-    """``scenario``, ``policy`` or ``other`` (only for files a directory walk found)."""
+def _kind(raw: bytes, path: FilePath) -> tuple[str, Located | None]:
+    """``scenario``, ``policy`` or ``other`` (only for files a directory walk found), with the
+    YAML read to learn it, which a policy's check then uses rather than reading the file again."""
     if _is_scenario_name(path):
-        return "scenario"
+        return "scenario", None
     try:
-        data = read_yaml(raw, str(path)).data
+        read = _read_policy_yaml(raw, str(path))
     except PolicyError:
         # Not even YAML: it may well be a broken policy, so it is checked (and reported) as one.
-        return "policy"
+        return "policy", None
+    data = read.data
     if isinstance(data, dict):
         if MARKER in data:
-            return "scenario"
+            return "scenario", None
         if _POLICY_KEYS & set(data):
-            return "policy"
-    return "other"
+            return "policy", read
+    return "other", read
 
 
-def _issues_of_policy(raw: bytes, source: str) -> list[PolicyIssue]:
+def _issues_of_policy(raw: bytes, source: str, read: Located | None = None) -> list[PolicyIssue]:
     try:
-        parse_policy(raw, source=source)
+        if read is None:
+            parse_policy(raw, source=source)
+        else:
+            parse_read_policy(read, source)
     except PolicyError as exc:
         return list(exc.issues)
     return []
@@ -140,7 +151,7 @@ def run_validate(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> in
         if isinstance(raw, PolicyIssue):
             report(source, "policy", [raw])
             continue
-        kind = _kind(raw, path)
+        kind, read = _kind(raw, path)
         if kind == "other" and walked:
             report(source, "skipped", [], "skipped (not a memberkit policy or scenario file)")
             continue
@@ -152,7 +163,7 @@ def run_validate(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> in
             report(source, "scenario", issues, f"ok ({count} {plural})")
             continue
         checked.add(path.resolve())
-        report(source, "policy", _issues_of_policy(raw, source))
+        report(source, "policy", _issues_of_policy(raw, source, read))
     # The policy a scenario file tests is checked once, even when it was not named itself.
     for policy_path, scenario_source in tested:
         if policy_path.resolve() in checked:

@@ -46,7 +46,13 @@ from ._versions import (
 )
 from ._yaml import MAX_BYTES, Located, read_yaml
 
-__all__ = ["load_policy", "parse_policy", "rebuild_policy", "validate_policy"]
+__all__ = [
+    "load_policy",
+    "parse_policy",
+    "parse_read_policy",
+    "rebuild_policy",
+    "validate_policy",
+]
 
 
 def load_policy(path: str | FilePath) -> Policy:
@@ -77,7 +83,14 @@ def load_policy(path: str | FilePath) -> Policy:
 @memberkit_context
 def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
     """Validate and compile a policy given as text; raises PolicyError with every issue."""
-    located, changed = expand_changes(read_yaml(text, source))
+    return parse_read_policy(read_yaml(text, source), source)
+
+
+@memberkit_context
+def parse_read_policy(read: Located, source: str) -> Policy:
+    """``parse_policy`` of text ``read_yaml`` has already read (``memberkit validate`` reads a
+    file once, to learn whether it is a policy, and then checks what it read)."""
+    located, changed = expand_changes(read)
     if changed:
         raise PolicyError([_locate(located, f) for f in changed])
     document = _validate(located)
