@@ -145,5 +145,5 @@ def test_the_members_counts_added_up_are_the_kpis(kpis: ProgrammeKpis) -> None:
 
 def test_a_member_who_joined_after_the_period_adds_nothing() -> None:
     """m4 joined in June: no count of March and April moves."""
-    m4 = [state for state in population() if state.member_id == "m4"][0]
+    m4 = next(state for state in population() if state.member_id == "m4")
     assert member_kpis(kpi_period(POLICY, START, END), m4) == KpiCounts()
