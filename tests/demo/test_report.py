@@ -146,3 +146,22 @@ def test_a_report_replayed_in_two_processes_equals_one_replayed_in_one(
         )
 
     assert report(2) == report(1)
+
+
+def test_a_process_hands_back_only_the_states_of_possible_examples() -> None:
+    """Of the members one process replays, only the first of each tier with enough events to be
+    explained comes back with its state; every other member comes back as counts alone."""
+    source, text = bundled_example()
+    retail = memberkit.parse_policy(text, source=source)
+    as_of = at(2026, 12, 31, 23, 59)
+    members = synthetic_members(40, year=2026, tz=SHANGHAI, rewards=("tote-bag",))
+    sent: set[str | None] = set()
+    replayed = [
+        demo_report._member(retail, as_of, at(2026, 1, 1), None, sent, member)
+        for member in members
+    ]
+    handed = [tier for _, _, _, state, tier in replayed if state is not None]
+    eligible = {tier for _, events, _, _, tier in replayed if events >= demo_report.EXAMPLE_EVENTS}
+    assert len(handed) == len(set(handed))
+    assert set(handed) == eligible
+    assert len(handed) < len(replayed)

@@ -12,6 +12,7 @@ from tests.lifecycle.builders import entry, lifecycle_policy, order, shopper
 
 from memberkit import EventError, MemberState, Money
 from memberkit.lifecycle import ProgrammeKpis, Rate, programme_kpis
+from memberkit.lifecycle._kpis import KpiCounts, kpi_period, kpis_of, member_kpis
 
 START, END = at(2026, 3, 1, 0, 0), at(2026, 5, 1, 0, 0)
 POLICY = lifecycle_policy("{}")
@@ -130,3 +131,19 @@ def test_a_period_that_ends_before_it_starts_is_refused() -> None:
 def test_points_flows_are_explained(kpis: ProgrammeKpis) -> None:
     """Each points currency's flows have a line of their own."""
     assert "points: 400 issued, 40 redeemed, 60 expired; 800 outstanding." in kpis.explain("en")
+
+
+def test_the_members_counts_added_up_are_the_kpis(kpis: ProgrammeKpis) -> None:
+    """Each member counted alone, the counts added in reverse order: the same KPIs, points and
+    tiers included."""
+    period = kpi_period(POLICY, START, END)
+    counts = KpiCounts()
+    for state in reversed(list(population())):
+        counts = member_kpis(period, state) + counts
+    assert kpis_of(period, counts, total_sales=Decimal(1300)) == kpis
+
+
+def test_a_member_who_joined_after_the_period_adds_nothing() -> None:
+    """m4 joined in June: no count of March and April moves."""
+    m4 = next(state for state in population() if state.member_id == "m4")
+    assert member_kpis(kpi_period(POLICY, START, END), m4) == KpiCounts()

@@ -10,6 +10,7 @@ from tests.lifecycle.builders import retail_policy, shopper
 from memberkit import MemberState
 from memberkit.lifecycle import WindowSpec, figures, lifecycle_stage, occasions, programme_kpis
 from memberkit.lifecycle._access import lifecycle_of
+from memberkit.lifecycle._kpis import KpiCounts, kpi_period, kpis_of, member_kpis
 from memberkit.lifecycle._stages import member_facts, stage_for
 
 AS_OF = at(2026, 6, 1)
@@ -61,3 +62,21 @@ def test_kpi_rates_are_shares(population: list[list[tuple[int, int]]]) -> None:
     rates = [m.rate for m in kpis.monthly_active] + [c.rate for c in kpis.cohorts]
     rates.append(kpis.repurchase)
     assert all(0 <= r.numerator <= r.denominator for r in rates)
+
+
+@given(st.lists(histories, max_size=8), st.data())
+def test_kpis_counted_in_any_groups_add_up_to_the_whole_populations(
+    population: list[list[tuple[int, int]]], data: st.DataObject
+) -> None:
+    """Members counted one by one in any groups and any order, the groups' counts added up, give
+    the KPIs programme_kpis gives for the whole population (as the demo's workers count them)."""
+    states = [_member(h, f"m{i}") for i, h in enumerate(population)]
+    start = AS_OF - days(data.draw(st.integers(30, 400), label="period days"))
+    whole = programme_kpis(POLICY, states, start, AS_OF)
+    period = kpi_period(POLICY, start, AS_OF)
+    groups = data.draw(st.lists(st.integers(0, 2), min_size=len(states), max_size=len(states)))
+    order = data.draw(st.permutations(range(len(states))), label="order")
+    totals = [KpiCounts(), KpiCounts(), KpiCounts()]
+    for i in order:
+        totals[groups[i]] += member_kpis(period, states[i])
+    assert kpis_of(period, totals[2] + totals[0] + totals[1]) == whole

@@ -28,10 +28,10 @@ from ..lifecycle import (
     ProgrammeKpis,
     RfmInput,
     lifecycle_stage,
-    programme_kpis,
     rfm_inputs,
     rfm_scores,
 )
+from ..lifecycle._kpis import KpiCounts, KpiPeriod, kpi_period, kpis_of, member_kpis
 from ..points import expiring
 from ._synth import SyntheticMember
 from ._value import OrderRow, ValueFigures, ValueInput, value_figures, value_inputs
@@ -139,6 +139,8 @@ class _Tally:
     value: list[ValueInput] = field(default_factory=list)
     """Each member's purchase summaries for the value models, made from the orders as the
     replay saw them (a state keeps only the orders its policy's horizons need)."""
+    kpis: KpiCounts = field(default_factory=KpiCounts)
+    """What the members add to the programme's KPIs over the report's year."""
     accepted: int = 0
     refused: int = 0
     events: int = 0
@@ -156,6 +158,7 @@ class _Tally:
             self.stage_names.setdefault(stage, name)
         self.rfm.extend(part.rfm)
         self.value.extend(part.value)
+        self.kpis += part.kpis
         self.accepted += part.accepted
         self.refused += part.refused
         self.events += part.events
@@ -180,31 +183,22 @@ def build_report(
     local = program.info.local(as_of)
     year_start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     end = year_start.replace(year=year_start.year + 1)
+    period = kpi_period(policy, year_start, end) if program.lifecycle is not None else None
     tally = _Tally()
     candidates: dict[str | None, MemberSummary] = {}
     done = 0
-
-    def replayed() -> Iterator[MemberState]:
-        # One member in memory at a time: what the report needs of each is counted where it is
-        # replayed, and the state goes on to the KPI pass, which reads it once.
-        nonlocal done
-        for synthetic_id, events, part, state, tier in _members(
-            policy, members, as_of, year_start, workers
-        ):
-            tally.merge(part)
-            if tier not in candidates and events >= 8:
-                candidates[tier] = MemberSummary(synthetic_id, state, events, tier)
-            done += 1
-            if progress is not None:
-                progress(done, count)
-            yield state
-
-    kpis = None
-    if program.lifecycle is not None:
-        kpis = programme_kpis(policy, replayed(), year_start, end)
-    else:
-        for _ in replayed():
-            pass
+    # Everything the report needs of a member, its KPIs too, is counted where the member is
+    # replayed: only the counts come back, and the state only of a possible explained example.
+    for synthetic_id, events, part, state, tier in _members(
+        policy, members, as_of, year_start, period, workers
+    ):
+        tally.merge(part)
+        if state is not None and tier not in candidates:
+            candidates[tier] = MemberSummary(synthetic_id, state, events, tier)
+        done += 1
+        if progress is not None:
+            progress(done, count)
+    kpis = kpis_of(period, tally.kpis) if period is not None else None
     ladder = program.tiers.ladder if program.tiers is not None else ()
     # The explained members: one per tier, highest tiers first, so the examples differ.
     order: list[str | None] = [t.id for t in reversed(ladder)] or [None]
@@ -232,14 +226,29 @@ def build_report(
     )
 
 
-Replayed = tuple[str, int, "_Tally", MemberState, str | None]
-"""(member id, events, what the report counts of the member, state at as_of, tier at as_of)."""
+Replayed = tuple[str, int, "_Tally", MemberState | None, str | None]
+"""(member id, events, what the report counts of the member, state at as_of when the member
+may be an explained example, tier at as_of)."""
+
+EXAMPLE_EVENTS = 8
+"""An explained example has at least this many events, so that its explanation says something."""
 
 
 def _member(
-    policy: Policy, as_of: datetime, year_start: datetime, synthetic: SyntheticMember
+    policy: Policy,
+    as_of: datetime,
+    year_start: datetime,
+    period: KpiPeriod | None,
+    sent: set[str | None],
+    synthetic: SyntheticMember,
 ) -> Replayed:
-    """One member replayed and counted on its own (in this process or in a worker)."""
+    """One member replayed and counted on its own (in this process or in a worker).
+
+    ``sent`` holds the tiers of the examples this process has already handed back. A process
+    is given its members in the population's order, so the first member of a tier it meets is
+    the only one of that tier it could hand back as the population's first; the others' states
+    stay here.
+    """
     program = policy.at(as_of)
     part = _Tally()
     orders: dict[str, tuple[datetime, Decimal, bool]] = {}
@@ -267,7 +276,13 @@ def _member(
         part.stages[stage.stage or ""] += 1
         if stage.stage is not None and stage.name is not None:
             part.stage_names.setdefault(stage.stage, stage.name)
-    return synthetic.member_id, len(synthetic.events), part, state, tier
+    if period is not None:
+        part.kpis = member_kpis(period, state)
+    events = len(synthetic.events)
+    example = events >= EXAMPLE_EVENTS and tier not in sent
+    if example:
+        sent.add(tier)
+    return synthetic.member_id, events, part, state if example else None, tier
 
 
 FED_PER_WORKER = 256
@@ -280,12 +295,15 @@ def _members(
     members: Iterable[SyntheticMember],
     as_of: datetime,
     year_start: datetime,
+    period: KpiPeriod | None,
     workers: int,
 ) -> Iterator[Replayed]:
     """Each member replayed and counted, in the order given, over ``workers`` processes."""
+    # Each process gets its own copy of the set of examples' tiers it has handed back.
+    sent: set[str | None] = set()
     return in_order(
         _member,
-        (policy, as_of, year_start),
+        (policy, as_of, year_start, period, sent),
         members,
         workers,
         chunksize=16,

@@ -7,12 +7,11 @@ in ``docs/lifecycle.md``; each is repeated on its field below.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -23,6 +22,7 @@ from .._money import Money
 from .._reasons import LocalizedText, Reason
 from .._state import MemberState
 from ._access import aware, lifecycle_of, tier_held_at
+from ._compile import CompiledLifecycle
 from ._fit import MODEL_NAMES
 from ._member_value import UNIT_NAMES, value_of
 
@@ -31,11 +31,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CohortRetention",
+    "KpiCounts",
+    "KpiPeriod",
     "MonthActivity",
     "PointsFlows",
     "ProgrammeKpis",
     "Rate",
     "ValueKpis",
+    "kpi_period",
+    "kpis_of",
+    "member_kpis",
     "programme_kpis",
 ]
 
@@ -220,6 +225,193 @@ def _currency_name(policy: Policy, moment: datetime, currency: str) -> Localized
     return LocalizedText({"en": currency})
 
 
+@dataclass(frozen=True, slots=True)
+class KpiCounts:
+    """What a group of members adds to the programme's KPIs over a period.
+
+    Every figure of :class:`ProgrammeKpis` is a sum over members (counts, the numerators and
+    denominators of rates, amounts, points), so the counts of two groups added with ``+`` are
+    the counts of both: members can be counted where they are (a worker process, a partition)
+    and only these totals brought together. ``kpis_of`` turns them into the KPIs.
+    """
+
+    members: int = 0
+    month_members: Mapping[date, int] = field(default_factory=dict)
+    month_active: Mapping[date, int] = field(default_factory=dict)
+    cohort_size: Mapping[date, int] = field(default_factory=dict)
+    cohort_kept: Mapping[date, int] = field(default_factory=dict)
+    buyers: int = 0
+    repeaters: int = 0
+    sales: Decimal = Decimal(0)
+    tiers: Mapping[str | None, int] = field(default_factory=dict)
+    flows: Mapping[str, Mapping[str, Points]] = field(default_factory=dict)
+    """Per currency, the period's flows by name (as in :class:`PointsFlows`)."""
+    outstanding: Mapping[str, Points] = field(default_factory=dict)
+    valued: int = 0
+    at_risk: int = 0
+    p_alive_sum: Decimal = Decimal(0)
+    expected_sum: Decimal = Decimal(0)
+    clv_sum: Decimal = Decimal(0)
+    clv_at_risk: Decimal = Decimal(0)
+
+    @memberkit_context
+    def __add__(self, other: KpiCounts) -> KpiCounts:
+        """The counts of both groups."""
+        return KpiCounts(
+            members=self.members + other.members,
+            month_members=_added(self.month_members, other.month_members),
+            month_active=_added(self.month_active, other.month_active),
+            cohort_size=_added(self.cohort_size, other.cohort_size),
+            cohort_kept=_added(self.cohort_kept, other.cohort_kept),
+            buyers=self.buyers + other.buyers,
+            repeaters=self.repeaters + other.repeaters,
+            sales=self.sales + other.sales,
+            tiers=_added(self.tiers, other.tiers),
+            flows={
+                currency: _points_added(self.flows.get(currency, {}), other.flows.get(currency, {}))
+                for currency in {**self.flows, **other.flows}
+            },
+            outstanding=_points_added(self.outstanding, other.outstanding),
+            valued=self.valued + other.valued,
+            at_risk=self.at_risk + other.at_risk,
+            p_alive_sum=self.p_alive_sum + other.p_alive_sum,
+            expected_sum=self.expected_sum + other.expected_sum,
+            clv_sum=self.clv_sum + other.clv_sum,
+            clv_at_risk=self.clv_at_risk + other.clv_at_risk,
+        )
+
+
+K = TypeVar("K")
+
+
+def _added(mine: Mapping[K, int], theirs: Mapping[K, int]) -> dict[K, int]:
+    total = dict(mine)
+    for key, value in theirs.items():
+        total[key] = total.get(key, 0) + value
+    return total
+
+
+def _points_added(mine: Mapping[K, Points], theirs: Mapping[K, Points]) -> dict[K, Points]:
+    total = dict(mine)
+    for key, value in theirs.items():
+        total[key] = total.get(key, 0) + value
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class KpiPeriod:
+    """The period ``[start, end)`` of a KPI count, checked once, with what every member's count
+    reads of the policy (its months, the lifecycle section in force at the end)."""
+
+    policy: Policy
+    start: datetime
+    end: datetime
+    compiled: CompiledLifecycle
+    months: tuple[tuple[date, datetime], ...]
+    """Each local calendar month of the period and the instant it ends (clipped to the end)."""
+
+
+def kpi_period(policy: Policy, start: datetime, end: datetime) -> KpiPeriod:
+    """The period ``[start, end)`` checked (aware, not empty), for ``member_kpis``."""
+    aware(start, "start")
+    aware(end, "end")
+    if end <= start:
+        raise EventError("-", "the period ends before it starts", field="end", code="bad_period")
+    compiled = lifecycle_of(policy, end)
+    tz = compiled.info.tz
+    months: list[tuple[date, datetime]] = []
+    month = _month(start.astimezone(tz).date())
+    while True:
+        month_start = datetime.combine(month, datetime.min.time(), tz)
+        if month_start >= end:
+            break
+        month_end = datetime.combine(month + relativedelta(months=1), datetime.min.time(), tz)
+        months.append((month, min(month_end, end)))
+        month = month + relativedelta(months=1)
+    return KpiPeriod(policy, start, end, compiled, tuple(months))
+
+
+@memberkit_context
+def member_kpis(period: KpiPeriod, state: MemberState) -> KpiCounts:
+    """What one member adds to the programme's KPIs over ``period`` (nothing when the member
+    joined after it); ``programme_kpis`` is these counts added up over the members."""
+    start, end, compiled = period.start, period.end, period.compiled
+    if state.joined_at >= end:
+        return KpiCounts()
+    folded = state.folded.orders_before if state.folded is not None else None
+    if folded is not None and folded > start:
+        # The member's records before this moment are folded into totals (the policy's
+        # horizons, program.refund_days): a period before it cannot be counted per month.
+        raise EventError(
+            "-",
+            f"the period starts on {start.isoformat()}, but member {state.member_id!r} keeps "
+            f"orders from {folded.isoformat()} on (older ones are folded by the policy's "
+            "horizons); start the period later, or replay the members' events first",
+            field="start",
+            code="period_before_history",
+        )
+    tz = compiled.info.tz
+    active_months: set[date] = set()
+    days: set[date] = set()
+    orders = 0
+    sales = Decimal(0)
+    for order in state.orders:
+        if not start <= order.at < end:
+            continue
+        sales += order.net_amount
+        if order.fully_refunded:
+            continue
+        local = order.at.astimezone(tz).date()
+        active_months.add(_month(local))
+        days.add(local)
+        orders += 1
+    for act in state.activities:
+        if start <= act.at < end:
+            active_months.add(_month(act.at.astimezone(tz).date()))
+    occasions = len(days) if compiled.same_day == "merge" else orders
+    cohort = _month(state.joined_at.astimezone(tz).date())
+    flows: dict[str, dict[str, Points]] = {}
+    outstanding: dict[str, Points] = {}
+    for entry in state.points.journal:
+        if entry.at >= end:
+            continue
+        outstanding[entry.currency] = outstanding.get(entry.currency, 0) + entry.points
+        if entry.at < start:
+            continue
+        flow = _FLOW.get(entry.kind)
+        if flow is not None:
+            moved = flows.setdefault(entry.currency, dict.fromkeys(_SIGN, 0))
+            moved[flow] += _SIGN[flow] * entry.points
+    # The tier at the period's end, after the reviews due by then (not the last recorded).
+    tier = tier_held_at(period.policy, state, end)
+    valuing = compiled.value is not None or compiled.bgnbd is not None
+    # Member value at the period's last moment (the period is [start, end)).
+    worth = value_of(compiled, state, end - timedelta(microseconds=1)) if valuing else None
+    risky = worth is not None and worth.p_alive < AT_RISK_BELOW
+    clv = worth.clv.amount if worth is not None and worth.clv is not None else Decimal(0)
+    return KpiCounts(
+        members=1,
+        month_members={
+            month: 1 for month, month_end in period.months if state.joined_at < month_end
+        },
+        month_active=dict.fromkeys(active_months, 1),
+        cohort_size={cohort: 1},
+        cohort_kept={cohort: 1} if occasions else {},
+        buyers=1 if occasions else 0,
+        repeaters=1 if occasions >= 2 else 0,
+        sales=sales,
+        tiers={tier: 1},
+        flows=flows,
+        outstanding=outstanding,
+        valued=1 if worth is not None else 0,
+        at_risk=1 if risky else 0,
+        p_alive_sum=worth.p_alive if worth is not None else Decimal(0),
+        expected_sum=(worth.expected_purchases or Decimal(0)) if worth is not None else Decimal(0),
+        clv_sum=clv,
+        clv_at_risk=clv if risky else Decimal(0),
+    )
+
+
 @memberkit_context
 def programme_kpis(
     policy: Policy,
@@ -229,106 +421,38 @@ def programme_kpis(
     *,
     total_sales: Decimal | Money | None = None,
 ) -> ProgrammeKpis:
-    """Every programme KPI over ``[start, end)``, in one pass over ``states``."""
-    aware(start, "start")
-    aware(end, "end")
-    if end <= start:
-        raise EventError("-", "the period ends before it starts", field="end", code="bad_period")
-    compiled = lifecycle_of(policy, end)
+    """Every programme KPI over ``[start, end)``, in one pass over ``states``: each member's
+    ``member_kpis`` added up."""
+    period = kpi_period(policy, start, end)
+    counts = KpiCounts()
+    for state in states:
+        counts += member_kpis(period, state)
+    return kpis_of(period, counts, total_sales=total_sales)
+
+
+@memberkit_context
+def kpis_of(
+    period: KpiPeriod, counts: KpiCounts, *, total_sales: Decimal | Money | None = None
+) -> ProgrammeKpis:
+    """The programme's KPIs over ``period`` from the members' counts added up."""
+    policy, start, end, compiled = period.policy, period.start, period.end, period.compiled
     info = compiled.info
     tz = info.tz
-    merge = compiled.same_day == "merge"
-    first_month = _month(start.astimezone(tz).date())
-    months: list[tuple[date, datetime]] = []  # (month, instant it ends, clipped to the period)
-    month = first_month
-    while True:
-        month_start = datetime.combine(month, datetime.min.time(), tz)
-        if month_start >= end:
-            break
-        month_end = datetime.combine(month + relativedelta(months=1), datetime.min.time(), tz)
-        months.append((month, min(month_end, end)))
-        month = month + relativedelta(months=1)
-    month_members: Counter[date] = Counter()
-    month_active: Counter[date] = Counter()
-    cohort_size: Counter[date] = Counter()
-    cohort_kept: Counter[date] = Counter()
-    tiers: Counter[str | None] = Counter()
-    flows: dict[str, dict[str, Points]] = defaultdict(lambda: dict.fromkeys(_SIGN, 0))
-    outstanding: dict[str, Points] = defaultdict(int)
-    members = buyers = repeaters = 0
-    sales = Decimal(0)
-    # Member value at the period's last moment (the period is [start, end)).
-    last = end - timedelta(microseconds=1)
     valuing = compiled.value is not None or compiled.bgnbd is not None
-    valued = at_risk = 0
-    p_alive_sum = expected_sum = clv_sum = clv_at_risk = Decimal(0)
-    for state in states:
-        if state.joined_at >= end:
-            continue
-        folded = state.folded.orders_before if state.folded is not None else None
-        if folded is not None and folded > start:
-            # The member's records before this moment are folded into totals (the policy's
-            # horizons, program.refund_days): a period before it cannot be counted per month.
-            raise EventError(
-                "-",
-                f"the period starts on {start.isoformat()}, but member {state.member_id!r} keeps "
-                f"orders from {folded.isoformat()} on (older ones are folded by the policy's "
-                "horizons); start the period later, or replay the members' events first",
-                field="start",
-                code="period_before_history",
-            )
-        members += 1
-        for month, month_end in months:
-            if state.joined_at < month_end:
-                month_members[month] += 1
-        active_months: set[date] = set()
-        days: set[date] = set()
-        orders = 0
-        for order in state.orders:
-            if not start <= order.at < end:
-                continue
-            sales += order.net_amount
-            if order.fully_refunded:
-                continue
-            local = order.at.astimezone(tz).date()
-            active_months.add(_month(local))
-            days.add(local)
-            orders += 1
-        for act in state.activities:
-            if start <= act.at < end:
-                active_months.add(_month(act.at.astimezone(tz).date()))
-        for month in active_months:
-            month_active[month] += 1
-        occasions = len(days) if merge else orders
-        if occasions:
-            buyers += 1
-            if occasions >= 2:
-                repeaters += 1
-        cohort = _month(state.joined_at.astimezone(tz).date())
-        cohort_size[cohort] += 1
-        if occasions:
-            cohort_kept[cohort] += 1
-        # The tier at the period's end, after the reviews due by then (not the last recorded).
-        tiers[tier_held_at(policy, state, end)] += 1
-        worth = value_of(compiled, state, last) if valuing else None
-        if worth is not None:
-            valued += 1
-            p_alive_sum += worth.p_alive
-            risky = worth.p_alive < AT_RISK_BELOW
-            at_risk += risky
-            expected_sum += worth.expected_purchases or 0
-            if worth.clv is not None:
-                clv_sum += worth.clv.amount
-                clv_at_risk += worth.clv.amount if risky else 0
-        for entry in state.points.journal:
-            if entry.at >= end:
-                continue
-            outstanding[entry.currency] += entry.points
-            if entry.at < start:
-                continue
-            flow = _FLOW.get(entry.kind)
-            if flow is not None:
-                flows[entry.currency][flow] += _SIGN[flow] * entry.points
+    members, buyers, repeaters, sales = (
+        counts.members,
+        counts.buyers,
+        counts.repeaters,
+        counts.sales,
+    )
+    tiers = counts.tiers
+    valued, at_risk, p_alive_sum = counts.valued, counts.at_risk, counts.p_alive_sum
+    expected_sum, clv_sum, clv_at_risk = counts.expected_sum, counts.clv_sum, counts.clv_at_risk
+    months = period.months
+    month_active, month_members = counts.month_active, counts.month_members
+    cohort_size, cohort_kept = counts.cohort_size, counts.cohort_kept
+    outstanding = counts.outstanding
+    flows = counts.flows
     total: Money | None
     if total_sales is None:
         total = None
@@ -345,7 +469,7 @@ def programme_kpis(
         PointsFlows(
             currency=currency,
             outstanding=outstanding[currency],
-            **flows[currency],
+            **flows.get(currency, dict.fromkeys(_SIGN, 0)),
         )
         for currency in sorted(outstanding)
     )
@@ -402,14 +526,14 @@ def programme_kpis(
         end=end,
         members=members,
         monthly_active=tuple(
-            MonthActivity(month, Rate(month_active[month], month_members[month]))
+            MonthActivity(month, Rate(month_active.get(month, 0), month_members.get(month, 0)))
             for month, _ in months
         ),
         repurchase=repurchase,
         member_sales=member_sales,
         total_sales=total,
         cohorts=tuple(
-            CohortRetention(month, Rate(cohort_kept[month], cohort_size[month]))
+            CohortRetention(month, Rate(cohort_kept.get(month, 0), cohort_size[month]))
             for month in sorted(cohort_size)
         ),
         tiers=tuple(tier_order),
