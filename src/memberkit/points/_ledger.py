@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import compress, count
 from operator import attrgetter, itemgetter
 from typing import Protocol, TypeVar
 
@@ -195,6 +196,7 @@ def usable(lot: Lot, at: datetime) -> bool:
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ID = attrgetter("id")
+_REMAINING = attrgetter("remaining")
 
 SpendKey = tuple[bool, datetime, datetime, str] | tuple[datetime, str]
 
@@ -267,10 +269,11 @@ def spend(
                     yield i
         if only_first or left <= 0:
             return
+        # Lots used up (most of a long history's) are passed over by a scan in C.
         spendable = [
             i
-            for i, lot in enumerate(lots)
-            if lot.currency == currency and lot.id not in firsts and usable(lot, at)
+            for i in compress(count(), map(_REMAINING, lots))
+            if lots[i].currency == currency and lots[i].id not in firsts and usable(lots[i], at)
         ]
         key = _spend_key(order)
         heap = [(key(lots[i]), i) for i in spendable]
