@@ -136,8 +136,8 @@ _DOCUMENTS = st.lists(st.tuples(_KEYS, _VALUES), min_size=1, max_size=5).map(
 
 @given(_DOCUMENTS)
 def test_the_quick_composer_agrees_with_the_composer(text: str) -> None:
-    """Over libyaml's events the quick composer gives the composer's document and places, and
-    gives up wherever the composer finds an issue."""
+    """Over libyaml's events the quick composers give the composer's document (and places), and
+    give up wherever the composer finds an issue."""
     if _yaml.C_LOADER is None:
         pytest.skip("PyYAML was built without libyaml")
     composer = _yaml._Composer("f.yaml")
@@ -145,11 +145,18 @@ def test_the_quick_composer_agrees_with_the_composer(text: str) -> None:
         complete = composer.compose(yaml.parse(text, Loader=_yaml.C_LOADER))
     except yaml.YAMLError:
         complete = False
-    quick = None
+    quick = plain = None
     with contextlib.suppress(yaml.YAMLError):
         quick = _yaml._quick(_yaml.C_LOADER(text))
+    with contextlib.suppress(yaml.YAMLError):
+        plain = _yaml._plain(_yaml.C_LOADER(text))
     if not complete or composer.issues:
         assert quick is None
+        assert plain is None or plain is _yaml._GAVE_UP
     elif quick is not None:
         assert quick == (composer.root, composer.values, composer.keys)
+    # The places found when an issue asks for them belong to the document read without them.
+    assert (plain is None or plain is _yaml._GAVE_UP) == (quick is None)
+    if quick is not None:
+        assert plain == quick[0]
     assert _read(text.encode(), "libyaml") == _read(text.encode(), "python")
