@@ -24,6 +24,7 @@ from typing import cast
 from .._paths import Path
 from ._ast import All, Any, Compare, Condition, Not
 from ._fields import ATTRIBUTE_PREFIX, MOMENT_FIELDS, FieldType
+from ._shared import shared
 
 __all__ = ["TRUE", "Facts", "Predicate", "Trace", "compile_condition"]
 
@@ -100,12 +101,36 @@ class Predicate:
 
 
 def compile_condition(cond: Condition, tz: tzinfo) -> Predicate:
-    """Compile ``cond`` once; ``tz`` is the programme's zone, for datetimes without an offset."""
-    test, tracer = _compile(cond, tz)
-    return Predicate(cond, test, tracer)
+    """Compile ``cond`` once; ``tz`` is the programme's zone, for datetimes without an offset.
+
+    While a policy loads, a node compiled before (the same node: ``rules._shared``) gives the
+    closures already made, and a whole condition the predicate already made.
+    """
+    table = shared()
+    if table is None:
+        test, tracer = _compile(cond, tz)
+        return Predicate(cond, test, tracer)
+    key = ("predicate", id(cond), id(tz))
+    found = table.get(key)
+    if found is None:
+        test, tracer = _compile(cond, tz)
+        found = table[key] = (cond, tz, Predicate(cond, test, tracer))
+    return found[2]  # type: ignore[index,no-any-return]
 
 
 def _compile(cond: Condition, tz: tzinfo) -> tuple[_Test, _Tracer]:
+    table = shared()
+    if table is None:
+        return _fresh(cond, tz)
+    # The node and the zone are kept with the closures, so their ids stay theirs.
+    key = ("closures", id(cond), id(tz))
+    found = table.get(key)
+    if found is None:
+        found = table[key] = (cond, tz, _fresh(cond, tz))
+    return found[2]  # type: ignore[index,no-any-return]
+
+
+def _fresh(cond: Condition, tz: tzinfo) -> tuple[_Test, _Tracer]:
     if isinstance(cond, Compare):
         return _compare(cond, tz)
     if isinstance(cond, Not):
