@@ -101,6 +101,16 @@ def test_text_skipped_by_its_first_character_matches_no_pattern(text: str) -> No
         assert _yaml._scalar(text, True) == text
 
 
+@given(
+    st.text(alphabet="0123456789+-.eE~xo_ nNulLtTrRuUefFaAsS:", max_size=20)
+    | st.sampled_from(["1" * 15, "1" * 16, "9" * 41, "null", "Null", "NULL", "nULL", "TRUE", "٣"])
+)
+def test_the_quick_resolutions_agree_with_the_patterns(text: str) -> None:
+    """Words and short digits are resolved without the patterns to the value the patterns give."""
+    quick, full = _yaml._scalar(text, True), _yaml._resolved(text)
+    assert (type(quick), quick) == (type(full), full)
+
+
 @pytest.mark.parametrize("text", ["", "12", "0x1F", "0o17", "-.5", "2024-01-31", "null"])
 def test_a_trailing_newline_is_never_part_of_a_typed_scalar(text: str) -> None:
     """The core-schema patterns match the whole scalar; `$` would also accept a final newline."""

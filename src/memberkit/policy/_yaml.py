@@ -175,6 +175,25 @@ def _scalar(value: str, plain: bool) -> object:
     """
     if not plain or (value and value[0] not in _TYPED_START):
         return value
+    first = value[:1]
+    if first in _WORD_START:
+        # A word (name, true, food...): of the patterns only null and the booleans start so.
+        return None if value in _NULL_WORDS else _BOOL.get(value, value)
+    if value.isdigit() and value.isascii() and len(value) < _SHORT_INT:
+        # The common number: plain digits, below the largest policy number by their count.
+        return int(value)
+    return _resolved(value)
+
+
+_WORD_START = frozenset("nNtTfF")
+_NULL_WORDS = frozenset({"null", "Null", "NULL"})
+_SHORT_INT = 16
+"""Digits fewer than this are read at once: below 10^15, the bound on a policy number (longer
+ones go through the patterns, which refuse overlong numbers before converting them)."""
+
+
+def _resolved(value: str) -> object:
+    """A plain scalar resolved by the core schema's patterns, one after another."""
     if _NULL.match(value):
         return None
     if value in _BOOL:
