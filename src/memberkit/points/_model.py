@@ -350,8 +350,10 @@ def _event_kind(kind: str) -> str:
     # near miss (purchse) would silently earn on an activity nobody sends.
     # A word can only be that close to one it shares enough letters with (difflib's own first
     # bound, quick_ratio): an activity kind such as checkin is not given to difflib at all.
+    if kind in _EARN_WORDS:
+        return kind
     near = [w for w in _EARN_WORDS if _shared_ratio(kind, w) >= _CLOSE]
-    if kind not in _EARN_WORDS and near:
+    if near:
         close = difflib.get_close_matches(kind, near, n=1, cutoff=_CLOSE)
         if close:
             raise ValueError(

@@ -31,6 +31,7 @@ from ..i18n._catalog import clean_locale
 from ..lifecycle._compile import check_lifecycle, compile_lifecycle
 from ..points._check import DEFAULT_CURRENCY
 from ..points._compile import check_points, compile_points
+from ..rules._shared import shared_conditions
 from ..tiers._compile import check_tiers, compile_tiers
 from ._changes import expand_changes
 from ._document import PolicyDocument, shared_schema
@@ -90,6 +91,12 @@ def parse_policy(text: str | bytes, *, source: str = "<policy>") -> Policy:
 def parse_read_policy(read: Located, source: str) -> Policy:
     """``parse_policy`` of text ``read_yaml`` has already read (``memberkit validate`` reads a
     file once, to learn whether it is a policy, and then checks what it read)."""
+    # Equal parts of conditions are parsed and compiled once within the policy.
+    with shared_conditions():
+        return _parse_read(read, source)
+
+
+def _parse_read(read: Located, source: str) -> Policy:
     located, changed = expand_changes(read)
     if changed:
         raise PolicyError([_locate(located, f) for f in changed])
@@ -158,7 +165,8 @@ def rebuild_policy(source: str, document: PolicyDocument) -> Policy:
         editions.append(
             editions[-1].model_copy(update={name: getattr(version, name) for name in replaced})
         )
-    return _compile_policy(document, info, editions, source)
+    with shared_conditions():
+        return _compile_policy(document, info, editions, source)
 
 
 def _compile_policy(

@@ -25,6 +25,7 @@ installed, and the same limits apply to both since the composer enforces them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -57,14 +58,52 @@ class Mark(NamedTuple):
     column: int
 
 
-@dataclass(frozen=True, slots=True)
 class Located:
-    """A parsed document and where each of its keys and values was written."""
+    """A parsed document and where each of its keys and values was written.
 
-    source: str
-    data: Any
-    values: dict[Path, Mark] = field(default_factory=dict)
-    keys: dict[Path, Mark] = field(default_factory=dict)
+    The places are worked out when first asked for: a policy that loads without a problem never
+    needs them, and finding them is most of the cost of reading the YAML (a path for every key
+    and value). They are read again from the same text then, so they are the places the document
+    was read from.
+    """
+
+    __slots__ = ("_find", "_keys", "_values", "data", "source")
+
+    def __init__(
+        self,
+        source: str,
+        data: Any,
+        values: dict[Path, Mark] | None = None,
+        keys: dict[Path, Mark] | None = None,
+        *,
+        find: Callable[[], tuple[dict[Path, Mark], dict[Path, Mark]]] | None = None,
+    ) -> None:
+        self.source = source
+        self.data = data
+        self._values = values if values is not None or find is not None else {}
+        self._keys = keys if keys is not None or find is not None else {}
+        self._find = find
+
+    def _places(self) -> None:
+        assert self._find is not None
+        self._values, self._keys = self._find()
+        self._find = None
+
+    @property
+    def values(self) -> dict[Path, Mark]:
+        """Where each value (and each list or mapping) was written, by its path."""
+        if self._values is None:
+            self._places()
+        assert self._values is not None
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path, Mark]:
+        """Where each mapping key was written, by the path of its value."""
+        if self._keys is None:
+            self._places()
+        assert self._keys is not None
+        return self._keys
 
     def locate(self, path: Path, *, key: bool = False) -> Mark:
         """Where ``path`` was written: the key itself when ``key``, else its value.
@@ -72,14 +111,15 @@ class Located:
         A path that names something absent (a missing key) falls back to the nearest enclosing
         node that exists, so every issue points at a real place in the file.
         """
+        values, keys = self.values, self.keys
         probe = tuple(path)
-        if key and probe in self.keys:
-            return self.keys[probe]
+        if key and probe in keys:
+            return keys[probe]
         while probe:
-            if probe in self.values:
-                return self.values[probe]
+            if probe in values:
+                return values[probe]
             probe = probe[:-1]
-        return self.values.get((), Mark(1, 1))
+        return values.get((), Mark(1, 1))
 
 
 def _issue(source: str, mark: Mark, message: str, code: str, path: Path = ()) -> PolicyIssue:
@@ -135,6 +175,25 @@ def _scalar(value: str, plain: bool) -> object:
     """
     if not plain or (value and value[0] not in _TYPED_START):
         return value
+    first = value[:1]
+    if first in _WORD_START:
+        # A word (name, true, food...): of the patterns only null and the booleans start so.
+        return None if value in _NULL_WORDS else _BOOL.get(value, value)
+    if value.isdigit() and value.isascii() and len(value) < _SHORT_INT:
+        # The common number: plain digits, below the largest policy number by their count.
+        return int(value)
+    return _resolved(value)
+
+
+_WORD_START = frozenset("nNtTfF")
+_NULL_WORDS = frozenset({"null", "Null", "NULL"})
+_SHORT_INT = 16
+"""Digits fewer than this are read at once: below 10^15, the bound on a policy number (longer
+ones go through the patterns, which refuse overlong numbers before converting them)."""
+
+
+def _resolved(value: str) -> object:
+    """A plain scalar resolved by the core schema's patterns, one after another."""
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -385,12 +444,14 @@ def read_yaml(text: str | bytes, source: str) -> Located:
             ) from None
     if len(text) > MAX_BYTES:
         raise PolicyError([_issue(source, start, _too_big(len(text)), "too_large")])
-    composer = _fast(text, source, C_LOADER) if C_LOADER is not None else None
-    if composer is not None:
-        return _located(composer, source)
+    loader = C_LOADER
+    if loader is not None:
+        found = _fast(text, loader)
+        if found is not _GAVE_UP:
+            return _located(source, found, find=lambda: _places(text, loader, source))
     composer = _Composer(source)
     try:
-        complete = composer.compose(yaml.parse(text, Loader=yaml.SafeLoader))
+        complete = composer.compose(_aligned(yaml.parse(text, Loader=yaml.SafeLoader), text))
     except yaml.MarkedYAMLError as exc:
         problem_mark = exc.problem_mark or exc.context_mark
         mark = Mark(problem_mark.line + 1, problem_mark.column + 1) if problem_mark else start
@@ -404,21 +465,79 @@ def read_yaml(text: str | bytes, source: str) -> Located:
         ) from None
     if composer.issues or not complete:
         raise PolicyError(composer.issues)
-    return _located(composer, source)
+    return _located(source, composer.root, composer.values, composer.keys)
 
 
-def _fast(text: str, source: str, loader: type[yaml.CSafeLoader]) -> _Composer | None:
-    """The document composed from libyaml's events, or None when anything is wrong with it."""
-    composer = _Composer(source)
+def _aligned(events: Iterable[ev.Event], text: str) -> Iterator[ev.Event]:
+    """The pure-Python parser's events with libyaml's place for an empty value in braces.
+
+    In ``{a: }`` PyYAML places the missing value just after the colon and libyaml at the next
+    token (the ``}``, or a ``,``); a policy's error must say the same place whichever parser
+    read it, so the empty value is moved on past blanks, line ends and comments.
+    """
+    depth = 0
+    for event in events:
+        if isinstance(event, ev.CollectionStartEvent) and event.flow_style:
+            depth += 1
+        elif isinstance(event, ev.CollectionEndEvent) and depth:
+            depth -= 1
+        elif (
+            depth
+            and isinstance(event, ev.ScalarEvent)
+            and event.value == ""
+            and event.style is None
+            and event.start_mark is not None
+        ):
+            mark = _next_token(text, event.start_mark)
+            event = ev.ScalarEvent(
+                event.anchor, event.tag, event.implicit, "", mark, mark, event.style
+            )
+        yield event
+
+
+def _next_token(text: str, mark: Any) -> yaml.Mark:
+    """The place of the first character at or after ``mark`` that is not blank or a comment."""
+    index, line, column = mark.index, mark.line, mark.column
+    while index < len(text):
+        char = text[index]
+        if char == "#":
+            while index < len(text) and text[index] != "\n":
+                index += 1
+            continue
+        if char == "\n":
+            index, line, column = index + 1, line + 1, 0
+        elif char in " \t\r":
+            index, column = index + 1, column + 1
+        else:
+            break
+    return yaml.Mark(mark.name, index, line, column, text, index)
+
+
+_GAVE_UP: Any = object()
+"""What the quick readers give where the composer would find an issue (or libyaml fails)."""
+
+
+def _fast(text: str, loader: type[yaml.CSafeLoader]) -> Any:
+    """The document read by libyaml without places, or ``_GAVE_UP`` when anything is wrong."""
     try:
-        found = _quick(loader(text))
+        return _plain(loader(text))
     except Exception:
         # Whatever libyaml refuses (or a text it cannot take), the pure-Python parser words.
-        return None
-    if found is None:
-        return None
-    composer.root, composer.values, composer.keys = found
-    return composer
+        return _GAVE_UP
+
+
+def _places(
+    text: str, loader: type[yaml.CSafeLoader], source: str
+) -> tuple[dict[Path, Mark], dict[Path, Mark]]:
+    """The places of every value and key of a text ``_plain`` read (asked for by an issue)."""
+    found = _quick(loader(text))
+    if found is not None:
+        return found[1], found[2]
+    # Not reached for a text ``_plain`` read, which gives up wherever ``_quick`` does; the
+    # composer's places are the same ones in any case.
+    composer = _Composer(source)
+    composer.compose(_aligned(yaml.parse(text, Loader=yaml.SafeLoader), text))
+    return composer.values, composer.keys
 
 
 _Scalar = ev.ScalarEvent
@@ -428,6 +547,96 @@ _SequenceStart = ev.SequenceStartEvent
 _DocumentStart = ev.DocumentStartEvent
 _new = tuple.__new__
 _MAX_INT = int(MAX_POLICY_NUMBER)
+
+
+_MappingEnd = ev.MappingEndEvent
+_SequenceEnd = ev.SequenceEndEvent
+
+
+def _plain(parser: Any) -> Any:
+    """The document composed from ``parser``'s events without the places of its values, or
+    ``_GAVE_UP`` wherever ``_quick`` gives up (``tests/policy/test_yaml.py`` holds the two to
+    the same answers).
+
+    This is what a policy that loads costs: one step per event and no path for any value. A
+    list or mapping's size (what an alias to it adds to the count of values) is the count of
+    values read while it was open.
+    """
+    anchors: dict[str, tuple[Any, int]] = {}
+    nodes = 0
+    documents = 0
+    # The open lists and mappings around the current one: (container, its pending key, the
+    # anchor of the one opened inside it, the count of values before that one).
+    stack: list[tuple[Any, Any, str | None, int]] = []
+    container: Any = None  # the list or mapping being read; None at the top
+    is_map = False
+    key: Any = None  # the key whose value comes next in a mapping; None when a key comes next
+    root: Any = None
+    value: Any
+    get = parser.get_event
+    while (event := get()) is not None:
+        kind = event.__class__
+        if kind is _Scalar:
+            if event.tag is not None:
+                return _GAVE_UP
+            text = event.value
+            if is_map and key is None:
+                if event.anchor is not None or text in container:
+                    return _GAVE_UP  # an anchored or a duplicate key
+                key = text
+                continue
+            nodes += 1
+            if event.style or (text and text[0] not in _TYPED_START):
+                value = text
+            else:
+                value = _scalar(text, True)
+                if type(value) is int:
+                    if not -_MAX_INT < value < _MAX_INT:
+                        return _GAVE_UP
+                elif type(value) is not str and _out_of_range(text, value) is not None:
+                    return _GAVE_UP
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+        elif kind is _MappingStart or kind is _SequenceStart:
+            if (is_map and key is None) or event.tag is not None or len(stack) >= MAX_DEPTH:
+                return _GAVE_UP  # a list or mapping as a key, a tag, too deep
+            stack.append((container, key, event.anchor, nodes))
+            nodes += 1
+            is_map = kind is _MappingStart
+            container = {} if is_map else []
+            key = None
+            continue
+        elif kind is _MappingEnd or kind is _SequenceEnd:
+            value = container
+            container, key, anchor, before = stack.pop()
+            is_map = type(container) is dict
+            if anchor is not None:
+                anchors[anchor] = (value, nodes - before)
+        elif kind is _Alias:
+            found = anchors.get(event.anchor or "")
+            if (is_map and key is None) or found is None:
+                return _GAVE_UP  # an alias as a key, an unknown alias
+            value, size = found
+            nodes += size
+            if nodes > MAX_NODES:
+                return _GAVE_UP
+        elif kind is _DocumentStart:
+            documents += 1
+            if documents > 1:
+                return _GAVE_UP
+            continue
+        else:
+            continue  # the stream's and document's framing
+        if container is None:
+            root = value
+        elif is_map:
+            container[key] = value
+            key = None
+        else:
+            container.append(value)
+    if nodes > MAX_NODES:
+        return _GAVE_UP
+    return root
 
 
 def _quick(parser: Any) -> tuple[Any, dict[Path, Mark], dict[Path, Mark]] | None:
@@ -562,22 +771,29 @@ def _quick(parser: Any) -> tuple[Any, dict[Path, Mark], dict[Path, Mark]] | None
     return root, values, keys
 
 
-def _located(composer: _Composer, source: str) -> Located:
-    start = Mark(1, 1)
-    if composer.root is None:
-        raise PolicyError([_issue(source, start, "the policy is empty", "empty")])
-    if not isinstance(composer.root, dict):
+def _located(
+    source: str,
+    root: Any,
+    values: dict[Path, Mark] | None = None,
+    keys: dict[Path, Mark] | None = None,
+    *,
+    find: Callable[[], tuple[dict[Path, Mark], dict[Path, Mark]]] | None = None,
+) -> Located:
+    located = Located(source, root, values, keys, find=find)
+    if root is None:
+        raise PolicyError([_issue(source, Mark(1, 1), "the policy is empty", "empty")])
+    if not isinstance(root, dict):
         raise PolicyError(
             [
                 _issue(
                     source,
-                    composer.values.get((), start),
+                    located.values.get((), Mark(1, 1)),
                     "a policy is a mapping of sections (memberkit, program, ...)",
                     "not_a_mapping",
                 )
             ]
         )
-    return Located(source, composer.root, composer.values, composer.keys)
+    return located
 
 
 def _too_big(size: int) -> str:

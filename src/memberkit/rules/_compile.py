@@ -24,6 +24,7 @@ from typing import cast
 from .._paths import Path
 from ._ast import All, Any, Compare, Condition, Not
 from ._fields import ATTRIBUTE_PREFIX, MOMENT_FIELDS, FieldType
+from ._shared import shared
 
 __all__ = ["TRUE", "Facts", "Predicate", "Trace", "compile_condition"]
 
@@ -100,18 +101,44 @@ class Predicate:
 
 
 def compile_condition(cond: Condition, tz: tzinfo) -> Predicate:
-    """Compile ``cond`` once; ``tz`` is the programme's zone, for datetimes without an offset."""
-    test, tracer = _compile(cond, tz)
-    return Predicate(cond, test, tracer)
+    """Compile ``cond`` once; ``tz`` is the programme's zone, for datetimes without an offset.
+
+    While a policy loads, a node compiled before (the same node: ``rules._shared``) gives the
+    closures already made, and a whole condition the predicate already made.
+    """
+    table = shared()
+    if table is None:
+        test, tracer = _compile(cond, tz)
+        return Predicate(cond, test, tracer)
+    key = ("predicate", id(cond), id(tz))
+    found = table.get(key)
+    if found is None:
+        test, tracer = _compile(cond, tz)
+        found = table[key] = (cond, tz, Predicate(cond, test, tracer))
+    return found[2]  # type: ignore[index,no-any-return]
 
 
 def _compile(cond: Condition, tz: tzinfo) -> tuple[_Test, _Tracer]:
-    if isinstance(cond, Compare):
-        return _compare(cond, tz)
+    if type(cond) is All or type(cond) is Any:
+        return _group(cond, tz, every=type(cond) is All)
+    if type(cond) is Compare:
+        # A comparison is what repeats across a policy's conditions: one written like another
+        # at the same place is the same node (``rules._shared``), whose closures are made once.
+        table = shared()
+        if table is None:
+            return _compare(cond, tz)
+        # The node and the zone are kept with the closures, so their ids stay theirs.
+        key = ("closures", id(cond), id(tz))
+        found = table.get(key)
+        if found is None:
+            found = table[key] = (cond, tz, _compare(cond, tz))
+        return found[2]  # type: ignore[index,no-any-return]
     if isinstance(cond, Not):
         return _negation(cond, tz)
     if isinstance(cond, All | Any):
-        return _group(cond, tz)
+        return _group(cond, tz, every=isinstance(cond, All))
+    if isinstance(cond, Compare):
+        return _compare(cond, tz)
     raise TypeError(f"not a condition node: {cond!r}")
 
 
@@ -129,11 +156,10 @@ def _negation(cond: Not, tz: tzinfo) -> tuple[_Test, _Tracer]:
     return test, tracer
 
 
-def _group(cond: All | Any, tz: tzinfo) -> tuple[_Test, _Tracer]:
+def _group(cond: All | Any, tz: tzinfo, *, every: bool) -> tuple[_Test, _Tracer]:
     compiled = [_compile(child, tz) for child in cond.children]
     tests = tuple(test for test, _ in compiled)
     tracers = tuple(tracer for _, tracer in compiled)
-    every = isinstance(cond, All)
     op = "all" if every else "any"
     path = cond.path
     decide = all if every else any

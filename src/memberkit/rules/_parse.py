@@ -23,6 +23,7 @@ from ._fields import (
     FieldType,
 )
 from ._literals import LiteralError, check_literal, literal_type, show
+from ._shared import shared, written
 
 __all__ = ["parse_condition"]
 
@@ -66,12 +67,13 @@ def _suggestion(word: str, options: Iterable[str]) -> str:
 
 
 class _Parser:
-    __slots__ = ("attributes", "findings", "vocabulary")
+    __slots__ = ("attributes", "findings", "table", "vocabulary")
 
     def __init__(self, vocabulary: Mapping[str, FieldType], attributes: bool) -> None:
         self.vocabulary = vocabulary
         self.attributes = attributes
         self.findings: list[Finding] = []
+        self.table = shared()
 
     def problem(self, path: Path, message: str, code: str) -> None:
         self.findings.append(Finding(path, message, code))
@@ -161,6 +163,24 @@ class _Parser:
         return None
 
     def field(self, name: str, value: object, path: Path) -> Condition | None:
+        table = self.table
+        if table is None:
+            return self.fresh_field(name, value, path)
+        # A field written alike at the same place of another condition of the policy is the
+        # node already made (the vocabulary is kept with it, so its id stays its own).
+        key = ("field", id(self.vocabulary), self.attributes, name, path, written(value))
+        if key[-1] is None:
+            return self.fresh_field(name, value, path)
+        found = table.get(key)
+        if found is not None:
+            return found[1]  # type: ignore[index,no-any-return]
+        before = len(self.findings)
+        made = self.fresh_field(name, value, path)
+        if made is not None and len(self.findings) == before:
+            table[key] = (self.vocabulary, made)
+        return made
+
+    def fresh_field(self, name: str, value: object, path: Path) -> Condition | None:
         field_type = self.field_type(name, path)
         if not isinstance(value, Mapping):
             if field_type is None:
