@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from operator import add
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from dateutil.relativedelta import relativedelta
 
@@ -268,10 +269,10 @@ class KpiCounts:
             sales=self.sales + other.sales,
             tiers=_added(self.tiers, other.tiers),
             flows={
-                currency: _points_added(self.flows.get(currency, {}), other.flows.get(currency, {}))
+                currency: _added(self.flows.get(currency, {}), other.flows.get(currency, {}))
                 for currency in {**self.flows, **other.flows}
             },
-            outstanding=_points_added(self.outstanding, other.outstanding),
+            outstanding=_added(self.outstanding, other.outstanding),
             valued=self.valued + other.valued,
             at_risk=self.at_risk + other.at_risk,
             p_alive_sum=self.p_alive_sum + other.p_alive_sum,
@@ -282,19 +283,14 @@ class KpiCounts:
 
 
 K = TypeVar("K")
+N = TypeVar("N", bound=int | Decimal)
 
 
-def _added(mine: Mapping[K, int], theirs: Mapping[K, int]) -> dict[K, int]:
+def _added(mine: Mapping[K, N], theirs: Mapping[K, N]) -> dict[K, N]:
+    """Both mappings' numbers, added key by key (a key in one only keeps its number)."""
     total = dict(mine)
     for key, value in theirs.items():
-        total[key] = total.get(key, 0) + value
-    return total
-
-
-def _points_added(mine: Mapping[K, Points], theirs: Mapping[K, Points]) -> dict[K, Points]:
-    total = dict(mine)
-    for key, value in theirs.items():
-        total[key] = total.get(key, 0) + value
+        total[key] = cast(N, add(total[key], value)) if key in total else value
     return total
 
 

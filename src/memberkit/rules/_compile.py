@@ -119,9 +119,9 @@ def compile_condition(cond: Condition, tz: tzinfo) -> Predicate:
 
 
 def _compile(cond: Condition, tz: tzinfo) -> tuple[_Test, _Tracer]:
-    if type(cond) is All or type(cond) is Any:
-        return _group(cond, tz, every=type(cond) is All)
-    if type(cond) is Compare:
+    if isinstance(cond, All | Any):
+        return _group(cond, tz, every=isinstance(cond, All))
+    if isinstance(cond, Compare):
         # A comparison is what repeats across a policy's conditions: one written like another
         # at the same place is the same node (``rules._shared``), whose closures are made once.
         table = shared()
@@ -135,10 +135,6 @@ def _compile(cond: Condition, tz: tzinfo) -> tuple[_Test, _Tracer]:
         return found[2]  # type: ignore[index,no-any-return]
     if isinstance(cond, Not):
         return _negation(cond, tz)
-    if isinstance(cond, All | Any):
-        return _group(cond, tz, every=isinstance(cond, All))
-    if isinstance(cond, Compare):
-        return _compare(cond, tz)
     raise TypeError(f"not a condition node: {cond!r}")
 
 
