@@ -15,7 +15,7 @@ fixed order, because each reads what the previous one decided:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -36,6 +36,7 @@ from ._events import (
     event_fingerprint,
     legacy_fingerprint,
 )
+from ._evolve import replace
 from ._fold import fold
 from ._instants import fixed_offset
 from ._limits import MAX_YEAR, memberkit_context
@@ -207,7 +208,7 @@ def apply_captured(
         advanced_to=None,
         base=None,
     )
-    kept = fold(policy, new)
+    kept = fold(policy, new, state.clock)
     return kept, Outcome(event.id, False, tuple(reasons), locale)
 
 

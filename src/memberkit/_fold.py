@@ -14,7 +14,9 @@ records older than what any rule of the policy can still read are folded into ``
   (what a lifetime cap reads);
 - journal lines older than the journal horizon (and than what transfers' yearly limits, refunds
   and tier measures of points read) become per-currency, per-kind sums;
-- lots spent or expired that no kept redemption names leave the lots.
+- lots spent or expired that no kept redemption names leave the lots, and lots earned before
+  the week of the refund horizon that only their date tells apart merge; lots are looked over
+  once a week (when the Monday starting the horizon's week moves), not at every event.
 
 A policy whose tiers read the whole membership (a ``lifetime`` window, ``lifetime_requires``)
 keeps every order: folding never changes a decision. Cut-offs fall on local midnights, so a
@@ -26,14 +28,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from itertools import compress, count
 from operator import attrgetter
 from typing import TypeVar
 
 from ._compiled import CompiledProgram, Policy
+from ._evolve import replace
 from ._figures import figure_days, window_days
 from ._instants import fixed_offset
 from ._memo import IdentityMemo
@@ -199,14 +202,39 @@ def _horizons(policy: Policy) -> Horizons | None:
     return Horizons(refund=refund, orders=orders, caps=caps, journal=journal)
 
 
-def _cutoff(program: CompiledProgram, clock: datetime, days: int) -> datetime:
-    """The local midnight ``days`` whole days before the day of ``clock``."""
-    day = program.info.local_date(clock) - timedelta(days=days)
-    return fixed_offset(datetime(day.year, day.month, day.day, tzinfo=program.info.tz))
+def _cutoff(program: CompiledProgram, today: date, days: int) -> datetime:
+    """The local midnight ``days`` whole days before the local day ``today``."""
+    return _midnight(program, today - timedelta(days=days))
 
 
-def fold(policy: Policy, state: MemberState) -> MemberState:
-    """The state with every record older than the policy's horizons folded into totals."""
+_MIDNIGHTS: dict[tuple[tzinfo, date], datetime] = {}
+
+
+def _midnight(program: CompiledProgram, day: date) -> datetime:
+    """The local midnight starting ``day`` (the last few asked, kept: a fold asks for the same
+    four or five on every event of a day)."""
+    key = (program.info.tz, day)
+    found = _MIDNIGHTS.get(key)
+    if found is None:
+        if len(_MIDNIGHTS) >= 64:
+            _MIDNIGHTS.clear()
+        found = fixed_offset(datetime(day.year, day.month, day.day, tzinfo=program.info.tz))
+        _MIDNIGHTS[key] = found
+    return found
+
+
+def _week_of(cut: datetime) -> date:
+    """The Monday starting the week of the local midnight ``cut``."""
+    day = cut.date()
+    return day - timedelta(days=day.weekday())
+
+
+def fold(policy: Policy, state: MemberState, since: datetime | None = None) -> MemberState:
+    """The state with every record older than the policy's horizons folded into totals.
+
+    ``since`` is the member's clock before the event just recorded (None: unknown, or the
+    first event); lots are looked over when the week of the refund horizon has moved since.
+    """
     found = horizons(policy)
     clock = state.clock
     if found is None or clock is None:
@@ -214,46 +242,65 @@ def fold(policy: Policy, state: MemberState) -> MemberState:
     program = policy.at(clock)
     folded = state.folded or Folded()
     changed = False
-    refund_cut = _cutoff(program, clock, found.refund)
+    today = program.info.local_date(clock)
+    refund_cut = _cutoff(program, today, found.refund)
+    # Spent lots leave, and lots past the refund horizon merge, once a week: the cut moves to
+    # the Monday starting the horizon's week, so the lots are looked over when that moves (a
+    # lot stays at most six days longer; merging and dropping change no decision either way).
+    lots_cut = _week_of(refund_cut)
+    lots_due = (
+        since is None
+        or _week_of(_cutoff(program, program.info.local_date(since), found.refund)) != lots_cut
+    )
 
     # Event ids: a repeated event older than the refund horizon is refused as out of order.
+    # The state is copied once at the end, with every field that changed.
+    changes: dict[str, object] = {}
     seen_day = refund_cut.date().toordinal()
     if state.seen and state.seen[0][2] < seen_day:
         k = _leading(state.seen, lambda entry: entry[2] < seen_day)
-        state = replace(state, seen=seen_from(state.seen, k))
+        changes["seen"] = seen_from(state.seen, k)
         folded = replace(folded, events=folded.events + k)
         changed = True
 
     ps, folded, points_changed = _fold_points(
-        program, state.points, folded, found, clock, refund_cut, state
+        program,
+        state.points,
+        folded,
+        found,
+        today,
+        clock,
+        refund_cut,
+        state,
+        _midnight(program, lots_cut) if lots_due else None,
     )
     changed = changed or points_changed
 
     if found.orders is not None:
-        order_cut = _cutoff(program, clock, found.orders)
+        order_cut = _cutoff(program, today, found.orders)
         old_orders = _older(state.orders, order_cut)
         old_activities = _older(state.activities, order_cut)
         if old_orders or old_activities:
             folded = _fold_orders(
-                program, folded, state.orders[:old_orders], state.activities[:old_activities]
+                program,
+                folded,
+                state.orders[:old_orders],
+                state.activities[:old_activities],
+                order_cut,
             )
-            folded = replace(folded, orders_before=order_cut)
-            state = replace(
-                state,
-                orders=orders_from(state.orders, old_orders),
-                activities=state.activities[old_activities:],
-            )
+            changes["orders"] = orders_from(state.orders, old_orders)
+            changes["activities"] = state.activities[old_activities:]
             changed = True
         # A carry counts in the window it rolled into, which starts at its moment: one that old
         # belongs to a window no review or question reads any more.
         rolled = state.tiers.rollovers
         old_rolls = _leading(rolled, lambda record: record.at < order_cut)
         if old_rolls:
-            state = replace(state, tiers=replace(state.tiers, rollovers=rolled[old_rolls:]))
+            changes["tiers"] = replace(state.tiers, rollovers=rolled[old_rolls:])
             changed = True
     if not changed:
         return state
-    return replace(state, points=ps, folded=folded)
+    return replace(state, points=ps, folded=folded, **changes)
 
 
 _ID = attrgetter("id")
@@ -266,6 +313,20 @@ def _refundable(earning: Earning, state: MemberState, cut: datetime) -> bool:
     """Whether the order ``earning`` is for is held and placed at or after ``cut``."""
     order = state.order(earning.order)
     return order is not None and order.at >= cut
+
+
+def _past_refunds(earnings: Sequence[Earning], state: MemberState, cut: datetime) -> int:
+    """How many earnings at the start are for orders no refund can reach (``_leading`` with
+    ``_refundable``, asked once per order: an order's earnings are booked together)."""
+    k = 0
+    order = None
+    for earning in earnings:
+        if earning.order != order:
+            if _refundable(earning, state, cut):
+                break
+            order = earning.order
+        k += 1
+    return k
 
 
 def _leading(records: Sequence[T], folds: Callable[[T], bool]) -> int:
@@ -291,7 +352,9 @@ def _fold_orders(
     folded: Folded,
     orders: tuple[OrderRecord, ...],
     activities: Sequence[ActivityRecord],
+    before: datetime,
 ) -> Folded:
+    """``folded`` with ``orders`` and ``activities`` (those dated before ``before``) added."""
     last: dict[str, datetime] = dict(folded.last_activity)
     for record in activities:
         if record.kind not in last or record.at > last[record.kind]:
@@ -309,6 +372,7 @@ def _fold_orders(
         orders=folded.orders + len(orders),
         purchases=purchases,
         last_activity=tuple(sorted(last.items())),
+        orders_before=before,
     )
 
 
@@ -345,11 +409,17 @@ def _fold_points(
     ps: PointsState,
     folded: Folded,
     found: Horizons,
+    today: date,
     clock: datetime,
     refund_cut: datetime,
     state: MemberState,
+    lots_cut: datetime | None,
 ) -> tuple[PointsState, Folded, bool]:
-    changed = False
+    """The points records past their horizons folded; lots looked over when ``lots_cut`` (a
+    refund horizon moved back to a week's start) is given."""
+    # The points state is copied once at the end, with every field that changed.
+    changes: dict[str, object] = {}
+    redemptions = ps.redemptions
     # Redemptions past the refund horizon can no longer be cancelled.
     k = _leading(ps.redemptions, lambda record: record.at < refund_cut)
     if k:
@@ -366,17 +436,15 @@ def _fold_points(
             redemptions=tuple(sorted(counts.items())),
             last_activity=tuple(sorted(last.items())),
         )
-        ps = replace(ps, redemptions=dropped(ps.redemptions, k))
-        changed = True
+        redemptions = changes["redemptions"] = dropped(ps.redemptions, k)
 
     # Refund detail of orders past the refund horizon (earnings are booked in order).
     if ps.earnings:
-        k = _leading(ps.earnings, lambda earning: not _refundable(earning, state, refund_cut))
+        k = _past_refunds(ps.earnings, state, refund_cut)
         if k:
-            ps = replace(ps, earnings=dropped(ps.earnings, k))
-            changed = True
+            changes["earnings"] = dropped(ps.earnings, k)
 
-    cap_cut = _cutoff(program, clock, found.caps)
+    cap_cut = _cutoff(program, today, found.caps)
     k = _leading(ps.cap_uses, lambda use: use.at < cap_cut)
     if k:
         totals: dict[str, tuple[int, int | Decimal]] = {
@@ -388,11 +456,10 @@ def _fold_points(
         folded = replace(
             folded, cap_uses=tuple((key, c, p) for key, (c, p) in sorted(totals.items()))
         )
-        ps = replace(ps, cap_uses=ps.cap_uses[k:])
-        changed = True
+        changes["cap_uses"] = ps.cap_uses[k:]
 
     if found.journal is not None:
-        journal_cut = _cutoff(program, clock, found.journal)
+        journal_cut = _cutoff(program, today, found.journal)
         k = _leading(ps.journal, lambda entry: entry.at < journal_cut)
         if k:
             sums: dict[tuple[str, str], int | Decimal] = {
@@ -406,29 +473,31 @@ def _fold_points(
                 journal=tuple((c, kind, p) for (c, kind), p in sorted(sums.items())),
                 journal_before=journal_cut,
             )
-            ps = replace(ps, journal=ps.journal[k:])
-            changed = True
+            changes["journal"] = ps.journal[k:]
 
     # Lots spent or expired leave the state once no redemption that could be cancelled names
-    # them (a cancel gives points back to the lots they came from). Looked at when something
-    # else was folded (about once a day), not at every event.
-    if not changed:
+    # them (a cancel gives points back to the lots they came from). Looked at once a week, not
+    # at every event.
+    if lots_cut is not None:
+        lots = ps.lots
+        named = {lot_id for r in redemptions for lot_id, _ in r.taken}
+        # A closed lot holds nothing: the lots holding nothing are found with scans kept in C.
+        held = list(map(_REMAINING, lots))
+        if held and min(held) <= 0:
+            empty = positions(held, 0) if min(held) == 0 else range(len(held))
+            gone = {i for i in empty if _closed(lots[i]) and lots[i].id not in named}
+            if gone:
+                out = list(lots)
+                for i in sorted(gone, reverse=True):
+                    del out[i]
+                # Closed lots are not live: the index of due moments stays what it was.
+                lots = replaced(lots, tuple(out), [(lots[i], None) for i in gone])
+        lots = _merged(program, lots, named, lots_cut, clock)
+        if lots is not ps.lots:
+            changes["lots"] = lots
+    if not changes:
         return ps, folded, False
-    named = {lot_id for r in ps.redemptions for lot_id, _ in r.taken}
-    # A closed lot holds nothing: the lots holding nothing are found with scans kept in C.
-    held = list(map(_REMAINING, ps.lots))
-    if held and min(held) <= 0:
-        empty = positions(held, 0) if min(held) == 0 else range(len(held))
-        gone = {i for i in empty if _closed(ps.lots[i]) and ps.lots[i].id not in named}
-        if gone:
-            out = list(ps.lots)
-            for i in sorted(gone, reverse=True):
-                del out[i]
-            kept = tuple(out)
-            # Closed lots are not live: the index of due moments stays what it was.
-            ps = replace(ps, lots=replaced(ps.lots, kept, [(ps.lots[i], None) for i in gone]))
-    ps = replace(ps, lots=_merged(program, ps.lots, named, refund_cut, clock))
-    return ps, folded, changed
+    return replace(ps, **changes), folded, True
 
 
 def _merged(

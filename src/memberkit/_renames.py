@@ -15,11 +15,11 @@ Two moments apply a policy's ``renames:`` (docs/policy.md, "Renames"):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import datetime
 
 from ._compiled import CompiledProgram, Renames
 from ._errors import StateError
+from ._evolve import replace
 from ._reasons import Reason
 from ._state import MemberState
 from .points._ledger import currencies_of

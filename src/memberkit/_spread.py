@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from ._context import RefundedLine
 from ._errors import EventError
+from ._evolve import replace
 from ._money import Money
 from ._reasons import Reason
 from ._state import LineRecord, MemberState, OrderRecord, RefundRecord, TenderRecord

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from operator import attrgetter, itemgetter
@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from ._errors import StateError
+from ._evolve import replace
 from ._limits import MAX_ID, MAX_YEAR, MIN_YEAR, memberkit_context, year_problem
 from ._memo import KeyedPositions
 from ._rows import Rows

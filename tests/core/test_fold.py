@@ -357,8 +357,9 @@ def test_old_carries_leave_the_state_and_change_no_decision() -> None:
 
 
 def test_lots_past_the_refund_horizon_that_only_their_date_tells_apart_merge() -> None:
-    """Never-expiring points earned weekly for a year keep one lot for everything past the
-    30-day refund horizon (plus the recent ones), and the balance is the kept policy's."""
+    """Never-expiring points earned weekly for a year keep one lot for everything earned before
+    the week of the 30-day refund horizon (lots are looked over once a week, from its Monday),
+    plus the recent ones, and the balance is the kept policy's."""
     body = "points:\n  earn:\n    - {id: base, per: 1 CNY, points: 1}\n"
     keep, fold = _kept_and_folded(body)
     events = memberkit.parse_events(
@@ -369,7 +370,9 @@ def test_lots_past_the_refund_horizon_that_only_their_date_tells_apart_merge() -
         kept, _ = memberkit.apply(keep, kept, event)
         folded, _ = memberkit.apply(fold, folded, event)
     assert folded.clock is not None
-    cut = folded.clock - timedelta(days=31)
+    horizon = folded.clock.astimezone(SHANGHAI).date() - timedelta(days=30)
+    monday = horizon - timedelta(days=horizon.weekday())
+    cut = datetime(monday.year, monday.month, monday.day, tzinfo=SHANGHAI)
     old = [lot for lot in folded.points.lots if lot.earned_at < cut]
     assert len(old) == 1
     assert old[0].remaining == 100 * (52 - len(folded.points.lots) + 1)

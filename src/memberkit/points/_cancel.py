@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 from .._context import ApplyContext
 from .._errors import EventError
 from .._events import RedemptionCancel
+from .._evolve import replace
 from .._reasons import Reason
 from .._state import MemberState
 from ._compile import CompiledCurrency, CompiledPoints

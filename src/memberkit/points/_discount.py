@@ -14,13 +14,13 @@ points, rows and money:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .._errors import EventError
 from .._events import Redemption, parse_event
+from .._evolve import replace
 from .._limits import MAX_EVENT_POINTS, memberkit_context
 from .._money import Money
 from .._reasons import Reason

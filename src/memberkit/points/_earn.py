@@ -8,12 +8,13 @@ level: fixed bonuses, shipping and tax), which is what a later refund takes back
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from .._errors import EventError
 from .._events import Activity, Line, Purchase, Redemption
+from .._evolve import replace
 from .._facts import event_values, facts_at, line_values, member_values, order_values
 from .._money import Money
 from .._program import ProgramInfo

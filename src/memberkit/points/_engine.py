@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from operator import attrgetter
@@ -39,6 +39,7 @@ from .._events import (
     Refund,
     Transfer,
 )
+from .._evolve import replace
 from .._instants import fixed_offset
 from .._program import ProgramInfo
 from .._reasons import Reason

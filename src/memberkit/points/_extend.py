@@ -10,12 +10,12 @@ Neither moves points: each is journaled as an ``extend`` entry of 0 points namin
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
 from .._context import ApplyContext, Refused
 from .._events import PointsExtension
+from .._evolve import replace
 from .._money import Money
 from .._program import ProgramInfo, localized
 from .._reasons import Reason

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import compress, count
@@ -19,6 +19,7 @@ from typing import Protocol, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
+from .._evolve import replace
 from .._instants import fixed_offset
 from .._memo import IdentityMemo
 from .._program import ProgramInfo

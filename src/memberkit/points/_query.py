@@ -9,7 +9,6 @@ never disagrees with the booking.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from .._decision import later
 from .._errors import EventError
 from .._events import Redemption
+from .._evolve import replace
 from .._limits import memberkit_context
 from .._reasons import Reason
 from ._compile import EARN_PATH, CompiledCurrency, CompiledPoints, resolve_currency

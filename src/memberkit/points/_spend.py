@@ -5,7 +5,6 @@ met, is a refusal with reasons (``Refused``). Cancels are in ``_cancel``.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from operator import attrgetter
@@ -13,6 +12,7 @@ from operator import attrgetter
 from .._context import ApplyContext, Refused
 from .._errors import EventError
 from .._events import Redemption
+from .._evolve import replace
 from .._facts import facts_at, member_values
 from .._limits import MAX_EVENT_POINTS
 from .._money import Money

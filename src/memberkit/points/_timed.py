@@ -13,12 +13,13 @@ reaching their date, then timed expiry, each kind in the order the rules are wri
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from .._evolve import replace
 from .._facts import facts_at, member_values
 from .._program import ProgramInfo
 from .._reasons import LocalizedText, Reason

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from .._evolve import replace
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState

@@ -30,11 +30,11 @@ every answer is as of a moment and a quote never disagrees with the booking:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from .._evolve import replace
 from .._program import ProgramInfo
 from .._reasons import Reason
 from .._state import MemberState
