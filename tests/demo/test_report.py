@@ -157,8 +157,7 @@ def test_a_process_hands_back_only_the_states_of_possible_examples() -> None:
     members = synthetic_members(40, year=2026, tz=SHANGHAI, rewards=("tote-bag",))
     sent: set[str | None] = set()
     replayed = [
-        demo_report._member(retail, as_of, at(2026, 1, 1), None, sent, member)
-        for member in members
+        demo_report._member(retail, as_of, at(2026, 1, 1), None, sent, member) for member in members
     ]
     handed = [tier for _, _, _, state, tier in replayed if state is not None]
     eligible = {tier for _, events, _, _, tier in replayed if events >= demo_report.EXAMPLE_EVENTS}

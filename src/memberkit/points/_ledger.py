@@ -130,7 +130,14 @@ def protected_at(moment: datetime, protected: tuple[str, ...], tiers: TierState)
     """The protected tiers held at ``moment``: the ladder tier and paid tiers alongside."""
     if not protected:
         return frozenset()
-    return tiers.tiers_at(moment) & frozenset(protected)
+    as_set = _PROTECTED.get(protected)
+    if as_set is None:
+        as_set = _PROTECTED.setdefault(protected, frozenset(protected))
+    return tiers.tiers_at(moment) & as_set
+
+
+_PROTECTED: dict[tuple[str, ...], frozenset[str]] = {}
+"""The protected tiers of each currency's shield as a set (a policy's few shields)."""
 
 
 def effective_expiry(

@@ -22,8 +22,13 @@ if TYPE_CHECKING:
 
 __all__ = ["CompiledMeasure", "Joins", "Posting", "joins_of", "posting_of"]
 
-_MEMO_LIMIT = 1 << 16
-"""Filter verdicts kept per measure before the memo starts again (bounds its memory)."""
+_MEMO_LIMIT = 4096
+"""Filter verdicts kept per measure before the memo starts again (bounds its memory).
+
+Each entry keeps its order record alive. A process replaying members one after another (a batch
+worker, the demo) needs only the current member's window; at 65,536 a demo worker kept every
+finished member's orders until the memo filled, about 8 KB a member (93 MB at 10,000 members
+against 49 MB at 1,000). 4,096 holds a calendar year of an order every two hours."""
 
 
 @dataclass(frozen=True, slots=True)

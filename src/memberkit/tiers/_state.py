@@ -186,7 +186,7 @@ class TierState:
 
     def reached_by_at(self, moment: datetime) -> str | None:
         """How the ladder tier in force at ``moment`` was reached (one of ``REACHED_BY``)."""
-        held = [c for c in self.history if c.at <= moment]
+        held = list(self.history[: bisect_right(self.history, moment, key=_AT)])
         # A renamed tier is the same standing under a new id: reached as the old id was.
         while len(held) > 1 and held[-1].reason == "renamed":
             held.pop()
