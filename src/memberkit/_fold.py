@@ -263,6 +263,10 @@ def fold(policy: Policy, state: MemberState, since: datetime | None = None) -> M
         folded = replace(folded, events=folded.events + k)
         changed = True
 
+    # Nothing to look over while the first lot (the oldest, but for one a cancel gave back,
+    # which waits for a later look) is younger than the refund horizon.
+    lots = state.points.lots
+    lots_due = lots_due and bool(lots) and lots[0].earned_at < refund_cut
     ps, folded, points_changed = _fold_points(
         program,
         state.points,

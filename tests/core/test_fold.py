@@ -380,3 +380,39 @@ def test_lots_past_the_refund_horizon_that_only_their_date_tells_apart_merge() -
     assert memberkit.balance(fold, folded, folded.clock) == memberkit.balance(
         keep, kept, kept.clock or START
     )
+
+
+def test_lots_merge_only_when_the_week_of_the_horizon_moves() -> None:
+    """Purchases every fourth day earning never-expiring points: an event whose refund horizon
+    falls in the week of the event before leaves every lot as it was and adds its own; an event
+    in a new week merges everything earned before that week's Monday into one lot, and keeps
+    apart the lots from the Monday on, even those already past the horizon."""
+    body = "points:\n  earn:\n    - {id: base, per: 1 CNY, points: 1}\n"
+    _, fold = _kept_and_folded(body)
+    days = [START + timedelta(days=4 * i) for i in range(80)]
+    events = memberkit.parse_events([_purchase(i, at, "10", 1) for i, at in enumerate(days)])
+    state = memberkit.new_member("m1", START - timedelta(days=1))
+
+    def monday(moment: datetime) -> date:
+        horizon = moment.astimezone(SHANGHAI).date() - timedelta(days=30)
+        return horizon - timedelta(days=horizon.weekday())
+
+    moved = kept = 0
+    for event in events:
+        before = state
+        state, _ = memberkit.apply(fold, state, event)
+        assert state.clock is not None
+        lots = state.points.lots
+        if before.clock is not None and monday(before.clock) == monday(state.clock):
+            kept += 1
+            assert lots[:-1] == before.points.lots
+        else:
+            moved += 1
+            first = monday(state.clock)
+            cut = datetime(first.year, first.month, first.day, tzinfo=SHANGHAI)
+            assert len([lot for lot in lots if lot.earned_at < cut]) <= 1
+            earned = [at for at in days if cut <= at <= state.clock]
+            assert len([lot for lot in lots if lot.earned_at >= cut]) == len(earned)
+    assert moved >= 20
+    assert kept >= 20
+    assert sum(lot.remaining for lot in state.points.lots) == 80 * 10
