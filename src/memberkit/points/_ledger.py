@@ -225,6 +225,36 @@ def _spend_key(order: str) -> Callable[[Lot], SpendKey]:
     )
 
 
+_EXPIRES_AT = attrgetter("expires_at")
+_EARNED_AND_ID = attrgetter("earned_at", "id")
+
+
+def _by_expiry(
+    lots: tuple[Lot, ...], currency: str, spendable: Callable[[Iterable[int]], list[int]]
+) -> Iterator[int]:
+    """Positions of the spendable lots of ``currency`` (``spendable`` picks them from a run of
+    positions), earliest expiry first: ``_spend_key``'s order, one date at a time.
+
+    Every live dated lot's date is in the index of due moments (``edges``); a lot that is not
+    live is not spendable, so the dates there are all the dates to spend from, and undated lots
+    come after them all. Lots past the refund horizon sharing a date are merged, so the first
+    dates hold few lots: a redemption orders those, not every lot the member holds.
+    """
+    known = edges(lots)
+    pairs = known.expiries
+    dated: Iterable[datetime] = (
+        map(_first, pairs)
+        if known.currencies == {currency}
+        else (moment for moment, held_by in pairs if held_by == currency)
+    )
+    expiries = list(map(_EXPIRES_AT, lots))
+    # Distinct dates in order (equal instants are one date, as the sort key has them).
+    for moment in [*dict.fromkeys(dated), None]:
+        found = spendable(positions(expiries, moment))
+        found.sort(key=lambda i: _EARNED_AND_ID(lots[i]))
+        yield from found
+
+
 def spend_order(lots: Iterable[Lot], order: str) -> list[Lot]:
     """Lots in the order the policy spends them (default: earliest expiry first)."""
     return sorted(lots, key=_spend_key(order))
@@ -277,14 +307,23 @@ def spend(
                     yield i
         if only_first or left <= 0:
             return
+
+        def spendable(indexes: Iterable[int]) -> list[int]:
+            return [
+                i
+                for i in indexes
+                if lots[i].currency == currency and lots[i].id not in firsts and usable(lots[i], at)
+            ]
+
+        if order not in ("earliest_earned", "latest_earned"):
+            # Earliest expiry first: the live lots' distinct dates, in order, come from the
+            # due-moment index, and only the lots of the date being spent are gathered (by a scan
+            # in C) and ordered; a long history holds many lots and few dates.
+            yield from _by_expiry(lots, currency, spendable)
+            return
         # Lots used up (most of a long history's) are passed over by a scan in C.
-        spendable = [
-            i
-            for i in compress(count(), map(_REMAINING, lots))
-            if lots[i].currency == currency and lots[i].id not in firsts and usable(lots[i], at)
-        ]
         key = _spend_key(order)
-        heap = [(key(lots[i]), i) for i in spendable]
+        heap = [(key(lots[i]), i) for i in spendable(compress(count(), map(_REMAINING, lots)))]
         heapq.heapify(heap)
         while heap:
             yield heapq.heappop(heap)[1]
