@@ -133,7 +133,14 @@ def protected_at(moment: datetime, protected: tuple[str, ...], tiers: TierState)
     as_set = _PROTECTED.get(protected)
     if as_set is None:
         as_set = _PROTECTED.setdefault(protected, frozenset(protected))
+    if not tiers.grants:
+        # The ladder tier alone (the common case): no set of the tiers held is built.
+        tier = tiers.tier_at(moment)
+        return frozenset((tier,)) if tier in as_set else _NONE
     return tiers.tiers_at(moment) & as_set
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 _PROTECTED: dict[tuple[str, ...], frozenset[str]] = {}
@@ -226,6 +233,7 @@ def _spend_key(order: str) -> Callable[[Lot], SpendKey]:
 
 
 _EXPIRES_AT = attrgetter("expires_at")
+_MOMENT = itemgetter(0)
 _EARNED_AND_ID = attrgetter("earned_at", "id")
 
 
@@ -243,7 +251,7 @@ def _by_expiry(
     known = edges(lots)
     pairs = known.expiries
     dated: Iterable[datetime] = (
-        map(_first, pairs)
+        map(_MOMENT, pairs)
         if known.currencies == {currency}
         else (moment for moment, held_by in pairs if held_by == currency)
     )
