@@ -508,10 +508,11 @@ def _merged(
     program: CompiledProgram,
     lots: tuple[Lot, ...],
     named: set[str],
-    refund_cut: datetime,
+    cut: datetime,
     clock: datetime,
 ) -> tuple[Lot, ...]:
-    """Lots past the refund horizon that only their date tells apart, merged into one.
+    """Lots earned before ``cut`` (at or before the refund horizon) that only their date tells
+    apart, merged into one.
 
     A member kept from expiry by a protected tier, or who never redeems, holds a lot per order
     for years. Past the refund horizon no refund names a lot, so lots of one currency with the
@@ -529,7 +530,7 @@ def _merged(
     mergeable = {c.id for c in points.currencies if _mergeable(c)}
     # The first lot earned from the cut on is found by a lazy scan in C that stops there: the
     # lots before it are the few merged ones, the lots after it a refund horizon's worth.
-    end = next(compress(count(), map(refund_cut.__le__, map(_EARNED_AT, lots))), len(lots))
+    end = next(compress(count(), map(cut.__le__, map(_EARNED_AT, lots))), len(lots))
     keys = list(map(_MERGE_KEY, lots[:end]))
     shared = [k for k, n in Counter(keys).items() if n > 1 and k[0] in mergeable]
     groups: dict[tuple[str, datetime | None, tuple[str, ...]], list[int]] = {}

@@ -245,8 +245,9 @@ def _by_expiry(
 
     Every live dated lot's date is in the index of due moments (``edges``); a lot that is not
     live is not spendable, so the dates there are all the dates to spend from, and undated lots
-    come after them all. Lots past the refund horizon sharing a date are merged, so the first
-    dates hold few lots: a redemption orders those, not every lot the member holds.
+    come after them all. Where the currency allows it, lots past the refund horizon sharing a
+    date are merged (``memberkit._fold``), so the first dates hold few lots: a redemption
+    orders those, not every lot the member holds.
     """
     known = edges(lots)
     pairs = known.expiries
