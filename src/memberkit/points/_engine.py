@@ -916,7 +916,8 @@ def _refund(
     caps = tuple(caps_out)
     ps = replace(ps, earnings=with_currencies(ps.earnings, tuple(earnings), ()), cap_uses=caps)
     reasons: list[Reason] = []
-    journal = list(ps.journal)
+    # The reversal lines this refund books, added to the journal once at the end.
+    journal: list[JournalEntry] = []
     earlier_refunds = {r.id for r in order.refunds if r.id != event.id}
     # The journal lines of the order's lots and earlier refunds, found by a scan kept in C.
     # Both come after the order (the journal is in time order), so only those lines are read;
@@ -1015,7 +1016,7 @@ def _refund(
                     currency=currency.name,
                 )
             )
-    ps = replace(ps, journal=tuple(journal))
+    ps = replace(ps, journal=ps.journal + tuple(journal))
     return state.evolve(points=ps), reasons + notes
 
 

@@ -233,7 +233,6 @@ def _spend_key(order: str) -> Callable[[Lot], SpendKey]:
 
 
 _EXPIRES_AT = attrgetter("expires_at")
-_MOMENT = itemgetter(0)
 _EARNED_AND_ID = attrgetter("earned_at", "id")
 
 
@@ -252,7 +251,7 @@ def _by_expiry(
     known = edges(lots)
     pairs = known.expiries
     dated: Iterable[datetime] = (
-        map(_MOMENT, pairs)
+        map(_first, pairs)
         if known.currencies == {currency}
         else (moment for moment, held_by in pairs if held_by == currency)
     )
@@ -466,8 +465,8 @@ def released_between(
     return found[bisect_right(found, after, key=_first) : bisect_right(found, until, key=_first)]
 
 
-def _first(pair: tuple[datetime, str] | tuple[datetime, str, Points]) -> datetime:
-    return pair[0]
+_first = itemgetter(0)
+"""The moment of a (moment, currency[, points]) entry of the due-moment index."""
 
 
 _CURRENCIES: IdentityMemo[tuple[HasCurrency, ...], frozenset[str]] = IdentityMemo()

@@ -186,13 +186,13 @@ class TierState:
 
     def reached_by_at(self, moment: datetime) -> str | None:
         """How the ladder tier in force at ``moment`` was reached (one of ``REACHED_BY``)."""
-        held = list(self.history[: bisect_right(self.history, moment, key=_AT)])
+        k = bisect_right(self.history, moment, key=_AT)
         # A renamed tier is the same standing under a new id: reached as the old id was.
-        while len(held) > 1 and held[-1].reason == "renamed":
-            held.pop()
-        if not held:
+        while k > 1 and self.history[k - 1].reason == "renamed":
+            k -= 1
+        if not k:
             return None
-        change = held[-1]
+        change = self.history[k - 1]
         if change.reason == "grant":
             grant = next((g for g in self.grants if g.event_id == change.event_id), None)
             return "paid" if grant is not None and grant.reason == "paid" else "granted"
